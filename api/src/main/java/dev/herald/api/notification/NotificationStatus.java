@@ -1,0 +1,138 @@
+package dev.herald.api.notification;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.herald.api.status.HeraldStatus;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/** Where a Notification stands, computed from its deliveries in Postgres. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
+public class NotificationStatus extends HeraldStatus {
+  public static final String ACCEPTED = "Accepted";
+  public static final String COMPLETE = "Complete";
+
+  @JsonPropertyDescription("Pending, Scheduled, Dispatching, Completed, PartiallyFailed, Failed or Cancelled")
+  private String phase;
+  @JsonPropertyDescription("Id of the notification record in Herald's store")
+  private String notificationId;
+  private Long total;
+  @JsonPropertyDescription("Deliveries the provider accepted (sent, delivered, opened or clicked)")
+  private Long sent;
+  private Long failed;
+  private Long suppressed;
+  private Long cancelled;
+  @JsonPropertyDescription("Deliveries not finished yet")
+  private Long inFlight;
+  @JsonPropertyDescription("Deliveries per channel and state")
+  private Map<String, Map<String, Long>> channels = new TreeMap<>();
+  private String startTime;
+  private String completionTime;
+
+  public String getPhase() {
+    return phase;
+  }
+
+  public void setPhase(String phase) {
+    this.phase = phase;
+  }
+
+  public String getNotificationId() {
+    return notificationId;
+  }
+
+  public void setNotificationId(String notificationId) {
+    this.notificationId = notificationId;
+  }
+
+  public Long getTotal() {
+    return total;
+  }
+
+  public void setTotal(Long total) {
+    this.total = total;
+  }
+
+  public Long getSent() {
+    return sent;
+  }
+
+  public void setSent(Long sent) {
+    this.sent = sent;
+  }
+
+  public Long getFailed() {
+    return failed;
+  }
+
+  public void setFailed(Long failed) {
+    this.failed = failed;
+  }
+
+  public Long getSuppressed() {
+    return suppressed;
+  }
+
+  public void setSuppressed(Long suppressed) {
+    this.suppressed = suppressed;
+  }
+
+  public Long getCancelled() {
+    return cancelled;
+  }
+
+  public void setCancelled(Long cancelled) {
+    this.cancelled = cancelled;
+  }
+
+  public Long getInFlight() {
+    return inFlight;
+  }
+
+  public void setInFlight(Long inFlight) {
+    this.inFlight = inFlight;
+  }
+
+  public Map<String, Map<String, Long>> getChannels() {
+    return channels;
+  }
+
+  public void setChannels(Map<String, Map<String, Long>> channels) {
+    this.channels = channels == null ? new TreeMap<>() : new TreeMap<>(channels);
+  }
+
+  public String getStartTime() {
+    return startTime;
+  }
+
+  public void setStartTime(String startTime) {
+    this.startTime = startTime;
+  }
+
+  public String getCompletionTime() {
+    return completionTime;
+  }
+
+  public void setCompletionTime(String completionTime) {
+    this.completionTime = completionTime;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof NotificationStatus s && super.equals(o)
+        && Objects.equals(phase, s.phase) && Objects.equals(notificationId, s.notificationId)
+        && Objects.equals(total, s.total) && Objects.equals(sent, s.sent)
+        && Objects.equals(failed, s.failed) && Objects.equals(suppressed, s.suppressed)
+        && Objects.equals(cancelled, s.cancelled) && Objects.equals(inFlight, s.inFlight)
+        && Objects.equals(channels, s.channels) && Objects.equals(startTime, s.startTime)
+        && Objects.equals(completionTime, s.completionTime);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(super.hashCode(), phase, notificationId, total, sent, failed, channels);
+  }
+}

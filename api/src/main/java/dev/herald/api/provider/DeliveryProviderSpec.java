@@ -1,0 +1,103 @@
+package dev.herald.api.provider;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import dev.herald.api.spec.TolerantSpec;
+import dev.herald.api.spec.TolerantSpecDeserializer;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.ValidationRule;
+
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
+@JsonDeserialize(using = TolerantSpecDeserializer.class)
+@ValidationRule(value = "self.type != 'sendgrid' || has(self.sendgrid)",
+    message = "a sendgrid provider needs spec.sendgrid")
+public class DeliveryProviderSpec extends TolerantSpec {
+  @Required
+  @JsonPropertyDescription("apns, fcm, twilio or sendgrid")
+  private ProviderType type;
+
+  @Required
+  @JsonPropertyDescription("Secret holding the credentials (sendgrid: apiKey)")
+  private SecretReference secretRef;
+
+  private SendGridSettings sendgrid;
+
+  @JsonPropertyDescription("Base URL overriding the provider's API host (proxies, regional endpoints, simulators)")
+  @Pattern("^https?://[^\\s/]+(:[0-9]+)?(/.*)?$")
+  private String endpoint;
+
+  @JsonPropertyDescription("Most deliveries per second through this provider")
+  @Min(1)
+  private Integer rateLimit;
+
+  @JsonPropertyDescription("Most requests in flight to this provider at once")
+  @Min(1)
+  @Max(10000)
+  private Integer maxConcurrency;
+
+  @JsonPropertyDescription("Lower is tried first when several providers serve a channel")
+  @Min(0)
+  private Integer order;
+
+  public ProviderType getType() {
+    return type;
+  }
+
+  public void setType(ProviderType type) {
+    this.type = type;
+  }
+
+  public SecretReference getSecretRef() {
+    return secretRef;
+  }
+
+  public void setSecretRef(SecretReference secretRef) {
+    this.secretRef = secretRef;
+  }
+
+  public SendGridSettings getSendgrid() {
+    return sendgrid;
+  }
+
+  public void setSendgrid(SendGridSettings sendgrid) {
+    this.sendgrid = sendgrid;
+  }
+
+  public String getEndpoint() {
+    return endpoint;
+  }
+
+  public void setEndpoint(String endpoint) {
+    this.endpoint = endpoint;
+  }
+
+  public Integer getRateLimit() {
+    return rateLimit;
+  }
+
+  public void setRateLimit(Integer rateLimit) {
+    this.rateLimit = rateLimit;
+  }
+
+  public Integer getMaxConcurrency() {
+    return maxConcurrency;
+  }
+
+  public void setMaxConcurrency(Integer maxConcurrency) {
+    this.maxConcurrency = maxConcurrency;
+  }
+
+  public Integer getOrder() {
+    return order;
+  }
+
+  public void setOrder(Integer order) {
+    this.order = order;
+  }
+}

@@ -1,0 +1,14 @@
+package dev.herald.api.provider;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.herald.api.spec.Patterns;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record SendGridSettings(
+    @Required @Pattern(Patterns.EMAIL) @JsonPropertyDescription("Default sender address") String from,
+    @JsonPropertyDescription("Default sender name") String fromName) {}

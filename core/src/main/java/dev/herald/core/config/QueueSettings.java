@@ -1,0 +1,51 @@
+package dev.herald.core.config;
+
+import dev.herald.api.queue.QueueNames;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * How Herald uses JetStream.
+ *
+ * @param natsUrl one or more comma-separated server URLs
+ * @param names stream, dead-letter stream and subject prefix
+ * @param replicas stream replicas (3 on a JetStream cluster)
+ * @param ackWait how long a dispatcher may hold a message before JetStream redelivers it; longer
+ *     than the slowest provider call
+ * @param maxDeliver JetStream's own redelivery cap, above Herald's retry budget so that Herald
+ *     decides when a delivery is exhausted
+ * @param maxAckPending messages in flight per lane consumer
+ * @param duplicateWindow de-duplication window for {@code Nats-Msg-Id}; covers the relay's
+ *     longest republish interval
+ * @param maxPublishInFlight unacknowledged asynchronous publishes per process
+ */
+public record QueueSettings(
+    String natsUrl,
+    QueueNames names,
+    int replicas,
+    Duration ackWait,
+    int maxDeliver,
+    int maxAckPending,
+    Duration duplicateWindow,
+    int maxPublishInFlight) {
+
+  public static QueueSettings defaults(String natsUrl, QueueNames names) {
+    return new QueueSettings(natsUrl, names, 1, Duration.ofSeconds(60), 50, 5000,
+        Duration.ofMinutes(10), 5000);
+  }
+
+  public QueueSettings withAckWait(Duration ackWait) {
+    return new QueueSettings(natsUrl, names, replicas, ackWait, maxDeliver, maxAckPending,
+        duplicateWindow, maxPublishInFlight);
+  }
+
+  /** Reads {@code HERALD_NATS_URL}, {@code HERALD_STREAM_REPLICAS}, {@code HERALD_ACK_WAIT_SECONDS}. */
+  public static QueueSettings fromEnv(Map<String, String> env) {
+    QueueSettings d = defaults(env.getOrDefault("HERALD_NATS_URL", "nats://127.0.0.1:4222"),
+        QueueNames.DEFAULT);
+    return new QueueSettings(d.natsUrl, d.names,
+        Integer.parseInt(env.getOrDefault("HERALD_STREAM_REPLICAS", "1")),
+        Duration.ofSeconds(Long.parseLong(env.getOrDefault("HERALD_ACK_WAIT_SECONDS", "60"))),
+        d.maxDeliver, d.maxAckPending, d.duplicateWindow, d.maxPublishInFlight);
+  }
+}

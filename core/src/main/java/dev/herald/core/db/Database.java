@@ -1,0 +1,62 @@
+package dev.herald.core.db;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.herald.core.config.StoreSettings;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.postgres.PostgresPlugin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The connection pool, with the schema migrated on open. */
+public final class Database implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+
+  private final HikariDataSource dataSource;
+  private final Jdbi jdbi;
+
+  private Database(HikariDataSource dataSource) {
+    this.dataSource = dataSource;
+    this.jdbi = Jdbi.create(dataSource).installPlugin(new PostgresPlugin());
+  }
+
+  /** Opens the pool and applies pending migrations; several replicas may do so at once. */
+  public static Database open(StoreSettings settings, String poolName) {
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(settings.jdbcUrl());
+    config.setUsername(settings.user());
+    config.setPassword(settings.password());
+    config.setMaximumPoolSize(settings.maxPoolSize());
+    config.setPoolName(poolName);
+    // Batched inserts of deliveries become multi-row INSERTs.
+    config.addDataSourceProperty("reWriteBatchedInserts", "true");
+    config.addDataSourceProperty("ApplicationName", poolName);
+    HikariDataSource ds = new HikariDataSource(config);
+    try {
+      var result = Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
+      if (result.migrationsExecuted > 0) {
+        LOG.info("applied {} schema migration(s), now at version {}", result.migrationsExecuted,
+            result.targetSchemaVersion);
+      }
+    } catch (RuntimeException e) {
+      ds.close();
+      throw e;
+    }
+    return new Database(ds);
+  }
+
+  public Jdbi jdbi() {
+    return jdbi;
+  }
+
+  public DataSource dataSource() {
+    return dataSource;
+  }
+
+  @Override
+  public void close() {
+    dataSource.close();
+  }
+}

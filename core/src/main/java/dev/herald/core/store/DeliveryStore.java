@@ -1,0 +1,161 @@
+package dev.herald.core.store;
+
+import static dev.herald.core.store.NotificationStore.instant;
+import static dev.herald.core.store.NotificationStore.ts;
+
+import dev.herald.api.Channel;
+import dev.herald.api.DeliveryState;
+import dev.herald.api.Priority;
+import dev.herald.api.queue.DeliveryMessage;
+import java.time.OffsetDateTime;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.PreparedBatch;
+
+/**
+ * Delivery state changes. Every change is a conditional UPDATE from the states it may leave, run in
+ * batches: a repeated or late change matches no row and changes nothing.
+ */
+public final class DeliveryStore {
+  private final Jdbi jdbi;
+
+  public DeliveryStore(Jdbi jdbi) {
+    this.jdbi = jdbi;
+  }
+
+  public Jdbi jdbi() {
+    return jdbi;
+  }
+
+  /**
+   * Locks up to {@code limit} deliveries that are {@code pending} and due, high priority first, for
+   * the relay to publish within the caller's transaction. Rows another relay holds are skipped.
+   */
+  public List<DeliveryMessage> lockDue(Handle h, int limit) {
+    return h.createQuery("""
+            select id, created_at, notification_id, tenant, channel, platform, address, user_id,
+              locale, priority, expires_at
+            from deliveries
+            where state = 'pending' and next_attempt_at <= now()
+            order by priority, next_attempt_at
+            limit :limit
+            for update skip locked""")
+        .bind("limit", limit)
+        .map((rs, ctx) -> new DeliveryMessage(
+            rs.getObject("id", UUID.class),
+            rs.getObject("notification_id", UUID.class),
+            instant(rs.getObject("created_at", OffsetDateTime.class)),
+            rs.getString("tenant"),
+            Channel.fromWire(rs.getString("channel")),
+            rs.getString("platform"),
+            rs.getString("address"),
+            rs.getString("user_id"),
+            rs.getString("locale"),
+            Priority.values()[rs.getShort("priority")],
+            instant(rs.getObject("expires_at", OffsetDateTime.class))))
+        .list();
+  }
+
+  /** A delivery the stream accepted, and the stream sequence it got. */
+  public record Queued(DeliveryKey key, long streamSequence) {}
+
+  /** {@code pending → queued}, recording where each message sits in the stream. */
+  public void markQueued(Handle h, List<Queued> queued) {
+    if (queued.isEmpty()) {
+      return;
+    }
+    PreparedBatch batch = h.prepareBatch("""
+        update deliveries set state = 'queued', stream_seq = :seq, updated_at = now()
+        where id = :id and created_at = :createdAt and state = 'pending'""");
+    for (Queued q : queued) {
+      batch.bind("seq", q.streamSequence()).bind("id", q.key().id())
+          .bind("createdAt", ts(q.key().createdAt())).add();
+    }
+    batch.execute();
+  }
+
+  /**
+   * {@code pending | queued | sending → sending} for each key; returns the claimed ones with the
+   * number of sends attempted so far. A delivery already finished (sent, failed, cancelled …) is
+   * not claimed: its message is a redelivery and is acknowledged without sending. One still
+   * {@code sending} is claimed again: its dispatcher died before recording an outcome, and
+   * JetStream redelivered it.
+   */
+  public Map<UUID, Integer> claim(List<DeliveryKey> keys) {
+    Map<UUID, Integer> claimed = new HashMap<>();
+    if (keys.isEmpty()) {
+      return claimed;
+    }
+    jdbi.useHandle(h -> h.createQuery("""
+            update deliveries set state = 'sending', updated_at = now()
+            where id = any(:ids) and created_at = any(cast(:createdAts as timestamptz[]))
+              and state in ('pending', 'queued', 'sending')
+            returning id, attempts""")
+        .bindArray("ids", UUID.class, keys.stream().map(DeliveryKey::id).toList())
+        .bindArray("createdAts", String.class, keys.stream().map(k -> k.createdAt().toString()).distinct().toList())
+        .map((rs, ctx) -> claimed.put(rs.getObject("id", UUID.class), rs.getInt("attempts")))
+        .list());
+    return claimed;
+  }
+
+  /** Records outcomes of deliveries in {@code sending}; returns which rows moved. */
+  public boolean[] record(List<Outcome> outcomes) {
+    if (outcomes.isEmpty()) {
+      return new boolean[0];
+    }
+    int[] counts = jdbi.inTransaction(h -> {
+      PreparedBatch batch = h.prepareBatch("""
+          update deliveries set
+            state = :state,
+            attempts = attempts + :attempted,
+            provider = coalesce(:provider, provider),
+            provider_message_id = coalesce(:providerMessageId, provider_message_id),
+            last_error_code = :errorCode,
+            last_error = :error,
+            failure_reason = :failureReason,
+            next_attempt_at = coalesce(:nextAttemptAt, next_attempt_at),
+            sent_at = case when :state = 'sent' then now() else sent_at end,
+            updated_at = now()
+          where id = :id and created_at = :createdAt and state = 'sending'""");
+      for (Outcome o : outcomes) {
+        batch.bind("state", o.state().wireName())
+            .bind("attempted", o.attempted() ? 1 : 0)
+            .bind("provider", o.provider())
+            .bind("providerMessageId", o.providerMessageId())
+            .bind("errorCode", o.errorCode())
+            .bind("error", truncate(o.error(), 1000))
+            .bind("failureReason", o.failureReason())
+            .bind("nextAttemptAt", ts(o.nextAttemptAt()))
+            .bind("id", o.key().id())
+            .bind("createdAt", ts(o.key().createdAt()))
+            .add();
+      }
+      return batch.execute();
+    });
+    boolean[] moved = new boolean[counts.length];
+    for (int i = 0; i < counts.length; i++) {
+      moved[i] = counts[i] > 0;
+    }
+    return moved;
+  }
+
+  /** The state of one delivery, for tests and the API. */
+  public DeliveryState state(DeliveryKey key) {
+    return jdbi.withHandle(h -> h.createQuery(
+            "select state from deliveries where id = :id and created_at = :createdAt")
+        .bind("id", key.id())
+        .bind("createdAt", ts(key.createdAt()))
+        .mapTo(String.class)
+        .findOne()
+        .map(DeliveryState::fromWire)
+        .orElse(null));
+  }
+
+  private static String truncate(String s, int max) {
+    return s == null || s.length() <= max ? s : s.substring(0, max);
+  }
+}

@@ -1,0 +1,194 @@
+package dev.herald.core.store;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.herald.api.Channel;
+import dev.herald.api.DeliveryState;
+import dev.herald.core.Json;
+import dev.herald.core.template.TemplateContent;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.PreparedBatch;
+
+/** Notifications and the writing of their deliveries. */
+public final class NotificationStore {
+  private static final String NOTIFICATION_COLUMNS =
+      "id, tenant, created_at, send_at, expires_at, cancelled_at";
+
+  private final Jdbi jdbi;
+
+  public NotificationStore(Jdbi jdbi) {
+    this.jdbi = jdbi;
+  }
+
+  /** The outcome of {@link #accept}: the stored notification, and whether this call wrote it. */
+  public record Accepted(NotificationRecord notification, boolean created) {}
+
+  /**
+   * Writes a notification and its deliveries in one transaction. If a notification with the same
+   * (tenant, source, sourceRef) exists, nothing is written and the existing one is returned.
+   */
+  public Accepted accept(NewNotification n, List<NewDelivery> deliveries) {
+    return jdbi.inTransaction(h -> {
+      Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+      UUID id = Uuids.timeOrdered();
+      Optional<NotificationRecord> inserted = h.createQuery("""
+              insert into notifications (id, tenant, source, source_ref, resource_name, template,
+                category, priority, channels, content, data, send_at, expires_at, created_at)
+              values (:id, :tenant, :source, :sourceRef, :resourceName, :template, :category,
+                :priority, :channels, cast(:content as jsonb), cast(:data as jsonb), :sendAt,
+                :expiresAt, :createdAt)
+              on conflict (tenant, source, source_ref) do nothing
+              returning %s""".formatted(NOTIFICATION_COLUMNS))
+          .bind("id", id)
+          .bind("tenant", n.tenant())
+          .bind("source", n.source().wireName())
+          .bind("sourceRef", n.sourceRef())
+          .bind("resourceName", n.resourceName())
+          .bind("template", n.template())
+          .bind("category", n.category())
+          .bind("priority", n.priority().wireName())
+          .bindArray("channels", String.class, n.channels().stream().map(Channel::wireName).toList())
+          .bind("content", Json.write(n.content()))
+          .bind("data", n.data() == null ? "{}" : Json.write(n.data()))
+          .bind("sendAt", ts(n.sendAt()))
+          .bind("expiresAt", ts(n.expiresAt()))
+          .bind("createdAt", ts(now))
+          .map(NotificationStore::record)
+          .findOne();
+      if (inserted.isEmpty()) {
+        return new Accepted(findBySource(h, n.tenant(), n.source(), n.sourceRef()).orElseThrow(), false);
+      }
+      NotificationRecord record = inserted.get();
+      insertDeliveries(h, record, n, deliveries);
+      return new Accepted(record, true);
+    });
+  }
+
+  private static void insertDeliveries(Handle h, NotificationRecord record, NewNotification n,
+      List<NewDelivery> deliveries) {
+    if (deliveries.isEmpty()) {
+      return;
+    }
+    Instant due = n.sendAt() != null ? n.sendAt() : record.createdAt();
+    PreparedBatch batch = h.prepareBatch("""
+        insert into deliveries (id, created_at, notification_id, tenant, user_id, channel, platform,
+          address, locale, priority, state, failure_reason, next_attempt_at, expires_at)
+        values (:id, :createdAt, :notificationId, :tenant, :userId, :channel, :platform, :address,
+          :locale, :priority, :state, :failureReason, :due, :expiresAt)
+        on conflict do nothing""");
+    for (NewDelivery d : deliveries) {
+      batch.bind("id", Uuids.timeOrdered())
+          .bind("createdAt", ts(record.createdAt()))
+          .bind("notificationId", record.id())
+          .bind("tenant", record.tenant())
+          .bind("userId", d.userId())
+          .bind("channel", d.channel().wireName())
+          .bind("platform", d.platform())
+          .bind("address", d.address())
+          .bind("locale", d.locale())
+          .bind("priority", (short) n.priority().ordinal())
+          .bind("state", d.state().wireName())
+          .bind("failureReason", d.failureReason())
+          .bind("due", ts(due))
+          .bind("expiresAt", ts(n.expiresAt()))
+          .add();
+    }
+    batch.execute();
+  }
+
+  public Optional<NotificationRecord> findBySource(String tenant, Source source, String sourceRef) {
+    return jdbi.withHandle(h -> findBySource(h, tenant, source, sourceRef));
+  }
+
+  private static Optional<NotificationRecord> findBySource(Handle h, String tenant, Source source,
+      String sourceRef) {
+    return h.createQuery("select " + NOTIFICATION_COLUMNS
+            + " from notifications where tenant = :tenant and source = :source and source_ref = :ref")
+        .bind("tenant", tenant)
+        .bind("source", source.wireName())
+        .bind("ref", sourceRef)
+        .map(NotificationStore::record)
+        .findOne();
+  }
+
+  /** Deliveries per channel and state. */
+  public DeliveryCounts counts(NotificationRecord n) {
+    return jdbi.withHandle(h -> {
+      var byChannel = new EnumMap<Channel, java.util.Map<DeliveryState, Long>>(Channel.class);
+      h.createQuery("""
+              select channel, state, count(*) as n from deliveries
+              where notification_id = :id and created_at = :createdAt
+              group by channel, state""")
+          .bind("id", n.id())
+          .bind("createdAt", ts(n.createdAt()))
+          .map((rs, ctx) -> {
+            byChannel.computeIfAbsent(Channel.fromWire(rs.getString("channel")),
+                    c -> new EnumMap<>(DeliveryState.class))
+                .put(DeliveryState.fromWire(rs.getString("state")), rs.getLong("n"));
+            return null;
+          })
+          .list();
+      return new DeliveryCounts(byChannel);
+    });
+  }
+
+  /**
+   * Cancels what has not been handed to a provider yet. Deliveries being sent finish as they
+   * will. Returns the number cancelled.
+   */
+  public int cancel(NotificationRecord n) {
+    return jdbi.inTransaction(h -> {
+      h.createUpdate("update notifications set cancelled_at = coalesce(cancelled_at, now()) where id = :id")
+          .bind("id", n.id())
+          .execute();
+      return h.createUpdate("""
+              update deliveries set state = 'cancelled', updated_at = now()
+              where notification_id = :id and created_at = :createdAt and state in ('pending', 'queued')""")
+          .bind("id", n.id())
+          .bind("createdAt", ts(n.createdAt()))
+          .execute();
+    });
+  }
+
+  /** What a dispatcher needs to render a notification's deliveries. */
+  public record Content(TemplateContent content, JsonNode data, String category) {}
+
+  public Optional<Content> content(UUID notificationId) {
+    return jdbi.withHandle(h -> h.createQuery(
+            "select content::text as content, data::text as data, category from notifications where id = :id")
+        .bind("id", notificationId)
+        .map((rs, ctx) -> new Content(
+            Json.read(rs.getString("content"), TemplateContent.class),
+            Json.read(rs.getString("data"), JsonNode.class),
+            rs.getString("category")))
+        .findOne());
+  }
+
+  private static NotificationRecord record(java.sql.ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx)
+      throws java.sql.SQLException {
+    return new NotificationRecord(
+        rs.getObject("id", UUID.class),
+        rs.getString("tenant"),
+        instant(rs.getObject("created_at", OffsetDateTime.class)),
+        instant(rs.getObject("send_at", OffsetDateTime.class)),
+        instant(rs.getObject("expires_at", OffsetDateTime.class)),
+        instant(rs.getObject("cancelled_at", OffsetDateTime.class)));
+  }
+
+  static OffsetDateTime ts(Instant instant) {
+    return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
+  }
+
+  static Instant instant(OffsetDateTime t) {
+    return t == null ? null : t.toInstant();
+  }
+
+}

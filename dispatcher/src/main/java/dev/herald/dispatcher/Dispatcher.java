@@ -1,0 +1,136 @@
+package dev.herald.dispatcher;
+
+import dev.herald.api.Channel;
+import dev.herald.core.batch.Batcher;
+import dev.herald.core.config.QueueSettings;
+import dev.herald.core.config.StoreSettings;
+import dev.herald.core.db.Database;
+import dev.herald.core.queue.QueueConnection;
+import dev.herald.core.store.DeliveryKey;
+import dev.herald.core.store.DeliveryStore;
+import dev.herald.core.store.NotificationStore;
+import dev.herald.core.store.Outcome;
+import dev.herald.core.template.TemplateRenderer;
+import dev.herald.dispatcher.consumer.DeliveryHandler;
+import dev.herald.dispatcher.consumer.LanePuller;
+import dev.herald.dispatcher.provider.ProviderClientFactory;
+import dev.herald.dispatcher.provider.ProviderRegistry;
+import dev.herald.dispatcher.sendgrid.SendGridClientFactory;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A dispatcher process: one puller per channel, handlers on virtual threads, claims and outcomes
+ * written to Postgres in batches. Stateless: any number may run.
+ */
+public final class Dispatcher implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
+
+  private final Database database;
+  private final QueueConnection queue;
+  private final ProviderRegistry providers;
+  private final Batcher<DeliveryKey, Integer> claims;
+  private final Batcher<Outcome, Boolean> outcomes;
+  private final List<LanePuller> pullers = new ArrayList<>();
+  private final List<Thread> pullerThreads = new ArrayList<>();
+  private final ExecutorService handlers = Executors.newVirtualThreadPerTaskExecutor();
+
+  /** The provider adapters Herald ships, one per provider type. */
+  public static List<ProviderClientFactory> providerFactories() {
+    return List.of(new SendGridClientFactory());
+  }
+
+  private Dispatcher(KubernetesClient kube, StoreSettings store, QueueSettings queueSettings,
+      DispatcherSettings settings, List<ProviderClientFactory> factories, String name) {
+    this.database = Database.open(store, name);
+    this.queue = QueueConnection.connect(queueSettings, name);
+    queue.ensureTopology();
+    DeliveryStore deliveries = new DeliveryStore(database.jdbi());
+    this.claims = new Batcher<>(name + "-claims", 500, settings.batchDelay(), keys -> {
+      Map<java.util.UUID, Integer> claimed = deliveries.claim(keys);
+      return keys.stream().map(k -> claimed.get(k.id())).toList();
+    });
+    this.outcomes = new Batcher<>(name + "-outcomes", 500, settings.batchDelay(), batch -> {
+      boolean[] moved = deliveries.record(batch);
+      List<Boolean> result = new ArrayList<>(moved.length);
+      for (boolean m : moved) {
+        result.add(m);
+      }
+      return result;
+    });
+    this.providers = new ProviderRegistry(kube, factories, settings.sendTimeout());
+    DeliveryHandler handler = new DeliveryHandler(claims, outcomes, new NotificationStore(database.jdbi()),
+        new TemplateRenderer(), providers, settings, queue.jetStream(), queueSettings.names());
+    for (Channel channel : settings.channels()) {
+      LanePuller puller = new LanePuller(queue.nats(), queueSettings.names(), channel, settings.fetchBatch(),
+          new Semaphore(settings.maxInFlight()), handlers, handler::handle);
+      pullers.add(puller);
+      pullerThreads.add(Thread.ofPlatform().name(name + "-pull-" + channel.wireName()).daemon(true).start(puller));
+    }
+    LOG.info("dispatcher {} pulling {}", name, settings.channels());
+  }
+
+  public static Dispatcher start(KubernetesClient kube, StoreSettings store, QueueSettings queue,
+      DispatcherSettings settings, String name) {
+    return new Dispatcher(kube, store, queue, settings, providerFactories(), name);
+  }
+
+  public static Dispatcher start(KubernetesClient kube, StoreSettings store, QueueSettings queue,
+      DispatcherSettings settings, List<ProviderClientFactory> factories, String name) {
+    return new Dispatcher(kube, store, queue, settings, factories, name);
+  }
+
+  /** Stops pulling, lets deliveries in hand finish and be recorded, then closes. */
+  @Override
+  public void close() {
+    pullers.forEach(LanePuller::stop);
+    joinPullers();
+    handlers.shutdown();
+    try {
+      if (!handlers.awaitTermination(30, TimeUnit.SECONDS)) {
+        LOG.warn("deliveries still in hand after 30 s; JetStream will redeliver them");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    release();
+  }
+
+  /**
+   * Stops at once, as a crash would: deliveries in hand are neither recorded nor acknowledged,
+   * and JetStream redelivers them after AckWait.
+   */
+  public void halt() {
+    pullers.forEach(LanePuller::stop);
+    queue.abort();
+    handlers.shutdownNow();
+    joinPullers();
+    release();
+  }
+
+  private void joinPullers() {
+    for (Thread t : pullerThreads) {
+      try {
+        t.join(TimeUnit.SECONDS.toMillis(5));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private void release() {
+    claims.close();
+    outcomes.close();
+    providers.close();
+    queue.close();
+    database.close();
+  }
+}

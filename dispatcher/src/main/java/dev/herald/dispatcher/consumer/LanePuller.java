@@ -1,0 +1,131 @@
+package dev.herald.dispatcher.consumer;
+
+import dev.herald.api.Channel;
+import dev.herald.api.Priority;
+import dev.herald.api.queue.QueueNames;
+import io.nats.client.ConsumerContext;
+import io.nats.client.Connection;
+import io.nats.client.FetchConsumeOptions;
+import io.nats.client.FetchConsumer;
+import io.nats.client.Message;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Pulls one channel's three lanes in strict priority: it asks {@code high} first and only asks
+ * {@code normal} when {@code high} has nothing, and {@code bulk} when neither has. It never holds
+ * more messages than it has free handler slots, so a backlog stays in the stream, not in memory.
+ */
+public final class LanePuller implements Runnable {
+  private static final Logger LOG = LoggerFactory.getLogger(LanePuller.class);
+  /**
+   * Pauses between empty rounds grow from 5 ms to this, so an idle dispatcher costs little and a
+   * message arriving at an idle lane waits at most this long.
+   */
+  static final Duration MAX_IDLE_PAUSE = Duration.ofMillis(100);
+
+  private final Connection nats;
+  private final QueueNames names;
+  private final Channel channel;
+  private final int fetchBatch;
+  private final Semaphore slots;
+  private final ExecutorService handlers;
+  private final Consumer<Message> handler;
+  private volatile boolean running = true;
+
+  public LanePuller(Connection nats, QueueNames names, Channel channel, int fetchBatch, Semaphore slots,
+      ExecutorService handlers, Consumer<Message> handler) {
+    this.nats = nats;
+    this.names = names;
+    this.channel = channel;
+    this.fetchBatch = fetchBatch;
+    this.slots = slots;
+    this.handlers = handlers;
+    this.handler = handler;
+  }
+
+  public void stop() {
+    running = false;
+  }
+
+  @Override
+  public void run() {
+    Map<Priority, ConsumerContext> lanes = new EnumMap<>(Priority.class);
+    while (running && lanes.size() < Priority.values().length) {
+      try {
+        for (Priority p : Priority.values()) {
+          lanes.putIfAbsent(p, nats.getConsumerContext(names.stream(), names.consumer(p, channel)));
+        }
+      } catch (Exception e) {
+        LOG.warn("{} lanes not available yet: {}", channel.wireName(), e.toString());
+        pause(Duration.ofSeconds(1));
+      }
+    }
+    int idleRounds = 0;
+    while (running) {
+      try {
+        slots.acquire();
+        slots.release();
+        int room = Math.min(fetchBatch, slots.availablePermits());
+        boolean got = false;
+        for (Priority p : Priority.values()) {
+          if (drain(lanes.get(p), FetchConsumeOptions.builder().maxMessages(room).noWait().build()) > 0) {
+            got = true;
+            break;
+          }
+        }
+        // JetStream's long poll (expiresIn) would watch one lane only; short pauses keep all
+        // three in sight.
+        if (got) {
+          idleRounds = 0;
+        } else if (running) {
+          pause(Duration.ofMillis(Math.min(MAX_IDLE_PAUSE.toMillis(), 5L << Math.min(idleRounds++, 5))));
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (Exception e) {
+        if (running) {
+          LOG.warn("pulling {} failed: {}", channel.wireName(), e.toString());
+          pause(Duration.ofSeconds(1));
+        }
+      }
+    }
+  }
+
+  private int drain(ConsumerContext lane, FetchConsumeOptions options) throws Exception {
+    int n = 0;
+    try (FetchConsumer fetch = lane.fetch(options)) {
+      Message message;
+      while ((message = fetch.nextMessage()) != null) {
+        slots.acquire();
+        Message m = message;
+        handlers.execute(() -> {
+          try {
+            handler.accept(m);
+          } catch (RuntimeException e) {
+            LOG.error("handling a {} delivery failed; it will be redelivered", channel.wireName(), e);
+          } finally {
+            slots.release();
+          }
+        });
+        n++;
+      }
+    }
+    return n;
+  }
+
+  private static void pause(Duration d) {
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

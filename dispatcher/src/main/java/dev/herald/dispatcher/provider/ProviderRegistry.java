@@ -1,0 +1,124 @@
+package dev.herald.dispatcher.provider;
+
+import dev.herald.api.Channel;
+import dev.herald.api.provider.DeliveryProvider;
+import dev.herald.api.provider.DeliveryProviderStatus;
+import dev.herald.api.provider.ProviderType;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Ready providers of each namespace and channel, as clients. It watches DeliveryProviders;
+ * the operator records the Secret's resourceVersion in status, so a rotated Secret changes the
+ * provider and its client is rebuilt with a fresh read of the Secret — no restart, and no
+ * cluster-wide watch of Secrets.
+ */
+public final class ProviderRegistry implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ProviderRegistry.class);
+
+  /** A built client and the provider version it was built from. */
+  private record Built(String version, ProviderClient client) {}
+
+  private final KubernetesClient kube;
+  private final Map<ProviderType, ProviderClientFactory> factories = new EnumMap<>(ProviderType.class);
+  private final SharedIndexInformer<DeliveryProvider> informer;
+  private final Map<String, Built> clients = new ConcurrentHashMap<>();
+  private final Duration timeout;
+
+  public ProviderRegistry(KubernetesClient kube, List<ProviderClientFactory> factories, Duration timeout) {
+    this.kube = kube;
+    this.timeout = timeout;
+    factories.forEach(f -> this.factories.put(f.type(), f));
+    this.informer = kube.resources(DeliveryProvider.class).inAnyNamespace().inform();
+  }
+
+  /** A provider that may take a delivery, with its client. */
+  public record Candidate(String name, ProviderClient client) {}
+
+  /** Ready providers of a namespace for a channel (and push platform), in their {@code order}. */
+  public List<Candidate> ready(String namespace, Channel channel, String platform) {
+    return informer.getStore().list().stream()
+        .filter(p -> namespace.equals(p.getMetadata().getNamespace()))
+        .filter(p -> p.getSpec() != null && p.getSpec().getType() != null
+            && p.getSpec().getType().channel() == channel && servesPlatform(p.getSpec().getType(), platform))
+        .filter(ProviderRegistry::isReady)
+        .filter(p -> factories.containsKey(p.getSpec().getType()))
+        .sorted(Comparator.comparing((DeliveryProvider p) -> Objects.requireNonNullElse(p.getSpec().getOrder(), 100))
+            .thenComparing(p -> p.getMetadata().getName()))
+        .map(p -> new Candidate(p.getMetadata().getName(), client(p)))
+        .filter(c -> c.client() != null)
+        .toList();
+  }
+
+  private static boolean servesPlatform(ProviderType type, String platform) {
+    if (platform == null) {
+      return true;
+    }
+    return type == ProviderType.APNS ? platform.equals("ios") : !platform.equals("ios");
+  }
+
+  private static boolean isReady(DeliveryProvider p) {
+    DeliveryProviderStatus s = p.getStatus();
+    return s != null && s.isTrue(DeliveryProviderStatus.READY)
+        && Objects.equals(s.getObservedGeneration(), p.getMetadata().getGeneration());
+  }
+
+  private ProviderClient client(DeliveryProvider p) {
+    String uid = p.getMetadata().getUid();
+    String version = p.getMetadata().getGeneration() + "/" + p.getStatus().getSecretVersion();
+    Built built = clients.compute(uid, (k, current) -> {
+      if (current != null && current.version().equals(version)) {
+        return current;
+      }
+      ProviderClient next = build(p);
+      if (current != null) {
+        current.client().close();
+      }
+      return next == null ? null : new Built(version, next);
+    });
+    return built == null ? null : built.client();
+  }
+
+  private ProviderClient build(DeliveryProvider p) {
+    String namespace = p.getMetadata().getNamespace();
+    Secret secret = kube.secrets().inNamespace(namespace).withName(p.getSpec().getSecretRef().name()).get();
+    if (secret == null) {
+      LOG.warn("provider {}/{}: its Secret is gone; not sending through it", namespace, p.getMetadata().getName());
+      return null;
+    }
+    LOG.info("provider {}/{} ({}): client built", namespace, p.getMetadata().getName(), p.getSpec().getType().wireName());
+    return factories.get(p.getSpec().getType())
+        .create(new ProviderConfig(namespace, p.getMetadata().getName(), p.getSpec(), decode(secret), timeout));
+  }
+
+  private static Map<String, String> decode(Secret secret) {
+    Map<String, String> values = new HashMap<>();
+    if (secret.getData() != null) {
+      secret.getData().forEach((k, v) -> values.put(k, new String(Base64.getDecoder().decode(v), StandardCharsets.UTF_8)));
+    }
+    if (secret.getStringData() != null) {
+      values.putAll(secret.getStringData());
+    }
+    return values;
+  }
+
+  @Override
+  public void close() {
+    informer.close();
+    clients.values().forEach(b -> b.client().close());
+    clients.clear();
+  }
+}

@@ -1,0 +1,144 @@
+package dev.herald.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.herald.api.notification.Notification;
+import dev.herald.api.notification.NotificationStatus;
+import dev.herald.dispatcher.Dispatcher;
+import dev.herald.testkit.sendgrid.ReceivedMail;
+import io.fabric8.kubernetes.api.model.Event;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** One e-mail Notification along the whole path: CR → operator → Postgres → JetStream → dispatcher → SendGrid → status. */
+class EmailNotificationEndToEndTest {
+  private static HeraldEnvironment env;
+
+  @BeforeAll
+  static void start() {
+    env = HeraldEnvironment.start("e2e-email", Duration.ofSeconds(3));
+    env.startDispatcher("dispatcher-1");
+  }
+
+  @AfterAll
+  static void stop() {
+    if (env != null) {
+      env.close();
+    }
+  }
+
+  @Test
+  void notificationToThreeAddressesCompletesWithRenderedEscapedMail() {
+    String ns = "shop";
+    env.emailSetup(ns);
+    env.emailNotification(ns, "shipped-1001", "order-shipped", Map.of("orderId", "1001", "note", "<script>x</script>"),
+        "ada@example.com", "grace@example.com", "linus@example.com");
+
+    Notification done = awaitPhase(ns, "shipped-1001", "Completed");
+    NotificationStatus status = done.getStatus();
+    assertThat(status.getTotal()).isEqualTo(3);
+    assertThat(status.getSent()).isEqualTo(3);
+    assertThat(status.getFailed()).isZero();
+    assertThat(status.getChannels().get("email")).containsEntry("sent", 3L).containsEntry("pending", 0L);
+    assertThat(status.isTrue(NotificationStatus.ACCEPTED)).isTrue();
+    assertThat(status.isTrue(NotificationStatus.COMPLETE)).isTrue();
+    assertThat(status.getObservedGeneration()).isEqualTo(done.getMetadata().getGeneration());
+
+    List<ReceivedMail> mails = env.sendgrid.mails().stream()
+        .filter(m -> m.toEmails().stream().anyMatch(t -> t.endsWith("@example.com")) && m.subject().contains("1001"))
+        .toList();
+    assertThat(mails).hasSize(3);
+    assertThat(mails).flatExtracting(ReceivedMail::toEmails)
+        .containsExactlyInAnyOrder("ada@example.com", "grace@example.com", "linus@example.com");
+    assertThat(mails).allSatisfy(m -> {
+      assertThat(m.subject()).isEqualTo("Order 1001 has shipped");
+      assertThat(m.from()).isEqualTo("notifications@herald.example");
+      assertThat(m.html()).contains("<b>1001</b>").contains("&lt;script&gt;x&lt;/script&gt;").doesNotContain("<script>");
+      assertThat(m.text()).isEqualTo("Order 1001 shipped");
+    });
+  }
+
+  @Test
+  void missingTemplateIsReportedAndNothingIsSent() throws Exception {
+    String ns = "no-template";
+    env.secret(ns, "sendgrid-credentials", Map.of("apiKey", HeraldEnvironment.SENDGRID_KEY));
+    env.sendgridProvider(ns, "sendgrid", "sendgrid-credentials");
+    env.emailNotification(ns, "orphan", "does-not-exist", Map.of("orderId", "1"), "nobody@example.com");
+
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+      Notification n = env.notification(ns, "orphan");
+      assertThat(n.getStatus()).isNotNull();
+      assertThat(n.getStatus().getPhase()).isEqualTo("Pending");
+      var accepted = n.getStatus().condition(NotificationStatus.ACCEPTED).orElseThrow();
+      assertThat(accepted.getStatus()).isEqualTo("False");
+      assertThat(accepted.getReason()).isEqualTo("TemplateNotFound");
+      assertThat(accepted.getMessage()).contains("spec.template").contains("does-not-exist");
+    });
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+        env.client().v1().events().inNamespace(ns).list().getItems())
+        .extracting(Event::getReason).contains("TemplateNotFound"));
+    assertThat(env.deliveryRows(ns)).isZero();
+    assertThat(env.sendgrid.mailsTo("nobody@example.com")).isEmpty();
+  }
+
+  @Test
+  void serverErrorThenAcceptedDeliversExactlyOnce() {
+    String ns = "flaky";
+    env.emailSetup(ns);
+    env.sendgrid.failNext(1, 500);
+    env.emailNotification(ns, "retry-me", "order-shipped", Map.of("orderId", "77", "note", "n"), "retry@example.com");
+
+    Notification done = awaitPhase(ns, "retry-me", "Completed");
+    assertThat(done.getStatus().getSent()).isEqualTo(1);
+    assertThat(env.sendgrid.mailsTo("retry@example.com")).hasSize(1);
+  }
+
+  @Test
+  void dispatcherHaltedMidRunLosesNothing() {
+    String ns = "restart";
+    env.emailSetup(ns);
+    Dispatcher second = env.startDispatcher("dispatcher-2");
+    env.sendgrid.delayNext(40, Duration.ofMillis(150));
+    String[] addresses = IntStream.range(0, 40).mapToObj(i -> "user" + i + "@restart.example").toArray(String[]::new);
+    env.emailNotification(ns, "bulk-40", "order-shipped", Map.of("orderId", "4040", "note", "n"), addresses);
+
+    await().atMost(Duration.ofSeconds(20)).until(() -> env.sendgrid.mails().stream()
+        .anyMatch(m -> m.toEmails().stream().anyMatch(t -> t.endsWith("@restart.example"))));
+    second.halt();
+    env.forget(second);
+    // What the halted dispatcher may have handed to SendGrid without recording it.
+    long inProviderCallAtHalt = env.deliveriesIn(ns, "sending");
+    Dispatcher third = env.startDispatcher("dispatcher-3");
+
+    Notification done = awaitPhase(ns, "bulk-40", "Completed");
+    assertThat(done.getStatus().getSent()).isEqualTo(40);
+    Map<String, Long> perAddress = env.sendgrid.mails().stream()
+        .flatMap(m -> m.toEmails().stream())
+        .filter(t -> t.endsWith("@restart.example"))
+        .collect(Collectors.groupingBy(t -> t, Collectors.counting()));
+    assertThat(perAddress.keySet()).containsExactlyInAnyOrder(addresses);
+    long duplicates = perAddress.values().stream().mapToLong(c -> c - 1).sum();
+    // A halt can only duplicate what was in a provider call at that instant.
+    assertThat(duplicates).isLessThanOrEqualTo(inProviderCallAtHalt);
+    System.out.printf("halted dispatcher: 40 delivered, %d duplicate(s), %d in a provider call at the halt%n",
+        duplicates, inProviderCallAtHalt);
+    env.forget(third);
+    third.close();
+  }
+
+  private static Notification awaitPhase(String ns, String name, String phase) {
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+      Notification n = env.notification(ns, name);
+      assertThat(n.getStatus()).as("status of %s", name).isNotNull();
+      assertThat(n.getStatus().getPhase()).as("phase of %s: %s", name, n.getStatus()).isEqualTo(phase);
+    });
+    return env.notification(ns, name);
+  }
+}

@@ -1,0 +1,179 @@
+package dev.herald.e2e;
+
+import dev.herald.api.Channel;
+import dev.herald.api.notification.Notification;
+import dev.herald.api.notification.NotificationSpec;
+import dev.herald.api.notification.Recipient;
+import dev.herald.api.provider.DeliveryProvider;
+import dev.herald.api.provider.DeliveryProviderSpec;
+import dev.herald.api.provider.ProviderType;
+import dev.herald.api.provider.SecretReference;
+import dev.herald.api.provider.SendGridSettings;
+import dev.herald.api.template.EmailContent;
+import dev.herald.api.template.NotificationTemplate;
+import dev.herald.api.template.NotificationTemplateSpec;
+import dev.herald.core.config.QueueSettings;
+import dev.herald.core.config.StoreSettings;
+import dev.herald.dispatcher.Dispatcher;
+import dev.herald.dispatcher.DispatcherSettings;
+import dev.herald.operator.HeraldOperator;
+import dev.herald.testkit.kube.MockKube;
+import dev.herald.testkit.nats.TestNats;
+import dev.herald.testkit.postgres.TestDatabase;
+import dev.herald.testkit.sendgrid.SendGridSimulator;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The whole system for one test class: fabric8's mock Kubernetes API, a fresh database on the
+ * machine's Postgres, stream names of its own on the machine's NATS, the SendGrid simulator, the
+ * operator and a dispatcher.
+ */
+final class HeraldEnvironment implements AutoCloseable {
+  static final String SENDGRID_KEY = "SG.test-key.for-the-simulator";
+
+  final MockKube kube;
+  final TestDatabase database;
+  final TestNats nats;
+  final SendGridSimulator sendgrid;
+  final StoreSettings store;
+  final QueueSettings queue;
+  final DispatcherSettings dispatcherSettings;
+  final HeraldOperator operator;
+  private final List<Dispatcher> dispatchers = new ArrayList<>();
+
+  private HeraldEnvironment(String hint, Duration ackWait) {
+    kube = MockKube.start();
+    database = TestDatabase.create(hint);
+    nats = TestNats.create(hint);
+    sendgrid = SendGridSimulator.start(SENDGRID_KEY);
+    store = new StoreSettings(database.jdbcUrl(), database.user(), database.password(), 8);
+    queue = QueueSettings.defaults(nats.url(), nats.names()).withAckWait(ackWait);
+    dispatcherSettings = DispatcherSettings.defaults()
+        .withBackoff(Duration.ofMillis(200), Duration.ofSeconds(2))
+        .withSendTimeout(Duration.ofSeconds(2));
+    operator = HeraldOperator.start(kube.client(), store, queue);
+  }
+
+  static HeraldEnvironment start(String hint, Duration ackWait) {
+    return new HeraldEnvironment(hint, ackWait);
+  }
+
+  Dispatcher startDispatcher(String name) {
+    Dispatcher d = Dispatcher.start(kube.newClient(), store, queue, dispatcherSettings, name);
+    dispatchers.add(d);
+    return d;
+  }
+
+  void forget(Dispatcher d) {
+    dispatchers.remove(d);
+  }
+
+  KubernetesClient client() {
+    return kube.client();
+  }
+
+  /** A Secret with the simulator's key, a SendGrid provider using it, and a template. */
+  void emailSetup(String namespace) {
+    secret(namespace, "sendgrid-credentials", Map.of("apiKey", SENDGRID_KEY));
+    sendgridProvider(namespace, "sendgrid", "sendgrid-credentials");
+    template(namespace, "order-shipped", "Order {{ orderId }} has shipped",
+        "<p>Hello, your order <b>{{ orderId }}</b> note: {{ note }}</p>", "Order {{ orderId }} shipped");
+  }
+
+  void secret(String namespace, String name, Map<String, String> values) {
+    client().secrets().inNamespace(namespace).resource(new SecretBuilder()
+        .withMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build())
+        .withStringData(values).build()).create();
+  }
+
+  DeliveryProvider sendgridProvider(String namespace, String name, String secret) {
+    DeliveryProvider p = new DeliveryProvider();
+    p.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
+    DeliveryProviderSpec spec = new DeliveryProviderSpec();
+    spec.setType(ProviderType.SENDGRID);
+    spec.setSecretRef(new SecretReference(secret));
+    spec.setSendgrid(new SendGridSettings("notifications@herald.example", "Herald"));
+    spec.setEndpoint(sendgrid.baseUrl());
+    p.setSpec(spec);
+    return client().resource(p).create();
+  }
+
+  NotificationTemplate template(String namespace, String name, String subject, String html, String text) {
+    NotificationTemplate t = new NotificationTemplate();
+    t.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
+    NotificationTemplateSpec spec = new NotificationTemplateSpec();
+    spec.setEmail(new EmailContent(subject, html, text, null, null, null));
+    t.setSpec(spec);
+    return client().resource(t).create();
+  }
+
+  Notification emailNotification(String namespace, String name, String template, Map<String, String> data,
+      String... addresses) {
+    Notification n = new Notification();
+    n.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
+    NotificationSpec spec = new NotificationSpec();
+    spec.setTemplate(template);
+    spec.setChannels(List.of(Channel.EMAIL));
+    spec.setRecipients(Arrays.stream(addresses).map(Recipient::email).toList());
+    var node = dev.herald.core.Json.MAPPER.createObjectNode();
+    data.forEach(node::put);
+    java.util.Map<String, com.fasterxml.jackson.databind.JsonNode> values = new java.util.LinkedHashMap<>();
+    node.fields().forEachRemaining(e -> values.put(e.getKey(), e.getValue()));
+    spec.setData(values);
+    n.setSpec(spec);
+    return client().resource(n).create();
+  }
+
+  Notification notification(String namespace, String name) {
+    return client().resources(Notification.class).inNamespace(namespace).withName(name).get();
+  }
+
+  /** Deliveries stored for a namespace, whatever their state. */
+  long deliveryRows(String namespace) throws SQLException {
+    return count("select count(*) from deliveries where tenant = ?", namespace);
+  }
+
+  /** Deliveries of a namespace in one state. */
+  long deliveriesIn(String namespace, String state) {
+    try {
+      return count("select count(*) from deliveries where tenant = ? and state = ?", namespace, state);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private long count(String sql, String... args) throws SQLException {
+    try (Connection c = database.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
+      for (int i = 0; i < args.length; i++) {
+        ps.setString(i + 1, args[i]);
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    for (Dispatcher d : List.copyOf(dispatchers)) {
+      d.close();
+    }
+    operator.close();
+    sendgrid.close();
+    nats.close();
+    database.close();
+    kube.close();
+  }
+}

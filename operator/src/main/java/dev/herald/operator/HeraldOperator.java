@@ -1,0 +1,108 @@
+package dev.herald.operator;
+
+import dev.herald.api.notification.Notification;
+import dev.herald.api.provider.DeliveryProvider;
+import dev.herald.api.template.NotificationTemplate;
+import dev.herald.core.config.QueueSettings;
+import dev.herald.core.config.StoreSettings;
+import dev.herald.core.db.Database;
+import dev.herald.core.queue.DeliveryPublisher;
+import dev.herald.core.queue.QueueConnection;
+import dev.herald.core.store.ContactStore;
+import dev.herald.core.store.DeliveryStore;
+import dev.herald.core.store.NotificationStore;
+import dev.herald.core.store.PartitionMaintenance;
+import dev.herald.core.template.TemplateRenderer;
+import dev.herald.operator.events.EventRecorder;
+import dev.herald.operator.notification.NotificationAcceptance;
+import dev.herald.operator.notification.NotificationReconciler;
+import dev.herald.operator.notification.RecipientResolver;
+import dev.herald.operator.provider.DeliveryProviderReconciler;
+import dev.herald.operator.relay.OutboxRelay;
+import dev.herald.operator.template.NotificationTemplateReconciler;
+import dev.herald.operator.validation.SchemaValidator;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The operator process: the three reconcilers, the relay that publishes committed deliveries, and
+ * the partition maintenance job, over one Postgres pool and one NATS connection.
+ */
+public final class HeraldOperator implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(HeraldOperator.class);
+
+  private final Database database;
+  private final QueueConnection queue;
+  private final OutboxRelay relay;
+  private final Operator operator;
+  private final ScheduledExecutorService maintenance;
+
+  private HeraldOperator(Database database, QueueConnection queue, OutboxRelay relay, Operator operator,
+      ScheduledExecutorService maintenance) {
+    this.database = database;
+    this.queue = queue;
+    this.relay = relay;
+    this.operator = operator;
+    this.maintenance = maintenance;
+  }
+
+  /** Starts everything; the Kubernetes client stays the caller's. */
+  public static HeraldOperator start(KubernetesClient kube, StoreSettings store, QueueSettings queueSettings) {
+    Database database = Database.open(store, "herald-operator");
+    QueueConnection queue = QueueConnection.connect(queueSettings, "herald-operator");
+    queue.ensureTopology();
+
+    DeliveryStore deliveries = new DeliveryStore(database.jdbi());
+    NotificationStore notifications = new NotificationStore(database.jdbi());
+    OutboxRelay relay = new OutboxRelay(deliveries, new DeliveryPublisher(queue), 1000, Duration.ofSeconds(1));
+
+    TemplateRenderer renderer = new TemplateRenderer();
+    EventRecorder events = new EventRecorder(kube);
+    NotificationAcceptance acceptance = new NotificationAcceptance(
+        SchemaValidator.forResource(Notification.class), renderer,
+        new RecipientResolver(new ContactStore(database.jdbi())), notifications, relay::wakeUp);
+
+    Operator operator = new Operator(o -> o
+        .withKubernetesClient(kube)
+        .withCloseClientOnStop(false)
+        .withUseSSAToPatchPrimaryResource(false)
+        .checkingCRDAndValidateLocalModel(false)
+        .withStopOnInformerErrorDuringStartup(false)
+        .withReconciliationTerminationTimeout(Duration.ofSeconds(5)));
+    operator.register(new NotificationTemplateReconciler(
+        SchemaValidator.forResource(NotificationTemplate.class), renderer, events));
+    operator.register(new DeliveryProviderReconciler(SchemaValidator.forResource(DeliveryProvider.class), events));
+    operator.register(new NotificationReconciler(acceptance, notifications, events));
+
+    ScheduledExecutorService maintenance = Executors.newSingleThreadScheduledExecutor(
+        Thread.ofPlatform().name("herald-maintenance").daemon(true).factory());
+    PartitionMaintenance partitions = new PartitionMaintenance(database.jdbi(), 7, 30);
+    maintenance.scheduleWithFixedDelay(() -> {
+      try {
+        partitions.run();
+      } catch (RuntimeException e) {
+        LOG.warn("partition maintenance failed: {}", e.toString());
+      }
+    }, 0, 1, TimeUnit.HOURS);
+
+    relay.start();
+    operator.start();
+    LOG.info("herald operator started");
+    return new HeraldOperator(database, queue, relay, operator, maintenance);
+  }
+
+  @Override
+  public void close() {
+    operator.stop();
+    maintenance.shutdownNow();
+    relay.close();
+    queue.close();
+    database.close();
+  }
+}

@@ -1,0 +1,25 @@
+package dev.herald.operator;
+
+import dev.herald.core.config.QueueSettings;
+import dev.herald.core.config.StoreSettings;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.util.concurrent.CountDownLatch;
+
+/** Entry point of the operator image; configuration comes from the environment (see the chart). */
+public final class Main {
+  private Main() {}
+
+  public static void main(String[] args) throws InterruptedException {
+    KubernetesClient kube = new KubernetesClientBuilder().build();
+    HeraldOperator operator = HeraldOperator.start(kube, StoreSettings.fromEnv(System.getenv()),
+        QueueSettings.fromEnv(System.getenv()));
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      operator.close();
+      kube.close();
+      stopped.countDown();
+    }, "herald-shutdown"));
+    stopped.await();
+  }
+}

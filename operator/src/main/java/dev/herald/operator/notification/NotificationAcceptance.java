@@ -1,0 +1,159 @@
+package dev.herald.operator.notification;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.herald.api.Channel;
+import dev.herald.api.DeliveryState;
+import dev.herald.api.Priority;
+import dev.herald.api.notification.Notification;
+import dev.herald.api.notification.NotificationSpec;
+import dev.herald.api.provider.DeliveryProvider;
+import dev.herald.api.template.NotificationTemplate;
+import dev.herald.core.Durations;
+import dev.herald.core.Json;
+import dev.herald.core.store.NewDelivery;
+import dev.herald.core.store.NewNotification;
+import dev.herald.core.store.NotificationRecord;
+import dev.herald.core.store.NotificationStore;
+import dev.herald.core.store.Source;
+import dev.herald.core.template.TemplateContent;
+import dev.herald.core.template.TemplateException;
+import dev.herald.core.template.TemplateRenderer;
+import dev.herald.core.template.TemplateVariables;
+import dev.herald.operator.ReconcileProblem;
+import dev.herald.operator.provider.ProviderReadiness;
+import dev.herald.operator.validation.FieldError;
+import dev.herald.operator.validation.SchemaValidator;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * Everything that must hold before a Notification's deliveries are written, then the write. Each
+ * failed check is a {@link ReconcileProblem} naming the field; nothing is written unless all pass.
+ */
+public final class NotificationAcceptance {
+  static final String DEFAULT_CATEGORY = "transactional";
+
+  private final SchemaValidator schema;
+  private final TemplateRenderer renderer;
+  private final RecipientResolver recipients;
+  private final NotificationStore store;
+  private final Runnable afterWrite;
+
+  /**
+   * @param afterWrite called once deliveries are committed (wakes the relay, so they are
+   *     published without waiting for its next poll)
+   */
+  public NotificationAcceptance(SchemaValidator schema, TemplateRenderer renderer,
+      RecipientResolver recipients, NotificationStore store, Runnable afterWrite) {
+    this.schema = schema;
+    this.renderer = renderer;
+    this.recipients = recipients;
+    this.store = store;
+    this.afterWrite = afterWrite;
+  }
+
+  public NotificationRecord accept(Notification resource, NotificationTemplate template,
+      List<DeliveryProvider> providers) throws ReconcileProblem {
+    NotificationSpec spec = resource.getSpec();
+    String namespace = resource.getMetadata().getNamespace();
+    List<FieldError> errors = schema.validate(spec == null ? null : spec.source());
+    if (!errors.isEmpty()) {
+      throw ReconcileProblem.invalid("InvalidSpec", summarise(errors));
+    }
+    Instant sendAt = parseSendAt(spec.getSendAt());
+    Instant expiresAt = spec.getExpiresAfter() == null ? null
+        : (sendAt != null ? sendAt : Instant.now()).plus(Durations.parse(spec.getExpiresAfter()));
+
+    if (template == null) {
+      throw ReconcileProblem.waiting("TemplateNotFound", "spec.template: NotificationTemplate \""
+          + spec.getTemplate() + "\" not found in namespace " + namespace);
+    }
+    TemplateContent content = TemplateContent.of(template.getSpec());
+    List<TemplateException> compileErrors = renderer.check(content);
+    if (!compileErrors.isEmpty()) {
+      throw ReconcileProblem.waiting("TemplateInvalid", "spec.template: NotificationTemplate \""
+          + spec.getTemplate() + "\" is not valid: " + compileErrors.get(0).getMessage());
+    }
+    List<Channel> channels = spec.getChannels();
+    for (int i = 0; i < channels.size(); i++) {
+      Channel channel = channels.get(i);
+      if (!content.channels().contains(channel)) {
+        throw ReconcileProblem.waiting("ChannelNotInTemplate", "spec.channels[" + i + "]: NotificationTemplate \""
+            + spec.getTemplate() + "\" has no " + channel.wireName() + " content");
+      }
+      checkProvider(channel, providers, namespace);
+    }
+
+    List<NewDelivery> deliveries = recipients.resolve(namespace, spec.getRecipients(), channels);
+    testRender(content, spec, deliveries);
+
+    NewNotification notification = new NewNotification(namespace, Source.CR,
+        resource.getMetadata().getUid(), resource.getMetadata().getName(), spec.getTemplate(),
+        spec.getCategory() == null ? DEFAULT_CATEGORY : spec.getCategory(),
+        spec.getPriority() == null ? Priority.NORMAL : spec.getPriority(), channels, content,
+        Json.MAPPER.valueToTree(spec.getData()), sendAt, expiresAt);
+    NotificationStore.Accepted accepted = store.accept(notification, deliveries);
+    if (accepted.created()) {
+      afterWrite.run();
+    }
+    return accepted.notification();
+  }
+
+  private static void checkProvider(Channel channel, List<DeliveryProvider> providers, String namespace)
+      throws ReconcileProblem {
+    List<DeliveryProvider> forChannel = providers.stream()
+        .filter(p -> p.getSpec() != null && p.getSpec().getType() != null
+            && p.getSpec().getType().channel() == channel)
+        .toList();
+    if (forChannel.isEmpty()) {
+      throw ReconcileProblem.waiting("ProviderNotFound", "spec.channels: no DeliveryProvider for channel "
+          + channel.wireName() + " in namespace " + namespace);
+    }
+    if (forChannel.stream().noneMatch(ProviderReadiness::isReady)) {
+      throw ReconcileProblem.waiting("ProviderNotReady", "spec.channels: no Ready DeliveryProvider for channel "
+          + channel.wireName() + ": " + forChannel.stream()
+              .map(p -> p.getMetadata().getName() + " (" + ProviderReadiness.reason(p) + ")")
+              .collect(Collectors.joining(", ")));
+    }
+  }
+
+  /** Renders each channel once for its first recipient, so that a missing variable fails here, not per delivery. */
+  private void testRender(TemplateContent content, NotificationSpec spec, List<NewDelivery> deliveries)
+      throws ReconcileProblem {
+    JsonNode data = Json.MAPPER.valueToTree(spec.getData());
+    for (Channel channel : spec.getChannels()) {
+      NewDelivery sample = deliveries.stream()
+          .filter(d -> d.channel() == channel && d.state() == DeliveryState.PENDING)
+          .findFirst().orElse(null);
+      if (sample == null) {
+        continue;
+      }
+      try {
+        renderer.render(content, channel, sample.locale(), TemplateVariables.of(data,
+            new TemplateVariables.Recipient(sample.userId(), sample.address(), channel.wireName(), sample.locale())));
+      } catch (TemplateException e) {
+        throw ReconcileProblem.waiting("RenderFailed", e.field() + (e.line() != null ? " line " + e.line() : "")
+            + ": " + e.reason() + " (check spec.data against NotificationTemplate \"" + spec.getTemplate() + "\")");
+      }
+    }
+  }
+
+  private static Instant parseSendAt(String sendAt) throws ReconcileProblem {
+    if (sendAt == null) {
+      return null;
+    }
+    try {
+      return OffsetDateTime.parse(sendAt).toInstant();
+    } catch (DateTimeParseException e) {
+      throw ReconcileProblem.invalid("InvalidSpec", "spec.sendAt: not an RFC 3339 time: " + sendAt);
+    }
+  }
+
+  static String summarise(List<FieldError> errors) {
+    String shown = errors.stream().limit(5).map(FieldError::toString).collect(Collectors.joining("; "));
+    return errors.size() > 5 ? shown + "; and " + (errors.size() - 5) + " more" : shown;
+  }
+}

@@ -1,0 +1,191 @@
+package dev.herald.operator.notification;
+
+import dev.herald.api.Channel;
+import dev.herald.api.notification.Notification;
+import dev.herald.api.notification.NotificationPhase;
+import dev.herald.api.notification.NotificationStatus;
+import dev.herald.api.provider.DeliveryProvider;
+import dev.herald.api.template.NotificationTemplate;
+import dev.herald.operator.ReconcileProblem;
+import dev.herald.operator.events.EventRecorder;
+import dev.herald.core.store.DeliveryCounts;
+import dev.herald.core.store.NotificationRecord;
+import dev.herald.core.store.NotificationStore;
+import dev.herald.core.store.Source;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Accepts a Notification once — validated, its template and providers checked, its deliveries
+ * written in one transaction — then reports its progress from Postgres until it finishes.
+ * Deleting it cancels what has not been sent.
+ */
+@ControllerConfiguration(name = "notification")
+public final class NotificationReconciler implements Reconciler<Notification>, Cleaner<Notification> {
+  private static final Logger LOG = LoggerFactory.getLogger(NotificationReconciler.class);
+  static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(1);
+
+  private final NotificationAcceptance acceptance;
+  private final NotificationStore store;
+  private final EventRecorder events;
+  private InformerEventSource<NotificationTemplate, Notification> templates;
+  private InformerEventSource<DeliveryProvider, Notification> providers;
+
+  public NotificationReconciler(NotificationAcceptance acceptance, NotificationStore store,
+      EventRecorder events) {
+    this.acceptance = acceptance;
+    this.store = store;
+    this.events = events;
+  }
+
+  @Override
+  public List<EventSource<?, Notification>> prepareEventSources(EventSourceContext<Notification> context) {
+    // A template or provider appearing or changing re-checks the Notifications still waiting for it.
+    templates = new InformerEventSource<>(InformerEventSourceConfiguration
+        .from(NotificationTemplate.class, Notification.class)
+        .withName("templates")
+        .withPrimaryToSecondaryMapper((Notification n) -> n.getSpec() == null || n.getSpec().getTemplate() == null
+            ? Set.of()
+            : Set.of(new ResourceID(n.getSpec().getTemplate(), n.getMetadata().getNamespace())))
+        .withSecondaryToPrimaryMapper(t -> waiting(context, t.getMetadata().getNamespace(),
+            n -> t.getMetadata().getName().equals(n.getSpec().getTemplate())))
+        .build(), context);
+    providers = new InformerEventSource<>(InformerEventSourceConfiguration
+        .from(DeliveryProvider.class, Notification.class)
+        .withName("providers")
+        .withSecondaryToPrimaryMapper(p -> waiting(context, p.getMetadata().getNamespace(), n -> true))
+        .build(), context);
+    return List.of(templates, providers);
+  }
+
+  private static Set<ResourceID> waiting(EventSourceContext<Notification> context, String namespace,
+      java.util.function.Predicate<Notification> matches) {
+    return context.getPrimaryCache().list(namespace)
+        .filter(n -> n.getSpec() != null && (n.getStatus() == null || n.getStatus().getNotificationId() == null))
+        .filter(matches)
+        .map(ResourceID::fromResource)
+        .collect(Collectors.toSet());
+  }
+
+  @Override
+  public UpdateControl<Notification> reconcile(Notification resource, Context<Notification> context) {
+    NotificationStatus before = resource.getStatus() == null ? new NotificationStatus() : resource.getStatus();
+    NotificationStatus status = copy(before);
+    status.setObservedGeneration(resource.getMetadata().getGeneration());
+    String tenant = resource.getMetadata().getNamespace();
+
+    Optional<NotificationRecord> record = store.findBySource(tenant, Source.CR, resource.getMetadata().getUid());
+    if (record.isEmpty()) {
+      try {
+        NotificationTemplate template = context.getSecondaryResource(NotificationTemplate.class).orElse(null);
+        List<DeliveryProvider> namespaceProviders = providers.list(tenant).toList();
+        record = Optional.of(acceptance.accept(resource, template, namespaceProviders));
+        status.setStartTime(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+      } catch (ReconcileProblem problem) {
+        return notAccepted(resource, before, status, problem);
+      }
+    }
+    NotificationRecord accepted = record.get();
+    if (status.getNotificationId() == null) {
+      status.setNotificationId(accepted.id().toString());
+      status.setCondition(NotificationStatus.ACCEPTED, true, "Accepted", "deliveries written");
+    }
+    DeliveryCounts counts = store.counts(accepted);
+    List<Channel> channels = resource.getSpec().getChannels().stream().filter(c -> c != null).toList();
+    NotificationProgress.apply(status, accepted, counts, channels, Instant.now());
+    announce(resource, before, status);
+
+    NotificationPhase phase = NotificationPhase.valueOf(status.getPhase());
+    if (phase.isFinished()) {
+      Long ttl = resource.getSpec().getTtlSecondsAfterFinished();
+      if (ttl != null) {
+        Instant expiry = Instant.parse(status.getCompletionTime()).plusSeconds(ttl);
+        if (!Instant.now().isBefore(expiry)) {
+          context.getClient().resource(resource).delete();
+          return UpdateControl.noUpdate();
+        }
+        return update(resource, before, status).rescheduleAfter(Duration.between(Instant.now(), expiry));
+      }
+      return update(resource, before, status);
+    }
+    return update(resource, before, status).rescheduleAfter(PROGRESS_INTERVAL);
+  }
+
+  private UpdateControl<Notification> notAccepted(Notification resource, NotificationStatus before,
+      NotificationStatus status, ReconcileProblem problem) {
+    status.setPhase(problem.terminal() ? NotificationPhase.Failed.name() : NotificationPhase.Pending.name());
+    status.setCondition(NotificationStatus.ACCEPTED, false, problem.reason(), problem.getMessage());
+    boolean changed = before.condition(NotificationStatus.ACCEPTED)
+        .map(c -> !problem.reason().equals(c.getReason()) || !problem.getMessage().equals(c.getMessage()))
+        .orElse(true);
+    if (changed) {
+      LOG.info("notification {}/{} not accepted: {}: {}", resource.getMetadata().getNamespace(),
+          resource.getMetadata().getName(), problem.reason(), problem.getMessage());
+      events.warning(resource, problem.reason(), problem.getMessage());
+    }
+    // Waiting problems are re-checked when the template or provider changes; the periodic
+    // re-check covers a missing user appearing in the contact store.
+    UpdateControl<Notification> control = update(resource, before, status);
+    return problem.terminal() ? control : control.rescheduleAfter(Duration.ofSeconds(30));
+  }
+
+  private void announce(Notification resource, NotificationStatus before, NotificationStatus after) {
+    if (!after.getPhase().equals(before.getPhase())) {
+      NotificationPhase phase = NotificationPhase.valueOf(after.getPhase());
+      String message = String.format("%s: %d of %d sent, %d failed, %d suppressed", phase,
+          after.getSent(), after.getTotal(), after.getFailed(), after.getSuppressed());
+      if (phase == NotificationPhase.Failed || phase == NotificationPhase.PartiallyFailed) {
+        events.warning(resource, phase.name(), message);
+      } else {
+        events.normal(resource, phase.name(), message);
+      }
+    }
+  }
+
+  private static UpdateControl<Notification> update(Notification resource, NotificationStatus before,
+      NotificationStatus after) {
+    if (after.equals(before)) {
+      return UpdateControl.noUpdate();
+    }
+    resource.setStatus(after);
+    return UpdateControl.patchStatus(resource);
+  }
+
+  @Override
+  public DeleteControl cleanup(Notification resource, Context<Notification> context) {
+    store.findBySource(resource.getMetadata().getNamespace(), Source.CR, resource.getMetadata().getUid())
+        .filter(r -> r.cancelledAt() == null)
+        .ifPresent(r -> {
+          int cancelled = store.cancel(r);
+          if (cancelled > 0) {
+            LOG.info("notification {}/{} deleted: {} unsent deliveries cancelled",
+                resource.getMetadata().getNamespace(), resource.getMetadata().getName(), cancelled);
+          }
+        });
+    return DeleteControl.defaultDelete();
+  }
+
+  private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+
+  private static NotificationStatus copy(NotificationStatus status) {
+    return SERIALIZATION.clone(status);
+  }
+}

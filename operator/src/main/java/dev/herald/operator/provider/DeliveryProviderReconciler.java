@@ -1,0 +1,115 @@
+package dev.herald.operator.provider;
+
+import dev.herald.api.provider.DeliveryProvider;
+import dev.herald.api.provider.DeliveryProviderSpec;
+import dev.herald.api.provider.DeliveryProviderStatus;
+import dev.herald.operator.events.EventRecorder;
+import dev.herald.operator.validation.FieldError;
+import dev.herald.operator.validation.SchemaValidator;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Checks that a DeliveryProvider's spec is valid and that its Secret exists and holds the keys
+ * its type needs. It reads the Secret through an informer (a rotated Secret is re-checked at
+ * once) and never copies a value anywhere: status and Events name keys, never contents.
+ */
+@ControllerConfiguration(name = "deliveryprovider")
+public final class DeliveryProviderReconciler implements Reconciler<DeliveryProvider> {
+  private final SchemaValidator schema;
+  private final EventRecorder events;
+
+  public DeliveryProviderReconciler(SchemaValidator schema, EventRecorder events) {
+    this.schema = schema;
+    this.events = events;
+  }
+
+  @Override
+  public List<EventSource<?, DeliveryProvider>> prepareEventSources(EventSourceContext<DeliveryProvider> context) {
+    return List.of(new InformerEventSource<>(InformerEventSourceConfiguration
+        .from(Secret.class, DeliveryProvider.class)
+        .withName("secrets")
+        .withPrimaryToSecondaryMapper((DeliveryProvider p) -> secretName(p) == null ? Set.of()
+            : Set.of(new ResourceID(secretName(p), p.getMetadata().getNamespace())))
+        .withSecondaryToPrimaryMapper(s -> context.getPrimaryCache().list(s.getMetadata().getNamespace())
+            .filter(p -> s.getMetadata().getName().equals(secretName(p)))
+            .map(ResourceID::fromResource)
+            .collect(Collectors.toSet()))
+        .build(), context));
+  }
+
+  private static String secretName(DeliveryProvider p) {
+    return p.getSpec() == null || p.getSpec().getSecretRef() == null ? null : p.getSpec().getSecretRef().name();
+  }
+
+  @Override
+  public UpdateControl<DeliveryProvider> reconcile(DeliveryProvider resource, Context<DeliveryProvider> context) {
+    DeliveryProviderStatus before = resource.getStatus() == null ? new DeliveryProviderStatus() : resource.getStatus();
+    DeliveryProviderStatus status = new DeliveryProviderStatus();
+    status.setConditions(before.getConditions());
+    status.setObservedGeneration(resource.getMetadata().getGeneration());
+    DeliveryProviderSpec spec = resource.getSpec();
+
+    List<FieldError> errors = schema.validate(spec == null ? null : spec.source());
+    if (!errors.isEmpty()) {
+      status.setCondition(DeliveryProviderStatus.READY, false, "InvalidSpec",
+          errors.stream().limit(5).map(FieldError::toString).collect(Collectors.joining("; ")));
+    } else {
+      status.setChannel(spec.getType().channel().wireName());
+      Secret secret = context.getSecondaryResource(Secret.class).orElse(null);
+      if (secret == null) {
+        status.setCondition(DeliveryProviderStatus.READY, false, "SecretNotFound", "spec.secretRef.name: Secret \""
+            + spec.getSecretRef().name() + "\" not found in namespace " + resource.getMetadata().getNamespace());
+      } else {
+        status.setSecretVersion(secret.getMetadata().getResourceVersion());
+        List<String> missing = new ArrayList<>();
+        for (String key : spec.getType().requiredSecretKeys()) {
+          if (isBlank(secret, key)) {
+            missing.add(key);
+          }
+        }
+        if (missing.isEmpty()) {
+          status.setCondition(DeliveryProviderStatus.READY, true, "CredentialsFound",
+              "Secret \"" + spec.getSecretRef().name() + "\" holds " + String.join(", ", spec.getType().requiredSecretKeys()));
+        } else {
+          status.setCondition(DeliveryProviderStatus.READY, false, "InvalidCredentials", "Secret \""
+              + spec.getSecretRef().name() + "\" lacks non-empty key(s) " + String.join(", ", missing)
+              + " required by type " + spec.getType().wireName());
+        }
+      }
+    }
+    var now = status.condition(DeliveryProviderStatus.READY).orElseThrow();
+    var was = before.condition(DeliveryProviderStatus.READY).orElse(null);
+    if (was == null || !Objects.equals(was.getStatus(), now.getStatus()) || !Objects.equals(was.getReason(), now.getReason())) {
+      if ("True".equals(now.getStatus())) {
+        events.normal(resource, "Ready", now.getMessage());
+      } else {
+        events.warning(resource, now.getReason(), now.getMessage());
+      }
+    }
+    if (status.equals(before)) {
+      return UpdateControl.noUpdate();
+    }
+    resource.setStatus(status);
+    return UpdateControl.patchStatus(resource);
+  }
+
+  private static boolean isBlank(Secret secret, String key) {
+    String data = secret.getData() == null ? null : secret.getData().get(key);
+    String plain = secret.getStringData() == null ? null : secret.getStringData().get(key);
+    return (data == null || data.isBlank()) && (plain == null || plain.isBlank());
+  }
+}

@@ -1,0 +1,131 @@
+package dev.herald.operator.relay;
+
+import dev.herald.api.queue.DeliveryMessage;
+import dev.herald.core.queue.DeliveryPublisher;
+import dev.herald.core.store.DeliveryKey;
+import dev.herald.core.store.DeliveryStore;
+import io.nats.client.api.PublishAck;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes deliveries written {@code pending} and marks them {@code queued} with their stream
+ * sequence. It is the only publisher: a delivery is committed before it is published, and one
+ * left {@code pending} by a crash or a broker outage is simply published on a later pass. Each
+ * replica runs one; {@code FOR UPDATE SKIP LOCKED} keeps them from publishing the same rows, and
+ * {@code Nats-Msg-Id} absorbs what slips through.
+ */
+public final class OutboxRelay implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(OutboxRelay.class);
+  private static final Duration ACK_TIMEOUT = Duration.ofSeconds(30);
+
+  private final DeliveryStore store;
+  private final DeliveryPublisher publisher;
+  private final int batchSize;
+  private final Duration interval;
+  private final Semaphore wake = new Semaphore(0);
+  private volatile boolean running;
+  private Thread worker;
+  private boolean failing;
+
+  public OutboxRelay(DeliveryStore store, DeliveryPublisher publisher, int batchSize, Duration interval) {
+    this.store = store;
+    this.publisher = publisher;
+    this.batchSize = batchSize;
+    this.interval = interval;
+  }
+
+  public synchronized void start() {
+    running = true;
+    worker = Thread.ofPlatform().name("herald-relay").daemon(true).start(this::loop);
+  }
+
+  /** Asks for a pass now, for example after new deliveries were committed. */
+  public void wakeUp() {
+    wake.release();
+  }
+
+  private void loop() {
+    while (running) {
+      int published = 0;
+      try {
+        published = runOnce();
+        if (failing) {
+          LOG.info("relay publishing again");
+          failing = false;
+        }
+      } catch (RuntimeException e) {
+        if (!failing) {
+          LOG.warn("relay pass failed, deliveries stay pending and are retried: {}", e.toString());
+          failing = true;
+        }
+      }
+      if (published < batchSize) {
+        try {
+          wake.tryAcquire(interval.toMillis(), TimeUnit.MILLISECONDS);
+          wake.drainPermits();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
+  }
+
+  /** One pass: publishes up to one batch of due deliveries; returns how many the stream accepted. */
+  public int runOnce() {
+    return store.jdbi().inTransaction(h -> {
+      List<DeliveryMessage> due = store.lockDue(h, batchSize);
+      if (due.isEmpty()) {
+        return 0;
+      }
+      List<CompletableFuture<PublishAck>> acks = new ArrayList<>(due.size());
+      for (DeliveryMessage m : due) {
+        acks.add(publisher.publish(m));
+      }
+      List<DeliveryStore.Queued> queued = new ArrayList<>(due.size());
+      long deadline = System.nanoTime() + ACK_TIMEOUT.toNanos();
+      RuntimeException firstError = null;
+      for (int i = 0; i < due.size(); i++) {
+        try {
+          PublishAck ack = acks.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+          DeliveryMessage m = due.get(i);
+          queued.add(new DeliveryStore.Queued(new DeliveryKey(m.deliveryId(), m.createdAt()), ack.getSeqno()));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        } catch (java.util.concurrent.ExecutionException | TimeoutException e) {
+          if (firstError == null) {
+            firstError = new IllegalStateException("publish failed: " + (e.getCause() != null ? e.getCause() : e), e);
+          }
+        }
+      }
+      // Whatever was acknowledged is recorded even when some publishes failed; the rest stay pending.
+      store.markQueued(h, queued);
+      if (queued.isEmpty() && firstError != null) {
+        throw firstError;
+      }
+      return queued.size();
+    });
+  }
+
+  @Override
+  public synchronized void close() {
+    running = false;
+    if (worker != null) {
+      worker.interrupt();
+      try {
+        worker.join(TimeUnit.SECONDS.toMillis(10));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}

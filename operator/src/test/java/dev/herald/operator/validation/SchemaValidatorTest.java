@@ -1,0 +1,103 @@
+package dev.herald.operator.validation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.herald.api.notification.Notification;
+import dev.herald.api.provider.DeliveryProvider;
+import dev.herald.api.template.NotificationTemplate;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The operator's re-check of what the API server would have rejected, against the generated CRDs. */
+class SchemaValidatorTest {
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  private final SchemaValidator notifications = SchemaValidator.forResource(Notification.class);
+  private final SchemaValidator templates = SchemaValidator.forResource(NotificationTemplate.class);
+  private final SchemaValidator providers = SchemaValidator.forResource(DeliveryProvider.class);
+
+  private static JsonNode spec(String yaml) throws Exception {
+    return YAML.readTree(yaml);
+  }
+
+  @Test
+  void aValidNotificationHasNoErrors() throws Exception {
+    assertThat(notifications.validate(spec("""
+        template: welcome
+        recipients: [{email: ada@example.com}, {user: u-1}, {phone: "+4915112345678"}]
+        channels: [email, sms]
+        priority: high
+        data: {name: Ada, nested: {a: [1, 2]}}
+        expiresAfter: 1h30m
+        """))).isEmpty();
+  }
+
+  @Test
+  void missingRequiredFieldsAreNamed() throws Exception {
+    assertThat(notifications.validate(spec("template: welcome")))
+        .extracting(FieldError::field)
+        .containsExactlyInAnyOrder("spec.recipients", "spec.channels");
+  }
+
+  @Test
+  void wrongTypesUnknownFieldsEnumsAndPatternsAreNamed() throws Exception {
+    List<FieldError> errors = notifications.validate(spec("""
+        template: Not_A_Name
+        recipients: "ada@example.com"
+        channels: [email, pigeon]
+        priority: 5
+        colour: blue
+        expiresAfter: soon
+        """));
+    assertThat(errors).extracting(FieldError::toString).containsExactlyInAnyOrder(
+        "spec.template: must match ^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$",
+        "spec.recipients: must be an array, not a string",
+        "spec.channels[1]: must be one of email, push, sms, not \"pigeon\"",
+        "spec.priority: must be a string, not a number",
+        "spec.colour: unknown field",
+        "spec.expiresAfter: must match ^([0-9]+(ms|s|m|h))+$");
+  }
+
+  @Test
+  void celRulesAreEvaluated() throws Exception {
+    List<FieldError> errors = notifications.validate(spec("""
+        template: welcome
+        recipients: [{email: ada@example.com, user: u-1}, {}]
+        channels: [email]
+        """));
+    assertThat(errors).extracting(FieldError::toString).containsExactly(
+        "spec.recipients[0]: exactly one of user, email or phone must be set",
+        "spec.recipients[1]: exactly one of user, email or phone must be set");
+  }
+
+  @Test
+  void nestedFieldsOfTemplatesAndProvidersAreChecked() throws Exception {
+    assertThat(templates.validate(spec("email: {subject: Hi}")))
+        .extracting(FieldError::toString)
+        .containsExactly("spec.email: an e-mail needs html or text");
+    assertThat(templates.validate(spec("{}")))
+        .extracting(FieldError::toString)
+        .containsExactly("spec: a template needs content for at least one channel: email, sms or push");
+    assertThat(providers.validate(spec("""
+        type: sendgrid
+        secretRef: {name: creds}
+        rateLimit: 0
+        sendgrid: {from: not-an-address}
+        """))).extracting(FieldError::toString).containsExactlyInAnyOrder(
+        "spec.rateLimit: must be at least 1",
+        "spec.sendgrid.from: must match ^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
+    // Like the API server, rules run on values that pass the structural checks.
+    assertThat(providers.validate(spec("""
+        type: sendgrid
+        secretRef: {name: creds}
+        """))).extracting(FieldError::toString).containsExactly(
+        "spec: a sendgrid provider needs spec.sendgrid");
+  }
+
+  @Test
+  void anAbsentSpecIsRequired() {
+    assertThat(notifications.validate(null)).extracting(FieldError::toString).containsExactly("spec: Required value");
+  }
+}

@@ -1,0 +1,574 @@
+package dev.herald.testkit.sendgrid;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.herald.testkit.ports.FreePorts;
+import dev.herald.testkit.sendgrid.MailSendValidator.ApiError;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A local stand-in for SendGrid's v3 Mail Send API ({@code POST /v3/mail/send}) on plain HTTP,
+ * bound to 127.0.0.1 on a free port, for testing through the real sendgrid-java SDK:
+ *
+ * <pre>{@code
+ * try (SendGridSimulator sim = SendGridSimulator.start("SG.test-key")) {
+ *   SendGrid sg = new SendGrid("SG.test-key", true);   // true: plain HTTP
+ *   sg.setHost(sim.host());
+ *   ...
+ * }
+ * }</pre>
+ *
+ * <h2>What it answers</h2>
+ * Every request is counted ({@link #requests()}) and its body read in full. Then, in order:
+ * <ol>
+ *   <li>the next scripted fault, if any ({@link #failNext}, {@link #rateLimitNext},
+ *       {@link #malformedNext}, {@link #delayNext}); faults are consumed one per request, in the
+ *       order they were scripted, whatever the request;
+ *   <li>404 for any path but {@code /v3/mail/send}, 405 for a method other than POST;
+ *   <li>401 unless {@code Authorization: Bearer <apiKey>};
+ *   <li>413 when the body exceeds the size limit (30 MiB, as SendGrid's, unless configured);
+ *   <li>400 {@code {"errors":[{"message","field","help"}...]}} for a body that is not a JSON object
+ *       or that SendGrid would reject, listing every problem with the field SendGrid names
+ *       ({@code from.email}, {@code personalizations.0.to}, {@code subject}, {@code content},
+ *       ...);
+ *   <li>otherwise 202 with an empty body and a unique {@code X-Message-Id}; the mail is recorded as
+ *       one {@link ReceivedMail} per personalization.
+ * </ol>
+ * A delay fault holds the response back and then handles the request normally, so a client that
+ * timed out may still have had its mail accepted, as with the real service. The other faults
+ * answer instead of normal handling and record nothing.
+ *
+ * <p>The JDK's HTTP server writes header names with only their first letter in upper case
+ * ({@code X-message-id}); HTTP header names are case-insensitive, so look them up that way.
+ *
+ * <p>Thread-safe: requests are served concurrently, one virtual thread each, and faults can be
+ * scripted from any thread.
+ */
+public final class SendGridSimulator implements AutoCloseable {
+  /** The path of the Mail Send endpoint. */
+  public static final String MAIL_SEND_PATH = "/v3/mail/send";
+  /** SendGrid's limit on the size of a request: 30 MiB. */
+  public static final long DEFAULT_MAX_BODY_BYTES = 30L * 1024 * 1024;
+  /** The {@code X-RateLimit-Limit} reported with a 429. */
+  public static final int RATE_LIMIT = 600;
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final String UNAUTHORIZED =
+      "The provided authorization grant is invalid, expired, or revoked";
+
+  /** How a {@link #malformedNext(int, Malformation) malformed} response is broken. */
+  public enum Malformation {
+    /** 200 with {@code Content-Type: application/json} but an HTML body and no message id. */
+    GARBAGE_BODY,
+    /** 202 announcing a body longer than what is sent before the connection is closed. */
+    TRUNCATED
+  }
+
+  private sealed interface Fault {}
+
+  private record Fail(int status) implements Fault {}
+
+  private record RateLimit(Duration reset) implements Fault {}
+
+  private record Delay(Duration delay) implements Fault {}
+
+  private record Malformed(Malformation kind) implements Fault {}
+
+  private final String apiKey;
+  private final long maxBodyBytes;
+  private final HttpServer server;
+  private final ExecutorService executor;
+  private final CountDownLatch closing = new CountDownLatch(1);
+  private final Deque<Fault> faults = new ArrayDeque<>();
+  private final List<ReceivedMail> mails = new ArrayList<>();
+  private final AtomicInteger requests = new AtomicInteger();
+  private final AtomicLong messageCounter = new AtomicLong();
+
+  private SendGridSimulator(String apiKey, long maxBodyBytes) throws IOException {
+    this.apiKey = Objects.requireNonNull(apiKey, "apiKey");
+    if (maxBodyBytes < 1) {
+      throw new IllegalArgumentException("maxBodyBytes must be positive: " + maxBodyBytes);
+    }
+    this.maxBodyBytes = maxBodyBytes;
+    this.executor = Executors.newVirtualThreadPerTaskExecutor();
+    this.server = HttpServer.create(new InetSocketAddress(FreePorts.LOOPBACK, 0), 64);
+    server.setExecutor(executor);
+    server.createContext("/", this::handle);
+    server.start();
+  }
+
+  /** Starts a simulator that accepts {@code apiKey}, with SendGrid's 30 MiB request limit. */
+  public static SendGridSimulator start(String apiKey) {
+    return start(apiKey, DEFAULT_MAX_BODY_BYTES);
+  }
+
+  /** Starts a simulator that accepts {@code apiKey} and answers 413 above {@code maxBodyBytes}. */
+  public static SendGridSimulator start(String apiKey, long maxBodyBytes) {
+    try {
+      return new SendGridSimulator(apiKey, maxBodyBytes);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start the SendGrid simulator", e);
+    }
+  }
+
+  /** The port it listens on, on 127.0.0.1. */
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
+  /** {@code 127.0.0.1:<port>}, what sendgrid-java's {@code setHost} takes. */
+  public String host() {
+    return "127.0.0.1:" + port();
+  }
+
+  /** {@code http://127.0.0.1:<port>}. */
+  public String baseUrl() {
+    return "http://" + host();
+  }
+
+  /** The API key it accepts. */
+  public String apiKey() {
+    return apiKey;
+  }
+
+  // ---- scripted faults ----------------------------------------------------------------------
+
+  /**
+   * Answers the next {@code times} requests with {@code status} (400–599) and a SendGrid error
+   * body {@code {"errors":[{"field":null,"message":...}]}}; 429 comes with the rate-limit headers
+   * as from {@link #rateLimitNext} with a one-second reset.
+   */
+  public SendGridSimulator failNext(int times, int status) {
+    if (status < 400 || status > 599) {
+      throw new IllegalArgumentException("not an error status: " + status);
+    }
+    return enqueue(times, status == 429 ? new RateLimit(Duration.ofSeconds(1)) : new Fail(status));
+  }
+
+  /**
+   * Answers the next {@code times} requests with 429, {@code X-RateLimit-Limit},
+   * {@code X-RateLimit-Remaining: 0} and {@code X-RateLimit-Reset} set to the epoch second
+   * {@code reset} from the moment of the answer, and SendGrid's body
+   * {@code {"errors":[{"field":null,"message":"too many requests"}]}}.
+   */
+  public SendGridSimulator rateLimitNext(int times, Duration reset) {
+    requireNonNegative(reset, "reset");
+    return enqueue(times, new RateLimit(reset));
+  }
+
+  /**
+   * Holds the response to the next {@code times} requests back for {@code delay}, then handles
+   * them normally (a mail may be accepted after its client gave up). {@link #close()} ends a delay
+   * early, without answering.
+   */
+  public SendGridSimulator delayNext(int times, Duration delay) {
+    requireNonNegative(delay, "delay");
+    return enqueue(times, new Delay(delay));
+  }
+
+  /** Breaks the next {@code times} responses as {@link Malformation#GARBAGE_BODY}. */
+  public SendGridSimulator malformedNext(int times) {
+    return malformedNext(times, Malformation.GARBAGE_BODY);
+  }
+
+  /** Breaks the next {@code times} responses in the given way; nothing is recorded. */
+  public SendGridSimulator malformedNext(int times, Malformation kind) {
+    return enqueue(times, new Malformed(Objects.requireNonNull(kind, "kind")));
+  }
+
+  /** Faults scripted and not yet consumed. */
+  public int pendingFaults() {
+    synchronized (faults) {
+      return faults.size();
+    }
+  }
+
+  // ---- what it saw ----------------------------------------------------------------------------
+
+  /** The accepted mails so far, one per personalization, in the order they were accepted. */
+  public List<ReceivedMail> mails() {
+    synchronized (mails) {
+      return List.copyOf(mails);
+    }
+  }
+
+  /** The accepted mails with {@code email} among their to/cc/bcc recipients (case-insensitive). */
+  public List<ReceivedMail> mailsTo(String email) {
+    return mails().stream()
+        .filter(m -> m.allRecipients().stream().anyMatch(r -> r.equalsIgnoreCase(email)))
+        .toList();
+  }
+
+  /** Every request received so far, including rejected and faulted ones. */
+  public int requests() {
+    return requests.get();
+  }
+
+  /** Forgets recorded mails, the request count and any scripted faults not yet consumed. */
+  public void reset() {
+    synchronized (faults) {
+      faults.clear();
+    }
+    synchronized (mails) {
+      mails.clear();
+    }
+    requests.set(0);
+  }
+
+  /** Stops listening, ends pending delays and closes open connections. */
+  @Override
+  public void close() {
+    if (closing.getCount() == 0) {
+      return;
+    }
+    closing.countDown();
+    server.stop(0);
+    executor.shutdownNow();
+    try {
+      executor.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "SendGridSimulator[" + baseUrl() + "]";
+  }
+
+  // ---- request handling -----------------------------------------------------------------------
+
+  private SendGridSimulator enqueue(int times, Fault fault) {
+    if (times < 0) {
+      throw new IllegalArgumentException("times must not be negative: " + times);
+    }
+    synchronized (faults) {
+      for (int i = 0; i < times; i++) {
+        faults.addLast(fault);
+      }
+    }
+    return this;
+  }
+
+  private Fault nextFault() {
+    synchronized (faults) {
+      return faults.pollFirst();
+    }
+  }
+
+  private void handle(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      requests.incrementAndGet();
+      Body body = readBody(exchange.getRequestBody());
+      switch (nextFault()) {
+        case null -> {}
+        case Fail f -> {
+          sendErrors(exchange, f.status(), simpleErrors(messageFor(f.status())));
+          return;
+        }
+        case RateLimit r -> {
+          Instant at = Instant.now().plus(r.reset());
+          long reset = at.getEpochSecond() + (at.getNano() > 0 ? 1 : 0);
+          exchange.getResponseHeaders().set("X-RateLimit-Limit", Integer.toString(RATE_LIMIT));
+          exchange.getResponseHeaders().set("X-RateLimit-Remaining", "0");
+          exchange.getResponseHeaders().set("X-RateLimit-Reset", Long.toString(reset));
+          sendErrors(exchange, 429, simpleErrors("too many requests"));
+          return;
+        }
+        case Malformed m -> {
+          sendMalformed(exchange, m.kind());
+          return;
+        }
+        case Delay d -> {
+          if (awaitClosing(d.delay())) {
+            return; // closing: drop the exchange unanswered
+          }
+        }
+      }
+      handleNormally(exchange, body);
+    }
+  }
+
+  private void handleNormally(HttpExchange exchange, Body body) throws IOException {
+    String path = exchange.getRequestURI().getPath();
+    if (!MAIL_SEND_PATH.equals(path) && !(MAIL_SEND_PATH + "/").equals(path)) {
+      sendErrors(exchange, 404, simpleErrors("resource not found"));
+      return;
+    }
+    if (!"POST".equalsIgnoreCase(exchange.getRequestMethod())) {
+      exchange.getResponseHeaders().set("Allow", "POST");
+      sendErrors(exchange, 405, simpleErrors("method not allowed"));
+      return;
+    }
+    if (!authorized(exchange.getRequestHeaders().getFirst("Authorization"))) {
+      sendErrors(exchange, 401, fieldErrors(List.of(new ApiError(UNAUTHORIZED, null, null))));
+      return;
+    }
+    if (body.tooLarge()) {
+      sendErrors(exchange, 413, simpleErrors("The JSON payload you have included in your request is too large."));
+      return;
+    }
+    JsonNode mail;
+    try {
+      mail = JSON.readTree(body.bytes());
+    } catch (IOException e) {
+      mail = null;
+    }
+    if (mail == null || !mail.isObject()) {
+      sendErrors(exchange, 400, fieldErrors(List.of(new ApiError("Bad Request", null, null))));
+      return;
+    }
+    List<ApiError> errors = MailSendValidator.validate(mail);
+    if (!errors.isEmpty()) {
+      sendErrors(exchange, 400, fieldErrors(errors));
+      return;
+    }
+    String messageId = newMessageId();
+    record(messageId, mail);
+    exchange.getResponseHeaders().set("X-Message-Id", messageId);
+    exchange.sendResponseHeaders(202, -1);
+  }
+
+  private boolean authorized(String header) {
+    if (header == null) {
+      return false;
+    }
+    String h = header.strip();
+    int space = h.indexOf(' ');
+    return space > 0
+        && h.substring(0, space).equalsIgnoreCase("Bearer")
+        && h.substring(space + 1).strip().equals(apiKey);
+  }
+
+  /** Waits for {@code delay}; true if the simulator started closing meanwhile. */
+  private boolean awaitClosing(Duration delay) {
+    try {
+      return closing.await(delay.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return true;
+    }
+  }
+
+  private void record(String messageId, JsonNode mail) {
+    JsonNode personalizations = mail.get("personalizations");
+    JsonNode from = mail.get("from");
+    String html = null;
+    String text = null;
+    JsonNode content = mail.get("content");
+    if (content != null && content.isArray()) {
+      for (JsonNode block : content) {
+        String type = block.path("type").asText().toLowerCase(Locale.ROOT);
+        if (type.equals("text/html") && html == null) {
+          html = block.path("value").asText();
+        } else if (type.equals("text/plain") && text == null) {
+          text = block.path("value").asText();
+        }
+      }
+    }
+    List<String> categories = new ArrayList<>();
+    mail.path("categories").forEach(c -> categories.add(c.asText()));
+    List<ReceivedMail> received = new ArrayList<>(personalizations.size());
+    for (int i = 0; i < personalizations.size(); i++) {
+      JsonNode p = personalizations.get(i);
+      Map<String, String> headers = stringMap(mail.get("headers"));
+      headers.putAll(stringMap(p.get("headers")));
+      Map<String, String> customArgs = stringMap(mail.get("custom_args"));
+      customArgs.putAll(stringMap(p.get("custom_args")));
+      JsonNode subject = p.hasNonNull("subject") ? p.get("subject") : mail.get("subject");
+      JsonNode data = p.get("dynamic_template_data");
+      JsonNode sender = p.hasNonNull("from") ? p.get("from") : from;
+      received.add(new ReceivedMail(
+          messageId,
+          i,
+          sender.get("email").asText(),
+          textOrNull(sender.get("name")),
+          addresses(p.get("to")),
+          addresses(p.get("cc")),
+          addresses(p.get("bcc")),
+          textOrNull(mail.path("reply_to").get("email")),
+          textOrNull(subject),
+          html,
+          text,
+          textOrNull(mail.get("template_id")),
+          data == null || data.isNull() ? null : data.deepCopy(),
+          headers,
+          customArgs,
+          categories,
+          mail));
+    }
+    synchronized (mails) {
+      mails.addAll(received);
+    }
+  }
+
+  private static List<ReceivedMail.Address> addresses(JsonNode array) {
+    List<ReceivedMail.Address> out = new ArrayList<>();
+    if (array != null && array.isArray()) {
+      for (JsonNode a : array) {
+        out.add(new ReceivedMail.Address(a.get("email").asText(), textOrNull(a.get("name"))));
+      }
+    }
+    return out;
+  }
+
+  private static Map<String, String> stringMap(JsonNode object) {
+    Map<String, String> out = new LinkedHashMap<>();
+    if (object != null && object.isObject()) {
+      object.properties().forEach(e -> out.put(e.getKey(), e.getValue().asText()));
+    }
+    return out;
+  }
+
+  private static String textOrNull(JsonNode node) {
+    return node == null || node.isNull() || node.isMissingNode() ? null : node.asText();
+  }
+
+  /** A SendGrid-style id: 16 random bytes as 22 characters of URL-safe base64, plus a counter. */
+  private String newMessageId() {
+    byte[] bytes = new byte[16];
+    RANDOM.nextBytes(bytes);
+    long n = messageCounter.incrementAndGet();
+    // the counter rules out repeats within one simulator regardless of the random part
+    bytes[0] = (byte) (n >>> 24);
+    bytes[1] = (byte) (n >>> 16);
+    bytes[2] = (byte) (n >>> 8);
+    bytes[3] = (byte) n;
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+
+  // ---- responses ------------------------------------------------------------------------------
+
+  private static String messageFor(int status) {
+    return switch (status) {
+      case 400 -> "Bad Request";
+      case 401 -> UNAUTHORIZED;
+      case 403 -> "access forbidden";
+      case 404 -> "resource not found";
+      case 413 -> "The JSON payload you have included in your request is too large.";
+      case 500 -> "internal server error";
+      case 502 -> "bad gateway";
+      case 503 -> "service unavailable";
+      case 504 -> "gateway timeout";
+      default -> "error";
+    };
+  }
+
+  /** {@code {"errors":[{"field":null,"message":...}]}}, SendGrid's form for 429 and 5xx. */
+  private static ObjectNode simpleErrors(String message) {
+    ObjectNode root = JSON.createObjectNode();
+    ObjectNode error = root.putArray("errors").addObject();
+    error.putNull("field");
+    error.put("message", message);
+    return root;
+  }
+
+  /** {@code {"errors":[{"message","field","help"}...]}}, SendGrid's form for 400 and 401. */
+  private static ObjectNode fieldErrors(List<ApiError> errors) {
+    ObjectNode root = JSON.createObjectNode();
+    ArrayNode array = root.putArray("errors");
+    for (ApiError e : errors) {
+      ObjectNode entry = array.addObject();
+      entry.put("message", e.message());
+      entry.put("field", e.field());
+      entry.put("help", e.help());
+    }
+    return root;
+  }
+
+  private static void sendErrors(HttpExchange exchange, int status, ObjectNode body) throws IOException {
+    byte[] bytes;
+    try {
+      bytes = JSON.writeValueAsBytes(body);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+    exchange.getResponseHeaders().set("Content-Type", "application/json");
+    exchange.sendResponseHeaders(status, bytes.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(bytes);
+    }
+  }
+
+  private static void sendMalformed(HttpExchange exchange, Malformation kind) throws IOException {
+    switch (kind) {
+      case GARBAGE_BODY -> {
+        byte[] bytes = "<html><body>upstream connect error or disconnect/reset before headers</body></html>"
+            .getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(200, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+          out.write(bytes);
+        }
+      }
+      case TRUNCATED -> {
+        byte[] partial = "{\"errors\":[{\"mess".getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.getResponseHeaders().set("X-Message-Id", "truncated");
+        exchange.sendResponseHeaders(202, 1024);
+        OutputStream out = exchange.getResponseBody();
+        out.write(partial);
+        out.flush();
+        // Left open on purpose: when handle() closes the exchange with bytes still owed, the JDK
+        // server fails to finish the body and drops the connection. (Closing this stream first
+        // would leave the connection open and the client waiting for the rest.)
+        exchange.close();
+      }
+    }
+  }
+
+  // ---- request body ---------------------------------------------------------------------------
+
+  private record Body(byte[] bytes, boolean tooLarge) {}
+
+  /** Reads the whole body, keeping at most {@code maxBodyBytes} of it. */
+  private Body readBody(InputStream in) throws IOException {
+    ByteArrayOutputStream kept = new ByteArrayOutputStream();
+    byte[] buffer = new byte[64 * 1024];
+    long total = 0;
+    int n;
+    while ((n = in.read(buffer)) >= 0) {
+      if (total + n <= maxBodyBytes) {
+        kept.write(buffer, 0, n);
+      }
+      total += n;
+    }
+    return total > maxBodyBytes ? new Body(new byte[0], true) : new Body(kept.toByteArray(), false);
+  }
+
+  private static void requireNonNegative(Duration d, String name) {
+    if (Objects.requireNonNull(d, name).isNegative()) {
+      throw new IllegalArgumentException(name + " must not be negative: " + d);
+    }
+  }
+}
