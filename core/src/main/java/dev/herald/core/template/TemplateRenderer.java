@@ -65,7 +65,8 @@ public final class TemplateRenderer {
       }
     }
     return new RenderedPush(render(text, content.title(), vars, field + ".title"),
-        content.body() == null ? null : render(text, content.body(), vars, field + ".body"), data);
+        content.body() == null ? null : render(text, content.body(), vars, field + ".body"), data,
+        content.sound(), content.badge(), content.collapseKey(), Boolean.TRUE.equals(content.mutableContent()));
   }
 
   /** Compiles every template in the content; returns one problem per template that does not. */
@@ -166,5 +167,7 @@ public final class TemplateRenderer {
 
   public record RenderedSms(String body, Integer maxSegments) implements Rendered {}
 
-  public record RenderedPush(String title, String body, Map<String, String> data) implements Rendered {}
+  /** A rendered push; sound, badge, collapse key and mutable-content come from the template as written. */
+  public record RenderedPush(String title, String body, Map<String, String> data, String sound, Integer badge,
+      String collapseKey, boolean mutableContent) implements Rendered {}
 }

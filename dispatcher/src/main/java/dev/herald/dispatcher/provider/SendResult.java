@@ -14,6 +14,23 @@ public sealed interface SendResult {
    */
   record Retry(String code, String message, Duration retryAfter) implements SendResult {}
 
-  /** Will never succeed as it is (bad request, invalid address, payload too large). */
-  record Permanent(String code, String message) implements SendResult {}
+  /**
+   * Will never succeed as it is (bad request, invalid address, payload too large). {@code address}
+   * says what it means for the address itself, beyond this delivery.
+   */
+  record Permanent(String code, String message, AddressVerdict address) implements SendResult {
+    public Permanent(String code, String message) {
+      this(code, message, AddressVerdict.UNCHANGED);
+    }
+  }
+
+  /** What a permanent failure says about the address. */
+  enum AddressVerdict {
+    /** Nothing: the request was at fault, not the address. */
+    UNCHANGED,
+    /** The address or device token is invalid or gone: deactivate the device, suppress the address. */
+    INVALID,
+    /** The recipient opted out at the provider (for example replied STOP): suppress the address. */
+    OPTED_OUT
+  }
 }
