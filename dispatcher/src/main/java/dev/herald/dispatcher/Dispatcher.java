@@ -6,6 +6,7 @@ import dev.herald.core.config.QueueSettings;
 import dev.herald.core.config.StoreSettings;
 import dev.herald.core.db.Database;
 import dev.herald.core.queue.QueueConnection;
+import dev.herald.core.store.ContactStore;
 import dev.herald.core.store.DeliveryKey;
 import dev.herald.core.store.DeliveryStore;
 import dev.herald.core.store.NotificationStore;
@@ -67,7 +68,7 @@ public final class Dispatcher implements AutoCloseable {
       return result;
     });
     this.providers = new ProviderRegistry(kube, factories, settings.sendTimeout());
-    DeliveryHandler handler = new DeliveryHandler(claims, outcomes, new NotificationStore(database.jdbi()),
+    DeliveryHandler handler = new DeliveryHandler(claims, outcomes, new NotificationStore(database.jdbi()), new ContactStore(database.jdbi()),
         new TemplateRenderer(), providers, settings, queue.jetStream(), queueSettings.names());
     for (Channel channel : settings.channels()) {
       LanePuller puller = new LanePuller(queue.nats(), queueSettings.names(), channel, settings.fetchBatch(),

@@ -74,7 +74,8 @@ public final class HeraldOperator implements AutoCloseable {
         .withUseSSAToPatchPrimaryResource(false)
         .checkingCRDAndValidateLocalModel(false)
         .withStopOnInformerErrorDuringStartup(false)
-        .withReconciliationTerminationTimeout(Duration.ofSeconds(5)));
+        .withReconciliationTerminationTimeout(Duration.ofSeconds(5))
+        .withResourceCloner(new SourceKeepingCloner()));
     operator.register(new NotificationTemplateReconciler(
         SchemaValidator.forResource(NotificationTemplate.class), renderer, events));
     operator.register(new DeliveryProviderReconciler(SchemaValidator.forResource(DeliveryProvider.class), events));

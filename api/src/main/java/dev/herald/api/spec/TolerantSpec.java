@@ -21,4 +21,12 @@ public abstract class TolerantSpec {
   void source(JsonNode source) {
     this.source = source;
   }
+
+  /**
+   * Gives a copy the JSON its original was read from. Copies made by serialising (as the operator
+   * framework clones resources) would otherwise carry the lenient reading, not what was written.
+   */
+  public void keepSourceOf(TolerantSpec original) {
+    this.source = original.source;
+  }
 }

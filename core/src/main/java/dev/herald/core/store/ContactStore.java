@@ -66,4 +66,22 @@ public final class ContactStore {
         .list());
     return result;
   }
+
+  /** Marks a device token dead (the provider said it is invalid or gone); later sends skip it. */
+  public void deactivateDevice(String tenant, String platform, String token, String reason) {
+    jdbi.useHandle(h -> h.createUpdate("""
+            update devices set active = false, invalidated_reason = :reason, invalidated_at = now(), updated_at = now()
+            where tenant = :tenant and platform = :platform and token = :token and active""")
+        .bind("tenant", tenant).bind("platform", platform).bind("token", token).bind("reason", reason)
+        .execute());
+  }
+
+  /** Stops all sends to an address on a channel; the first reason recorded stays. */
+  public void suppress(String tenant, Channel channel, String address, String reason) {
+    jdbi.useHandle(h -> h.createUpdate("""
+            insert into suppressions (tenant, channel, address, reason) values (:tenant, :channel, :address, :reason)
+            on conflict do nothing""")
+        .bind("tenant", tenant).bind("channel", channel.wireName()).bind("address", address).bind("reason", reason)
+        .execute());
+  }
 }

@@ -7,6 +7,7 @@ import dev.herald.api.queue.QueueNames;
 import dev.herald.core.Json;
 import dev.herald.core.batch.Batcher;
 import dev.herald.core.log.Mask;
+import dev.herald.core.store.ContactStore;
 import dev.herald.core.store.DeliveryKey;
 import dev.herald.core.store.NotificationStore;
 import dev.herald.core.store.Outcome;
@@ -48,6 +49,7 @@ public final class DeliveryHandler {
   private final Batcher<Outcome, Boolean> outcomes;
   private final LoadingCache<UUID, Optional<NotificationStore.Content>> contents;
   private final TemplateRenderer renderer;
+  private final ContactStore contacts;
   private final ProviderRegistry providers;
   private final DispatcherSettings settings;
   private final Backoff backoff;
@@ -55,7 +57,7 @@ public final class DeliveryHandler {
   private final QueueNames names;
 
   public DeliveryHandler(Batcher<DeliveryKey, Integer> claims, Batcher<Outcome, Boolean> outcomes,
-      NotificationStore notifications, TemplateRenderer renderer, ProviderRegistry providers,
+      NotificationStore notifications, ContactStore contacts, TemplateRenderer renderer, ProviderRegistry providers,
       DispatcherSettings settings, JetStream jetStream, QueueNames names) {
     this.claims = claims;
     this.outcomes = outcomes;
@@ -63,6 +65,7 @@ public final class DeliveryHandler {
     this.contents = Caffeine.newBuilder().maximumSize(10_000).expireAfterAccess(Duration.ofHours(1))
         .build(notifications::content);
     this.renderer = renderer;
+    this.contacts = contacts;
     this.providers = providers;
     this.settings = settings;
     this.backoff = new Backoff(settings.baseBackoff(), settings.maxBackoff());
@@ -148,6 +151,7 @@ public final class DeliveryHandler {
       }
       case SendResult.Permanent p -> {
         LOG.warn("delivery {} to {} failed permanently via {}: {} {}", d.deliveryId(), address, provider.name(), p.code(), p.message());
+        markAddress(d, p);
         yield new Decision(Outcome.failed(key, true, provider.name(), "permanent", p.code(), p.message()), Ack.TERM, null);
       }
       case SendResult.Retry r when attempt >= settings.maxAttempts() -> {
@@ -164,6 +168,24 @@ public final class DeliveryHandler {
             Ack.NAK, delay);
       }
     };
+  }
+
+  /** An invalid token deactivates the device; an invalid or opted-out address is suppressed. */
+  private void markAddress(DeliveryMessage d, SendResult.Permanent p) {
+    try {
+      switch (p.address()) {
+        case UNCHANGED -> { }
+        case INVALID -> {
+          if (d.platform() != null) {
+            contacts.deactivateDevice(d.tenant(), d.platform(), d.address(), p.code());
+          }
+          contacts.suppress(d.tenant(), d.channel(), d.address(), "invalid_address");
+        }
+        case OPTED_OUT -> contacts.suppress(d.tenant(), d.channel(), d.address(), "opted_out");
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("could not record that {} is {}: {}", Mask.address(d.channel().wireName(), d.address()), p.address(), e.toString());
+    }
   }
 
   /** Retries a failed write for a while: acknowledging before the outcome is stored could lose it. */

@@ -1,0 +1,155 @@
+package dev.herald.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.herald.api.notification.Notification;
+import dev.herald.api.notification.NotificationStatus;
+import dev.herald.api.provider.DeliveryProvider;
+import dev.herald.api.provider.DeliveryProviderStatus;
+import dev.herald.api.template.NotificationTemplate;
+import dev.herald.api.template.NotificationTemplateStatus;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the API server would have rejected, resources that reference what is not there, and
+ * deletion: each gets a condition naming the field, and none stops the operator.
+ */
+class ResourceProblemsEndToEndTest {
+  private static HeraldEnvironment env;
+
+  @BeforeAll
+  static void start() {
+    env = HeraldEnvironment.start("e2e-problems", Duration.ofSeconds(5));
+    env.startDispatcher("dispatcher");
+  }
+
+  @AfterAll
+  static void stop() {
+    if (env != null) {
+      env.close();
+    }
+  }
+
+  /** Sends the YAML as written, the way kubectl does, not re-serialised through Herald's classes. */
+  private static void apply(String yaml) {
+    GenericKubernetesResource raw = Serialization.unmarshal(yaml, GenericKubernetesResource.class);
+    env.client().genericKubernetesResources(raw.getApiVersion(), raw.getKind())
+        .inNamespace(raw.getMetadata().getNamespace()).resource(raw).create();
+  }
+
+  private static Condition condition(Notification n, String type) {
+    return n.getStatus() == null ? null : n.getStatus().condition(type).orElse(null);
+  }
+
+  @Test
+  void aMalformedNotificationIsReportedByFieldAndTheOperatorKeepsWorking() {
+    String ns = "malformed";
+    env.emailSetup(ns);
+    apply("""
+        apiVersion: herald.dev/v1alpha1
+        kind: Notification
+        metadata: {name: malformed, namespace: malformed}
+        spec:
+          template: order-shipped
+          recipients: "ada@example.com"
+          channels: [email, carrier-pigeon]
+          priority: 5
+          colour: blue
+        """);
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+      Notification n = env.notification(ns, "malformed");
+      Condition accepted = condition(n, NotificationStatus.ACCEPTED);
+      assertThat(accepted).isNotNull();
+      assertThat(accepted.getReason()).isEqualTo("InvalidSpec");
+      assertThat(accepted.getMessage())
+          .contains("spec.recipients: must be an array")
+          .contains("spec.channels[1]: must be one of")
+          .contains("spec.priority: must be a string")
+          .contains("spec.colour: unknown field");
+      assertThat(n.getStatus().getPhase()).isEqualTo("Failed");
+    });
+
+    // The informer survived: a valid Notification in the same namespace still goes out.
+    env.emailNotification(ns, "valid-after", "order-shipped", Map.of("orderId", "9", "note", "n"), "after@example.com");
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      Notification n = env.notification(ns, "valid-after");
+      assertThat(n.getStatus()).isNotNull();
+      assertThat(n.getStatus().getPhase()).isEqualTo("Completed");
+    });
+    assertThat(env.sendgrid.mailsTo("after@example.com")).hasSize(1);
+  }
+
+  @Test
+  void aTemplateThatDoesNotCompileNamesFieldAndLine() {
+    String ns = "bad-template";
+    env.template(ns, "broken", "Hello", "<p>\n{% if %}</p>", null);
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+      NotificationTemplate t = env.client().resources(NotificationTemplate.class).inNamespace(ns).withName("broken").get();
+      assertThat(t.getStatus()).isNotNull();
+      Condition valid = t.getStatus().condition(NotificationTemplateStatus.VALID).orElseThrow();
+      assertThat(valid.getStatus()).isEqualTo("False");
+      assertThat(valid.getReason()).isEqualTo("TemplateSyntaxError");
+      assertThat(valid.getMessage()).startsWith("spec.email.html line 2:");
+    });
+  }
+
+  @Test
+  void aProviderWithoutItsSecretIsNotReadyUntilTheSecretExists() {
+    String ns = "no-secret";
+    env.sendgridProvider(ns, "sendgrid", "missing-secret");
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+      DeliveryProvider p = env.client().resources(DeliveryProvider.class).inNamespace(ns).withName("sendgrid").get();
+      Condition ready = p.getStatus().condition(DeliveryProviderStatus.READY).orElseThrow();
+      assertThat(ready.getStatus()).isEqualTo("False");
+      assertThat(ready.getReason()).isEqualTo("SecretNotFound");
+      assertThat(ready.getMessage()).contains("spec.secretRef.name").contains("missing-secret");
+    });
+
+    env.secret(ns, "missing-secret", Map.of("wrongKey", "x"));
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+      DeliveryProvider p = env.client().resources(DeliveryProvider.class).inNamespace(ns).withName("sendgrid").get();
+      Condition ready = p.getStatus().condition(DeliveryProviderStatus.READY).orElseThrow();
+      assertThat(ready.getReason()).isEqualTo("InvalidCredentials");
+      assertThat(ready.getMessage()).contains("apiKey").doesNotContain("wrongKey\": \"x");
+    });
+  }
+
+  @Test
+  void deletingAScheduledNotificationCancelsItsDeliveries() {
+    String ns = "cancel";
+    env.emailSetup(ns);
+    apply("""
+        apiVersion: herald.dev/v1alpha1
+        kind: Notification
+        metadata: {name: later, namespace: cancel}
+        spec:
+          template: order-shipped
+          recipients: [{email: later@example.com}, {email: later2@example.com}]
+          channels: [email]
+          sendAt: "%s"
+          data: {orderId: "5", note: "n"}
+        """.formatted(Instant.now().plus(Duration.ofHours(1))));
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+      Notification n = env.notification(ns, "later");
+      assertThat(n.getStatus()).isNotNull();
+      assertThat(n.getStatus().getPhase()).isEqualTo("Scheduled");
+    });
+    assertThat(env.deliveriesIn(ns, "pending")).isEqualTo(2);
+
+    env.client().resources(Notification.class).inNamespace(ns).withName("later").delete();
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+      assertThat(env.notification(ns, "later")).isNull();
+      assertThat(env.deliveriesIn(ns, "cancelled")).isEqualTo(2);
+    });
+    assertThat(env.sendgrid.mailsTo("later@example.com")).isEmpty();
+  }
+}
