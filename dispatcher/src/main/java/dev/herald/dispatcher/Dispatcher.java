@@ -67,7 +67,7 @@ public final class Dispatcher implements AutoCloseable {
       }
       return result;
     });
-    this.providers = new ProviderRegistry(kube, factories, settings.sendTimeout());
+    this.providers = new ProviderRegistry(kube, factories, settings.sendTimeout(), settings.circuitOpenFor());
     DeliveryHandler handler = new DeliveryHandler(claims, outcomes, new NotificationStore(database.jdbi()), new ContactStore(database.jdbi()),
         new TemplateRenderer(), providers, settings, queue.jetStream(), queueSettings.names());
     for (Channel channel : settings.channels()) {

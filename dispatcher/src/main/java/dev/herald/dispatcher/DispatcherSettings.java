@@ -17,6 +17,7 @@ import java.util.Set;
  * @param sendTimeout a provider call taking longer is a transient failure; keep it well under the
  *     stream's AckWait
  * @param batchDelay longest wait to fill a Postgres batch (claims, outcomes)
+ * @param circuitOpenFor how long a failing provider is skipped before it is probed again
  */
 public record DispatcherSettings(
     Set<Channel> channels,
@@ -26,19 +27,20 @@ public record DispatcherSettings(
     Duration baseBackoff,
     Duration maxBackoff,
     Duration sendTimeout,
-    Duration batchDelay) {
+    Duration batchDelay,
+    Duration circuitOpenFor) {
 
   public static DispatcherSettings defaults() {
     return new DispatcherSettings(EnumSet.allOf(Channel.class), 256, 128, 8, Duration.ofSeconds(2),
-        Duration.ofMinutes(10), Duration.ofSeconds(15), Duration.ofMillis(5));
+        Duration.ofMinutes(10), Duration.ofSeconds(15), Duration.ofMillis(5), Duration.ofSeconds(30));
   }
 
   public DispatcherSettings withBackoff(Duration base, Duration max) {
-    return new DispatcherSettings(channels, maxInFlight, fetchBatch, maxAttempts, base, max, sendTimeout, batchDelay);
+    return new DispatcherSettings(channels, maxInFlight, fetchBatch, maxAttempts, base, max, sendTimeout, batchDelay, circuitOpenFor);
   }
 
   public DispatcherSettings withSendTimeout(Duration timeout) {
-    return new DispatcherSettings(channels, maxInFlight, fetchBatch, maxAttempts, baseBackoff, maxBackoff, timeout, batchDelay);
+    return new DispatcherSettings(channels, maxInFlight, fetchBatch, maxAttempts, baseBackoff, maxBackoff, timeout, batchDelay, circuitOpenFor);
   }
 
   /** Reads {@code HERALD_MAX_IN_FLIGHT}, {@code HERALD_MAX_ATTEMPTS}, {@code HERALD_SEND_TIMEOUT_SECONDS}. */
@@ -50,6 +52,6 @@ public record DispatcherSettings(
         Integer.parseInt(env.getOrDefault("HERALD_MAX_ATTEMPTS", String.valueOf(d.maxAttempts))),
         d.baseBackoff, d.maxBackoff,
         Duration.ofSeconds(Long.parseLong(env.getOrDefault("HERALD_SEND_TIMEOUT_SECONDS", "15"))),
-        d.batchDelay);
+        d.batchDelay, d.circuitOpenFor);
   }
 }

@@ -14,6 +14,7 @@ import java.util.TreeMap;
 public class NotificationStatus extends HeraldStatus {
   public static final String ACCEPTED = "Accepted";
   public static final String COMPLETE = "Complete";
+  public static final String PROVIDERS_READY = "ProvidersReady";
 
   @JsonPropertyDescription("Pending, Scheduled, Dispatching, Completed, PartiallyFailed, Failed or Cancelled")
   private String phase;

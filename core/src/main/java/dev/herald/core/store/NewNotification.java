@@ -20,6 +20,7 @@ public record NewNotification(
     String category,
     Priority priority,
     List<Channel> channels,
+    List<Channel> fallback,
     TemplateContent content,
     JsonNode data,
     Instant sendAt,

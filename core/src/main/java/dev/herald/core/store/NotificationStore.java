@@ -41,9 +41,9 @@ public final class NotificationStore {
       UUID id = Uuids.timeOrdered();
       Optional<NotificationRecord> inserted = h.createQuery("""
               insert into notifications (id, tenant, source, source_ref, resource_name, template,
-                category, priority, channels, content, data, send_at, expires_at, created_at)
+                category, priority, channels, fallback, content, data, send_at, expires_at, created_at)
               values (:id, :tenant, :source, :sourceRef, :resourceName, :template, :category,
-                :priority, :channels, cast(:content as jsonb), cast(:data as jsonb), :sendAt,
+                :priority, :channels, :fallback, cast(:content as jsonb), cast(:data as jsonb), :sendAt,
                 :expiresAt, :createdAt)
               on conflict (tenant, source, source_ref) do nothing
               returning %s""".formatted(NOTIFICATION_COLUMNS))
@@ -56,6 +56,7 @@ public final class NotificationStore {
           .bind("category", n.category())
           .bind("priority", n.priority().wireName())
           .bindArray("channels", String.class, n.channels().stream().map(Channel::wireName).toList())
+          .bindArray("fallback", String.class, n.fallback().stream().map(Channel::wireName).toList())
           .bind("content", Json.write(n.content()))
           .bind("data", n.data() == null ? "{}" : Json.write(n.data()))
           .bind("sendAt", ts(n.sendAt()))
@@ -158,18 +159,61 @@ public final class NotificationStore {
     });
   }
 
-  /** What a dispatcher needs to render a notification's deliveries. */
-  public record Content(TemplateContent content, JsonNode data, String category) {}
+  /** What a dispatcher needs to render a notification's deliveries, and to fall back. */
+  public record Content(TemplateContent content, JsonNode data, String category, List<Channel> fallback) {}
 
   public Optional<Content> content(UUID notificationId) {
     return jdbi.withHandle(h -> h.createQuery(
-            "select content::text as content, data::text as data, category from notifications where id = :id")
+            "select content::text as content, data::text as data, category, fallback from notifications where id = :id")
         .bind("id", notificationId)
         .map((rs, ctx) -> new Content(
             Json.read(rs.getString("content"), TemplateContent.class),
             Json.read(rs.getString("data"), JsonNode.class),
-            rs.getString("category")))
+            rs.getString("category"),
+            java.util.Arrays.stream((String[]) rs.getArray("fallback").getArray()).map(Channel::fromWire).toList()))
         .findOne());
+  }
+
+  /**
+   * Adds a delivery to an accepted notification — a fallback on another channel — unless the same
+   * recipient × channel × address exists. Returns whether it was added.
+   */
+  public boolean addDelivery(DeliveryKey of, NewDelivery d) {
+    return jdbi.withHandle(h -> h.createUpdate("""
+            insert into deliveries (id, created_at, notification_id, tenant, user_id, channel, platform,
+              address, locale, priority, state, failure_reason, next_attempt_at, expires_at)
+            select :id, created_at, notification_id, tenant, user_id, :channel, :platform, :address, :locale,
+              priority, :state, :failureReason, now(), expires_at
+            from deliveries where id = :of and created_at = :createdAt
+            on conflict do nothing""")
+        .bind("id", Uuids.timeOrdered())
+        .bind("channel", d.channel().wireName())
+        .bind("platform", d.platform())
+        .bind("address", d.address())
+        .bind("locale", d.locale())
+        .bind("state", d.state().wireName())
+        .bind("failureReason", d.failureReason())
+        .bind("of", of.id())
+        .bind("createdAt", ts(of.createdAt()))
+        .execute() > 0);
+  }
+
+  /**
+   * The channels on which a user of a notification has a delivery, other than {@code of}, that has
+   * not failed.
+   */
+  public java.util.Set<Channel> channelsInUse(DeliveryKey of, String userId) {
+    return jdbi.withHandle(h -> h.createQuery("""
+            select distinct d.channel from deliveries d
+            join deliveries o on o.notification_id = d.notification_id and o.created_at = d.created_at
+            where o.id = :of and o.created_at = :createdAt and d.user_id = :user and d.id <> o.id
+              and d.state not in ('failed', 'suppressed')""")
+        .bind("of", of.id())
+        .bind("createdAt", ts(of.createdAt()))
+        .bind("user", userId)
+        .mapTo(String.class)
+        .map(Channel::fromWire)
+        .collect(java.util.stream.Collectors.toSet()));
   }
 
   private static NotificationRecord record(java.sql.ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx)

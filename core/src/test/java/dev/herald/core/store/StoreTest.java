@@ -43,7 +43,7 @@ class StoreTest {
 
   private static NewNotification notification(String tenant, String ref) {
     return new NewNotification(tenant, Source.CR, ref, "n-" + ref, "welcome", "transactional", Priority.HIGH,
-        List.of(Channel.EMAIL), new TemplateContent(null, new EmailContent("s", "h", null, null, null, null), null, null, null, false),
+        List.of(Channel.EMAIL), List.of(), new TemplateContent(null, new EmailContent("s", "h", null, null, null, null), null, null, null, false),
         Json.MAPPER.createObjectNode().put("k", "v"), null, null);
   }
 

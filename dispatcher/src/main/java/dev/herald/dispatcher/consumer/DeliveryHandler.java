@@ -50,6 +50,7 @@ public final class DeliveryHandler {
   private final LoadingCache<UUID, Optional<NotificationStore.Content>> contents;
   private final TemplateRenderer renderer;
   private final ContactStore contacts;
+  private final Fallback fallback;
   private final ProviderRegistry providers;
   private final DispatcherSettings settings;
   private final Backoff backoff;
@@ -66,6 +67,7 @@ public final class DeliveryHandler {
         .build(notifications::content);
     this.renderer = renderer;
     this.contacts = contacts;
+    this.fallback = new Fallback(notifications, contacts);
     this.providers = providers;
     this.settings = settings;
     this.backoff = new Backoff(settings.baseBackoff(), settings.maxBackoff());
@@ -136,12 +138,23 @@ public final class DeliveryHandler {
       return new Decision(Outcome.retry(key, false, null, "no_provider",
           "no Ready provider for " + d.channel().wireName(), Instant.now().plus(NO_PROVIDER_WAIT)), Ack.NAK, NO_PROVIDER_WAIT);
     }
-    ProviderRegistry.Candidate provider = candidates.get(0);
-    SendResult result;
-    try {
-      result = provider.client().send(d, rendered);
-    } catch (RuntimeException e) {
-      result = new SendResult.Retry("client_error", e.getClass().getSimpleName() + ": " + e.getMessage(), null);
+    // The first provider, in order, whose circuit lets the call through; the others are failover.
+    ProviderRegistry.Candidate provider = null;
+    SendResult result = null;
+    for (ProviderRegistry.Candidate candidate : candidates) {
+      if (!candidate.gate().isAvailable()) {
+        continue;
+      }
+      Optional<SendResult> answer = candidate.gate().send(() -> sendVia(candidate, d, rendered));
+      if (answer.isPresent()) {
+        provider = candidate;
+        result = answer.get();
+        break;
+      }
+    }
+    if (result == null) {
+      return new Decision(Outcome.retry(key, false, null, "circuit_open",
+          "every " + d.channel().wireName() + " provider is failing", Instant.now().plus(NO_PROVIDER_WAIT)), Ack.NAK, NO_PROVIDER_WAIT);
     }
     int attempt = attempts + 1;
     return switch (result) {
@@ -152,6 +165,7 @@ public final class DeliveryHandler {
       case SendResult.Permanent p -> {
         LOG.warn("delivery {} to {} failed permanently via {}: {} {}", d.deliveryId(), address, provider.name(), p.code(), p.message());
         markAddress(d, p);
+        fallback.after(d, content.get().fallback());
         yield new Decision(Outcome.failed(key, true, provider.name(), "permanent", p.code(), p.message()), Ack.TERM, null);
       }
       case SendResult.Retry r when attempt >= settings.maxAttempts() -> {
@@ -168,6 +182,14 @@ public final class DeliveryHandler {
             Ack.NAK, delay);
       }
     };
+  }
+
+  private static SendResult sendVia(ProviderRegistry.Candidate candidate, DeliveryMessage d, Rendered rendered) {
+    try {
+      return candidate.client().send(d, rendered);
+    } catch (RuntimeException e) {
+      return new SendResult.Retry("client_error", e.getClass().getSimpleName() + ": " + e.getMessage(), null);
+    }
   }
 
   /** An invalid token deactivates the device; an invalid or opted-out address is suppressed. */

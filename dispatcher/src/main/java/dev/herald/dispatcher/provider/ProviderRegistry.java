@@ -4,15 +4,13 @@ import dev.herald.api.Channel;
 import dev.herald.api.provider.DeliveryProvider;
 import dev.herald.api.provider.DeliveryProviderStatus;
 import dev.herald.api.provider.ProviderType;
+import dev.herald.core.SecretValues;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.Comparator;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -29,24 +27,27 @@ import org.slf4j.LoggerFactory;
 public final class ProviderRegistry implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ProviderRegistry.class);
 
-  /** A built client and the provider version it was built from. */
-  private record Built(String version, ProviderClient client) {}
+  /** A built client, its gate, and the provider version they were built from. */
+  private record Built(String version, ProviderClient client, ProviderGate gate) {}
 
   private final KubernetesClient kube;
   private final Map<ProviderType, ProviderClientFactory> factories = new EnumMap<>(ProviderType.class);
   private final SharedIndexInformer<DeliveryProvider> informer;
   private final Map<String, Built> clients = new ConcurrentHashMap<>();
   private final Duration timeout;
+  private final Duration circuitOpenFor;
 
-  public ProviderRegistry(KubernetesClient kube, List<ProviderClientFactory> factories, Duration timeout) {
+  public ProviderRegistry(KubernetesClient kube, List<ProviderClientFactory> factories, Duration timeout,
+      Duration circuitOpenFor) {
     this.kube = kube;
     this.timeout = timeout;
+    this.circuitOpenFor = circuitOpenFor;
     factories.forEach(f -> this.factories.put(f.type(), f));
     this.informer = kube.resources(DeliveryProvider.class).inAnyNamespace().inform();
   }
 
-  /** A provider that may take a delivery, with its client. */
-  public record Candidate(String name, ProviderClient client) {}
+  /** A provider that may take a delivery, with its client and gate. */
+  public record Candidate(String name, ProviderClient client, ProviderGate gate) {}
 
   /** Ready providers of a namespace for a channel (and push platform), in their {@code order}. */
   public List<Candidate> ready(String namespace, Channel channel, String platform) {
@@ -58,8 +59,8 @@ public final class ProviderRegistry implements AutoCloseable {
         .filter(p -> factories.containsKey(p.getSpec().getType()))
         .sorted(Comparator.comparing((DeliveryProvider p) -> Objects.requireNonNullElse(p.getSpec().getOrder(), 100))
             .thenComparing(p -> p.getMetadata().getName()))
-        .map(p -> new Candidate(p.getMetadata().getName(), client(p)))
-        .filter(c -> c.client() != null)
+        .map(p -> candidate(p))
+        .filter(c -> c != null)
         .toList();
   }
 
@@ -76,7 +77,7 @@ public final class ProviderRegistry implements AutoCloseable {
         && Objects.equals(s.getObservedGeneration(), p.getMetadata().getGeneration());
   }
 
-  private ProviderClient client(DeliveryProvider p) {
+  private Candidate candidate(DeliveryProvider p) {
     String uid = p.getMetadata().getUid();
     String version = p.getMetadata().getGeneration() + "/" + p.getStatus().getSecretVersion();
     Built built = clients.compute(uid, (k, current) -> {
@@ -87,9 +88,10 @@ public final class ProviderRegistry implements AutoCloseable {
       if (current != null) {
         current.client().close();
       }
-      return next == null ? null : new Built(version, next);
+      return next == null ? null : new Built(version, next,
+          new ProviderGate(p.getMetadata().getNamespace() + "/" + p.getMetadata().getName(), p.getSpec(), circuitOpenFor));
     });
-    return built == null ? null : built.client();
+    return built == null ? null : new Candidate(p.getMetadata().getName(), built.client(), built.gate());
   }
 
   private ProviderClient build(DeliveryProvider p) {
@@ -101,18 +103,7 @@ public final class ProviderRegistry implements AutoCloseable {
     }
     LOG.info("provider {}/{} ({}): client built", namespace, p.getMetadata().getName(), p.getSpec().getType().wireName());
     return factories.get(p.getSpec().getType())
-        .create(new ProviderConfig(namespace, p.getMetadata().getName(), p.getSpec(), decode(secret), timeout));
-  }
-
-  private static Map<String, String> decode(Secret secret) {
-    Map<String, String> values = new HashMap<>();
-    if (secret.getData() != null) {
-      secret.getData().forEach((k, v) -> values.put(k, new String(Base64.getDecoder().decode(v), StandardCharsets.UTF_8)));
-    }
-    if (secret.getStringData() != null) {
-      values.putAll(secret.getStringData());
-    }
-    return values;
+        .create(new ProviderConfig(namespace, p.getMetadata().getName(), p.getSpec(), SecretValues.of(secret), timeout));
   }
 
   @Override

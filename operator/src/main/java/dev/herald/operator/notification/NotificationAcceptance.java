@@ -20,7 +20,6 @@ import dev.herald.core.template.TemplateException;
 import dev.herald.core.template.TemplateRenderer;
 import dev.herald.core.template.TemplateVariables;
 import dev.herald.operator.ReconcileProblem;
-import dev.herald.operator.provider.ProviderReadiness;
 import dev.herald.operator.validation.FieldError;
 import dev.herald.operator.validation.SchemaValidator;
 import java.time.Instant;
@@ -87,13 +86,23 @@ public final class NotificationAcceptance {
       checkProvider(channel, providers, namespace);
     }
 
-    List<NewDelivery> deliveries = recipients.resolve(namespace, spec.getRecipients(), channels);
+    List<Channel> fallback = spec.getFallback() == null ? List.of() : spec.getFallback();
+    for (Channel f : fallback) {
+      if (!channels.contains(f)) {
+        if (!content.channels().contains(f)) {
+          throw ReconcileProblem.waiting("ChannelNotInTemplate", "spec.fallback: NotificationTemplate \""
+              + spec.getTemplate() + "\" has no " + f.wireName() + " content");
+        }
+        checkProvider(f, providers, namespace);
+      }
+    }
+    List<NewDelivery> deliveries = recipients.resolve(namespace, spec.getRecipients(), channels, fallback);
     testRender(content, spec, deliveries);
 
     NewNotification notification = new NewNotification(namespace, Source.CR,
         resource.getMetadata().getUid(), resource.getMetadata().getName(), spec.getTemplate(),
         spec.getCategory() == null ? DEFAULT_CATEGORY : spec.getCategory(),
-        spec.getPriority() == null ? Priority.NORMAL : spec.getPriority(), channels, content,
+        spec.getPriority() == null ? Priority.NORMAL : spec.getPriority(), channels, fallback, content,
         Json.MAPPER.valueToTree(spec.getData()), sendAt, expiresAt);
     NotificationStore.Accepted accepted = store.accept(notification, deliveries);
     if (accepted.created()) {
@@ -102,21 +111,18 @@ public final class NotificationAcceptance {
     return accepted.notification();
   }
 
+  /**
+   * A channel needs at least one DeliveryProvider, or nothing could ever send it. One that is not
+   * Ready yet (a Secret still to be created, a key being rotated) does not hold the notification
+   * back: its deliveries are written and wait in the stream until a provider is Ready.
+   */
   private static void checkProvider(Channel channel, List<DeliveryProvider> providers, String namespace)
       throws ReconcileProblem {
-    List<DeliveryProvider> forChannel = providers.stream()
-        .filter(p -> p.getSpec() != null && p.getSpec().getType() != null
-            && p.getSpec().getType().channel() == channel)
-        .toList();
-    if (forChannel.isEmpty()) {
+    boolean any = providers.stream().anyMatch(p -> p.getSpec() != null && p.getSpec().getType() != null
+        && p.getSpec().getType().channel() == channel);
+    if (!any) {
       throw ReconcileProblem.waiting("ProviderNotFound", "spec.channels: no DeliveryProvider for channel "
           + channel.wireName() + " in namespace " + namespace);
-    }
-    if (forChannel.stream().noneMatch(ProviderReadiness::isReady)) {
-      throw ReconcileProblem.waiting("ProviderNotReady", "spec.channels: no Ready DeliveryProvider for channel "
-          + channel.wireName() + ": " + forChannel.stream()
-              .map(p -> p.getMetadata().getName() + " (" + ProviderReadiness.reason(p) + ")")
-              .collect(Collectors.joining(", ")));
     }
   }
 
@@ -124,7 +130,7 @@ public final class NotificationAcceptance {
   private void testRender(TemplateContent content, NotificationSpec spec, List<NewDelivery> deliveries)
       throws ReconcileProblem {
     JsonNode data = Json.MAPPER.valueToTree(spec.getData());
-    for (Channel channel : spec.getChannels()) {
+    for (Channel channel : deliveries.stream().map(NewDelivery::channel).distinct().toList()) {
       NewDelivery sample = deliveries.stream()
           .filter(d -> d.channel() == channel && d.state() == DeliveryState.PENDING)
           .findFirst().orElse(null);

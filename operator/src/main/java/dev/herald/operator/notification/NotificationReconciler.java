@@ -8,6 +8,7 @@ import dev.herald.api.provider.DeliveryProvider;
 import dev.herald.api.template.NotificationTemplate;
 import dev.herald.operator.ReconcileProblem;
 import dev.herald.operator.events.EventRecorder;
+import dev.herald.operator.provider.ProviderReadiness;
 import dev.herald.core.store.DeliveryCounts;
 import dev.herald.core.store.NotificationRecord;
 import dev.herald.core.store.NotificationStore;
@@ -111,6 +112,7 @@ public final class NotificationReconciler implements Reconciler<Notification>, C
     DeliveryCounts counts = store.counts(accepted);
     List<Channel> channels = resource.getSpec().getChannels().stream().filter(c -> c != null).toList();
     NotificationProgress.apply(status, accepted, counts, channels, Instant.now());
+    providersCondition(status, counts, channels, providers.list(tenant).toList());
     announce(resource, before, status);
 
     NotificationPhase phase = NotificationPhase.valueOf(status.getPhase());
@@ -127,6 +129,29 @@ public final class NotificationReconciler implements Reconciler<Notification>, C
       return update(resource, before, status);
     }
     return update(resource, before, status).rescheduleAfter(PROGRESS_INTERVAL);
+  }
+
+  /** Deliveries of a channel without a Ready provider wait; say so, and why. */
+  private static void providersCondition(NotificationStatus status, DeliveryCounts counts, List<Channel> channels,
+      List<DeliveryProvider> namespaceProviders) {
+    List<String> waiting = new java.util.ArrayList<>();
+    for (Channel channel : channels) {
+      long inFlight = counts.byChannel().getOrDefault(channel, java.util.Map.of()).entrySet().stream()
+          .filter(e -> !e.getKey().isTerminal()).mapToLong(java.util.Map.Entry::getValue).sum();
+      List<DeliveryProvider> forChannel = namespaceProviders.stream()
+          .filter(p -> p.getSpec() != null && p.getSpec().getType() != null && p.getSpec().getType().channel() == channel)
+          .toList();
+      if (inFlight > 0 && forChannel.stream().noneMatch(ProviderReadiness::isReady)) {
+        waiting.add(inFlight + " " + channel.wireName() + " deliveries wait for a Ready provider: " + (forChannel.isEmpty()
+            ? "none exists" : forChannel.stream().map(p -> p.getMetadata().getName() + " (" + ProviderReadiness.reason(p) + ")")
+                .collect(Collectors.joining(", "))));
+      }
+    }
+    if (waiting.isEmpty()) {
+      status.setCondition(NotificationStatus.PROVIDERS_READY, true, "ProvidersReady", "every channel in use has a Ready provider");
+    } else {
+      status.setCondition(NotificationStatus.PROVIDERS_READY, false, "ProviderNotReady", String.join("; ", waiting));
+    }
   }
 
   private UpdateControl<Notification> notAccepted(Notification resource, NotificationStatus before,

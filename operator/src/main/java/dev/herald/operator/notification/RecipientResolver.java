@@ -3,6 +3,7 @@ package dev.herald.operator.notification;
 import dev.herald.api.Channel;
 import dev.herald.api.DeliveryState;
 import dev.herald.api.notification.Recipient;
+import dev.herald.core.store.Addresses;
 import dev.herald.core.store.Contact;
 import dev.herald.core.store.ContactStore;
 import dev.herald.core.store.NewDelivery;
@@ -10,7 +11,6 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -21,7 +21,6 @@ import java.util.Set;
  * {@code failed} with the reason — so that status accounts for every recipient.
  */
 public final class RecipientResolver {
-  public static final String NO_ADDRESS = "no_address";
   public static final String UNKNOWN_USER = "unknown_user";
 
   private final ContactStore contacts;
@@ -31,6 +30,16 @@ public final class RecipientResolver {
   }
 
   public List<NewDelivery> resolve(String tenant, List<Recipient> recipients, List<Channel> channels) {
+    return resolve(tenant, recipients, channels, List.of());
+  }
+
+  /**
+   * As {@link #resolve(String, List, List)}; a user with no address on one of {@code channels} is
+   * sent on the first channel of {@code fallback} (not already in {@code channels}) where they have
+   * one — the unreachable channel still counts as suppressed, so status shows why.
+   */
+  public List<NewDelivery> resolve(String tenant, List<Recipient> recipients, List<Channel> channels,
+      List<Channel> fallback) {
     Set<Channel> wanted = Set.copyOf(channels);
     List<String> userIds = recipients.stream().map(Recipient::getUser).filter(u -> u != null).toList();
     Map<String, Contact> users = contacts.findUsers(tenant, userIds);
@@ -45,35 +54,20 @@ public final class RecipientResolver {
             deliveries.add(new NewDelivery(r.getUser(), channel, null, "", null,
                 DeliveryState.FAILED, UNKNOWN_USER));
           } else {
-            addressesOf(c, channel, deliveries);
+            deliveries.addAll(c.deliveriesOn(channel));
+            if (!c.hasAddress(channel)) {
+              fallback.stream().filter(f -> !channels.contains(f) && c.hasAddress(f)).findFirst()
+                  .ifPresent(f -> deliveries.addAll(c.deliveriesOn(f)));
+            }
           }
         }
       } else if (r.getEmail() != null && wanted.contains(Channel.EMAIL)) {
-        deliveries.add(NewDelivery.pending(null, Channel.EMAIL, null, normaliseEmail(r.getEmail()), null));
+        deliveries.add(NewDelivery.pending(null, Channel.EMAIL, null, Addresses.normaliseEmail(r.getEmail()), null));
       } else if (r.getPhone() != null && wanted.contains(Channel.SMS)) {
         deliveries.add(NewDelivery.pending(null, Channel.SMS, null, r.getPhone(), null));
       }
     }
     return applySuppressions(tenant, new ArrayList<>(deliveries));
-  }
-
-  private static void addressesOf(Contact c, Channel channel, Set<NewDelivery> out) {
-    switch (channel) {
-      case EMAIL -> out.add(c.email() == null
-          ? NewDelivery.suppressed(c.userId(), channel, NO_ADDRESS)
-          : NewDelivery.pending(c.userId(), channel, null, normaliseEmail(c.email()), c.locale()));
-      case SMS -> out.add(c.phone() == null
-          ? NewDelivery.suppressed(c.userId(), channel, NO_ADDRESS)
-          : NewDelivery.pending(c.userId(), channel, null, c.phone(), c.locale()));
-      case PUSH -> {
-        if (c.devices().isEmpty()) {
-          out.add(NewDelivery.suppressed(c.userId(), channel, NO_ADDRESS));
-        }
-        for (Contact.Device d : c.devices()) {
-          out.add(NewDelivery.pending(c.userId(), channel, d.platform(), d.token(), c.locale()));
-        }
-      }
-    }
   }
 
   private List<NewDelivery> applySuppressions(String tenant, List<NewDelivery> deliveries) {
@@ -94,12 +88,5 @@ public final class RecipientResolver {
           d.address(), d.locale(), DeliveryState.SUPPRESSED, reason));
     }
     return result;
-  }
-
-  /** Domains are case-insensitive; local parts are kept as written. */
-  static String normaliseEmail(String email) {
-    String trimmed = email.trim();
-    int at = trimmed.lastIndexOf('@');
-    return at < 0 ? trimmed : trimmed.substring(0, at + 1) + trimmed.substring(at + 1).toLowerCase(Locale.ROOT);
   }
 }

@@ -3,6 +3,7 @@ package dev.herald.operator.provider;
 import dev.herald.api.provider.DeliveryProvider;
 import dev.herald.api.provider.DeliveryProviderSpec;
 import dev.herald.api.provider.DeliveryProviderStatus;
+import dev.herald.core.SecretValues;
 import dev.herald.operator.events.EventRecorder;
 import dev.herald.operator.validation.FieldError;
 import dev.herald.operator.validation.SchemaValidator;
@@ -16,7 +17,6 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -75,19 +75,13 @@ public final class DeliveryProviderReconciler implements Reconciler<DeliveryProv
             + spec.getSecretRef().name() + "\" not found in namespace " + resource.getMetadata().getNamespace());
       } else {
         status.setSecretVersion(secret.getMetadata().getResourceVersion());
-        List<String> missing = new ArrayList<>();
-        for (String key : spec.getType().requiredSecretKeys()) {
-          if (isBlank(secret, key)) {
-            missing.add(key);
-          }
-        }
-        if (missing.isEmpty()) {
+        List<String> problems = CredentialCheck.problems(spec.getType(), SecretValues.of(secret));
+        if (problems.isEmpty()) {
           status.setCondition(DeliveryProviderStatus.READY, true, "CredentialsFound",
-              "Secret \"" + spec.getSecretRef().name() + "\" holds " + String.join(", ", spec.getType().requiredSecretKeys()));
+              "Secret \"" + spec.getSecretRef().name() + "\" holds well-formed " + spec.getType().wireName() + " credentials");
         } else {
           status.setCondition(DeliveryProviderStatus.READY, false, "InvalidCredentials", "Secret \""
-              + spec.getSecretRef().name() + "\" lacks non-empty key(s) " + String.join(", ", missing)
-              + " required by type " + spec.getType().wireName());
+              + spec.getSecretRef().name() + "\": " + String.join("; ", problems));
         }
       }
     }
@@ -105,11 +99,5 @@ public final class DeliveryProviderReconciler implements Reconciler<DeliveryProv
     }
     resource.setStatus(status);
     return UpdateControl.patchStatus(resource);
-  }
-
-  private static boolean isBlank(Secret secret, String key) {
-    String data = secret.getData() == null ? null : secret.getData().get(key);
-    String plain = secret.getStringData() == null ? null : secret.getStringData().get(key);
-    return (data == null || data.isBlank()) && (plain == null || plain.isBlank());
   }
 }
