@@ -12,11 +12,14 @@ import dev.herald.core.store.DeliveryStore;
 import dev.herald.core.store.NotificationStore;
 import dev.herald.core.store.Outcome;
 import dev.herald.core.template.TemplateRenderer;
+import dev.herald.dispatcher.apns.ApnsClientFactory;
 import dev.herald.dispatcher.consumer.DeliveryHandler;
 import dev.herald.dispatcher.consumer.LanePuller;
+import dev.herald.dispatcher.fcm.FcmClientFactory;
 import dev.herald.dispatcher.provider.ProviderClientFactory;
 import dev.herald.dispatcher.provider.ProviderRegistry;
 import dev.herald.dispatcher.sendgrid.SendGridClientFactory;
+import dev.herald.dispatcher.twilio.TwilioClientFactory;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,7 +49,7 @@ public final class Dispatcher implements AutoCloseable {
 
   /** The provider adapters Herald ships, one per provider type. */
   public static List<ProviderClientFactory> providerFactories() {
-    return List.of(new SendGridClientFactory());
+    return List.of(new SendGridClientFactory(), new ApnsClientFactory(), new FcmClientFactory(), new TwilioClientFactory());
   }
 
   private Dispatcher(KubernetesClient kube, StoreSettings store, QueueSettings queueSettings,

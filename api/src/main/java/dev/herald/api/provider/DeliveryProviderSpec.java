@@ -17,16 +17,30 @@ import io.fabric8.generator.annotation.ValidationRule;
 @JsonDeserialize(using = TolerantSpecDeserializer.class)
 @ValidationRule(value = "self.type != 'sendgrid' || has(self.sendgrid)",
     message = "a sendgrid provider needs spec.sendgrid")
+@ValidationRule(value = "self.type != 'apns' || has(self.apns)",
+    message = "an apns provider needs spec.apns")
+@ValidationRule(value = "self.type != 'fcm' || has(self.fcm)",
+    message = "an fcm provider needs spec.fcm")
+@ValidationRule(value = "self.type != 'twilio' || has(self.twilio)",
+    message = "a twilio provider needs spec.twilio")
 public class DeliveryProviderSpec extends TolerantSpec {
   @Required
   @JsonPropertyDescription("apns, fcm, twilio or sendgrid")
   private ProviderType type;
 
   @Required
-  @JsonPropertyDescription("Secret holding the credentials (sendgrid: apiKey)")
+  @JsonPropertyDescription("Secret holding the credentials (sendgrid: apiKey; apns: signingKey, the .p8 PEM,"
+      + " and caCertificate to trust a private endpoint; fcm: serviceAccount, the JSON key; twilio: accountSid"
+      + " with authToken, or with apiKeySid and apiKeySecret)")
   private SecretReference secretRef;
 
   private SendGridSettings sendgrid;
+
+  private ApnsSettings apns;
+
+  private FcmSettings fcm;
+
+  private TwilioSettings twilio;
 
   @JsonPropertyDescription("Base URL overriding the provider's API host (proxies, regional endpoints, simulators)")
   @Pattern("^https?://[^\\s/]+(:[0-9]+)?(/.*)?$")
@@ -67,6 +81,30 @@ public class DeliveryProviderSpec extends TolerantSpec {
 
   public void setSendgrid(SendGridSettings sendgrid) {
     this.sendgrid = sendgrid;
+  }
+
+  public ApnsSettings getApns() {
+    return apns;
+  }
+
+  public void setApns(ApnsSettings apns) {
+    this.apns = apns;
+  }
+
+  public FcmSettings getFcm() {
+    return fcm;
+  }
+
+  public void setFcm(FcmSettings fcm) {
+    this.fcm = fcm;
+  }
+
+  public TwilioSettings getTwilio() {
+    return twilio;
+  }
+
+  public void setTwilio(TwilioSettings twilio) {
+    this.twilio = twilio;
   }
 
   public String getEndpoint() {

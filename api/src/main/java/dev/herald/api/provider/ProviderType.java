@@ -6,10 +6,22 @@ import dev.herald.api.Channel;
 import java.util.List;
 import java.util.Locale;
 
-/** The providers Herald speaks to, the channel each serves and the Secret keys each needs. */
+/**
+ * The providers Herald speaks to, the channel each serves and the Secret keys each needs in every
+ * case. Some types take alternatives beyond these, which {@link #requiredSecretKeys()} cannot say:
+ * <ul>
+ *   <li>twilio: {@code accountSid} with {@code authToken}, or with {@code apiKeySid} and
+ *       {@code apiKeySecret} (an API key of that account);
+ *   <li>apns: {@code signingKey} is the .p8 key as PKCS#8 PEM (key id and team id are in
+ *       {@code spec.apns}); an optional {@code caCertificate} (PEM) is trusted for a private
+ *       {@code spec.endpoint};
+ *   <li>fcm: {@code serviceAccount} is the service-account JSON key.
+ * </ul>
+ */
 public enum ProviderType {
   SENDGRID(Channel.EMAIL, List.of("apiKey")),
-  TWILIO(Channel.SMS, List.of("accountSid", "authToken")),
+  // plus authToken, or apiKeySid and apiKeySecret: see the class comment
+  TWILIO(Channel.SMS, List.of("accountSid")),
   APNS(Channel.PUSH, List.of("signingKey")),
   FCM(Channel.PUSH, List.of("serviceAccount"));
 
@@ -25,6 +37,7 @@ public enum ProviderType {
     return channel;
   }
 
+  /** The keys a Secret of this type must hold whatever the alternative (see the class comment). */
   public List<String> requiredSecretKeys() {
     return requiredSecretKeys;
   }

@@ -10,6 +10,8 @@ public final class Patterns {
   public static final String DURATION = "^([0-9]+(ms|s|m|h))+$";
   /** A category name: lower-case words joined by dashes. */
   public static final String CATEGORY = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
+  /** A phone number in E.164 form: {@code +}, a country code, at most 15 digits in all. */
+  public static final String E164 = "^\\+[1-9][0-9]{1,14}$";
 
   private Patterns() {}
 }

@@ -95,6 +95,11 @@ public final class QueueConnection implements AutoCloseable {
     if (connection.getStatus() == Connection.Status.CLOSED) {
       return;
     }
+    if (connection.getStatus() != Connection.Status.CONNECTED) {
+      // Draining waits for a connection that may never come back (the server is gone).
+      abort();
+      return;
+    }
     try {
       connection.drain(Duration.ofSeconds(5)).get();
     } catch (Exception e) {

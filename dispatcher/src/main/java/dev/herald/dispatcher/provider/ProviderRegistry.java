@@ -101,9 +101,17 @@ public final class ProviderRegistry implements AutoCloseable {
       LOG.warn("provider {}/{}: its Secret is gone; not sending through it", namespace, p.getMetadata().getName());
       return null;
     }
-    LOG.info("provider {}/{} ({}): client built", namespace, p.getMetadata().getName(), p.getSpec().getType().wireName());
-    return factories.get(p.getSpec().getType())
-        .create(new ProviderConfig(namespace, p.getMetadata().getName(), p.getSpec(), SecretValues.of(secret), timeout));
+    try {
+      ProviderClient client = factories.get(p.getSpec().getType())
+          .create(new ProviderConfig(namespace, p.getMetadata().getName(), p.getSpec(), SecretValues.of(secret), timeout));
+      LOG.info("provider {}/{} ({}): client built", namespace, p.getMetadata().getName(), p.getSpec().getType().wireName());
+      return client;
+    } catch (IllegalArgumentException e) {
+      // The factory names the unusable key, never its value; deliveries wait for a fixed Secret.
+      LOG.warn("provider {}/{}: credentials unusable, not sending through it: {}", namespace,
+          p.getMetadata().getName(), e.getMessage());
+      return null;
+    }
   }
 
   @Override

@@ -6,32 +6,22 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import dev.herald.testkit.ports.FreePorts;
+import dev.herald.testkit.http.Faults;
+import dev.herald.testkit.http.SimulatorServer;
+import dev.herald.testkit.http.SimulatorServer.Body;
 import dev.herald.testkit.sendgrid.MailSendValidator.ApiError;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -106,25 +96,19 @@ public final class SendGridSimulator implements AutoCloseable {
 
   private final String apiKey;
   private final long maxBodyBytes;
-  private final HttpServer server;
-  private final ExecutorService executor;
-  private final CountDownLatch closing = new CountDownLatch(1);
-  private final Deque<Fault> faults = new ArrayDeque<>();
+  private final SimulatorServer server;
+  private final Faults<Fault> faults = new Faults<>();
   private final List<ReceivedMail> mails = new ArrayList<>();
   private final AtomicInteger requests = new AtomicInteger();
   private final AtomicLong messageCounter = new AtomicLong();
 
-  private SendGridSimulator(String apiKey, long maxBodyBytes) throws IOException {
+  private SendGridSimulator(String apiKey, long maxBodyBytes) {
     this.apiKey = Objects.requireNonNull(apiKey, "apiKey");
     if (maxBodyBytes < 1) {
       throw new IllegalArgumentException("maxBodyBytes must be positive: " + maxBodyBytes);
     }
     this.maxBodyBytes = maxBodyBytes;
-    this.executor = Executors.newVirtualThreadPerTaskExecutor();
-    this.server = HttpServer.create(new InetSocketAddress(FreePorts.LOOPBACK, 0), 64);
-    server.setExecutor(executor);
-    server.createContext("/", this::handle);
-    server.start();
+    this.server = SimulatorServer.start("SendGrid", this::handle);
   }
 
   /** Starts a simulator that accepts {@code apiKey}, with SendGrid's 30 MiB request limit. */
@@ -134,16 +118,12 @@ public final class SendGridSimulator implements AutoCloseable {
 
   /** Starts a simulator that accepts {@code apiKey} and answers 413 above {@code maxBodyBytes}. */
   public static SendGridSimulator start(String apiKey, long maxBodyBytes) {
-    try {
-      return new SendGridSimulator(apiKey, maxBodyBytes);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot start the SendGrid simulator", e);
-    }
+    return new SendGridSimulator(apiKey, maxBodyBytes);
   }
 
   /** The port it listens on, on 127.0.0.1. */
   public int port() {
-    return server.getAddress().getPort();
+    return server.port();
   }
 
   /** {@code 127.0.0.1:<port>}, what sendgrid-java's {@code setHost} takes. */
@@ -208,9 +188,7 @@ public final class SendGridSimulator implements AutoCloseable {
 
   /** Faults scripted and not yet consumed. */
   public int pendingFaults() {
-    synchronized (faults) {
-      return faults.size();
-    }
+    return faults.pending();
   }
 
   // ---- what it saw ----------------------------------------------------------------------------
@@ -236,9 +214,7 @@ public final class SendGridSimulator implements AutoCloseable {
 
   /** Forgets recorded mails, the request count and any scripted faults not yet consumed. */
   public void reset() {
-    synchronized (faults) {
-      faults.clear();
-    }
+    faults.clear();
     synchronized (mails) {
       mails.clear();
     }
@@ -248,17 +224,7 @@ public final class SendGridSimulator implements AutoCloseable {
   /** Stops listening, ends pending delays and closes open connections. */
   @Override
   public void close() {
-    if (closing.getCount() == 0) {
-      return;
-    }
-    closing.countDown();
-    server.stop(0);
-    executor.shutdownNow();
-    try {
-      executor.awaitTermination(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    server.close();
   }
 
   @Override
@@ -269,28 +235,15 @@ public final class SendGridSimulator implements AutoCloseable {
   // ---- request handling -----------------------------------------------------------------------
 
   private SendGridSimulator enqueue(int times, Fault fault) {
-    if (times < 0) {
-      throw new IllegalArgumentException("times must not be negative: " + times);
-    }
-    synchronized (faults) {
-      for (int i = 0; i < times; i++) {
-        faults.addLast(fault);
-      }
-    }
+    faults.add(times, fault);
     return this;
-  }
-
-  private Fault nextFault() {
-    synchronized (faults) {
-      return faults.pollFirst();
-    }
   }
 
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
       requests.incrementAndGet();
-      Body body = readBody(exchange.getRequestBody());
-      switch (nextFault()) {
+      Body body = SimulatorServer.readBody(exchange.getRequestBody(), maxBodyBytes);
+      switch (faults.next()) {
         case null -> {}
         case Fail f -> {
           sendErrors(exchange, f.status(), simpleErrors(messageFor(f.status())));
@@ -310,7 +263,7 @@ public final class SendGridSimulator implements AutoCloseable {
           return;
         }
         case Delay d -> {
-          if (awaitClosing(d.delay())) {
+          if (server.awaitClosing(d.delay())) {
             return; // closing: drop the exchange unanswered
           }
         }
@@ -368,16 +321,6 @@ public final class SendGridSimulator implements AutoCloseable {
     return space > 0
         && h.substring(0, space).equalsIgnoreCase("Bearer")
         && h.substring(space + 1).strip().equals(apiKey);
-  }
-
-  /** Waits for {@code delay}; true if the simulator started closing meanwhile. */
-  private boolean awaitClosing(Duration delay) {
-    try {
-      return closing.await(delay.toNanos(), TimeUnit.NANOSECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return true;
-    }
   }
 
   private void record(String messageId, JsonNode mail) {
@@ -522,48 +465,12 @@ public final class SendGridSimulator implements AutoCloseable {
 
   private static void sendMalformed(HttpExchange exchange, Malformation kind) throws IOException {
     switch (kind) {
-      case GARBAGE_BODY -> {
-        byte[] bytes = "<html><body>upstream connect error or disconnect/reset before headers</body></html>"
-            .getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
-        exchange.sendResponseHeaders(200, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-          out.write(bytes);
-        }
-      }
+      case GARBAGE_BODY -> SimulatorServer.sendMalformed(exchange, dev.herald.testkit.http.Malformation.GARBAGE_BODY, 200);
       case TRUNCATED -> {
-        byte[] partial = "{\"errors\":[{\"mess".getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
         exchange.getResponseHeaders().set("X-Message-Id", "truncated");
-        exchange.sendResponseHeaders(202, 1024);
-        OutputStream out = exchange.getResponseBody();
-        out.write(partial);
-        out.flush();
-        // Left open on purpose: when handle() closes the exchange with bytes still owed, the JDK
-        // server fails to finish the body and drops the connection. (Closing this stream first
-        // would leave the connection open and the client waiting for the rest.)
-        exchange.close();
+        SimulatorServer.sendMalformed(exchange, dev.herald.testkit.http.Malformation.TRUNCATED, 202);
       }
     }
-  }
-
-  // ---- request body ---------------------------------------------------------------------------
-
-  private record Body(byte[] bytes, boolean tooLarge) {}
-
-  /** Reads the whole body, keeping at most {@code maxBodyBytes} of it. */
-  private Body readBody(InputStream in) throws IOException {
-    ByteArrayOutputStream kept = new ByteArrayOutputStream();
-    byte[] buffer = new byte[64 * 1024];
-    long total = 0;
-    int n;
-    while ((n = in.read(buffer)) >= 0) {
-      if (total + n <= maxBodyBytes) {
-        kept.write(buffer, 0, n);
-      }
-      total += n;
-    }
-    return total > maxBodyBytes ? new Body(new byte[0], true) : new Body(kept.toByteArray(), false);
   }
 
   private static void requireNonNegative(Duration d, String name) {

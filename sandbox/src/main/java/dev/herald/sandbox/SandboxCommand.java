@@ -1,0 +1,232 @@
+package dev.herald.sandbox;
+
+import dev.herald.api.notification.Notification;
+import dev.herald.api.notification.NotificationStatus;
+import dev.herald.api.provider.DeliveryProvider;
+import dev.herald.api.provider.ProviderType;
+import dev.herald.api.template.NotificationTemplate;
+import dev.herald.api.queue.QueueNames;
+import dev.herald.core.config.QueueSettings;
+import dev.herald.core.config.StoreSettings;
+import dev.herald.dispatcher.Dispatcher;
+import dev.herald.dispatcher.DispatcherSettings;
+import dev.herald.operator.HeraldOperator;
+import dev.herald.sandbox.kube.LocalKubernetes;
+import dev.herald.sandbox.nats.PrivateNats;
+import dev.herald.sandbox.postgres.PrivatePostgres;
+import dev.herald.sandbox.process.ProcessHygiene;
+import dev.herald.testkit.sendgrid.SendGridSimulator;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Runs all of Herald on this machine — private Postgres and nats-server, the mock Kubernetes API
+ * behind a front kubectl understands, the provider simulators, the operator and dispatchers — then
+ * applies {@code examples/} and shows how each Notification is doing.
+ */
+@Command(name = "sandbox", mixinStandardHelpOptions = true,
+    description = "Runs Herald on this machine with no cluster and no Docker, applies examples/ and shows their progress.")
+public final class SandboxCommand implements Callable<Integer> {
+  static final String EXPECT_PHASE = "sandbox.herald.dev/expect-phase";
+  static final String EXPECT_REASON = "sandbox.herald.dev/expect-reason";
+  /** The key the examples' SendGrid Secret holds, and the simulator accepts. */
+  static final String SENDGRID_KEY = "SG.sandbox-key.not-a-real-secret";
+
+  @Option(names = "--once", description = "Exit when every example reached its expected phase (0), or at the timeout (1).")
+  boolean once;
+
+  @Option(names = "--examples", defaultValue = "examples", description = "Manifests to apply (default: ${DEFAULT-VALUE}).")
+  Path examples;
+
+  @Option(names = "--dir", defaultValue = ".herald", description = "Where the sandbox keeps its state (default: ${DEFAULT-VALUE}).")
+  Path dir;
+
+  @Option(names = "--dispatchers", defaultValue = "2", description = "Dispatchers to run (default: ${DEFAULT-VALUE}).")
+  int dispatchers;
+
+  @Option(names = "--timeout", defaultValue = "120", description = "Seconds --once waits for the examples (default: ${DEFAULT-VALUE}).")
+  long timeoutSeconds;
+
+  @Option(names = "--kube-port", defaultValue = "0", description = "Port of the Kubernetes API front for kubectl (default: a free one).")
+  int kubePort;
+
+  private final PrintStream out = System.out;
+  private final Deque<AutoCloseable> running = new ArrayDeque<>();
+
+  public static void main(String[] args) {
+    // fabric8's mock server logs every request through java.util.logging.
+    java.util.logging.Logger.getLogger("io.fabric8.mockwebserver").setLevel(java.util.logging.Level.WARNING);
+    System.exit(new CommandLine(new SandboxCommand()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    Path state = dir.resolve("sandbox").toAbsolutePath();
+    Files.createDirectories(state);
+    // Runs on Ctrl-C before the child processes are stopped, so Herald shuts down while its
+    // Postgres and nats-server are still there.
+    ProcessHygiene.addShutdownAction(this::stopAll);
+    try {
+      Instant started = Instant.now();
+      out.println("Starting Herald's sandbox in " + state);
+      wipe(state.resolve("nats"));
+      PrivatePostgres postgres = keep(PrivatePostgres.start(state.resolve("postgres")));
+      emptyDatabase(postgres);
+      out.printf("  postgres      %s%n", postgres.jdbcUrl());
+      PrivateNats nats = keep(PrivateNats.start(state.resolve("nats")));
+      out.printf("  nats-server   %s%n", nats.url());
+      LocalKubernetes kube = keep(LocalKubernetes.start(kubePort));
+      kube.createCrds(LocalKubernetes.crdsOnClasspath(".herald.dev-v1.yml"));
+      Path kubeconfig = kube.front().writeKubeconfig(state.resolve("kubeconfig"));
+      out.printf("  kubernetes    %s (mock API; kubeconfig %s)%n", kube.front().url(), kubeconfig);
+      SendGridSimulator sendgrid = keep(SendGridSimulator.start(SENDGRID_KEY));
+      out.printf("  sendgrid      %s (simulator)%n", sendgrid.baseUrl());
+
+      StoreSettings store = new StoreSettings(postgres.jdbcUrl(), postgres.user(), "", 8);
+      QueueSettings queue = QueueSettings.defaults(nats.url(), QueueNames.DEFAULT).withAckWait(Duration.ofSeconds(30));
+      KubernetesClient client = kube.client();
+      keep(HeraldOperator.start(client, store, queue));
+      for (int i = 1; i <= dispatchers; i++) {
+        keep(Dispatcher.start(client, store, queue, DispatcherSettings.defaults(), "dispatcher-" + i));
+      }
+      out.printf("  operator and %d dispatcher(s) running (log: %s)%n", dispatchers, state.resolve("herald.log"));
+
+      Map<ProviderType, String> endpoints = Map.of(ProviderType.SENDGRID, sendgrid.baseUrl());
+      List<HasMetadata> applied = apply(client, endpoints);
+      writeEnv(kubeconfig);
+      out.printf("Applied %d resources from %s in %.1f s%n%n", applied.size(), examples,
+          Duration.between(started, Instant.now()).toMillis() / 1000.0);
+
+      List<Expectation> expectations = expectations(applied);
+      if (expectations.isEmpty()) {
+        out.println("No Notification in " + examples + ": nothing to wait for.");
+        return once ? 1 : 0;
+      }
+      Progress progress = new Progress(client, expectations, out);
+      boolean reached = progress.await(once ? Duration.ofSeconds(timeoutSeconds) : Duration.ofSeconds(60));
+      progress.printFinal();
+      out.printf("%nSendGrid simulator accepted %d mail(s).%n", sendgrid.mails().size());
+      if (once) {
+        out.println(reached ? "Every example reached its expected phase." : "Not every example reached its expected phase.");
+        return reached ? 0 : 1;
+      }
+      out.printf("%nHerald keeps running. In another shell:%n  source %s%n  kubectl get herald -A%n"
+          + "Ctrl-C stops everything.%n", dir.resolve("sandbox.env"));
+      new CountDownLatch(1).await();
+      return 0;
+    } finally {
+      stopAll();
+    }
+  }
+
+  private <T extends AutoCloseable> T keep(T resource) {
+    synchronized (running) {
+      running.push(resource);
+    }
+    return resource;
+  }
+
+  private void stopAll() {
+    while (true) {
+      AutoCloseable next;
+      synchronized (running) {
+        next = running.poll();
+      }
+      if (next == null) {
+        return;
+      }
+      try {
+        next.close();
+      } catch (Exception e) {
+        System.err.println("stopping " + next + ": " + e);
+      }
+    }
+  }
+
+  /** Applies every manifest, providers pointed at the simulators, in file-name order. */
+  private List<HasMetadata> apply(KubernetesClient client, Map<ProviderType, String> endpoints) throws IOException {
+    List<Path> files;
+    try (Stream<Path> list = Files.list(examples)) {
+      files = list.filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml"))
+          .sorted(Comparator.comparing(Path::toString)).toList();
+    }
+    for (Class<? extends HasMetadata> kind : List.of(Notification.class, NotificationTemplate.class, DeliveryProvider.class)) {
+      client.getKubernetesSerialization().registerKubernetesResource(kind);
+    }
+    List<HasMetadata> applied = new ArrayList<>();
+    for (Path file : files) {
+      try (InputStream in = Files.newInputStream(file)) {
+        for (HasMetadata item : client.load(in).items()) {
+          if (item instanceof DeliveryProvider provider && provider.getSpec() != null
+              && endpoints.containsKey(provider.getSpec().getType())) {
+            provider.getSpec().setEndpoint(endpoints.get(provider.getSpec().getType()));
+          }
+          applied.add(client.resource(item).createOr(NonDeletingOperation::update));
+        }
+      }
+    }
+    return applied;
+  }
+
+  private void writeEnv(Path kubeconfig) throws IOException {
+    Path env = dir.resolve("sandbox.env");
+    Files.writeString(env, "# Written by ./herald sandbox; valid while it runs.\n"
+        + "export KUBECONFIG=" + kubeconfig + "\n");
+  }
+
+  /** Each run starts from an empty store: the mock Kubernetes API starts empty too. */
+  private static void emptyDatabase(PrivatePostgres postgres) throws java.sql.SQLException {
+    try (var connection = postgres.connect(); var statement = connection.createStatement()) {
+      statement.execute("drop schema public cascade; create schema public");
+    }
+  }
+
+  private static void wipe(Path path) throws IOException {
+    if (Files.exists(path)) {
+      try (Stream<Path> walk = Files.walk(path)) {
+        for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+          Files.delete(p);
+        }
+      }
+    }
+  }
+
+  /** What an example Notification should end as: a phase, and optionally the Accepted reason. */
+  record Expectation(String namespace, String name, String phase, String reason) {
+    boolean metBy(Notification n) {
+      if (n == null || n.getStatus() == null || !phase.equals(n.getStatus().getPhase())) {
+        return false;
+      }
+      return reason == null || n.getStatus().condition(NotificationStatus.ACCEPTED)
+          .map(c -> reason.equals(c.getReason())).orElse(false);
+    }
+  }
+
+  private static List<Expectation> expectations(List<HasMetadata> applied) {
+    return applied.stream().filter(r -> r instanceof Notification).map(r -> {
+      Map<String, String> annotations = r.getMetadata().getAnnotations() == null ? Map.of() : r.getMetadata().getAnnotations();
+      return new Expectation(r.getMetadata().getNamespace(), r.getMetadata().getName(),
+          annotations.getOrDefault(EXPECT_PHASE, "Completed"), annotations.get(EXPECT_REASON));
+    }).toList();
+  }
+}
