@@ -98,15 +98,99 @@ final class HeraldEnvironment implements AutoCloseable {
   }
 
   DeliveryProvider sendgridProvider(String namespace, String name, String secret) {
+    return sendgridProvider(namespace, name, secret, sendgrid.baseUrl(), null);
+  }
+
+  DeliveryProvider sendgridProvider(String namespace, String name, String secret, String endpoint, Integer order) {
+    DeliveryProviderSpec spec = providerSpec(ProviderType.SENDGRID, secret, endpoint);
+    spec.setSendgrid(new SendGridSettings("notifications@herald.example", "Herald"));
+    spec.setOrder(order);
+    return provider(namespace, name, spec);
+  }
+
+  static DeliveryProviderSpec providerSpec(ProviderType type, String secret, String endpoint) {
+    DeliveryProviderSpec spec = new DeliveryProviderSpec();
+    spec.setType(type);
+    spec.setSecretRef(new SecretReference(secret));
+    spec.setEndpoint(endpoint);
+    return spec;
+  }
+
+  DeliveryProvider provider(String namespace, String name, DeliveryProviderSpec spec) {
     DeliveryProvider p = new DeliveryProvider();
     p.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
-    DeliveryProviderSpec spec = new DeliveryProviderSpec();
-    spec.setType(ProviderType.SENDGRID);
-    spec.setSecretRef(new SecretReference(secret));
-    spec.setSendgrid(new SendGridSettings("notifications@herald.example", "Herald"));
-    spec.setEndpoint(sendgrid.baseUrl());
     p.setSpec(spec);
     return client().resource(p).create();
+  }
+
+  /** Writes a user of the contact store, with devices as (platform, token) pairs. */
+  void user(String namespace, String id, String email, String phone, String... devices) {
+    try (Connection c = database.connect()) {
+      try (PreparedStatement ps = c.prepareStatement(
+          "insert into users (tenant, user_id, email, phone, locale) values (?, ?, ?, ?, 'en')")) {
+        ps.setString(1, namespace);
+        ps.setString(2, id);
+        ps.setString(3, email);
+        ps.setString(4, phone);
+        ps.executeUpdate();
+      }
+      for (int i = 0; i < devices.length; i += 2) {
+        try (PreparedStatement ps = c.prepareStatement(
+            "insert into devices (tenant, user_id, platform, token) values (?, ?, ?, ?)")) {
+          ps.setString(1, namespace);
+          ps.setString(2, id);
+          ps.setString(3, devices[i]);
+          ps.setString(4, devices[i + 1]);
+          ps.executeUpdate();
+        }
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Whether a device token is still active, and why not if it is not. */
+  String deviceState(String namespace, String token) {
+    try (Connection c = database.connect(); PreparedStatement ps = c.prepareStatement(
+        "select active, invalidated_reason from devices where tenant = ? and token = ?")) {
+      ps.setString(1, namespace);
+      ps.setString(2, token);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? (rs.getBoolean(1) ? "active" : "inactive:" + rs.getString(2)) : "missing";
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The provider each delivery of a namespace went out through, with counts. */
+  Map<String, Long> deliveriesByProvider(String namespace) {
+    try (Connection c = database.connect(); PreparedStatement ps = c.prepareStatement(
+        "select provider, count(*) from deliveries where tenant = ? and state = 'sent' group by provider")) {
+      ps.setString(1, namespace);
+      Map<String, Long> result = new java.util.TreeMap<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          result.put(rs.getString(1), rs.getLong(2));
+        }
+      }
+      return result;
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A Notification of a template to users of the contact store. */
+  Notification userNotification(String namespace, String name, String template, List<Channel> channels,
+      String... users) {
+    Notification n = new Notification();
+    n.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
+    NotificationSpec spec = new NotificationSpec();
+    spec.setTemplate(template);
+    spec.setChannels(channels);
+    spec.setRecipients(Arrays.stream(users).map(Recipient::user).toList());
+    n.setSpec(spec);
+    return client().resource(n).create();
   }
 
   NotificationTemplate template(String namespace, String name, String subject, String html, String text) {

@@ -1,0 +1,252 @@
+package dev.herald.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import dev.herald.api.Channel;
+import dev.herald.api.notification.Notification;
+import dev.herald.api.notification.NotificationStatus;
+import dev.herald.api.provider.ApnsSettings;
+import dev.herald.api.provider.DeliveryProviderSpec;
+import dev.herald.api.provider.FcmSettings;
+import dev.herald.api.provider.ProviderType;
+import dev.herald.api.provider.TwilioSettings;
+import dev.herald.api.template.EmailContent;
+import dev.herald.api.template.NotificationTemplate;
+import dev.herald.api.template.NotificationTemplateSpec;
+import dev.herald.api.template.PushContent;
+import dev.herald.api.template.SmsContent;
+import dev.herald.testkit.apns.ApnsSimulator;
+import dev.herald.testkit.fcm.FcmSimulator;
+import dev.herald.testkit.sendgrid.SendGridSimulator;
+import dev.herald.testkit.twilio.TwilioSimulator;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.slf4j.LoggerFactory;
+
+/**
+ * All four channels through the real SDKs against their simulators: one Notification to users
+ * with devices, phones and e-mail addresses; an invalid token; a provider waiting for its Secret;
+ * failover between two e-mail providers; and, last, every log line the suite produced checked for
+ * credentials and personal addresses.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class MultiChannelEndToEndTest {
+  static final String TOPIC = "dev.herald.shop";
+  static final String FCM_PROJECT = "herald-shop-e2e";
+
+  private static HeraldEnvironment env;
+  private static ApnsSimulator apns;
+  private static FcmSimulator fcm;
+  private static TwilioSimulator twilio;
+  private static final ListAppender<ILoggingEvent> LOGS = new ListAppender<>();
+  private static final List<String> SENSITIVE = new ArrayList<>();
+  private static Level heraldLevel;
+
+  @BeforeAll
+  static void start() {
+    Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    Logger herald = (Logger) LoggerFactory.getLogger("dev.herald");
+    heraldLevel = herald.getLevel();
+    herald.setLevel(Level.DEBUG);
+    LOGS.start();
+    root.addAppender(LOGS);
+
+    env = HeraldEnvironment.start("e2e-multi", Duration.ofSeconds(5));
+    apns = ApnsSimulator.start();
+    fcm = FcmSimulator.start(FCM_PROJECT);
+    twilio = TwilioSimulator.start();
+    env.startDispatcher("dispatcher");
+    SENSITIVE.addAll(List.of(HeraldEnvironment.SENDGRID_KEY, twilio.authToken(),
+        apns.signingKeyPem().lines().filter(l -> !l.startsWith("-----")).findFirst().orElseThrow()));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (env != null) {
+      env.close();
+    }
+    for (AutoCloseable c : new AutoCloseable[] {apns, fcm, twilio}) {
+      try {
+        if (c != null) {
+          c.close();
+        }
+      } catch (Exception ignored) {
+        // closing
+      }
+    }
+    ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(LOGS);
+    ((Logger) LoggerFactory.getLogger("dev.herald")).setLevel(heraldLevel);
+  }
+
+  /** A Ready provider of each type in the namespace, and a template with content for every channel. */
+  private static void allChannels(String ns) {
+    env.secret(ns, "sendgrid", Map.of("apiKey", HeraldEnvironment.SENDGRID_KEY));
+    env.sendgridProvider(ns, "sendgrid", "sendgrid");
+
+    env.secret(ns, "twilio", Map.of("accountSid", twilio.accountSid(), "authToken", twilio.authToken()));
+    DeliveryProviderSpec sms = HeraldEnvironment.providerSpec(ProviderType.TWILIO, "twilio", twilio.baseUrl());
+    sms.setTwilio(new TwilioSettings("+14155550100", null, null));
+    env.provider(ns, "twilio", sms);
+
+    env.secret(ns, "apns", Map.of("signingKey", apns.signingKeyPem(), "caCertificate", apns.certificatePem()));
+    DeliveryProviderSpec ios = HeraldEnvironment.providerSpec(ProviderType.APNS, "apns", apns.baseUrl());
+    ios.setApns(new ApnsSettings(apns.teamId(), apns.keyId(), TOPIC, ApnsSettings.Environment.SANDBOX, null));
+    env.provider(ns, "apns", ios);
+
+    env.secret(ns, "fcm", Map.of("serviceAccount", fcm.serviceAccountJson()));
+    DeliveryProviderSpec android = HeraldEnvironment.providerSpec(ProviderType.FCM, "fcm", fcm.baseUrl());
+    android.setFcm(new FcmSettings(FCM_PROJECT));
+    env.provider(ns, "fcm", android);
+
+    NotificationTemplate t = new NotificationTemplate();
+    t.setMetadata(new ObjectMetaBuilder().withName("order-update").withNamespace(ns).build());
+    NotificationTemplateSpec spec = new NotificationTemplateSpec();
+    spec.setEmail(new EmailContent("Your order shipped", "<p>Shipped to {{ recipient.id }}</p>", null, null, null, null));
+    spec.setSms(new SmsContent("Your order shipped.", 1));
+    spec.setPush(new PushContent("Order shipped", "Tap to track it", Map.of("screen", "orders"), "default", 1, "orders", null));
+    t.setSpec(spec);
+    env.client().resource(t).create();
+  }
+
+  private static Notification awaitPhase(String ns, String name, String phase) {
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+      Notification n = env.notification(ns, name);
+      assertThat(n.getStatus()).as("status of %s", name).isNotNull();
+      assertThat(n.getStatus().getPhase()).as("phase of %s: %s", name, n.getStatus()).isEqualTo(phase);
+    });
+    return env.notification(ns, name);
+  }
+
+  @Test
+  @Order(1)
+  void oneNotificationReachesEveryChannelOfEveryUser() {
+    String ns = "all-channels";
+    allChannels(ns);
+    String iosToken = apns.registerToken(TOPIC, ApnsSimulator.newToken());
+    String androidToken = FcmSimulator.newToken();
+    String webToken = FcmSimulator.newToken();
+    env.user(ns, "alice", "alice@customers.example", "+14155552671", "ios", iosToken, "android", androidToken,
+        "web", webToken);
+    env.user(ns, "bob", null, "+491701234567");
+    SENSITIVE.addAll(List.of(iosToken, androidToken, webToken, "alice@customers.example", "+14155552671",
+        "+491701234567"));
+
+    env.userNotification(ns, "shipped", "order-update", List.of(Channel.EMAIL, Channel.SMS, Channel.PUSH),
+        "alice", "bob");
+
+    NotificationStatus status = awaitPhase(ns, "shipped", "Completed").getStatus();
+    assertThat(status.getTotal()).isEqualTo(8);
+    assertThat(status.getSent()).isEqualTo(6);
+    assertThat(status.getSuppressed()).isEqualTo(2);
+    assertThat(status.getChannels().get("email")).containsEntry("sent", 1L).containsEntry("suppressed", 1L);
+    assertThat(status.getChannels().get("sms")).containsEntry("sent", 2L);
+    assertThat(status.getChannels().get("push")).containsEntry("sent", 3L).containsEntry("suppressed", 1L);
+
+    assertThat(env.sendgrid.mailsTo("alice@customers.example")).hasSize(1);
+    assertThat(twilio.messagesTo("+14155552671")).hasSize(1);
+    assertThat(twilio.messagesTo("+491701234567")).hasSize(1)
+        .allSatisfy(m -> assertThat(m.body()).isEqualTo("Your order shipped."));
+    assertThat(apns.notifications()).filteredOn(p -> p.token().equals(iosToken)).singleElement()
+        .satisfies(p -> {
+          assertThat(p.topic()).isEqualTo(TOPIC);
+          assertThat(p.collapseId()).isEqualTo("orders");
+          assertThat(p.payload()).contains("Order shipped").contains("\"badge\":1");
+        });
+    assertThat(fcm.messagesTo(androidToken)).hasSize(1);
+    assertThat(fcm.messagesTo(webToken)).hasSize(1);
+  }
+
+  @Test
+  @Order(2)
+  void anInvalidTokenDeactivatesTheDeviceAndTheNextNotificationSkipsIt() {
+    String ns = "bad-token";
+    allChannels(ns);
+    String unknownToken = ApnsSimulator.newToken();  // never registered for the topic
+    env.user(ns, "carol", null, null, "ios", unknownToken);
+    SENSITIVE.add(unknownToken);
+
+    env.userNotification(ns, "first", "order-update", List.of(Channel.PUSH), "carol");
+    assertThat(awaitPhase(ns, "first", "Failed").getStatus().getFailed()).isEqualTo(1);
+    assertThat(env.deviceState(ns, unknownToken)).startsWith("inactive:");
+
+    int pushesBefore = apns.requests();
+    env.userNotification(ns, "second", "order-update", List.of(Channel.PUSH), "carol");
+    NotificationStatus second = awaitPhase(ns, "second", "Completed").getStatus();
+    assertThat(second.getSuppressed()).isEqualTo(1);
+    assertThat(second.getSent()).isZero();
+    assertThat(apns.requests()).isEqualTo(pushesBefore);
+  }
+
+  @Test
+  @Order(3)
+  void deliveriesWaitForAProviderWithoutItsSecretAndGoOutOnceItExists() {
+    String ns = "late-secret";
+    env.sendgridProvider(ns, "sendgrid", "created-later");
+    env.template(ns, "order-shipped", "Order {{ orderId }}", "<p>{{ orderId }}</p>", null);
+    env.emailNotification(ns, "waiting", "order-shipped", Map.of("orderId", "7"), "patient@example.com");
+
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+      Notification n = env.notification(ns, "waiting");
+      assertThat(n.getStatus()).isNotNull();
+      assertThat(n.getStatus().getPhase()).isEqualTo("Dispatching");
+      var providers = n.getStatus().condition(NotificationStatus.PROVIDERS_READY).orElseThrow();
+      assertThat(providers.getStatus()).isEqualTo("False");
+      assertThat(providers.getMessage()).contains("SecretNotFound");
+    });
+    assertThat(env.sendgrid.mailsTo("patient@example.com")).isEmpty();
+
+    env.secret(ns, "created-later", Map.of("apiKey", HeraldEnvironment.SENDGRID_KEY));
+    awaitPhase(ns, "waiting", "Completed");
+    assertThat(env.sendgrid.mailsTo("patient@example.com")).hasSize(1);
+  }
+
+  @Test
+  @Order(4)
+  void eMailFailsOverToTheSecondProviderWhenTheFirstKeepsFailing() {
+    String ns = "failover";
+    try (SendGridSimulator broken = SendGridSimulator.start(HeraldEnvironment.SENDGRID_KEY)) {
+      broken.failNext(1000, 503);
+      env.secret(ns, "sendgrid", Map.of("apiKey", HeraldEnvironment.SENDGRID_KEY));
+      env.sendgridProvider(ns, "primary", "sendgrid", broken.baseUrl(), 0);
+      env.sendgridProvider(ns, "secondary", "sendgrid", env.sendgrid.baseUrl(), 1);
+      env.template(ns, "order-shipped", "Order {{ orderId }}", "<p>{{ orderId }}</p>", null);
+      String[] to = {"f1@failover.example", "f2@failover.example", "f3@failover.example",
+          "f4@failover.example", "f5@failover.example", "f6@failover.example"};
+      env.emailNotification(ns, "failover", "order-shipped", Map.of("orderId", "8"), to);
+
+      Notification done = awaitPhase(ns, "failover", "Completed");
+      assertThat(done.getStatus().getSent()).isEqualTo(6);
+      assertThat(broken.mails()).isEmpty();
+      assertThat(broken.requests()).isPositive();
+      for (String address : to) {
+        assertThat(env.sendgrid.mailsTo(address)).hasSize(1);
+      }
+      assertThat(env.deliveriesByProvider(ns)).containsOnlyKeys("secondary");
+    }
+  }
+
+  @Test
+  @Order(5)
+  void noCredentialTokenPhoneOrEmailAddressAppearsUnmaskedInTheLogs() {
+    List<String> lines = LOGS.list.stream().map(e -> e.getFormattedMessage()
+        + (e.getThrowableProxy() == null ? "" : " " + e.getThrowableProxy().getMessage())).toList();
+    assertThat(lines).as("log lines captured").isNotEmpty();
+    for (String value : SENSITIVE) {
+      assertThat(lines).as("log lines must not contain a sensitive value").noneMatch(l -> l.contains(value));
+    }
+  }
+}
