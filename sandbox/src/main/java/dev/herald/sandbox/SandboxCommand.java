@@ -15,8 +15,8 @@ import dev.herald.sandbox.kube.LocalKubernetes;
 import dev.herald.sandbox.nats.PrivateNats;
 import dev.herald.sandbox.postgres.PrivatePostgres;
 import dev.herald.sandbox.process.ProcessHygiene;
-import dev.herald.testkit.sendgrid.SendGridSimulator;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import java.io.IOException;
@@ -49,8 +49,6 @@ import picocli.CommandLine.Option;
 public final class SandboxCommand implements Callable<Integer> {
   static final String EXPECT_PHASE = "sandbox.herald.dev/expect-phase";
   static final String EXPECT_REASON = "sandbox.herald.dev/expect-reason";
-  /** The key the examples' SendGrid Secret holds, and the simulator accepts. */
-  static final String SENDGRID_KEY = "SG.sandbox-key.not-a-real-secret";
 
   @Option(names = "--once", description = "Exit when every example reached its expected phase (0), or at the timeout (1).")
   boolean once;
@@ -99,8 +97,9 @@ public final class SandboxCommand implements Callable<Integer> {
       kube.createCrds(LocalKubernetes.crdsOnClasspath(".herald.dev-v1.yml"));
       Path kubeconfig = kube.front().writeKubeconfig(state.resolve("kubeconfig"));
       out.printf("  kubernetes    %s (mock API; kubeconfig %s)%n", kube.front().url(), kubeconfig);
-      SendGridSimulator sendgrid = keep(SendGridSimulator.start(SENDGRID_KEY));
-      out.printf("  sendgrid      %s (simulator)%n", sendgrid.baseUrl());
+      Simulators simulators = keep(Simulators.start());
+      out.printf("  simulators    sendgrid %s, twilio %s, apns %s, fcm %s%n", simulators.sendgrid().baseUrl(),
+          simulators.twilio().baseUrl(), simulators.apns().baseUrl(), simulators.fcm().baseUrl());
 
       StoreSettings store = new StoreSettings(postgres.jdbcUrl(), postgres.user(), "", 8);
       QueueSettings queue = QueueSettings.defaults(nats.url(), QueueNames.DEFAULT).withAckWait(Duration.ofSeconds(30));
@@ -111,10 +110,10 @@ public final class SandboxCommand implements Callable<Integer> {
       }
       out.printf("  operator and %d dispatcher(s) running (log: %s)%n", dispatchers, state.resolve("herald.log"));
 
-      Map<ProviderType, String> endpoints = Map.of(ProviderType.SENDGRID, sendgrid.baseUrl());
-      List<HasMetadata> applied = apply(client, endpoints);
+      int contacts = Contacts.load(examples.resolve("contacts.json"), postgres, simulators);
+      List<HasMetadata> applied = apply(client, simulators);
       writeEnv(kubeconfig);
-      out.printf("Applied %d resources from %s in %.1f s%n%n", applied.size(), examples,
+      out.printf("Loaded %d contact(s) and applied %d resources from %s in %.1f s%n%n", contacts, applied.size(), examples,
           Duration.between(started, Instant.now()).toMillis() / 1000.0);
 
       List<Expectation> expectations = expectations(applied);
@@ -125,7 +124,7 @@ public final class SandboxCommand implements Callable<Integer> {
       Progress progress = new Progress(client, expectations, out);
       boolean reached = progress.await(once ? Duration.ofSeconds(timeoutSeconds) : Duration.ofSeconds(60));
       progress.printFinal();
-      out.printf("%nSendGrid simulator accepted %d mail(s).%n", sendgrid.mails().size());
+      out.printf("%nSimulators accepted %s.%n", simulators.summary());
       if (once) {
         out.println(reached ? "Every example reached its expected phase." : "Not every example reached its expected phase.");
         return reached ? 0 : 1;
@@ -163,27 +162,45 @@ public final class SandboxCommand implements Callable<Integer> {
     }
   }
 
-  /** Applies every manifest, providers pointed at the simulators, in file-name order. */
-  private List<HasMetadata> apply(KubernetesClient client, Map<ProviderType, String> endpoints) throws IOException {
+  /**
+   * Applies every manifest in file-name order, with providers pointed at the simulators and the
+   * Secrets they reference holding the simulators' credentials.
+   */
+  private List<HasMetadata> apply(KubernetesClient client, Simulators simulators) throws IOException {
+    for (Class<? extends HasMetadata> kind : List.of(Notification.class, NotificationTemplate.class, DeliveryProvider.class)) {
+      client.getKubernetesSerialization().registerKubernetesResource(kind);
+    }
     List<Path> files;
     try (Stream<Path> list = Files.list(examples)) {
       files = list.filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml"))
           .sorted(Comparator.comparing(Path::toString)).toList();
     }
-    for (Class<? extends HasMetadata> kind : List.of(Notification.class, NotificationTemplate.class, DeliveryProvider.class)) {
-      client.getKubernetesSerialization().registerKubernetesResource(kind);
-    }
-    List<HasMetadata> applied = new ArrayList<>();
+    List<HasMetadata> items = new ArrayList<>();
     for (Path file : files) {
       try (InputStream in = Files.newInputStream(file)) {
-        for (HasMetadata item : client.load(in).items()) {
-          if (item instanceof DeliveryProvider provider && provider.getSpec() != null
-              && endpoints.containsKey(provider.getSpec().getType())) {
-            provider.getSpec().setEndpoint(endpoints.get(provider.getSpec().getType()));
-          }
-          applied.add(client.resource(item).createOr(NonDeletingOperation::update));
+        items.addAll(client.load(in).items());
+      }
+    }
+    Map<String, ProviderType> secretTypes = new java.util.HashMap<>();
+    for (HasMetadata item : items) {
+      if (item instanceof DeliveryProvider provider && provider.getSpec() != null && provider.getSpec().getType() != null) {
+        provider.getSpec().setEndpoint(simulators.endpoint(provider.getSpec().getType()));
+        if (provider.getSpec().getSecretRef() != null) {
+          secretTypes.put(provider.getMetadata().getNamespace() + "/" + provider.getSpec().getSecretRef().name(),
+              provider.getSpec().getType());
         }
       }
+    }
+    List<HasMetadata> applied = new ArrayList<>();
+    for (HasMetadata item : items) {
+      if (item instanceof Secret secret) {
+        ProviderType type = secretTypes.get(secret.getMetadata().getNamespace() + "/" + secret.getMetadata().getName());
+        if (type != null) {
+          secret.setData(null);
+          secret.setStringData(simulators.credentials(type));
+        }
+      }
+      applied.add(client.resource(item).createOr(NonDeletingOperation::update));
     }
     return applied;
   }

@@ -1,0 +1,57 @@
+package dev.herald.sandbox;
+
+import dev.herald.api.provider.ProviderType;
+import dev.herald.testkit.apns.ApnsSimulator;
+import dev.herald.testkit.fcm.FcmSimulator;
+import dev.herald.testkit.sendgrid.SendGridSimulator;
+import dev.herald.testkit.twilio.TwilioSimulator;
+import java.util.Map;
+
+/**
+ * The four provider simulators the sandbox points its DeliveryProviders at, with the credentials
+ * it writes into the Secrets those providers reference.
+ */
+record Simulators(SendGridSimulator sendgrid, TwilioSimulator twilio, ApnsSimulator apns, FcmSimulator fcm)
+    implements AutoCloseable {
+  /** The team and key ids of the APNs example (examples/11-apns-provider.yaml). */
+  static final String APNS_TEAM = "TEAMID1234";
+  static final String APNS_KEY = "KEYID12345";
+  static final String FCM_PROJECT = "herald-shop";
+  static final String SENDGRID_KEY = "SG.sandbox.simulator-key";
+
+  static Simulators start() {
+    return new Simulators(SendGridSimulator.start(SENDGRID_KEY), TwilioSimulator.start(),
+        ApnsSimulator.start(APNS_TEAM, APNS_KEY), FcmSimulator.start(FCM_PROJECT));
+  }
+
+  String endpoint(ProviderType type) {
+    return switch (type) {
+      case SENDGRID -> sendgrid.baseUrl();
+      case TWILIO -> twilio.baseUrl();
+      case APNS -> apns.baseUrl();
+      case FCM -> fcm.baseUrl();
+    };
+  }
+
+  Map<String, String> credentials(ProviderType type) {
+    return switch (type) {
+      case SENDGRID -> Map.of("apiKey", SENDGRID_KEY);
+      case TWILIO -> Map.of("accountSid", twilio.accountSid(), "authToken", twilio.authToken());
+      case APNS -> Map.of("signingKey", apns.signingKeyPem(), "caCertificate", apns.certificatePem());
+      case FCM -> Map.of("serviceAccount", fcm.serviceAccountJson());
+    };
+  }
+
+  String summary() {
+    return String.format("%d e-mail(s), %d SMS, %d APNs push(es), %d FCM push(es)", sendgrid.mails().size(),
+        twilio.messages().size(), apns.notifications().size(), fcm.messages().size());
+  }
+
+  @Override
+  public void close() {
+    sendgrid.close();
+    twilio.close();
+    apns.close();
+    fcm.close();
+  }
+}
