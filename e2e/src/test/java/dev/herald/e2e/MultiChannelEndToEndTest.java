@@ -241,6 +241,63 @@ class MultiChannelEndToEndTest {
 
   @Test
   @Order(5)
+  void fallbackSendsOnTheNextChannelWhenThereIsNoAddressOrTheFirstFailsPermanently() {
+    String ns = "fallback";
+    allChannels(ns);
+    String deadToken = ApnsSimulator.newToken();  // not registered: APNs rejects it
+    env.user(ns, "dora", null, "+14155552672");                       // no device at all
+    env.user(ns, "eve", null, "+14155552673", "ios", deadToken);       // a device that will fail
+    SENSITIVE.addAll(List.of(deadToken, "+14155552672", "+14155552673"));
+
+    Notification n = new Notification();
+    n.setMetadata(new ObjectMetaBuilder().withName("fallback").withNamespace(ns).build());
+    var spec = new dev.herald.api.notification.NotificationSpec();
+    spec.setTemplate("order-update");
+    spec.setChannels(List.of(Channel.PUSH));
+    spec.setFallback(List.of(Channel.SMS));
+    spec.setRecipients(List.of(dev.herald.api.notification.Recipient.user("dora"),
+        dev.herald.api.notification.Recipient.user("eve")));
+    n.setSpec(spec);
+    env.client().resource(n).create();
+
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+      assertThat(twilio.messagesTo("+14155552672")).as("dora: no device, so SMS").hasSize(1);
+      assertThat(twilio.messagesTo("+14155552673")).as("eve: push failed permanently, so SMS").hasSize(1);
+      Notification now = env.notification(ns, "fallback");
+      assertThat(now.getStatus().getInFlight()).isZero();
+    });
+    NotificationStatus status = env.notification(ns, "fallback").getStatus();
+    assertThat(status.getChannels().get("sms")).containsEntry("sent", 2L);
+    assertThat(status.getChannels().get("push")).containsEntry("failed", 1L).containsEntry("suppressed", 1L);
+    assertThat(env.deviceState(ns, deadToken)).startsWith("inactive:");
+  }
+
+  @Test
+  @Order(6)
+  void aRotatedSecretTakesEffectWithoutARestart() {
+    String ns = "rotation";
+    try (SendGridSimulator strict = SendGridSimulator.start("SG.the-new-key")) {
+      env.secret(ns, "sendgrid", Map.of("apiKey", "SG.the-old-key"));
+      env.sendgridProvider(ns, "sendgrid", "sendgrid", strict.baseUrl(), null);
+      env.template(ns, "order-shipped", "Order {{ orderId }}", "<p>{{ orderId }}</p>", null);
+      env.emailNotification(ns, "rotated", "order-shipped", Map.of("orderId", "9"), "rotation@example.com");
+
+      // The old key is refused (401): the delivery is retried, not failed.
+      await().atMost(Duration.ofSeconds(20)).until(() -> strict.requests() >= 1);
+      assertThat(env.notification(ns, "rotated").getStatus().getPhase()).isEqualTo("Dispatching");
+
+      var secret = env.client().secrets().inNamespace(ns).withName("sendgrid").get();
+      secret.setData(null);
+      secret.setStringData(Map.of("apiKey", "SG.the-new-key"));
+      env.client().resource(secret).update();
+
+      awaitPhase(ns, "rotated", "Completed");
+      assertThat(strict.mailsTo("rotation@example.com")).hasSize(1);
+    }
+  }
+
+  @Test
+  @Order(7)
   void noCredentialTokenPhoneOrEmailAddressAppearsUnmaskedInTheLogs() {
     List<String> lines = LOGS.list.stream().map(e -> e.getFormattedMessage()
         + (e.getThrowableProxy() == null ? "" : " " + e.getThrowableProxy().getMessage())).toList();

@@ -110,7 +110,11 @@ public final class NotificationReconciler implements Reconciler<Notification>, C
       status.setCondition(NotificationStatus.ACCEPTED, true, "Accepted", "deliveries written");
     }
     DeliveryCounts counts = store.counts(accepted);
-    List<Channel> channels = resource.getSpec().getChannels().stream().filter(c -> c != null).toList();
+    // Fallback channels count too: deliveries may go out on them.
+    List<Channel> channels = java.util.stream.Stream.concat(resource.getSpec().getChannels().stream(),
+            resource.getSpec().getFallback() == null ? java.util.stream.Stream.<Channel>empty()
+                : resource.getSpec().getFallback().stream())
+        .filter(c -> c != null).distinct().toList();
     NotificationProgress.apply(status, accepted, counts, channels, Instant.now());
     providersCondition(status, counts, channels, providers.list(tenant).toList());
     announce(resource, before, status);
