@@ -42,7 +42,7 @@ class EmailNotificationEndToEndTest {
     env.emailNotification(ns, "shipped-1001", "order-shipped", Map.of("orderId", "1001", "note", "<script>x</script>"),
         "ada@example.com", "grace@example.com", "linus@example.com");
 
-    Notification done = awaitPhase(ns, "shipped-1001", "Completed");
+    Notification done = env.awaitPhase(ns, "shipped-1001", "Completed");
     NotificationStatus status = done.getStatus();
     assertThat(status.getTotal()).isEqualTo(3);
     assertThat(status.getSent()).isEqualTo(3);
@@ -96,7 +96,7 @@ class EmailNotificationEndToEndTest {
     env.sendgrid.failNext(1, 500);
     env.emailNotification(ns, "retry-me", "order-shipped", Map.of("orderId", "77", "note", "n"), "retry@example.com");
 
-    Notification done = awaitPhase(ns, "retry-me", "Completed");
+    Notification done = env.awaitPhase(ns, "retry-me", "Completed");
     assertThat(done.getStatus().getSent()).isEqualTo(1);
     assertThat(env.sendgrid.mailsTo("retry@example.com")).hasSize(1);
   }
@@ -122,7 +122,7 @@ class EmailNotificationEndToEndTest {
     long inProviderCallAtHalt = env.deliveriesIn(ns, "sending");
     Dispatcher third = env.startDispatcher("dispatcher-3");
 
-    Notification done = awaitPhase(ns, "bulk-40", "Completed");
+    Notification done = env.awaitPhase(ns, "bulk-40", "Completed");
     assertThat(done.getStatus().getSent()).isEqualTo(40);
     Map<String, Long> perAddress = env.sendgrid.mails().stream()
         .flatMap(m -> m.toEmails().stream())
@@ -135,14 +135,5 @@ class EmailNotificationEndToEndTest {
     System.out.printf("halted dispatcher: 40 delivered, %d duplicate(s), %d in a provider call at the halt%n",
         duplicates, inProviderCallAtHalt);
     dispatcher = third;
-  }
-
-  private static Notification awaitPhase(String ns, String name, String phase) {
-    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
-      Notification n = env.notification(ns, name);
-      assertThat(n.getStatus()).as("status of %s", name).isNotNull();
-      assertThat(n.getStatus().getPhase()).as("phase of %s: %s", name, n.getStatus()).isEqualTo(phase);
-    });
-    return env.notification(ns, name);
   }
 }

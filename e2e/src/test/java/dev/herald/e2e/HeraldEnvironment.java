@@ -219,6 +219,18 @@ final class HeraldEnvironment implements AutoCloseable {
     return client().resource(n).create();
   }
 
+  /** Waits (up to a minute) for a Notification to reach a phase, and returns it then. */
+  Notification awaitPhase(String namespace, String name, String phase) {
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
+        .pollInterval(java.time.Duration.ofMillis(200)).untilAsserted(() -> {
+          Notification n = notification(namespace, name);
+          org.assertj.core.api.Assertions.assertThat(n.getStatus()).as("status of %s", name).isNotNull();
+          org.assertj.core.api.Assertions.assertThat(n.getStatus().getPhase()).as("phase of %s: %s", name, n.getStatus())
+              .isEqualTo(phase);
+        });
+    return notification(namespace, name);
+  }
+
   Notification notification(String namespace, String name) {
     return client().resources(Notification.class).inNamespace(namespace).withName(name).get();
   }

@@ -122,15 +122,6 @@ class MultiChannelEndToEndTest {
     env.client().resource(t).create();
   }
 
-  private static Notification awaitPhase(String ns, String name, String phase) {
-    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
-      Notification n = env.notification(ns, name);
-      assertThat(n.getStatus()).as("status of %s", name).isNotNull();
-      assertThat(n.getStatus().getPhase()).as("phase of %s: %s", name, n.getStatus()).isEqualTo(phase);
-    });
-    return env.notification(ns, name);
-  }
-
   @Test
   @Order(1)
   void oneNotificationReachesEveryChannelOfEveryUser() {
@@ -148,7 +139,7 @@ class MultiChannelEndToEndTest {
     env.userNotification(ns, "shipped", "order-update", List.of(Channel.EMAIL, Channel.SMS, Channel.PUSH),
         "alice", "bob");
 
-    NotificationStatus status = awaitPhase(ns, "shipped", "Completed").getStatus();
+    NotificationStatus status = env.awaitPhase(ns, "shipped", "Completed").getStatus();
     assertThat(status.getTotal()).isEqualTo(8);
     assertThat(status.getSent()).isEqualTo(6);
     assertThat(status.getSuppressed()).isEqualTo(2);
@@ -180,12 +171,12 @@ class MultiChannelEndToEndTest {
     SENSITIVE.add(unknownToken);
 
     env.userNotification(ns, "first", "order-update", List.of(Channel.PUSH), "carol");
-    assertThat(awaitPhase(ns, "first", "Failed").getStatus().getFailed()).isEqualTo(1);
+    assertThat(env.awaitPhase(ns, "first", "Failed").getStatus().getFailed()).isEqualTo(1);
     assertThat(env.deviceState(ns, unknownToken)).startsWith("inactive:");
 
     int pushesBefore = apns.requests();
     env.userNotification(ns, "second", "order-update", List.of(Channel.PUSH), "carol");
-    NotificationStatus second = awaitPhase(ns, "second", "Completed").getStatus();
+    NotificationStatus second = env.awaitPhase(ns, "second", "Completed").getStatus();
     assertThat(second.getSuppressed()).isEqualTo(1);
     assertThat(second.getSent()).isZero();
     assertThat(apns.requests()).isEqualTo(pushesBefore);
@@ -210,7 +201,7 @@ class MultiChannelEndToEndTest {
     assertThat(env.sendgrid.mailsTo("patient@example.com")).isEmpty();
 
     env.secret(ns, "created-later", Map.of("apiKey", HeraldEnvironment.SENDGRID_KEY));
-    awaitPhase(ns, "waiting", "Completed");
+    env.awaitPhase(ns, "waiting", "Completed");
     assertThat(env.sendgrid.mailsTo("patient@example.com")).hasSize(1);
   }
 
@@ -228,7 +219,7 @@ class MultiChannelEndToEndTest {
           "f4@failover.example", "f5@failover.example", "f6@failover.example"};
       env.emailNotification(ns, "failover", "order-shipped", Map.of("orderId", "8"), to);
 
-      Notification done = awaitPhase(ns, "failover", "Completed");
+      Notification done = env.awaitPhase(ns, "failover", "Completed");
       assertThat(done.getStatus().getSent()).isEqualTo(6);
       assertThat(broken.mails()).isEmpty();
       assertThat(broken.requests()).isPositive();
@@ -291,7 +282,7 @@ class MultiChannelEndToEndTest {
       secret.setStringData(Map.of("apiKey", "SG.the-new-key"));
       env.client().resource(secret).update();
 
-      awaitPhase(ns, "rotated", "Completed");
+      env.awaitPhase(ns, "rotated", "Completed");
       assertThat(strict.mailsTo("rotation@example.com")).hasSize(1);
     }
   }

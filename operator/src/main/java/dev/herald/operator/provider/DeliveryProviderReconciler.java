@@ -4,6 +4,7 @@ import dev.herald.api.provider.DeliveryProvider;
 import dev.herald.api.provider.DeliveryProviderSpec;
 import dev.herald.api.provider.DeliveryProviderStatus;
 import dev.herald.core.SecretValues;
+import dev.herald.operator.StatusUpdates;
 import dev.herald.operator.events.EventRecorder;
 import dev.herald.operator.validation.FieldError;
 import dev.herald.operator.validation.SchemaValidator;
@@ -18,7 +19,6 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.util.List;
-import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -85,19 +85,6 @@ public final class DeliveryProviderReconciler implements Reconciler<DeliveryProv
         }
       }
     }
-    var now = status.condition(DeliveryProviderStatus.READY).orElseThrow();
-    var was = before.condition(DeliveryProviderStatus.READY).orElse(null);
-    if (was == null || !Objects.equals(was.getStatus(), now.getStatus()) || !Objects.equals(was.getReason(), now.getReason())) {
-      if ("True".equals(now.getStatus())) {
-        events.normal(resource, "Ready", now.getMessage());
-      } else {
-        events.warning(resource, now.getReason(), now.getMessage());
-      }
-    }
-    if (status.equals(before)) {
-      return UpdateControl.noUpdate();
-    }
-    resource.setStatus(status);
-    return UpdateControl.patchStatus(resource);
+    return StatusUpdates.finish(resource, before, status, DeliveryProviderStatus.READY, events);
   }
 }

@@ -6,6 +6,7 @@ import dev.herald.api.template.NotificationTemplateStatus;
 import dev.herald.core.template.TemplateContent;
 import dev.herald.core.template.TemplateException;
 import dev.herald.core.template.TemplateRenderer;
+import dev.herald.operator.StatusUpdates;
 import dev.herald.operator.events.EventRecorder;
 import dev.herald.operator.validation.FieldError;
 import dev.herald.operator.validation.SchemaValidator;
@@ -14,7 +15,6 @@ import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import java.util.List;
-import java.util.Objects;
 import java.util.stream.Collectors;
 
 /** Compiles every template of a NotificationTemplate and reports the first error and its position. */
@@ -53,19 +53,6 @@ public final class NotificationTemplateReconciler implements Reconciler<Notifica
             problems.stream().map(TemplateException::getMessage).collect(Collectors.joining("; ")));
       }
     }
-    var now = status.condition(NotificationTemplateStatus.VALID).orElseThrow();
-    var was = before.condition(NotificationTemplateStatus.VALID).orElse(null);
-    if (was == null || !Objects.equals(was.getStatus(), now.getStatus()) || !Objects.equals(was.getMessage(), now.getMessage())) {
-      if ("True".equals(now.getStatus())) {
-        events.normal(resource, now.getReason(), now.getMessage());
-      } else {
-        events.warning(resource, now.getReason(), now.getMessage());
-      }
-    }
-    if (status.equals(before)) {
-      return UpdateControl.noUpdate();
-    }
-    resource.setStatus(status);
-    return UpdateControl.patchStatus(resource);
+    return StatusUpdates.finish(resource, before, status, NotificationTemplateStatus.VALID, events);
   }
 }

@@ -1,0 +1,35 @@
+package dev.herald.operator;
+
+import dev.herald.api.status.HeraldStatus;
+import dev.herald.operator.events.EventRecorder;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import java.util.Objects;
+
+/**
+ * The one way reconcilers finish: an Event when a condition changed (not on every pass), and a
+ * status patch only when the status changed.
+ */
+public final class StatusUpdates {
+  private StatusUpdates() {}
+
+  public static <S extends HeraldStatus, R extends CustomResource<?, S>> UpdateControl<R> finish(
+      R resource, S before, S after, String conditionType, EventRecorder events) {
+    Condition now = after.condition(conditionType).orElse(null);
+    Condition was = before.condition(conditionType).orElse(null);
+    if (now != null && (was == null || !Objects.equals(was.getStatus(), now.getStatus())
+        || !Objects.equals(was.getReason(), now.getReason()) || !Objects.equals(was.getMessage(), now.getMessage()))) {
+      if ("True".equals(now.getStatus())) {
+        events.normal(resource, now.getReason(), now.getMessage());
+      } else {
+        events.warning(resource, now.getReason(), now.getMessage());
+      }
+    }
+    if (after.equals(before)) {
+      return UpdateControl.noUpdate();
+    }
+    resource.setStatus(after);
+    return UpdateControl.patchStatus(resource);
+  }
+}
