@@ -13,9 +13,12 @@ import dev.herald.core.store.DeliveryStore;
 import dev.herald.core.store.NotificationStore;
 import dev.herald.core.store.PartitionMaintenance;
 import dev.herald.core.template.TemplateRenderer;
+import dev.herald.operator.api.ApiServer;
+import dev.herald.operator.api.ApiSettings;
 import dev.herald.operator.events.EventRecorder;
 import dev.herald.operator.notification.NotificationAcceptance;
 import dev.herald.operator.notification.NotificationReconciler;
+import dev.herald.operator.notification.PreferenceCache;
 import dev.herald.operator.notification.RecipientResolver;
 import dev.herald.operator.provider.DeliveryProviderReconciler;
 import dev.herald.operator.relay.OutboxRelay;
@@ -31,7 +34,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The operator process: the three reconcilers, the relay that publishes committed deliveries, and
+ * The operator process: the HTTP API, the three reconcilers, the relay that publishes committed deliveries, and
  * the partition maintenance job, over one Postgres pool and one NATS connection.
  */
 public final class HeraldOperator implements AutoCloseable {
@@ -42,9 +45,11 @@ public final class HeraldOperator implements AutoCloseable {
   private final OutboxRelay relay;
   private final Operator operator;
   private final ScheduledExecutorService maintenance;
+  private final ApiServer api;
 
   private HeraldOperator(Database database, QueueConnection queue, OutboxRelay relay, Operator operator,
-      ScheduledExecutorService maintenance) {
+      ScheduledExecutorService maintenance, ApiServer api) {
+    this.api = api;
     this.database = database;
     this.queue = queue;
     this.relay = relay;
@@ -52,8 +57,14 @@ public final class HeraldOperator implements AutoCloseable {
     this.maintenance = maintenance;
   }
 
-  /** Starts everything; the Kubernetes client stays the caller's. */
+  /** Starts everything with the HTTP API on a free port ({@link #apiPort()}). */
   public static HeraldOperator start(KubernetesClient kube, StoreSettings store, QueueSettings queueSettings) {
+    return start(kube, store, queueSettings, ApiSettings.ephemeral());
+  }
+
+  /** Starts everything; the Kubernetes client stays the caller's. */
+  public static HeraldOperator start(KubernetesClient kube, StoreSettings store, QueueSettings queueSettings,
+      ApiSettings apiSettings) {
     Database database = Database.open(store, "herald-operator");
     QueueConnection queue = QueueConnection.connect(queueSettings, "herald-operator");
     queue.ensureTopology();
@@ -64,9 +75,11 @@ public final class HeraldOperator implements AutoCloseable {
 
     TemplateRenderer renderer = new TemplateRenderer();
     EventRecorder events = new EventRecorder(kube);
+    ContactStore contacts = new ContactStore(database.jdbi());
+    PreferenceCache preferences = new PreferenceCache(contacts, Duration.ofSeconds(30), 100_000);
     NotificationAcceptance acceptance = new NotificationAcceptance(
         SchemaValidator.forResource(Notification.class), renderer,
-        new RecipientResolver(new ContactStore(database.jdbi())), notifications, relay::wakeUp);
+        new RecipientResolver(contacts, preferences), notifications, relay::wakeUp);
 
     Operator operator = new Operator(o -> o
         .withKubernetesClient(kube)
@@ -79,7 +92,8 @@ public final class HeraldOperator implements AutoCloseable {
     operator.register(new NotificationTemplateReconciler(
         SchemaValidator.forResource(NotificationTemplate.class), renderer, events));
     operator.register(new DeliveryProviderReconciler(SchemaValidator.forResource(DeliveryProvider.class), events));
-    operator.register(new NotificationReconciler(acceptance, notifications, events));
+    NotificationReconciler notificationReconciler = new NotificationReconciler(acceptance, notifications, events);
+    operator.register(notificationReconciler);
 
     ScheduledExecutorService maintenance = Executors.newSingleThreadScheduledExecutor(
         Thread.ofPlatform().name("herald-maintenance").daemon(true).factory());
@@ -94,12 +108,20 @@ public final class HeraldOperator implements AutoCloseable {
 
     relay.start();
     operator.start();
+    ApiServer api = ApiServer.start(apiSettings, new ApiServer.Services(kube, database.jdbi(), contacts, notifications,
+        preferences, acceptance, notificationReconciler));
     LOG.info("herald operator started");
-    return new HeraldOperator(database, queue, relay, operator, maintenance);
+    return new HeraldOperator(database, queue, relay, operator, maintenance, api);
+  }
+
+  /** The port the HTTP API listens on. */
+  public int apiPort() {
+    return api.port();
   }
 
   @Override
   public void close() {
+    api.close();
     operator.stop();
     maintenance.shutdownNow();
     relay.close();

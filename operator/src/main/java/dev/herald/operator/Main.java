@@ -1,5 +1,6 @@
 package dev.herald.operator;
 
+import dev.herald.operator.api.ApiSettings;
 import dev.herald.core.config.QueueSettings;
 import dev.herald.core.config.StoreSettings;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -13,7 +14,7 @@ public final class Main {
   public static void main(String[] args) throws InterruptedException {
     KubernetesClient kube = new KubernetesClientBuilder().build();
     HeraldOperator operator = HeraldOperator.start(kube, StoreSettings.fromEnv(System.getenv()),
-        QueueSettings.fromEnv(System.getenv()));
+        QueueSettings.fromEnv(System.getenv()), ApiSettings.fromEnv(System.getenv()));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       operator.close();

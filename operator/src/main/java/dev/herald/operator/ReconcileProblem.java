@@ -32,4 +32,11 @@ public final class ReconcileProblem extends Exception {
   public boolean terminal() {
     return terminal;
   }
+
+  /** The field the message names ({@code spec.channels[0]} in "spec.channels[0]: …"), or null. */
+  public String field() {
+    String m = getMessage();
+    int colon = m == null ? -1 : m.indexOf(": ");
+    return colon > 0 && m.startsWith("spec") && m.indexOf(' ') > colon ? m.substring(0, colon) : null;
+  }
 }

@@ -158,4 +158,45 @@ public final class DeliveryStore {
   private static String truncate(String s, int max) {
     return s == null || s.length() <= max ? s : s.substring(0, max);
   }
+
+  /** A delivery a provider's receipt is about, with what a suppression or opt-out needs. */
+  public record ReceiptTarget(UUID id, Channel channel, String address, String userId, String category) {}
+
+  /**
+   * The delivery of a tenant with this id ({@code byProviderMessageId} false) or provider message
+   * id (true); empty when there is none — a forged or foreign id finds nothing.
+   */
+  public java.util.Optional<ReceiptTarget> receiptTarget(String tenant, boolean byProviderMessageId, String value) {
+    UUID id = null;
+    if (!byProviderMessageId) {
+      try {
+        id = UUID.fromString(value);
+      } catch (IllegalArgumentException e) {
+        return java.util.Optional.empty();
+      }
+    }
+    UUID deliveryId = id;
+    return jdbi.withHandle(h -> h.createQuery("""
+            select d.id, d.channel, d.address, d.user_id, n.category from deliveries d
+            join notifications n on n.id = d.notification_id
+            where d.tenant = :tenant and %s
+            limit 1""".formatted(byProviderMessageId ? "d.provider_message_id = :value" : "d.id = :id"))
+        .bind("tenant", tenant).bind("value", value).bind("id", deliveryId)
+        .map((rs, ctx) -> new ReceiptTarget(rs.getObject("id", UUID.class), Channel.fromWire(rs.getString("channel")),
+            rs.getString("address"), rs.getString("user_id"), rs.getString("category")))
+        .findOne());
+  }
+
+  /**
+   * Moves a delivery forward on a provider receipt, only from {@code from} (so a late or repeated
+   * receipt never moves it back); returns whether it moved.
+   */
+  public boolean advance(UUID id, java.util.Collection<DeliveryState> from, DeliveryState to, String failureReason) {
+    return jdbi.withHandle(h -> h.createUpdate("""
+            update deliveries set state = :to, failure_reason = coalesce(:reason, failure_reason), updated_at = now()
+            where id = :id and state = any(:from)""")
+        .bind("to", to.wireName()).bind("reason", failureReason).bind("id", id)
+        .bindArray("from", String.class, from.stream().map(DeliveryState::wireName).toList())
+        .execute() > 0);
+  }
 }

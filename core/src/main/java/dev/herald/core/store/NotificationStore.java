@@ -36,16 +36,26 @@ public final class NotificationStore {
    * (tenant, source, sourceRef) exists, nothing is written and the existing one is returned.
    */
   public Accepted accept(NewNotification n, List<NewDelivery> deliveries) {
+    return accept(n, deliveries, null);
+  }
+
+  /**
+   * As {@link #accept(NewNotification, List)}, for a request made with an {@code Idempotency-Key}
+   * (the notification's sourceRef): {@code requestHash} is kept with it, so that a repeated key
+   * can be told apart from a repeated request.
+   */
+  public Accepted accept(NewNotification n, List<NewDelivery> deliveries, String requestHash) {
     return jdbi.inTransaction(h -> {
       Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
       UUID id = Uuids.timeOrdered();
       Optional<NotificationRecord> inserted = h.createQuery("""
               insert into notifications (id, tenant, source, source_ref, resource_name, template,
-                category, priority, channels, fallback, content, data, send_at, expires_at, created_at)
+                category, priority, channels, fallback, content, data, send_at, expires_at, created_at,
+                idempotency_key, request_hash)
               values (:id, :tenant, :source, :sourceRef, :resourceName, :template, :category,
                 :priority, :channels, :fallback, cast(:content as jsonb), cast(:data as jsonb), :sendAt,
-                :expiresAt, :createdAt)
-              on conflict (tenant, source, source_ref) do nothing
+                :expiresAt, :createdAt, :idempotencyKey, :requestHash)
+              on conflict do nothing
               returning %s""".formatted(NOTIFICATION_COLUMNS))
           .bind("id", id)
           .bind("tenant", n.tenant())
@@ -62,6 +72,8 @@ public final class NotificationStore {
           .bind("sendAt", ts(n.sendAt()))
           .bind("expiresAt", ts(n.expiresAt()))
           .bind("createdAt", ts(now))
+          .bind("idempotencyKey", requestHash == null ? null : n.sourceRef())
+          .bind("requestHash", requestHash)
           .map(NotificationStore::record)
           .findOne();
       if (inserted.isEmpty()) {
@@ -235,4 +247,52 @@ public final class NotificationStore {
     return t == null ? null : t.toInstant();
   }
 
+
+  /** A notification of a tenant by id; another tenant's is not found. */
+  public Optional<NotificationRecord> find(String tenant, UUID id) {
+    return jdbi.withHandle(h -> h.createQuery("select " + NOTIFICATION_COLUMNS
+            + " from notifications where tenant = :tenant and id = :id")
+        .bind("tenant", tenant).bind("id", id)
+        .map(NotificationStore::record)
+        .findOne());
+  }
+
+  /** The request hash kept with an idempotent request's notification. */
+  public Optional<String> requestHash(NotificationRecord n) {
+    return jdbi.withHandle(h -> h.createQuery("select request_hash from notifications where id = :id")
+        .bind("id", n.id()).mapTo(String.class).findOne());
+  }
+
+  /** What the API shows of a notification besides its counts. */
+  public record Summary(String source, String template, String category, String priority, List<Channel> channels) {}
+
+  public Summary summary(NotificationRecord n) {
+    return jdbi.withHandle(h -> h.createQuery(
+            "select source, template, category, priority, channels from notifications where id = :id")
+        .bind("id", n.id())
+        .map((rs, ctx) -> new Summary(rs.getString("source"), rs.getString("template"), rs.getString("category"),
+            rs.getString("priority"),
+            java.util.Arrays.stream((String[]) rs.getArray("channels").getArray()).map(Channel::fromWire).toList()))
+        .one());
+  }
+
+  /** One delivery as the API shows it (the address masked). */
+  public record DeliveryView(UUID id, String userId, Channel channel, String address, DeliveryState state,
+      String failureReason, int attempts, Instant sentAt, Instant updatedAt) {}
+
+  /** A page of a notification's deliveries in id order, after {@code after} (exclusive) when given. */
+  public List<DeliveryView> deliveries(NotificationRecord n, UUID after, int limit) {
+    return jdbi.withHandle(h -> h.createQuery("""
+            select id, user_id, channel, address, state, failure_reason, attempts, sent_at, updated_at
+            from deliveries
+            where notification_id = :id and created_at = :createdAt and (cast(:after as uuid) is null or id > :after)
+            order by id limit :limit""")
+        .bind("id", n.id()).bind("createdAt", ts(n.createdAt())).bind("after", after).bind("limit", limit)
+        .map((rs, ctx) -> new DeliveryView(rs.getObject("id", UUID.class), rs.getString("user_id"),
+            Channel.fromWire(rs.getString("channel")), rs.getString("address"),
+            DeliveryState.fromWire(rs.getString("state")), rs.getString("failure_reason"), rs.getInt("attempts"),
+            instant(rs.getObject("sent_at", OffsetDateTime.class)),
+            instant(rs.getObject("updated_at", OffsetDateTime.class))))
+        .list());
+  }
 }

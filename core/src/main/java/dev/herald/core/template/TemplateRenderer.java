@@ -136,7 +136,7 @@ public final class TemplateRenderer {
         if (email == null) {
           throw new TemplateException(field, null, "the template has no e-mail content");
         }
-        yield email(email, vars, field);
+        yield email(email, vars, field).withCritical(content.critical());
       }
       case SMS -> {
         SmsContent sms = content.sms(locale);
@@ -162,8 +162,20 @@ public final class TemplateRenderer {
    * What a rendered e-mail consists of; html or text may be absent, and a sender left out
    * means the provider's.
    */
+  /**
+   * A rendered e-mail; {@code critical} when its template is (it then carries no unsubscribe
+   * link, as it bypasses opt-outs).
+   */
   public record RenderedEmail(String subject, String html, String text, String from, String fromName,
-      String replyTo) implements Rendered {}
+      String replyTo, boolean critical) implements Rendered {
+    public RenderedEmail(String subject, String html, String text, String from, String fromName, String replyTo) {
+      this(subject, html, text, from, fromName, replyTo, false);
+    }
+
+    public RenderedEmail withCritical(boolean critical) {
+      return new RenderedEmail(subject, html, text, from, fromName, replyTo, critical);
+    }
+  }
 
   public record RenderedSms(String body, Integer maxSegments) implements Rendered {}
 

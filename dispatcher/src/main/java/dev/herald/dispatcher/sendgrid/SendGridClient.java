@@ -45,7 +45,15 @@ final class SendGridClient implements ProviderClient {
   private final Closeable http;
   private final SendGridSettings settings;
 
+  private final java.util.Optional<dev.herald.core.unsubscribe.UnsubscribeLinks> unsubscribe;
+
   SendGridClient(String providerName, SendGrid sendGrid, Closeable http, SendGridSettings settings) {
+    this(providerName, sendGrid, http, settings, dev.herald.core.unsubscribe.UnsubscribeLinks.fromEnvironment());
+  }
+
+  SendGridClient(String providerName, SendGrid sendGrid, Closeable http, SendGridSettings settings,
+      java.util.Optional<dev.herald.core.unsubscribe.UnsubscribeLinks> unsubscribe) {
+    this.unsubscribe = unsubscribe;
     this.providerName = providerName;
     this.sendGrid = sendGrid;
     this.http = http;
@@ -100,6 +108,13 @@ final class SendGridClient implements ProviderClient {
     to.addCustomArg("herald_delivery_id", delivery.deliveryId().toString());
     to.addCustomArg("herald_tenant", delivery.tenant());
     mail.addPersonalization(to);
+    // RFC 8058 one-click unsubscribe on every e-mail that honours opt-outs.
+    if (!email.critical()) {
+      unsubscribe.ifPresent(links -> {
+        mail.addHeader("List-Unsubscribe", "<" + links.link(delivery.tenant(), delivery.deliveryId()) + ">");
+        mail.addHeader("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
+      });
+    }
     // SendGrid requires text/plain before text/html.
     if (email.text() != null) {
       mail.addContent(new Content("text/plain", email.text()));

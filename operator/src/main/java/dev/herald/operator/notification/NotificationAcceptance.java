@@ -3,18 +3,15 @@ package dev.herald.operator.notification;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.api.Channel;
 import dev.herald.api.DeliveryState;
-import dev.herald.api.Priority;
 import dev.herald.api.notification.Notification;
 import dev.herald.api.notification.NotificationSpec;
 import dev.herald.api.provider.DeliveryProvider;
 import dev.herald.api.template.NotificationTemplate;
 import dev.herald.core.Durations;
-import dev.herald.core.Json;
 import dev.herald.core.store.NewDelivery;
 import dev.herald.core.store.NewNotification;
 import dev.herald.core.store.NotificationRecord;
 import dev.herald.core.store.NotificationStore;
-import dev.herald.core.store.Source;
 import dev.herald.core.template.TemplateContent;
 import dev.herald.core.template.TemplateException;
 import dev.herald.core.template.TemplateRenderer;
@@ -54,57 +51,72 @@ public final class NotificationAcceptance {
     this.afterWrite = afterWrite;
   }
 
+  /** The Notification schema's verdict on a spec (a CR's, or an API request's body). */
+  public List<FieldError> validate(JsonNode spec) {
+    return schema.validate(spec);
+  }
+
+  /** Accepts a Notification CR: its spec is checked against the schema first. */
   public NotificationRecord accept(Notification resource, NotificationTemplate template,
       List<DeliveryProvider> providers) throws ReconcileProblem {
     NotificationSpec spec = resource.getSpec();
-    String namespace = resource.getMetadata().getNamespace();
-    List<FieldError> errors = schema.validate(spec == null ? null : spec.source());
+    List<FieldError> errors = validate(spec == null ? null : spec.source());
     if (!errors.isEmpty()) {
       throw ReconcileProblem.invalid("InvalidSpec", summarise(errors));
     }
-    Instant sendAt = parseSendAt(spec.getSendAt());
-    Instant expiresAt = spec.getExpiresAfter() == null ? null
-        : (sendAt != null ? sendAt : Instant.now()).plus(Durations.parse(spec.getExpiresAfter()));
+    return accept(AcceptRequest.of(resource), template, providers);
+  }
+
+  /**
+   * Accepts a notification from any source: one path for CRs, API requests and campaign runs.
+   * The request's fields have passed the Notification schema.
+   */
+  public NotificationRecord accept(AcceptRequest request, NotificationTemplate template,
+      List<DeliveryProvider> providers) throws ReconcileProblem {
+    String namespace = request.tenant();
+    Instant sendAt = parseSendAt(request.sendAt());
+    Instant expiresAt = request.expiresAfter() == null ? null
+        : (sendAt != null ? sendAt : Instant.now()).plus(Durations.parse(request.expiresAfter()));
 
     if (template == null) {
       throw ReconcileProblem.waiting("TemplateNotFound", "spec.template: NotificationTemplate \""
-          + spec.getTemplate() + "\" not found in namespace " + namespace);
+          + request.template() + "\" not found in namespace " + namespace);
     }
     TemplateContent content = TemplateContent.of(template.getSpec());
     List<TemplateException> compileErrors = renderer.check(content);
     if (!compileErrors.isEmpty()) {
       throw ReconcileProblem.waiting("TemplateInvalid", "spec.template: NotificationTemplate \""
-          + spec.getTemplate() + "\" is not valid: " + compileErrors.get(0).getMessage());
+          + request.template() + "\" is not valid: " + compileErrors.get(0).getMessage());
     }
-    List<Channel> channels = spec.getChannels();
+    List<Channel> channels = request.channels();
     for (int i = 0; i < channels.size(); i++) {
       Channel channel = channels.get(i);
       if (!content.channels().contains(channel)) {
         throw ReconcileProblem.waiting("ChannelNotInTemplate", "spec.channels[" + i + "]: NotificationTemplate \""
-            + spec.getTemplate() + "\" has no " + channel.wireName() + " content");
+            + request.template() + "\" has no " + channel.wireName() + " content");
       }
       checkProvider(channel, providers, namespace);
     }
 
-    List<Channel> fallback = spec.getFallback() == null ? List.of() : spec.getFallback();
+    List<Channel> fallback = request.fallback();
     for (Channel f : fallback) {
       if (!channels.contains(f)) {
         if (!content.channels().contains(f)) {
           throw ReconcileProblem.waiting("ChannelNotInTemplate", "spec.fallback: NotificationTemplate \""
-              + spec.getTemplate() + "\" has no " + f.wireName() + " content");
+              + request.template() + "\" has no " + f.wireName() + " content");
         }
         checkProvider(f, providers, namespace);
       }
     }
-    List<NewDelivery> deliveries = recipients.resolve(namespace, spec.getRecipients(), channels, fallback);
-    testRender(content, spec, deliveries);
+    boolean critical = Boolean.TRUE.equals(template.getSpec().getCritical());
+    List<NewDelivery> deliveries = recipients.resolve(namespace, request.recipients(), channels, fallback,
+        request.category(), critical);
+    testRender(content, request, deliveries);
 
-    NewNotification notification = new NewNotification(namespace, Source.CR,
-        resource.getMetadata().getUid(), resource.getMetadata().getName(), spec.getTemplate(),
-        spec.getCategory() == null ? DEFAULT_CATEGORY : spec.getCategory(),
-        spec.getPriority() == null ? Priority.NORMAL : spec.getPriority(), channels, fallback, content,
-        Json.MAPPER.valueToTree(spec.getData()), sendAt, expiresAt);
-    NotificationStore.Accepted accepted = store.accept(notification, deliveries);
+    NewNotification notification = new NewNotification(namespace, request.source(), request.sourceRef(),
+        request.resourceName(), request.template(), request.category(), request.priority(), channels, fallback,
+        content, request.data(), sendAt, expiresAt);
+    NotificationStore.Accepted accepted = store.accept(notification, deliveries, request.requestHash());
     if (accepted.created()) {
       afterWrite.run();
     }
@@ -127,9 +139,9 @@ public final class NotificationAcceptance {
   }
 
   /** Renders each channel once for its first recipient, so that a missing variable fails here, not per delivery. */
-  private void testRender(TemplateContent content, NotificationSpec spec, List<NewDelivery> deliveries)
+  private void testRender(TemplateContent content, AcceptRequest request, List<NewDelivery> deliveries)
       throws ReconcileProblem {
-    JsonNode data = Json.MAPPER.valueToTree(spec.getData());
+    JsonNode data = request.data();
     for (Channel channel : deliveries.stream().map(NewDelivery::channel).distinct().toList()) {
       NewDelivery sample = deliveries.stream()
           .filter(d -> d.channel() == channel && d.state() == DeliveryState.PENDING)
@@ -142,7 +154,7 @@ public final class NotificationAcceptance {
             new TemplateVariables.Recipient(sample.userId(), sample.address(), channel.wireName(), sample.locale())));
       } catch (TemplateException e) {
         throw ReconcileProblem.waiting("RenderFailed", e.field() + (e.line() != null ? " line " + e.line() : "")
-            + ": " + e.reason() + " (check spec.data against NotificationTemplate \"" + spec.getTemplate() + "\")");
+            + ": " + e.reason() + " (check spec.data against NotificationTemplate \"" + request.template() + "\")");
       }
     }
   }

@@ -40,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * Deleting it cancels what has not been sent.
  */
 @ControllerConfiguration(name = "notification")
-public final class NotificationReconciler implements Reconciler<Notification>, Cleaner<Notification> {
+public final class NotificationReconciler implements Reconciler<Notification>, Cleaner<Notification>,
+    TemplateCatalog {
   private static final Logger LOG = LoggerFactory.getLogger(NotificationReconciler.class);
   static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(1);
 
@@ -75,6 +76,21 @@ public final class NotificationReconciler implements Reconciler<Notification>, C
         .withSecondaryToPrimaryMapper(p -> waiting(context, p.getMetadata().getNamespace(), n -> true))
         .build(), context);
     return List.of(templates, providers);
+  }
+
+  @Override
+  public Optional<NotificationTemplate> template(String namespace, String name) {
+    return templates == null ? Optional.empty() : templates.get(new ResourceID(name, namespace));
+  }
+
+  @Override
+  public List<DeliveryProvider> providers(String namespace) {
+    return providers == null ? List.of() : providers.list(namespace).toList();
+  }
+
+  @Override
+  public boolean synced() {
+    return templates != null && providers != null;
   }
 
   private static Set<ResourceID> waiting(EventSourceContext<Notification> context, String namespace,

@@ -7,6 +7,7 @@ import dev.herald.core.store.Addresses;
 import dev.herald.core.store.Contact;
 import dev.herald.core.store.ContactStore;
 import dev.herald.core.store.NewDelivery;
+import dev.herald.core.store.Preference;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashSet;
@@ -18,19 +19,24 @@ import java.util.Set;
  * Turns a notification's recipients into deliveries: one per user × channel × address (one per
  * active device for push), one per raw address on its own channel. A user without an address on
  * a channel, an unknown user and a suppressed address still get a row — {@code suppressed} or
- * {@code failed} with the reason — so that status accounts for every recipient.
+ * {@code failed} with the reason — so that status accounts for every recipient. A user's
+ * preferences are checked for every delivery (unless the template is critical): an opted-out one
+ * is written {@code suppressed} as {@code opted_out}.
  */
 public final class RecipientResolver {
   public static final String UNKNOWN_USER = "unknown_user";
+  public static final String OPTED_OUT = "opted_out";
 
   private final ContactStore contacts;
+  private final PreferenceCache preferences;
 
-  public RecipientResolver(ContactStore contacts) {
+  public RecipientResolver(ContactStore contacts, PreferenceCache preferences) {
     this.contacts = contacts;
+    this.preferences = preferences;
   }
 
   public List<NewDelivery> resolve(String tenant, List<Recipient> recipients, List<Channel> channels) {
-    return resolve(tenant, recipients, channels, List.of());
+    return resolve(tenant, recipients, channels, List.of(), NotificationAcceptance.DEFAULT_CATEGORY, false);
   }
 
   /**
@@ -39,7 +45,7 @@ public final class RecipientResolver {
    * one — the unreachable channel still counts as suppressed, so status shows why.
    */
   public List<NewDelivery> resolve(String tenant, List<Recipient> recipients, List<Channel> channels,
-      List<Channel> fallback) {
+      List<Channel> fallback, String category, boolean critical) {
     Set<Channel> wanted = Set.copyOf(channels);
     List<String> userIds = recipients.stream().map(Recipient::getUser).filter(u -> u != null).toList();
     Map<String, Contact> users = contacts.findUsers(tenant, userIds);
@@ -67,7 +73,22 @@ public final class RecipientResolver {
         deliveries.add(NewDelivery.pending(null, Channel.SMS, null, r.getPhone(), null));
       }
     }
-    return applySuppressions(tenant, new ArrayList<>(deliveries));
+    List<NewDelivery> resolved = new ArrayList<>(deliveries);
+    return applySuppressions(tenant, critical ? resolved : applyPreferences(tenant, resolved, category));
+  }
+
+  /**
+   * A user's delivery on a channel they opted out of for this category (or for everything) becomes
+   * {@code suppressed} as {@code opted_out}. Templates marked critical skip this step.
+   */
+  private List<NewDelivery> applyPreferences(String tenant, List<NewDelivery> deliveries, String category) {
+    Map<String, List<Preference>> prefs = preferences.get(tenant, deliveries.stream()
+        .filter(d -> d.userId() != null && d.state() == DeliveryState.PENDING).map(NewDelivery::userId).toList());
+    return deliveries.stream().map(d -> d.state() == DeliveryState.PENDING && d.userId() != null
+            && ContactStore.optedOut(prefs.getOrDefault(d.userId(), List.of()), d.channel(), category)
+        ? new NewDelivery(d.userId(), d.channel(), d.platform(), d.address(), d.locale(), DeliveryState.SUPPRESSED,
+            OPTED_OUT)
+        : d).toList();
   }
 
   private List<NewDelivery> applySuppressions(String tenant, List<NewDelivery> deliveries) {

@@ -1,0 +1,45 @@
+package dev.herald.operator.api;
+
+import static dev.herald.operator.api.Responses.blocking;
+import static dev.herald.operator.api.Responses.noContent;
+
+import dev.herald.api.Channel;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Set;
+
+/**
+ * {@code POST /v1/deliveries/{id}/events}: a client app reports that the user opened or clicked a
+ * push (`{"event":"opened"|"clicked"}`). Only forward moves; another tenant's delivery is a 404.
+ */
+final class DeliveryEventRoutes {
+  private static final Set<String> FIELDS = Set.of("event");
+
+  private final Receipts receipts;
+
+  DeliveryEventRoutes(Receipts receipts) {
+    this.receipts = receipts;
+  }
+
+  void mount(Router router, ApiKeys keys) {
+    blocking(router.post("/v1/deliveries/:id/events").handler(keys.require(Scope.CLIENT, Scope.SEND)), this::event);
+  }
+
+  private void event(RoutingContext ctx) {
+    String tenant = ApiKeys.principal(ctx).tenant();
+    JsonBody body = JsonBody.read(ctx, FIELDS);
+    String event = body.string("event", true, 16);
+    if (event != null && !event.equals("opened") && !event.equals("clicked")) {
+      body.error("event", "must be opened or clicked");
+    }
+    body.validOrThrow();
+    var target = receipts.byId(tenant, ctx.pathParam("id")).filter(t -> t.channel() == Channel.PUSH)
+        .orElseThrow(() -> Problem.notFound("push delivery"));
+    if (event.equals("opened")) {
+      receipts.opened(target);
+    } else {
+      receipts.clicked(target);
+    }
+    noContent(ctx);
+  }
+}

@@ -1,0 +1,87 @@
+package dev.herald.operator.api;
+
+import dev.herald.api.Channel;
+import dev.herald.api.DeliveryState;
+import dev.herald.core.store.ContactStore;
+import dev.herald.core.store.DeliveryStore;
+import dev.herald.core.store.DeliveryStore.ReceiptTarget;
+import dev.herald.core.store.Preference;
+import dev.herald.operator.notification.PreferenceCache;
+import java.util.EnumSet;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What provider receipts and unsubscribes do to deliveries, suppressions and preferences. Delivery
+ * states only move forward (conditional updates), so a late or repeated receipt changes nothing.
+ */
+final class Receipts {
+  static final String BOUNCED = "bounced";
+  private static final Set<DeliveryState> ACCEPTED = EnumSet.of(DeliveryState.SENT);
+  private static final Set<DeliveryState> REACHED = EnumSet.of(DeliveryState.SENT, DeliveryState.DELIVERED);
+  private static final Set<DeliveryState> SHOWN = EnumSet.of(DeliveryState.SENT, DeliveryState.DELIVERED,
+      DeliveryState.OPENED);
+
+  private final DeliveryStore deliveries;
+  private final ContactStore contacts;
+  private final PreferenceCache preferences;
+
+  Receipts(DeliveryStore deliveries, ContactStore contacts, PreferenceCache preferences) {
+    this.deliveries = deliveries;
+    this.contacts = contacts;
+    this.preferences = preferences;
+  }
+
+  Optional<ReceiptTarget> byId(String tenant, String deliveryId) {
+    return deliveryId == null ? Optional.empty() : deliveries.receiptTarget(tenant, false, deliveryId);
+  }
+
+  Optional<ReceiptTarget> byProviderMessageId(String tenant, String messageId) {
+    return messageId == null ? Optional.empty() : deliveries.receiptTarget(tenant, true, messageId);
+  }
+
+  void delivered(ReceiptTarget t) {
+    deliveries.advance(t.id(), ACCEPTED, DeliveryState.DELIVERED, null);
+  }
+
+  void opened(ReceiptTarget t) {
+    deliveries.advance(t.id(), REACHED, DeliveryState.OPENED, null);
+  }
+
+  void clicked(ReceiptTarget t) {
+    deliveries.advance(t.id(), SHOWN, DeliveryState.CLICKED, null);
+  }
+
+  /** The provider gave up on it after accepting it: {@code failed} with the reason. */
+  void failed(ReceiptTarget t, String reason) {
+    deliveries.advance(t.id(), REACHED, DeliveryState.FAILED, reason);
+  }
+
+  /** A hard bounce: the delivery failed as {@code bounced}, and the address is suppressed. */
+  void bounced(String tenant, ReceiptTarget t) {
+    failed(t, BOUNCED);
+    contacts.suppress(tenant, t.channel(), t.address(), "bounce");
+  }
+
+  void suppress(String tenant, Channel channel, String address, String reason) {
+    contacts.suppress(tenant, channel, address, reason);
+  }
+
+  /** An SMS START lifts the suppression a STOP made (not a bounce or a manual one). */
+  void unsuppress(String tenant, String phone) {
+    contacts.unsuppress(tenant, Channel.SMS, phone, WebhookRoutes.STOP_REASON);
+  }
+
+  /**
+   * The recipient asked to receive no more of this: a user opts out of the notification's category
+   * on that channel; a raw address is suppressed.
+   */
+  void unsubscribe(String tenant, ReceiptTarget t) {
+    if (t.userId() != null && contacts.setPreference(tenant, t.userId(),
+        new Preference(t.channel().wireName(), t.category(), false))) {
+      preferences.invalidate(tenant, t.userId());
+    } else if (!t.address().startsWith("erased:")) {
+      contacts.suppress(tenant, t.channel(), t.address(), "unsubscribe");
+    }
+  }
+}

@@ -1,0 +1,223 @@
+package dev.herald.operator.api;
+
+import static dev.herald.operator.api.Responses.blocking;
+import static dev.herald.operator.api.Responses.json;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.sendgrid.helpers.eventwebhook.EventWebhook;
+import com.sendgrid.helpers.eventwebhook.EventWebhookHeader;
+import com.twilio.security.RequestValidator;
+import dev.herald.api.Channel;
+import dev.herald.api.provider.ProviderType;
+import dev.herald.core.Json;
+import dev.herald.core.log.Mask;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.security.GeneralSecurityException;
+import java.security.Security;
+import java.security.interfaces.ECPublicKey;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Provider callbacks, each verified with the provider's own SDK before anything changes:
+ * <ul>
+ *   <li>{@code POST /v1/webhooks/sendgrid/{namespace}/{provider}}: SendGrid's Event Webhook, ECDSA
+ *       signed (the provider Secret's {@code webhookVerificationKey}, the public key SendGrid shows);
+ *   <li>{@code POST /v1/webhooks/twilio/{namespace}/{provider}/status}: Twilio status callbacks;
+ *   <li>{@code POST /v1/webhooks/twilio/{namespace}/{provider}/inbound}: inbound SMS (STOP, START, HELP),
+ *       both signed with {@code X-Twilio-Signature} (the provider Secret's {@code authToken}).
+ * </ul>
+ * Unsigned, stale or replayed → 401; a wrong signature → 403; nothing changes in either case.
+ */
+final class WebhookRoutes {
+  private static final Logger LOG = LoggerFactory.getLogger(WebhookRoutes.class);
+  static final Duration MAX_AGE = Duration.ofMinutes(5);
+  static final String SENDGRID_KEY = "webhookVerificationKey";
+  static final String TWILIO_SIGNATURE = "X-Twilio-Signature";
+  static final Set<String> STOP = Set.of("STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT");
+  static final Set<String> START = Set.of("START", "YES", "UNSTOP");
+  static final Set<String> HELP = Set.of("HELP", "INFO");
+  static final String STOP_REASON = "stop";
+  /** Twilio's error for a message to a number that replied STOP. */
+  static final String TWILIO_UNSUBSCRIBED = "21610";
+
+  static {
+    if (Security.getProvider(BouncyCastleProvider.PROVIDER_NAME) == null) {
+      Security.addProvider(new BouncyCastleProvider());
+    }
+  }
+
+  private final ProviderSecrets secrets;
+  private final Receipts receipts;
+  private final Clock clock;
+  /** Signatures already honoured within {@link #MAX_AGE}: a replay of one is rejected. */
+  private final Cache<String, Boolean> seen = Caffeine.newBuilder().expireAfterWrite(MAX_AGE.multipliedBy(2))
+      .maximumSize(1_000_000).build();
+
+  WebhookRoutes(ProviderSecrets secrets, Receipts receipts, Clock clock) {
+    this.secrets = secrets;
+    this.receipts = receipts;
+    this.clock = clock;
+  }
+
+  void mount(Router router) {
+    blocking(router.post("/v1/webhooks/sendgrid/:namespace/:provider"), this::sendgrid);
+    blocking(router.post("/v1/webhooks/twilio/:namespace/:provider/status"), this::twilioStatus);
+    blocking(router.post("/v1/webhooks/twilio/:namespace/:provider/inbound"), this::twilioInbound);
+  }
+
+  private void sendgrid(RoutingContext ctx) {
+    String ns = ctx.pathParam("namespace");
+    String publicKey = secrets.of(ns, ctx.pathParam("provider"), ProviderType.SENDGRID).get(SENDGRID_KEY);
+    if (publicKey == null) {
+      throw Problem.notFound("webhook");
+    }
+    String signature = ctx.request().getHeader(EventWebhookHeader.SIGNATURE.toString());
+    String timestamp = ctx.request().getHeader(EventWebhookHeader.TIMESTAMP.toString());
+    if (signature == null || timestamp == null) {
+      throw Problem.unauthorized("the Event Webhook signature headers are missing");
+    }
+    try {
+      if (Math.abs(Duration.between(Instant.ofEpochSecond(Long.parseLong(timestamp)), clock.instant()).toSeconds())
+          > MAX_AGE.toSeconds()) {
+        throw Problem.unauthorized("the Event Webhook timestamp is too old or in the future");
+      }
+    } catch (NumberFormatException e) {
+      throw Problem.unauthorized("the Event Webhook timestamp is not a number");
+    }
+    byte[] payload = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
+    boolean valid;
+    try {
+      EventWebhook verifier = new EventWebhook();
+      ECPublicKey key = verifier.ConvertPublicKeyToECDSA(publicKey);
+      valid = verifier.VerifySignature(key, payload, signature, timestamp);
+    } catch (GeneralSecurityException | java.io.IOException | RuntimeException e) {
+      valid = false;
+    }
+    if (!valid) {
+      throw Problem.forbidden("the Event Webhook signature does not verify");
+    }
+    // ECDSA signatures are randomised: a replay is the same timestamp and payload, whatever its signature.
+    rejectReplay("sendgrid:" + timestamp + ":" + java.util.HexFormat.of().formatHex(ApiKeys.sha256(
+        new String(payload, java.nio.charset.StandardCharsets.UTF_8))));
+    JsonNode events;
+    try {
+      events = Json.MAPPER.readTree(payload);
+    } catch (java.io.IOException e) {
+      throw Problem.malformed("body", "not valid JSON");
+    }
+    if (events == null || !events.isArray()) {
+      throw Problem.malformed("body", "must be a JSON array of events");
+    }
+    int applied = 0;
+    for (JsonNode event : events) {
+      applied += sendgridEvent(ns, event) ? 1 : 0;
+    }
+    json(ctx, 200, Json.MAPPER.createObjectNode().put("received", events.size()).put("matched", applied));
+  }
+
+  private boolean sendgridEvent(String ns, JsonNode event) {
+    var target = receipts.byId(ns, event.path("herald_delivery_id").asText(null));
+    if (target.isEmpty() || target.get().channel() != Channel.EMAIL) {
+      return false;
+    }
+    var t = target.get();
+    switch (event.path("event").asText("")) {
+      case "delivered" -> receipts.delivered(t);
+      case "open" -> receipts.opened(t);
+      case "click" -> receipts.clicked(t);
+      case "bounce" -> {
+        if ("blocked".equals(event.path("type").asText())) {
+          receipts.failed(t, "blocked");
+        } else {
+          receipts.bounced(ns, t);
+        }
+      }
+      case "dropped" -> receipts.failed(t, "dropped");
+      case "spamreport" -> receipts.suppress(ns, Channel.EMAIL, t.address(), "spam_report");
+      case "unsubscribe", "group_unsubscribe" -> receipts.unsubscribe(ns, t);
+      default -> {
+        return false;
+      }
+    }
+    LOG.info("SendGrid {} for delivery {} ({})", event.path("event").asText(), t.id(), Mask.email(t.address()));
+    return true;
+  }
+
+  private Map<String, String> verifiedTwilioForm(RoutingContext ctx) {
+    String authToken = secrets.of(ctx.pathParam("namespace"), ctx.pathParam("provider"), ProviderType.TWILIO)
+        .get("authToken");
+    if (authToken == null) {
+      throw Problem.notFound("webhook");
+    }
+    String signature = ctx.request().getHeader(TWILIO_SIGNATURE);
+    if (signature == null || signature.isBlank()) {
+      throw Problem.unauthorized("the " + TWILIO_SIGNATURE + " header is missing");
+    }
+    String body = ctx.body() == null || ctx.body().asString() == null ? "" : ctx.body().asString();
+    Map<String, String> params = new LinkedHashMap<>();
+    new QueryStringDecoder(body, false).parameters().forEach((k, v) -> params.put(k, v.isEmpty() ? "" : v.get(0)));
+    if (!new RequestValidator(authToken).validate(ctx.request().absoluteURI(), params, signature)) {
+      throw Problem.forbidden("the " + TWILIO_SIGNATURE + " does not verify");
+    }
+    rejectReplay("twilio:" + signature);
+    return params;
+  }
+
+  private void rejectReplay(String signature) {
+    if (seen.asMap().putIfAbsent(signature, Boolean.TRUE) != null) {
+      throw Problem.unauthorized("this callback was received before (replay)");
+    }
+  }
+
+  private void twilioStatus(RoutingContext ctx) {
+    String ns = ctx.pathParam("namespace");
+    Map<String, String> form = verifiedTwilioForm(ctx);
+    var target = receipts.byProviderMessageId(ns, form.get("MessageSid"));
+    target.filter(t -> t.channel() == Channel.SMS).ifPresent(t -> {
+      switch (form.getOrDefault("MessageStatus", "")) {
+        case "delivered" -> receipts.delivered(t);
+        case "undelivered", "failed" -> {
+          receipts.failed(t, "undelivered");
+          if (TWILIO_UNSUBSCRIBED.equals(form.get("ErrorCode"))) {
+            receipts.suppress(ns, Channel.SMS, t.address(), STOP_REASON);
+          }
+        }
+        default -> { }
+      }
+    });
+    ctx.response().setStatusCode(204).end();
+  }
+
+  private void twilioInbound(RoutingContext ctx) {
+    String ns = ctx.pathParam("namespace");
+    Map<String, String> form = verifiedTwilioForm(ctx);
+    String from = form.get("From") == null ? null : SuppressionRoutes.address(Channel.SMS, form.get("From"));
+    String word = form.getOrDefault("Body", "").trim().toUpperCase(Locale.ROOT);
+    String reply = null;
+    if (from != null && STOP.contains(word)) {
+      receipts.suppress(ns, Channel.SMS, from, STOP_REASON);
+      LOG.info("SMS STOP from {} in {}", Mask.phone(from), ns);
+    } else if (from != null && START.contains(word)) {
+      receipts.unsuppress(ns, from);
+      LOG.info("SMS START from {} in {}", Mask.phone(from), ns);
+    } else if (HELP.contains(word)) {
+      reply = "Reply STOP to unsubscribe, START to subscribe again.";
+    }
+    ctx.response().setStatusCode(200).putHeader("Content-Type", "text/xml")
+        .end("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response>"
+            + (reply == null ? "" : "<Message>" + reply + "</Message>") + "</Response>");
+  }
+}
