@@ -11,6 +11,8 @@ import dev.herald.core.config.StoreSettings;
 import dev.herald.dispatcher.Dispatcher;
 import dev.herald.dispatcher.DispatcherSettings;
 import dev.herald.operator.HeraldOperator;
+import dev.herald.operator.api.ApiSettings;
+import dev.herald.sandbox.net.LoopbackPorts;
 import dev.herald.sandbox.kube.LocalKubernetes;
 import dev.herald.sandbox.nats.PrivateNats;
 import dev.herald.sandbox.postgres.PrivatePostgres;
@@ -68,6 +70,12 @@ public final class SandboxCommand implements Callable<Integer> {
   @Option(names = "--kube-port", defaultValue = "0", description = "Port of the Kubernetes API front for kubectl (default: a free one).")
   int kubePort;
 
+  @Option(names = "--api-port", defaultValue = "0", description = "Port of Herald's HTTP API (default: a free one).")
+  int apiPort;
+
+  static final String API_NAMESPACE = "shop";
+  static final String API_KEY_SECRET = "sandbox-dev-api-key";
+
   private final PrintStream out = System.out;
   private final Deque<AutoCloseable> running = new ArrayDeque<>();
 
@@ -104,7 +112,15 @@ public final class SandboxCommand implements Callable<Integer> {
       StoreSettings store = new StoreSettings(postgres.jdbcUrl(), postgres.user(), "", 8);
       QueueSettings queue = QueueSettings.defaults(nats.url(), QueueNames.DEFAULT).withAckWait(Duration.ofSeconds(30));
       KubernetesClient client = kube.client();
-      keep(HeraldOperator.start(client, store, queue));
+      int apiPort = this.apiPort != 0 ? this.apiPort : LoopbackPorts.free();
+      String apiUrl = "http://127.0.0.1:" + apiPort;
+      // One-click unsubscribe links are signed with a key the operator and dispatchers share.
+      System.setProperty("HERALD_UNSUBSCRIBE_KEY", randomKey());
+      System.setProperty("HERALD_API_PUBLIC_URL", apiUrl);
+      keep(HeraldOperator.start(client, store, queue, ApiSettings.fromEnv(Map.of("HERALD_API_PORT", String.valueOf(apiPort)))));
+      String apiKey = "hk_dev_" + randomKey();
+      createApiKey(client, apiKey);
+      out.printf("  http api      %s (development key in %s)%n", apiUrl, dir.resolve("sandbox.env"));
       for (int i = 1; i <= dispatchers; i++) {
         keep(Dispatcher.start(client, store, queue, DispatcherSettings.defaults(), "dispatcher-" + i));
       }
@@ -112,7 +128,7 @@ public final class SandboxCommand implements Callable<Integer> {
 
       int contacts = Contacts.load(examples.resolve("contacts.json"), postgres, simulators);
       List<HasMetadata> applied = apply(client, simulators);
-      writeEnv(kubeconfig);
+      writeEnv(kubeconfig, apiUrl, apiKey);
       out.printf("Loaded %d contact(s) and applied %d resources from %s in %.1f s%n%n", contacts, applied.size(), examples,
           Duration.between(started, Instant.now()).toMillis() / 1000.0);
 
@@ -130,6 +146,7 @@ public final class SandboxCommand implements Callable<Integer> {
         return reached ? 0 : 1;
       }
       out.printf("%nHerald keeps running. In another shell:%n  source %s%n  kubectl get herald -A%n"
+          + "  curl -H \"Authorization: Bearer $HERALD_API_KEY\" $HERALD_API_URL/v1/users/ada%n"
           + "Ctrl-C stops everything.%n", dir.resolve("sandbox.env"));
       new CountDownLatch(1).await();
       return 0;
@@ -205,10 +222,33 @@ public final class SandboxCommand implements Callable<Integer> {
     return applied;
   }
 
-  private void writeEnv(Path kubeconfig) throws IOException {
+  private void writeEnv(Path kubeconfig, String apiUrl, String apiKey) throws IOException {
     Path env = dir.resolve("sandbox.env");
     Files.writeString(env, "# Written by ./herald sandbox; valid while it runs.\n"
-        + "export KUBECONFIG=" + kubeconfig + "\n");
+        + "export KUBECONFIG=" + kubeconfig + "\n"
+        + "export HERALD_API_URL=" + apiUrl + "\n"
+        + "# A development API key of namespace " + API_NAMESPACE + " (Secret " + API_KEY_SECRET + "): scopes send, contacts, read\n"
+        + "export HERALD_API_KEY=" + apiKey + "\n");
+    try {
+      Files.setPosixFilePermissions(env, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    } catch (UnsupportedOperationException ignored) {
+      // not a POSIX file system
+    }
+  }
+
+  /** The development API key: a labelled Secret, as a platform team would provision one. */
+  private static void createApiKey(KubernetesClient client, String key) {
+    client.secrets().inNamespace(API_NAMESPACE).resource(new io.fabric8.kubernetes.api.model.SecretBuilder()
+        .withNewMetadata().withName(API_KEY_SECRET).withNamespace(API_NAMESPACE)
+        .addToLabels("herald.dev/api-key", "true").endMetadata()
+        .withStringData(Map.of("key", key, "scopes", "send,contacts,read"))
+        .build()).createOr(NonDeletingOperation::update);
+  }
+
+  private static String randomKey() {
+    byte[] bytes = new byte[24];
+    new java.security.SecureRandom().nextBytes(bytes);
+    return java.util.HexFormat.of().formatHex(bytes);
   }
 
   /** Each run starts from an empty store: the mock Kubernetes API starts empty too. */
