@@ -288,6 +288,52 @@ class MultiChannelEndToEndTest {
   }
 
   @Test
+  @Order(6)
+  void anInvalidNumberFailsBeforeAnythingIsQueuedAndAnOverlongSmsIsRefusedAtAcceptance() throws Exception {
+    String ns = "sms-checks";
+    allChannels(ns);
+    int before = twilio.requests();
+    // E.164 in form, but no such number: libphonenumber refuses it at fan-out.
+    env.client().resource(smsNotification(ns, "bad-number", "order-update", "+10000000000")).create();
+    NotificationStatus failed = env.awaitPhase(ns, "bad-number", "Failed").getStatus();
+    assertThat(failed.getChannels().get("sms")).containsEntry("failed", 1L).containsEntry("queued", 0L);
+    assertThat(env.deliveriesIn(ns, "failed")).isEqualTo(1);
+    assertThat(twilio.requests()).isEqualTo(before);
+
+    env.template(ns, "long-sms", "unused", "<p>unused</p>", null);
+    var t = env.client().resources(NotificationTemplate.class).inNamespace(ns).withName("long-sms").get();
+    t.getSpec().setSms(new SmsContent("{{ text }}", 1));
+    env.client().resource(t).update();
+    Notification longSms = smsNotification(ns, "too-long", "long-sms", "+14155552674");
+    var data = dev.herald.core.Json.MAPPER.createObjectNode().put("text", "word ".repeat(60));
+    java.util.Map<String, com.fasterxml.jackson.databind.JsonNode> values = new java.util.LinkedHashMap<>();
+    data.fields().forEachRemaining(e -> values.put(e.getKey(), e.getValue()));
+    longSms.getSpec().setData(values);
+    env.client().resource(longSms).create();
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+      Notification n = env.notification(ns, "too-long");
+      assertThat(n.getStatus()).isNotNull();
+      var accepted = n.getStatus().condition(NotificationStatus.ACCEPTED).orElseThrow();
+      assertThat(accepted.getReason()).isEqualTo("TooManySegments");
+      assertThat(accepted.getMessage()).contains("template.sms.body").contains("segments").contains("allows 1");
+    });
+    assertThat(twilio.messagesTo("+14155552674")).isEmpty();
+  }
+
+  private static Notification smsNotification(String ns, String name, String template, String phone) {
+    Notification n = new Notification();
+    n.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(ns).build());
+    var spec = new dev.herald.api.notification.NotificationSpec();
+    spec.setTemplate(template);
+    spec.setChannels(List.of(Channel.SMS));
+    var recipient = new dev.herald.api.notification.Recipient();
+    recipient.setPhone(phone);
+    spec.setRecipients(List.of(recipient));
+    n.setSpec(spec);
+    return n;
+  }
+
+  @Test
   @Order(7)
   void noCredentialTokenPhoneOrEmailAddressAppearsUnmaskedInTheLogs() {
     List<String> lines = LOGS.list.stream().map(e -> e.getFormattedMessage()

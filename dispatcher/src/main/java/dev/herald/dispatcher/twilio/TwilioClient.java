@@ -1,10 +1,8 @@
 package dev.herald.dispatcher.twilio;
 
+import dev.herald.core.sms.SmsSegments;
+import dev.herald.core.store.PhoneNumbers;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.google.i18n.phonenumbers.NumberParseException;
-import com.google.i18n.phonenumbers.PhoneNumberUtil;
-import com.google.i18n.phonenumbers.PhoneNumberUtil.PhoneNumberFormat;
-import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
 import com.twilio.exception.ApiException;
 import com.twilio.exception.TwilioException;
 import com.twilio.http.TwilioRestClient;
@@ -40,12 +38,7 @@ final class TwilioClient implements ProviderClient {
       .with(Meaning.RETRY, 20429, 20003, 20500, 20503)
       .build();
 
-  /** Segments a template may take when it does not say ({@code SmsContent.maxSegments}). */
-  static final int DEFAULT_MAX_SEGMENTS = 3;
-  /** Twilio's limit on a body, whatever its segments. */
-  static final int MAX_BODY_CHARS = 1600;
 
-  private static final PhoneNumberUtil PHONES = PhoneNumberUtil.getInstance();
 
   private final String providerName;
   private final TwilioRestClient twilio;
@@ -68,13 +61,11 @@ final class TwilioClient implements ProviderClient {
     if (body == null || body.isBlank()) {
       return new SendResult.Permanent("EmptyBody", "the rendered SMS body is empty");
     }
-    SmsSegments segments = SmsSegments.of(body);
-    int max = sms.maxSegments() != null ? sms.maxSegments() : DEFAULT_MAX_SEGMENTS;
-    if (segments.segments() > max || body.length() > MAX_BODY_CHARS) {
-      return new SendResult.Permanent("TooManySegments", "the body takes " + segments.segments() + " "
-          + segments.encoding() + " segments (" + segments.units() + " units); the template allows " + max);
+    String tooLong = SmsSegments.tooLong(body, sms.maxSegments());
+    if (tooLong != null) {
+      return new SendResult.Permanent("TooManySegments", tooLong);
     }
-    String to = e164(delivery.address());
+    String to = PhoneNumbers.e164(delivery.address());
     if (to == null) {
       return new SendResult.Permanent("InvalidNumber", "not a valid phone number: " + ProviderText.clean(
           delivery.address(), "sms", delivery.address()), SendResult.AddressVerdict.INVALID);
@@ -122,19 +113,6 @@ final class TwilioClient implements ProviderClient {
   private static String describe(Exception e, String address) {
     Throwable root = e.getCause() != null ? e.getCause() : e;
     return root.getClass().getSimpleName() + ": " + ProviderText.clean(root.getMessage(), "sms", address);
-  }
-
-  /** The number in E.164, or {@code null} if libphonenumber does not take it as a valid number. */
-  static String e164(String number) {
-    if (number == null || number.isBlank()) {
-      return null;
-    }
-    try {
-      PhoneNumber parsed = PHONES.parse(number.strip(), "ZZ");
-      return PHONES.isValidNumber(parsed) ? PHONES.format(parsed, PhoneNumberFormat.E164) : null;
-    } catch (NumberParseException e) {
-      return null;
-    }
   }
 
   @Override

@@ -1,10 +1,8 @@
 package dev.herald.operator.api;
 
-import com.google.i18n.phonenumbers.NumberParseException;
-import com.google.i18n.phonenumbers.PhoneNumberUtil;
-import com.google.i18n.phonenumbers.Phonenumber;
 import dev.herald.api.spec.Patterns;
 import dev.herald.core.store.Addresses;
+import dev.herald.core.store.PhoneNumbers;
 import java.net.URI;
 import java.time.ZoneId;
 import java.util.IllformedLocaleException;
@@ -16,7 +14,6 @@ import java.util.regex.Pattern;
  * valid (the caller names the field).
  */
 final class ContactFormats {
-  private static final PhoneNumberUtil PHONES = PhoneNumberUtil.getInstance();
   private static final Pattern EMAIL = Pattern.compile(Patterns.EMAIL);
   private static final Pattern APNS_TOKEN = Pattern.compile("^[0-9a-fA-F]{64}$");
   /** FCM registration tokens: URL-safe base64 with a colon-separated prefix, about 150–200 characters. */
@@ -32,15 +29,7 @@ final class ContactFormats {
 
   /** An international number (leading +) that libphonenumber considers valid, as E.164. */
   static String phone(String s) {
-    if (!s.trim().startsWith("+")) {
-      return null;
-    }
-    try {
-      Phonenumber.PhoneNumber number = PHONES.parse(s, null);
-      return PHONES.isValidNumber(number) ? PHONES.format(number, PhoneNumberUtil.PhoneNumberFormat.E164) : null;
-    } catch (NumberParseException e) {
-      return null;
-    }
+    return PhoneNumbers.e164(s);
   }
 
   /** A well-formed BCP 47 tag with a language, in its canonical form. */

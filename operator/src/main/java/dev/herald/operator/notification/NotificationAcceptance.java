@@ -12,6 +12,7 @@ import dev.herald.core.store.NewDelivery;
 import dev.herald.core.store.NewNotification;
 import dev.herald.core.store.NotificationRecord;
 import dev.herald.core.store.NotificationStore;
+import dev.herald.core.sms.SmsSegments;
 import dev.herald.core.template.TemplateContent;
 import dev.herald.core.template.TemplateException;
 import dev.herald.core.template.TemplateRenderer;
@@ -150,8 +151,15 @@ public final class NotificationAcceptance {
         continue;
       }
       try {
-        renderer.render(content, channel, sample.locale(), TemplateVariables.of(data,
+        var rendered = renderer.render(content, channel, sample.locale(), TemplateVariables.of(data,
             new TemplateVariables.Recipient(sample.userId(), sample.address(), channel.wireName(), sample.locale())));
+        if (rendered instanceof TemplateRenderer.RenderedSms sms) {
+          String tooLong = SmsSegments.tooLong(sms.body(), sms.maxSegments());
+          if (tooLong != null) {
+            throw ReconcileProblem.waiting("TooManySegments", "template.sms.body: " + tooLong
+                + " (raise sms.maxSegments in NotificationTemplate \"" + request.template() + "\" or shorten it)");
+          }
+        }
       } catch (TemplateException e) {
         throw ReconcileProblem.waiting("RenderFailed", e.field() + (e.line() != null ? " line " + e.line() : "")
             + ": " + e.reason() + " (check spec.data against NotificationTemplate \"" + request.template() + "\")");

@@ -5,6 +5,7 @@ import dev.herald.api.DeliveryState;
 import dev.herald.api.notification.Recipient;
 import dev.herald.core.store.Addresses;
 import dev.herald.core.store.Contact;
+import dev.herald.core.store.PhoneNumbers;
 import dev.herald.core.store.ContactStore;
 import dev.herald.core.store.NewDelivery;
 import dev.herald.core.store.Preference;
@@ -25,6 +26,7 @@ import java.util.Set;
  */
 public final class RecipientResolver {
   public static final String UNKNOWN_USER = "unknown_user";
+  public static final String INVALID_ADDRESS = "invalid_address";
   public static final String OPTED_OUT = "opted_out";
 
   private final ContactStore contacts;
@@ -73,7 +75,7 @@ public final class RecipientResolver {
         deliveries.add(NewDelivery.pending(null, Channel.SMS, null, r.getPhone(), null));
       }
     }
-    List<NewDelivery> resolved = new ArrayList<>(deliveries);
+    List<NewDelivery> resolved = normalisePhones(new ArrayList<>(deliveries));
     return applySuppressions(tenant, critical ? resolved : applyPreferences(tenant, resolved, category));
   }
 
@@ -89,6 +91,25 @@ public final class RecipientResolver {
         ? new NewDelivery(d.userId(), d.channel(), d.platform(), d.address(), d.locale(), DeliveryState.SUPPRESSED,
             OPTED_OUT)
         : d).toList();
+  }
+
+  /**
+   * Every SMS address is checked with libphonenumber before anything is queued: a valid one is
+   * written in E.164, an invalid one fails at once as {@code invalid_address}.
+   */
+  private static List<NewDelivery> normalisePhones(List<NewDelivery> deliveries) {
+    List<NewDelivery> result = new ArrayList<>(deliveries.size());
+    for (NewDelivery d : deliveries) {
+      if (d.channel() != Channel.SMS || d.state() != DeliveryState.PENDING) {
+        result.add(d);
+        continue;
+      }
+      String e164 = PhoneNumbers.e164(d.address());
+      result.add(e164 == null
+          ? new NewDelivery(d.userId(), d.channel(), null, d.address(), d.locale(), DeliveryState.FAILED, INVALID_ADDRESS)
+          : new NewDelivery(d.userId(), d.channel(), null, e164, d.locale(), d.state(), d.failureReason()));
+    }
+    return result;
   }
 
   private List<NewDelivery> applySuppressions(String tenant, List<NewDelivery> deliveries) {

@@ -1,8 +1,8 @@
-package dev.herald.dispatcher.twilio;
+package dev.herald.core.sms;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.herald.dispatcher.twilio.SmsSegments.Encoding;
+import dev.herald.core.sms.SmsSegments.Encoding;
 import org.junit.jupiter.api.Test;
 
 class SmsSegmentsTest {

@@ -1,4 +1,4 @@
-package dev.herald.dispatcher.twilio;
+package dev.herald.core.sms;
 
 /**
  * How many SMS segments a body takes, as carriers count them.
@@ -49,6 +49,25 @@ public record SmsSegments(Encoding encoding, int units, int segments) {
   private static final String EXTENSION = "\f^{}\\[~]|€";
 
   /** Counts the segments of {@code body}. */
+  /** Segments a template may take when it does not say ({@code SmsContent.maxSegments}). */
+  public static final int DEFAULT_MAX_SEGMENTS = 3;
+  /** Twilio refuses bodies longer than this. */
+  public static final int MAX_BODY_CHARS = 1600;
+
+  /**
+   * Why a body may not be sent under a template's {@code maxSegments} (default {@value
+   * #DEFAULT_MAX_SEGMENTS}), or {@code null} when it may.
+   */
+  public static String tooLong(String body, Integer maxSegments) {
+    SmsSegments segments = of(body);
+    int max = maxSegments != null ? maxSegments : DEFAULT_MAX_SEGMENTS;
+    if (segments.segments() <= max && body.length() <= MAX_BODY_CHARS) {
+      return null;
+    }
+    return "the body takes " + segments.segments() + " " + segments.encoding() + " segments (" + segments.units()
+        + " units); the template allows " + max;
+  }
+
   public static SmsSegments of(String body) {
     if (body == null || body.isEmpty()) {
       return new SmsSegments(Encoding.GSM_7, 0, 0);
