@@ -39,6 +39,11 @@ public record DispatcherSettings(
     return new DispatcherSettings(channels, maxInFlight, fetchBatch, maxAttempts, base, max, sendTimeout, batchDelay, circuitOpenFor);
   }
 
+  public DispatcherSettings withMaxInFlight(int maxInFlight) {
+    return new DispatcherSettings(channels, maxInFlight, Math.min(fetchBatch, maxInFlight), maxAttempts, baseBackoff,
+        maxBackoff, sendTimeout, batchDelay, circuitOpenFor);
+  }
+
   public DispatcherSettings withSendTimeout(Duration timeout) {
     return new DispatcherSettings(channels, maxInFlight, fetchBatch, maxAttempts, baseBackoff, maxBackoff, timeout, batchDelay, circuitOpenFor);
   }

@@ -70,7 +70,11 @@ final class HeraldEnvironment implements AutoCloseable {
   }
 
   Dispatcher startDispatcher(String name) {
-    Dispatcher d = Dispatcher.start(kube.newClient(), store, queue, dispatcherSettings, name);
+    return startDispatcher(name, dispatcherSettings);
+  }
+
+  Dispatcher startDispatcher(String name, DispatcherSettings settings) {
+    Dispatcher d = Dispatcher.start(kube.newClient(), store, queue, settings, name);
     dispatchers.add(d);
     return d;
   }
@@ -204,6 +208,11 @@ final class HeraldEnvironment implements AutoCloseable {
 
   Notification emailNotification(String namespace, String name, String template, Map<String, String> data,
       String... addresses) {
+    return emailNotification(namespace, name, template, data, null, addresses);
+  }
+
+  Notification emailNotification(String namespace, String name, String template, Map<String, String> data,
+      dev.herald.api.Priority priority, String... addresses) {
     Notification n = new Notification();
     n.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
     NotificationSpec spec = new NotificationSpec();
@@ -215,6 +224,7 @@ final class HeraldEnvironment implements AutoCloseable {
     java.util.Map<String, com.fasterxml.jackson.databind.JsonNode> values = new java.util.LinkedHashMap<>();
     node.fields().forEachRemaining(e -> values.put(e.getKey(), e.getValue()));
     spec.setData(values);
+    spec.setPriority(priority);
     n.setSpec(spec);
     return client().resource(n).create();
   }
