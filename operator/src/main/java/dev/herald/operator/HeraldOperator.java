@@ -22,6 +22,7 @@ import dev.herald.operator.notification.PreferenceCache;
 import dev.herald.operator.notification.RecipientResolver;
 import dev.herald.operator.provider.DeliveryProviderReconciler;
 import dev.herald.operator.relay.OutboxRelay;
+import dev.herald.operator.relay.StrandedDeliverySweeper;
 import dev.herald.operator.template.NotificationTemplateReconciler;
 import dev.herald.operator.validation.SchemaValidator;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -39,6 +40,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class HeraldOperator implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HeraldOperator.class);
+  /** Deliveries in the stream for longer than this are checked against it (a backlog is fine). */
+  private static final Duration STRANDED_AFTER = Duration.ofMinutes(5);
 
   private final Database database;
   private final QueueConnection queue;
@@ -71,7 +74,8 @@ public final class HeraldOperator implements AutoCloseable {
 
     DeliveryStore deliveries = new DeliveryStore(database.jdbi());
     NotificationStore notifications = new NotificationStore(database.jdbi());
-    OutboxRelay relay = new OutboxRelay(deliveries, new DeliveryPublisher(queue), 1000, Duration.ofSeconds(1));
+    DeliveryPublisher publisher = new DeliveryPublisher(queue);
+    OutboxRelay relay = new OutboxRelay(deliveries, publisher, 1000, Duration.ofSeconds(1));
 
     TemplateRenderer renderer = new TemplateRenderer();
     EventRecorder events = new EventRecorder(kube);
@@ -105,6 +109,15 @@ public final class HeraldOperator implements AutoCloseable {
         LOG.warn("partition maintenance failed: {}", e.toString());
       }
     }, 0, 1, TimeUnit.HOURS);
+    StrandedDeliverySweeper sweeper = new StrandedDeliverySweeper(deliveries, publisher,
+        queue.management(), queueSettings.names().stream());
+    maintenance.scheduleWithFixedDelay(() -> {
+      try {
+        sweeper.runOnce(STRANDED_AFTER);
+      } catch (RuntimeException e) {
+        LOG.warn("stranded-delivery sweep failed: {}", e.toString());
+      }
+    }, 1, 1, TimeUnit.MINUTES);
 
     relay.start();
     operator.start();

@@ -26,6 +26,14 @@ public final class DeliveryPublisher {
 
   /** Blocks while too many publishes are unacknowledged; completes with the stream's ack. */
   public CompletableFuture<PublishAck> publish(DeliveryMessage message) {
+    return publish(message, message.deliveryId().toString());
+  }
+
+  /**
+   * Publishes under another message id: for a delivery whose first message the stream lost, a
+   * republish under its own id could be dropped as a duplicate within the de-duplication window.
+   */
+  public CompletableFuture<PublishAck> publish(DeliveryMessage message, String messageId) {
     try {
       inFlight.acquire();
     } catch (InterruptedException e) {
@@ -35,7 +43,7 @@ public final class DeliveryPublisher {
     try {
       String subject = connection.settings().names().delivery(message.priority(), message.channel());
       PublishOptions options = PublishOptions.builder()
-          .messageId(message.deliveryId().toString())
+          .messageId(messageId)
           .expectedStream(connection.settings().names().stream())
           .build();
       Headers headers = new Headers().put("Content-Type", "application/json");

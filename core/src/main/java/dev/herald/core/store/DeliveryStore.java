@@ -36,28 +36,63 @@ public final class DeliveryStore {
    * the relay to publish within the caller's transaction. Rows another relay holds are skipped.
    */
   public List<DeliveryMessage> lockDue(Handle h, int limit) {
-    return h.createQuery("""
-            select id, created_at, notification_id, tenant, channel, platform, address, user_id,
-              locale, priority, expires_at
-            from deliveries
+    return h.createQuery("select " + MESSAGE_COLUMNS + """
+             from deliveries
             where state = 'pending' and next_attempt_at <= now()
             order by priority, next_attempt_at
             limit :limit
             for update skip locked""")
         .bind("limit", limit)
-        .map((rs, ctx) -> new DeliveryMessage(
-            rs.getObject("id", UUID.class),
-            rs.getObject("notification_id", UUID.class),
-            instant(rs.getObject("created_at", OffsetDateTime.class)),
-            rs.getString("tenant"),
-            Channel.fromWire(rs.getString("channel")),
-            rs.getString("platform"),
-            rs.getString("address"),
-            rs.getString("user_id"),
-            rs.getString("locale"),
-            Priority.values()[rs.getShort("priority")],
-            instant(rs.getObject("expires_at", OffsetDateTime.class))))
+        .map((rs, ctx) -> message(rs))
         .list();
+  }
+
+  private static final String MESSAGE_COLUMNS = """
+      id, created_at, notification_id, tenant, channel, platform, address, user_id, locale, priority,
+      expires_at""";
+
+  private static DeliveryMessage message(java.sql.ResultSet rs) throws java.sql.SQLException {
+    return new DeliveryMessage(
+        rs.getObject("id", UUID.class),
+        rs.getObject("notification_id", UUID.class),
+        instant(rs.getObject("created_at", OffsetDateTime.class)),
+        rs.getString("tenant"),
+        Channel.fromWire(rs.getString("channel")),
+        rs.getString("platform"),
+        rs.getString("address"),
+        rs.getString("user_id"),
+        rs.getString("locale"),
+        Priority.values()[rs.getShort("priority")],
+        instant(rs.getObject("expires_at", OffsetDateTime.class)));
+  }
+
+  /** A delivery that has sat {@code queued} or {@code sending} a while, and where its message should be. */
+  public record Stranded(DeliveryMessage message, long streamSequence) {}
+
+  /** Deliveries unchanged for longer than {@code olderThan} while {@code queued} or {@code sending}, oldest first. */
+  public List<Stranded> stranded(java.time.Duration olderThan, int limit) {
+    return jdbi.withHandle(h -> h.createQuery("select " + MESSAGE_COLUMNS + """
+            , stream_seq from deliveries
+            where state in ('queued', 'sending') and stream_seq is not null
+              and updated_at < now() - make_interval(secs => :seconds)
+            order by updated_at
+            limit :limit""")
+        .bind("seconds", (double) olderThan.toMillis() / 1000.0)
+        .bind("limit", limit)
+        .map((rs, ctx) -> new Stranded(message(rs), rs.getLong("stream_seq")))
+        .list());
+  }
+
+  /** Records that a stranded delivery was published again, at {@code newSequence}. */
+  public boolean requeue(DeliveryKey key, long oldSequence, long newSequence) {
+    return jdbi.withHandle(h -> h.createUpdate("""
+            update deliveries set state = 'queued', stream_seq = :newSeq, updated_at = now()
+            where id = :id and created_at = :createdAt and state in ('queued', 'sending') and stream_seq = :oldSeq""")
+        .bind("newSeq", newSequence)
+        .bind("oldSeq", oldSequence)
+        .bind("id", key.id())
+        .bind("createdAt", ts(key.createdAt()))
+        .execute() > 0);
   }
 
   /** A delivery the stream accepted, and the stream sequence it got. */
