@@ -3,11 +3,11 @@ package dev.herald.sandbox.nats;
 import dev.herald.sandbox.net.LoopbackPorts;
 import dev.herald.sandbox.process.ManagedProcess;
 import dev.herald.sandbox.process.ProcessHygiene;
+import dev.herald.sandbox.process.ServerLog;
 import dev.herald.sandbox.process.StopSignal;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -183,7 +183,7 @@ public final class PrivateNats implements AutoCloseable {
     String last = "no answer";
     while (Instant.now().isBefore(deadline)) {
       if (!process.isAlive()) {
-        String log = logSince(logOffset);
+        String log = ServerLog.since(logFile, logOffset);
         if (log.contains("address already in use")) {
           throw new PortTakenException();
         }
@@ -205,7 +205,7 @@ public final class PrivateNats implements AutoCloseable {
       }
     }
     throw new IllegalStateException("nats-server was not ready within " + START_TIMEOUT + " ("
-        + last + "); its log (" + logFile + "):\n" + logSince(logOffset));
+        + last + "); its log (" + logFile + "):\n" + ServerLog.since(logFile, logOffset));
   }
 
   /** The server's greeting on a fresh connection, if it answers with one. */
@@ -219,18 +219,6 @@ public final class PrivateNats implements AutoCloseable {
       return line != null && line.startsWith("INFO ") ? Optional.of(line) : Optional.empty();
     } catch (IOException e) {
       return Optional.empty();
-    }
-  }
-
-  private String logSince(long offset) {
-    try (RandomAccessFile f = new RandomAccessFile(logFile.toFile(), "r")) {
-      long from = Math.max(offset, f.length() - 8192);
-      byte[] bytes = new byte[(int) (f.length() - from)];
-      f.seek(from);
-      f.readFully(bytes);
-      return new String(bytes, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      return "(cannot read " + logFile + ": " + e + ")";
     }
   }
 

@@ -3,10 +3,10 @@ package dev.herald.sandbox.postgres;
 import dev.herald.sandbox.net.LoopbackPorts;
 import dev.herald.sandbox.process.ManagedProcess;
 import dev.herald.sandbox.process.ProcessHygiene;
+import dev.herald.sandbox.process.ServerLog;
 import dev.herald.sandbox.process.StopSignal;
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -230,7 +230,7 @@ public final class PrivatePostgres implements AutoCloseable {
     SQLException last = null;
     while (Instant.now().isBefore(deadline)) {
       if (!process.isAlive()) {
-        String log = logSince(logOffset);
+        String log = ServerLog.since(logFile, logOffset);
         if (log.contains("Address already in use") || log.contains("could not bind")) {
           throw new PortTakenException();
         }
@@ -247,7 +247,7 @@ public final class PrivatePostgres implements AutoCloseable {
     }
     throw new IllegalStateException("PostgreSQL did not accept connections within "
         + START_TIMEOUT + " (last error: " + last + "); its log (" + logFile + "):\n"
-        + logSince(logOffset));
+        + ServerLog.since(logFile, logOffset));
   }
 
   private void createDatabase() {
@@ -264,18 +264,6 @@ public final class PrivatePostgres implements AutoCloseable {
       }
     } catch (SQLException e) {
       throw new IllegalStateException("cannot create database " + DATABASE + ": " + e.getMessage(), e);
-    }
-  }
-
-  private String logSince(long offset) {
-    try (RandomAccessFile f = new RandomAccessFile(logFile.toFile(), "r")) {
-      long from = Math.max(offset, f.length() - 8192);
-      byte[] bytes = new byte[(int) (f.length() - from)];
-      f.seek(from);
-      f.readFully(bytes);
-      return new String(bytes, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      return "(cannot read " + logFile + ": " + e + ")";
     }
   }
 
@@ -364,7 +352,7 @@ public final class PrivatePostgres implements AutoCloseable {
     }
     if (initdb.exitValue() != 0) {
       throw new IllegalStateException("initdb failed (exit " + initdb.exitValue() + "); see "
-          + logFile + ":\n" + tail(logFile));
+          + logFile + ":\n" + ServerLog.tail(logFile));
     }
   }
 
@@ -412,15 +400,6 @@ public final class PrivatePostgres implements AutoCloseable {
     // No postgres runs on this directory now: a postmaster.pid left behind is stale, and if its pid
     // has been recycled by an unrelated process PostgreSQL would refuse to start.
     Files.deleteIfExists(pidFile);
-  }
-
-  private static String tail(Path file) {
-    try {
-      List<String> lines = Files.readAllLines(file);
-      return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
-    } catch (IOException e) {
-      return "";
-    }
   }
 
   private static void pause(Duration d) {
