@@ -8,6 +8,7 @@ import dev.herald.core.SecretValues;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.informers.cache.Cache;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.EnumMap;
@@ -51,8 +52,8 @@ public final class ProviderRegistry implements AutoCloseable {
 
   /** Ready providers of a namespace for a channel (and push platform), in their {@code order}. */
   public List<Candidate> ready(String namespace, Channel channel, String platform) {
-    return informer.getStore().list().stream()
-        .filter(p -> namespace.equals(p.getMetadata().getNamespace()))
+    // Looked up per delivery: the informer's namespace index, not a scan of every provider.
+    return informer.getIndexer().byIndex(Cache.NAMESPACE_INDEX, namespace).stream()
         .filter(p -> p.getSpec() != null && p.getSpec().getType() != null
             && p.getSpec().getType().channel() == channel && servesPlatform(p.getSpec().getType(), platform))
         .filter(ProviderRegistry::isReady)
