@@ -52,9 +52,22 @@ final class ApiFixtures {
 
   /** Rows of a tenant in every table the API writes. */
   static Map<String, Long> rows(HeraldEnvironment env, String tenant) {
+    String[] tables = {"users", "devices", "preferences", "suppressions", "notifications", "deliveries"};
+    String sql = java.util.Arrays.stream(tables)
+        .map(t -> "select '" + t + "', count(*) from " + t + " where tenant = ?")
+        .collect(java.util.stream.Collectors.joining(" union all "));
     Map<String, Long> counts = new java.util.TreeMap<>();
-    for (String table : new String[] {"users", "devices", "preferences", "suppressions", "notifications", "deliveries"}) {
-      counts.put(table, count(env, "select count(*) from " + table + " where tenant = ?", tenant));
+    try (Connection c = env.database.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
+      for (int i = 1; i <= tables.length; i++) {
+        ps.setString(i, tenant);
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          counts.put(rs.getString(1), rs.getLong(2));
+        }
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
     }
     return counts;
   }
