@@ -77,7 +77,7 @@ class EmailNotificationEndToEndTest {
       Notification n = env.notification(ns, "orphan");
       assertThat(n.getStatus()).isNotNull();
       assertThat(n.getStatus().getPhase()).isEqualTo("Pending");
-      var accepted = n.getStatus().condition(NotificationStatus.ACCEPTED).orElseThrow();
+      var accepted = HeraldEnvironment.condition(n, NotificationStatus.ACCEPTED);
       assertThat(accepted.getStatus()).isEqualTo("False");
       assertThat(accepted.getReason()).isEqualTo("TemplateNotFound");
       assertThat(accepted.getMessage()).contains("spec.template").contains("does-not-exist");

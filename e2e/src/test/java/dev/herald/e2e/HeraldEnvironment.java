@@ -241,6 +241,20 @@ final class HeraldEnvironment implements AutoCloseable {
     return notification(namespace, name);
   }
 
+  /**
+   * A resource's condition of the given type. While the operator has not written it yet this fails
+   * as an assertion, which Awaitility retries (a NullPointerException would end the wait at once).
+   */
+  static io.fabric8.kubernetes.api.model.Condition condition(
+      io.fabric8.kubernetes.client.CustomResource<?, ? extends dev.herald.api.status.HeraldStatus> resource,
+      String type) {
+    org.assertj.core.api.Assertions.assertThat(resource).as("resource").isNotNull();
+    org.assertj.core.api.Assertions.assertThat(resource.getStatus())
+        .as("status of %s", resource.getMetadata().getName()).isNotNull();
+    return resource.getStatus().condition(type).orElseThrow(() -> new AssertionError(
+        "no " + type + " condition yet on " + resource.getMetadata().getName() + ": " + resource.getStatus()));
+  }
+
   Notification notification(String namespace, String name) {
     return client().resources(Notification.class).inNamespace(namespace).withName(name).get();
   }

@@ -194,7 +194,7 @@ class MultiChannelEndToEndTest {
       Notification n = env.notification(ns, "waiting");
       assertThat(n.getStatus()).isNotNull();
       assertThat(n.getStatus().getPhase()).isEqualTo("Dispatching");
-      var providers = n.getStatus().condition(NotificationStatus.PROVIDERS_READY).orElseThrow();
+      var providers = HeraldEnvironment.condition(n, NotificationStatus.PROVIDERS_READY);
       assertThat(providers.getStatus()).isEqualTo("False");
       assertThat(providers.getMessage()).contains("SecretNotFound");
     });
@@ -255,6 +255,7 @@ class MultiChannelEndToEndTest {
       assertThat(twilio.messagesTo("+14155552672")).as("dora: no device, so SMS").hasSize(1);
       assertThat(twilio.messagesTo("+14155552673")).as("eve: push failed permanently, so SMS").hasSize(1);
       Notification now = env.notification(ns, "fallback");
+      assertThat(now.getStatus()).isNotNull();
       assertThat(now.getStatus().getInFlight()).isZero();
     });
     NotificationStatus status = env.notification(ns, "fallback").getStatus();
@@ -275,7 +276,7 @@ class MultiChannelEndToEndTest {
 
       // The old key is refused (401): the delivery is retried, not failed.
       await().atMost(Duration.ofSeconds(20)).until(() -> strict.requests() >= 1);
-      assertThat(env.notification(ns, "rotated").getStatus().getPhase()).isEqualTo("Dispatching");
+      env.awaitPhase(ns, "rotated", "Dispatching");
 
       var secret = env.client().secrets().inNamespace(ns).withName("sendgrid").get();
       secret.setData(null);
@@ -315,7 +316,7 @@ class MultiChannelEndToEndTest {
     await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
       Notification n = env.notification(ns, "too-long");
       assertThat(n.getStatus()).isNotNull();
-      var accepted = n.getStatus().condition(NotificationStatus.ACCEPTED).orElseThrow();
+      var accepted = HeraldEnvironment.condition(n, NotificationStatus.ACCEPTED);
       assertThat(accepted.getReason()).isEqualTo("TooManySegments");
       assertThat(accepted.getMessage()).contains("template.sms.body").contains("segments").contains("allows 1");
     });

@@ -95,7 +95,7 @@ class ResourceProblemsEndToEndTest {
     await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
       NotificationTemplate t = env.client().resources(NotificationTemplate.class).inNamespace(ns).withName("broken").get();
       assertThat(t.getStatus()).isNotNull();
-      Condition valid = t.getStatus().condition(NotificationTemplateStatus.VALID).orElseThrow();
+      Condition valid = HeraldEnvironment.condition(t, NotificationTemplateStatus.VALID);
       assertThat(valid.getStatus()).isEqualTo("False");
       assertThat(valid.getReason()).isEqualTo("TemplateSyntaxError");
       assertThat(valid.getMessage()).startsWith("spec.email.html line 2:");
@@ -108,7 +108,7 @@ class ResourceProblemsEndToEndTest {
     env.sendgridProvider(ns, "sendgrid", "missing-secret");
     await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
       DeliveryProvider p = env.client().resources(DeliveryProvider.class).inNamespace(ns).withName("sendgrid").get();
-      Condition ready = p.getStatus().condition(DeliveryProviderStatus.READY).orElseThrow();
+      Condition ready = HeraldEnvironment.condition(p, DeliveryProviderStatus.READY);
       assertThat(ready.getStatus()).isEqualTo("False");
       assertThat(ready.getReason()).isEqualTo("SecretNotFound");
       assertThat(ready.getMessage()).contains("spec.secretRef.name").contains("missing-secret");
@@ -117,7 +117,7 @@ class ResourceProblemsEndToEndTest {
     env.secret(ns, "missing-secret", Map.of("wrongKey", "x"));
     await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
       DeliveryProvider p = env.client().resources(DeliveryProvider.class).inNamespace(ns).withName("sendgrid").get();
-      Condition ready = p.getStatus().condition(DeliveryProviderStatus.READY).orElseThrow();
+      Condition ready = HeraldEnvironment.condition(p, DeliveryProviderStatus.READY);
       assertThat(ready.getReason()).isEqualTo("InvalidCredentials");
       assertThat(ready.getMessage()).contains("apiKey").doesNotContain("wrongKey\": \"x");
     });
