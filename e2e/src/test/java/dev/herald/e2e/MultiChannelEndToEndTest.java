@@ -301,12 +301,11 @@ class MultiChannelEndToEndTest {
     assertThat(env.deliveriesIn(ns, "failed")).isEqualTo(1);
     assertThat(twilio.requests()).isEqualTo(before);
 
-    env.template(ns, "long-sms", "unused", "<p>unused</p>", null);
-    // A patch, not a read-then-update: the operator patches the template's status meanwhile.
-    env.client().resources(NotificationTemplate.class).inNamespace(ns).withName("long-sms").edit(t -> {
-      t.getSpec().setSms(new SmsContent("{{ text }}", 1));
-      return t;
-    });
+    NotificationTemplate oneSegment = new NotificationTemplate();
+    oneSegment.setMetadata(new ObjectMetaBuilder().withName("long-sms").withNamespace(ns).build());
+    oneSegment.setSpec(new dev.herald.api.template.NotificationTemplateSpec());
+    oneSegment.getSpec().setSms(new SmsContent("{{ text }}", 1));
+    env.client().resource(oneSegment).create();
     Notification longSms = smsNotification(ns, "too-long", "long-sms", "+14155552674");
     var data = dev.herald.core.Json.MAPPER.createObjectNode().put("text", "word ".repeat(60));
     java.util.Map<String, com.fasterxml.jackson.databind.JsonNode> values = new java.util.LinkedHashMap<>();
