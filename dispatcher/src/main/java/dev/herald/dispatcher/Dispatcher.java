@@ -6,6 +6,7 @@ import dev.herald.core.config.QueueSettings;
 import dev.herald.core.config.StoreSettings;
 import dev.herald.core.db.Database;
 import dev.herald.core.queue.QueueConnection;
+import dev.herald.core.store.Claim;
 import dev.herald.core.store.ContactStore;
 import dev.herald.core.store.DeliveryKey;
 import dev.herald.core.store.DeliveryStore;
@@ -41,7 +42,7 @@ public final class Dispatcher implements AutoCloseable {
   private final Database database;
   private final QueueConnection queue;
   private final ProviderRegistry providers;
-  private final Batcher<DeliveryKey, Integer> claims;
+  private final Batcher<DeliveryKey, Claim> claims;
   private final Batcher<Outcome, Boolean> outcomes;
   private final List<LanePuller> pullers = new ArrayList<>();
   private final List<Thread> pullerThreads = new ArrayList<>();
@@ -59,7 +60,7 @@ public final class Dispatcher implements AutoCloseable {
     queue.ensureTopology();
     DeliveryStore deliveries = new DeliveryStore(database.jdbi());
     this.claims = new Batcher<>(name + "-claims", 500, settings.batchDelay(), keys -> {
-      Map<java.util.UUID, Integer> claimed = deliveries.claim(keys);
+      Map<java.util.UUID, Claim> claimed = deliveries.claim(keys);
       return keys.stream().map(k -> claimed.get(k.id())).toList();
     });
     this.outcomes = new Batcher<>(name + "-outcomes", 500, settings.batchDelay(), batch -> {

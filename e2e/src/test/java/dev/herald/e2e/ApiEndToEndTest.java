@@ -226,6 +226,31 @@ class ApiEndToEndTest {
   }
 
   @Test
+  void anOptOutOrSuppressionAfterAcceptanceIsHonouredAtSendTime() {
+    api.send("PUT", "/v1/users/lee", admin, "{\"email\":\"lee@example.com\",\"phone\":\"+14155552697\"}");
+    String later = send("""
+        {"template":"promo","recipients":[{"user":"lee"},{"email":"lee.friend@example.com"}],"channels":["email","sms"],
+         "category":"marketing","sendAt":"%s","data":{"offer":"later"}}""".formatted(java.time.Instant.now().plusSeconds(5)),
+        null);
+    // Accepted while lee was opted in and reachable; then, before sendAt:
+    api.send("PUT", "/v1/users/lee/preferences", admin,
+        "{\"preferences\":[{\"channel\":\"email\",\"category\":\"marketing\",\"optedIn\":false}]}");
+    assertThat(api.send("POST", "/v1/suppressions", admin,
+        "{\"channel\":\"sms\",\"address\":\"+14155552697\",\"reason\":\"complaint\"}").status()).isEqualTo(201);
+    assertThat(api.get("/v1/notifications/" + later, admin).json().path("counts").path("byState").path("pending").asLong())
+        .as("nothing sent yet when consent changed").isEqualTo(3);
+
+    await().atMost(Duration.ofSeconds(30)).until(() ->
+        api.get("/v1/notifications/" + later, admin).json().path("counts").path("byState").path("suppressed").asLong() == 2);
+    await().atMost(Duration.ofSeconds(10)).until(() ->
+        env.sendgrid.mails().stream().anyMatch(m -> m.toEmails().contains("lee.friend@example.com")));
+    JsonNode status = api.get("/v1/notifications/" + later, admin).json();
+    assertThat(status.path("deliveries").toString()).contains("opted_out").contains("complaint");
+    assertThat(env.sendgrid.mails()).noneMatch(m -> m.toEmails().contains("lee@example.com"));
+    assertThat(twilio.messagesTo("+14155552697")).isEmpty();
+  }
+
+  @Test
   void clientAppsReportPushOpensAndClicksOfTheirTenantOnly() {
     String client = apiKey(env, api, NS, "app-key", "client");
     env.secret(NS, "apns", Map.of("signingKey", "not-a-key"));

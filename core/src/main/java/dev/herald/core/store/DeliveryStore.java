@@ -6,8 +6,11 @@ import static dev.herald.core.store.NotificationStore.ts;
 import dev.herald.api.Channel;
 import dev.herald.api.DeliveryState;
 import dev.herald.api.Priority;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.api.queue.DeliveryMessage;
+import dev.herald.core.Json;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -115,26 +118,46 @@ public final class DeliveryStore {
 
   /**
    * {@code pending | queued | sending → sending} for each key; returns the claimed ones with the
-   * number of sends attempted so far. A delivery already finished (sent, failed, cancelled …) is
-   * not claimed: its message is a redelivery and is acknowledged without sending. One still
-   * {@code sending} is claimed again: its dispatcher died before recording an outcome, and
-   * JetStream redelivered it.
+   * number of sends attempted so far and the recipient's consent as it stands now. A delivery
+   * already finished (sent, failed, cancelled …) is not claimed: its message is a redelivery and is
+   * acknowledged without sending. One still {@code sending} is claimed again: its dispatcher died
+   * before recording an outcome, and JetStream redelivered it.
    */
-  public Map<UUID, Integer> claim(List<DeliveryKey> keys) {
-    Map<UUID, Integer> claimed = new HashMap<>();
+  public Map<UUID, Claim> claim(List<DeliveryKey> keys) {
+    Map<UUID, Claim> claimed = new HashMap<>();
     if (keys.isEmpty()) {
       return claimed;
     }
     jdbi.useHandle(h -> h.createQuery("""
-            update deliveries set state = 'sending', updated_at = now()
+            update deliveries d set state = 'sending', updated_at = now()
             where id = any(:ids) and created_at = any(cast(:createdAts as timestamptz[]))
               and state in ('pending', 'queued', 'sending')
-            returning id, attempts""")
+            returning id, attempts,
+              (select s.reason from suppressions s
+                where s.tenant = d.tenant and s.channel = d.channel and s.address = d.address) as suppression,
+              d.channel <> 'push' or exists (select 1 from devices v
+                where v.tenant = d.tenant and v.platform = d.platform and v.token = d.address and v.active)
+                as device_active,
+              (select json_agg(json_build_array(p.channel, p.category, p.opted_in)) from preferences p
+                where p.tenant = d.tenant and p.user_id = d.user_id)::text as preferences""")
         .bindArray("ids", UUID.class, keys.stream().map(DeliveryKey::id).toList())
         .bindArray("createdAts", String.class, keys.stream().map(k -> k.createdAt().toString()).distinct().toList())
-        .map((rs, ctx) -> claimed.put(rs.getObject("id", UUID.class), rs.getInt("attempts")))
+        .map((rs, ctx) -> claimed.put(rs.getObject("id", UUID.class), new Claim(rs.getInt("attempts"),
+            rs.getString("suppression"), rs.getBoolean("device_active"), preferences(rs.getString("preferences")))))
         .list());
     return claimed;
+  }
+
+  private static List<Preference> preferences(String json) {
+    if (json == null) {
+      return List.of();
+    }
+    // [[channel, category, optedIn], …] as json_agg built it.
+    List<Preference> result = new ArrayList<>();
+    for (JsonNode p : Json.read(json, JsonNode.class)) {
+      result.add(new Preference(p.get(0).asText(), p.get(1).asText(), p.get(2).asBoolean()));
+    }
+    return result;
   }
 
   /** Records outcomes of deliveries in {@code sending}; returns which rows moved. */

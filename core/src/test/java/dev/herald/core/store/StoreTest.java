@@ -84,8 +84,9 @@ class StoreTest {
     });
     List<DeliveryKey> keys = due.stream().map(m -> new DeliveryKey(m.deliveryId(), m.createdAt())).toList();
 
-    Map<UUID, Integer> claimed = deliveries.claim(keys);
-    assertThat(claimed).containsOnlyKeys(keys.get(0).id(), keys.get(1).id()).containsValues(0, 0);
+    Map<UUID, Claim> claimed = deliveries.claim(keys);
+    assertThat(claimed).containsOnlyKeys(keys.get(0).id(), keys.get(1).id());
+    assertThat(claimed.values()).extracting(Claim::attempts).containsExactly(0, 0);
     boolean[] moved = deliveries.record(List.of(Outcome.sent(keys.get(0), "sg", "msg-1"),
         Outcome.retry(keys.get(1), true, "sg", "http_503", "busy", Instant.now())));
     assertThat(moved).containsExactly(true, true);
@@ -98,7 +99,7 @@ class StoreTest {
         .containsExactly(false);
     assertThat(deliveries.state(keys.get(0))).isEqualTo(DeliveryState.SENT);
     // The retried one is claimed again with its attempt counted.
-    assertThat(deliveries.claim(List.of(keys.get(1)))).containsEntry(keys.get(1).id(), 1);
+    assertThat(deliveries.claim(List.of(keys.get(1))).get(keys.get(1).id()).attempts()).isEqualTo(1);
   }
 
   @Test

@@ -7,6 +7,7 @@ import dev.herald.api.queue.QueueNames;
 import dev.herald.core.Json;
 import dev.herald.core.batch.Batcher;
 import dev.herald.core.log.Mask;
+import dev.herald.core.store.Claim;
 import dev.herald.core.store.ContactStore;
 import dev.herald.core.store.DeliveryKey;
 import dev.herald.core.store.NotificationStore;
@@ -45,7 +46,7 @@ public final class DeliveryHandler {
 
   private record Decision(Outcome outcome, Ack ack, Duration delay) {}
 
-  private final Batcher<DeliveryKey, Integer> claims;
+  private final Batcher<DeliveryKey, Claim> claims;
   private final Batcher<Outcome, Boolean> outcomes;
   private final LoadingCache<UUID, Optional<NotificationStore.Content>> contents;
   private final TemplateRenderer renderer;
@@ -57,7 +58,7 @@ public final class DeliveryHandler {
   private final JetStream jetStream;
   private final QueueNames names;
 
-  public DeliveryHandler(Batcher<DeliveryKey, Integer> claims, Batcher<Outcome, Boolean> outcomes,
+  public DeliveryHandler(Batcher<DeliveryKey, Claim> claims, Batcher<Outcome, Boolean> outcomes,
       NotificationStore notifications, ContactStore contacts, TemplateRenderer renderer, ProviderRegistry providers,
       DispatcherSettings settings, JetStream jetStream, QueueNames names) {
     this.claims = claims;
@@ -89,20 +90,20 @@ public final class DeliveryHandler {
       return;
     }
     DeliveryKey key = new DeliveryKey(delivery.deliveryId(), delivery.createdAt());
-    Integer attempts;
+    Claim claim;
     try {
-      attempts = claims.submit(key).get();
+      claim = claims.submit(key).get();
     } catch (ExecutionException | InterruptedException e) {
       LOG.warn("cannot claim delivery {}: {}; retrying later", delivery.deliveryId(), rootMessage(e));
       message.nakWithDelay(STORE_RETRY);
       return;
     }
-    if (attempts == null) {
+    if (claim == null) {
       // Already finished or cancelled: a redelivery, or a cancelled notification.
       message.ack();
       return;
     }
-    Decision decision = decide(delivery, key, attempts);
+    Decision decision = decide(delivery, key, claim);
     if (!recordDurably(decision.outcome())) {
       // Not acknowledged: JetStream redelivers it after AckWait, and the claim is retried then.
       return;
@@ -114,7 +115,7 @@ public final class DeliveryHandler {
     }
   }
 
-  private Decision decide(DeliveryMessage d, DeliveryKey key, int attempts) {
+  private Decision decide(DeliveryMessage d, DeliveryKey key, Claim claim) {
     String address = Mask.address(d.channel().wireName(), d.address());
     if (d.expiresAt() != null && Instant.now().isAfter(d.expiresAt())) {
       return new Decision(Outcome.failed(key, false, null, "expired", "expired", "not sent before " + d.expiresAt()), Ack.TERM, null);
@@ -123,6 +124,11 @@ public final class DeliveryHandler {
     if (content.isEmpty()) {
       return new Decision(Outcome.failed(key, false, null, "permanent", "notification_missing",
           "notification " + d.notificationId() + " is not in the store"), Ack.TERM, null);
+    }
+    Optional<String> blocked = claim.blockedBecause(d.channel(), content.get().category(), content.get().content().critical());
+    if (blocked.isPresent()) {
+      LOG.info("delivery {} to {} not sent: {} since it was accepted", d.deliveryId(), address, blocked.get());
+      return new Decision(Outcome.suppressed(key, blocked.get()), Ack.ACK, null);
     }
     Rendered rendered;
     try {
@@ -156,7 +162,7 @@ public final class DeliveryHandler {
       return new Decision(Outcome.retry(key, false, null, "circuit_open",
           "every " + d.channel().wireName() + " provider is failing", Instant.now().plus(NO_PROVIDER_WAIT)), Ack.NAK, NO_PROVIDER_WAIT);
     }
-    int attempt = attempts + 1;
+    int attempt = claim.attempts() + 1;
     return switch (result) {
       case SendResult.Accepted a -> {
         LOG.debug("delivery {} to {} sent via {} ({})", d.deliveryId(), address, provider.name(), a.providerMessageId());

@@ -15,7 +15,8 @@ import java.util.Set;
 /**
  * Users' preferences as read at fan-out, cached so that a send to many users does not read them
  * one query each time. This replica invalidates a user on every change it makes; changes made
- * through another replica are seen within {@code ttl}.
+ * through another replica are seen here within {@code ttl}, and by the dispatcher at once: it reads
+ * preferences again from Postgres as it claims each delivery.
  */
 public final class PreferenceCache {
   private record Key(String tenant, String userId) {}

@@ -1,0 +1,41 @@
+package dev.herald.core.store;
+
+import dev.herald.api.Channel;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A delivery a dispatcher has just claimed for sending, with the recipient's consent as it stands
+ * now. Preferences, suppressions and devices may have changed since the notification was accepted
+ * (a scheduled send, a backlog, another replica's cache), so they are read again in the claim.
+ *
+ * @param attempts sends attempted so far
+ * @param suppression why the address is suppressed now, or null when it is not
+ * @param deviceActive for push, whether the device token is still registered and active
+ * @param preferences the user's preferences now (none for a raw address)
+ */
+public record Claim(int attempts, String suppression, boolean deviceActive, List<Preference> preferences) {
+  public static final String OPTED_OUT = "opted_out";
+  public static final String DEVICE_INACTIVE = "device_inactive";
+
+  public Claim {
+    preferences = List.copyOf(preferences);
+  }
+
+  /**
+   * Why this delivery must not go out now, if it must not: a suppressed address or an inactive
+   * device always stops it; an opt-out does unless the template is critical, as at acceptance.
+   */
+  public Optional<String> blockedBecause(Channel channel, String category, boolean critical) {
+    if (suppression != null) {
+      return Optional.of(suppression);
+    }
+    if (channel == Channel.PUSH && !deviceActive) {
+      return Optional.of(DEVICE_INACTIVE);
+    }
+    if (!critical && ContactStore.optedOut(preferences, channel, category)) {
+      return Optional.of(OPTED_OUT);
+    }
+    return Optional.empty();
+  }
+}

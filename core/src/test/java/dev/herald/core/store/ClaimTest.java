@@ -1,0 +1,88 @@
+package dev.herald.core.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.herald.api.Channel;
+import dev.herald.api.DeliveryState;
+import dev.herald.api.Priority;
+import dev.herald.api.queue.DeliveryMessage;
+import dev.herald.api.template.EmailContent;
+import dev.herald.core.Json;
+import dev.herald.core.config.StoreSettings;
+import dev.herald.core.db.Database;
+import dev.herald.core.template.TemplateContent;
+import dev.herald.testkit.postgres.TestDatabase;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** A claim reads the recipient's consent as it is at send time, not as it was at acceptance. */
+class ClaimTest {
+  private static final String TENANT = "shop";
+  private static final String TOKEN = "ab".repeat(32);
+  private static TestDatabase testDb;
+  private static Database db;
+  private static NotificationStore notifications;
+  private static DeliveryStore deliveries;
+  private static ContactStore contacts;
+
+  @BeforeAll
+  static void open() {
+    testDb = TestDatabase.create("claim");
+    db = Database.open(new StoreSettings(testDb.jdbcUrl(), testDb.user(), testDb.password(), 4), "claim-test");
+    notifications = new NotificationStore(db.jdbi());
+    deliveries = new DeliveryStore(db.jdbi());
+    contacts = new ContactStore(db.jdbi());
+  }
+
+  @AfterAll
+  static void close() {
+    db.close();
+    testDb.close();
+  }
+
+  @Test
+  void optOutsSuppressionsAndRemovedDevicesAfterAcceptanceAreSeenAtClaim() {
+    contacts.upsertUser(TENANT, "u-1", "u1@x.io", "+14155552671", "en", null, null);
+    contacts.addDevice(TENANT, "u-1", "ios", TOKEN);
+    NewNotification n = new NewNotification(TENANT, Source.API, "ref-1", "promo-1", "promo", "marketing", Priority.NORMAL,
+        List.of(Channel.EMAIL, Channel.SMS, Channel.PUSH), List.of(),
+        new TemplateContent(null, new EmailContent("s", "h", null, null, null, null), null, null, null, false),
+        Json.MAPPER.createObjectNode(), null, null);
+    NotificationRecord accepted = notifications.accept(n, List.of(
+        NewDelivery.pending("u-1", Channel.EMAIL, null, "u1@x.io", "en"),
+        NewDelivery.pending("u-1", Channel.SMS, null, "+14155552671", "en"),
+        NewDelivery.pending("u-1", Channel.PUSH, "ios", TOKEN, "en"),
+        NewDelivery.pending(null, Channel.EMAIL, null, "raw@x.io", null))).notification();
+
+    // After acceptance, before any dispatcher claims them:
+    contacts.setPreference(TENANT, "u-1", new Preference("email", "marketing", false));
+    contacts.suppress(TENANT, Channel.SMS, "+14155552671", "stop");
+    contacts.removeDevice(TENANT, "u-1", "ios", TOKEN);
+
+    List<DeliveryMessage> due = db.jdbi().inTransaction(h -> deliveries.lockDue(h, 10));
+    assertThat(due).hasSize(4);
+    Map<UUID, Claim> claims = deliveries.claim(due.stream().map(m -> new DeliveryKey(m.deliveryId(), m.createdAt())).toList());
+    Map<String, DeliveryMessage> byAddress = due.stream().collect(Collectors.toMap(DeliveryMessage::address, Function.identity()));
+    Function<String, Claim> claimOf = address -> claims.get(byAddress.get(address).deliveryId());
+
+    assertThat(claimOf.apply("u1@x.io").blockedBecause(Channel.EMAIL, "marketing", false)).hasValue(Claim.OPTED_OUT);
+    assertThat(claimOf.apply("u1@x.io").blockedBecause(Channel.EMAIL, "marketing", true)).as("critical").isEmpty();
+    assertThat(claimOf.apply("u1@x.io").blockedBecause(Channel.EMAIL, "orders", false)).as("other category").isEmpty();
+    assertThat(claimOf.apply("+14155552671").blockedBecause(Channel.SMS, "marketing", true)).hasValue("stop");
+    assertThat(claimOf.apply(TOKEN).blockedBecause(Channel.PUSH, "marketing", true)).hasValue(Claim.DEVICE_INACTIVE);
+    assertThat(claimOf.apply("raw@x.io").blockedBecause(Channel.EMAIL, "marketing", false)).isEmpty();
+    assertThat(claimOf.apply("raw@x.io").attempts()).isZero();
+
+    DeliveryMessage email = byAddress.get("u1@x.io");
+    DeliveryKey emailKey = new DeliveryKey(email.deliveryId(), email.createdAt());
+    assertThat(deliveries.record(List.of(Outcome.suppressed(emailKey, Claim.OPTED_OUT)))).containsExactly(true);
+    assertThat(deliveries.state(emailKey)).isEqualTo(DeliveryState.SUPPRESSED);
+    assertThat(notifications.counts(accepted).count(DeliveryState.SUPPRESSED)).isEqualTo(1);
+  }
+}
