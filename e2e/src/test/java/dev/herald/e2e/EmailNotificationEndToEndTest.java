@@ -124,10 +124,7 @@ class EmailNotificationEndToEndTest {
 
     Notification done = env.awaitPhase(ns, "bulk-40", "Completed");
     assertThat(done.getStatus().getSent()).isEqualTo(40);
-    Map<String, Long> perAddress = env.sendgrid.mails().stream()
-        .flatMap(m -> m.toEmails().stream())
-        .filter(t -> t.endsWith("@restart.example"))
-        .collect(Collectors.groupingBy(t -> t, Collectors.counting()));
+    Map<String, Long> perAddress = mailsPerAddress("@restart.example");
     assertThat(perAddress.keySet()).containsExactlyInAnyOrder(addresses);
     long duplicates = perAddress.values().stream().mapToLong(c -> c - 1).sum();
     // A halt can only duplicate what was in a provider call at that instant.
@@ -135,5 +132,40 @@ class EmailNotificationEndToEndTest {
     System.out.printf("halted dispatcher: 40 delivered, %d duplicate(s), %d in a provider call at the halt%n",
         duplicates, inProviderCallAtHalt);
     dispatcher = third;
+  }
+
+  @Test
+  void aDispatcherStoppedGracefullyFinishesWhatItHoldsWithoutDuplicates() {
+    String ns = "rolling";
+    env.emailSetup(ns);
+    env.forget(dispatcher);
+    dispatcher.close();
+    Dispatcher second = env.startDispatcher("dispatcher-rolling-1");
+    int requestsBefore = env.sendgrid.requests();
+    env.sendgrid.delayNext(40, Duration.ofMillis(800));
+    String[] addresses = IntStream.range(0, 40).mapToObj(i -> "user" + i + "@rolling.example").toArray(String[]::new);
+    env.emailNotification(ns, "rolling-40", "order-shipped", Map.of("orderId", "4141", "note", "n"), addresses);
+
+    // A rolling update stops a dispatcher (SIGTERM → close) while SendGrid holds its requests: it
+    // stops pulling, and records and acknowledges what it already handed over.
+    await().atMost(Duration.ofSeconds(20)).until(() -> env.sendgrid.requests() >= requestsBefore + 10);
+    env.forget(second);
+    second.close();
+    assertThat(env.deliveriesIn(ns, "sending")).as("nothing left in a provider call").isZero();
+    Dispatcher third = env.startDispatcher("dispatcher-rolling-2");
+
+    Notification done = env.awaitPhase(ns, "rolling-40", "Completed");
+    assertThat(done.getStatus().getSent()).isEqualTo(40);
+    Map<String, Long> perAddress = mailsPerAddress("@rolling.example");
+    assertThat(perAddress.keySet()).containsExactlyInAnyOrder(addresses);
+    assertThat(perAddress.values()).as("mails per address").containsOnly(1L);
+    dispatcher = third;
+  }
+
+  private static Map<String, Long> mailsPerAddress(String domain) {
+    return env.sendgrid.mails().stream()
+        .flatMap(m -> m.toEmails().stream())
+        .filter(t -> t.endsWith(domain))
+        .collect(Collectors.groupingBy(t -> t, Collectors.counting()));
   }
 }
