@@ -71,7 +71,8 @@ public final class Dispatcher implements AutoCloseable {
       }
       return result;
     });
-    this.providers = new ProviderRegistry(kube, factories, settings.sendTimeout(), settings.circuitOpenFor());
+    this.providers = new ProviderRegistry(kube, factories, settings.sendTimeout(), settings.circuitOpenFor(),
+        settings.permitWait());
     DeliveryHandler handler = new DeliveryHandler(claims, outcomes, new NotificationStore(database.jdbi()), new ContactStore(database.jdbi()),
         new TemplateRenderer(), providers, settings, queue.jetStream(), queueSettings.names());
     for (Channel channel : settings.channels()) {

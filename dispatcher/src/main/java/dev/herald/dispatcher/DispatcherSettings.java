@@ -18,6 +18,9 @@ import java.util.Set;
  *     stream's AckWait
  * @param batchDelay longest wait to fill a Postgres batch (claims, outcomes)
  * @param circuitOpenFor how long a failing provider is skipped before it is probed again
+ * @param permitWait longest a send waits for its provider's {@code rateLimit} permit or {@code
+ *     maxConcurrency} slot; past it the delivery goes back to the stream for {@code baseBackoff},
+ *     which is not counted as an attempt
  */
 public record DispatcherSettings(
     Set<Channel> channels,
@@ -28,24 +31,33 @@ public record DispatcherSettings(
     Duration maxBackoff,
     Duration sendTimeout,
     Duration batchDelay,
-    Duration circuitOpenFor) {
+    Duration circuitOpenFor,
+    Duration permitWait) {
 
   public static DispatcherSettings defaults() {
     return new DispatcherSettings(EnumSet.allOf(Channel.class), 256, 128, 8, Duration.ofSeconds(2),
-        Duration.ofMinutes(10), Duration.ofSeconds(15), Duration.ofMillis(5), Duration.ofSeconds(30));
+        Duration.ofMinutes(10), Duration.ofSeconds(15), Duration.ofMillis(5), Duration.ofSeconds(30),
+        Duration.ofSeconds(10));
   }
 
   public DispatcherSettings withBackoff(Duration base, Duration max) {
-    return new DispatcherSettings(channels, maxInFlight, fetchBatch, maxAttempts, base, max, sendTimeout, batchDelay, circuitOpenFor);
+    return new DispatcherSettings(channels, maxInFlight, fetchBatch, maxAttempts, base, max, sendTimeout, batchDelay, circuitOpenFor,
+        permitWait);
   }
 
   public DispatcherSettings withMaxInFlight(int maxInFlight) {
     return new DispatcherSettings(channels, maxInFlight, Math.min(fetchBatch, maxInFlight), maxAttempts, baseBackoff,
-        maxBackoff, sendTimeout, batchDelay, circuitOpenFor);
+        maxBackoff, sendTimeout, batchDelay, circuitOpenFor, permitWait);
   }
 
   public DispatcherSettings withSendTimeout(Duration timeout) {
-    return new DispatcherSettings(channels, maxInFlight, fetchBatch, maxAttempts, baseBackoff, maxBackoff, timeout, batchDelay, circuitOpenFor);
+    return new DispatcherSettings(channels, maxInFlight, fetchBatch, maxAttempts, baseBackoff, maxBackoff, timeout, batchDelay, circuitOpenFor,
+        permitWait);
+  }
+
+  public DispatcherSettings withProviderLimits(int maxAttempts, Duration permitWait) {
+    return new DispatcherSettings(channels, maxInFlight, fetchBatch, maxAttempts, baseBackoff, maxBackoff, sendTimeout,
+        batchDelay, circuitOpenFor, permitWait);
   }
 
   /** Reads {@code HERALD_MAX_IN_FLIGHT}, {@code HERALD_MAX_ATTEMPTS}, {@code HERALD_SEND_TIMEOUT_SECONDS}. */
@@ -57,6 +69,6 @@ public record DispatcherSettings(
         Integer.parseInt(env.getOrDefault("HERALD_MAX_ATTEMPTS", String.valueOf(d.maxAttempts))),
         d.baseBackoff, d.maxBackoff,
         Duration.ofSeconds(Long.parseLong(env.getOrDefault("HERALD_SEND_TIMEOUT_SECONDS", "15"))),
-        d.batchDelay, d.circuitOpenFor);
+        d.batchDelay, d.circuitOpenFor, d.permitWait);
   }
 }

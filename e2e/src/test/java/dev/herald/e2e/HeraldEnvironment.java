@@ -265,6 +265,11 @@ final class HeraldEnvironment implements AutoCloseable {
   }
 
   /** Deliveries of a namespace in one state. */
+  /** The most provider calls any delivery of a namespace took. */
+  long maxAttempts(String namespace) throws SQLException {
+    return count("select coalesce(max(attempts), 0) from deliveries where tenant = ?", namespace);
+  }
+
   long deliveriesIn(String namespace, String state) {
     try {
       return count("select count(*) from deliveries where tenant = ? and state = ?", namespace, state);

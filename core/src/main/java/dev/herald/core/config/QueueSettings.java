@@ -12,8 +12,11 @@ import java.util.Map;
  * @param replicas stream replicas (3 on a JetStream cluster)
  * @param ackWait how long a dispatcher may hold a message before JetStream redelivers it; longer
  *     than the slowest provider call
- * @param maxDeliver JetStream's own redelivery cap, above Herald's retry budget so that Herald
- *     decides when a delivery is exhausted
+ * @param maxDeliver JetStream's own redelivery cap; -1, none, by default. Herald decides when a
+ *     delivery is exhausted (provider attempts), while waits that are not attempts (no Ready
+ *     provider, an open circuit, a provider's rate limit, Postgres down) may nak a message any
+ *     number of times. A message that reached a cap would stay in the work-queue stream, never
+ *     delivered again, and its delivery would wait forever.
  * @param maxAckPending messages in flight per lane consumer
  * @param duplicateWindow de-duplication window for {@code Nats-Msg-Id}; covers the relay's
  *     longest republish interval
@@ -30,7 +33,7 @@ public record QueueSettings(
     int maxPublishInFlight) {
 
   public static QueueSettings defaults(String natsUrl, QueueNames names) {
-    return new QueueSettings(natsUrl, names, 1, Duration.ofSeconds(60), 50, 5000,
+    return new QueueSettings(natsUrl, names, 1, Duration.ofSeconds(60), -1, 5000,
         Duration.ofMinutes(10), 5000);
   }
 

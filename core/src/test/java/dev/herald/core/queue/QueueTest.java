@@ -7,7 +7,10 @@ import dev.herald.api.Priority;
 import dev.herald.api.queue.DeliveryMessage;
 import dev.herald.core.config.QueueSettings;
 import dev.herald.testkit.nats.TestNats;
+import io.nats.client.ConsumerContext;
+import io.nats.client.Message;
 import io.nats.client.api.PublishAck;
+import java.time.Duration;
 import io.nats.client.api.StreamInfo;
 import java.time.Instant;
 import java.util.UUID;
@@ -42,6 +45,27 @@ class QueueTest {
         .hasSize(Priority.values().length * Channel.values().length)
         .contains(nats.names().consumer(Priority.HIGH, Channel.EMAIL));
     assertThat(connection.management().getStreamInfo(nats.names().deadLetterStream())).isNotNull();
+  }
+
+  @Test
+  void aMessageNakedManyTimesIsStillDelivered() throws Exception {
+    // Every wait that is not a provider attempt is a nak; none may strand the message.
+    DeliveryMessage m = new DeliveryMessage(UUID.randomUUID(), UUID.randomUUID(), Instant.now(), "t", Channel.SMS,
+        null, "+14155552671", null, null, Priority.BULK, null);
+    new DeliveryPublisher(connection).publish(m).get();
+    ConsumerContext lane = connection.nats().getConsumerContext(nats.names().stream(),
+        nats.names().consumer(Priority.BULK, Channel.SMS));
+    int naks = 120;
+    for (int i = 1; i <= naks + 1; i++) {
+      Message got = lane.next(Duration.ofSeconds(5));
+      assertThat(got).as("delivery %d of the message", i).isNotNull();
+      assertThat(got.metaData().deliveredCount()).isEqualTo(i);
+      if (i <= naks) {
+        got.nak();
+      } else {
+        got.ack();
+      }
+    }
   }
 
   @Test

@@ -164,6 +164,13 @@ public final class DeliveryHandler {
     }
     int attempt = claim.attempts() + 1;
     return switch (result) {
+      case SendResult.Throttled t -> {
+        // The provider was not called: back to the stream, not an attempt, whatever the backlog.
+        LOG.debug("delivery {} to {} waits for {} of {}", d.deliveryId(), address, t.limit(), provider.name());
+        Duration delay = settings.baseBackoff();
+        yield new Decision(Outcome.retry(key, false, provider.name(), "throttled", t.limit() + " of " + provider.name()
+            + " reached", Instant.now().plus(delay)), Ack.NAK, delay);
+      }
       case SendResult.Accepted a -> {
         LOG.debug("delivery {} to {} sent via {} ({})", d.deliveryId(), address, provider.name(), a.providerMessageId());
         yield new Decision(Outcome.sent(key, provider.name(), a.providerMessageId()), Ack.ACK, null);

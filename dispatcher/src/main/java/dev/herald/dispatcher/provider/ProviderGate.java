@@ -21,14 +21,15 @@ import java.util.function.Supplier;
  * over to the next provider of the channel instead of waiting on a broken one.
  */
 public final class ProviderGate {
-  /** How long a send may wait for a concurrency slot or a rate-limit permit before it is retried later. */
-  static final Duration MAX_WAIT = Duration.ofSeconds(10);
-
   private final CircuitBreaker breaker;
   private final RateLimiter rateLimiter;
   private final Bulkhead bulkhead;
 
-  public ProviderGate(String name, DeliveryProviderSpec spec, Duration openFor) {
+  /**
+   * @param openFor how long an open circuit skips the provider
+   * @param permitWait how long a send may wait for a rate-limit permit or a concurrency slot
+   */
+  public ProviderGate(String name, DeliveryProviderSpec spec, Duration openFor, Duration permitWait) {
     this.breaker = CircuitBreaker.of(name, CircuitBreakerConfig.custom()
         .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
         .slidingWindowSize(10)
@@ -40,11 +41,11 @@ public final class ProviderGate {
     this.rateLimiter = spec.getRateLimit() == null ? null : RateLimiter.of(name, RateLimiterConfig.custom()
         .limitForPeriod(spec.getRateLimit())
         .limitRefreshPeriod(Duration.ofSeconds(1))
-        .timeoutDuration(MAX_WAIT)
+        .timeoutDuration(permitWait)
         .build());
     this.bulkhead = spec.getMaxConcurrency() == null ? null : Bulkhead.of(name, BulkheadConfig.custom()
         .maxConcurrentCalls(spec.getMaxConcurrency())
-        .maxWaitDuration(MAX_WAIT)
+        .maxWaitDuration(permitWait)
         .build());
   }
 
@@ -55,7 +56,8 @@ public final class ProviderGate {
 
   /**
    * Sends through the gate. Empty when the circuit would not let the call through (another
-   * provider, or a later attempt, should take it); a throttled call comes back as a retry.
+   * provider, or a later attempt, should take it); {@link SendResult.Throttled} when the
+   * provider's limits left no room within {@code permitWait}.
    */
   public Optional<SendResult> send(Supplier<SendResult> call) {
     try {
@@ -63,7 +65,7 @@ public final class ProviderGate {
         bulkhead.acquirePermission();
       }
     } catch (BulkheadFullException e) {
-      return Optional.of(new SendResult.Retry("throttled", "maxConcurrency reached", null));
+      return Optional.of(new SendResult.Throttled("maxConcurrency"));
     }
     try {
       if (rateLimiter != null) {
@@ -87,7 +89,7 @@ public final class ProviderGate {
       }
       return Optional.of(result);
     } catch (RequestNotPermitted e) {
-      return Optional.of(new SendResult.Retry("throttled", "rateLimit reached", null));
+      return Optional.of(new SendResult.Throttled("rateLimit"));
     } finally {
       if (bulkhead != null) {
         bulkhead.onComplete();

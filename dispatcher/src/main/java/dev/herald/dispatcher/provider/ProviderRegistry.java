@@ -37,12 +37,14 @@ public final class ProviderRegistry implements AutoCloseable {
   private final Map<String, Built> clients = new ConcurrentHashMap<>();
   private final Duration timeout;
   private final Duration circuitOpenFor;
+  private final Duration permitWait;
 
   public ProviderRegistry(KubernetesClient kube, List<ProviderClientFactory> factories, Duration timeout,
-      Duration circuitOpenFor) {
+      Duration circuitOpenFor, Duration permitWait) {
     this.kube = kube;
     this.timeout = timeout;
     this.circuitOpenFor = circuitOpenFor;
+    this.permitWait = permitWait;
     factories.forEach(f -> this.factories.put(f.type(), f));
     this.informer = kube.resources(DeliveryProvider.class).inAnyNamespace().inform();
   }
@@ -90,7 +92,8 @@ public final class ProviderRegistry implements AutoCloseable {
         current.client().close();
       }
       return next == null ? null : new Built(version, next,
-          new ProviderGate(p.getMetadata().getNamespace() + "/" + p.getMetadata().getName(), p.getSpec(), circuitOpenFor));
+          new ProviderGate(p.getMetadata().getNamespace() + "/" + p.getMetadata().getName(), p.getSpec(), circuitOpenFor,
+              permitWait));
     });
     return built == null ? null : new Candidate(p.getMetadata().getName(), built.client(), built.gate());
   }

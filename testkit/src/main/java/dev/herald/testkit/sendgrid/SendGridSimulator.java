@@ -100,6 +100,9 @@ public final class SendGridSimulator implements AutoCloseable {
   private final Faults<Fault> faults = new Faults<>();
   private final List<ReceivedMail> mails = new ArrayList<>();
   private final AtomicInteger requests = new AtomicInteger();
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicInteger peakInFlight = new AtomicInteger();
+  private final List<Instant> arrivals = new ArrayList<>();
   private final AtomicLong messageCounter = new AtomicLong();
 
   private SendGridSimulator(String apiKey, long maxBodyBytes) {
@@ -212,13 +215,29 @@ public final class SendGridSimulator implements AutoCloseable {
     return requests.get();
   }
 
-  /** Forgets recorded mails, the request count and any scripted faults not yet consumed. */
+  /** The most requests it was serving at one time (a delay counts as serving). */
+  public int peakConcurrentRequests() {
+    return peakInFlight.get();
+  }
+
+  /** When each request arrived, in order. */
+  public List<Instant> arrivals() {
+    synchronized (arrivals) {
+      return List.copyOf(arrivals);
+    }
+  }
+
+  /** Forgets recorded mails, request counts and times, and any scripted faults not yet consumed. */
   public void reset() {
     faults.clear();
     synchronized (mails) {
       mails.clear();
     }
+    synchronized (arrivals) {
+      arrivals.clear();
+    }
     requests.set(0);
+    peakInFlight.set(inFlight.get());
   }
 
   /** Stops listening, ends pending delays and closes open connections. */
@@ -240,6 +259,10 @@ public final class SendGridSimulator implements AutoCloseable {
   }
 
   private void handle(HttpExchange exchange) throws IOException {
+    peakInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+    synchronized (arrivals) {
+      arrivals.add(Instant.now());
+    }
     try (exchange) {
       requests.incrementAndGet();
       Body body = SimulatorServer.readBody(exchange.getRequestBody(), maxBodyBytes);
@@ -269,6 +292,8 @@ public final class SendGridSimulator implements AutoCloseable {
         }
       }
       handleNormally(exchange, body);
+    } finally {
+      inFlight.decrementAndGet();
     }
   }
 

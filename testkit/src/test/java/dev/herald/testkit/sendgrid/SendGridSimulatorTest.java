@@ -332,6 +332,26 @@ class SendGridSimulatorTest {
   }
 
   @Test
+  void countsRequestsServedAtOnceAndWhenEachArrived() throws Exception {
+    sim.delayNext(3, Duration.ofMillis(500));
+    try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+      var answers = java.util.stream.IntStream.range(0, 3)
+          .mapToObj(i -> pool.submit(() -> send(sdk(KEY, sim), simpleMail("user" + i + "@example.com")).getStatusCode()))
+          .toList();
+      for (var answer : answers) {
+        assertThat(answer.get()).isEqualTo(202);
+      }
+    }
+    send(sendGrid, simpleMail("last@example.com"));
+
+    assertThat(sim.peakConcurrentRequests()).isEqualTo(3);
+    assertThat(sim.arrivals()).hasSize(4).isSorted();
+    sim.reset();
+    assertThat(sim.arrivals()).isEmpty();
+    assertThat(sim.peakConcurrentRequests()).isZero();
+  }
+
+  @Test
   void sendsMalformedResponses() throws IOException {
     sim.malformedNext(1).malformedNext(1, Malformation.TRUNCATED);
 
