@@ -235,7 +235,8 @@ final class HeraldEnvironment implements AutoCloseable {
         .pollInterval(java.time.Duration.ofMillis(200)).untilAsserted(() -> {
           Notification n = notification(namespace, name);
           org.assertj.core.api.Assertions.assertThat(n.getStatus()).as("status of %s", name).isNotNull();
-          org.assertj.core.api.Assertions.assertThat(n.getStatus().getPhase()).as("phase of %s: %s", name, n.getStatus())
+          org.assertj.core.api.Assertions.assertThat(n.getStatus().getPhase())
+              .as("phase of %s: %s", name, dev.herald.core.Json.write(n.getStatus()))
               .isEqualTo(phase);
         });
     return notification(namespace, name);
@@ -252,7 +253,8 @@ final class HeraldEnvironment implements AutoCloseable {
     org.assertj.core.api.Assertions.assertThat(resource.getStatus())
         .as("status of %s", resource.getMetadata().getName()).isNotNull();
     return resource.getStatus().condition(type).orElseThrow(() -> new AssertionError(
-        "no " + type + " condition yet on " + resource.getMetadata().getName() + ": " + resource.getStatus()));
+        "no " + type + " condition yet on " + resource.getMetadata().getName() + ": "
+            + dev.herald.core.Json.write(resource.getStatus())));
   }
 
   Notification notification(String namespace, String name) {
