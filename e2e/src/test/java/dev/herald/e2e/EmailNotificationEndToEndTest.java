@@ -103,69 +103,65 @@ class EmailNotificationEndToEndTest {
 
   @Test
   void dispatcherHaltedMidRunLosesNothing() {
-    String ns = "restart";
-    env.emailSetup(ns);
-    // One dispatcher takes all the work, and is then halted with deliveries in its hands.
-    env.forget(dispatcher);
-    dispatcher.close();
-    Dispatcher second = env.startDispatcher("dispatcher-2");
-    int requestsBefore = env.sendgrid.requests();
-    env.sendgrid.delayNext(40, Duration.ofMillis(800));
-    String[] addresses = IntStream.range(0, 40).mapToObj(i -> "user" + i + "@restart.example").toArray(String[]::new);
-    env.emailNotification(ns, "bulk-40", "order-shipped", Map.of("orderId", "4040", "note", "n"), addresses);
-
-    // Halt while SendGrid holds requests: the provider will accept them, the dispatcher never learns.
-    await().atMost(Duration.ofSeconds(20)).until(() -> env.sendgrid.requests() >= requestsBefore + 10);
-    second.halt();
-    env.forget(second);
+    Dispatcher busy = busyWithFortyMails("restart");
+    // Halted as by SIGKILL: the provider will accept what it holds, the dispatcher never learns.
+    busy.halt();
+    env.forget(busy);
     // What the halted dispatcher may have handed to SendGrid without recording it.
-    long inProviderCallAtHalt = env.deliveriesIn(ns, "sending");
-    Dispatcher third = env.startDispatcher("dispatcher-3");
+    long inProviderCallAtHalt = env.deliveriesIn("restart", "sending");
+    dispatcher = env.startDispatcher("dispatcher-after-halt");
 
-    Notification done = env.awaitPhase(ns, "bulk-40", "Completed");
-    assertThat(done.getStatus().getSent()).isEqualTo(40);
-    Map<String, Long> perAddress = mailsPerAddress("@restart.example");
-    assertThat(perAddress.keySet()).containsExactlyInAnyOrder(addresses);
+    Map<String, Long> perAddress = fortyMailsCompleted("restart");
     long duplicates = perAddress.values().stream().mapToLong(c -> c - 1).sum();
     // A halt can only duplicate what was in a provider call at that instant.
     assertThat(duplicates).isLessThanOrEqualTo(inProviderCallAtHalt);
     System.out.printf("halted dispatcher: 40 delivered, %d duplicate(s), %d in a provider call at the halt%n",
         duplicates, inProviderCallAtHalt);
-    dispatcher = third;
   }
 
   @Test
   void aDispatcherStoppedGracefullyFinishesWhatItHoldsWithoutDuplicates() {
-    String ns = "rolling";
+    Dispatcher busy = busyWithFortyMails("rolling");
+    // A rolling update (SIGTERM → close): it stops pulling, and records and acknowledges what it
+    // already handed over.
+    env.forget(busy);
+    busy.close();
+    assertThat(env.deliveriesIn("rolling", "sending")).as("nothing left in a provider call").isZero();
+    dispatcher = env.startDispatcher("dispatcher-after-close");
+
+    Map<String, Long> perAddress = fortyMailsCompleted("rolling");
+    assertThat(perAddress.values()).as("mails per address").containsOnly(1L);
+  }
+
+  /**
+   * Replaces the class's dispatcher with one that alone takes a Notification of 40 mails to
+   * {@code <i>@<ns>.example}, and returns it once SendGrid holds at least 10 of its requests.
+   */
+  private static Dispatcher busyWithFortyMails(String ns) {
     env.emailSetup(ns);
     env.forget(dispatcher);
     dispatcher.close();
-    Dispatcher second = env.startDispatcher("dispatcher-rolling-1");
+    Dispatcher busy = env.startDispatcher("dispatcher-" + ns);
     int requestsBefore = env.sendgrid.requests();
     env.sendgrid.delayNext(40, Duration.ofMillis(800));
-    String[] addresses = IntStream.range(0, 40).mapToObj(i -> "user" + i + "@rolling.example").toArray(String[]::new);
-    env.emailNotification(ns, "rolling-40", "order-shipped", Map.of("orderId", "4141", "note", "n"), addresses);
-
-    // A rolling update stops a dispatcher (SIGTERM → close) while SendGrid holds its requests: it
-    // stops pulling, and records and acknowledges what it already handed over.
+    env.emailNotification(ns, "forty", "order-shipped", Map.of("orderId", "4040", "note", "n"), fortyAddresses(ns));
     await().atMost(Duration.ofSeconds(20)).until(() -> env.sendgrid.requests() >= requestsBefore + 10);
-    env.forget(second);
-    second.close();
-    assertThat(env.deliveriesIn(ns, "sending")).as("nothing left in a provider call").isZero();
-    Dispatcher third = env.startDispatcher("dispatcher-rolling-2");
-
-    Notification done = env.awaitPhase(ns, "rolling-40", "Completed");
-    assertThat(done.getStatus().getSent()).isEqualTo(40);
-    Map<String, Long> perAddress = mailsPerAddress("@rolling.example");
-    assertThat(perAddress.keySet()).containsExactlyInAnyOrder(addresses);
-    assertThat(perAddress.values()).as("mails per address").containsOnly(1L);
-    dispatcher = third;
+    return busy;
   }
 
-  private static Map<String, Long> mailsPerAddress(String domain) {
-    return env.sendgrid.mails().stream()
+  /** Waits for the 40-mail Notification of {@code ns} to complete; returns mails received per address. */
+  private static Map<String, Long> fortyMailsCompleted(String ns) {
+    Notification done = env.awaitPhase(ns, "forty", "Completed");
+    assertThat(done.getStatus().getSent()).isEqualTo(40);
+    Map<String, Long> perAddress = env.sendgrid.mails().stream()
         .flatMap(m -> m.toEmails().stream())
-        .filter(t -> t.endsWith(domain))
+        .filter(t -> t.endsWith("@" + ns + ".example"))
         .collect(Collectors.groupingBy(t -> t, Collectors.counting()));
+    assertThat(perAddress.keySet()).as("every address, none lost").containsExactlyInAnyOrder(fortyAddresses(ns));
+    return perAddress;
+  }
+
+  private static String[] fortyAddresses(String ns) {
+    return IntStream.range(0, 40).mapToObj(i -> "user" + i + "@" + ns + ".example").toArray(String[]::new);
   }
 }
