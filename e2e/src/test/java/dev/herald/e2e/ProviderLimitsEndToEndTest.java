@@ -1,11 +1,15 @@
 package dev.herald.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import dev.herald.api.Priority;
 import dev.herald.api.notification.Notification;
 import dev.herald.api.provider.DeliveryProviderSpec;
 import dev.herald.api.provider.ProviderType;
 import dev.herald.api.provider.SendGridSettings;
+import dev.herald.dispatcher.Dispatcher;
+import dev.herald.testkit.sendgrid.ReceivedMail;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -22,9 +26,6 @@ class ProviderLimitsEndToEndTest {
   @BeforeAll
   static void start() {
     env = HeraldEnvironment.start("e2e-limits", Duration.ofSeconds(3));
-    // Two attempts only, and a short wait for a permit: were a throttled send counted as an
-    // attempt, most of these deliveries would fail as exhausted.
-    env.startDispatcher("dispatcher-limits", env.dispatcherSettings.withProviderLimits(2, Duration.ofMillis(100)));
   }
 
   @AfterAll
@@ -34,17 +35,26 @@ class ProviderLimitsEndToEndTest {
     }
   }
 
-  @Test
-  void rateLimitAndMaxConcurrencyHoldAndThrottledDeliveriesWaitWithoutUsingAttempts() throws Exception {
-    String ns = "limits";
+  /** A SendGrid provider with these limits, and a template, in a namespace of their own. */
+  private static void limitedProvider(String ns, Integer rateLimit, Integer maxConcurrency) {
     env.secret(ns, "sendgrid-credentials", Map.of("apiKey", HeraldEnvironment.SENDGRID_KEY));
     DeliveryProviderSpec spec = HeraldEnvironment.providerSpec(ProviderType.SENDGRID, "sendgrid-credentials",
         env.sendgrid.baseUrl());
     spec.setSendgrid(new SendGridSettings("notifications@herald.example", "Herald"));
-    spec.setRateLimit(4);
-    spec.setMaxConcurrency(2);
+    spec.setRateLimit(rateLimit);
+    spec.setMaxConcurrency(maxConcurrency);
     env.provider(ns, "sendgrid", spec);
     env.template(ns, "order-shipped", "Order {{ orderId }} has shipped", "<p>{{ orderId }} {{ note }}</p>", null);
+  }
+
+  @Test
+  void rateLimitAndMaxConcurrencyHoldAndThrottledDeliveriesWaitWithoutUsingAttempts() throws Exception {
+    String ns = "limits";
+    limitedProvider(ns, 4, 2);
+    // Two attempts only, and a short wait for a permit: were a throttled send counted as an
+    // attempt, most of these deliveries would fail as exhausted.
+    Dispatcher dispatcher = env.startDispatcher("dispatcher-limits",
+        env.dispatcherSettings.withProviderLimits(2, Duration.ofMillis(100)));
     env.sendgrid.reset();
     env.sendgrid.delayNext(1000, Duration.ofMillis(150));
     String[] addresses = IntStream.range(0, 20).mapToObj(i -> "reader" + i + "@limits.example").toArray(String[]::new);
@@ -63,5 +73,41 @@ class ProviderLimitsEndToEndTest {
     assertThat(env.maxAttempts(ns)).as("provider calls per delivery").isEqualTo(1);
     System.out.printf("rateLimit 4/s, maxConcurrency 2: 20 mails over %d ms, at most %d at once%n",
         span.toMillis(), env.sendgrid.peakConcurrentRequests());
+    env.forget(dispatcher);
+    dispatcher.close();
+  }
+
+  @Test
+  void aHighPriorityNotificationIsNotQueuedBehindABacklogWaitingForTheSameRateLimit() throws Exception {
+    String ns = "rate-priority";
+    limitedProvider(ns, 10, null);
+    // Default settings: every bulk send in hand (up to 256) may wait up to 10 s for a permit.
+    Dispatcher dispatcher = env.startDispatcher("dispatcher-rate-priority");
+    String[] backlog = IntStream.range(0, 150).mapToObj(i -> "reader" + i + "@backlog.example").toArray(String[]::new);
+    env.emailNotification(ns, "newsletter", "order-shipped", Map.of("orderId", "0", "note", "n"), Priority.BULK, backlog);
+    await().atMost(Duration.ofSeconds(30)).until(() -> bulkMails() >= 10);
+
+    long bulkBefore = bulkMails();
+    env.emailNotification(ns, "otp", "order-shipped", Map.of("orderId", "OTP", "note", "n"), Priority.HIGH,
+        "urgent@rate-priority.example");
+    await().atMost(Duration.ofSeconds(30)).until(() -> !env.sendgrid.mailsTo("urgent@rate-priority.example").isEmpty());
+    List<ReceivedMail> mails = env.sendgrid.mails();
+    int otpAt = IntStream.range(0, mails.size())
+        .filter(i -> mails.get(i).toEmails().contains("urgent@rate-priority.example")).findFirst().orElseThrow();
+    long bulkAhead = mails.subList(0, otpAt).stream().filter(ProviderLimitsEndToEndTest::isBulk).count() - bulkBefore;
+    System.out.printf("rateLimit 10/s: the one-time password went out after %d more bulk mails%n", bulkAhead);
+    // First come, first served, the ~100 bulk sends holding the next 10 s of permits would go first.
+    assertThat(bulkAhead).as("bulk mails sent between the one-time password's creation and its send").isLessThan(30);
+    // The rest of the backlog is of no interest: stop at once rather than drain it.
+    env.forget(dispatcher);
+    dispatcher.halt();
+  }
+
+  private static long bulkMails() {
+    return env.sendgrid.mails().stream().filter(ProviderLimitsEndToEndTest::isBulk).count();
+  }
+
+  private static boolean isBulk(ReceivedMail mail) {
+    return mail.toEmails().stream().anyMatch(t -> t.endsWith("@backlog.example"));
   }
 }

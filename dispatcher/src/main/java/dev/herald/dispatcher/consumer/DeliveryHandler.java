@@ -151,7 +151,7 @@ public final class DeliveryHandler {
       if (!candidate.gate().isAvailable()) {
         continue;
       }
-      Optional<SendResult> answer = candidate.gate().send(() -> sendVia(candidate, d, rendered));
+      Optional<SendResult> answer = candidate.gate().send(d.priority(), () -> sendVia(candidate, d, rendered));
       if (answer.isPresent()) {
         provider = candidate;
         result = answer.get();

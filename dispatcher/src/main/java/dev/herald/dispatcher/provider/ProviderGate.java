@@ -1,29 +1,24 @@
 package dev.herald.dispatcher.provider;
 
+import dev.herald.api.Priority;
 import dev.herald.api.provider.DeliveryProviderSpec;
-import io.github.resilience4j.bulkhead.Bulkhead;
-import io.github.resilience4j.bulkhead.BulkheadConfig;
-import io.github.resilience4j.bulkhead.BulkheadFullException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
-import io.github.resilience4j.ratelimiter.RateLimiter;
-import io.github.resilience4j.ratelimiter.RateLimiterConfig;
-import io.github.resilience4j.ratelimiter.RequestNotPermitted;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * What stands between the dispatcher and one provider: its {@code maxConcurrency} (a bulkhead) and
- * {@code rateLimit} (deliveries per second), shared by all of this process's lanes, and a circuit
- * breaker that opens when most recent calls failed in a retryable way, so that deliveries fail
- * over to the next provider of the channel instead of waiting on a broken one.
+ * What stands between the dispatcher and one provider: its {@code maxConcurrency} and {@code
+ * rateLimit} (deliveries per second), shared by all of this process's lanes and served by priority,
+ * and a circuit breaker that opens when most recent calls failed in a retryable way, so that
+ * deliveries fail over to the next provider of the channel instead of waiting on a broken one.
  */
 public final class ProviderGate {
   private final CircuitBreaker breaker;
-  private final RateLimiter rateLimiter;
-  private final Bulkhead bulkhead;
+  private final ProviderLimits limits;
+  private final Duration permitWait;
 
   /**
    * @param openFor how long an open circuit skips the provider
@@ -38,15 +33,9 @@ public final class ProviderGate {
         .waitDurationInOpenState(openFor)
         .permittedNumberOfCallsInHalfOpenState(2)
         .build());
-    this.rateLimiter = spec.getRateLimit() == null ? null : RateLimiter.of(name, RateLimiterConfig.custom()
-        .limitForPeriod(spec.getRateLimit())
-        .limitRefreshPeriod(Duration.ofSeconds(1))
-        .timeoutDuration(permitWait)
-        .build());
-    this.bulkhead = spec.getMaxConcurrency() == null ? null : Bulkhead.of(name, BulkheadConfig.custom()
-        .maxConcurrentCalls(spec.getMaxConcurrency())
-        .maxWaitDuration(permitWait)
-        .build());
+    this.limits = spec.getRateLimit() == null && spec.getMaxConcurrency() == null ? null
+        : new ProviderLimits(spec.getRateLimit(), spec.getMaxConcurrency());
+    this.permitWait = permitWait;
   }
 
   /** Whether the provider is taking calls (circuit closed, or half-open and probing). */
@@ -59,18 +48,20 @@ public final class ProviderGate {
    * provider, or a later attempt, should take it); {@link SendResult.Throttled} when the
    * provider's limits left no room within {@code permitWait}.
    */
-  public Optional<SendResult> send(Supplier<SendResult> call) {
-    try {
-      if (bulkhead != null) {
-        bulkhead.acquirePermission();
+  public Optional<SendResult> send(Priority priority, Supplier<SendResult> call) {
+    if (limits != null) {
+      try {
+        Optional<String> full = limits.acquire(priority == null ? Priority.NORMAL : priority, permitWait);
+        if (full.isPresent()) {
+          return Optional.of(new SendResult.Throttled(full.get()));
+        }
+      } catch (InterruptedException e) {
+        // Stopping: the message goes back to the stream unsent.
+        Thread.currentThread().interrupt();
+        return Optional.of(new SendResult.Throttled("shutdown"));
       }
-    } catch (BulkheadFullException e) {
-      return Optional.of(new SendResult.Throttled("maxConcurrency"));
     }
     try {
-      if (rateLimiter != null) {
-        RateLimiter.waitForPermission(rateLimiter);
-      }
       if (!breaker.tryAcquirePermission()) {
         return Optional.empty();
       }
@@ -88,11 +79,9 @@ public final class ProviderGate {
         breaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
       }
       return Optional.of(result);
-    } catch (RequestNotPermitted e) {
-      return Optional.of(new SendResult.Throttled("rateLimit"));
     } finally {
-      if (bulkhead != null) {
-        bulkhead.onComplete();
+      if (limits != null) {
+        limits.release();
       }
     }
   }
