@@ -15,9 +15,6 @@ import java.util.Optional;
  * @param preferences the user's preferences now (none for a raw address)
  */
 public record Claim(int attempts, String suppression, boolean deviceActive, List<Preference> preferences) {
-  public static final String OPTED_OUT = "opted_out";
-  public static final String DEVICE_INACTIVE = "device_inactive";
-
   public Claim {
     preferences = List.copyOf(preferences);
   }
@@ -31,10 +28,10 @@ public record Claim(int attempts, String suppression, boolean deviceActive, List
       return Optional.of(suppression);
     }
     if (channel == Channel.PUSH && !deviceActive) {
-      return Optional.of(DEVICE_INACTIVE);
+      return Optional.of(DeliveryReasons.DEVICE_INACTIVE);
     }
     if (!critical && ContactStore.optedOut(preferences, channel, category)) {
-      return Optional.of(OPTED_OUT);
+      return Optional.of(DeliveryReasons.OPTED_OUT);
     }
     return Optional.empty();
   }

@@ -71,17 +71,17 @@ class ClaimTest {
     Map<String, DeliveryMessage> byAddress = due.stream().collect(Collectors.toMap(DeliveryMessage::address, Function.identity()));
     Function<String, Claim> claimOf = address -> claims.get(byAddress.get(address).deliveryId());
 
-    assertThat(claimOf.apply("u1@x.io").blockedBecause(Channel.EMAIL, "marketing", false)).hasValue(Claim.OPTED_OUT);
+    assertThat(claimOf.apply("u1@x.io").blockedBecause(Channel.EMAIL, "marketing", false)).hasValue(DeliveryReasons.OPTED_OUT);
     assertThat(claimOf.apply("u1@x.io").blockedBecause(Channel.EMAIL, "marketing", true)).as("critical").isEmpty();
     assertThat(claimOf.apply("u1@x.io").blockedBecause(Channel.EMAIL, "orders", false)).as("other category").isEmpty();
     assertThat(claimOf.apply("+14155552671").blockedBecause(Channel.SMS, "marketing", true)).hasValue("stop");
-    assertThat(claimOf.apply(TOKEN).blockedBecause(Channel.PUSH, "marketing", true)).hasValue(Claim.DEVICE_INACTIVE);
+    assertThat(claimOf.apply(TOKEN).blockedBecause(Channel.PUSH, "marketing", true)).hasValue(DeliveryReasons.DEVICE_INACTIVE);
     assertThat(claimOf.apply("raw@x.io").blockedBecause(Channel.EMAIL, "marketing", false)).isEmpty();
     assertThat(claimOf.apply("raw@x.io").attempts()).isZero();
 
     DeliveryMessage email = byAddress.get("u1@x.io");
     DeliveryKey emailKey = new DeliveryKey(email.deliveryId(), email.createdAt());
-    assertThat(deliveries.record(List.of(Outcome.suppressed(emailKey, Claim.OPTED_OUT)))).containsExactly(true);
+    assertThat(deliveries.record(List.of(Outcome.suppressed(emailKey, DeliveryReasons.OPTED_OUT)))).containsExactly(true);
     assertThat(deliveries.state(emailKey)).isEqualTo(DeliveryState.SUPPRESSED);
     assertThat(notifications.counts(accepted).count(DeliveryState.SUPPRESSED)).isEqualTo(1);
   }

@@ -10,6 +10,7 @@ import dev.herald.core.log.Mask;
 import dev.herald.core.store.Claim;
 import dev.herald.core.store.ContactStore;
 import dev.herald.core.store.DeliveryKey;
+import dev.herald.core.store.DeliveryReasons;
 import dev.herald.core.store.NotificationStore;
 import dev.herald.core.store.Outcome;
 import dev.herald.core.template.TemplateException;
@@ -214,9 +215,9 @@ public final class DeliveryHandler {
           if (d.platform() != null) {
             contacts.deactivateDevice(d.tenant(), d.platform(), d.address(), p.code());
           }
-          contacts.suppress(d.tenant(), d.channel(), d.address(), "invalid_address");
+          contacts.suppress(d.tenant(), d.channel(), d.address(), DeliveryReasons.INVALID_ADDRESS);
         }
-        case OPTED_OUT -> contacts.suppress(d.tenant(), d.channel(), d.address(), "opted_out");
+        case OPTED_OUT -> contacts.suppress(d.tenant(), d.channel(), d.address(), DeliveryReasons.OPTED_OUT);
       }
     } catch (RuntimeException e) {
       LOG.warn("could not record that {} is {}: {}", Mask.address(d.channel().wireName(), d.address()), p.address(), e.toString());

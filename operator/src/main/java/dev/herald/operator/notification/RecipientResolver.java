@@ -8,6 +8,7 @@ import dev.herald.core.store.Contact;
 import dev.herald.core.store.PhoneNumbers;
 import dev.herald.core.store.ContactStore;
 import dev.herald.core.store.NewDelivery;
+import dev.herald.core.store.DeliveryReasons;
 import dev.herald.core.store.Preference;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -26,8 +27,6 @@ import java.util.Set;
  */
 public final class RecipientResolver {
   public static final String UNKNOWN_USER = "unknown_user";
-  public static final String INVALID_ADDRESS = "invalid_address";
-  public static final String OPTED_OUT = "opted_out";
 
   private final ContactStore contacts;
   private final PreferenceCache preferences;
@@ -89,7 +88,7 @@ public final class RecipientResolver {
     return deliveries.stream().map(d -> d.state() == DeliveryState.PENDING && d.userId() != null
             && ContactStore.optedOut(prefs.getOrDefault(d.userId(), List.of()), d.channel(), category)
         ? new NewDelivery(d.userId(), d.channel(), d.platform(), d.address(), d.locale(), DeliveryState.SUPPRESSED,
-            OPTED_OUT)
+            DeliveryReasons.OPTED_OUT)
         : d).toList();
   }
 
@@ -106,7 +105,7 @@ public final class RecipientResolver {
       }
       String e164 = PhoneNumbers.e164(d.address());
       result.add(e164 == null
-          ? new NewDelivery(d.userId(), d.channel(), null, d.address(), d.locale(), DeliveryState.FAILED, INVALID_ADDRESS)
+          ? new NewDelivery(d.userId(), d.channel(), null, d.address(), d.locale(), DeliveryState.FAILED, DeliveryReasons.INVALID_ADDRESS)
           : new NewDelivery(d.userId(), d.channel(), null, e164, d.locale(), d.state(), d.failureReason()));
     }
     return result;
