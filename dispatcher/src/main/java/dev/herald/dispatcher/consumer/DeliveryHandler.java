@@ -41,6 +41,11 @@ public final class DeliveryHandler {
   static final Duration NO_PROVIDER_WAIT = Duration.ofSeconds(5);
   static final Duration STORE_RETRY = Duration.ofSeconds(2);
   static final int STORE_ATTEMPTS = 15;
+  /**
+   * Between attempts to record an outcome: jittered, so that the deliveries in hand do not all
+   * retry at the same instant when Postgres comes back; 15 attempts stay well within AckWait.
+   */
+  private static final Backoff STORE_BACKOFF = new Backoff(Duration.ofMillis(200), STORE_RETRY);
 
   /** What happens to the message once the outcome is durable. */
   private enum Ack { ACK, TERM, NAK }
@@ -236,7 +241,8 @@ public final class DeliveryHandler {
         }
         LOG.warn("recording delivery {} failed ({}), attempt {} of {}", outcome.key().id(), rootMessage(e), i, STORE_ATTEMPTS);
         try {
-          Thread.sleep(STORE_RETRY.toMillis());
+          // The provider may already have the message: hold it (no nak) until the outcome is stored.
+          Thread.sleep(STORE_BACKOFF.delay(i, null).toMillis());
         } catch (InterruptedException interrupted) {
           Thread.currentThread().interrupt();
           return false;
