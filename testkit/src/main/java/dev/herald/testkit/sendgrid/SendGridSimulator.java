@@ -264,10 +264,23 @@ public final class SendGridSimulator implements AutoCloseable {
       arrivals.add(Instant.now());
     }
     try (exchange) {
-      requests.incrementAndGet();
-      Body body = SimulatorServer.readBody(exchange.getRequestBody(), maxBodyBytes);
-      switch (faults.next()) {
+      Body body;
+      Fault fault;
+      try {
+        requests.incrementAndGet();
+        body = SimulatorServer.readBody(exchange.getRequestBody(), maxBodyBytes);
+        fault = faults.next();
+        if (fault instanceof Delay d && server.awaitClosing(d.delay())) {
+          return; // closing: drop the exchange unanswered
+        }
+      } finally {
+        // no longer in flight before the answer is written: a client holding its answer must never
+        // find its request still counted, or the next request would look concurrent with it
+        inFlight.decrementAndGet();
+      }
+      switch (fault) {
         case null -> {}
+        case Delay d -> {}
         case Fail f -> {
           sendErrors(exchange, f.status(), simpleErrors(messageFor(f.status())));
           return;
@@ -285,15 +298,8 @@ public final class SendGridSimulator implements AutoCloseable {
           sendMalformed(exchange, m.kind());
           return;
         }
-        case Delay d -> {
-          if (server.awaitClosing(d.delay())) {
-            return; // closing: drop the exchange unanswered
-          }
-        }
       }
       handleNormally(exchange, body);
-    } finally {
-      inFlight.decrementAndGet();
     }
   }
 
