@@ -2,6 +2,7 @@ package dev.herald.testkit.kube;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.herald.api.Channel;
 import dev.herald.api.HeraldGroup;
@@ -27,6 +28,7 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.vertx.VertxHttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -175,7 +177,9 @@ class MockKubeTest {
       assertThat(client.apiextensions().v1().customResourceDefinitions().list().getItems()).hasSize(3);
       client.resource(notification("plain")).create();
     }
-    assertThat(FreePorts.isFree(port)).isTrue();
+    // released, though not always by the instant close() returns: about one run in twenty still
+    // found the port busy then
+    await().atMost(Duration.ofSeconds(10)).until(() -> FreePorts.isFree(port));
     assertThatThrownBy(() -> client.resources(Notification.class).list())
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("closed");
