@@ -6,7 +6,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.util.concurrent.CountDownLatch;
 
-/** Entry point of the dispatcher image; configuration comes from the environment (see the chart). */
+/** Entry point of the dispatcher image; configuration comes from the environment (README, Configuration). */
 public final class Main {
   private Main() {}
 
