@@ -6,6 +6,7 @@ import dev.herald.core.config.StoreSettings;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.StatementExceptions;
 import org.jdbi.v3.postgres.PostgresPlugin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,6 +21,9 @@ public final class Database implements AutoCloseable {
   private Database(HikariDataSource dataSource) {
     this.dataSource = dataSource;
     this.jdbi = Jdbi.create(dataSource).installPlugin(new PostgresPlugin());
+    // Statement failures are logged: their message names the statement's failure, never the values
+    // bound to it (addresses, tokens).
+    jdbi.getConfig(StatementExceptions.class).setMessageRendering(StatementExceptions.MessageRendering.NONE);
   }
 
   /** Opens the pool and applies pending migrations; several replicas may do so at once. */
@@ -33,6 +37,8 @@ public final class Database implements AutoCloseable {
     // Batched inserts of deliveries become multi-row INSERTs.
     config.addDataSourceProperty("reWriteBatchedInserts", "true");
     config.addDataSourceProperty("ApplicationName", poolName);
+    // Postgres' "Detail: Key (…)=(…)" and "Failing row contains (…)" quote addresses and tokens.
+    config.addDataSourceProperty("logServerErrorDetail", "false");
     HikariDataSource ds = new HikariDataSource(config);
     try {
       var result = Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();

@@ -1,6 +1,7 @@
 package dev.herald.core.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.herald.api.Channel;
 import dev.herald.api.DeliveryState;
@@ -125,5 +126,28 @@ class StoreTest {
         "select count(*) from pg_inherits i join pg_class p on p.oid = i.inhparent where p.relname = 'deliveries'")
         .mapTo(Long.class).one());
     assertThat(partitions).isGreaterThanOrEqualTo(11 + 1);
+  }
+
+  @Test
+  void aFailedStatementCarriesNoAddressIntoItsMessage() {
+    // Exceptions are logged; what a statement was bound to, and the row Postgres refused, must not
+    // travel with them.
+    String address = "leak-check@example.com";
+    String insert = "insert into suppressions (tenant, channel, address, reason) values ('t-leak', :channel, :address, 'bounced')";
+    db.jdbi().useHandle(h -> h.createUpdate(insert).bind("channel", "email").bind("address", address).execute());
+
+    Throwable duplicate = catchThrowable(() -> db.jdbi().useHandle(
+        h -> h.createUpdate(insert).bind("channel", "email").bind("address", address).execute()));
+    Throwable refusedRow = catchThrowable(() -> db.jdbi().useHandle(
+        h -> h.createUpdate(insert).bind("channel", "fax").bind("address", address).execute()));
+
+    for (Throwable failure : List.of(duplicate, refusedRow)) {
+      assertThat(failure).isNotNull();
+      for (Throwable t = failure; t != null; t = t.getCause()) {
+        assertThat(t.toString()).doesNotContain("leak-check");
+      }
+    }
+    assertThat(duplicate.getCause()).hasMessageContaining("suppressions_pkey");
+    assertThat(refusedRow.getCause()).hasMessageContaining("suppressions_channel_check");
   }
 }
