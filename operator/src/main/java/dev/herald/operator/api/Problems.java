@@ -54,13 +54,24 @@ public final class Problems {
       case 413 -> Problem.tooLarge();
       case 415 -> Problem.of(415, "unsupported-media-type", "Unsupported media type", "send application/json");
       default -> {
-        // Not the exception's message: driver and Jdbi messages can carry bound values (addresses).
-        LOG.error("{} {} failed: {} at {}", ctx.request().method(), ctx.normalizedPath(),
+        // Neither the exception's message nor the concrete path: driver messages can carry bound
+        // values, and paths carry addresses (/v1/suppressions/email/…) and unsubscribe tokens.
+        LOG.error("{} {} failed: {} at {}", ctx.request().method(), pathShape(ctx.normalizedPath()),
             failure == null ? "status " + status : failure.getClass().getName(),
             failure == null || failure.getStackTrace().length == 0 ? "?" : failure.getStackTrace()[0]);
         yield Problem.of(500, "internal", "Internal error", "the request failed; it has been logged");
       }
     };
+  }
+
+  /** {@code /v1/<collection>} and a {@code *} for each segment after it: what a log may show of a path. */
+  static String pathShape(String path) {
+    String[] segments = path.split("/", -1);
+    StringBuilder shape = new StringBuilder();
+    for (int i = 1; i < segments.length; i++) {
+      shape.append('/').append(i <= 2 ? segments[i] : "*");
+    }
+    return shape.isEmpty() ? "/" : shape.toString();
   }
 
   static void write(HttpServerResponse response, Problem p) {
