@@ -6,6 +6,7 @@ import dev.herald.core.config.QueueSettings;
 import dev.herald.core.config.StoreSettings;
 import dev.herald.core.db.Database;
 import dev.herald.core.queue.QueueConnection;
+import dev.herald.core.store.CircuitStore;
 import dev.herald.core.store.Claim;
 import dev.herald.core.store.ContactStore;
 import dev.herald.core.store.DeliveryKey;
@@ -16,6 +17,7 @@ import dev.herald.core.template.TemplateRenderer;
 import dev.herald.dispatcher.apns.ApnsClientFactory;
 import dev.herald.dispatcher.consumer.DeliveryHandler;
 import dev.herald.dispatcher.consumer.LanePuller;
+import dev.herald.dispatcher.consumer.ProviderChanges;
 import dev.herald.dispatcher.fcm.FcmClientFactory;
 import dev.herald.dispatcher.provider.ProviderClientFactory;
 import dev.herald.dispatcher.provider.ProviderRegistry;
@@ -42,6 +44,8 @@ public final class Dispatcher implements AutoCloseable {
   private final Database database;
   private final QueueConnection queue;
   private final ProviderRegistry providers;
+  private final ProviderChanges providerChanges;
+  private final DeliveryHandler handler;
   private final Batcher<DeliveryKey, Claim> claims;
   private final Batcher<Outcome, Boolean> outcomes;
   private final List<LanePuller> pullers = new ArrayList<>();
@@ -71,10 +75,12 @@ public final class Dispatcher implements AutoCloseable {
       }
       return result;
     });
+    this.providerChanges = new ProviderChanges(deliveries, new CircuitStore(database.jdbi()), name);
     this.providers = new ProviderRegistry(kube, factories, settings.sendTimeout(), settings.circuitOpenFor(),
-        settings.permitWait());
-    DeliveryHandler handler = new DeliveryHandler(claims, outcomes, new NotificationStore(database.jdbi()), new ContactStore(database.jdbi()),
-        new TemplateRenderer(), providers, settings, queue.jetStream(), queueSettings.names());
+        settings.permitWait(), providerChanges);
+    this.handler = new DeliveryHandler(claims, outcomes, new NotificationStore(database.jdbi()),
+        new ContactStore(database.jdbi()), new TemplateRenderer(), providers, settings, queue.jetStream(),
+        queueSettings.names(), queueSettings.ackWait());
     for (Channel channel : settings.channels()) {
       LanePuller puller = new LanePuller(queue.nats(), queueSettings.names(), channel, settings.fetchBatch(),
           new Semaphore(settings.maxInFlight()), handlers, handler::handle);
@@ -133,9 +139,11 @@ public final class Dispatcher implements AutoCloseable {
   }
 
   private void release() {
+    handler.close();
     claims.close();
     outcomes.close();
     providers.close();
+    providerChanges.close();
     queue.close();
     database.close();
   }

@@ -14,13 +14,16 @@ import java.util.Set;
  * @param fetchBatch most messages asked for in one pull
  * @param maxAttempts provider calls before a delivery fails as exhausted
  * @param baseBackoff first retry delay; doubled each attempt, with jitter, up to {@code maxBackoff}
- * @param sendTimeout a provider call taking longer is a transient failure; keep it well under the
- *     stream's AckWait
+ * @param sendTimeout a provider call taking longer is a transient failure
  * @param batchDelay longest wait to fill a Postgres batch (claims, outcomes)
- * @param circuitOpenFor how long a failing provider is skipped before it is probed again
- * @param permitWait longest a send waits for its provider's {@code rateLimit} permit or {@code
- *     maxConcurrency} slot; past it the delivery goes back to the stream for {@code baseBackoff},
- *     which is not counted as an attempt
+ * @param circuitOpenFor how long a failing provider is skipped the first time its circuit opens
+ *     before it is probed again; doubled each time it opens again, up to two minutes
+ * @param permitWait longest a send waits in hand for its provider's {@code rateLimit} permit or
+ *     {@code maxConcurrency} slot; past it (or at once, when the sends waiting ahead use up the
+ *     permits due within it) the delivery waits in Postgres for the time this process expects
+ *     room, which is not counted as an attempt
+ * @param storeTimeout longest a delivery in hand waits for Postgres (its claim, its outcome)
+ *     before it is left to JetStream's redelivery; the message's ack deadline is extended meanwhile
  */
 public record DispatcherSettings(
     Set<Channel> channels,
@@ -32,35 +35,44 @@ public record DispatcherSettings(
     Duration sendTimeout,
     Duration batchDelay,
     Duration circuitOpenFor,
-    Duration permitWait) {
+    Duration permitWait,
+    Duration storeTimeout) {
 
   public static DispatcherSettings defaults() {
     return new DispatcherSettings(EnumSet.allOf(Channel.class), 256, 128, 8, Duration.ofSeconds(2),
-        Duration.ofMinutes(10), Duration.ofSeconds(15), Duration.ofMillis(5), Duration.ofSeconds(30),
-        Duration.ofSeconds(10));
+        Duration.ofMinutes(10), Duration.ofSeconds(15), Duration.ofMillis(5), Duration.ofSeconds(5),
+        Duration.ofSeconds(1), Duration.ofMinutes(2));
   }
 
   public DispatcherSettings withBackoff(Duration base, Duration max) {
-    return new DispatcherSettings(channels, maxInFlight, fetchBatch, maxAttempts, base, max, sendTimeout, batchDelay, circuitOpenFor,
-        permitWait);
+    return new DispatcherSettings(channels, maxInFlight, fetchBatch, maxAttempts, base, max, sendTimeout, batchDelay,
+        circuitOpenFor, permitWait, storeTimeout);
   }
 
   public DispatcherSettings withMaxInFlight(int maxInFlight) {
     return new DispatcherSettings(channels, maxInFlight, Math.min(fetchBatch, maxInFlight), maxAttempts, baseBackoff,
-        maxBackoff, sendTimeout, batchDelay, circuitOpenFor, permitWait);
+        maxBackoff, sendTimeout, batchDelay, circuitOpenFor, permitWait, storeTimeout);
   }
 
   public DispatcherSettings withSendTimeout(Duration timeout) {
-    return new DispatcherSettings(channels, maxInFlight, fetchBatch, maxAttempts, baseBackoff, maxBackoff, timeout, batchDelay, circuitOpenFor,
-        permitWait);
+    return new DispatcherSettings(channels, maxInFlight, fetchBatch, maxAttempts, baseBackoff, maxBackoff, timeout,
+        batchDelay, circuitOpenFor, permitWait, storeTimeout);
   }
 
   public DispatcherSettings withProviderLimits(int maxAttempts, Duration permitWait) {
     return new DispatcherSettings(channels, maxInFlight, fetchBatch, maxAttempts, baseBackoff, maxBackoff, sendTimeout,
-        batchDelay, circuitOpenFor, permitWait);
+        batchDelay, circuitOpenFor, permitWait, storeTimeout);
   }
 
-  /** Reads {@code HERALD_MAX_IN_FLIGHT}, {@code HERALD_MAX_ATTEMPTS}, {@code HERALD_SEND_TIMEOUT_SECONDS}. */
+  public DispatcherSettings withCircuitOpenFor(Duration openFor) {
+    return new DispatcherSettings(channels, maxInFlight, fetchBatch, maxAttempts, baseBackoff, maxBackoff, sendTimeout,
+        batchDelay, openFor, permitWait, storeTimeout);
+  }
+
+  /**
+   * Reads {@code HERALD_MAX_IN_FLIGHT}, {@code HERALD_MAX_ATTEMPTS}, {@code HERALD_SEND_TIMEOUT_SECONDS},
+   * {@code HERALD_CIRCUIT_OPEN_SECONDS}, {@code HERALD_PERMIT_WAIT_MS}, {@code HERALD_STORE_TIMEOUT_SECONDS}.
+   */
   public static DispatcherSettings fromEnv(Map<String, String> env) {
     DispatcherSettings d = defaults();
     return new DispatcherSettings(d.channels,
@@ -69,6 +81,11 @@ public record DispatcherSettings(
         Integer.parseInt(env.getOrDefault("HERALD_MAX_ATTEMPTS", String.valueOf(d.maxAttempts))),
         d.baseBackoff, d.maxBackoff,
         Duration.ofSeconds(Long.parseLong(env.getOrDefault("HERALD_SEND_TIMEOUT_SECONDS", "15"))),
-        d.batchDelay, d.circuitOpenFor, d.permitWait);
+        d.batchDelay,
+        Duration.ofSeconds(Long.parseLong(env.getOrDefault("HERALD_CIRCUIT_OPEN_SECONDS",
+            String.valueOf(d.circuitOpenFor.toSeconds())))),
+        Duration.ofMillis(Long.parseLong(env.getOrDefault("HERALD_PERMIT_WAIT_MS", String.valueOf(d.permitWait.toMillis())))),
+        Duration.ofSeconds(Long.parseLong(env.getOrDefault("HERALD_STORE_TIMEOUT_SECONDS",
+            String.valueOf(d.storeTimeout.toSeconds())))));
   }
 }

@@ -53,12 +53,17 @@ final class HeraldEnvironment implements AutoCloseable {
   private final List<Dispatcher> dispatchers = new ArrayList<>();
 
   private HeraldEnvironment(String hint, Duration ackWait) {
+    this(hint, ackWait, Integer.MAX_VALUE);
+  }
+
+  private HeraldEnvironment(String hint, Duration ackWait, int maxAckPending) {
     kube = MockKube.start();
     database = TestDatabase.create(hint);
     nats = TestNats.create(hint);
     sendgrid = SendGridSimulator.start(SENDGRID_KEY);
     store = new StoreSettings(database.jdbcUrl(), database.user(), database.password(), 8);
-    queue = QueueSettings.defaults(nats.url(), nats.names()).withAckWait(ackWait);
+    QueueSettings defaults = QueueSettings.defaults(nats.url(), nats.names()).withAckWait(ackWait);
+    queue = maxAckPending == Integer.MAX_VALUE ? defaults : defaults.withMaxAckPending(maxAckPending);
     dispatcherSettings = DispatcherSettings.defaults()
         .withBackoff(Duration.ofMillis(200), Duration.ofSeconds(2))
         .withSendTimeout(Duration.ofSeconds(2));
@@ -67,6 +72,11 @@ final class HeraldEnvironment implements AutoCloseable {
 
   static HeraldEnvironment start(String hint, Duration ackWait) {
     return new HeraldEnvironment(hint, ackWait);
+  }
+
+  /** With each lane consumer holding at most {@code maxAckPending} unacknowledged messages. */
+  static HeraldEnvironment start(String hint, Duration ackWait, int maxAckPending) {
+    return new HeraldEnvironment(hint, ackWait, maxAckPending);
   }
 
   Dispatcher startDispatcher(String name) {

@@ -81,7 +81,7 @@ class ProviderLimitsEndToEndTest {
   void aHighPriorityNotificationIsNotQueuedBehindABacklogWaitingForTheSameRateLimit() throws Exception {
     String ns = "rate-priority";
     limitedProvider(ns, 10, null);
-    // Default settings: every bulk send in hand (up to 256) may wait up to 10 s for a permit.
+    // Default settings: bulk sends in hand wait for a permit, or wait in Postgres for their turn.
     Dispatcher dispatcher = env.startDispatcher("dispatcher-rate-priority");
     String[] backlog = IntStream.range(0, 150).mapToObj(i -> "reader" + i + "@backlog.example").toArray(String[]::new);
     env.emailNotification(ns, "newsletter", "order-shipped", Map.of("orderId", "0", "note", "n"), Priority.BULK, backlog);
@@ -96,7 +96,7 @@ class ProviderLimitsEndToEndTest {
         .filter(i -> mails.get(i).toEmails().contains("urgent@rate-priority.example")).findFirst().orElseThrow();
     long bulkAhead = mails.subList(0, otpAt).stream().filter(ProviderLimitsEndToEndTest::isBulk).count() - bulkBefore;
     System.out.printf("rateLimit 10/s: the one-time password went out after %d more bulk mails%n", bulkAhead);
-    // First come, first served, the ~100 bulk sends holding the next 10 s of permits would go first.
+    // First come, first served, the bulk sends holding the next permits would go first.
     assertThat(bulkAhead).as("bulk mails sent between the one-time password's creation and its send").isLessThan(30);
     // The rest of the backlog is of no interest: stop at once rather than drain it.
     env.forget(dispatcher);

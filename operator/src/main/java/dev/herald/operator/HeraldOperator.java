@@ -8,6 +8,7 @@ import dev.herald.core.config.StoreSettings;
 import dev.herald.core.db.Database;
 import dev.herald.core.queue.DeliveryPublisher;
 import dev.herald.core.queue.QueueConnection;
+import dev.herald.core.store.CircuitStore;
 import dev.herald.core.store.ContactStore;
 import dev.herald.core.store.DeliveryStore;
 import dev.herald.core.store.NotificationStore;
@@ -95,7 +96,8 @@ public final class HeraldOperator implements AutoCloseable {
         .withResourceCloner(new SourceKeepingCloner()));
     operator.register(new NotificationTemplateReconciler(
         SchemaValidator.forResource(NotificationTemplate.class), renderer, events));
-    operator.register(new DeliveryProviderReconciler(SchemaValidator.forResource(DeliveryProvider.class), events));
+    operator.register(new DeliveryProviderReconciler(SchemaValidator.forResource(DeliveryProvider.class), events,
+        new CircuitStore(database.jdbi())));
     NotificationReconciler notificationReconciler = new NotificationReconciler(acceptance, notifications, events);
     operator.register(notificationReconciler);
 

@@ -16,14 +16,22 @@ public final class StatusUpdates {
 
   public static <S extends HeraldStatus, R extends CustomResource<?, S>> UpdateControl<R> finish(
       R resource, S before, S after, String conditionType, EventRecorder events) {
-    Condition now = after.condition(conditionType).orElse(null);
-    Condition was = before.condition(conditionType).orElse(null);
-    if (now != null && (was == null || !Objects.equals(was.getStatus(), now.getStatus())
-        || !Objects.equals(was.getReason(), now.getReason()) || !Objects.equals(was.getMessage(), now.getMessage()))) {
-      if ("True".equals(now.getStatus())) {
-        events.normal(resource, now.getReason(), now.getMessage());
-      } else {
-        events.warning(resource, now.getReason(), now.getMessage());
+    return finish(resource, before, after, java.util.List.of(conditionType), events);
+  }
+
+  /** As above, with an Event for each of {@code conditionTypes} that changed. */
+  public static <S extends HeraldStatus, R extends CustomResource<?, S>> UpdateControl<R> finish(
+      R resource, S before, S after, java.util.List<String> conditionTypes, EventRecorder events) {
+    for (String conditionType : conditionTypes) {
+      Condition now = after.condition(conditionType).orElse(null);
+      Condition was = before.condition(conditionType).orElse(null);
+      if (now != null && (was == null || !Objects.equals(was.getStatus(), now.getStatus())
+          || !Objects.equals(was.getReason(), now.getReason()) || !Objects.equals(was.getMessage(), now.getMessage()))) {
+        if ("True".equals(now.getStatus())) {
+          events.normal(resource, now.getReason(), now.getMessage());
+        } else {
+          events.warning(resource, now.getReason(), now.getMessage());
+        }
       }
     }
     if (after.equals(before)) {

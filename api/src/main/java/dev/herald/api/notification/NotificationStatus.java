@@ -15,6 +15,8 @@ public class NotificationStatus extends HeraldStatus {
   public static final String ACCEPTED = "Accepted";
   public static final String COMPLETE = "Complete";
   public static final String PROVIDERS_READY = "ProvidersReady";
+  /** Whether deliveries wait in Herald's store, and for what (an open circuit, a rate limit, a retry, a Ready provider). */
+  public static final String WAITING = "Waiting";
 
   @JsonPropertyDescription("Pending, Scheduled, Dispatching, Completed, PartiallyFailed, Failed or Cancelled")
   private String phase;

@@ -9,6 +9,8 @@ import java.util.Objects;
 @JsonIgnoreProperties(ignoreUnknown = true)
 public class DeliveryProviderStatus extends HeraldStatus {
   public static final String READY = "Ready";
+  /** Whether every dispatcher's circuit breaker lets calls through to the provider. */
+  public static final String AVAILABLE = "Available";
 
   private String channel;
   /** The Secret's resourceVersion last checked, so a rotated Secret is re-checked. */

@@ -13,10 +13,9 @@ import java.util.Map;
  * @param ackWait how long a dispatcher may hold a message before JetStream redelivers it; longer
  *     than the slowest provider call
  * @param maxDeliver JetStream's own redelivery cap; -1, none, by default. Herald decides when a
- *     delivery is exhausted (provider attempts), while waits that are not attempts (no Ready
- *     provider, an open circuit, a provider's rate limit, Postgres down) may nak a message any
- *     number of times. A message that reached a cap would stay in the work-queue stream, never
- *     delivered again, and its delivery would wait forever.
+ *     delivery is exhausted (provider attempts); a message may still be redelivered any number of
+ *     times while Postgres is down. A message that reached a cap would stay in the work-queue
+ *     stream, never delivered again, and its delivery would wait forever.
  * @param maxAckPending messages in flight per lane consumer
  * @param duplicateWindow de-duplication window for {@code Nats-Msg-Id}; covers the relay's
  *     longest republish interval
@@ -38,6 +37,11 @@ public record QueueSettings(
   }
 
   public QueueSettings withAckWait(Duration ackWait) {
+    return new QueueSettings(natsUrl, names, replicas, ackWait, maxDeliver, maxAckPending,
+        duplicateWindow, maxPublishInFlight);
+  }
+
+  public QueueSettings withMaxAckPending(int maxAckPending) {
     return new QueueSettings(natsUrl, names, replicas, ackWait, maxDeliver, maxAckPending,
         duplicateWindow, maxPublishInFlight);
   }

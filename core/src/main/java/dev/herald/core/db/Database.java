@@ -34,6 +34,10 @@ public final class Database implements AutoCloseable {
     config.setPassword(settings.password());
     config.setMaximumPoolSize(settings.maxPoolSize());
     config.setPoolName(poolName);
+    config.setConnectionTimeout(settings.connectTimeout().toMillis());
+    config.addDataSourceProperty("connectTimeout", String.valueOf(Math.max(1, settings.connectTimeout().toSeconds())));
+    // A paused or unreachable server must not hold a thread (and the work it holds) for ever.
+    config.addDataSourceProperty("socketTimeout", String.valueOf(settings.socketTimeout().toSeconds()));
     // Batched inserts of deliveries become multi-row INSERTs.
     config.addDataSourceProperty("reWriteBatchedInserts", "true");
     config.addDataSourceProperty("ApplicationName", poolName);

@@ -13,8 +13,11 @@ import java.util.Optional;
  * @param suppression why the address is suppressed now, or null when it is not
  * @param deviceActive for push, whether the device token is still registered and active
  * @param preferences the user's preferences now (none for a raw address)
+ * @param publications how many times the delivery has been published (it is published again after
+ *     each wait in Postgres), which lengthens a wait that keeps coming back
  */
-public record Claim(int attempts, String suppression, boolean deviceActive, List<Preference> preferences) {
+public record Claim(int attempts, String suppression, boolean deviceActive, List<Preference> preferences,
+    int publications) {
   public Claim {
     preferences = List.copyOf(preferences);
   }

@@ -125,21 +125,25 @@ public final class ContactStore {
   /**
    * Erases a user: the contact row with its devices and preferences, and the addresses of every
    * delivery made to them (replaced by a placeholder unique per delivery); deliveries not yet
-   * sent are cancelled. Suppressions stay: they are what keeps the address from being used again.
+   * sent are cancelled, including those a dispatcher holds (it checks again before its provider
+   * call when it has held one for a while). Suppressions stay: they are what keeps the address from being used again.
    * Returns whether the user existed.
    */
   public boolean deleteUser(String tenant, String userId) {
     return jdbi.inTransaction(h -> {
+      // First: it waits for a notification being accepted for this user (which holds the user's
+      // row) to commit, so that the statements below see its deliveries too.
+      boolean existed = h.createUpdate("delete from users where tenant = :tenant and user_id = :userId")
+          .bind("tenant", tenant).bind("userId", userId).execute() > 0;
       h.createUpdate("""
               update deliveries set state = 'cancelled', updated_at = now()
-              where tenant = :tenant and user_id = :userId and state in ('pending', 'queued')""")
+              where tenant = :tenant and user_id = :userId and state in ('pending', 'queued', 'sending')""")
           .bind("tenant", tenant).bind("userId", userId).execute();
       h.createUpdate("""
               update deliveries set address = 'erased:' || id::text, locale = null, updated_at = now()
               where tenant = :tenant and user_id = :userId and address not like 'erased:%'""")
           .bind("tenant", tenant).bind("userId", userId).execute();
-      return h.createUpdate("delete from users where tenant = :tenant and user_id = :userId")
-          .bind("tenant", tenant).bind("userId", userId).execute() > 0;
+      return existed;
     });
   }
 

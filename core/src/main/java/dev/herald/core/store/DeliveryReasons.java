@@ -12,5 +12,14 @@ public final class DeliveryReasons {
   /** The push token is no longer a registered, active device. */
   public static final String DEVICE_INACTIVE = "device_inactive";
 
+  /** Waits: no provider of the channel is Ready in the namespace. */
+  public static final String NO_PROVIDER = "no_provider";
+  /** Waits: every provider of the channel has an open circuit. */
+  public static final String CIRCUIT_OPEN = "circuit_open";
+  /** Waits: the provider's rateLimit or maxConcurrency has no room now. */
+  public static final String THROTTLED = "throttled";
+  /** Failed: handling the delivery kept failing outside the provider (a bug, or data that breaks it). */
+  public static final String INTERNAL_ERROR = "internal_error";
+
   private DeliveryReasons() {}
 }

@@ -34,20 +34,37 @@ public final class DeliveryStore {
     return jdbi;
   }
 
+  /** A delivery the relay is about to publish, and which publication of it this is (1 for the first). */
+  public record Due(DeliveryMessage message, int publication) {
+    /**
+     * The message's {@code Nats-Msg-Id}: the delivery id for its first publication, and one of its
+     * own for each later one (a delivery that waited in Postgres and is due again), which the
+     * stream's de-duplication window would otherwise drop. A publish repeated after a failed relay
+     * transaction reuses the id, so the stream drops it.
+     */
+    public String messageId() {
+      return publication <= 1 ? message.deliveryId().toString() : message.deliveryId() + ":" + publication;
+    }
+  }
+
   /**
    * Locks up to {@code limit} deliveries that are {@code pending} and due, high priority first, for
-   * the relay to publish within the caller's transaction. Rows another relay holds are skipped.
+   * the relay to publish within the caller's transaction, counting the publication (rolled back
+   * with the transaction if the publish fails). Rows another relay holds are skipped.
    */
-  public List<DeliveryMessage> lockDue(Handle h, int limit) {
-    return h.createQuery("select " + MESSAGE_COLUMNS + """
-             from deliveries
-            where state = 'pending' and next_attempt_at <= now()
-            order by priority, next_attempt_at
-            limit :limit
-            for update skip locked""")
+  public List<Due> lockDue(Handle h, int limit) {
+    return h.createQuery("update deliveries d set publications = d.publications + 1 from ("
+            + "select id, created_at from deliveries where state = 'pending' and next_attempt_at <= now() "
+            + "order by priority, next_attempt_at limit :limit for update skip locked) due "
+            + "where d.id = due.id and d.created_at = due.created_at returning d.publications, d.id, d.created_at, "
+            + "d.notification_id, d.tenant, d.channel, d.platform, d.address, d.user_id, d.locale, d.priority, "
+            + "d.expires_at")
         .bind("limit", limit)
-        .map((rs, ctx) -> message(rs))
-        .list();
+        .map((rs, ctx) -> new Due(message(rs), rs.getInt("publications")))
+        .list()
+        .stream()
+        .sorted(java.util.Comparator.comparing((Due d) -> d.message().priority()))
+        .toList();
   }
 
   private static final String MESSAGE_COLUMNS = """
@@ -132,7 +149,7 @@ public final class DeliveryStore {
             update deliveries d set state = 'sending', updated_at = now()
             where id = any(:ids) and created_at = any(cast(:createdAts as timestamptz[]))
               and state in ('pending', 'queued', 'sending')
-            returning id, attempts,
+            returning id, attempts, publications,
               (select s.reason from suppressions s
                 where s.tenant = d.tenant and s.channel = d.channel and s.address = d.address) as suppression,
               d.channel <> 'push' or exists (select 1 from devices v
@@ -143,7 +160,8 @@ public final class DeliveryStore {
         .bindArray("ids", UUID.class, keys.stream().map(DeliveryKey::id).toList())
         .bindArray("createdAts", String.class, keys.stream().map(k -> k.createdAt().toString()).distinct().toList())
         .map((rs, ctx) -> claimed.put(rs.getObject("id", UUID.class), new Claim(rs.getInt("attempts"),
-            rs.getString("suppression"), rs.getBoolean("device_active"), preferences(rs.getString("preferences")))))
+            rs.getString("suppression"), rs.getBoolean("device_active"), preferences(rs.getString("preferences")),
+            rs.getInt("publications"))))
         .list());
     return claimed;
   }
@@ -160,7 +178,11 @@ public final class DeliveryStore {
     return result;
   }
 
-  /** Records outcomes of deliveries in {@code sending}; returns which rows moved. */
+  /**
+   * Records outcomes of deliveries in {@code sending}; returns which rows moved. A {@code sent}
+   * outcome is also recorded on a delivery cancelled while its provider call was under way: it
+   * did reach the provider, and status must say so.
+   */
   public boolean[] record(List<Outcome> outcomes) {
     if (outcomes.isEmpty()) {
       return new boolean[0];
@@ -178,7 +200,8 @@ public final class DeliveryStore {
             next_attempt_at = coalesce(:nextAttemptAt, next_attempt_at),
             sent_at = case when :state = 'sent' then now() else sent_at end,
             updated_at = now()
-          where id = :id and created_at = :createdAt and state = 'sending'""");
+          where id = :id and created_at = :createdAt
+            and (state = 'sending' or (state = 'cancelled' and :state = 'sent'))""");
       for (Outcome o : outcomes) {
         batch.bind("state", o.state().wireName())
             .bind("attempted", o.attempted() ? 1 : 0)
@@ -199,6 +222,19 @@ public final class DeliveryStore {
       moved[i] = counts[i] > 0;
     }
     return moved;
+  }
+
+  /**
+   * Makes the waiting deliveries of a tenant's channel that wait for {@code reason} (a provider to
+   * become Ready, a circuit to close) due now; returns how many.
+   */
+  public int wake(String tenant, Channel channel, String reason) {
+    return jdbi.withHandle(h -> h.createUpdate("""
+            update deliveries set next_attempt_at = now()
+            where state = 'pending' and tenant = :tenant and channel = :channel and last_error_code = :reason
+              and next_attempt_at > now()""")
+        .bind("tenant", tenant).bind("channel", channel.wireName()).bind("reason", reason)
+        .execute());
   }
 
   /** The state of one delivery, for tests and the API. */

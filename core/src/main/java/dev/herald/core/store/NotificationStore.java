@@ -80,9 +80,33 @@ public final class NotificationStore {
         return new Accepted(findBySource(h, n.tenant(), n.source(), n.sourceRef()).orElseThrow(), false);
       }
       NotificationRecord record = inserted.get();
-      insertDeliveries(h, record, n, deliveries);
+      insertDeliveries(h, record, n, ofExistingUsers(h, n.tenant(), deliveries));
       return new Accepted(record, true);
     });
+  }
+
+  /**
+   * The deliveries to send, less those whose user no longer exists, locking those users against
+   * erasure until the transaction ends: a user erased after their contact was read must not get
+   * deliveries written afterwards, and an erasure that comes later sees these rows and cancels them.
+   */
+  private static List<NewDelivery> ofExistingUsers(Handle h, String tenant, List<NewDelivery> deliveries) {
+    List<String> users = deliveries.stream().filter(d -> d.state() == DeliveryState.PENDING)
+        .map(NewDelivery::userId).filter(java.util.Objects::nonNull).distinct().toList();
+    if (users.isEmpty()) {
+      return deliveries;
+    }
+    java.util.Set<String> existing = new java.util.HashSet<>(h.createQuery("""
+            select user_id from users where tenant = :tenant and user_id = any(:users) for key share""")
+        .bind("tenant", tenant)
+        .bindArray("users", String.class, users)
+        .mapTo(String.class)
+        .list());
+    if (existing.size() == users.size()) {
+      return deliveries;
+    }
+    return deliveries.stream()
+        .filter(d -> d.state() != DeliveryState.PENDING || d.userId() == null || existing.contains(d.userId())).toList();
   }
 
   private static void insertDeliveries(Handle h, NotificationRecord record, NewNotification n,
@@ -153,21 +177,52 @@ public final class NotificationStore {
     });
   }
 
+  /** Deliveries waiting in Postgres for a reason (their last error code: {@link DeliveryReasons}' waits, or a provider's code). */
+  public java.util.Map<String, Long> waiting(NotificationRecord n) {
+    return jdbi.withHandle(h -> h.createQuery("""
+            select last_error_code, count(*) as n from deliveries
+            where notification_id = :id and created_at = :createdAt and state = 'pending' and last_error_code is not null
+            group by last_error_code""")
+        .bind("id", n.id())
+        .bind("createdAt", ts(n.createdAt()))
+        .reduceRows(new java.util.TreeMap<String, Long>(), (m, row) -> {
+          m.put(row.getColumn("last_error_code", String.class), row.getColumn("n", Long.class));
+          return m;
+        }));
+  }
+
   /**
-   * Cancels what has not been handed to a provider yet. Deliveries being sent finish as they
-   * will. Returns the number cancelled.
+   * What a cancel did: deliveries it stopped, and those a dispatcher held at that instant, which
+   * are stopped too unless their provider call was already under way (those may still be sent,
+   * and are then counted as sent).
    */
-  public int cancel(NotificationRecord n) {
+  public record Cancellation(int cancelled, int inFlight) {}
+
+  /**
+   * Cancels every unfinished delivery: waiting, in the stream, or claimed by a dispatcher (which
+   * checks again before its provider call when it has held the delivery for a while). Calls
+   * already under way finish as they will.
+   */
+  public Cancellation cancel(NotificationRecord n) {
     return jdbi.inTransaction(h -> {
       h.createUpdate("update notifications set cancelled_at = coalesce(cancelled_at, now()) where id = :id")
           .bind("id", n.id())
           .execute();
-      return h.createUpdate("""
-              update deliveries set state = 'cancelled', updated_at = now()
-              where notification_id = :id and created_at = :createdAt and state in ('pending', 'queued')""")
+      List<String> from = h.createQuery("""
+              with cancelled as (
+                update deliveries d set state = 'cancelled', updated_at = now()
+                from (select id, created_at, state from deliveries
+                      where notification_id = :id and created_at = :createdAt and state in ('pending', 'queued', 'sending')
+                      for update) before
+                where d.id = before.id and d.created_at = before.created_at
+                returning before.state)
+              select state from cancelled""")
           .bind("id", n.id())
           .bind("createdAt", ts(n.createdAt()))
-          .execute();
+          .mapTo(String.class)
+          .list();
+      int inFlight = (int) from.stream().filter("sending"::equals).count();
+      return new Cancellation(from.size() - inFlight, inFlight);
     });
   }
 
@@ -188,7 +243,8 @@ public final class NotificationStore {
 
   /**
    * Adds a delivery to an accepted notification — a fallback on another channel — unless the same
-   * recipient × channel × address exists. Returns whether it was added.
+   * recipient × channel × address exists, the notification was cancelled, or the user was erased.
+   * Returns whether it was added.
    */
   public boolean addDelivery(DeliveryKey of, NewDelivery d) {
     return jdbi.withHandle(h -> h.createUpdate("""
@@ -196,7 +252,10 @@ public final class NotificationStore {
               address, locale, priority, state, failure_reason, next_attempt_at, expires_at)
             select :id, created_at, notification_id, tenant, user_id, :channel, :platform, :address, :locale,
               priority, :state, :failureReason, now(), expires_at
-            from deliveries where id = :of and created_at = :createdAt
+            from deliveries o where id = :of and created_at = :createdAt
+              and not exists (select 1 from notifications n where n.id = o.notification_id and n.cancelled_at is not null)
+              and (o.user_id is null or exists (select 1 from users u where u.tenant = o.tenant and u.user_id = o.user_id
+                                                for key share))
             on conflict do nothing""")
         .bind("id", Uuids.timeOrdered())
         .bind("channel", d.channel().wireName())

@@ -65,7 +65,8 @@ class ClaimTest {
     contacts.suppress(TENANT, Channel.SMS, "+14155552671", "stop");
     contacts.removeDevice(TENANT, "u-1", "ios", TOKEN);
 
-    List<DeliveryMessage> due = db.jdbi().inTransaction(h -> deliveries.lockDue(h, 10));
+    List<DeliveryMessage> due = db.jdbi().inTransaction(h -> deliveries.lockDue(h, 10)).stream()
+        .map(DeliveryStore.Due::message).toList();
     assertThat(due).hasSize(4);
     Map<UUID, Claim> claims = deliveries.claim(due.stream().map(m -> new DeliveryKey(m.deliveryId(), m.createdAt())).toList());
     Map<String, DeliveryMessage> byAddress = due.stream().collect(Collectors.toMap(DeliveryMessage::address, Function.identity()));

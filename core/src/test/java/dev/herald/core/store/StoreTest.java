@@ -74,7 +74,7 @@ class StoreTest {
   void stateChangesAreConditional() {
     NotificationRecord n = notifications.accept(notification("t2", "uid-2"), three()).notification();
     List<DeliveryMessage> due = db.jdbi().inTransaction(h -> {
-      List<DeliveryMessage> locked = deliveries.lockDue(h, 10);
+      List<DeliveryMessage> locked = deliveries.lockDue(h, 10).stream().map(DeliveryStore.Due::message).toList();
       deliveries.markQueued(h, locked.stream()
           .map(m -> new DeliveryStore.Queued(new DeliveryKey(m.deliveryId(), m.createdAt()), 42)).toList());
       return locked;
@@ -89,10 +89,10 @@ class StoreTest {
     assertThat(claimed).containsOnlyKeys(keys.get(0).id(), keys.get(1).id());
     assertThat(claimed.values()).extracting(Claim::attempts).containsExactly(0, 0);
     boolean[] moved = deliveries.record(List.of(Outcome.sent(keys.get(0), "sg", "msg-1"),
-        Outcome.retry(keys.get(1), true, "sg", "http_503", "busy", Instant.now())));
+        Outcome.waiting(keys.get(1), true, "sg", "http_503", "busy", Instant.now())));
     assertThat(moved).containsExactly(true, true);
     assertThat(deliveries.state(keys.get(0))).isEqualTo(DeliveryState.SENT);
-    assertThat(deliveries.state(keys.get(1))).isEqualTo(DeliveryState.QUEUED);
+    assertThat(deliveries.state(keys.get(1))).as("waits in Postgres until due").isEqualTo(DeliveryState.PENDING);
 
     // A redelivered message of a sent delivery is not claimed, and a late outcome changes nothing.
     assertThat(deliveries.claim(List.of(keys.get(0)))).isEmpty();
@@ -104,19 +104,83 @@ class StoreTest {
   }
 
   @Test
-  void cancellingLeavesSentDeliveriesAlone() {
+  void cancellingLeavesSentDeliveriesAloneAndCountsThoseADispatcherHolds() {
     NotificationRecord n = notifications.accept(notification("t3", "uid-3"), three()).notification();
-    DeliveryMessage first = db.jdbi().inTransaction(h -> deliveries.lockDue(h, 1)).get(0);
-    DeliveryKey key = new DeliveryKey(first.deliveryId(), first.createdAt());
-    deliveries.claim(List.of(key));
-    deliveries.record(List.of(Outcome.sent(key, "sg", "m")));
+    List<DeliveryMessage> due = db.jdbi().inTransaction(h -> deliveries.lockDue(h, 100)).stream()
+        .map(DeliveryStore.Due::message).filter(m -> m.tenant().equals("t3")).toList();
+    DeliveryKey sent = new DeliveryKey(due.get(0).deliveryId(), due.get(0).createdAt());
+    DeliveryKey held = new DeliveryKey(due.get(1).deliveryId(), due.get(1).createdAt());
+    deliveries.claim(List.of(sent, held));
+    deliveries.record(List.of(Outcome.sent(sent, "sg", "m")));
 
-    assertThat(notifications.cancel(n)).isEqualTo(1);
+    NotificationStore.Cancellation c = notifications.cancel(n);
+
+    assertThat(c.inFlight()).as("claimed by a dispatcher").isEqualTo(1);
+    assertThat(c.cancelled()).isZero();
+    assertThat(deliveries.state(held)).isEqualTo(DeliveryState.CANCELLED);
+    assertThat(deliveries.claim(List.of(held))).as("a dispatcher checking again finds it gone").isEmpty();
+    // Its provider call was under way after all: what reached the provider is counted as sent.
+    assertThat(deliveries.record(List.of(Outcome.sent(held, "sg", "m2")))).containsExactly(true);
+    assertThat(deliveries.record(List.of(Outcome.failed(sent, true, "sg", "permanent", "x", "y")))).containsExactly(false);
     DeliveryCounts counts = notifications.counts(n);
-    assertThat(counts.count(DeliveryState.SENT)).isEqualTo(1);
-    assertThat(counts.count(DeliveryState.CANCELLED)).isEqualTo(1);
+    assertThat(counts.count(DeliveryState.SENT)).isEqualTo(2);
     assertThat(notifications.findBySource("t3", Source.CR, "uid-3")).get()
         .satisfies(r -> assertThat(r.cancelledAt()).isNotNull());
+  }
+
+  @Test
+  void aDeliveryThatWaitedIsPublishedAgainUnderAMessageIdOfItsOwn() {
+    notifications.accept(notification("t5", "uid-5"), List.of(NewDelivery.pending(null, Channel.EMAIL, null, "w@x.io", null)));
+    DeliveryStore.Due first = db.jdbi().inTransaction(h -> {
+      List<DeliveryStore.Due> locked = deliveries.lockDue(h, 10).stream()
+          .filter(d -> d.message().tenant().equals("t5")).toList();
+      deliveries.markQueued(h, List.of(new DeliveryStore.Queued(key(locked.get(0)), 7)));
+      return locked.get(0);
+    });
+    DeliveryKey key = key(first);
+    deliveries.claim(List.of(key));
+    deliveries.record(List.of(Outcome.waiting(key, false, "sg", DeliveryReasons.THROTTLED, "rateLimit", Instant.now())));
+
+    // A relay pass that fails to publish rolls back, and its retry publishes under the same id again
+    // (the stream drops the copy); a pass that commits moves to the next id.
+    String rolledBack = db.jdbi().inTransaction(h -> {
+      String id = dueOf(h, "t5").messageId();
+      h.rollback();
+      return id;
+    });
+    DeliveryStore.Due again = db.jdbi().inTransaction(h -> dueOf(h, "t5"));
+
+    assertThat(first.messageId()).isEqualTo(first.message().deliveryId().toString());
+    assertThat(again.messageId()).isEqualTo(rolledBack).isNotEqualTo(first.messageId());
+  }
+
+  @Test
+  void noDeliveryIsWrittenOrAddedForAnErasedUserOrACancelledNotification() {
+    ContactStore contacts = new ContactStore(db.jdbi());
+    db.jdbi().useHandle(h -> h.execute("insert into users (tenant, user_id, email) values ('t6', 'gone', 'g@x.io'), "
+        + "('t6', 'kept', 'k@x.io')"));
+    // The contact was read, then the user erased, then the notification written.
+    assertThat(contacts.deleteUser("t6", "gone")).isTrue();
+    NotificationRecord n = notifications.accept(notification("t6", "uid-6"), List.of(
+        NewDelivery.pending("gone", Channel.EMAIL, null, "g@x.io", null),
+        NewDelivery.pending("kept", Channel.EMAIL, null, "k@x.io", null))).notification();
+    assertThat(notifications.counts(n).total()).as("only the user who still exists").isEqualTo(1);
+
+    DeliveryKey kept = db.jdbi().withHandle(h -> h.createQuery(
+            "select id, created_at from deliveries where tenant = 't6'")
+        .map((rs, ctx) -> new DeliveryKey(rs.getObject(1, UUID.class), rs.getObject(2, java.time.OffsetDateTime.class).toInstant()))
+        .one());
+    notifications.cancel(n);
+    assertThat(notifications.addDelivery(kept, NewDelivery.pending("kept", Channel.SMS, null, "+14155550100", null)))
+        .as("a fallback on a cancelled notification").isFalse();
+  }
+
+  private static DeliveryStore.Due dueOf(org.jdbi.v3.core.Handle h, String tenant) {
+    return deliveries.lockDue(h, 100).stream().filter(d -> d.message().tenant().equals(tenant)).findFirst().orElseThrow();
+  }
+
+  private static DeliveryKey key(DeliveryStore.Due d) {
+    return new DeliveryKey(d.message().deliveryId(), d.message().createdAt());
   }
 
   @Test

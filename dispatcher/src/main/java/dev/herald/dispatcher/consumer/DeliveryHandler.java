@@ -18,6 +18,7 @@ import dev.herald.core.template.TemplateRenderer;
 import dev.herald.core.template.TemplateRenderer.Rendered;
 import dev.herald.core.template.TemplateVariables;
 import dev.herald.dispatcher.DispatcherSettings;
+import dev.herald.dispatcher.provider.ProviderGate;
 import dev.herald.dispatcher.provider.ProviderRegistry;
 import dev.herald.dispatcher.provider.SendResult;
 import io.nats.client.JetStream;
@@ -29,28 +30,54 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Handles one delivery message: claim it in Postgres, send it through the first Ready provider,
- * record the outcome, and only then acknowledge (or retry later, or terminate) the message.
+ * record the outcome, and only then acknowledge (or terminate) the message.
+ *
+ * <p>Work that must wait — a provider's rate limit, a retry after a provider error, no Ready
+ * provider, an open circuit — is recorded as {@code pending} with the time it is due, and its
+ * message is acknowledged: it waits in Postgres, where a cancel or an erasure reaches it, and the
+ * relay publishes it again when due. A waiting delivery never holds a place in the stream's
+ * in-flight window that every tenant shares.
  */
-public final class DeliveryHandler {
+public final class DeliveryHandler implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DeliveryHandler.class);
-  static final Duration NO_PROVIDER_WAIT = Duration.ofSeconds(5);
+  /** The first wait for a Ready provider; it doubles each time the delivery comes back, up to a minute. */
+  static final Duration NO_PROVIDER_WAIT = Duration.ofSeconds(1);
+  static final Duration MAX_NO_PROVIDER_WAIT = Duration.ofMinutes(1);
   static final Duration STORE_RETRY = Duration.ofSeconds(2);
-  static final int STORE_ATTEMPTS = 15;
+  /**
+   * A delivery held longer than this since its claim is claimed again right before its provider
+   * call, so that a cancel, an erasure or an opt-out that came meanwhile stops it.
+   */
+  static final Duration RECHECK_AFTER = Duration.ofMillis(50);
   /**
    * Between attempts to record an outcome: jittered, so that the deliveries in hand do not all
-   * retry at the same instant when Postgres comes back; 15 attempts stay well within AckWait.
+   * retry at the same instant when Postgres comes back.
    */
   private static final Backoff STORE_BACKOFF = new Backoff(Duration.ofMillis(200), STORE_RETRY);
 
   /** What happens to the message once the outcome is durable. */
-  private enum Ack { ACK, TERM, NAK }
+  private enum Ack { ACK, TERM }
 
-  private record Decision(Outcome outcome, Ack ack, Duration delay) {}
+  /** An outcome to record (none when the delivery was withdrawn and its row already says why). */
+  private record Decision(Outcome outcome, Ack ack) {}
+
+  /** A claimed delivery while it is handled: when it was last claimed, and what a re-claim found. */
+  private static final class Held {
+    final DeliveryKey key;
+    long claimedAt = System.nanoTime();
+    String blockedBecause;
+
+    Held(DeliveryKey key) {
+      this.key = key;
+    }
+  }
 
   private final Batcher<DeliveryKey, Claim> claims;
   private final Batcher<Outcome, Boolean> outcomes;
@@ -63,10 +90,11 @@ public final class DeliveryHandler {
   private final Backoff backoff;
   private final JetStream jetStream;
   private final QueueNames names;
+  private final AckDeadlines deadlines;
 
   public DeliveryHandler(Batcher<DeliveryKey, Claim> claims, Batcher<Outcome, Boolean> outcomes,
       NotificationStore notifications, ContactStore contacts, TemplateRenderer renderer, ProviderRegistry providers,
-      DispatcherSettings settings, JetStream jetStream, QueueNames names) {
+      DispatcherSettings settings, JetStream jetStream, QueueNames names, Duration ackWait) {
     this.claims = claims;
     this.outcomes = outcomes;
     // Content never changes once a notification is accepted, so entries need no invalidation.
@@ -80,6 +108,7 @@ public final class DeliveryHandler {
     this.backoff = new Backoff(settings.baseBackoff(), settings.maxBackoff());
     this.jetStream = jetStream;
     this.names = names;
+    this.deadlines = new AckDeadlines(ackWait);
   }
 
   public void handle(Message message) {
@@ -95,13 +124,25 @@ public final class DeliveryHandler {
       message.term();
       return;
     }
-    DeliveryKey key = new DeliveryKey(delivery.deliveryId(), delivery.createdAt());
+    deadlines.hold(message);
+    try {
+      handle(message, delivery);
+    } finally {
+      deadlines.release(message);
+    }
+  }
+
+  private void handle(Message message, DeliveryMessage delivery) {
+    Held held = new Held(new DeliveryKey(delivery.deliveryId(), delivery.createdAt()));
     Claim claim;
     try {
-      claim = claims.submit(key).get();
-    } catch (ExecutionException | InterruptedException e) {
+      claim = claims.submit(held.key).get(settings.storeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException | TimeoutException e) {
       LOG.warn("cannot claim delivery {}: {}; retrying later", delivery.deliveryId(), rootMessage(e));
       message.nakWithDelay(STORE_RETRY);
+      return;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
       return;
     }
     if (claim == null) {
@@ -109,32 +150,61 @@ public final class DeliveryHandler {
       message.ack();
       return;
     }
-    Decision decision = decide(delivery, key, claim);
-    if (!recordDurably(decision.outcome())) {
+    held.claimedAt = System.nanoTime();
+    Decision decision;
+    try {
+      decision = decide(delivery, held, claim);
+    } catch (RuntimeException e) {
+      decision = failedOutside(delivery, held.key, claim, e);
+    }
+    if (decision.outcome() != null && !recordDurably(decision.outcome())) {
       // Not acknowledged: JetStream redelivers it after AckWait, and the claim is retried then.
       return;
     }
     switch (decision.ack()) {
       case ACK -> message.ack();
       case TERM -> message.term();
-      case NAK -> message.nakWithDelay(decision.delay());
     }
   }
 
-  private Decision decide(DeliveryMessage d, DeliveryKey key, Claim claim) {
+  /**
+   * Something outside the provider failed (loading content, reading a Secret, a bug). It counts as
+   * an attempt, so that it ends: after {@code maxAttempts} the delivery fails as {@code
+   * internal_error} with a dead-letter record, instead of coming back forever.
+   */
+  private Decision failedOutside(DeliveryMessage d, DeliveryKey key, Claim claim, RuntimeException e) {
+    int attempt = claim.attempts() + 1;
+    String error = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+    if (attempt >= settings.maxAttempts()) {
+      LOG.error("delivery {} failed after {} attempts outside the provider: {}", d.deliveryId(), attempt, error);
+      deadLetter(d.channel().wireName(), Json.bytes(d), DeliveryReasons.INTERNAL_ERROR);
+      return new Decision(Outcome.failed(key, true, null, DeliveryReasons.INTERNAL_ERROR, DeliveryReasons.INTERNAL_ERROR,
+          error), Ack.TERM);
+    }
+    Duration delay = backoff.delay(attempt, null);
+    LOG.warn("delivery {}: handling failed outside the provider ({}), attempt {} of {}, again in {} ms",
+        d.deliveryId(), error, attempt, settings.maxAttempts(), delay.toMillis());
+    return new Decision(Outcome.waiting(key, true, null, DeliveryReasons.INTERNAL_ERROR, error,
+        Instant.now().plus(delay)), Ack.ACK);
+  }
+
+  private Decision decide(DeliveryMessage d, Held held, Claim claim) {
+    DeliveryKey key = held.key;
     String address = Mask.address(d.channel().wireName(), d.address());
     if (d.expiresAt() != null && Instant.now().isAfter(d.expiresAt())) {
-      return new Decision(Outcome.failed(key, false, null, "expired", "expired", "not sent before " + d.expiresAt()), Ack.TERM, null);
+      return new Decision(Outcome.failed(key, false, null, "expired", "expired", "not sent before " + d.expiresAt()), Ack.TERM);
     }
     Optional<NotificationStore.Content> content = contents.get(d.notificationId());
     if (content.isEmpty()) {
       return new Decision(Outcome.failed(key, false, null, "permanent", "notification_missing",
-          "notification " + d.notificationId() + " is not in the store"), Ack.TERM, null);
+          "notification " + d.notificationId() + " is not in the store"), Ack.TERM);
     }
-    Optional<String> blocked = claim.blockedBecause(d.channel(), content.get().category(), content.get().content().critical());
+    String category = content.get().category();
+    boolean critical = content.get().content().critical();
+    Optional<String> blocked = claim.blockedBecause(d.channel(), category, critical);
     if (blocked.isPresent()) {
       LOG.info("delivery {} to {} not sent: {} since it was accepted", d.deliveryId(), address, blocked.get());
-      return new Decision(Outcome.suppressed(key, blocked.get()), Ack.ACK, null);
+      return new Decision(Outcome.suppressed(key, blocked.get()), Ack.ACK);
     }
     Rendered rendered;
     try {
@@ -143,64 +213,114 @@ public final class DeliveryHandler {
               new TemplateVariables.Recipient(d.userId(), d.address(), d.channel().wireName(), d.locale())));
     } catch (TemplateException e) {
       LOG.warn("delivery {} to {}: template does not render: {}", d.deliveryId(), address, e.getMessage());
-      return new Decision(Outcome.failed(key, false, null, "permanent", "render_error", e.getMessage()), Ack.TERM, null);
+      return new Decision(Outcome.failed(key, false, null, "permanent", "render_error", e.getMessage()), Ack.TERM);
     }
     List<ProviderRegistry.Candidate> candidates = providers.ready(d.tenant(), d.channel(), d.platform());
     if (candidates.isEmpty()) {
-      return new Decision(Outcome.retry(key, false, null, "no_provider",
-          "no Ready provider for " + d.channel().wireName(), Instant.now().plus(NO_PROVIDER_WAIT)), Ack.NAK, NO_PROVIDER_WAIT);
+      Duration wait = noProviderWait(claim.publications());
+      return new Decision(Outcome.waiting(key, false, null, DeliveryReasons.NO_PROVIDER,
+          "no Ready provider for " + d.channel().wireName(), Instant.now().plus(wait)), Ack.ACK);
     }
     // The first provider, in order, whose circuit lets the call through; the others are failover.
     ProviderRegistry.Candidate provider = null;
     SendResult result = null;
+    Instant probeAt = null;
     for (ProviderRegistry.Candidate candidate : candidates) {
-      if (!candidate.gate().isAvailable()) {
-        continue;
+      ProviderGate.Passage passage = candidate.gate().send(d.priority(), () -> stillWanted(held, d, category, critical),
+          () -> sendVia(candidate, d, rendered));
+      switch (passage) {
+        case ProviderGate.Passage.Called called -> {
+          provider = candidate;
+          result = called.result();
+        }
+        case ProviderGate.Passage.CircuitOpen open -> {
+          probeAt = probeAt == null || open.probeAt().isBefore(probeAt) ? open.probeAt() : probeAt;
+          continue;
+        }
+        case ProviderGate.Passage.Throttled t -> {
+          // The provider was not called: it waits, and it is not an attempt, whatever the backlog.
+          LOG.debug("delivery {} to {} waits for {} of {}", d.deliveryId(), address, t.limit(), candidate.name());
+          return new Decision(Outcome.waiting(key, false, candidate.name(), DeliveryReasons.THROTTLED,
+              t.limit() + " of " + candidate.name() + " reached", t.dueAt()), Ack.ACK);
+        }
+        case ProviderGate.Passage.Withdrawn w -> {
+          return withdrawn(d, held, address);
+        }
       }
-      Optional<SendResult> answer = candidate.gate().send(d.priority(), () -> sendVia(candidate, d, rendered));
-      if (answer.isPresent()) {
-        provider = candidate;
-        result = answer.get();
-        break;
-      }
+      break;
     }
     if (result == null) {
-      return new Decision(Outcome.retry(key, false, null, "circuit_open",
-          "every " + d.channel().wireName() + " provider is failing", Instant.now().plus(NO_PROVIDER_WAIT)), Ack.NAK, NO_PROVIDER_WAIT);
+      return new Decision(Outcome.waiting(key, false, null, DeliveryReasons.CIRCUIT_OPEN,
+          "every " + d.channel().wireName() + " provider has an open circuit", probeAt), Ack.ACK);
     }
     int attempt = claim.attempts() + 1;
     return switch (result) {
-      case SendResult.Throttled t -> {
-        // The provider was not called: back to the stream, not an attempt, whatever the backlog.
-        LOG.debug("delivery {} to {} waits for {} of {}", d.deliveryId(), address, t.limit(), provider.name());
-        Duration delay = settings.baseBackoff();
-        yield new Decision(Outcome.retry(key, false, provider.name(), "throttled", t.limit() + " of " + provider.name()
-            + " reached", Instant.now().plus(delay)), Ack.NAK, delay);
-      }
       case SendResult.Accepted a -> {
         LOG.debug("delivery {} to {} sent via {} ({})", d.deliveryId(), address, provider.name(), a.providerMessageId());
-        yield new Decision(Outcome.sent(key, provider.name(), a.providerMessageId()), Ack.ACK, null);
+        yield new Decision(Outcome.sent(key, provider.name(), a.providerMessageId()), Ack.ACK);
       }
       case SendResult.Permanent p -> {
         LOG.warn("delivery {} to {} failed permanently via {}: {} {}", d.deliveryId(), address, provider.name(), p.code(), p.message());
         markAddress(d, p);
         fallback.after(d, content.get().fallback());
-        yield new Decision(Outcome.failed(key, true, provider.name(), "permanent", p.code(), p.message()), Ack.TERM, null);
+        yield new Decision(Outcome.failed(key, true, provider.name(), "permanent", p.code(), p.message()), Ack.TERM);
       }
       case SendResult.Retry r when attempt >= settings.maxAttempts() -> {
         LOG.warn("delivery {} to {} failed after {} attempts via {}: {} {}", d.deliveryId(), address, attempt,
             provider.name(), r.code(), r.message());
         deadLetter(d.channel().wireName(), Json.bytes(d), "exhausted");
-        yield new Decision(Outcome.failed(key, true, provider.name(), "exhausted", r.code(), r.message()), Ack.TERM, null);
+        yield new Decision(Outcome.failed(key, true, provider.name(), "exhausted", r.code(), r.message()), Ack.TERM);
       }
       case SendResult.Retry r -> {
         Duration delay = backoff.delay(attempt, r.retryAfter());
         LOG.info("delivery {} to {}: attempt {} via {} failed ({}), retrying in {} ms", d.deliveryId(), address,
             attempt, provider.name(), r.code(), delay.toMillis());
-        yield new Decision(Outcome.retry(key, true, provider.name(), r.code(), r.message(), Instant.now().plus(delay)),
-            Ack.NAK, delay);
+        yield new Decision(Outcome.waiting(key, true, provider.name(), r.code(), r.message(), Instant.now().plus(delay)),
+            Ack.ACK);
       }
     };
+  }
+
+  /** A wait for a Ready provider that doubles each time the delivery comes back; a provider becoming Ready ends it. */
+  static Duration noProviderWait(int publications) {
+    long millis = NO_PROVIDER_WAIT.toMillis() << Math.min(Math.max(publications - 1, 0), 10);
+    return Duration.ofMillis(Math.min(millis, MAX_NO_PROVIDER_WAIT.toMillis()));
+  }
+
+  /**
+   * Right before a provider call: a delivery held for a while (waiting for a permit, or after a
+   * failed-over call) is claimed again, which sees a cancel, an erasure or an opt-out that came
+   * meanwhile. A delivery claimed moments ago needs no second look.
+   */
+  private boolean stillWanted(Held held, DeliveryMessage d, String category, boolean critical) {
+    if (System.nanoTime() - held.claimedAt < RECHECK_AFTER.toNanos()) {
+      return true;
+    }
+    Claim again;
+    try {
+      again = claims.submit(held.key).get(settings.storeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("claiming delivery " + held.key.id() + " again failed: " + rootMessage(e), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+    held.claimedAt = System.nanoTime();
+    if (again == null) {
+      return false;
+    }
+    held.blockedBecause = again.blockedBecause(d.channel(), category, critical).orElse(null);
+    return held.blockedBecause == null;
+  }
+
+  private Decision withdrawn(DeliveryMessage d, Held held, String address) {
+    if (held.blockedBecause != null) {
+      LOG.info("delivery {} to {} not sent: {} while it waited", d.deliveryId(), address, held.blockedBecause);
+      return new Decision(Outcome.suppressed(held.key, held.blockedBecause), Ack.ACK);
+    }
+    // Cancelled (or erased) while it waited: the row already says so.
+    LOG.debug("delivery {} to {} withdrawn before its provider call", d.deliveryId(), address);
+    return new Decision(null, Ack.ACK);
   }
 
   private static SendResult sendVia(ProviderRegistry.Candidate candidate, DeliveryMessage d, Rendered rendered) {
@@ -229,20 +349,32 @@ public final class DeliveryHandler {
     }
   }
 
-  /** Retries a failed write for a while: acknowledging before the outcome is stored could lose it. */
+  /**
+   * Retries a failed write until {@code storeTimeout}: acknowledging before the outcome is stored
+   * could lose it. The message's ack deadline is extended meanwhile, so JetStream does not hand
+   * the delivery to another dispatcher while this one still holds its outcome.
+   */
   private boolean recordDurably(Outcome outcome) {
-    for (int i = 1; i <= STORE_ATTEMPTS; i++) {
+    long deadline = System.nanoTime() + settings.storeTimeout().toNanos();
+    for (int i = 1; ; i++) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        LOG.error("recording delivery {} gave up after {} ms; it will be redelivered", outcome.key().id(),
+            settings.storeTimeout().toMillis());
+        return false;
+      }
       try {
-        outcomes.submit(outcome).get();
+        outcomes.submit(outcome).get(left, TimeUnit.NANOSECONDS);
         return true;
-      } catch (ExecutionException e) {
+      } catch (ExecutionException | TimeoutException e) {
         if (e.getCause() instanceof InterruptedException || Thread.currentThread().isInterrupted()) {
           return false;
         }
-        LOG.warn("recording delivery {} failed ({}), attempt {} of {}", outcome.key().id(), rootMessage(e), i, STORE_ATTEMPTS);
+        LOG.warn("recording delivery {} failed ({}), attempt {}", outcome.key().id(), rootMessage(e), i);
         try {
           // The provider may already have the message: hold it (no nak) until the outcome is stored.
-          Thread.sleep(STORE_BACKOFF.delay(i, null).toMillis());
+          Thread.sleep(Math.min(STORE_BACKOFF.delay(i, null).toMillis(), Math.max(0, TimeUnit.NANOSECONDS.toMillis(
+              deadline - System.nanoTime()))));
         } catch (InterruptedException interrupted) {
           Thread.currentThread().interrupt();
           return false;
@@ -252,7 +384,6 @@ public final class DeliveryHandler {
         return false;
       }
     }
-    return false;
   }
 
   private void deadLetter(String channel, byte[] data, String reason) {
@@ -262,6 +393,11 @@ public final class DeliveryHandler {
     } catch (Exception e) {
       LOG.warn("could not write to the dead-letter stream: {}", e.toString());
     }
+  }
+
+  @Override
+  public void close() {
+    deadlines.close();
   }
 
   private static String rootMessage(Throwable e) {

@@ -42,7 +42,10 @@ final class ProviderLimits {
 
   /**
    * Takes a concurrency slot and a rate permit, waiting at most {@code maxWait}. Empty when taken
-   * (then {@link #release()} once the call is over); otherwise the limit that left no room.
+   * (then {@link #release()} once the call is over); otherwise the limit that left no room. It
+   * gives up at once when the permits the rate yields before {@code maxWait} ends are already owed
+   * to sends of its priority or higher waiting with it: a backlog then goes back to wait elsewhere
+   * quickly instead of holding a dispatcher's slots.
    */
   Optional<String> acquire(Priority priority, Duration maxWait) throws InterruptedException {
     long deadline = System.nanoTime() + maxWait.toNanos();
@@ -53,8 +56,8 @@ final class ProviderLimits {
         while (true) {
           long now = System.nanoTime();
           long untilPermit = Long.MAX_VALUE;
+          refill(now);
           if (!higherWaiting(priority) && inUse < maxConcurrency) {
-            refill(now);
             if (tokensPerNano == 0 || tokens >= 1) {
               tokens -= tokensPerNano == 0 ? 0 : 1;
               inUse++;
@@ -63,7 +66,7 @@ final class ProviderLimits {
             untilPermit = (long) Math.ceil((1 - tokens) / tokensPerNano);
           }
           long remaining = deadline - now;
-          if (remaining <= 0) {
+          if (remaining <= 0 || rateCannotServeInTime(priority, remaining)) {
             return Optional.of(inUse >= maxConcurrency ? MAX_CONCURRENCY : RATE_LIMIT);
           }
           changed.awaitNanos(Math.min(untilPermit, remaining));
@@ -97,6 +100,18 @@ final class ProviderLimits {
     } finally {
       lock.unlock();
     }
+  }
+
+  /** Whether the sends waiting ahead (at this priority or higher) use up every permit due within {@code nanos}. */
+  private boolean rateCannotServeInTime(Priority priority, long nanos) {
+    if (tokensPerNano == 0) {
+      return false;
+    }
+    int ahead = -1;  // not this caller
+    for (int p = 0; p <= priority.ordinal(); p++) {
+      ahead += waiting[p];
+    }
+    return (ahead + 1 - tokens) / tokensPerNano > nanos;
   }
 
   private boolean higherWaiting(Priority priority) {

@@ -7,6 +7,7 @@ import dev.herald.api.provider.ProviderType;
 import dev.herald.core.SecretValues;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import java.time.Duration;
@@ -38,15 +39,37 @@ public final class ProviderRegistry implements AutoCloseable {
   private final Duration timeout;
   private final Duration circuitOpenFor;
   private final Duration permitWait;
+  private final ProviderEvents events;
 
   public ProviderRegistry(KubernetesClient kube, List<ProviderClientFactory> factories, Duration timeout,
-      Duration circuitOpenFor, Duration permitWait) {
+      Duration circuitOpenFor, Duration permitWait, ProviderEvents events) {
     this.kube = kube;
     this.timeout = timeout;
     this.circuitOpenFor = circuitOpenFor;
     this.permitWait = permitWait;
+    this.events = events;
     factories.forEach(f -> this.factories.put(f.type(), f));
-    this.informer = kube.resources(DeliveryProvider.class).inAnyNamespace().inform();
+    this.informer = kube.resources(DeliveryProvider.class).inAnyNamespace().inform(new ResourceEventHandler<>() {
+      @Override
+      public void onAdd(DeliveryProvider p) {
+        announceReady(null, p);
+      }
+
+      @Override
+      public void onUpdate(DeliveryProvider old, DeliveryProvider p) {
+        announceReady(old, p);
+      }
+
+      @Override
+      public void onDelete(DeliveryProvider p, boolean unknownFinalState) {}
+    });
+  }
+
+  /** Deliveries waiting for a Ready provider of the channel need not wait out their full pause. */
+  private void announceReady(DeliveryProvider old, DeliveryProvider p) {
+    if (p.getSpec() != null && p.getSpec().getType() != null && isReady(p) && (old == null || !isReady(old))) {
+      events.becameReady(p.getMetadata().getNamespace(), p.getSpec().getType().channel());
+    }
   }
 
   /** A provider that may take a delivery, with its client and gate. */
@@ -91,9 +114,12 @@ public final class ProviderRegistry implements AutoCloseable {
       if (current != null) {
         current.client().close();
       }
+      String namespace = p.getMetadata().getNamespace();
+      String name = p.getMetadata().getName();
+      Channel channel = p.getSpec().getType().channel();
       return next == null ? null : new Built(version, next,
-          new ProviderGate(p.getMetadata().getNamespace() + "/" + p.getMetadata().getName(), p.getSpec(), circuitOpenFor,
-              permitWait));
+          new ProviderGate(namespace + "/" + name, p.getSpec(), circuitOpenFor, permitWait,
+              (from, to, lastError) -> events.circuitChanged(namespace, name, channel, from, to, lastError)));
     });
     return built == null ? null : new Candidate(p.getMetadata().getName(), built.client(), built.gate());
   }

@@ -15,12 +15,6 @@ public sealed interface SendResult {
   record Retry(String code, String message, Duration retryAfter) implements SendResult {}
 
   /**
-   * Not sent: this provider's {@code rateLimit} or {@code maxConcurrency} left no room in time. The
-   * provider was not called, so it is neither an attempt nor a sign that the provider is failing.
-   */
-  record Throttled(String limit) implements SendResult {}
-
-  /**
    * Will never succeed as it is (bad request, invalid address, payload too large). {@code address}
    * says what it means for the address itself, beyond this delivery.
    */

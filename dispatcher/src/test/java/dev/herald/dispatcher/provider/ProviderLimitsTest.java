@@ -89,6 +89,28 @@ class ProviderLimitsTest {
   }
 
   @Test
+  void aSendGivesUpAtOnceWhenThePermitsDueWithinItsWaitAreOwedToSendsAheadOfIt() throws Exception {
+    // Two permits a second, both spent; two high-priority sends wait for the next two.
+    ProviderLimits limits = new ProviderLimits(2, null);
+    assertThat(limits.acquire(Priority.HIGH, LONG)).isEmpty();
+    assertThat(limits.acquire(Priority.HIGH, LONG)).isEmpty();
+    waitFor(limits, Priority.HIGH);
+    waitFor(limits, Priority.HIGH);
+    await().until(() -> limits.waiting(Priority.HIGH) == 2);
+
+    // A third could not be served within 2 s (it would be about 1.5 s at best, so it waits) ...
+    long start = System.nanoTime();
+    assertThat(limits.acquire(Priority.NORMAL, Duration.ofSeconds(2))).isEmpty();
+    // ... but a fourth, behind three, with 500 ms to wait, gives up without waiting them out.
+    waitFor(limits, Priority.HIGH);
+    await().until(() -> limits.waiting(Priority.HIGH) >= 1);
+    start = System.nanoTime();
+    assertThat(limits.acquire(Priority.BULK, Duration.ofMillis(500))).hasValue(ProviderLimits.RATE_LIMIT);
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).as("gave up before its wait was over")
+        .isLessThan(Duration.ofMillis(400));
+  }
+
+  @Test
   void withoutLimitsNobodyWaits() throws Exception {
     ProviderLimits none = new ProviderLimits(null, null);
     for (int i = 0; i < 1000; i++) {

@@ -190,8 +190,11 @@ final class NotificationRoutes {
 
   private void cancel(RoutingContext ctx) {
     NotificationRecord r = find(ctx);
-    int cancelled = store.cancel(r);
-    json(ctx, 200, Json.MAPPER.createObjectNode().put("id", r.id().toString()).put("cancelled", cancelled));
+    NotificationStore.Cancellation c = store.cancel(r);
+    // inFlight: deliveries a dispatcher held at that instant; stopped too, unless their provider
+    // call was already under way.
+    json(ctx, 200, Json.MAPPER.createObjectNode().put("id", r.id().toString()).put("cancelled", c.cancelled() + c.inFlight())
+        .put("inFlight", c.inFlight()));
   }
 
   private static void putInstant(ObjectNode node, String name, java.time.Instant value) {

@@ -10,6 +10,7 @@ import dev.herald.operator.ReconcileProblem;
 import dev.herald.operator.events.EventRecorder;
 import dev.herald.operator.provider.ProviderReadiness;
 import dev.herald.core.store.DeliveryCounts;
+import dev.herald.core.store.DeliveryReasons;
 import dev.herald.core.store.NotificationRecord;
 import dev.herald.core.store.NotificationStore;
 import dev.herald.core.store.Source;
@@ -133,6 +134,8 @@ public final class NotificationReconciler implements Reconciler<Notification>, C
         .filter(c -> c != null).distinct().toList();
     NotificationProgress.apply(status, accepted, counts, channels, Instant.now());
     providersCondition(status, counts, channels, providers.list(tenant).toList());
+    waitingCondition(status, counts.count(dev.herald.api.DeliveryState.IN_FLIGHT) > 0 ? store.waiting(accepted)
+        : java.util.Map.of());
     announce(resource, before, status);
 
     NotificationPhase phase = NotificationPhase.valueOf(status.getPhase());
@@ -172,6 +175,33 @@ public final class NotificationReconciler implements Reconciler<Notification>, C
     } else {
       status.setCondition(NotificationStatus.PROVIDERS_READY, false, "ProviderNotReady", String.join("; ", waiting));
     }
+  }
+
+  /** Deliveries that wait in Herald's store, and for what: status says why a Notification is not done. */
+  static void waitingCondition(NotificationStatus status, java.util.Map<String, Long> waiting) {
+    long circuit = waiting.getOrDefault(DeliveryReasons.CIRCUIT_OPEN, 0L);
+    long provider = waiting.getOrDefault(DeliveryReasons.NO_PROVIDER, 0L);
+    long throttled = waiting.getOrDefault(DeliveryReasons.THROTTLED, 0L);
+    long retrying = waiting.values().stream().mapToLong(Long::longValue).sum() - circuit - provider - throttled;
+    List<String> parts = new java.util.ArrayList<>();
+    if (circuit > 0) {
+      parts.add(circuit + " for a provider's circuit to close (its recent calls failed)");
+    }
+    if (provider > 0) {
+      parts.add(provider + " for a Ready provider");
+    }
+    if (throttled > 0) {
+      parts.add(throttled + " for room in a provider's rateLimit or maxConcurrency");
+    }
+    if (retrying > 0) {
+      parts.add(retrying + " to retry after a provider or internal error");
+    }
+    if (parts.isEmpty()) {
+      status.setCondition(NotificationStatus.WAITING, false, "NotWaiting", "no delivery waits");
+      return;
+    }
+    String reason = circuit > 0 ? "CircuitOpen" : provider > 0 ? "NoReadyProvider" : throttled > 0 ? "Throttled" : "Retrying";
+    status.setCondition(NotificationStatus.WAITING, true, reason, "deliveries wait: " + String.join(", ", parts));
   }
 
   private UpdateControl<Notification> notAccepted(Notification resource, NotificationStatus before,
@@ -219,10 +249,13 @@ public final class NotificationReconciler implements Reconciler<Notification>, C
     store.findBySource(resource.getMetadata().getNamespace(), Source.CR, resource.getMetadata().getUid())
         .filter(r -> r.cancelledAt() == null)
         .ifPresent(r -> {
-          int cancelled = store.cancel(r);
-          if (cancelled > 0) {
-            LOG.info("notification {}/{} deleted: {} unsent deliveries cancelled",
-                resource.getMetadata().getNamespace(), resource.getMetadata().getName(), cancelled);
+          NotificationStore.Cancellation c = store.cancel(r);
+          if (c.cancelled() + c.inFlight() > 0) {
+            String message = String.format("deleted: %d unsent deliveries cancelled; %d were held by a dispatcher, "
+                + "and only those whose provider call was under way may still be sent", c.cancelled() + c.inFlight(),
+                c.inFlight());
+            LOG.info("notification {}/{} {}", resource.getMetadata().getNamespace(), resource.getMetadata().getName(), message);
+            events.normal(resource, "Cancelled", message);
           }
         });
     return DeleteControl.defaultDelete();

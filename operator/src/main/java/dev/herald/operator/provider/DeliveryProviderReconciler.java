@@ -18,6 +18,11 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import dev.herald.core.store.CircuitStore;
+import io.javaoperatorsdk.operator.processing.event.source.polling.PollingConfigurationBuilder;
+import io.javaoperatorsdk.operator.processing.event.source.polling.PollingEventSource;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -29,17 +34,32 @@ import java.util.stream.Collectors;
  */
 @ControllerConfiguration(name = "deliveryprovider")
 public final class DeliveryProviderReconciler implements Reconciler<DeliveryProvider> {
+  /** How often the dispatchers' circuits are read from Postgres. */
+  static final Duration CIRCUIT_POLL = Duration.ofSeconds(2);
+  /** A circuit row not changed for this long is a dispatcher that went away (or has had no traffic since). */
+  static final Duration CIRCUIT_STALE = Duration.ofMinutes(10);
+
   private final SchemaValidator schema;
   private final EventRecorder events;
+  private final CircuitStore circuits;
 
-  public DeliveryProviderReconciler(SchemaValidator schema, EventRecorder events) {
+  public DeliveryProviderReconciler(SchemaValidator schema, EventRecorder events, CircuitStore circuits) {
     this.schema = schema;
     this.events = events;
+    this.circuits = circuits;
   }
 
   @Override
   public List<EventSource<?, DeliveryProvider>> prepareEventSources(EventSourceContext<DeliveryProvider> context) {
-    return List.of(new InformerEventSource<>(InformerEventSourceConfiguration
+    // The circuits live in Postgres, outside the cluster: polled, and a change reconciles the provider.
+    PollingEventSource<CircuitStore.Circuit, DeliveryProvider, String> circuitSource = new PollingEventSource<>(
+        CircuitStore.Circuit.class, new PollingConfigurationBuilder<CircuitStore.Circuit, String>(
+            () -> circuits.notClosed(Instant.now().minus(CIRCUIT_STALE)).stream().collect(Collectors.groupingBy(
+                c -> new ResourceID(c.provider(), c.tenant()), Collectors.toSet())), CIRCUIT_POLL)
+            .withName("circuits")
+            .withResourceIDMapper(CircuitStore.Circuit::dispatcher)
+            .build());
+    return List.of(circuitSource, new InformerEventSource<>(InformerEventSourceConfiguration
         .from(Secret.class, DeliveryProvider.class)
         .withName("secrets")
         .withPrimaryToSecondaryMapper((DeliveryProvider p) -> secretName(p) == null ? Set.of()
@@ -85,6 +105,24 @@ public final class DeliveryProviderReconciler implements Reconciler<DeliveryProv
         }
       }
     }
-    return StatusUpdates.finish(resource, before, status, DeliveryProviderStatus.READY, events);
+    availability(status, context.getSecondaryResources(CircuitStore.Circuit.class));
+    return StatusUpdates.finish(resource, before, status,
+        List.of(DeliveryProviderStatus.READY, DeliveryProviderStatus.AVAILABLE), events);
+  }
+
+  /** Whether the dispatchers' circuits let calls through; when not, which are open, since when, and why. */
+  private static void availability(DeliveryProviderStatus status, Set<CircuitStore.Circuit> notClosed) {
+    if (notClosed.isEmpty()) {
+      status.setCondition(DeliveryProviderStatus.AVAILABLE, true, "CircuitClosed",
+          "every dispatcher sends through it");
+      return;
+    }
+    boolean open = notClosed.stream().anyMatch(c -> c.state().equals("open"));
+    String detail = notClosed.stream().sorted(java.util.Comparator.comparing(CircuitStore.Circuit::dispatcher))
+        .map(c -> c.state().replace('_', '-') + " in " + c.dispatcher() + " since "
+            + c.changedAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + " (" + c.reason() + ")")
+        .collect(Collectors.joining("; "));
+    status.setCondition(DeliveryProviderStatus.AVAILABLE, false, open ? "CircuitOpen" : "CircuitHalfOpen",
+        "circuit " + detail + "; its deliveries wait or fail over to the channel's next provider");
   }
 }

@@ -16,8 +16,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Publishes deliveries written {@code pending} and marks them {@code queued} with their stream
- * sequence. It is the only publisher: a delivery is committed before it is published, and one
+ * Publishes deliveries that are {@code pending} and due — written by an acceptance, or waiting in
+ * Postgres after a throttle, a retry or a wait for a provider — and marks them {@code queued} with
+ * their stream sequence. It is the only publisher: a delivery is committed before it is published, and one
  * left {@code pending} by a crash or a broker outage is simply published on a later pass. Each
  * replica runs one; {@code FOR UPDATE SKIP LOCKED} keeps them from publishing the same rows, and
  * {@code Nats-Msg-Id} absorbs what slips through.
@@ -82,13 +83,13 @@ public final class OutboxRelay implements AutoCloseable {
   /** One pass: publishes up to one batch of due deliveries; returns how many the stream accepted. */
   public int runOnce() {
     return store.jdbi().inTransaction(h -> {
-      List<DeliveryMessage> due = store.lockDue(h, batchSize);
+      List<DeliveryStore.Due> due = store.lockDue(h, batchSize);
       if (due.isEmpty()) {
         return 0;
       }
       List<CompletableFuture<PublishAck>> acks = new ArrayList<>(due.size());
-      for (DeliveryMessage m : due) {
-        acks.add(publisher.publish(m));
+      for (DeliveryStore.Due d : due) {
+        acks.add(publisher.publish(d.message(), d.messageId()));
       }
       List<DeliveryStore.Queued> queued = new ArrayList<>(due.size());
       long deadline = System.nanoTime() + ACK_TIMEOUT.toNanos();
@@ -96,7 +97,7 @@ public final class OutboxRelay implements AutoCloseable {
       for (int i = 0; i < due.size(); i++) {
         try {
           PublishAck ack = acks.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-          DeliveryMessage m = due.get(i);
+          DeliveryMessage m = due.get(i).message();
           queued.add(new DeliveryStore.Queued(new DeliveryKey(m.deliveryId(), m.createdAt()), ack.getSeqno()));
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();

@@ -34,6 +34,7 @@ import java.util.Objects;
  * @param categories the request's {@code categories}
  * @param raw the whole request body as received, shared by the mails of one request (read it, do not
  *     modify it)
+ * @param arrivedAt when its request arrived (the provider call started)
  */
 public record ReceivedMail(
     String messageId,
@@ -52,7 +53,8 @@ public record ReceivedMail(
     Map<String, String> headers,
     Map<String, String> customArgs,
     List<String> categories,
-    JsonNode raw) {
+    JsonNode raw,
+    java.time.Instant arrivedAt) {
 
   public ReceivedMail {
     Objects.requireNonNull(messageId, "messageId");

@@ -260,8 +260,9 @@ public final class SendGridSimulator implements AutoCloseable {
 
   private void handle(HttpExchange exchange) throws IOException {
     peakInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+    Instant arrived = Instant.now();
     synchronized (arrivals) {
-      arrivals.add(Instant.now());
+      arrivals.add(arrived);
     }
     try (exchange) {
       Body body;
@@ -299,11 +300,11 @@ public final class SendGridSimulator implements AutoCloseable {
           return;
         }
       }
-      handleNormally(exchange, body);
+      handleNormally(exchange, body, arrived);
     }
   }
 
-  private void handleNormally(HttpExchange exchange, Body body) throws IOException {
+  private void handleNormally(HttpExchange exchange, Body body, Instant arrived) throws IOException {
     String path = exchange.getRequestURI().getPath();
     if (!MAIL_SEND_PATH.equals(path) && !(MAIL_SEND_PATH + "/").equals(path)) {
       sendErrors(exchange, 404, simpleErrors("resource not found"));
@@ -338,7 +339,7 @@ public final class SendGridSimulator implements AutoCloseable {
       return;
     }
     String messageId = newMessageId();
-    record(messageId, mail);
+    record(messageId, mail, arrived);
     exchange.getResponseHeaders().set("X-Message-Id", messageId);
     exchange.sendResponseHeaders(202, -1);
   }
@@ -354,7 +355,7 @@ public final class SendGridSimulator implements AutoCloseable {
         && h.substring(space + 1).strip().equals(apiKey);
   }
 
-  private void record(String messageId, JsonNode mail) {
+  private void record(String messageId, JsonNode mail, Instant arrived) {
     JsonNode personalizations = mail.get("personalizations");
     JsonNode from = mail.get("from");
     String html = null;
@@ -399,7 +400,8 @@ public final class SendGridSimulator implements AutoCloseable {
           headers,
           customArgs,
           categories,
-          mail));
+          mail,
+          arrived));
     }
     synchronized (mails) {
       mails.addAll(received);
