@@ -4,10 +4,6 @@ import static dev.herald.e2e.ApiFixtures.apiKey;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.herald.api.notification.Notification;
-import dev.herald.api.provider.DeliveryProviderSpec;
-import dev.herald.api.provider.ProviderType;
-import dev.herald.api.provider.SendGridSettings;
 import dev.herald.testkit.sendgrid.ReceivedMail;
 import java.time.Duration;
 import java.time.Instant;
@@ -55,13 +51,7 @@ class CancellationEndToEndTest {
 
   /** A SendGrid provider allowed two sends a second, and a template, in a namespace of their own. */
   private static void slowProvider(String ns) {
-    env.secret(ns, "sendgrid-credentials", Map.of("apiKey", HeraldEnvironment.SENDGRID_KEY));
-    DeliveryProviderSpec spec = HeraldEnvironment.providerSpec(ProviderType.SENDGRID, "sendgrid-credentials",
-        env.sendgrid.baseUrl());
-    spec.setSendgrid(new SendGridSettings("notifications@herald.example", "Herald"));
-    spec.setRateLimit(2);
-    env.provider(ns, "sendgrid", spec);
-    env.template(ns, "order-shipped", "Order {{ orderId }} has shipped", "<p>{{ orderId }} {{ note }}</p>", null);
+    env.limitedEmailSetup(ns, 2, null);
   }
 
   private static String[] addresses(String ns, int n) {

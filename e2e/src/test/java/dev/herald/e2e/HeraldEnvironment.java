@@ -122,6 +122,20 @@ final class HeraldEnvironment implements AutoCloseable {
     return provider(namespace, name, spec);
   }
 
+  /**
+   * A Secret with the simulator's key, a SendGrid provider named {@code sendgrid} with these limits
+   * (either may be null), and the {@code order-shipped} template.
+   */
+  void limitedEmailSetup(String namespace, Integer rateLimit, Integer maxConcurrency) {
+    secret(namespace, "sendgrid-credentials", Map.of("apiKey", SENDGRID_KEY));
+    DeliveryProviderSpec spec = providerSpec(ProviderType.SENDGRID, "sendgrid-credentials", sendgrid.baseUrl());
+    spec.setSendgrid(new SendGridSettings("notifications@herald.example", "Herald"));
+    spec.setRateLimit(rateLimit);
+    spec.setMaxConcurrency(maxConcurrency);
+    provider(namespace, "sendgrid", spec);
+    template(namespace, "order-shipped", "Order {{ orderId }} has shipped", "<p>{{ orderId }} {{ note }}</p>", null);
+  }
+
   static DeliveryProviderSpec providerSpec(ProviderType type, String secret, String endpoint) {
     DeliveryProviderSpec spec = new DeliveryProviderSpec();
     spec.setType(type);

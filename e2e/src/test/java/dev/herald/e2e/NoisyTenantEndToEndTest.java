@@ -102,13 +102,7 @@ class NoisyTenantEndToEndTest {
   @Test
   void aBacklogWaitingForARateLimitedProviderDoesNotDelayAnotherNamespace() throws Exception {
     String noisy = "noisy-throttled";
-    env.secret(noisy, "sendgrid-credentials", Map.of("apiKey", HeraldEnvironment.SENDGRID_KEY));
-    DeliveryProviderSpec spec = HeraldEnvironment.providerSpec(ProviderType.SENDGRID, "sendgrid-credentials",
-        env.sendgrid.baseUrl());
-    spec.setSendgrid(new SendGridSettings("notifications@herald.example", "Herald"));
-    spec.setRateLimit(5);
-    env.provider(noisy, "sendgrid", spec);
-    template(noisy);
+    env.limitedEmailSetup(noisy, 5, null);
     backlog(noisy);
     await().atMost(Duration.ofSeconds(30)).until(() -> written(noisy));
 

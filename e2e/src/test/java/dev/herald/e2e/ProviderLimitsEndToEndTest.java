@@ -5,9 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.herald.api.Priority;
 import dev.herald.api.notification.Notification;
-import dev.herald.api.provider.DeliveryProviderSpec;
-import dev.herald.api.provider.ProviderType;
-import dev.herald.api.provider.SendGridSettings;
 import dev.herald.dispatcher.Dispatcher;
 import dev.herald.testkit.sendgrid.ReceivedMail;
 import java.time.Duration;
@@ -35,22 +32,10 @@ class ProviderLimitsEndToEndTest {
     }
   }
 
-  /** A SendGrid provider with these limits, and a template, in a namespace of their own. */
-  private static void limitedProvider(String ns, Integer rateLimit, Integer maxConcurrency) {
-    env.secret(ns, "sendgrid-credentials", Map.of("apiKey", HeraldEnvironment.SENDGRID_KEY));
-    DeliveryProviderSpec spec = HeraldEnvironment.providerSpec(ProviderType.SENDGRID, "sendgrid-credentials",
-        env.sendgrid.baseUrl());
-    spec.setSendgrid(new SendGridSettings("notifications@herald.example", "Herald"));
-    spec.setRateLimit(rateLimit);
-    spec.setMaxConcurrency(maxConcurrency);
-    env.provider(ns, "sendgrid", spec);
-    env.template(ns, "order-shipped", "Order {{ orderId }} has shipped", "<p>{{ orderId }} {{ note }}</p>", null);
-  }
-
   @Test
   void rateLimitAndMaxConcurrencyHoldAndThrottledDeliveriesWaitWithoutUsingAttempts() throws Exception {
     String ns = "limits";
-    limitedProvider(ns, 4, 2);
+    env.limitedEmailSetup(ns, 4, 2);
     // Two attempts only, and a short wait for a permit: were a throttled send counted as an
     // attempt, most of these deliveries would fail as exhausted.
     Dispatcher dispatcher = env.startDispatcher("dispatcher-limits",
@@ -80,7 +65,7 @@ class ProviderLimitsEndToEndTest {
   @Test
   void aHighPriorityNotificationIsNotQueuedBehindABacklogWaitingForTheSameRateLimit() throws Exception {
     String ns = "rate-priority";
-    limitedProvider(ns, 10, null);
+    env.limitedEmailSetup(ns, 10, null);
     // Default settings: bulk sends in hand wait for a permit, or wait in Postgres for their turn.
     Dispatcher dispatcher = env.startDispatcher("dispatcher-rate-priority");
     String[] backlog = IntStream.range(0, 150).mapToObj(i -> "reader" + i + "@backlog.example").toArray(String[]::new);

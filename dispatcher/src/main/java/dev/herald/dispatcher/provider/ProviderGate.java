@@ -152,7 +152,14 @@ public final class ProviderGate {
       }
     }
     try {
-      if (!stillWanted.getAsBoolean()) {
+      boolean wanted;
+      try {
+        wanted = stillWanted.getAsBoolean();
+      } catch (RuntimeException e) {
+        breaker.releasePermission();
+        throw e;
+      }
+      if (!wanted) {
         breaker.releasePermission();
         return new Passage.Withdrawn();
       }
