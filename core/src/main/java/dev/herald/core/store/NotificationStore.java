@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.UUID;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.JdbiException;
 import org.jdbi.v3.core.statement.PreparedBatch;
 
 /** Notifications and the writing of their deliveries. */
@@ -45,6 +46,32 @@ public final class NotificationStore {
    * can be told apart from a repeated request.
    */
   public Accepted accept(NewNotification n, List<NewDelivery> deliveries, String requestHash) {
+    try {
+      return write(n, deliveries, requestHash);
+    } catch (JdbiException e) {
+      // Maintenance creates partitions a week ahead; should today's be missing all the same,
+      // create it and try once more rather than refuse the notification.
+      if (!missingPartition(e)) {
+        throw e;
+      }
+      PartitionMaintenance.ensureToday(jdbi);
+      return write(n, deliveries, requestHash);
+    }
+  }
+
+  private static boolean missingPartition(Throwable e) {
+    // The deliveries' batch insert reports it as a BatchUpdateException, the cause in its next exception.
+    for (Throwable t = e; t != null; t = t.getCause() != null ? t.getCause()
+        : t instanceof java.sql.SQLException s ? s.getNextException() : null) {
+      if (t instanceof java.sql.SQLException s && "23514".equals(s.getSQLState())
+          && String.valueOf(s.getMessage()).contains("no partition of relation")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private Accepted write(NewNotification n, List<NewDelivery> deliveries, String requestHash) {
     return jdbi.inTransaction(h -> {
       Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
       UUID id = Uuids.timeOrdered();
