@@ -15,6 +15,8 @@ public class NotificationStatus extends HeraldStatus {
   public static final String ACCEPTED = "Accepted";
   public static final String COMPLETE = "Complete";
   public static final String PROVIDERS_READY = "ProvidersReady";
+  /** False (reason {@code Pruned}) once retention removed its rows: the status shows them as last seen. */
+  public static final String STORED = "Stored";
 
   @JsonPropertyDescription("Pending, Scheduled, Dispatching, Completed, PartiallyFailed, Failed or Cancelled")
   private String phase;

@@ -159,6 +159,28 @@ public final class NotificationStore {
         .findOne();
   }
 
+  /** A notification whose rows retention removed: what is remembered of it. */
+  public record Pruned(UUID notificationId, Instant createdAt, Instant prunedAt) {}
+
+  /** Whether retention pruned the notification of this source (only Notification CRs are remembered). */
+  public Optional<Pruned> pruned(String tenant, Source source, String sourceRef) {
+    return jdbi.withHandle(h -> h.createQuery("""
+            select notification_id, created_at, pruned_at from pruned_notifications
+            where tenant = :tenant and source = :source and source_ref = :ref""")
+        .bind("tenant", tenant).bind("source", source.wireName()).bind("ref", sourceRef)
+        .map((rs, ctx) -> new Pruned(rs.getObject("notification_id", UUID.class),
+            instant(rs.getObject("created_at", OffsetDateTime.class)),
+            instant(rs.getObject("pruned_at", OffsetDateTime.class))))
+        .findOne());
+  }
+
+  /** Forgets a pruned notification's source: its resource is gone, and no other will have it. */
+  public void forgetPruned(String tenant, Source source, String sourceRef) {
+    jdbi.useHandle(h -> h.createUpdate(
+            "delete from pruned_notifications where tenant = :tenant and source = :source and source_ref = :ref")
+        .bind("tenant", tenant).bind("source", source.wireName()).bind("ref", sourceRef).execute());
+  }
+
   /** Deliveries per channel and state. */
   public DeliveryCounts counts(NotificationRecord n) {
     return jdbi.withHandle(h -> {
