@@ -88,7 +88,7 @@ public final class PartitionMaintenance {
   private Result maintain(Handle h) {
     LocalDate today = h.createQuery("select (now() at time zone 'UTC')::date").mapTo(LocalDate.class).one();
     LocalDate cutoff = today.minusDays(retentionDays);
-    int dropped = finishInterrupted(h);
+    int dropped = finishInterrupted(h, cutoff);
     int created = h.createQuery("select herald_ensure_delivery_partitions(:days)")
         .bind("days", daysAhead).mapTo(Integer.class).one();
 
@@ -108,7 +108,7 @@ public final class PartitionMaintenance {
       }
       recordPruned(h, day);
       h.execute("alter table deliveries detach partition " + part + " concurrently");
-      dropped += dropOrReattach(h, part, day) ? 1 : 0;
+      dropped += dropOrReattach(h, part, day, true) ? 1 : 0;
     }
     long deleted = deleteNotificationsOfPrunedDays(h, cutoff);
     if (created > 0 || dropped > 0 || deleted > 0) {
@@ -120,9 +120,10 @@ public final class PartitionMaintenance {
 
   /**
    * A run that died mid-way leaves a partition detached pending (the process died in DETACH ...
-   * CONCURRENTLY) or detached but not dropped: finish both.
+   * CONCURRENTLY) or detached but not dropped: finish both. A day not past retention is attached
+   * again, whatever detached it.
    */
-  private int finishInterrupted(Handle h) {
+  private int finishInterrupted(Handle h, LocalDate cutoff) {
     List<String> pending = h.createQuery("""
             select c.relname from pg_inherits i join pg_class c on c.oid = i.inhrelid
             where i.inhparent = 'deliveries'::regclass and i.inhdetachpending""")
@@ -142,23 +143,24 @@ public final class PartitionMaintenance {
     for (String part : detached) {
       Optional<LocalDate> day = day(part);
       if (day.isPresent()) {
-        dropped += dropOrReattach(h, part, day.get()) ? 1 : 0;
+        dropped += dropOrReattach(h, part, day.get(), day.get().isBefore(cutoff)) ? 1 : 0;
       }
     }
     return dropped;
   }
 
   /**
-   * Drops a detached partition; or, should it hold unfinished deliveries after all (a fallback
-   * delivery added to the day as it was being detached), attaches it again.
+   * Drops a detached partition of a day past retention; or, should it hold unfinished deliveries
+   * after all (a fallback delivery added to the day as it was being detached), attaches it again.
    */
-  private boolean dropOrReattach(Handle h, String part, LocalDate day) {
+  private boolean dropOrReattach(Handle h, String part, LocalDate day, boolean expired) {
     Map<String, Long> unfinished = unfinished(h, part);
-    if (unfinished.isEmpty()) {
+    if (expired && unfinished.isEmpty()) {
       h.execute("drop table " + part);
       return true;
     }
-    LOG.warn("detached delivery partition {} holds unfinished deliveries {}: attached again", part, unfinished);
+    LOG.warn("detached delivery partition {} ({} unfinished deliveries {}): attached again", part,
+        expired ? "past retention, but holding" : "within retention, holding", unfinished);
     h.execute("alter table deliveries attach partition %s for values from ('%s') to ('%s')"
         .formatted(part, start(day), start(day.plusDays(1))));
     h.createUpdate("delete from pruned_notifications where created_at >= :from and created_at < :to")

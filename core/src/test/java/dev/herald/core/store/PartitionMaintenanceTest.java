@@ -210,6 +210,21 @@ class PartitionMaintenanceTest {
   }
 
   @Test
+  void aDetachedPartitionWithinRetentionIsAttachedAgainNotDropped() {
+    migrate();
+    Instant yesterday = day(-1).plus(Duration.ofHours(8));
+    createPartition(yesterday);
+    UUID sent = storedNotification("t", "yesterday", yesterday, "sent");
+    sql("alter table deliveries detach partition " + partitionName(yesterday));
+
+    new PartitionMaintenance(db.jdbi(), 7, 30).run();
+
+    assertThat(partitionExists(yesterday)).isTrue();
+    assertThat(count("select count(*) from deliveries where notification_id = '" + sent + "'")).isEqualTo(1);
+    assertThat(count("select count(*) from notifications where id = '" + sent + "'")).isEqualTo(1);
+  }
+
+  @Test
   void replicasRunningMaintenanceAtOnceBothSucceed() throws Exception {
     migrate();
     for (int d = 31; d <= 36; d++) {
