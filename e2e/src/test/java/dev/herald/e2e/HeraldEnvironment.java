@@ -49,7 +49,7 @@ final class HeraldEnvironment implements AutoCloseable {
   final StoreSettings store;
   final QueueSettings queue;
   final DispatcherSettings dispatcherSettings;
-  final HeraldOperator operator;
+  HeraldOperator operator;
   private final List<Dispatcher> dispatchers = new ArrayList<>();
 
   private HeraldEnvironment(String hint, Duration ackWait) {
@@ -77,6 +77,15 @@ final class HeraldEnvironment implements AutoCloseable {
   /** With each lane consumer holding at most {@code maxAckPending} unacknowledged messages. */
   static HeraldEnvironment start(String hint, Duration ackWait, int maxAckPending) {
     return new HeraldEnvironment(hint, ackWait, maxAckPending);
+  }
+
+  /** Stops the operator, as a rolling update or a crash would; {@link #startOperator()} brings one back. */
+  void stopOperator() {
+    operator.close();
+  }
+
+  void startOperator() {
+    operator = HeraldOperator.start(kube.client(), store, queue);
   }
 
   Dispatcher startDispatcher(String name) {

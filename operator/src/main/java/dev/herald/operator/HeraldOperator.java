@@ -4,6 +4,7 @@ import dev.herald.api.notification.Notification;
 import dev.herald.api.provider.DeliveryProvider;
 import dev.herald.api.template.NotificationTemplate;
 import dev.herald.core.config.QueueSettings;
+import dev.herald.core.config.RetentionSettings;
 import dev.herald.core.config.StoreSettings;
 import dev.herald.core.db.Database;
 import dev.herald.core.queue.DeliveryPublisher;
@@ -43,6 +44,8 @@ public final class HeraldOperator implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HeraldOperator.class);
   /** Deliveries in the stream for longer than this are checked against it (a backlog is fine). */
   private static final Duration STRANDED_AFTER = Duration.ofMinutes(5);
+  /** Daily delivery partitions are created this far ahead, at start-up and hourly. */
+  private static final int PARTITIONS_AHEAD_DAYS = 7;
 
   private final Database database;
   private final QueueConnection queue;
@@ -66,9 +69,15 @@ public final class HeraldOperator implements AutoCloseable {
     return start(kube, store, queueSettings, ApiSettings.ephemeral());
   }
 
-  /** Starts everything; the Kubernetes client stays the caller's. */
+  /** Starts everything with the default retention; the Kubernetes client stays the caller's. */
   public static HeraldOperator start(KubernetesClient kube, StoreSettings store, QueueSettings queueSettings,
       ApiSettings apiSettings) {
+    return start(kube, store, queueSettings, apiSettings, RetentionSettings.defaults());
+  }
+
+  /** Starts everything; the Kubernetes client stays the caller's. */
+  public static HeraldOperator start(KubernetesClient kube, StoreSettings store, QueueSettings queueSettings,
+      ApiSettings apiSettings, RetentionSettings retention) {
     Database database = Database.open(store, "herald-operator");
     QueueConnection queue = QueueConnection.connect(queueSettings, "herald-operator");
     queue.ensureTopology();
@@ -84,7 +93,7 @@ public final class HeraldOperator implements AutoCloseable {
     PreferenceCache preferences = new PreferenceCache(contacts, Duration.ofSeconds(30), 100_000);
     NotificationAcceptance acceptance = new NotificationAcceptance(
         SchemaValidator.forResource(Notification.class), renderer,
-        new RecipientResolver(contacts, preferences), notifications, relay::wakeUp);
+        new RecipientResolver(contacts, preferences), notifications, relay::wakeUp, retention);
 
     Operator operator = new Operator(o -> o
         .withKubernetesClient(kube)
@@ -103,7 +112,7 @@ public final class HeraldOperator implements AutoCloseable {
 
     ScheduledExecutorService maintenance = Executors.newSingleThreadScheduledExecutor(
         Thread.ofPlatform().name("herald-maintenance").daemon(true).factory());
-    PartitionMaintenance partitions = new PartitionMaintenance(database.jdbi(), 7, 30);
+    PartitionMaintenance partitions = new PartitionMaintenance(database.jdbi(), PARTITIONS_AHEAD_DAYS, retention.days());
     maintenance.scheduleWithFixedDelay(() -> {
       try {
         partitions.run();

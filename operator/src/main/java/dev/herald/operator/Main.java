@@ -2,6 +2,7 @@ package dev.herald.operator;
 
 import dev.herald.operator.api.ApiSettings;
 import dev.herald.core.config.QueueSettings;
+import dev.herald.core.config.RetentionSettings;
 import dev.herald.core.config.StoreSettings;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -14,7 +15,8 @@ public final class Main {
   public static void main(String[] args) throws InterruptedException {
     KubernetesClient kube = new KubernetesClientBuilder().build();
     HeraldOperator operator = HeraldOperator.start(kube, StoreSettings.fromEnv(System.getenv()),
-        QueueSettings.fromEnv(System.getenv()), ApiSettings.fromEnv(System.getenv()));
+        QueueSettings.fromEnv(System.getenv()), ApiSettings.fromEnv(System.getenv()),
+        RetentionSettings.fromEnv(System.getenv()));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       operator.close();

@@ -17,6 +17,8 @@ public class NotificationStatus extends HeraldStatus {
   public static final String PROVIDERS_READY = "ProvidersReady";
   /** Whether deliveries wait in Herald's store, and for what (an open circuit, a rate limit, a retry, a Ready provider). */
   public static final String WAITING = "Waiting";
+  /** False (reason {@code Pruned}) once retention removed its rows: the status shows them as last seen. */
+  public static final String STORED = "Stored";
 
   @JsonPropertyDescription("Pending, Scheduled, Dispatching, Completed, PartiallyFailed, Failed or Cancelled")
   private String phase;

@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.UUID;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.JdbiException;
 import org.jdbi.v3.core.statement.PreparedBatch;
 
 /** Notifications and the writing of their deliveries. */
@@ -45,6 +46,32 @@ public final class NotificationStore {
    * can be told apart from a repeated request.
    */
   public Accepted accept(NewNotification n, List<NewDelivery> deliveries, String requestHash) {
+    try {
+      return write(n, deliveries, requestHash);
+    } catch (JdbiException e) {
+      // Maintenance creates partitions a week ahead; should today's be missing all the same,
+      // create it and try once more rather than refuse the notification.
+      if (!missingPartition(e)) {
+        throw e;
+      }
+      PartitionMaintenance.ensureToday(jdbi);
+      return write(n, deliveries, requestHash);
+    }
+  }
+
+  private static boolean missingPartition(Throwable e) {
+    // The deliveries' batch insert reports it as a BatchUpdateException, the cause in its next exception.
+    for (Throwable t = e; t != null; t = t.getCause() != null ? t.getCause()
+        : t instanceof java.sql.SQLException s ? s.getNextException() : null) {
+      if (t instanceof java.sql.SQLException s && "23514".equals(s.getSQLState())
+          && String.valueOf(s.getMessage()).contains("no partition of relation")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private Accepted write(NewNotification n, List<NewDelivery> deliveries, String requestHash) {
     return jdbi.inTransaction(h -> {
       Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
       UUID id = Uuids.timeOrdered();
@@ -154,6 +181,28 @@ public final class NotificationStore {
         .bind("ref", sourceRef)
         .map(NotificationStore::record)
         .findOne();
+  }
+
+  /** A notification whose rows retention removed: what is remembered of it. */
+  public record Pruned(UUID notificationId, Instant createdAt, Instant prunedAt) {}
+
+  /** Whether retention pruned the notification of this source (only Notification CRs are remembered). */
+  public Optional<Pruned> pruned(String tenant, Source source, String sourceRef) {
+    return jdbi.withHandle(h -> h.createQuery("""
+            select notification_id, created_at, pruned_at from pruned_notifications
+            where tenant = :tenant and source = :source and source_ref = :ref""")
+        .bind("tenant", tenant).bind("source", source.wireName()).bind("ref", sourceRef)
+        .map((rs, ctx) -> new Pruned(rs.getObject("notification_id", UUID.class),
+            instant(rs.getObject("created_at", OffsetDateTime.class)),
+            instant(rs.getObject("pruned_at", OffsetDateTime.class))))
+        .findOne());
+  }
+
+  /** Forgets a pruned notification's source: its resource is gone, and no other will have it. */
+  public void forgetPruned(String tenant, Source source, String sourceRef) {
+    jdbi.useHandle(h -> h.createUpdate(
+            "delete from pruned_notifications where tenant = :tenant and source = :source and source_ref = :ref")
+        .bind("tenant", tenant).bind("source", source.wireName()).bind("ref", sourceRef).execute());
   }
 
   /** Deliveries per channel and state. */

@@ -189,7 +189,8 @@ class StoreTest {
     long partitions = db.jdbi().withHandle(h -> h.createQuery(
         "select count(*) from pg_inherits i join pg_class p on p.oid = i.inhparent where p.relname = 'deliveries'")
         .mapTo(Long.class).one());
-    assertThat(partitions).isGreaterThanOrEqualTo(11 + 1);
+    // today and ten days ahead (no default partition)
+    assertThat(partitions).isGreaterThanOrEqualTo(11);
   }
 
   @Test

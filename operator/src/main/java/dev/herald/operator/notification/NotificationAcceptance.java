@@ -8,6 +8,7 @@ import dev.herald.api.notification.NotificationSpec;
 import dev.herald.api.provider.DeliveryProvider;
 import dev.herald.api.template.NotificationTemplate;
 import dev.herald.core.Durations;
+import dev.herald.core.config.RetentionSettings;
 import dev.herald.core.store.NewDelivery;
 import dev.herald.core.store.NewNotification;
 import dev.herald.core.store.NotificationRecord;
@@ -20,6 +21,7 @@ import dev.herald.core.template.TemplateVariables;
 import dev.herald.operator.ReconcileProblem;
 import dev.herald.operator.validation.FieldError;
 import dev.herald.operator.validation.SchemaValidator;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -38,6 +40,7 @@ public final class NotificationAcceptance {
   private final RecipientResolver recipients;
   private final NotificationStore store;
   private final Runnable afterWrite;
+  private final Duration retention;
 
   /**
    * @param afterWrite called once deliveries are committed (wakes the relay, so they are
@@ -45,6 +48,13 @@ public final class NotificationAcceptance {
    */
   public NotificationAcceptance(SchemaValidator schema, TemplateRenderer renderer,
       RecipientResolver recipients, NotificationStore store, Runnable afterWrite) {
+    this(schema, renderer, recipients, store, afterWrite, RetentionSettings.defaults());
+  }
+
+  /** @param retention how long notifications are kept: nothing that would stay unfinished longer is accepted */
+  public NotificationAcceptance(SchemaValidator schema, TemplateRenderer renderer,
+      RecipientResolver recipients, NotificationStore store, Runnable afterWrite, RetentionSettings retention) {
+    this.retention = retention.period();
     this.schema = schema;
     this.renderer = renderer;
     this.recipients = recipients;
@@ -78,6 +88,7 @@ public final class NotificationAcceptance {
     Instant sendAt = parseSendAt(request.sendAt());
     Instant expiresAt = request.expiresAfter() == null ? null
         : (sendAt != null ? sendAt : Instant.now()).plus(Durations.parse(request.expiresAfter()));
+    checkRetention(sendAt, expiresAt);
 
     if (template == null) {
       throw ReconcileProblem.waiting("TemplateNotFound", "spec.template: NotificationTemplate \""
@@ -164,6 +175,23 @@ public final class NotificationAcceptance {
         throw ReconcileProblem.waiting("RenderFailed", e.field() + (e.line() != null ? " line " + e.line() : "")
             + ": " + e.reason() + " (check spec.data against NotificationTemplate \"" + request.template() + "\")");
       }
+    }
+  }
+
+  /**
+   * Retention prunes a notification's rows once it has been kept {@code retention}, and keeps a
+   * whole day of them while one is unfinished: a send, or an expiry, beyond it is refused.
+   */
+  private void checkRetention(Instant sendAt, Instant expiresAt) throws ReconcileProblem {
+    Instant keptUntil = Instant.now().plus(retention);
+    String kept = "Herald keeps a notification for " + retention.toDays() + " days (HERALD_RETENTION_DAYS)";
+    if (sendAt != null && sendAt.isAfter(keptUntil)) {
+      throw ReconcileProblem.invalid("InvalidSpec", "spec.sendAt: " + sendAt + " is more than " + retention.toDays()
+          + " days ahead; " + kept + ", so it must be sent within them");
+    }
+    if (expiresAt != null && expiresAt.isAfter(keptUntil)) {
+      throw ReconcileProblem.invalid("InvalidSpec", "spec.expiresAfter: its deliveries would expire at " + expiresAt
+          + ", more than " + retention.toDays() + " days ahead; " + kept + ": shorten expiresAfter or send earlier");
     }
   }
 

@@ -110,8 +110,15 @@ public final class NotificationReconciler implements Reconciler<Notification>, C
     status.setObservedGeneration(resource.getMetadata().getGeneration());
     String tenant = resource.getMetadata().getNamespace();
 
-    Optional<NotificationRecord> record = store.findBySource(tenant, Source.CR, resource.getMetadata().getUid());
+    String uid = resource.getMetadata().getUid();
+    Optional<NotificationRecord> record = store.findBySource(tenant, Source.CR, uid);
     if (record.isEmpty()) {
+      // Accepted at most once in its life: not again once it has a notification id, nor once
+      // retention pruned its rows (should its status have been lost).
+      Optional<NotificationStore.Pruned> pruned = store.pruned(tenant, Source.CR, uid);
+      if (pruned.isPresent() || status.getNotificationId() != null) {
+        return gone(resource, context, before, status, pruned);
+      }
       try {
         NotificationTemplate template = context.getSecondaryResource(NotificationTemplate.class).orElse(null);
         List<DeliveryProvider> namespaceProviders = providers.list(tenant).toList();
@@ -127,6 +134,13 @@ public final class NotificationReconciler implements Reconciler<Notification>, C
       status.setCondition(NotificationStatus.ACCEPTED, true, "Accepted", "deliveries written");
     }
     DeliveryCounts counts = store.counts(accepted);
+    if (counts.total() == 0) {
+      // Retention may have detached its day and not yet deleted the notification.
+      Optional<NotificationStore.Pruned> pruned = store.pruned(tenant, Source.CR, uid);
+      if (pruned.isPresent()) {
+        return gone(resource, context, before, status, pruned);
+      }
+    }
     // Fallback channels count too: deliveries may go out on them.
     List<Channel> channels = java.util.stream.Stream.concat(resource.getSpec().getChannels().stream(),
             resource.getSpec().getFallback() == null ? java.util.stream.Stream.<Channel>empty()
@@ -140,18 +154,57 @@ public final class NotificationReconciler implements Reconciler<Notification>, C
 
     NotificationPhase phase = NotificationPhase.valueOf(status.getPhase());
     if (phase.isFinished()) {
-      Long ttl = resource.getSpec().getTtlSecondsAfterFinished();
-      if (ttl != null) {
-        Instant expiry = Instant.parse(status.getCompletionTime()).plusSeconds(ttl);
-        if (!Instant.now().isBefore(expiry)) {
-          context.getClient().resource(resource).delete();
-          return UpdateControl.noUpdate();
-        }
-        return update(resource, before, status).rescheduleAfter(Duration.between(Instant.now(), expiry));
-      }
-      return update(resource, before, status);
+      return finished(resource, context, before, status);
     }
     return update(resource, before, status).rescheduleAfter(PROGRESS_INTERVAL);
+  }
+
+  /** A finished Notification is deleted once its {@code ttlSecondsAfterFinished} has passed. */
+  private static UpdateControl<Notification> finished(Notification resource, Context<Notification> context,
+      NotificationStatus before, NotificationStatus status) {
+    Long ttl = resource.getSpec().getTtlSecondsAfterFinished();
+    if (ttl != null && status.getCompletionTime() != null) {
+      Instant expiry = Instant.parse(status.getCompletionTime()).plusSeconds(ttl);
+      if (!Instant.now().isBefore(expiry)) {
+        context.getClient().resource(resource).delete();
+        return UpdateControl.noUpdate();
+      }
+      return update(resource, before, status).rescheduleAfter(Duration.between(Instant.now(), expiry));
+    }
+    return update(resource, before, status);
+  }
+
+  /**
+   * Its rows are gone: pruned by retention, or no longer in the store at all. Its status stays as
+   * last seen (retention prunes only finished notifications), a condition says why, and it is no
+   * longer polled.
+   */
+  private UpdateControl<Notification> gone(Notification resource, Context<Notification> context,
+      NotificationStatus before, NotificationStatus status, Optional<NotificationStore.Pruned> pruned) {
+    if (status.getNotificationId() == null) {
+      // Its status was lost; retention's record still names what was accepted.
+      status.setNotificationId(pruned.orElseThrow().notificationId().toString());
+      status.setCondition(NotificationStatus.ACCEPTED, true, "Accepted", "accepted before its deliveries were pruned");
+    }
+    String reason = pruned.isPresent() ? "Pruned" : "NotInStore";
+    String message = pruned.map(p -> "its deliveries were removed by retention on "
+            + p.prunedAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + "; ")
+        .orElse("notification " + status.getNotificationId() + " is no longer in Herald's store, though retention "
+            + "did not prune it; ")
+        + "phase and counts are as last seen, and it is not sent again";
+    boolean changed = before.condition(NotificationStatus.STORED).map(c -> !reason.equals(c.getReason())).orElse(true);
+    status.setCondition(NotificationStatus.STORED, false, reason, message);
+    if (changed) {
+      LOG.info("notification {}/{}: {}", resource.getMetadata().getNamespace(), resource.getMetadata().getName(),
+          message);
+      if (pruned.isPresent()) {
+        events.normal(resource, reason, message);
+      } else {
+        events.warning(resource, reason, message);
+      }
+    }
+    boolean finished = status.getPhase() != null && NotificationPhase.valueOf(status.getPhase()).isFinished();
+    return finished ? finished(resource, context, before, status) : update(resource, before, status);
   }
 
   /** Deliveries of a channel without a Ready provider wait; say so, and why. */
@@ -246,6 +299,8 @@ public final class NotificationReconciler implements Reconciler<Notification>, C
 
   @Override
   public DeleteControl cleanup(Notification resource, Context<Notification> context) {
+    // No other resource will have its uid: what retention remembered of it can go.
+    store.forgetPruned(resource.getMetadata().getNamespace(), Source.CR, resource.getMetadata().getUid());
     store.findBySource(resource.getMetadata().getNamespace(), Source.CR, resource.getMetadata().getUid())
         .filter(r -> r.cancelledAt() == null)
         .ifPresent(r -> {
