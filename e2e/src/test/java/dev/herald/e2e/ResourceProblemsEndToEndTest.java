@@ -89,6 +89,82 @@ class ResourceProblemsEndToEndTest {
   }
 
   @Test
+  void numbersAndDurationsBeyondTheirBoundsAreReportedByFieldAndNothingIsWritten() throws Exception {
+    String ns = "overflow";
+    env.emailSetup(ns);
+    apply("""
+        apiVersion: herald.dev/v1alpha1
+        kind: Notification
+        metadata: {name: forever, namespace: overflow}
+        spec:
+          template: order-shipped
+          recipients: [{email: ada@example.com}]
+          channels: [email]
+          data: {orderId: "1", note: n}
+          expiresAfter: 9223372036854775807h
+        """);
+    apply("""
+        apiVersion: herald.dev/v1alpha1
+        kind: Notification
+        metadata: {name: kept-forever, namespace: overflow}
+        spec:
+          template: order-shipped
+          recipients: [{email: ada@example.com}]
+          channels: [email]
+          data: {orderId: "1", note: n}
+          ttlSecondsAfterFinished: 9223372036854775807
+        """);
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+      for (String[] expected : new String[][] {{"forever", "spec.expiresAfter: 9223372036854775807h is longer than"},
+          {"kept-forever", "spec.ttlSecondsAfterFinished: must be at most"}}) {
+        Notification n = env.notification(ns, expected[0]);
+        Condition accepted = condition(n, NotificationStatus.ACCEPTED);
+        assertThat(accepted).as(expected[0]).isNotNull();
+        assertThat(accepted.getReason()).isEqualTo("InvalidSpec");
+        assertThat(accepted.getMessage()).contains(expected[1]);
+        assertThat(n.getStatus().getPhase()).isEqualTo("Failed");
+      }
+    });
+    assertThat(env.deliveryRows(ns)).isZero();
+  }
+
+  @Test
+  void aVariableMissingInTheLocaleOfALaterRecipientIsFoundAtAcceptance() throws Exception {
+    String ns = "locales";
+    env.emailSetup(ns);
+    // German content asks for a variable the Notification does not give; the first recipient reads English.
+    NotificationTemplate t = new NotificationTemplate();
+    t.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName("greeting").withNamespace(ns).build());
+    dev.herald.api.template.NotificationTemplateSpec spec = new dev.herald.api.template.NotificationTemplateSpec();
+    spec.setEmail(new dev.herald.api.template.EmailContent("Order {{ orderId }}", "<p>{{ orderId }}</p>", null, null, null, null));
+    spec.setLocales(new java.util.LinkedHashMap<>(Map.of("de", new dev.herald.api.template.LocalizedContent(
+        new dev.herald.api.template.EmailContent("Bestellung {{ bestellnummer }}", "<p>{{ orderId }}</p>", null, null, null,
+            null), null, null))));
+    t.setSpec(spec);
+    env.client().resource(t).create();
+    ApiFixtures.execute(env, "insert into users (tenant, user_id, email, locale) values (?, 'ann', 'ann@example.com', 'en'),"
+        + " (?, 'bernd', 'bernd@example.com', 'de')", ns, ns);
+
+    apply("""
+        apiVersion: herald.dev/v1alpha1
+        kind: Notification
+        metadata: {name: mixed, namespace: locales}
+        spec:
+          template: greeting
+          recipients: [{user: ann}, {user: bernd}]
+          channels: [email]
+          data: {orderId: "7"}
+        """);
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+      Condition accepted = condition(env.notification(ns, "mixed"), NotificationStatus.ACCEPTED);
+      assertThat(accepted).isNotNull();
+      assertThat(accepted.getReason()).isEqualTo("RenderFailed");
+      assertThat(accepted.getMessage()).contains("(locale de)").contains("bestellnummer");
+    });
+    assertThat(env.deliveryRows(ns)).as("nothing written").isZero();
+  }
+
+  @Test
   void aTemplateThatDoesNotCompileNamesFieldAndLine() {
     String ns = "bad-template";
     env.template(ns, "broken", "Hello", "<p>\n{% if %}</p>", null);
