@@ -247,4 +247,56 @@ class ApiWebhookEndToEndTest {
         twilio.authToken(), true).status()).isEqualTo(200);
     assertThat(suppressions("sms", phone)).isZero();
   }
+
+  @Test
+  void receiptsThatArriveBeforeTheSendIsRecordedAreKeptAndAppliedWhenItIs() throws Exception {
+    String phone = "+14155552611";
+    user("eli", "{\"email\":\"eli@example.com\",\"phone\":\"" + phone + "\"}");
+    // Recording 'sent' fails for eli's deliveries until the flag is cleared: the providers have the
+    // messages, Herald still says 'sending', and their callbacks come first.
+    ApiFixtures.execute(env, "create table early_faults (hold boolean not null)");
+    ApiFixtures.execute(env, "insert into early_faults values (true)");
+    ApiFixtures.execute(env, """
+        create function early_fail_sent() returns trigger language plpgsql as $$
+        begin
+          if new.state = 'sent' and new.user_id = 'eli' and (select bool_or(hold) from early_faults) then
+            raise exception 'outcome writes fail';
+          end if;
+          return new;
+        end $$""");
+    ApiFixtures.execute(env, "create trigger early_fail_sent before update on deliveries for each row execute function early_fail_sent()");
+    try {
+      String sms = send("digest", "eli", "sms");
+      String email = send("digest", "eli", "email");
+      await().atMost(Duration.ofSeconds(20)).until(() -> twilio.messagesTo(phone).size() == 1);
+      String sid = twilio.messagesTo(phone).get(0).sid();
+      String mailDelivery = awaitMail("eli@example.com", "digest").customArgs().get("herald_delivery_id");
+      String smsDelivery = api.get("/v1/notifications/" + sms, key).json().path("deliveries").get(0).path("id").asText();
+      assertThat(state(smsDelivery)).isEqualTo("sending");
+      assertThat(state(mailDelivery)).isEqualTo("sending");
+
+      // Both callbacks are accepted (a 2xx: the providers will not send them again) and kept.
+      assertThat(twilio("status", Map.of("MessageSid", sid, "MessageStatus", "undelivered", "To", phone, "ErrorCode",
+          "30003"), twilio.authToken(), true).status()).isEqualTo(204);
+      assertThat(sendgridEvent(event("delivered", mailDelivery, "eli@example.com"), Instant.now(), false).status())
+          .isEqualTo(200);
+      assertThat(ApiFixtures.count(env, "select count(*) from early_receipts where tenant = ?", NS)).isEqualTo(2);
+      assertThat(state(smsDelivery)).isEqualTo("sending");
+
+      ApiFixtures.execute(env, "update early_faults set hold = false");
+      await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+        assertThat(state(smsDelivery)).isEqualTo("failed/undelivered");
+        assertThat(state(mailDelivery)).isEqualTo("delivered");
+      });
+      JsonNode counts = api.get("/v1/notifications/" + sms, key).json().path("counts").path("byState");
+      assertThat(counts.path("failed").asLong()).as(counts.toString()).isEqualTo(1);
+      assertThat(counts.path("sent").asLong()).as("the failed SMS is not counted as sent").isZero();
+      assertThat(ApiFixtures.count(env, "select count(*) from early_receipts where tenant = ?", NS)).isZero();
+      assertThat(api.get("/v1/notifications/" + email, key).json().path("counts").path("byState").path("delivered")
+          .asLong()).isEqualTo(1);
+    } finally {
+      ApiFixtures.execute(env, "update early_faults set hold = false");
+      ApiFixtures.execute(env, "drop trigger if exists early_fail_sent on deliveries");
+    }
+  }
 }
