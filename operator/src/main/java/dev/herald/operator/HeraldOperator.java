@@ -12,7 +12,6 @@ import dev.herald.core.queue.QueueConnection;
 import dev.herald.core.store.CircuitStore;
 import dev.herald.core.store.ContactStore;
 import dev.herald.core.store.DeliveryStore;
-import dev.herald.core.store.EarlyReceipts;
 import dev.herald.core.store.NotificationStore;
 import dev.herald.core.store.PartitionMaintenance;
 import dev.herald.core.template.TemplateRenderer;
@@ -121,18 +120,6 @@ public final class HeraldOperator implements AutoCloseable {
         LOG.warn("partition maintenance failed: {}", e.toString());
       }
     }, 0, 1, TimeUnit.HOURS);
-    EarlyReceipts earlyReceipts = new EarlyReceipts(database.jdbi());
-    maintenance.scheduleWithFixedDelay(() -> {
-      try {
-        int expired = earlyReceipts.expire();
-        if (expired > 0) {
-          LOG.info("{} provider receipts matched no recorded send within {} and were dropped", expired,
-              EarlyReceipts.KEPT_FOR);
-        }
-      } catch (RuntimeException e) {
-        LOG.warn("expiring early receipts failed: {}", e.toString());
-      }
-    }, 5, 60, TimeUnit.MINUTES);
     StrandedDeliverySweeper sweeper = new StrandedDeliverySweeper(deliveries, publisher,
         queue.management(), queueSettings.names().stream());
     maintenance.scheduleWithFixedDelay(() -> {

@@ -215,16 +215,7 @@ public final class DeliveryStore {
             .bind("createdAt", ts(o.key().createdAt()))
             .add();
       }
-      int[] rows = batch.execute();
-      List<DeliveryKey> sent = new ArrayList<>();
-      for (int i = 0; i < rows.length; i++) {
-        if (rows[i] > 0 && outcomes.get(i).state() == DeliveryState.SENT) {
-          sent.add(outcomes.get(i).key());
-        }
-      }
-      // A receipt that came before this outcome was recorded is applied with it.
-      EarlyReceipts.applyFor(h, sent);
-      return rows;
+      return batch.execute();
     });
     boolean[] moved = new boolean[counts.length];
     for (int i = 0; i < counts.length; i++) {
@@ -263,8 +254,7 @@ public final class DeliveryStore {
   }
 
   /** A delivery a provider's receipt is about, with what a suppression or opt-out needs. */
-  public record ReceiptTarget(UUID id, Channel channel, String address, String userId, String category,
-      DeliveryState state) {}
+  public record ReceiptTarget(UUID id, Channel channel, String address, String userId, String category) {}
 
   /**
    * The delivery of a tenant with this id ({@code byProviderMessageId} false) or provider message
@@ -281,14 +271,13 @@ public final class DeliveryStore {
     }
     UUID deliveryId = id;
     return jdbi.withHandle(h -> h.createQuery("""
-            select d.id, d.channel, d.address, d.user_id, n.category, d.state from deliveries d
+            select d.id, d.channel, d.address, d.user_id, n.category from deliveries d
             join notifications n on n.id = d.notification_id
             where d.tenant = :tenant and %s
             limit 1""".formatted(byProviderMessageId ? "d.provider_message_id = :value" : "d.id = :id"))
         .bind("tenant", tenant).bind("value", value).bind("id", deliveryId)
         .map((rs, ctx) -> new ReceiptTarget(rs.getObject("id", UUID.class), Channel.fromWire(rs.getString("channel")),
-            rs.getString("address"), rs.getString("user_id"), rs.getString("category"),
-            DeliveryState.fromWire(rs.getString("state"))))
+            rs.getString("address"), rs.getString("user_id"), rs.getString("category")))
         .findOne());
   }
 

@@ -36,9 +36,9 @@ final class DeliveryEventRoutes {
     var target = receipts.byId(tenant, ctx.pathParam("id")).filter(t -> t.channel() == Channel.PUSH)
         .orElseThrow(() -> Problem.notFound("push delivery"));
     if (event.equals("opened")) {
-      receipts.opened(tenant, target);
+      receipts.opened(target);
     } else {
-      receipts.clicked(tenant, target);
+      receipts.clicked(target);
     }
     noContent(ctx);
   }

@@ -10,7 +10,6 @@ import com.sendgrid.helpers.eventwebhook.EventWebhook;
 import com.sendgrid.helpers.eventwebhook.EventWebhookHeader;
 import com.twilio.security.RequestValidator;
 import dev.herald.api.Channel;
-import dev.herald.api.DeliveryState;
 import dev.herald.api.provider.ProviderType;
 import dev.herald.core.Json;
 import dev.herald.core.log.Mask;
@@ -136,17 +135,17 @@ final class WebhookRoutes {
     }
     var t = target.get();
     switch (event.path("event").asText("")) {
-      case "delivered" -> receipts.delivered(ns, t);
-      case "open" -> receipts.opened(ns, t);
-      case "click" -> receipts.clicked(ns, t);
+      case "delivered" -> receipts.delivered(t);
+      case "open" -> receipts.opened(t);
+      case "click" -> receipts.clicked(t);
       case "bounce" -> {
         if ("blocked".equals(event.path("type").asText())) {
-          receipts.failed(ns, t, "blocked");
+          receipts.failed(t, "blocked");
         } else {
           receipts.bounced(ns, t);
         }
       }
-      case "dropped" -> receipts.failed(ns, t, "dropped");
+      case "dropped" -> receipts.failed(t, "dropped");
       case "spamreport" -> receipts.suppress(ns, Channel.EMAIL, t.address(), "spam_report");
       case "unsubscribe", "group_unsubscribe" -> receipts.unsubscribe(ns, t);
       default -> {
@@ -186,32 +185,19 @@ final class WebhookRoutes {
   private void twilioStatus(RoutingContext ctx) {
     String ns = ctx.pathParam("namespace");
     Map<String, String> form = verifiedTwilioForm(ctx);
-    String sid = form.get("MessageSid");
-    String status = form.getOrDefault("MessageStatus", "");
-    boolean unsubscribed = TWILIO_UNSUBSCRIBED.equals(form.get("ErrorCode"));
-    var target = receipts.byProviderMessageId(ns, sid);
-    if (target.isPresent()) {
-      target.filter(t -> t.channel() == Channel.SMS).ifPresent(t -> {
-        switch (status) {
-          case "delivered" -> receipts.delivered(ns, t);
-          case "undelivered", "failed" -> {
-            receipts.failed(ns, t, "undelivered");
-            if (unsubscribed) {
-              receipts.suppress(ns, Channel.SMS, t.address(), STOP_REASON);
-            }
+    var target = receipts.byProviderMessageId(ns, form.get("MessageSid"));
+    target.filter(t -> t.channel() == Channel.SMS).ifPresent(t -> {
+      switch (form.getOrDefault("MessageStatus", "")) {
+        case "delivered" -> receipts.delivered(t);
+        case "undelivered", "failed" -> {
+          receipts.failed(t, "undelivered");
+          if (TWILIO_UNSUBSCRIBED.equals(form.get("ErrorCode"))) {
+            receipts.suppress(ns, Channel.SMS, t.address(), STOP_REASON);
           }
-          default -> { }
         }
-      });
-    } else if (sid != null && !sid.isBlank() && sid.length() <= 64) {
-      // No delivery has this SID yet: the callback may have overtaken the outcome's record. Kept.
-      switch (status) {
-        case "delivered" -> receipts.early(ns, sid, DeliveryState.DELIVERED, null, null);
-        case "undelivered", "failed" -> receipts.early(ns, sid, DeliveryState.FAILED, "undelivered",
-            unsubscribed ? STOP_REASON : null);
         default -> { }
       }
-    }
+    });
     ctx.response().setStatusCode(204).end();
   }
 
