@@ -11,7 +11,6 @@ import dev.herald.api.spec.Patterns;
 import dev.herald.api.spec.TolerantSpec;
 import dev.herald.api.spec.TolerantSpecDeserializer;
 import io.fabric8.crd.generator.annotation.PreserveUnknownFields;
-import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
@@ -69,7 +68,6 @@ public class NotificationSpec extends TolerantSpec {
 
   @JsonPropertyDescription("Delete this Notification that many seconds after it finished")
   @Min(0)
-  @Max(315360000)
   private Long ttlSecondsAfterFinished;
 
   public String getTemplate() {

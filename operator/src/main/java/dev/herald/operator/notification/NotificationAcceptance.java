@@ -87,7 +87,7 @@ public final class NotificationAcceptance {
     String namespace = request.tenant();
     Instant sendAt = parseSendAt(request.sendAt());
     Instant expiresAt = request.expiresAfter() == null ? null
-        : (sendAt != null ? sendAt : Instant.now()).plus(parseExpiresAfter(request.expiresAfter()));
+        : (sendAt != null ? sendAt : Instant.now()).plus(Durations.parse(request.expiresAfter()));
     checkRetention(sendAt, expiresAt);
 
     if (template == null) {
@@ -150,35 +150,30 @@ public final class NotificationAcceptance {
     }
   }
 
-  /**
-   * Renders each channel once for every locale its recipients will get (the first recipient of
-   * each), so that a variable missing in any locale's content fails here, not per delivery.
-   */
+  /** Renders each channel once for its first recipient, so that a missing variable fails here, not per delivery. */
   private void testRender(TemplateContent content, AcceptRequest request, List<NewDelivery> deliveries)
       throws ReconcileProblem {
     JsonNode data = request.data();
-    java.util.Map<java.util.List<Object>, NewDelivery> samples = new java.util.LinkedHashMap<>();
-    for (NewDelivery d : deliveries) {
-      if (d.state() == DeliveryState.PENDING) {
-        samples.putIfAbsent(java.util.Arrays.asList(d.channel(), d.locale()), d);
+    for (Channel channel : deliveries.stream().map(NewDelivery::channel).distinct().toList()) {
+      NewDelivery sample = deliveries.stream()
+          .filter(d -> d.channel() == channel && d.state() == DeliveryState.PENDING)
+          .findFirst().orElse(null);
+      if (sample == null) {
+        continue;
       }
-    }
-    for (NewDelivery sample : samples.values()) {
-      Channel channel = sample.channel();
-      String locale = sample.locale() == null ? "" : " (locale " + sample.locale() + ")";
       try {
         var rendered = renderer.render(content, channel, sample.locale(), TemplateVariables.of(data,
             new TemplateVariables.Recipient(sample.userId(), sample.address(), channel.wireName(), sample.locale())));
         if (rendered instanceof TemplateRenderer.RenderedSms sms) {
           String tooLong = SmsSegments.tooLong(sms.body(), sms.maxSegments());
           if (tooLong != null) {
-            throw ReconcileProblem.waiting("TooManySegments", "template.sms.body" + locale + ": " + tooLong
+            throw ReconcileProblem.waiting("TooManySegments", "template.sms.body: " + tooLong
                 + " (raise sms.maxSegments in NotificationTemplate \"" + request.template() + "\" or shorten it)");
           }
         }
       } catch (TemplateException e) {
         throw ReconcileProblem.waiting("RenderFailed", e.field() + (e.line() != null ? " line " + e.line() : "")
-            + locale + ": " + e.reason() + " (check spec.data against NotificationTemplate \"" + request.template() + "\")");
+            + ": " + e.reason() + " (check spec.data against NotificationTemplate \"" + request.template() + "\")");
       }
     }
   }
@@ -197,14 +192,6 @@ public final class NotificationAcceptance {
     if (expiresAt != null && expiresAt.isAfter(keptUntil)) {
       throw ReconcileProblem.invalid("InvalidSpec", "spec.expiresAfter: its deliveries would expire at " + expiresAt
           + ", more than " + retention.toDays() + " days ahead; " + kept + ": shorten expiresAfter or send earlier");
-    }
-  }
-
-  private static java.time.Duration parseExpiresAfter(String expiresAfter) throws ReconcileProblem {
-    try {
-      return Durations.parse(expiresAfter);
-    } catch (IllegalArgumentException e) {
-      throw ReconcileProblem.invalid("InvalidSpec", "spec.expiresAfter: " + e.getMessage());
     }
   }
 
