@@ -91,6 +91,15 @@ public final class HeraldOperator implements AutoCloseable {
         .withUseSSAToPatchPrimaryResource(false)
         .checkingCRDAndValidateLocalModel(false)
         .withStopOnInformerErrorDuringStartup(false)
+        // The default handler exits the process when an informer stops on an error (one object it
+        // cannot read): no single object may stop Herald. Those informers read leniently; should one
+        // stop anyway, the rest of the operator goes on and says which.
+        .withInformerStoppedHandler((informer, error) -> {
+          if (error != null) {
+            LOG.error("informer of {} stopped on {}; its resources are no longer watched",
+                informer.getApiTypeClass().getSimpleName(), error.getClass().getName());
+          }
+        })
         .withReconciliationTerminationTimeout(Duration.ofSeconds(5))
         .withResourceCloner(new SourceKeepingCloner()));
     operator.register(new NotificationTemplateReconciler(
