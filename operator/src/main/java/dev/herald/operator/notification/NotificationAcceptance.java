@@ -77,7 +77,7 @@ public final class NotificationAcceptance {
     String namespace = request.tenant();
     Instant sendAt = parseSendAt(request.sendAt());
     Instant expiresAt = request.expiresAfter() == null ? null
-        : (sendAt != null ? sendAt : Instant.now()).plus(Durations.parse(request.expiresAfter()));
+        : (sendAt != null ? sendAt : Instant.now()).plus(parseExpiresAfter(request.expiresAfter()));
 
     if (template == null) {
       throw ReconcileProblem.waiting("TemplateNotFound", "spec.template: NotificationTemplate \""
@@ -164,6 +164,20 @@ public final class NotificationAcceptance {
         throw ReconcileProblem.waiting("RenderFailed", e.field() + (e.line() != null ? " line " + e.line() : "")
             + ": " + e.reason() + " (check spec.data against NotificationTemplate \"" + request.template() + "\")");
       }
+    }
+  }
+
+  /**
+   * A delivery row lives at most as long as retention keeps it (30 days): waiting longer cannot be
+   * honoured, and an unbounded duration overflows.
+   */
+  static final java.time.Duration MAX_EXPIRES_AFTER = java.time.Duration.ofDays(30);
+
+  private static java.time.Duration parseExpiresAfter(String expiresAfter) throws ReconcileProblem {
+    try {
+      return Durations.parse(expiresAfter, MAX_EXPIRES_AFTER);
+    } catch (IllegalArgumentException e) {
+      throw ReconcileProblem.invalid("InvalidSpec", "spec.expiresAfter: " + e.getMessage());
     }
   }
 
