@@ -10,6 +10,7 @@ import dev.herald.core.queue.DeliveryPublisher;
 import dev.herald.core.queue.QueueConnection;
 import dev.herald.core.store.ContactStore;
 import dev.herald.core.store.DeliveryStore;
+import dev.herald.core.store.EarlyReceipts;
 import dev.herald.core.store.NotificationStore;
 import dev.herald.core.store.PartitionMaintenance;
 import dev.herald.core.template.TemplateRenderer;
@@ -125,6 +126,15 @@ public final class HeraldOperator implements AutoCloseable {
         sweeper.runOnce(STRANDED_AFTER);
       } catch (RuntimeException e) {
         LOG.warn("stranded-delivery sweep failed: {}", e.toString());
+      }
+    }, 1, 1, TimeUnit.MINUTES);
+
+    EarlyReceipts early = new EarlyReceipts(database.jdbi());
+    maintenance.scheduleWithFixedDelay(() -> {
+      try {
+        early.sweep(EarlyReceipts.DEFAULT_MAX_AGE);
+      } catch (RuntimeException e) {
+        LOG.warn("early-receipt sweep failed: {}", e.toString());
       }
     }, 1, 1, TimeUnit.MINUTES);
 
