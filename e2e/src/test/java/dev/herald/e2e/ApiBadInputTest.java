@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -106,6 +107,10 @@ class ApiBadInputTest {
             ORDER.replace("{\"email\":\"a@example.com\"}", "{\"email\":\"a@example.com\",\"user\":\"known\"}"), 422, "recipients[0]"),
         c("priority unknown", "POST", "/v1/notifications", ORDER.replace("\"channels\"", "\"priority\":\"urgent\",\"channels\""), 422, "priority"),
         c("sendAt not a time", "POST", "/v1/notifications", ORDER.replace("\"channels\"", "\"sendAt\":\"tomorrow\",\"channels\""), 422, "sendAt"),
+        c("expiresAfter that overflows", "POST", "/v1/notifications",
+            ORDER.replace("\"channels\"", "\"expiresAfter\":\"9223372036854775807h\",\"channels\""), 422, "expiresAfter"),
+        c("expiresAfter past retention", "POST", "/v1/notifications",
+            ORDER.replace("\"channels\"", "\"expiresAfter\":\"720h1ms\",\"channels\""), 422, "expiresAfter"),
         c("unknown notification field", "POST", "/v1/notifications", ORDER.replace("\"channels\"", "\"subject\":\"x\",\"channels\""), 422, "subject"),
         c("data not an object", "POST", "/v1/notifications", ORDER.replace("{\"orderId\":\"1\",\"note\":\"n\"}", "[1]"), 422, "data"),
         c("CR-only field", "POST", "/v1/notifications", ORDER.replace("\"channels\"", "\"ttlSecondsAfterFinished\":5,\"channels\""), 422,
@@ -165,6 +170,32 @@ class ApiBadInputTest {
   static void stop() {
     if (env != null) {
       env.close();
+    }
+  }
+
+  /** Any duration, however long, is accepted within the limit or refused naming the field: never a 5xx. */
+  @Test
+  void everyExpiresAfterIsAcceptedOrRefusedByName() {
+    java.util.Random random = new java.util.Random(12);
+    String[] units = {"ms", "s", "m", "h"};
+    for (int i = 0; i < 60; i++) {
+      StringBuilder duration = new StringBuilder();
+      for (int p = 0; p <= random.nextInt(3); p++) {
+        String n = switch (random.nextInt(4)) {
+          case 0 -> Integer.toString(random.nextInt(800));
+          case 1 -> Long.toString(Long.MAX_VALUE - random.nextInt(5));
+          case 2 -> new java.math.BigInteger(90, random).toString();
+          default -> Long.toString(Math.abs(random.nextLong() % 100_000_000_000L));
+        };
+        duration.append(n).append(units[random.nextInt(units.length)]);
+      }
+      ApiClient.Answer answer = api.send("POST", "/v1/notifications", KEYS.get("admin"),
+          ORDER.replace("\"channels\"", "\"expiresAfter\":\"" + duration + "\",\"channels\""));
+      assertThat(answer.status()).as(duration + ": " + answer).isIn(202, 422);
+      if (answer.status() == 422) {
+        assertThat(answer.json().path("field").asText()).as(duration + ": " + answer).isEqualTo("expiresAfter");
+        assertThat(answer.json().path("detail").asText()).contains("at most 720h");
+      }
     }
   }
 

@@ -44,7 +44,8 @@ class ApiWebhookEndToEndTest {
     System.setProperty(UnsubscribeTokens.ENV_KEY, "unsubscribe-signing-key-for-tests-0123456789");
     System.setProperty(UnsubscribeTokens.ENV_PUBLIC_URL, "https://herald.example");
     env = HeraldEnvironment.start("e2e-webhooks", Duration.ofSeconds(3));
-    env.startDispatcher("dispatcher-webhooks");
+    // Sends held at the simulators (receipts that come before the outcome) must not time out.
+    env.startDispatcher("dispatcher-webhooks", env.dispatcherSettings.withSendTimeout(Duration.ofSeconds(30)));
     twilio = TwilioSimulator.start();
     api = new ApiClient(env.operator.apiPort());
     key = apiKey(env, api, NS, "admin", "send,contacts,read");
@@ -246,5 +247,71 @@ class ApiWebhookEndToEndTest {
     assertThat(twilio("inbound", Map.of("From", phone, "Body", "START", "MessageSid", "SM" + "3".repeat(32)),
         twilio.authToken(), true).status()).isEqualTo(200);
     assertThat(suppressions("sms", phone)).isZero();
+  }
+
+  private static String deliveryOf(String notification) {
+    return api.get("/v1/notifications/" + notification, key).json().path("deliveries").get(0).path("id").asText();
+  }
+
+  private static JsonNode countsByState(String notification) {
+    return api.get("/v1/notifications/" + notification, key).json().path("counts").path("byState");
+  }
+
+  @Test
+  void aTwilioFailureReportedBeforeTheSendIsRecordedFailsTheDeliveryWhenItIs() {
+    String phone = "+14155552699";
+    user("tia", "{\"phone\":\"" + phone + "\"}");
+    Runnable release = twilio.holdNextAnswer();
+    String notification = send("digest", "tia", "sms");
+    // Twilio has the message and its SID; the dispatcher does not know the SID yet.
+    await().atMost(Duration.ofSeconds(20)).until(() -> twilio.messagesTo(phone).size() == 1);
+    String sid = twilio.messagesTo(phone).get(0).sid();
+    String delivery = deliveryOf(notification);
+    assertThat(state(delivery)).isEqualTo("sending");
+
+    var answer = twilio("status", Map.of("MessageSid", sid, "MessageStatus", "undelivered", "To", phone,
+        "ErrorCode", "30003"), twilio.authToken(), true);
+    assertThat(answer.status()).as(answer.toString()).isEqualTo(204);
+    release.run();
+
+    await().atMost(Duration.ofSeconds(20)).until(() -> "failed/undelivered".equals(state(delivery)));
+    JsonNode counts = countsByState(notification);
+    assertThat(counts.path("failed").asLong()).isEqualTo(1);
+    assertThat(counts.has("sent")).as(counts.toString()).isFalse();
+    assertThat(ApiFixtures.count(env, "select count(*) from early_receipts")).as("applied, not left behind").isZero();
+  }
+
+  @Test
+  void sendGridEventsForADeliveryStillSendingAreAppliedWhenItIsSent() throws Exception {
+    user("sal", "{\"email\":\"sal@example.com\"}");
+    Runnable release = env.sendgrid.holdNextAnswer();
+    String notification = send("digest", "sal", "email");
+    String delivery = awaitMail("sal@example.com", "digest").customArgs().get("herald_delivery_id");
+    assertThat(state(delivery)).isEqualTo("sending");
+
+    String events = "[" + event("delivered", delivery, "sal@example.com").replaceAll("^\\[|\\]$", "") + ","
+        + event("open", delivery, "sal@example.com").replaceAll("^\\[|\\]$", "") + "]";
+    var answer = sendgridEvent(events, Instant.now(), false);
+    assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
+    assertThat(answer.json().path("kept").asInt()).isEqualTo(2);
+    assertThat(state(delivery)).isEqualTo("sending");
+    release.run();
+
+    await().atMost(Duration.ofSeconds(20)).until(() -> "opened".equals(state(delivery)));
+    assertThat(countsByState(notification).path("opened").asLong()).isEqualTo(1);
+  }
+
+  @Test
+  void aBounceBeforeTheSendIsRecordedFailsTheDeliveryAndSuppressesTheAddress() throws Exception {
+    user("bea", "{\"email\":\"bea@example.com\"}");
+    Runnable release = env.sendgrid.holdNextAnswer();
+    String notification = send("digest", "bea", "email");
+    String delivery = awaitMail("bea@example.com", "digest").customArgs().get("herald_delivery_id");
+    assertThat(sendgridEvent(event("bounce", delivery, "bea@example.com"), Instant.now(), false).status()).isEqualTo(200);
+    assertThat(suppressions("email", "bea@example.com")).isEqualTo(1);
+    release.run();
+
+    await().atMost(Duration.ofSeconds(20)).until(() -> "failed/bounced".equals(state(delivery)));
+    assertThat(countsByState(notification).path("failed").asLong()).isEqualTo(1);
   }
 }

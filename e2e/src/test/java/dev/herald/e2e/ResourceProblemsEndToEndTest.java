@@ -89,6 +89,100 @@ class ResourceProblemsEndToEndTest {
   }
 
   @Test
+  void numbersAndDurationsBeyondTheirLimitsAreInvalidSpecsNotFailures() throws Exception {
+    String ns = "limits";
+    env.emailSetup(ns);
+    apply("""
+        apiVersion: herald.dev/v1alpha1
+        kind: Notification
+        metadata: {name: forever, namespace: limits}
+        spec:
+          template: order-shipped
+          recipients: [{email: forever@example.com}]
+          channels: [email]
+          data: {orderId: "1", note: "n"}
+          expiresAfter: 9223372036854775807h
+        """);
+    apply("""
+        apiVersion: herald.dev/v1alpha1
+        kind: Notification
+        metadata: {name: kept-forever, namespace: limits}
+        spec:
+          template: order-shipped
+          recipients: [{email: kept@example.com}]
+          channels: [email]
+          data: {orderId: "1", note: "n"}
+          ttlSecondsAfterFinished: 9223372036854775807
+        """);
+    apply("""
+        apiVersion: herald.dev/v1alpha1
+        kind: DeliveryProvider
+        metadata: {name: fast, namespace: limits}
+        spec:
+          type: sendgrid
+          secretRef: {name: sendgrid-credentials}
+          sendgrid: {from: a@example.com}
+          rateLimit: 99999999999
+          order: 5000000000
+        """);
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+      Condition forever = condition(env.notification(ns, "forever"), NotificationStatus.ACCEPTED);
+      assertThat(forever).isNotNull();
+      assertThat(forever.getReason()).isEqualTo("InvalidSpec");
+      assertThat(forever.getMessage()).isEqualTo("spec.expiresAfter: must be at most 720h");
+      Condition kept = condition(env.notification(ns, "kept-forever"), NotificationStatus.ACCEPTED);
+      assertThat(kept).isNotNull();
+      assertThat(kept.getReason()).isEqualTo("InvalidSpec");
+      assertThat(kept.getMessage()).contains("spec.ttlSecondsAfterFinished: must be at most 2147483647");
+      DeliveryProvider fast = env.client().resources(DeliveryProvider.class).inNamespace(ns).withName("fast").get();
+      Condition ready = HeraldEnvironment.condition(fast, DeliveryProviderStatus.READY);
+      assertThat(ready.getReason()).isEqualTo("InvalidSpec");
+      assertThat(ready.getMessage()).contains("spec.rateLimit: must be at most 1000000")
+          .contains("spec.order: must be at most 1000");
+    });
+    assertThat(env.notification(ns, "forever").getStatus().getPhase()).isEqualTo("Failed");
+    assertThat(env.deliveryRows(ns)).isZero();
+  }
+
+  @Test
+  void aVariableMissingInOneRecipientsLocaleIsFoundAtAcceptanceAndNothingIsWritten() throws Exception {
+    String ns = "locales";
+    env.emailSetup(ns);
+    NotificationTemplate t = new NotificationTemplate();
+    t.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName("greeting").withNamespace(ns).build());
+    var spec = new dev.herald.api.template.NotificationTemplateSpec();
+    spec.setEmail(new dev.herald.api.template.EmailContent("Hello {{ name }}", "<p>Hello</p>", null, null, null, null));
+    // German mail asks for a variable the data does not have, on its html's second line.
+    spec.setLocales(Map.of("de", new dev.herald.api.template.LocalizedContent(new dev.herald.api.template.EmailContent(
+        "Hallo {{ name }}", "<p>Hallo\n{{ vorname }}</p>", null, null, null, null), null, null)));
+    t.setSpec(spec);
+    env.client().resource(t).create();
+    // The first recipient's locale renders; the second one's does not.
+    ApiFixtures.execute(env, "insert into users (tenant, user_id, email, locale) values (?, 'ann', 'ann@example.com', 'en'),"
+        + " (?, 'udo', 'udo@example.com', 'de-AT')", ns, ns);
+    apply("""
+        apiVersion: herald.dev/v1alpha1
+        kind: Notification
+        metadata: {name: greeting, namespace: locales}
+        spec:
+          template: greeting
+          recipients: [{user: ann}, {user: udo}]
+          channels: [email]
+          data: {name: friend}
+        """);
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+      Condition accepted = condition(env.notification(ns, "greeting"), NotificationStatus.ACCEPTED);
+      assertThat(accepted).isNotNull();
+      assertThat(accepted.getStatus()).isEqualTo("False");
+      assertThat(accepted.getReason()).isEqualTo("RenderFailed");
+      assertThat(accepted.getMessage()).startsWith("template.locales.de.email.html line 2 (recipient locale de-AT):")
+          .contains("vorname");
+    });
+    assertThat(env.deliveryRows(ns)).isZero();
+    assertThat(env.sendgrid.mailsTo("ann@example.com")).isEmpty();
+  }
+
+  @Test
   void aTemplateThatDoesNotCompileNamesFieldAndLine() {
     String ns = "bad-template";
     env.template(ns, "broken", "Hello", "<p>\n{% if %}</p>", null);

@@ -12,6 +12,7 @@ import dev.herald.core.queue.QueueConnection;
 import dev.herald.core.store.CircuitStore;
 import dev.herald.core.store.ContactStore;
 import dev.herald.core.store.DeliveryStore;
+import dev.herald.core.store.EarlyReceipts;
 import dev.herald.core.store.NotificationStore;
 import dev.herald.core.store.PartitionMaintenance;
 import dev.herald.core.template.TemplateRenderer;
@@ -101,6 +102,15 @@ public final class HeraldOperator implements AutoCloseable {
         .withUseSSAToPatchPrimaryResource(false)
         .checkingCRDAndValidateLocalModel(false)
         .withStopOnInformerErrorDuringStartup(false)
+        // The default handler exits the process when an informer stops on an error (one object it
+        // cannot read): no single object may stop Herald. Those informers read leniently; should one
+        // stop anyway, the rest of the operator goes on and says which.
+        .withInformerStoppedHandler((informer, error) -> {
+          if (error != null) {
+            LOG.error("informer of {} stopped on {}; its resources are no longer watched",
+                informer.getApiTypeClass().getSimpleName(), error.getClass().getName());
+          }
+        })
         .withReconciliationTerminationTimeout(Duration.ofSeconds(5))
         .withResourceCloner(new SourceKeepingCloner()));
     operator.register(new NotificationTemplateReconciler(
@@ -127,6 +137,15 @@ public final class HeraldOperator implements AutoCloseable {
         sweeper.runOnce(STRANDED_AFTER);
       } catch (RuntimeException e) {
         LOG.warn("stranded-delivery sweep failed: {}", e.toString());
+      }
+    }, 1, 1, TimeUnit.MINUTES);
+
+    EarlyReceipts early = new EarlyReceipts(database.jdbi());
+    maintenance.scheduleWithFixedDelay(() -> {
+      try {
+        early.sweep(EarlyReceipts.DEFAULT_MAX_AGE);
+      } catch (RuntimeException e) {
+        LOG.warn("early-receipt sweep failed: {}", e.toString());
       }
     }, 1, 1, TimeUnit.MINUTES);
 

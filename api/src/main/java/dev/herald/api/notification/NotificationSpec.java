@@ -11,6 +11,7 @@ import dev.herald.api.spec.Patterns;
 import dev.herald.api.spec.TolerantSpec;
 import dev.herald.api.spec.TolerantSpecDeserializer;
 import io.fabric8.crd.generator.annotation.PreserveUnknownFields;
+import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
@@ -58,7 +59,7 @@ public class NotificationSpec extends TolerantSpec {
   @Pattern("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})$")
   private String sendAt;
 
-  @JsonPropertyDescription("Give up on deliveries not sent within this duration (for example 10m)")
+  @JsonPropertyDescription("Give up on deliveries not sent within this duration (for example 10m; at most 720h)")
   @Pattern(Patterns.DURATION)
   private String expiresAfter;
 
@@ -66,8 +67,9 @@ public class NotificationSpec extends TolerantSpec {
   @Size(max = 3)
   private List<Channel> fallback;
 
-  @JsonPropertyDescription("Delete this Notification that many seconds after it finished")
+  @JsonPropertyDescription("Delete this Notification that many seconds after it finished (at most 2147483647, as for a Job)")
   @Min(0)
+  @Max(2147483647)
   private Long ttlSecondsAfterFinished;
 
   public String getTemplate() {

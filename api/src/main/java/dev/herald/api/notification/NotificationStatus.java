@@ -2,8 +2,10 @@ package dev.herald.api.notification;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.herald.api.status.HeraldStatus;
+import dev.herald.api.status.TolerantStatusDeserializer;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -11,6 +13,7 @@ import java.util.TreeMap;
 /** Where a Notification stands, computed from its deliveries in Postgres. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
+@JsonDeserialize(using = TolerantStatusDeserializer.class)
 public class NotificationStatus extends HeraldStatus {
   public static final String ACCEPTED = "Accepted";
   public static final String COMPLETE = "Complete";

@@ -48,6 +48,7 @@ public class DeliveryProviderSpec extends TolerantSpec {
 
   @JsonPropertyDescription("Most deliveries per second through this provider")
   @Min(1)
+  @Max(1000000)
   private Integer rateLimit;
 
   @JsonPropertyDescription("Most requests in flight to this provider at once")
@@ -57,6 +58,7 @@ public class DeliveryProviderSpec extends TolerantSpec {
 
   @JsonPropertyDescription("Lower is tried first when several providers serve a channel")
   @Min(0)
+  @Max(1000)
   private Integer order;
 
   public ProviderType getType() {

@@ -2,11 +2,14 @@ package dev.herald.api.provider;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import dev.herald.api.status.HeraldStatus;
+import dev.herald.api.status.TolerantStatusDeserializer;
 import java.util.Objects;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
+@JsonDeserialize(using = TolerantStatusDeserializer.class)
 public class DeliveryProviderStatus extends HeraldStatus {
   public static final String READY = "Ready";
   /** Whether every dispatcher's circuit breaker lets calls through to the provider. */

@@ -2,12 +2,15 @@ package dev.herald.api.template;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.herald.api.status.HeraldStatus;
+import dev.herald.api.status.TolerantStatusDeserializer;
 import java.util.Objects;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
+@JsonDeserialize(using = TolerantStatusDeserializer.class)
 public class NotificationTemplateStatus extends HeraldStatus {
   public static final String VALID = "Valid";
 

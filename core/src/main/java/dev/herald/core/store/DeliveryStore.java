@@ -215,7 +215,9 @@ public final class DeliveryStore {
             .bind("createdAt", ts(o.key().createdAt()))
             .add();
       }
-      return batch.execute();
+      int[] moved = batch.execute();
+      EarlyReceipts.applyRecorded(h, outcomes, moved);
+      return moved;
     });
     boolean[] moved = new boolean[counts.length];
     for (int i = 0; i < counts.length; i++) {

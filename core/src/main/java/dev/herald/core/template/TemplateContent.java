@@ -63,6 +63,20 @@ public record TemplateContent(
     return resolve(locale, LocalizedContent::push, push);
   }
 
+  /**
+   * The key of {@code locales} whose content a recipient of {@code locale} gets on {@code channel},
+   * or null for the top-level content: where to look when that content does not render.
+   */
+  public String localeKey(Channel channel, String locale) {
+    Function<LocalizedContent, ?> pick = switch (channel) {
+      case EMAIL -> LocalizedContent::email;
+      case SMS -> LocalizedContent::sms;
+      case PUSH -> LocalizedContent::push;
+    };
+    return chain(locale).stream().filter(c -> locales.get(c) != null && pick.apply(locales.get(c)) != null)
+        .findFirst().orElse(null);
+  }
+
   /** {@code de-AT} → {@code de} → the default locale's override → the top-level content. */
   private <T> T resolve(String locale, Function<LocalizedContent, T> pick, T base) {
     for (String candidate : chain(locale)) {

@@ -1,7 +1,9 @@
 package dev.herald.operator.api;
 
+import dev.herald.core.SecretValues;
 import dev.herald.core.store.ApiKeyStore;
-import io.fabric8.kubernetes.api.model.Secret;
+import dev.herald.operator.events.EventRecorder;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -14,7 +16,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.List;
@@ -29,7 +30,9 @@ import org.slf4j.LoggerFactory;
  * tenant's namespace, with {@code key} (the bearer value, at least 32 characters) and {@code
  * scopes} (comma list of send, contacts, read, client). An informer keeps, per Secret, only the
  * SHA-256 of the key (in memory for lookups, and in the {@code api_keys} table); editing the Secret
- * rotates the key, deleting it (or removing the label) revokes it.
+ * rotates the key, deleting it (or removing the label) revokes it. The informer holds the Secrets
+ * as generic resources, so that one whose {@code data} fabric8's Secret class cannot read is
+ * skipped (and reported on it) instead of stopping the informer.
  */
 public final class ApiKeys implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ApiKeys.class);
@@ -41,51 +44,62 @@ public final class ApiKeys implements AutoCloseable {
   public record Principal(String keyId, String tenant, Set<Scope> scopes) {}
 
   private final KubernetesClient kube;
+  private final EventRecorder events;
   private final ApiKeyStore store;
   private final RateLimiterConfig rateConfig;
   private final Map<String, Principal> byHash = new ConcurrentHashMap<>();
   private final Map<String, String> hashById = new ConcurrentHashMap<>();
   private final Map<String, RateLimiter> limiters = new ConcurrentHashMap<>();
-  private SharedIndexInformer<Secret> informer;
+  private SharedIndexInformer<GenericKubernetesResource> informer;
 
   ApiKeys(KubernetesClient kube, ApiKeyStore store, int ratePerSecond) {
     this.kube = kube;
+    this.events = new EventRecorder(kube);
     this.store = store;
     this.rateConfig = RateLimiterConfig.custom().limitForPeriod(ratePerSecond)
         .limitRefreshPeriod(Duration.ofSeconds(1)).timeoutDuration(Duration.ZERO).build();
   }
 
   void start() {
-    informer = kube.secrets().inAnyNamespace().withLabel(LABEL, "true").inform(new ResourceEventHandler<>() {
-      @Override
-      public void onAdd(Secret s) {
-        apply(s);
-      }
+    informer = kube.genericKubernetesResources("v1", "Secret").inAnyNamespace().withLabel(LABEL, "true")
+        .inform(new ResourceEventHandler<>() {
+          @Override
+          public void onAdd(GenericKubernetesResource s) {
+            apply(s);
+          }
 
-      @Override
-      public void onUpdate(Secret old, Secret s) {
-        apply(s);
-      }
+          @Override
+          public void onUpdate(GenericKubernetesResource old, GenericKubernetesResource s) {
+            apply(s);
+          }
 
-      @Override
-      public void onDelete(Secret s, boolean unknownFinalState) {
-        revoke(keyId(s));
-      }
-    });
+          @Override
+          public void onDelete(GenericKubernetesResource s, boolean unknownFinalState) {
+            revoke(keyId(s));
+          }
+        });
   }
 
   boolean synced() {
     return informer != null && informer.hasSynced();
   }
 
-  static String keyId(Secret s) {
+  static String keyId(GenericKubernetesResource s) {
     return s.getMetadata().getNamespace() + "/" + s.getMetadata().getName();
   }
 
-  private void apply(Secret s) {
+  private void apply(GenericKubernetesResource s) {
     String keyId = keyId(s);
-    String key = value(s, "key");
-    String scopesText = value(s, "scopes");
+    SecretValues.Readout readout = SecretValues.read(s);
+    if (!readout.problems().isEmpty()) {
+      String why = String.join("; ", readout.problems());
+      LOG.warn("API key Secret {} ignored: it cannot be read: {}", keyId, why);
+      events.warning(s, "ApiKeyUnreadable", "this API key Secret cannot be read: " + why);
+      revoke(keyId);
+      return;
+    }
+    String key = trimmed(readout.values().get("key"));
+    String scopesText = readout.values().get("scopes");
     EnumSet<Scope> scopes = EnumSet.noneOf(Scope.class);
     boolean valid = key != null && key.length() >= MIN_KEY_LENGTH && scopesText != null;
     if (valid) {
@@ -125,11 +139,8 @@ public final class ApiKeys implements AutoCloseable {
     }
   }
 
-  private static String value(Secret s, String name) {
-    if (s.getData() != null && s.getData().get(name) != null) {
-      return new String(Base64.getDecoder().decode(s.getData().get(name)), StandardCharsets.UTF_8).trim();
-    }
-    return s.getStringData() == null ? null : s.getStringData().get(name);
+  private static String trimmed(String value) {
+    return value == null ? null : value.trim();
   }
 
   static byte[] sha256(String key) {

@@ -3,6 +3,7 @@ package dev.herald.operator.api;
 import dev.herald.core.store.ApiKeyStore;
 import dev.herald.core.store.ContactStore;
 import dev.herald.core.store.DeliveryStore;
+import dev.herald.core.store.EarlyReceipts;
 import dev.herald.core.unsubscribe.UnsubscribeLinks;
 import java.time.Clock;
 import dev.herald.core.store.NotificationStore;
@@ -68,7 +69,8 @@ public final class ApiServer implements AutoCloseable {
     new UserRoutes(s.contacts(), s.preferences()).mount(router, keys);
     new SuppressionRoutes(s.contacts()).mount(router, keys);
     new NotificationRoutes(s.acceptance(), s.notifications(), s.catalog()).mount(router, keys);
-    Receipts receipts = new Receipts(new DeliveryStore(s.jdbi()), s.contacts(), s.preferences());
+    Receipts receipts = new Receipts(new DeliveryStore(s.jdbi()), new EarlyReceipts(s.jdbi()), s.contacts(),
+        s.preferences());
     new WebhookRoutes(new ProviderSecrets(s.kube(), s.catalog()), receipts, Clock.systemUTC()).mount(router);
     new UnsubscribeRoutes(UnsubscribeLinks.fromEnvironment(), receipts).mount(router);
     new DeliveryEventRoutes(receipts).mount(router, keys);

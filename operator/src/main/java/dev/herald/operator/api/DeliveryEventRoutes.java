@@ -36,9 +36,9 @@ final class DeliveryEventRoutes {
     var target = receipts.byId(tenant, ctx.pathParam("id")).filter(t -> t.channel() == Channel.PUSH)
         .orElseThrow(() -> Problem.notFound("push delivery"));
     if (event.equals("opened")) {
-      receipts.opened(target);
+      receipts.opened(tenant, target);
     } else {
-      receipts.clicked(target);
+      receipts.clicked(tenant, target);
     }
     noContent(ctx);
   }

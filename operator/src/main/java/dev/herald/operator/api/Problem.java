@@ -65,6 +65,11 @@ public final class Problem extends RuntimeException {
         "this key's request rate is exceeded; retry after " + retryAfterSeconds + " s", List.of(), retryAfterSeconds);
   }
 
+  /** Refused for now (503), to be retried after {@code retryAfterSeconds}. */
+  public static Problem unavailable(String detail, long retryAfterSeconds) {
+    return new Problem(503, "unavailable", "Service unavailable", detail, List.of(), retryAfterSeconds);
+  }
+
   public int status() {
     return status;
   }

@@ -6,7 +6,7 @@ import dev.herald.api.provider.DeliveryProvider;
 import dev.herald.api.provider.ProviderType;
 import dev.herald.core.SecretValues;
 import dev.herald.operator.notification.TemplateCatalog;
-import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.util.Map;
@@ -14,7 +14,8 @@ import java.util.Map;
 /**
  * The credentials of a tenant's DeliveryProvider, as webhooks need them to verify signatures: the
  * provider from the informer cache, its Secret read once and cached briefly (a rotated Secret is
- * seen within {@link #TTL}). Values stay in memory only.
+ * seen within {@link #TTL}). Values stay in memory only; values that cannot be read (a Secret the
+ * API server did not validate) are left out, as if absent.
  */
 final class ProviderSecrets {
   static final Duration TTL = Duration.ofSeconds(30);
@@ -41,8 +42,9 @@ final class ProviderSecrets {
       if (p == null) {
         return null; // not cached: a provider created a moment later is found
       }
-      Secret secret = kube.secrets().inNamespace(namespace).withName(p.getSpec().getSecretRef().name()).get();
-      return secret == null ? null : Map.copyOf(SecretValues.of(secret));
+      GenericKubernetesResource secret = kube.genericKubernetesResources("v1", "Secret").inNamespace(namespace)
+          .withName(p.getSpec().getSecretRef().name()).get();
+      return secret == null ? null : Map.copyOf(SecretValues.read(secret).values());
     });
     if (values == null) {
       throw Problem.notFound("webhook");

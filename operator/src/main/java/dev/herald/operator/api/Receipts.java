@@ -5,6 +5,8 @@ import dev.herald.api.DeliveryState;
 import dev.herald.core.store.ContactStore;
 import dev.herald.core.store.DeliveryStore;
 import dev.herald.core.store.DeliveryStore.ReceiptTarget;
+import dev.herald.core.store.EarlyReceipts;
+import dev.herald.core.store.EarlyReceipts.Result;
 import dev.herald.core.store.Preference;
 import dev.herald.operator.notification.PreferenceCache;
 import java.util.EnumSet;
@@ -13,7 +15,9 @@ import java.util.Set;
 
 /**
  * What provider receipts and unsubscribes do to deliveries, suppressions and preferences. Delivery
- * states only move forward (conditional updates), so a late or repeated receipt changes nothing.
+ * states only move forward (conditional updates), so a late or repeated receipt changes nothing. A
+ * receipt that comes before its delivery is recorded as sent is kept and applied when it is
+ * ({@link EarlyReceipts}).
  */
 final class Receipts {
   static final String BOUNCED = "bounced";
@@ -23,11 +27,13 @@ final class Receipts {
       DeliveryState.OPENED);
 
   private final DeliveryStore deliveries;
+  private final EarlyReceipts early;
   private final ContactStore contacts;
   private final PreferenceCache preferences;
 
-  Receipts(DeliveryStore deliveries, ContactStore contacts, PreferenceCache preferences) {
+  Receipts(DeliveryStore deliveries, EarlyReceipts early, ContactStore contacts, PreferenceCache preferences) {
     this.deliveries = deliveries;
+    this.early = early;
     this.contacts = contacts;
     this.preferences = preferences;
   }
@@ -40,27 +46,35 @@ final class Receipts {
     return messageId == null ? Optional.empty() : deliveries.receiptTarget(tenant, true, messageId);
   }
 
-  void delivered(ReceiptTarget t) {
-    deliveries.advance(t.id(), ACCEPTED, DeliveryState.DELIVERED, null);
+  Result delivered(String tenant, ReceiptTarget t) {
+    return early.advanceOrKeep(tenant, t.id(), ACCEPTED, DeliveryState.DELIVERED, null);
   }
 
-  void opened(ReceiptTarget t) {
-    deliveries.advance(t.id(), REACHED, DeliveryState.OPENED, null);
+  Result opened(String tenant, ReceiptTarget t) {
+    return early.advanceOrKeep(tenant, t.id(), REACHED, DeliveryState.OPENED, null);
   }
 
-  void clicked(ReceiptTarget t) {
-    deliveries.advance(t.id(), SHOWN, DeliveryState.CLICKED, null);
+  Result clicked(String tenant, ReceiptTarget t) {
+    return early.advanceOrKeep(tenant, t.id(), SHOWN, DeliveryState.CLICKED, null);
   }
 
   /** The provider gave up on it after accepting it: {@code failed} with the reason. */
-  void failed(ReceiptTarget t, String reason) {
-    deliveries.advance(t.id(), REACHED, DeliveryState.FAILED, reason);
+  Result failed(String tenant, ReceiptTarget t, String reason) {
+    return early.advanceOrKeep(tenant, t.id(), REACHED, DeliveryState.FAILED, reason);
   }
 
   /** A hard bounce: the delivery failed as {@code bounced}, and the address is suppressed. */
-  void bounced(String tenant, ReceiptTarget t) {
-    failed(t, BOUNCED);
+  Result bounced(String tenant, ReceiptTarget t) {
     contacts.suppress(tenant, t.channel(), t.address(), "bounce");
+    return failed(tenant, t, BOUNCED);
+  }
+
+  /**
+   * A receipt for a provider message id no delivery of the tenant carries (yet): kept, because the
+   * dispatcher may not have recorded the send the provider already reports on.
+   */
+  Result beforeItsSend(String tenant, String messageId, Channel channel, DeliveryState to, String reason) {
+    return early.keepForMessage(tenant, messageId, channel, to, reason);
   }
 
   void suppress(String tenant, Channel channel, String address, String reason) {

@@ -10,6 +10,8 @@ import com.sendgrid.helpers.eventwebhook.EventWebhook;
 import com.sendgrid.helpers.eventwebhook.EventWebhookHeader;
 import com.twilio.security.RequestValidator;
 import dev.herald.api.Channel;
+import dev.herald.api.DeliveryState;
+import dev.herald.core.store.EarlyReceipts.Result;
 import dev.herald.api.provider.ProviderType;
 import dev.herald.core.Json;
 import dev.herald.core.log.Mask;
@@ -39,7 +41,10 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code POST /v1/webhooks/twilio/{namespace}/{provider}/inbound}: inbound SMS (STOP, START, HELP),
  *       both signed with {@code X-Twilio-Signature} (the provider Secret's {@code authToken}).
  * </ul>
- * Unsigned, stale or replayed → 401; a wrong signature → 403; nothing changes in either case.
+ * Unsigned, stale or replayed → 401; a wrong signature → 403; nothing changes in either case. A
+ * receipt that comes before its delivery is recorded as sent is kept and applied then; when the
+ * tenant already holds as many such receipts as it may, the callback is refused with 503 (and may
+ * be sent again: it is not counted as a replay), so that the provider retries it.
  */
 final class WebhookRoutes {
   private static final Logger LOG = LoggerFactory.getLogger(WebhookRoutes.class);
@@ -50,6 +55,9 @@ final class WebhookRoutes {
   static final Set<String> START = Set.of("START", "YES", "UNSTOP");
   static final Set<String> HELP = Set.of("HELP", "INFO");
   static final String STOP_REASON = "stop";
+  /** Twilio's message SIDs (SMS and MMS): anything else cannot name a message of ours. */
+  private static final java.util.regex.Pattern MESSAGE_SID = java.util.regex.Pattern.compile("^(SM|MM)[0-9a-fA-F]{32}$");
+  private static final String REPLAY_KEY = "herald.replayKey";
   /** Twilio's error for a message to a number that replied STOP. */
   static final String TWILIO_UNSUBSCRIBED = "21610";
 
@@ -110,7 +118,7 @@ final class WebhookRoutes {
       throw Problem.forbidden("the Event Webhook signature does not verify");
     }
     // ECDSA signatures are randomised: a replay is the same timestamp and payload, whatever its signature.
-    rejectReplay("sendgrid:" + timestamp + ":" + java.util.HexFormat.of().formatHex(ApiKeys.sha256(
+    rejectReplay(ctx, "sendgrid:" + timestamp + ":" + java.util.HexFormat.of().formatHex(ApiKeys.sha256(
         new String(payload, java.nio.charset.StandardCharsets.UTF_8))));
     JsonNode events;
     try {
@@ -122,38 +130,58 @@ final class WebhookRoutes {
       throw Problem.malformed("body", "must be a JSON array of events");
     }
     int applied = 0;
+    int kept = 0;
+    boolean full = false;
     for (JsonNode event : events) {
-      applied += sendgridEvent(ns, event) ? 1 : 0;
+      Result result = sendgridEvent(ns, event);
+      applied += result == Result.APPLIED ? 1 : 0;
+      kept += result == Result.KEPT ? 1 : 0;
+      full |= result == Result.FULL;
     }
-    json(ctx, 200, Json.MAPPER.createObjectNode().put("received", events.size()).put("matched", applied));
+    if (full) {
+      refuse(ctx);
+    }
+    json(ctx, 200, Json.MAPPER.createObjectNode().put("received", events.size()).put("matched", applied)
+        .put("kept", kept));
   }
 
-  private boolean sendgridEvent(String ns, JsonNode event) {
+  private Result sendgridEvent(String ns, JsonNode event) {
     var target = receipts.byId(ns, event.path("herald_delivery_id").asText(null));
     if (target.isEmpty() || target.get().channel() != Channel.EMAIL) {
-      return false;
+      return Result.IGNORED;
     }
     var t = target.get();
-    switch (event.path("event").asText("")) {
-      case "delivered" -> receipts.delivered(t);
-      case "open" -> receipts.opened(t);
-      case "click" -> receipts.clicked(t);
-      case "bounce" -> {
-        if ("blocked".equals(event.path("type").asText())) {
-          receipts.failed(t, "blocked");
-        } else {
-          receipts.bounced(ns, t);
-        }
+    Result result = switch (event.path("event").asText("")) {
+      case "delivered" -> receipts.delivered(ns, t);
+      case "open" -> receipts.opened(ns, t);
+      case "click" -> receipts.clicked(ns, t);
+      case "bounce" -> "blocked".equals(event.path("type").asText()) ? receipts.failed(ns, t, "blocked")
+          : receipts.bounced(ns, t);
+      case "dropped" -> receipts.failed(ns, t, "dropped");
+      case "spamreport" -> {
+        receipts.suppress(ns, Channel.EMAIL, t.address(), "spam_report");
+        yield Result.APPLIED;
       }
-      case "dropped" -> receipts.failed(t, "dropped");
-      case "spamreport" -> receipts.suppress(ns, Channel.EMAIL, t.address(), "spam_report");
-      case "unsubscribe", "group_unsubscribe" -> receipts.unsubscribe(ns, t);
-      default -> {
-        return false;
+      case "unsubscribe", "group_unsubscribe" -> {
+        receipts.unsubscribe(ns, t);
+        yield Result.APPLIED;
       }
+      default -> Result.IGNORED;
+    };
+    if (result != Result.IGNORED) {
+      LOG.info("SendGrid {} for delivery {} ({}): {}", event.path("event").asText(), t.id(), Mask.email(t.address()),
+          result.name().toLowerCase(Locale.ROOT));
     }
-    LOG.info("SendGrid {} for delivery {} ({})", event.path("event").asText(), t.id(), Mask.email(t.address()));
-    return true;
+    return result;
+  }
+
+  /** The tenant holds as many early receipts as it may: the provider is to send this one again later. */
+  private void refuse(RoutingContext ctx) {
+    String replayKey = ctx.get(REPLAY_KEY);
+    if (replayKey != null) {
+      seen.invalidate(replayKey);
+    }
+    throw Problem.unavailable("too many receipts wait for their deliveries to be recorded; retry later", 60);
   }
 
   private Map<String, String> verifiedTwilioForm(RoutingContext ctx) {
@@ -172,32 +200,46 @@ final class WebhookRoutes {
     if (!new RequestValidator(authToken).validate(ctx.request().absoluteURI(), params, signature)) {
       throw Problem.forbidden("the " + TWILIO_SIGNATURE + " does not verify");
     }
-    rejectReplay("twilio:" + signature);
+    rejectReplay(ctx, "twilio:" + signature);
     return params;
   }
 
-  private void rejectReplay(String signature) {
+  private void rejectReplay(RoutingContext ctx, String signature) {
     if (seen.asMap().putIfAbsent(signature, Boolean.TRUE) != null) {
       throw Problem.unauthorized("this callback was received before (replay)");
     }
+    ctx.put(REPLAY_KEY, signature);
   }
 
   private void twilioStatus(RoutingContext ctx) {
     String ns = ctx.pathParam("namespace");
     Map<String, String> form = verifiedTwilioForm(ctx);
-    var target = receipts.byProviderMessageId(ns, form.get("MessageSid"));
-    target.filter(t -> t.channel() == Channel.SMS).ifPresent(t -> {
-      switch (form.getOrDefault("MessageStatus", "")) {
-        case "delivered" -> receipts.delivered(t);
-        case "undelivered", "failed" -> {
-          receipts.failed(t, "undelivered");
-          if (TWILIO_UNSUBSCRIBED.equals(form.get("ErrorCode"))) {
-            receipts.suppress(ns, Channel.SMS, t.address(), STOP_REASON);
-          }
-        }
-        default -> { }
+    String sid = form.get("MessageSid");
+    String status = form.getOrDefault("MessageStatus", "");
+    DeliveryState to = switch (status) {
+      case "delivered" -> DeliveryState.DELIVERED;
+      case "undelivered", "failed" -> DeliveryState.FAILED;
+      default -> null;
+    };
+    var target = receipts.byProviderMessageId(ns, sid);
+    Result result = Result.IGNORED;
+    if (target.isPresent() && target.get().channel() == Channel.SMS && to != null) {
+      var t = target.get();
+      result = to == DeliveryState.DELIVERED ? receipts.delivered(ns, t) : receipts.failed(ns, t, "undelivered");
+      if (to == DeliveryState.FAILED && TWILIO_UNSUBSCRIBED.equals(form.get("ErrorCode"))) {
+        receipts.suppress(ns, Channel.SMS, t.address(), STOP_REASON);
       }
-    });
+    } else if (target.isEmpty() && to != null && sid != null && MESSAGE_SID.matcher(sid).matches()) {
+      // Twilio may call back before the dispatcher has recorded the SID it was given.
+      result = receipts.beforeItsSend(ns, sid, Channel.SMS, to, to == DeliveryState.FAILED ? "undelivered" : null);
+      String phone = form.get("To") == null ? null : SuppressionRoutes.address(Channel.SMS, form.get("To"));
+      if (to == DeliveryState.FAILED && TWILIO_UNSUBSCRIBED.equals(form.get("ErrorCode")) && phone != null) {
+        receipts.suppress(ns, Channel.SMS, phone, STOP_REASON);
+      }
+    }
+    if (result == Result.FULL) {
+      refuse(ctx);
+    }
     ctx.response().setStatusCode(204).end();
   }
 

@@ -87,7 +87,7 @@ public final class NotificationAcceptance {
     String namespace = request.tenant();
     Instant sendAt = parseSendAt(request.sendAt());
     Instant expiresAt = request.expiresAfter() == null ? null
-        : (sendAt != null ? sendAt : Instant.now()).plus(Durations.parse(request.expiresAfter()));
+        : (sendAt != null ? sendAt : Instant.now()).plus(parseExpiresAfter(request.expiresAfter()));
     checkRetention(sendAt, expiresAt);
 
     if (template == null) {
@@ -150,17 +150,22 @@ public final class NotificationAcceptance {
     }
   }
 
-  /** Renders each channel once for its first recipient, so that a missing variable fails here, not per delivery. */
+  /**
+   * Renders each channel once per locale its recipients use (the locale decides the content, along
+   * the template's fallback chain), so that a missing variable in any locale fails here, not per
+   * delivery.
+   */
   private void testRender(TemplateContent content, AcceptRequest request, List<NewDelivery> deliveries)
       throws ReconcileProblem {
     JsonNode data = request.data();
-    for (Channel channel : deliveries.stream().map(NewDelivery::channel).distinct().toList()) {
-      NewDelivery sample = deliveries.stream()
-          .filter(d -> d.channel() == channel && d.state() == DeliveryState.PENDING)
-          .findFirst().orElse(null);
-      if (sample == null) {
-        continue;
+    java.util.Map<java.util.List<Object>, NewDelivery> samples = new java.util.LinkedHashMap<>();
+    for (NewDelivery d : deliveries) {
+      if (d.state() == DeliveryState.PENDING) {
+        samples.putIfAbsent(java.util.Arrays.asList(d.channel(), d.locale()), d);
       }
+    }
+    for (NewDelivery sample : samples.values()) {
+      Channel channel = sample.channel();
       try {
         var rendered = renderer.render(content, channel, sample.locale(), TemplateVariables.of(data,
             new TemplateVariables.Recipient(sample.userId(), sample.address(), channel.wireName(), sample.locale())));
@@ -172,8 +177,11 @@ public final class NotificationAcceptance {
           }
         }
       } catch (TemplateException e) {
-        throw ReconcileProblem.waiting("RenderFailed", e.field() + (e.line() != null ? " line " + e.line() : "")
-            + ": " + e.reason() + " (check spec.data against NotificationTemplate \"" + request.template() + "\")");
+        String key = content.localeKey(channel, sample.locale());
+        String field = key == null ? e.field() : e.field().replaceFirst("^template\\.", "template.locales." + key + ".");
+        throw ReconcileProblem.waiting("RenderFailed", field + (e.line() != null ? " line " + e.line() : "")
+            + " (recipient locale " + (sample.locale() == null ? "none" : sample.locale()) + "): " + e.reason()
+            + " (check spec.data against NotificationTemplate \"" + request.template() + "\")");
       }
     }
   }
@@ -192,6 +200,15 @@ public final class NotificationAcceptance {
     if (expiresAt != null && expiresAt.isAfter(keptUntil)) {
       throw ReconcileProblem.invalid("InvalidSpec", "spec.expiresAfter: its deliveries would expire at " + expiresAt
           + ", more than " + retention.toDays() + " days ahead; " + kept + ": shorten expiresAfter or send earlier");
+    }
+  }
+
+  /** An expiresAfter no longer than retention keeps its deliveries; longer (or overflowing) is refused by name. */
+  private java.time.Duration parseExpiresAfter(String expiresAfter) throws ReconcileProblem {
+    try {
+      return Durations.parse(expiresAfter, retention);
+    } catch (IllegalArgumentException e) {
+      throw ReconcileProblem.invalid("InvalidSpec", "spec.expiresAfter: " + e.getMessage());
     }
   }
 

@@ -8,6 +8,7 @@ import dev.herald.operator.StatusUpdates;
 import dev.herald.operator.events.EventRecorder;
 import dev.herald.operator.validation.FieldError;
 import dev.herald.operator.validation.SchemaValidator;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -15,6 +16,7 @@ import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.GroupVersionKind;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
@@ -30,7 +32,10 @@ import java.util.stream.Collectors;
 /**
  * Checks that a DeliveryProvider's spec is valid and that its Secret exists and holds the keys
  * its type needs. It reads the Secret through an informer (a rotated Secret is re-checked at
- * once) and never copies a value anywhere: status and Events name keys, never contents.
+ * once) and never copies a value anywhere: status and Events name keys, never contents. The
+ * informer holds Secrets as generic resources: one that fabric8's Secret class cannot be read
+ * from would stop a typed informer (and with it the operator); here it is reported on the
+ * providers that use it.
  */
 @ControllerConfiguration(name = "deliveryprovider")
 public final class DeliveryProviderReconciler implements Reconciler<DeliveryProvider> {
@@ -60,7 +65,7 @@ public final class DeliveryProviderReconciler implements Reconciler<DeliveryProv
             .withResourceIDMapper(CircuitStore.Circuit::dispatcher)
             .build());
     return List.of(circuitSource, new InformerEventSource<>(InformerEventSourceConfiguration
-        .from(Secret.class, DeliveryProvider.class)
+        .from(GroupVersionKind.gvkFor(Secret.class), DeliveryProvider.class)
         .withName("secrets")
         .withPrimaryToSecondaryMapper((DeliveryProvider p) -> secretName(p) == null ? Set.of()
             : Set.of(new ResourceID(secretName(p), p.getMetadata().getNamespace())))
@@ -89,14 +94,18 @@ public final class DeliveryProviderReconciler implements Reconciler<DeliveryProv
           errors.stream().limit(5).map(FieldError::toString).collect(Collectors.joining("; ")));
     } else {
       status.setChannel(spec.getType().channel().wireName());
-      Secret secret = context.getSecondaryResource(Secret.class).orElse(null);
+      GenericKubernetesResource secret = context.getSecondaryResource(GenericKubernetesResource.class).orElse(null);
       if (secret == null) {
         status.setCondition(DeliveryProviderStatus.READY, false, "SecretNotFound", "spec.secretRef.name: Secret \""
             + spec.getSecretRef().name() + "\" not found in namespace " + resource.getMetadata().getNamespace());
       } else {
         status.setSecretVersion(secret.getMetadata().getResourceVersion());
-        List<String> problems = CredentialCheck.problems(spec.getType(), SecretValues.of(secret));
-        if (problems.isEmpty()) {
+        SecretValues.Readout readout = SecretValues.read(secret);
+        List<String> problems = CredentialCheck.problems(spec.getType(), readout.values());
+        if (!readout.problems().isEmpty()) {
+          status.setCondition(DeliveryProviderStatus.READY, false, "SecretUnreadable", "Secret \""
+              + spec.getSecretRef().name() + "\" cannot be read: " + String.join("; ", readout.problems()));
+        } else if (problems.isEmpty()) {
           status.setCondition(DeliveryProviderStatus.READY, true, "CredentialsFound",
               "Secret \"" + spec.getSecretRef().name() + "\" holds well-formed " + spec.getType().wireName() + " credentials");
         } else {

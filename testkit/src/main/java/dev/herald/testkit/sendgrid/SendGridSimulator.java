@@ -100,6 +100,7 @@ public final class SendGridSimulator implements AutoCloseable {
   private final Faults<Fault> faults = new Faults<>();
   private final List<ReceivedMail> mails = new ArrayList<>();
   private final AtomicInteger requests = new AtomicInteger();
+  private final Faults<java.util.concurrent.CountDownLatch> holds = new Faults<>();
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicInteger peakInFlight = new AtomicInteger();
   private final List<Instant> arrivals = new ArrayList<>();
@@ -190,6 +191,32 @@ public final class SendGridSimulator implements AutoCloseable {
   }
 
   /** Faults scripted and not yet consumed. */
+  /**
+   * Accepts the next mail as usual (it shows in what the simulator saw, with its id) but holds
+   * the answer back until the returned action runs (or {@link #close()} drops it): the window in
+   * which the provider has the mail and its client does not know yet.
+   */
+  public Runnable holdNextAnswer() {
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    holds.add(1, release);
+    return release::countDown;
+  }
+
+  /** Waits for a held answer's release; true when the server closes first (drop the exchange). */
+  private boolean awaitRelease(java.util.concurrent.CountDownLatch release) {
+    try {
+      while (release != null && !release.await(50, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        if (server.awaitClosing(Duration.ZERO)) {
+          return true;
+        }
+      }
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return true;
+    }
+  }
+
   public int pendingFaults() {
     return faults.pending();
   }
@@ -230,6 +257,7 @@ public final class SendGridSimulator implements AutoCloseable {
   /** Forgets recorded mails, request counts and times, and any scripted faults not yet consumed. */
   public void reset() {
     faults.clear();
+    holds.clear();
     synchronized (mails) {
       mails.clear();
     }
@@ -340,6 +368,9 @@ public final class SendGridSimulator implements AutoCloseable {
     }
     String messageId = newMessageId();
     record(messageId, mail, arrived);
+    if (awaitRelease(holds.next())) {
+      return;
+    }
     exchange.getResponseHeaders().set("X-Message-Id", messageId);
     exchange.sendResponseHeaders(202, -1);
   }

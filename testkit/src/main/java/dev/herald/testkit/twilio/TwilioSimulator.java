@@ -91,6 +91,7 @@ public final class TwilioSimulator implements AutoCloseable {
   private final Faults<Fault> faults = new Faults<>();
   private final List<ReceivedSms> messages = new ArrayList<>();
   private final AtomicInteger requests = new AtomicInteger();
+  private final Faults<java.util.concurrent.CountDownLatch> holds = new Faults<>();
   private final SimulatorServer server;
 
   private TwilioSimulator(String accountSid, String authToken) {
@@ -195,6 +196,32 @@ public final class TwilioSimulator implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Accepts the next message as usual (it shows in what the simulator saw, with its id) but holds
+   * the answer back until the returned action runs (or {@link #close()} drops it): the window in
+   * which the provider has the message and its client does not know yet.
+   */
+  public Runnable holdNextAnswer() {
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    holds.add(1, release);
+    return release::countDown;
+  }
+
+  /** Waits for a held answer's release; true when the server closes first (drop the exchange). */
+  private boolean awaitRelease(java.util.concurrent.CountDownLatch release) {
+    try {
+      while (release != null && !release.await(50, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        if (server.awaitClosing(Duration.ZERO)) {
+          return true;
+        }
+      }
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return true;
+    }
+  }
+
   public int pendingFaults() {
     return faults.pending();
   }
@@ -221,6 +248,7 @@ public final class TwilioSimulator implements AutoCloseable {
   /** Forgets messages, the request count, scripted faults and per-number outcomes (not API keys). */
   public void reset() {
     faults.clear();
+    holds.clear();
     numberOutcomes.clear();
     synchronized (messages) {
       messages.clear();
@@ -332,6 +360,9 @@ public final class TwilioSimulator implements AutoCloseable {
         blank(service) ? null : service, text, callback, segments, form);
     synchronized (messages) {
       messages.add(sms);
+    }
+    if (awaitRelease(holds.next())) {
+      return;
     }
     SimulatorServer.sendJson(exchange, 201, resource(sms));
   }
