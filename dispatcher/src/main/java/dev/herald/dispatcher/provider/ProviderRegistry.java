@@ -5,7 +5,7 @@ import dev.herald.api.provider.DeliveryProvider;
 import dev.herald.api.provider.DeliveryProviderStatus;
 import dev.herald.api.provider.ProviderType;
 import dev.herald.core.SecretValues;
-import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -126,14 +126,22 @@ public final class ProviderRegistry implements AutoCloseable {
 
   private ProviderClient build(DeliveryProvider p) {
     String namespace = p.getMetadata().getNamespace();
-    Secret secret = kube.secrets().inNamespace(namespace).withName(p.getSpec().getSecretRef().name()).get();
+    // Read as a generic resource: a Secret fabric8's class cannot read must not fail the delivery in hand.
+    GenericKubernetesResource secret = kube.genericKubernetesResources("v1", "Secret").inNamespace(namespace)
+        .withName(p.getSpec().getSecretRef().name()).get();
     if (secret == null) {
       LOG.warn("provider {}/{}: its Secret is gone; not sending through it", namespace, p.getMetadata().getName());
       return null;
     }
+    SecretValues.Readout readout = SecretValues.read(secret);
+    if (!readout.problems().isEmpty()) {
+      LOG.warn("provider {}/{}: its Secret cannot be read ({}); not sending through it", namespace,
+          p.getMetadata().getName(), String.join("; ", readout.problems()));
+      return null;
+    }
     try {
       ProviderClient client = factories.get(p.getSpec().getType())
-          .create(new ProviderConfig(namespace, p.getMetadata().getName(), p.getSpec(), SecretValues.of(secret), timeout));
+          .create(new ProviderConfig(namespace, p.getMetadata().getName(), p.getSpec(), readout.values(), timeout));
       LOG.info("provider {}/{} ({}): client built", namespace, p.getMetadata().getName(), p.getSpec().getType().wireName());
       return client;
     } catch (IllegalArgumentException e) {
