@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import dev.herald.testkit.http.Faults;
+import dev.herald.testkit.http.HeldAnswers;
 import dev.herald.testkit.http.SimulatorServer;
 import dev.herald.testkit.http.SimulatorServer.Body;
 import dev.herald.testkit.sendgrid.MailSendValidator.ApiError;
@@ -100,7 +101,7 @@ public final class SendGridSimulator implements AutoCloseable {
   private final Faults<Fault> faults = new Faults<>();
   private final List<ReceivedMail> mails = new ArrayList<>();
   private final AtomicInteger requests = new AtomicInteger();
-  private final Faults<java.util.concurrent.CountDownLatch> holds = new Faults<>();
+  private final HeldAnswers holds = new HeldAnswers();
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicInteger peakInFlight = new AtomicInteger();
   private final List<Instant> arrivals = new ArrayList<>();
@@ -190,33 +191,15 @@ public final class SendGridSimulator implements AutoCloseable {
     return enqueue(times, new Malformed(Objects.requireNonNull(kind, "kind")));
   }
 
-  /** Faults scripted and not yet consumed. */
   /**
    * Accepts the next mail as usual (it shows in what the simulator saw, with its id) but holds
-   * the answer back until the returned action runs (or {@link #close()} drops it): the window in
-   * which the provider has the mail and its client does not know yet.
+   * the answer back until the returned action runs (or {@link #close()} drops it).
    */
   public Runnable holdNextAnswer() {
-    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-    holds.add(1, release);
-    return release::countDown;
+    return holds.holdNext();
   }
 
-  /** Waits for a held answer's release; true when the server closes first (drop the exchange). */
-  private boolean awaitRelease(java.util.concurrent.CountDownLatch release) {
-    try {
-      while (release != null && !release.await(50, java.util.concurrent.TimeUnit.MILLISECONDS)) {
-        if (server.awaitClosing(Duration.ZERO)) {
-          return true;
-        }
-      }
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return true;
-    }
-  }
-
+  /** Faults scripted and not yet consumed. */
   public int pendingFaults() {
     return faults.pending();
   }
@@ -368,7 +351,7 @@ public final class SendGridSimulator implements AutoCloseable {
     }
     String messageId = newMessageId();
     record(messageId, mail, arrived);
-    if (awaitRelease(holds.next())) {
+    if (holds.awaitRelease(server)) {
       return;
     }
     exchange.getResponseHeaders().set("X-Message-Id", messageId);

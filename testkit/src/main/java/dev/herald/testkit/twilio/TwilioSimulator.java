@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import dev.herald.testkit.http.Faults;
+import dev.herald.testkit.http.HeldAnswers;
 import dev.herald.testkit.http.Malformation;
 import dev.herald.testkit.http.SimulatorServer;
 import dev.herald.testkit.http.SimulatorServer.Body;
@@ -91,7 +92,7 @@ public final class TwilioSimulator implements AutoCloseable {
   private final Faults<Fault> faults = new Faults<>();
   private final List<ReceivedSms> messages = new ArrayList<>();
   private final AtomicInteger requests = new AtomicInteger();
-  private final Faults<java.util.concurrent.CountDownLatch> holds = new Faults<>();
+  private final HeldAnswers holds = new HeldAnswers();
   private final SimulatorServer server;
 
   private TwilioSimulator(String accountSid, String authToken) {
@@ -198,28 +199,10 @@ public final class TwilioSimulator implements AutoCloseable {
 
   /**
    * Accepts the next message as usual (it shows in what the simulator saw, with its id) but holds
-   * the answer back until the returned action runs (or {@link #close()} drops it): the window in
-   * which the provider has the message and its client does not know yet.
+   * the answer back until the returned action runs (or {@link #close()} drops it).
    */
   public Runnable holdNextAnswer() {
-    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-    holds.add(1, release);
-    return release::countDown;
-  }
-
-  /** Waits for a held answer's release; true when the server closes first (drop the exchange). */
-  private boolean awaitRelease(java.util.concurrent.CountDownLatch release) {
-    try {
-      while (release != null && !release.await(50, java.util.concurrent.TimeUnit.MILLISECONDS)) {
-        if (server.awaitClosing(Duration.ZERO)) {
-          return true;
-        }
-      }
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return true;
-    }
+    return holds.holdNext();
   }
 
   public int pendingFaults() {
@@ -361,7 +344,7 @@ public final class TwilioSimulator implements AutoCloseable {
     synchronized (messages) {
       messages.add(sms);
     }
-    if (awaitRelease(holds.next())) {
+    if (holds.awaitRelease(server)) {
       return;
     }
     SimulatorServer.sendJson(exchange, 201, resource(sms));
