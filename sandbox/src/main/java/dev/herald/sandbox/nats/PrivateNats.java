@@ -77,6 +77,14 @@ public final class PrivateNats implements AutoCloseable {
    * ({@code /varz}, {@code /jsz}, {@code /healthz}) on a free port when {@code monitoring}.
    */
   public static PrivateNats start(Path storeDir, boolean monitoring) {
+    return start(storeDir, monitoring, 0);
+  }
+
+  /**
+   * As {@link #start(Path, boolean)}, on {@code port} when it is not 0: a server restarted on its
+   * old port is found again by the clients that knew it.
+   */
+  public static PrivateNats start(Path storeDir, boolean monitoring, int fixedPort) {
     Path store = storeDir.toAbsolutePath().normalize();
     Path logFile = store.resolveSibling(store.getFileName() + ".log");
     Path pidFile = store.resolveSibling(store.getFileName() + ".pid");
@@ -85,7 +93,7 @@ public final class PrivateNats implements AutoCloseable {
       Files.createDirectories(store);
       stopLeftover(pidFile, store);
       for (int attempt = 1; ; attempt++) {
-        int port = LoopbackPorts.free();
+        int port = fixedPort != 0 ? fixedPort : LoopbackPorts.free();
         int monitoringPort = monitoring ? LoopbackPorts.free() : -1;
         List<String> command = new ArrayList<>(List.of(binary,
             "-a", "127.0.0.1", "-p", Integer.toString(port),
@@ -107,7 +115,7 @@ public final class PrivateNats implements AutoCloseable {
           return nats;
         } catch (PortTakenException e) {
           process.stop();
-          if (attempt >= PORT_ATTEMPTS) {
+          if (attempt >= PORT_ATTEMPTS || fixedPort != 0) {
             throw new IllegalStateException("nats-server could not bind a free port after "
                 + attempt + " attempts; see " + logFile);
           }

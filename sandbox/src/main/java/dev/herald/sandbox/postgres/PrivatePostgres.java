@@ -98,6 +98,14 @@ public final class PrivatePostgres implements AutoCloseable {
    * settings passed as {@code -c name=value} (e.g. {@code max_connections}, {@code fsync}).
    */
   public static PrivatePostgres start(Path dataDir, Map<String, String> settings) {
+    return start(dataDir, settings, 0);
+  }
+
+  /**
+   * As {@link #start(Path, Map)}, on {@code port} when it is not 0: a server restarted on its old
+   * port is found again by the clients that knew it.
+   */
+  public static PrivatePostgres start(Path dataDir, Map<String, String> settings, int fixedPort) {
     Path data = dataDir.toAbsolutePath().normalize();
     Path bin = binaries();
     Path logFile = data.resolveSibling(data.getFileName() + ".log");
@@ -112,7 +120,7 @@ public final class PrivatePostgres implements AutoCloseable {
       }
       socketDir = Files.createTempDirectory("herald-pg-");
       for (int attempt = 1; ; attempt++) {
-        int port = LoopbackPorts.free();
+        int port = fixedPort != 0 ? fixedPort : LoopbackPorts.free();
         long logOffset = Files.exists(logFile) ? Files.size(logFile) : 0;
         ManagedProcess process = ProcessHygiene.start("postgres",
             serverCommand(bin, data, socketDir, port, settings, logFile),
@@ -126,7 +134,7 @@ public final class PrivatePostgres implements AutoCloseable {
           return pg;
         } catch (PortTakenException e) {
           pg.stopServer();
-          if (attempt >= PORT_ATTEMPTS) {
+          if (attempt >= PORT_ATTEMPTS || fixedPort != 0) {
             throw new IllegalStateException("PostgreSQL could not bind a free port after "
                 + attempt + " attempts; see " + logFile);
           }

@@ -99,6 +99,8 @@ public final class SendGridSimulator implements AutoCloseable {
   private final long maxBodyBytes;
   private final SimulatorServer server;
   private final Faults<Fault> faults = new Faults<>();
+  private volatile Instant outageUntil = Instant.MIN;
+  private volatile int outageStatus;
   private final List<ReceivedMail> mails = new ArrayList<>();
   private final AtomicInteger requests = new AtomicInteger();
   private final HeldAnswers holds = new HeldAnswers();
@@ -158,6 +160,16 @@ public final class SendGridSimulator implements AutoCloseable {
       throw new IllegalArgumentException("not an error status: " + status);
     }
     return enqueue(times, status == 429 ? new RateLimit(Duration.ofSeconds(1)) : new Fail(status));
+  }
+
+  /**
+   * Answers every request with {@code status} for {@code duration} from now, whatever else is
+   * scripted: an outage that lasts a time, however many calls the client makes meanwhile.
+   */
+  public SendGridSimulator failFor(Duration duration, int status) {
+    outageStatus = status;
+    outageUntil = Instant.now().plus(duration);
+    return this;
   }
 
   /**
@@ -225,6 +237,11 @@ public final class SendGridSimulator implements AutoCloseable {
     return requests.get();
   }
 
+  /** Requests it is serving now: at a crash of a client, the calls that may be accepted but not recorded. */
+  public int requestsInFlight() {
+    return inFlight.get();
+  }
+
   /** The most requests it was serving at one time (a delay counts as serving). */
   public int peakConcurrentRequests() {
     return peakInFlight.get();
@@ -240,6 +257,7 @@ public final class SendGridSimulator implements AutoCloseable {
   /** Forgets recorded mails, request counts and times, and any scripted faults not yet consumed. */
   public void reset() {
     faults.clear();
+    outageUntil = Instant.MIN;
     holds.clear();
     synchronized (mails) {
       mails.clear();
@@ -281,7 +299,7 @@ public final class SendGridSimulator implements AutoCloseable {
       try {
         requests.incrementAndGet();
         body = SimulatorServer.readBody(exchange.getRequestBody(), maxBodyBytes);
-        fault = faults.next();
+        fault = Instant.now().isBefore(outageUntil) ? new Fail(outageStatus) : faults.next();
         if (fault instanceof Delay d && server.awaitClosing(d.delay())) {
           return; // closing: drop the exchange unanswered
         }

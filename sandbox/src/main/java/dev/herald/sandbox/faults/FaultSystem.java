@@ -1,0 +1,348 @@
+package dev.herald.sandbox.faults;
+
+import dev.herald.api.provider.DeliveryProvider;
+import dev.herald.api.provider.DeliveryProviderSpec;
+import dev.herald.api.provider.ProviderType;
+import dev.herald.api.provider.SecretReference;
+import dev.herald.api.provider.SendGridSettings;
+import dev.herald.api.template.EmailContent;
+import dev.herald.api.template.NotificationTemplate;
+import dev.herald.api.template.NotificationTemplateSpec;
+import dev.herald.sandbox.kube.LocalKubernetes;
+import dev.herald.sandbox.nats.PrivateNats;
+import dev.herald.sandbox.net.LoopbackPorts;
+import dev.herald.sandbox.postgres.PrivatePostgres;
+import dev.herald.sandbox.process.ManagedProcess;
+import dev.herald.sandbox.process.ProcessHygiene;
+import dev.herald.sandbox.process.StopSignal;
+import dev.herald.testkit.sendgrid.SendGridSimulator;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Herald as it runs in production, on this machine, for the fault suite: a private Postgres and
+ * nats-server, fabric8's mock Kubernetes API behind its front, the SendGrid simulator, and the
+ * operator and each dispatcher in a JVM of its own, so that killing one is a real SIGKILL.
+ * Postgres and nats-server restart on their old ports, so clients find them again.
+ */
+final class FaultSystem implements AutoCloseable {
+  static final String SENDGRID_KEY = "SG.faults.simulator-key";
+  static final Duration ACK_WAIT = Duration.ofSeconds(10);
+  /** Each dispatcher's deliveries in hand: three at most stay under what the simulator serves at once (~100). */
+  static final int MAX_IN_FLIGHT = 24;
+
+  private final Path state;
+  private final LocalKubernetes kube;
+  private final Path kubeconfig;
+  final SendGridSimulator sendgrid;
+  private PrivatePostgres postgres;
+  private PrivateNats nats;
+  private final int apiPort = LoopbackPorts.free();
+  private ManagedProcess operator;
+  private final Map<String, ManagedProcess> dispatchers = new HashMap<>();
+  private int dispatcherSerial;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  private FaultSystem(Path state) throws IOException {
+    this.state = state;
+    Files.createDirectories(state);
+    postgres = PrivatePostgres.start(state.resolve("postgres"));
+    nats = PrivateNats.start(state.resolve("nats"));
+    kube = LocalKubernetes.start(0);
+    kube.createCrds(LocalKubernetes.crdsOnClasspath(".herald.dev-v1.yml"));
+    kubeconfig = kube.front().writeKubeconfig(state.resolve("kubeconfig"));
+    sendgrid = SendGridSimulator.start(SENDGRID_KEY);
+  }
+
+  /** Starts the infrastructure, the operator and {@code dispatchers} dispatchers. */
+  static FaultSystem start(Path state, int dispatchers) throws IOException {
+    FaultSystem system = new FaultSystem(state);
+    try {
+      system.startOperator();
+      for (int i = 0; i < dispatchers; i++) {
+        system.startDispatcher();
+      }
+      return system;
+    } catch (RuntimeException e) {
+      system.close();
+      throw e;
+    }
+  }
+
+  KubernetesClient client() {
+    return kube.client();
+  }
+
+  // ---- Herald's processes ---------------------------------------------------------------------
+
+  private Map<String, String> heraldEnv(String name) {
+    Map<String, String> env = new HashMap<>();
+    env.put("KUBECONFIG", kubeconfig.toString());
+    env.put("HERALD_DB_URL", postgres.jdbcUrl());
+    env.put("HERALD_DB_USER", postgres.user());
+    env.put("HERALD_DB_PASSWORD", "");
+    env.put("HERALD_NATS_URL", nats.url());
+    env.put("HERALD_ACK_WAIT_SECONDS", String.valueOf(ACK_WAIT.toSeconds()));
+    env.put("HERALD_API_PORT", String.valueOf(apiPort));
+    env.put("HERALD_MAX_IN_FLIGHT", String.valueOf(MAX_IN_FLIGHT));
+    env.put("HOSTNAME", name);
+    return env;
+  }
+
+  private ManagedProcess java(String name, String mainClass) {
+    List<String> command = new ArrayList<>();
+    command.add(ProcessHandle.current().info().command().orElse("java"));
+    if (Runtime.version().feature() >= 24) {
+      command.add("--sun-misc-unsafe-memory-access=allow");
+    }
+    command.addAll(List.of("-XX:+UseSerialGC", "-Xmx384m", "-XX:TieredStopAtLevel=1",
+        "-cp", System.getProperty("java.class.path"), mainClass));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(state.resolve(name + ".log").toFile()));
+    builder.environment().putAll(heraldEnv(name));
+    try {
+      return ProcessHygiene.start(name, builder, StopSignal.TERM, Duration.ofSeconds(20));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start " + name, e);
+    }
+  }
+
+  void startOperator() {
+    operator = java("operator", "dev.herald.operator.Main");
+    awaitApi();
+  }
+
+  /** SIGKILL: nothing is flushed, nothing is handed over. */
+  void killOperator() {
+    kill(operator);
+  }
+
+  /** Starts one more dispatcher; returns its name. */
+  String startDispatcher() {
+    String name = "dispatcher-" + (++dispatcherSerial);
+    dispatchers.put(name, java(name, "dev.herald.dispatcher.Main"));
+    return name;
+  }
+
+  /** SIGKILLs one running dispatcher; returns its name. */
+  String killDispatcher(String name) {
+    kill(dispatchers.remove(name));
+    return name;
+  }
+
+  List<String> dispatchers() {
+    return List.copyOf(dispatchers.keySet());
+  }
+
+  private static void kill(ManagedProcess p) {
+    ProcessHygiene.signal(p.pid(), StopSignal.KILL);
+    p.onExit().join();
+    p.close();
+  }
+
+  // ---- the infrastructure ---------------------------------------------------------------------
+
+  /** Stops nats-server (cleanly) and starts it again on the same port and store, after {@code down}. */
+  void restartNats(Duration down) {
+    int port = nats.port();
+    nats.close();
+    pause(down);
+    nats = PrivateNats.start(state.resolve("nats"), false, port);
+  }
+
+  /** Stops Postgres with {@code signal} (INT fast, QUIT immediate) and starts it again on the same port. */
+  void restartPostgres(StopSignal signal, Duration down) {
+    int port = postgres.port();
+    ProcessHygiene.signal(postgres.pid(), signal);
+    ProcessHandle.of(postgres.pid()).ifPresent(h -> h.onExit().join());
+    postgres.close();
+    pause(down);
+    postgres = PrivatePostgres.start(state.resolve("postgres"), Map.of(), port);
+  }
+
+  /** SIGSTOPs Postgres for {@code paused}, then SIGCONTs it: every statement under way hangs meanwhile. */
+  void pausePostgres(Duration paused) {
+    signal(postgres.pid(), "STOP");
+    try {
+      pause(paused);
+    } finally {
+      signal(postgres.pid(), "CONT");
+    }
+  }
+
+  private static void signal(long pid, String name) {
+    try {
+      new ProcessBuilder("kill", "-" + name, Long.toString(pid)).inheritIO().start().waitFor();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  static void pause(Duration d) {
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  // ---- tenants and traffic --------------------------------------------------------------------
+
+  /** A namespace with a SendGrid provider pointed at the simulator and a one-line template. */
+  void tenant(String ns) {
+    KubernetesClient c = client();
+    c.secrets().inNamespace(ns).resource(new SecretBuilder()
+        .withMetadata(new ObjectMetaBuilder().withName("sendgrid").withNamespace(ns).build())
+        .withStringData(Map.of("apiKey", SENDGRID_KEY)).build()).create();
+    DeliveryProviderSpec spec = new DeliveryProviderSpec();
+    spec.setType(ProviderType.SENDGRID);
+    spec.setSecretRef(new SecretReference("sendgrid"));
+    spec.setEndpoint(sendgrid.baseUrl());
+    spec.setSendgrid(new SendGridSettings("faults@herald.example", "Herald"));
+    DeliveryProvider p = new DeliveryProvider();
+    p.setMetadata(new ObjectMetaBuilder().withName("sendgrid").withNamespace(ns).build());
+    p.setSpec(spec);
+    c.resource(p).create();
+    NotificationTemplateSpec t = new NotificationTemplateSpec();
+    t.setEmail(new EmailContent("Run {{ run }}", "<p>{{ run }} for {{ recipient.id }}</p>", null, null, null, null));
+    NotificationTemplate template = new NotificationTemplate();
+    template.setMetadata(new ObjectMetaBuilder().withName("run").withNamespace(ns).build());
+    template.setSpec(t);
+    c.resource(template).create();
+  }
+
+  /** A key of a namespace's own, accepted by the API once this returns. */
+  String apiKey(String ns) {
+    String key = "hk_" + ns.replace('-', '_') + "_" + HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
+    client().secrets().inNamespace(ns).resource(new SecretBuilder()
+        .withMetadata(new ObjectMetaBuilder().withName("faults-key").withNamespace(ns)
+            .addToLabels("herald.dev/api-key", "true").build())
+        .withStringData(Map.of("key", key, "scopes", "send,read")).build()).create();
+    Instant deadline = Instant.now().plusSeconds(60);
+    while (Instant.now().isBefore(deadline)) {
+      if (status("GET", "/v1/notifications/00000000-0000-7000-8000-000000000000", key, null, null) == 404) {
+        return key;
+      }
+      pause(Duration.ofMillis(200));
+    }
+    throw new IllegalStateException("the API did not accept the key of " + ns);
+  }
+
+  /**
+   * Sends one notification to {@code addresses} through the API, retrying (same Idempotency-Key)
+   * until it is accepted: the operator may be down for a while.
+   */
+  void send(String key, String idempotencyKey, List<String> addresses, Duration patience) {
+    StringBuilder recipients = new StringBuilder();
+    for (String a : addresses) {
+      recipients.append(recipients.isEmpty() ? "" : ",").append("{\"email\":\"").append(a).append("\"}");
+    }
+    String body = "{\"template\":\"run\",\"channels\":[\"email\"],\"priority\":\"normal\",\"data\":{\"run\":\""
+        + idempotencyKey + "\"},\"recipients\":[" + recipients + "]}";
+    Instant deadline = Instant.now().plus(patience);
+    int last = -1;
+    while (Instant.now().isBefore(deadline)) {
+      last = status("POST", "/v1/notifications", key, body, idempotencyKey);
+      if (last == 202 || last == 200) {
+        return;
+      }
+      pause(Duration.ofMillis(250));
+    }
+    throw new IllegalStateException("notification " + idempotencyKey + " was not accepted (last answer " + last + ")");
+  }
+
+  private void awaitApi() {
+    Instant deadline = Instant.now().plusSeconds(90);
+    while (Instant.now().isBefore(deadline)) {
+      if (status("GET", "/readyz", null, null, null) == 200) {
+        return;
+      }
+      pause(Duration.ofMillis(200));
+    }
+    throw new IllegalStateException("the operator's API did not become ready; see " + state.resolve("operator.log"));
+  }
+
+  private int status(String method, String path, String key, String body, String idempotencyKey) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + apiPort + path))
+        .timeout(Duration.ofSeconds(30))
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    if (key != null) {
+      b.header("Authorization", "Bearer " + key);
+    }
+    if (body != null) {
+      b.header("Content-Type", "application/json");
+    }
+    if (idempotencyKey != null) {
+      b.header("Idempotency-Key", idempotencyKey);
+    }
+    try {
+      return http.send(b.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    } catch (IOException e) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    }
+  }
+
+  // ---- what Postgres says ---------------------------------------------------------------------
+
+  /** Delivery ids of a namespace by state, retrying while Postgres is away. */
+  Map<String, List<String>> deliveries(String ns) {
+    for (int attempt = 0; ; attempt++) {
+      try (Connection c = postgres.connect();
+           PreparedStatement ps = c.prepareStatement("select id::text, state from deliveries where tenant = ?")) {
+        ps.setString(1, ns);
+        Map<String, List<String>> byState = new HashMap<>();
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            byState.computeIfAbsent(rs.getString(2), s -> new ArrayList<>()).add(rs.getString(1));
+          }
+        }
+        return byState;
+      } catch (SQLException e) {
+        if (attempt > 100) {
+          throw new IllegalStateException(e);
+        }
+        pause(Duration.ofMillis(300));
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    for (ManagedProcess d : dispatchers.values()) {
+      d.close();
+    }
+    if (operator != null) {
+      operator.close();
+    }
+    sendgrid.close();
+    kube.close();
+    nats.close();
+    postgres.close();
+  }
+}
