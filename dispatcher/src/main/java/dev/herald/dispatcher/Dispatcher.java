@@ -83,7 +83,7 @@ public final class Dispatcher implements AutoCloseable {
         queueSettings.names(), queueSettings.ackWait());
     for (Channel channel : settings.channels()) {
       LanePuller puller = new LanePuller(queue.nats(), queueSettings.names(), channel, settings.fetchBatch(),
-          new Semaphore(settings.maxInFlight()), handlers, handler::handle);
+          new Semaphore(settings.maxInFlight()), handlers, handler::handle, queue::repairTopology);
       pullers.add(puller);
       pullerThreads.add(Thread.ofPlatform().name(name + "-pull-" + channel.wireName()).daemon(true).start(puller));
     }

@@ -43,8 +43,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class HeraldOperator implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HeraldOperator.class);
-  /** Deliveries in the stream for longer than this are checked against it (a backlog is fine). */
-  private static final Duration STRANDED_AFTER = Duration.ofMinutes(5);
   /** Daily delivery partitions are created this far ahead, at start-up and hourly. */
   private static final int PARTITIONS_AHEAD_DAYS = 7;
 
@@ -86,7 +84,7 @@ public final class HeraldOperator implements AutoCloseable {
     DeliveryStore deliveries = new DeliveryStore(database.jdbi());
     NotificationStore notifications = new NotificationStore(database.jdbi());
     DeliveryPublisher publisher = new DeliveryPublisher(queue);
-    OutboxRelay relay = new OutboxRelay(deliveries, publisher, 1000, Duration.ofSeconds(1));
+    OutboxRelay relay = new OutboxRelay(deliveries, publisher, 1000, Duration.ofSeconds(1), queue::repairTopology);
 
     TemplateRenderer renderer = new TemplateRenderer();
     EventRecorder events = new EventRecorder(kube);
@@ -130,15 +128,18 @@ public final class HeraldOperator implements AutoCloseable {
         LOG.warn("partition maintenance failed: {}", e.toString());
       }
     }, 0, 1, TimeUnit.HOURS);
+    Duration sweepEvery = queueSettings.strandedAfter().compareTo(Duration.ofMinutes(1)) < 0
+        ? java.util.Collections.max(java.util.List.of(queueSettings.strandedAfter(), Duration.ofSeconds(1)))
+        : Duration.ofMinutes(1);
     StrandedDeliverySweeper sweeper = new StrandedDeliverySweeper(deliveries, publisher,
         queue.management(), queueSettings.names().stream());
     maintenance.scheduleWithFixedDelay(() -> {
       try {
-        sweeper.runOnce(STRANDED_AFTER);
+        sweeper.runOnce(queueSettings.strandedAfter());
       } catch (RuntimeException e) {
         LOG.warn("stranded-delivery sweep failed: {}", e.toString());
       }
-    }, 1, 1, TimeUnit.MINUTES);
+    }, sweepEvery.toMillis(), sweepEvery.toMillis(), TimeUnit.MILLISECONDS);
 
     EarlyReceipts early = new EarlyReceipts(database.jdbi());
     maintenance.scheduleWithFixedDelay(() -> {

@@ -20,6 +20,9 @@ import java.util.Map;
  * @param duplicateWindow de-duplication window for {@code Nats-Msg-Id}; covers the relay's
  *     longest republish interval
  * @param maxPublishInFlight unacknowledged asynchronous publishes per process
+ * @param strandedAfter how long a delivery may sit {@code queued} or {@code sending} before the
+ *     sweeper checks that its message is still in the stream (a backlog is normal; a missing
+ *     message is not); the sweep runs this often too, at most every minute
  */
 public record QueueSettings(
     String natsUrl,
@@ -29,30 +32,36 @@ public record QueueSettings(
     int maxDeliver,
     int maxAckPending,
     Duration duplicateWindow,
-    int maxPublishInFlight) {
+    int maxPublishInFlight,
+    Duration strandedAfter) {
 
   public static QueueSettings defaults(String natsUrl, QueueNames names) {
     return new QueueSettings(natsUrl, names, 1, Duration.ofSeconds(60), -1, 5000,
-        Duration.ofMinutes(10), 5000);
+        Duration.ofMinutes(10), 5000, Duration.ofMinutes(5));
   }
 
   public QueueSettings withAckWait(Duration ackWait) {
     return new QueueSettings(natsUrl, names, replicas, ackWait, maxDeliver, maxAckPending,
-        duplicateWindow, maxPublishInFlight);
+        duplicateWindow, maxPublishInFlight, strandedAfter);
   }
 
   public QueueSettings withMaxAckPending(int maxAckPending) {
     return new QueueSettings(natsUrl, names, replicas, ackWait, maxDeliver, maxAckPending,
-        duplicateWindow, maxPublishInFlight);
+        duplicateWindow, maxPublishInFlight, strandedAfter);
   }
 
-  /** Reads {@code HERALD_NATS_URL}, {@code HERALD_STREAM_REPLICAS}, {@code HERALD_ACK_WAIT_SECONDS}. */
+  /**
+   * Reads {@code HERALD_NATS_URL}, {@code HERALD_STREAM_REPLICAS}, {@code HERALD_ACK_WAIT_SECONDS},
+   * {@code HERALD_SWEEP_AFTER_SECONDS}.
+   */
   public static QueueSettings fromEnv(Map<String, String> env) {
     QueueSettings d = defaults(env.getOrDefault("HERALD_NATS_URL", "nats://127.0.0.1:4222"),
         QueueNames.DEFAULT);
     return new QueueSettings(d.natsUrl, d.names,
         Integer.parseInt(env.getOrDefault("HERALD_STREAM_REPLICAS", "1")),
         Duration.ofSeconds(Long.parseLong(env.getOrDefault("HERALD_ACK_WAIT_SECONDS", "60"))),
-        d.maxDeliver, d.maxAckPending, d.duplicateWindow, d.maxPublishInFlight);
+        d.maxDeliver, d.maxAckPending, d.duplicateWindow, d.maxPublishInFlight,
+        Duration.ofSeconds(Long.parseLong(env.getOrDefault("HERALD_SWEEP_AFTER_SECONDS",
+            String.valueOf(d.strandedAfter.toSeconds())))));
   }
 }

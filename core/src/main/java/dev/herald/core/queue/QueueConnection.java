@@ -81,6 +81,27 @@ public final class QueueConnection implements AutoCloseable {
     }
   }
 
+  private volatile long lastRepair;
+
+  /**
+   * Sets the topology up again after something that looked like it is gone (a broker whose store
+   * was wiped forgets its streams and consumers); at most every few seconds however many callers
+   * ask. Failures are left for the next call.
+   */
+  public void repairTopology() {
+    long now = System.nanoTime();
+    if (now - lastRepair < java.util.concurrent.TimeUnit.SECONDS.toNanos(3)) {
+      return;
+    }
+    lastRepair = now;
+    try {
+      ensureTopology();
+    } catch (RuntimeException e) {
+      org.slf4j.LoggerFactory.getLogger(QueueConnection.class).debug("repairing JetStream's topology failed: {}",
+          e.toString());
+    }
+  }
+
   /** Closes at once without draining: what is in flight is left to JetStream's redelivery. */
   public void abort() {
     try {

@@ -86,20 +86,30 @@ public final class DeliveryStore {
         instant(rs.getObject("expires_at", OffsetDateTime.class)));
   }
 
-  /** A delivery that has sat {@code queued} or {@code sending} a while, and where its message should be. */
-  public record Stranded(DeliveryMessage message, long streamSequence) {}
+  /**
+   * A delivery that has sat {@code queued} or {@code sending} a while, where its message should
+   * be, and its place in the oldest-first order ({@code updatedAt}, id) to page on from.
+   */
+  public record Stranded(DeliveryMessage message, long streamSequence, java.time.Instant updatedAt) {}
 
-  /** Deliveries unchanged for longer than {@code olderThan} while {@code queued} or {@code sending}, oldest first. */
-  public List<Stranded> stranded(java.time.Duration olderThan, int limit) {
+  /**
+   * Deliveries unchanged for longer than {@code olderThan} while {@code queued} or {@code
+   * sending}, oldest first, after {@code after} (exclusive) when given.
+   */
+  public List<Stranded> stranded(java.time.Duration olderThan, Stranded after, int limit) {
     return jdbi.withHandle(h -> h.createQuery("select " + MESSAGE_COLUMNS + """
-            , stream_seq from deliveries
+            , stream_seq, updated_at from deliveries
             where state in ('queued', 'sending') and stream_seq is not null
               and updated_at < now() - make_interval(secs => :seconds)
-            order by updated_at
+              and (cast(:afterAt as timestamptz) is null or (updated_at, id) > (:afterAt, :afterId))
+            order by updated_at, id
             limit :limit""")
         .bind("seconds", (double) olderThan.toMillis() / 1000.0)
+        .bind("afterAt", after == null ? null : ts(after.updatedAt()))
+        .bind("afterId", after == null ? null : after.message().deliveryId())
         .bind("limit", limit)
-        .map((rs, ctx) -> new Stranded(message(rs), rs.getLong("stream_seq")))
+        .map((rs, ctx) -> new Stranded(message(rs), rs.getLong("stream_seq"),
+            instant(rs.getObject("updated_at", OffsetDateTime.class))))
         .list());
   }
 

@@ -37,10 +37,11 @@ public final class LanePuller implements Runnable {
   private final Semaphore slots;
   private final ExecutorService handlers;
   private final Consumer<Message> handler;
+  private final Runnable repairTopology;
   private volatile boolean running = true;
 
   public LanePuller(Connection nats, QueueNames names, Channel channel, int fetchBatch, Semaphore slots,
-      ExecutorService handlers, Consumer<Message> handler) {
+      ExecutorService handlers, Consumer<Message> handler, Runnable repairTopology) {
     this.nats = nats;
     this.names = names;
     this.channel = channel;
@@ -48,14 +49,15 @@ public final class LanePuller implements Runnable {
     this.slots = slots;
     this.handlers = handlers;
     this.handler = handler;
+    this.repairTopology = repairTopology;
   }
 
   public void stop() {
     running = false;
   }
 
-  @Override
-  public void run() {
+  /** The lane consumers, waiting (and asking for the topology to be set up again) until they exist. */
+  private Map<Priority, ConsumerContext> lanes() {
     Map<Priority, ConsumerContext> lanes = new EnumMap<>(Priority.class);
     while (running && lanes.size() < Priority.values().length) {
       try {
@@ -64,9 +66,16 @@ public final class LanePuller implements Runnable {
         }
       } catch (Exception e) {
         LOG.warn("{} lanes not available yet: {}", channel.wireName(), e.toString());
+        repairTopology.run();
         pause(Duration.ofSeconds(1));
       }
     }
+    return lanes;
+  }
+
+  @Override
+  public void run() {
+    Map<Priority, ConsumerContext> lanes = lanes();
     int idleRounds = 0;
     while (running) {
       try {
@@ -94,6 +103,8 @@ public final class LanePuller implements Runnable {
         if (running) {
           LOG.warn("pulling {} failed: {}", channel.wireName(), e.toString());
           pause(Duration.ofSeconds(1));
+          // The broker may have forgotten its consumers (a wiped store): find or set them up again.
+          lanes = lanes();
         }
       }
     }

@@ -36,7 +36,15 @@ public final class OutboxRelay implements AutoCloseable {
   private Thread worker;
   private boolean failing;
 
-  public OutboxRelay(DeliveryStore store, DeliveryPublisher publisher, int batchSize, Duration interval) {
+  private final Runnable repairTopology;
+
+  /**
+   * @param repairTopology asked after a failed pass: a broker whose store was wiped has forgotten
+   *     the stream the relay publishes to
+   */
+  public OutboxRelay(DeliveryStore store, DeliveryPublisher publisher, int batchSize, Duration interval,
+      Runnable repairTopology) {
+    this.repairTopology = repairTopology;
     this.store = store;
     this.publisher = publisher;
     this.batchSize = batchSize;
@@ -67,6 +75,7 @@ public final class OutboxRelay implements AutoCloseable {
           LOG.warn("relay pass failed, deliveries stay pending and are retried: {}", e.toString());
           failing = true;
         }
+        repairTopology.run();
       }
       if (published < batchSize) {
         try {

@@ -1,13 +1,19 @@
 package dev.herald.operator.relay;
 
+import dev.herald.api.queue.DeliveryMessage;
+import dev.herald.core.Json;
 import dev.herald.core.queue.DeliveryPublisher;
 import dev.herald.core.store.DeliveryKey;
 import dev.herald.core.store.DeliveryStore;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
+import io.nats.client.api.MessageInfo;
 import io.nats.client.api.PublishAck;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,14 +21,20 @@ import org.slf4j.LoggerFactory;
 /**
  * Finds deliveries that Postgres says are in the stream ({@code queued}, or {@code sending} by a
  * dispatcher) but whose message the stream no longer holds — JetStream can lose acknowledged
- * messages after a crash — and publishes them again. Postgres, not NATS, decides what is owed;
- * a message that turns out to exist twice is absorbed by the dispatchers' claim.
+ * messages after a crash, and a wiped store loses all of them — and publishes them again.
+ * Postgres, not NATS, decides what is owed; a message that turns out to exist twice is absorbed
+ * by the dispatchers' claim.
+ *
+ * <p>A message is in the stream only if the one at the recorded sequence is this delivery's: after
+ * a store is wiped, sequences start again and another message may sit at the same number. A pass
+ * works through every stranded delivery in batches, publishing each batch asynchronously, so it
+ * recovers at the relay's pace rather than a row at a time.
  */
 public final class StrandedDeliverySweeper {
   private static final Logger LOG = LoggerFactory.getLogger(StrandedDeliverySweeper.class);
   /** JetStream's "no message found". */
   private static final int NO_MESSAGE = 10037;
-  private static final int BATCH = 500;
+  private static final int BATCH = 1000;
 
   private final DeliveryStore store;
   private final DeliveryPublisher publisher;
@@ -43,22 +55,26 @@ public final class StrandedDeliverySweeper {
    */
   public int runOnce(Duration olderThan) {
     int republished = 0;
-    for (DeliveryStore.Stranded s : store.stranded(olderThan, BATCH)) {
-      try {
-        if (inStream(s.streamSequence())) {
-          continue;
-        }
-        // Another message id: the stream may still remember the first one and drop a republish.
-        PublishAck ack = publisher.publish(s.message(), s.message().deliveryId() + "/" + s.streamSequence())
-            .get(30, TimeUnit.SECONDS);
-        store.requeue(new DeliveryKey(s.message().deliveryId(), s.message().createdAt()), s.streamSequence(),
-            ack.getSeqno());
-        republished++;
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+    DeliveryStore.Stranded after = null;
+    while (true) {
+      List<DeliveryStore.Stranded> batch = store.stranded(olderThan, after, BATCH);
+      if (batch.isEmpty()) {
         break;
-      } catch (Exception e) {
-        LOG.warn("checking delivery {} against the stream failed: {}", s.message().deliveryId(), e.toString());
+      }
+      after = batch.get(batch.size() - 1);
+      List<DeliveryStore.Stranded> lost = new ArrayList<>();
+      try {
+        for (DeliveryStore.Stranded s : batch) {
+          if (!inStream(s)) {
+            lost.add(s);
+          }
+        }
+      } catch (IOException | JetStreamApiException e) {
+        LOG.warn("checking stranded deliveries against the stream failed: {}", e.toString());
+        break;
+      }
+      republished += republish(lost);
+      if (batch.size() < BATCH) {
         break;
       }
     }
@@ -68,15 +84,46 @@ public final class StrandedDeliverySweeper {
     return republished;
   }
 
-  private boolean inStream(long sequence) throws IOException, JetStreamApiException {
+  private int republish(List<DeliveryStore.Stranded> lost) {
+    List<CompletableFuture<PublishAck>> acks = new ArrayList<>(lost.size());
+    for (DeliveryStore.Stranded s : lost) {
+      // Another message id: the stream may still remember the first one and drop a republish.
+      acks.add(publisher.publish(s.message(), s.message().deliveryId() + "/" + s.streamSequence()));
+    }
+    int done = 0;
+    for (int i = 0; i < lost.size(); i++) {
+      DeliveryStore.Stranded s = lost.get(i);
+      try {
+        PublishAck ack = acks.get(i).get(30, TimeUnit.SECONDS);
+        if (store.requeue(new DeliveryKey(s.message().deliveryId(), s.message().createdAt()), s.streamSequence(),
+            ack.getSeqno())) {
+          done++;
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      } catch (Exception e) {
+        LOG.warn("republishing delivery {} failed: {}", s.message().deliveryId(), e.toString());
+      }
+    }
+    return done;
+  }
+
+  /** Whether the message at the delivery's recorded sequence is this delivery's. */
+  private boolean inStream(DeliveryStore.Stranded s) throws IOException, JetStreamApiException {
+    MessageInfo info;
     try {
-      jsm.getMessage(stream, sequence);
-      return true;
+      info = jsm.getMessage(stream, s.streamSequence());
     } catch (JetStreamApiException e) {
       if (e.getApiErrorCode() == NO_MESSAGE) {
         return false;
       }
       throw e;
+    }
+    try {
+      return s.message().deliveryId().equals(Json.read(info.getData(), DeliveryMessage.class).deliveryId());
+    } catch (RuntimeException e) {
+      return false;
     }
   }
 }

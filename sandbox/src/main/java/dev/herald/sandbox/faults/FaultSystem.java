@@ -49,6 +49,8 @@ import java.util.Map;
 final class FaultSystem implements AutoCloseable {
   static final String SENDGRID_KEY = "SG.faults.simulator-key";
   static final Duration ACK_WAIT = Duration.ofSeconds(10);
+  /** Deliveries sitting in the stream longer than this are checked against it (production: 5 min). */
+  static final Duration SWEEP_AFTER = Duration.ofSeconds(15);
   /** Each dispatcher's deliveries in hand: three at most stay under what the simulator serves at once (~100). */
   static final int MAX_IN_FLIGHT = 24;
 
@@ -106,6 +108,7 @@ final class FaultSystem implements AutoCloseable {
     env.put("HERALD_ACK_WAIT_SECONDS", String.valueOf(ACK_WAIT.toSeconds()));
     env.put("HERALD_API_PORT", String.valueOf(apiPort));
     env.put("HERALD_MAX_IN_FLIGHT", String.valueOf(MAX_IN_FLIGHT));
+    env.put("HERALD_SWEEP_AFTER_SECONDS", String.valueOf(SWEEP_AFTER.toSeconds()));
     env.put("HOSTNAME", name);
     return env;
   }
