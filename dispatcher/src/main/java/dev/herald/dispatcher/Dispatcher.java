@@ -47,6 +47,7 @@ public final class Dispatcher implements AutoCloseable {
   private final ProviderChanges providerChanges;
   private final DeliveryHandler handler;
   private final Batcher<DeliveryKey, Claim> claims;
+  private final Batcher<DeliveryKey, Claim> rechecks;
   private final Batcher<Outcome, Boolean> outcomes;
   private final List<LanePuller> pullers = new ArrayList<>();
   private final List<Thread> pullerThreads = new ArrayList<>();
@@ -64,7 +65,12 @@ public final class Dispatcher implements AutoCloseable {
     queue.ensureTopology();
     DeliveryStore deliveries = new DeliveryStore(database.jdbi());
     this.claims = new Batcher<>(name + "-claims", 500, settings.batchDelay(), keys -> {
-      Map<java.util.UUID, Claim> claimed = deliveries.claim(keys);
+      Map<java.util.UUID, Claim> claimed = deliveries.claim(keys, queueSettings.ackWait());
+      return keys.stream().map(k -> claimed.get(k.id())).toList();
+    });
+    // Checking a claim this dispatcher holds: no lease to wait out.
+    this.rechecks = new Batcher<>(name + "-rechecks", 500, settings.batchDelay(), keys -> {
+      Map<java.util.UUID, Claim> claimed = deliveries.claim(keys, java.time.Duration.ZERO);
       return keys.stream().map(k -> claimed.get(k.id())).toList();
     });
     this.outcomes = new Batcher<>(name + "-outcomes", 500, settings.batchDelay(), batch -> {
@@ -78,7 +84,7 @@ public final class Dispatcher implements AutoCloseable {
     this.providerChanges = new ProviderChanges(deliveries, new CircuitStore(database.jdbi()), name);
     this.providers = new ProviderRegistry(kube, factories, settings.sendTimeout(), settings.circuitOpenFor(),
         settings.permitWait(), providerChanges);
-    this.handler = new DeliveryHandler(claims, outcomes, new NotificationStore(database.jdbi()),
+    this.handler = new DeliveryHandler(claims, rechecks, outcomes, new NotificationStore(database.jdbi()),
         new ContactStore(database.jdbi()), new TemplateRenderer(), providers, settings, queue.jetStream(),
         queueSettings.names(), queueSettings.ackWait());
     for (Channel channel : settings.channels()) {
@@ -141,6 +147,7 @@ public final class Dispatcher implements AutoCloseable {
   private void release() {
     handler.close();
     claims.close();
+    rechecks.close();
     outcomes.close();
     providers.close();
     providerChanges.close();

@@ -144,13 +144,18 @@ public final class DeliveryStore {
   }
 
   /**
-   * {@code pending | queued | sending → sending} for each key; returns the claimed ones with the
-   * number of sends attempted so far and the recipient's consent as it stands now. A delivery
-   * already finished (sent, failed, cancelled …) is not claimed: its message is a redelivery and is
-   * acknowledged without sending. One still {@code sending} is claimed again: its dispatcher died
-   * before recording an outcome, and JetStream redelivered it.
+   * {@code pending | queued → sending} for each key, and {@code sending → sending} for one claimed
+   * longer than {@code lease} ago; returns the claimed ones with the number of sends attempted so
+   * far and the recipient's consent as it stands now. A delivery already finished (sent, failed,
+   * cancelled …) is not claimed: its message is a redelivery and is acknowledged without sending.
+   * One {@code sending} since before the lease is claimed again: its dispatcher died before
+   * recording an outcome, and JetStream redelivered it (the lease is AckWait: a live dispatcher
+   * keeps its message from being redelivered). One claimed within the lease is another copy of a
+   * message that a live dispatcher is handling, and is not claimed: two copies of one delivery
+   * in the stream (a publish that landed late, after a broker outage) are never sent twice. A
+   * dispatcher checking its own claim again passes a lease of zero.
    */
-  public Map<UUID, Claim> claim(List<DeliveryKey> keys) {
+  public Map<UUID, Claim> claim(List<DeliveryKey> keys, java.time.Duration lease) {
     Map<UUID, Claim> claimed = new HashMap<>();
     if (keys.isEmpty()) {
       return claimed;
@@ -158,7 +163,8 @@ public final class DeliveryStore {
     jdbi.useHandle(h -> h.createQuery("""
             update deliveries d set state = 'sending', updated_at = now()
             where id = any(:ids) and created_at = any(cast(:createdAts as timestamptz[]))
-              and state in ('pending', 'queued', 'sending')
+              and (state in ('pending', 'queued')
+                   or (state = 'sending' and updated_at <= now() - make_interval(secs => :lease)))
             returning id, attempts, publications,
               (select s.reason from suppressions s
                 where s.tenant = d.tenant and s.channel = d.channel and s.address = d.address) as suppression,
@@ -169,6 +175,7 @@ public final class DeliveryStore {
                 where p.tenant = d.tenant and p.user_id = d.user_id)::text as preferences""")
         .bindArray("ids", UUID.class, keys.stream().map(DeliveryKey::id).toList())
         .bindArray("createdAts", String.class, keys.stream().map(k -> k.createdAt().toString()).distinct().toList())
+        .bind("lease", lease.toMillis() / 1000.0)
         .map((rs, ctx) -> claimed.put(rs.getObject("id", UUID.class), new Claim(rs.getInt("attempts"),
             rs.getString("suppression"), rs.getBoolean("device_active"), preferences(rs.getString("preferences")),
             rs.getInt("publications"))))

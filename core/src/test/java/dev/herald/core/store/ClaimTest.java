@@ -68,7 +68,7 @@ class ClaimTest {
     List<DeliveryMessage> due = db.jdbi().inTransaction(h -> deliveries.lockDue(h, 10)).stream()
         .map(DeliveryStore.Due::message).toList();
     assertThat(due).hasSize(4);
-    Map<UUID, Claim> claims = deliveries.claim(due.stream().map(m -> new DeliveryKey(m.deliveryId(), m.createdAt())).toList());
+    Map<UUID, Claim> claims = deliveries.claim(due.stream().map(m -> new DeliveryKey(m.deliveryId(), m.createdAt())).toList(), java.time.Duration.ZERO);
     Map<String, DeliveryMessage> byAddress = due.stream().collect(Collectors.toMap(DeliveryMessage::address, Function.identity()));
     Function<String, Claim> claimOf = address -> claims.get(byAddress.get(address).deliveryId());
 

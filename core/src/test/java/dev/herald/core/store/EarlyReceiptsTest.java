@@ -64,7 +64,7 @@ class EarlyReceiptsTest {
     DeliveryMessage m = db.jdbi().inTransaction(h -> deliveries.lockDue(h, 1000)).stream()
         .map(DeliveryStore.Due::message).filter(d -> d.notificationId().equals(r.id())).findFirst().orElseThrow();
     DeliveryKey key = new DeliveryKey(m.deliveryId(), m.createdAt());
-    assertThat(deliveries.claim(List.of(key))).containsKey(key.id());
+    assertThat(deliveries.claim(List.of(key), java.time.Duration.ZERO)).containsKey(key.id());
     return key;
   }
 

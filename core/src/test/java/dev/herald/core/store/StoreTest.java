@@ -85,7 +85,7 @@ class StoreTest {
     });
     List<DeliveryKey> keys = due.stream().map(m -> new DeliveryKey(m.deliveryId(), m.createdAt())).toList();
 
-    Map<UUID, Claim> claimed = deliveries.claim(keys);
+    Map<UUID, Claim> claimed = deliveries.claim(keys, java.time.Duration.ZERO);
     assertThat(claimed).containsOnlyKeys(keys.get(0).id(), keys.get(1).id());
     assertThat(claimed.values()).extracting(Claim::attempts).containsExactly(0, 0);
     boolean[] moved = deliveries.record(List.of(Outcome.sent(keys.get(0), "sg", "msg-1"),
@@ -95,12 +95,12 @@ class StoreTest {
     assertThat(deliveries.state(keys.get(1))).as("waits in Postgres until due").isEqualTo(DeliveryState.PENDING);
 
     // A redelivered message of a sent delivery is not claimed, and a late outcome changes nothing.
-    assertThat(deliveries.claim(List.of(keys.get(0)))).isEmpty();
+    assertThat(deliveries.claim(List.of(keys.get(0)), java.time.Duration.ZERO)).isEmpty();
     assertThat(deliveries.record(List.of(Outcome.failed(keys.get(0), true, "sg", "permanent", "x", "y"))))
         .containsExactly(false);
     assertThat(deliveries.state(keys.get(0))).isEqualTo(DeliveryState.SENT);
     // The retried one is claimed again with its attempt counted.
-    assertThat(deliveries.claim(List.of(keys.get(1))).get(keys.get(1).id()).attempts()).isEqualTo(1);
+    assertThat(deliveries.claim(List.of(keys.get(1)), java.time.Duration.ZERO).get(keys.get(1).id()).attempts()).isEqualTo(1);
   }
 
   @Test
@@ -110,7 +110,7 @@ class StoreTest {
         .map(DeliveryStore.Due::message).filter(m -> m.tenant().equals("t3")).toList();
     DeliveryKey sent = new DeliveryKey(due.get(0).deliveryId(), due.get(0).createdAt());
     DeliveryKey held = new DeliveryKey(due.get(1).deliveryId(), due.get(1).createdAt());
-    deliveries.claim(List.of(sent, held));
+    deliveries.claim(List.of(sent, held), java.time.Duration.ZERO);
     deliveries.record(List.of(Outcome.sent(sent, "sg", "m")));
 
     NotificationStore.Cancellation c = notifications.cancel(n);
@@ -118,7 +118,7 @@ class StoreTest {
     assertThat(c.inFlight()).as("claimed by a dispatcher").isEqualTo(1);
     assertThat(c.cancelled()).isZero();
     assertThat(deliveries.state(held)).isEqualTo(DeliveryState.CANCELLED);
-    assertThat(deliveries.claim(List.of(held))).as("a dispatcher checking again finds it gone").isEmpty();
+    assertThat(deliveries.claim(List.of(held), java.time.Duration.ZERO)).as("a dispatcher checking again finds it gone").isEmpty();
     // Its provider call was under way after all: what reached the provider is counted as sent.
     assertThat(deliveries.record(List.of(Outcome.sent(held, "sg", "m2")))).containsExactly(true);
     assertThat(deliveries.record(List.of(Outcome.failed(sent, true, "sg", "permanent", "x", "y")))).containsExactly(false);
@@ -126,6 +126,20 @@ class StoreTest {
     assertThat(counts.count(DeliveryState.SENT)).isEqualTo(2);
     assertThat(notifications.findBySource("t3", Source.CR, "uid-3")).get()
         .satisfies(r -> assertThat(r.cancelledAt()).isNotNull());
+  }
+
+  @Test
+  void aSecondCopyOfAMessageIsNotClaimedWhileItsFirstIsHeldButARedeliveryAfterTheLeaseIs() {
+    notifications.accept(notification("t7", "uid-7"), List.of(NewDelivery.pending(null, Channel.EMAIL, null, "c@x.io", null)));
+    DeliveryKey key = db.jdbi().inTransaction(h -> key(dueOf(h, "t7")));
+    java.time.Duration ackWait = java.time.Duration.ofSeconds(30);
+
+    assertThat(deliveries.claim(List.of(key), ackWait)).as("the first copy").containsKey(key.id());
+    assertThat(deliveries.claim(List.of(key), ackWait)).as("a second copy while the first is held").isEmpty();
+    // Its dispatcher died: JetStream redelivers after AckWait, by when the claim is that old.
+    db.jdbi().useHandle(h -> h.createUpdate("update deliveries set updated_at = now() - interval '31 seconds' where id = :id")
+        .bind("id", key.id()).execute());
+    assertThat(deliveries.claim(List.of(key), ackWait)).as("the redelivery after the lease").containsKey(key.id());
   }
 
   @Test
@@ -138,7 +152,7 @@ class StoreTest {
       return locked.get(0);
     });
     DeliveryKey key = key(first);
-    deliveries.claim(List.of(key));
+    deliveries.claim(List.of(key), java.time.Duration.ZERO);
     deliveries.record(List.of(Outcome.waiting(key, false, "sg", DeliveryReasons.THROTTLED, "rateLimit", Instant.now())));
 
     // A relay pass that fails to publish rolls back, and its retry publishes under the same id again

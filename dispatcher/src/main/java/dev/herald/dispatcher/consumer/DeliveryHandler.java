@@ -80,6 +80,7 @@ public final class DeliveryHandler implements AutoCloseable {
   }
 
   private final Batcher<DeliveryKey, Claim> claims;
+  private final Batcher<DeliveryKey, Claim> rechecks;
   private final Batcher<Outcome, Boolean> outcomes;
   private final LoadingCache<UUID, Optional<NotificationStore.Content>> contents;
   private final TemplateRenderer renderer;
@@ -92,10 +93,12 @@ public final class DeliveryHandler implements AutoCloseable {
   private final QueueNames names;
   private final AckDeadlines deadlines;
 
-  public DeliveryHandler(Batcher<DeliveryKey, Claim> claims, Batcher<Outcome, Boolean> outcomes,
+  public DeliveryHandler(Batcher<DeliveryKey, Claim> claims, Batcher<DeliveryKey, Claim> rechecks,
+      Batcher<Outcome, Boolean> outcomes,
       NotificationStore notifications, ContactStore contacts, TemplateRenderer renderer, ProviderRegistry providers,
       DispatcherSettings settings, JetStream jetStream, QueueNames names, Duration ackWait) {
     this.claims = claims;
+    this.rechecks = rechecks;
     this.outcomes = outcomes;
     // Content never changes once a notification is accepted, so entries need no invalidation.
     this.contents = Caffeine.newBuilder().maximumSize(10_000).expireAfterAccess(Duration.ofHours(1))
@@ -298,7 +301,7 @@ public final class DeliveryHandler implements AutoCloseable {
     }
     Claim again;
     try {
-      again = claims.submit(held.key).get(settings.storeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+      again = rechecks.submit(held.key).get(settings.storeTimeout().toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException | TimeoutException e) {
       throw new IllegalStateException("claiming delivery " + held.key.id() + " again failed: " + rootMessage(e), e);
     } catch (InterruptedException e) {
