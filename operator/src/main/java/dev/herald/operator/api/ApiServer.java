@@ -48,7 +48,9 @@ public final class ApiServer implements AutoCloseable {
     Vertx vertx = Vertx.vertx();
     Router router = router(vertx, settings, s, keys);
     try {
-      HttpServer server = vertx.createHttpServer(new HttpServerOptions().setMaxHeaderSize(16 * 1024))
+      HttpServer server = vertx.createHttpServer(new HttpServerOptions()
+              .setMaxHeaderSize(RequestTarget.MAX_HEADERS).setMaxInitialLineLength(RequestTarget.MAX_REQUEST_LINE))
+          .invalidRequestHandler(RequestTarget::invalid)
           .requestHandler(router).listen(settings.port(), "0.0.0.0")
           .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
       LOG.info("HTTP API listening on port {}", server.actualPort());
@@ -63,6 +65,7 @@ public final class ApiServer implements AutoCloseable {
   /** Every route of the API, on {@code vertx}. */
   static Router router(Vertx vertx, ApiSettings settings, Services s, ApiKeys keys) {
     Router router = Router.router(vertx);
+    router.route().handler(RequestTarget::check);
     new ImportRoutes(s.contacts(), settings.importLimit()).mount(router, keys);
     router.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(settings.bodyLimit()));
     new HealthRoutes(s.jdbi(), () -> keys.synced() && s.catalog().synced()).mount(router);

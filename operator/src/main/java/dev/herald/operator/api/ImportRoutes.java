@@ -96,9 +96,20 @@ final class ImportRoutes {
             report.reject(line, new FieldError("line", "longer than " + MAX_LINE + " characters"));
             continue;
           }
-          ObjectNode user = csv ? Csv.user(header, text) : ndjson(text);
+          ObjectNode user;
+          try {
+            user = csv ? Csv.user(header, text) : ndjson(text);
+          } catch (Problem p) {
+            report.reject(line, new FieldError("line", p.getMessage()));
+            continue;
+          }
           if (user == null) {
             report.reject(line, new FieldError("line", csv ? "not the header's number of CSV fields" : "not a JSON object"));
+            continue;
+          }
+          FieldError unstorable = StrictJson.unstorable(user, "");
+          if (unstorable != null) {
+            report.reject(line, unstorable);
             continue;
           }
           JsonBody row = JsonBody.of(user, csv ? null : NDJSON_FIELDS);
@@ -122,13 +133,10 @@ final class ImportRoutes {
     return report.json(result);
   }
 
+  /** A line as a strict JSON object (a {@link Problem} when it is not JSON), or null when it is another value. */
   private static ObjectNode ndjson(String text) {
-    try {
-      JsonNode node = Json.MAPPER.readTree(text);
-      return node != null && node.isObject() ? (ObjectNode) node : null;
-    } catch (IOException e) {
-      return null;
-    }
+    JsonNode node = StrictJson.parse(text.getBytes(StandardCharsets.UTF_8), "line");
+    return node != null && node.isObject() ? (ObjectNode) node : null;
   }
 
   /** What an import did; rejections beyond {@link #MAX_REPORTED} are counted, not listed. */

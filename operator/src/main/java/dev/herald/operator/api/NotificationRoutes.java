@@ -68,11 +68,13 @@ final class NotificationRoutes {
     if (!errors.isEmpty()) {
       throw Problem.invalid(errors);
     }
-    String hash = HexFormat.of().formatHex(ApiKeys.sha256(body.toString()));
+    // The canonical form: the same JSON with its keys in another order or other spacing is the same request.
+    String hash = HexFormat.of().formatHex(ApiKeys.sha256(StrictJson.canonical(body)));
+    String legacyHash = HexFormat.of().formatHex(ApiKeys.sha256(body.toString()));
     if (key != null) {
       Optional<NotificationRecord> earlier = store.findBySource(tenant, Source.API, key);
       if (earlier.isPresent()) {
-        answerRepeat(ctx, earlier.get(), hash);
+        answerRepeat(ctx, earlier.get(), hash, legacyHash);
         return;
       }
     }
@@ -95,14 +97,15 @@ final class NotificationRoutes {
     }
     if (key != null) {
       // A concurrent request with the same key may have won the insert.
-      answerRepeat(ctx, record, hash);
+      answerRepeat(ctx, record, hash, legacyHash);
       return;
     }
     accepted(ctx, record);
   }
 
-  private void answerRepeat(RoutingContext ctx, NotificationRecord earlier, String hash) {
-    if (!store.requestHash(earlier).map(hash::equals).orElse(false)) {
+  /** {@code legacyHash}: how a body was hashed before the canonical form (its keys as sent), for keys stored then. */
+  private void answerRepeat(RoutingContext ctx, NotificationRecord earlier, String hash, String legacyHash) {
+    if (!store.requestHash(earlier).map(h -> h.equals(hash) || h.equals(legacyHash)).orElse(false)) {
       throw Problem.invalid(IDEMPOTENCY_KEY, "was used before with a different request body");
     }
     accepted(ctx, earlier);
