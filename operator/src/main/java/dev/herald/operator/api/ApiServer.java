@@ -46,11 +46,16 @@ public final class ApiServer implements AutoCloseable {
     ApiKeys keys = new ApiKeys(s.kube(), new ApiKeyStore(s.jdbi()), settings.ratePerSecond());
     keys.start();
     Vertx vertx = Vertx.vertx();
-    Router router = router(vertx, settings, s, keys);
+    SlowClients slow = new SlowClients(vertx, settings.headerTimeout(), settings.bodyIdleTimeout());
+    Router router = Router.router(vertx);
+    router.route().handler(slow::request);
+    routes(router, vertx, settings, s, keys);
     try {
       HttpServer server = vertx.createHttpServer(new HttpServerOptions()
-              .setMaxHeaderSize(RequestTarget.MAX_HEADERS).setMaxInitialLineLength(RequestTarget.MAX_REQUEST_LINE))
+              .setMaxHeaderSize(RequestTarget.MAX_HEADERS).setMaxInitialLineLength(RequestTarget.MAX_REQUEST_LINE)
+              .setIdleTimeout((int) settings.idleTimeout().toMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS))
           .invalidRequestHandler(RequestTarget::invalid)
+          .connectionHandler(slow::connected)
           .requestHandler(router).listen(settings.port(), "0.0.0.0")
           .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
       LOG.info("HTTP API listening on port {}", server.actualPort());
@@ -64,7 +69,10 @@ public final class ApiServer implements AutoCloseable {
 
   /** Every route of the API, on {@code vertx}. */
   static Router router(Vertx vertx, ApiSettings settings, Services s, ApiKeys keys) {
-    Router router = Router.router(vertx);
+    return routes(Router.router(vertx), vertx, settings, s, keys);
+  }
+
+  private static Router routes(Router router, Vertx vertx, ApiSettings settings, Services s, ApiKeys keys) {
     router.route().handler(RequestTarget::check);
     new ImportRoutes(s.contacts(), settings.importLimit()).mount(router, keys);
     router.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(settings.bodyLimit()));
