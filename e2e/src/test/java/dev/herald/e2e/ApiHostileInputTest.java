@@ -127,6 +127,31 @@ class ApiHostileInputTest {
         .isEqualTo(2);
   }
 
+  // ---------------------------------------------------------------- content that cannot break headers
+
+  @Example
+  void aLineBreakThatWouldReachAHeaderIsRefusedAtAcceptance() {
+    env.startDispatcher("hostile-d1");
+    String injected = ORDER.replace("\"orderId\":\"1\"", "\"orderId\":\"9\\r\\nBcc: victim@example.com\"")
+        .replace("a@example.com", "crlf@example.com");
+    Map<String, Long> before = ApiFixtures.rows(env, NS);
+    ApiClient.Answer refused = api.send("POST", "/v1/notifications", key, injected);
+    assertThat(refused.status()).as(refused.toString()).isEqualTo(422);
+    assertThat(refused.json().path("field").asText()).isEqualTo("template.email.subject");
+    assertThat(refused.json().path("detail").asText()).contains("CR").doesNotContainPattern("\\p{Cc}");
+    assertThat(ApiFixtures.rows(env, NS)).isEqualTo(before);
+
+    // A line break in the body (not a header) is content: it is sent, and the subject is intact.
+    String inBody = ORDER.replace("\"orderId\":\"1\"", "\"orderId\":\"9\"").replace("\"n\"", "\"two\\r\\nlines\"")
+        .replace("a@example.com", "crlf@example.com");
+    assertThat(api.send("POST", "/v1/notifications", key, inBody).status()).isEqualTo(202);
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20))
+        .until(() -> !env.sendgrid.mailsTo("crlf@example.com").isEmpty());
+    assertThat(env.sendgrid.mailsTo("crlf@example.com")).singleElement()
+        .satisfies(m -> assertThat(m.subject()).isEqualTo("Order 9 has shipped"));
+    assertThat(env.sendgrid.mailsTo("victim@example.com")).isEmpty();
+  }
+
   // ---------------------------------------------------------------- strict JSON
 
   @Example

@@ -91,7 +91,7 @@ final class NotificationRoutes {
       record = acceptance.accept(request, catalog.template(tenant, spec.getTemplate()).orElse(null),
           catalog.providers(tenant));
     } catch (ReconcileProblem p) {
-      String field = p.field() == null ? "body" : withoutSpec(p.field());
+      String field = p.field() != null ? withoutSpec(p.field()) : templateField(p.getMessage());
       String message = p.field() == null ? p.getMessage() : p.getMessage().substring(p.field().length() + 2);
       throw Problem.invalid(field, message);
     }
@@ -115,6 +115,16 @@ final class NotificationRoutes {
     ctx.response().putHeader("Location", "/v1/notifications/" + r.id());
     json(ctx, 202, Json.MAPPER.createObjectNode().put("id", r.id().toString())
         .put("createdAt", r.createdAt().toString()));
+  }
+
+  /** A render failure names the template's field first ({@code template.email.subject line 1 …}); else the body. */
+  private static String templateField(String message) {
+    if (message != null && message.startsWith("template.")) {
+      int end = message.indexOf(' ');
+      String field = end < 0 ? message : message.substring(0, end);
+      return field.endsWith(":") ? field.substring(0, field.length() - 1) : field;
+    }
+    return "body";
   }
 
   static String withoutSpec(String field) {
