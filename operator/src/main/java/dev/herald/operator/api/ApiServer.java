@@ -4,6 +4,7 @@ import dev.herald.core.store.ApiKeyStore;
 import dev.herald.core.store.ContactStore;
 import dev.herald.core.store.DeliveryStore;
 import dev.herald.core.store.EarlyReceipts;
+import dev.herald.core.store.WebhookReceipts;
 import dev.herald.core.unsubscribe.UnsubscribeLinks;
 import java.time.Clock;
 import dev.herald.core.store.NotificationStore;
@@ -82,7 +83,8 @@ public final class ApiServer implements AutoCloseable {
     new NotificationRoutes(s.acceptance(), s.notifications(), s.catalog()).mount(router, keys);
     Receipts receipts = new Receipts(new DeliveryStore(s.jdbi()), new EarlyReceipts(s.jdbi()), s.contacts(),
         s.preferences());
-    new WebhookRoutes(new ProviderSecrets(s.kube(), s.catalog()), receipts, Clock.systemUTC()).mount(router);
+    new WebhookRoutes(new ProviderSecrets(s.kube(), s.catalog()), receipts, new WebhookReceipts(s.jdbi()),
+        Clock.systemUTC()).mount(router);
     new UnsubscribeRoutes(UnsubscribeLinks.fromEnvironment(), receipts).mount(router);
     new DeliveryEventRoutes(receipts).mount(router, keys);
     Problems.install(router);
