@@ -152,6 +152,25 @@ class ApiHostileInputTest {
     assertThat(env.sendgrid.mailsTo("victim@example.com")).isEmpty();
   }
 
+  // ---------------------------------------------------------------- what the mock API lets through
+
+  @Example
+  void aTemplateErrorCarriesNoControlCharacterAndNamesItsLine() {
+    ApiFixtures.template(env, NS, "nul-template", false, "Subject", "one\ntwo\n{{ broken \u0000\u001b[2J }}");
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+      var template = env.client().resources(dev.herald.api.template.NotificationTemplate.class).inNamespace(NS)
+          .withName("nul-template").get();
+      var valid = HeraldEnvironment.condition(template, "Valid");
+      assertThat(valid.getStatus()).isEqualTo("False");
+      assertThat(valid.getMessage()).contains("line 3").doesNotContainPattern("\\p{Cc}");
+    });
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
+        assertThat(env.client().v1().events().inNamespace(NS).list().getItems().stream()
+            .filter(e -> "nul-template".equals(e.getInvolvedObject().getName())).toList())
+            .isNotEmpty()
+            .allSatisfy(e -> assertThat(e.getMessage()).doesNotContainPattern("\\p{Cc}")));
+  }
+
   // ---------------------------------------------------------------- strict JSON
 
   @Example

@@ -95,13 +95,14 @@ public final class Problems {
     body.put("title", p.title());
     body.put("status", p.status());
     if (p.getMessage() != null) {
-      body.put("detail", p.getMessage());
+      body.put("detail", dev.herald.core.log.Printable.of(p.getMessage()));
     }
     if (!p.errors().isEmpty()) {
-      body.put("field", p.errors().get(0).field());
+      body.put("field", dev.herald.core.log.Printable.of(p.errors().get(0).field()));
       ArrayNode errors = body.putArray("errors");
       for (FieldError e : p.errors()) {
-        errors.addObject().put("field", e.field()).put("message", e.message());
+        errors.addObject().put("field", dev.herald.core.log.Printable.of(e.field()))
+            .put("message", dev.herald.core.log.Printable.of(e.message()));
       }
     }
     if (p.retryAfterSeconds() != null) {
