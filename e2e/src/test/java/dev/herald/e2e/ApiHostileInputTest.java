@@ -171,6 +171,22 @@ class ApiHostileInputTest {
             .allSatisfy(e -> assertThat(e.getMessage()).doesNotContainPattern("\\p{Cc}")));
   }
 
+  @Example
+  void anImportRejectsOnlyTheLineThatIsNotUtf8() {
+    java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+    body.writeBytes("{\"id\":\"utf-1\",\"attributes\":{\"city\":\"Zürich\"}}\r\n".getBytes(StandardCharsets.UTF_8));
+    body.writeBytes("{\"id\":\"utf-2\",\"attributes\":{\"city\":\"Zürich\"}}\n".getBytes(StandardCharsets.ISO_8859_1));
+    body.writeBytes("{\"id\":\"utf-3\",\"email\":\"three@example.com\"}\n".getBytes(StandardCharsets.UTF_8));
+    Raw r = raw("POST", "/v1/imports/users", Map.of("Content-Type", "application/x-ndjson"), body.toByteArray());
+    assertThat(r.status()).as(r.toString()).isEqualTo(200);
+    assertThat(r.json().path("imported").asLong()).isEqualTo(2);
+    assertThat(r.json().path("rejected").asLong()).isEqualTo(1);
+    assertThat(r.json().path("errors").get(0).path("line").asLong()).isEqualTo(2);
+    assertThat(ApiFixtures.string(env, "select attributes->>'city' from users where tenant = ? and user_id = 'utf-1'", NS))
+        .isEqualTo("Zürich");
+    assertThat(ApiFixtures.count(env, "select count(*) from users where tenant = ? and user_id = 'utf-2'", NS)).isZero();
+  }
+
   // ---------------------------------------------------------------- strict JSON
 
   @Example

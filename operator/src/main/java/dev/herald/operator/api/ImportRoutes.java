@@ -9,9 +9,7 @@ import dev.herald.operator.validation.FieldError;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -79,11 +77,16 @@ final class ImportRoutes {
   private ObjectNode run(String tenant, boolean csv, RequestInputStream body) {
     Report report = new Report();
     ContactStore.ImportResult result = contacts.importUsers(tenant, sink -> {
-      try (BufferedReader reader = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8), 65536)) {
+      try (Lines reader = new Lines(body)) {
         List<String> header = null;
         long line = 0;
-        for (String text; (text = reader.readLine()) != null; ) {
+        for (String text; (text = reader.next()) != null; ) {
           line++;
+          if (text == Lines.NOT_UTF8) {
+            report.received++;
+            report.reject(line, new FieldError("line", "not valid UTF-8"));
+            continue;
+          }
           if (text.isBlank()) {
             continue;
           }
@@ -137,6 +140,53 @@ final class ImportRoutes {
   private static ObjectNode ndjson(String text) {
     JsonNode node = StrictJson.parse(text.getBytes(StandardCharsets.UTF_8), "line");
     return node != null && node.isObject() ? (ObjectNode) node : null;
+  }
+
+  /**
+   * The body's lines (split at LF, a CR before it dropped), each decoded as strict UTF-8: a line
+   * that is not UTF-8 is {@link #NOT_UTF8}, so that only it is rejected; a line longer than
+   * {@link #MAX_LINE} characters' worth of bytes is cut there (and then rejected as too long).
+   */
+  static final class Lines implements AutoCloseable {
+    static final String NOT_UTF8 = new String("\u0000not-utf8");
+    private final java.io.InputStream in;
+    private final java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream(256);
+
+    Lines(java.io.InputStream in) {
+      this.in = new java.io.BufferedInputStream(in, 65536);
+    }
+
+    String next() throws IOException {
+      line.reset();
+      int b;
+      boolean any = false;
+      while ((b = in.read()) != -1) {
+        any = true;
+        if (b == '\n') {
+          break;
+        }
+        if (line.size() <= MAX_LINE * 4) {
+          line.write(b);
+        }
+      }
+      if (!any) {
+        return null;
+      }
+      byte[] bytes = line.toByteArray();
+      int length = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
+      try {
+        return StandardCharsets.UTF_8.newDecoder().onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+            .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+            .decode(java.nio.ByteBuffer.wrap(bytes, 0, length)).toString();
+      } catch (java.nio.charset.CharacterCodingException e) {
+        return bytes.length > MAX_LINE * 4 ? "x".repeat(MAX_LINE + 1) : NOT_UTF8;
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      in.close();
+    }
   }
 
   /** What an import did; rejections beyond {@link #MAX_REPORTED} are counted, not listed. */
