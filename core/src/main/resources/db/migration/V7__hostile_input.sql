@@ -8,3 +8,4 @@ create table webhook_receipts (
   received_at timestamptz not null default now(),
   primary key (tenant, provider, kind, provider_id)
 );
+create index webhook_receipts_by_age on webhook_receipts (received_at);
