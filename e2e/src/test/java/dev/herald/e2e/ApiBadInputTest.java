@@ -117,7 +117,8 @@ class ApiBadInputTest {
             "ttlSecondsAfterFinished"),
         c("channel the template lacks", "POST", "/v1/notifications", ORDER.replace("[\"email\"]", "[\"sms\"]")
             .replace("{\"email\":\"a@example.com\"}", "{\"phone\":\"+14155552671\"}"), 422, "channels[0]"),
-        c("missing template variable", "POST", "/v1/notifications", ORDER.replace(",\"note\":\"n\"", ""), 422, "body"),
+        c("missing template variable", "POST", "/v1/notifications", ORDER.replace(",\"note\":\"n\"", ""), 422,
+            "template.email.html"),
         h("Idempotency-Key too long", "POST", "/v1/notifications", ORDER, Map.of("Idempotency-Key", "k".repeat(300)), 422,
             "Idempotency-Key"),
         h("Idempotency-Key reused with another body", "POST", "/v1/notifications", ORDER.replace("\"1\"", "\"2\""),

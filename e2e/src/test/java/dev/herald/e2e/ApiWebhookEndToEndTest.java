@@ -17,6 +17,7 @@ import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
@@ -247,6 +248,55 @@ class ApiWebhookEndToEndTest {
     assertThat(twilio("inbound", Map.of("From", phone, "Body", "START", "MessageSid", "SM" + "3".repeat(32)),
         twilio.authToken(), true).status()).isEqualTo(200);
     assertThat(suppressions("sms", phone)).isZero();
+  }
+
+  @Test
+  void optOutKeywordsAreMatchedAsCarriersDo() {
+    String phone = "+14155552697";
+    int n = 0;
+    for (String stop : List.of("stop", " Stop all ", "STOP ALL", "opt-out", "Opt Out", "stop.", "Unsubscribe\n",
+        "\uff33\uff34\uff2f\uff30", "quit!", "end", "revoke", "cancel")) {
+      n++;
+      assertThat(twilio("inbound", Map.of("From", phone, "Body", stop, "MessageSid", sid(n)), twilio.authToken(), true)
+          .status()).isEqualTo(200);
+      assertThat(suppressions("sms", phone)).as("'" + stop + "' opts out").isEqualTo(1);
+      n++;
+      assertThat(twilio("inbound", Map.of("From", phone, "Body", " Start ", "MessageSid", sid(n)), twilio.authToken(),
+          true).status()).isEqualTo(200);
+      assertThat(suppressions("sms", phone)).as("START after '" + stop + "'").isZero();
+    }
+    for (String chat : List.of("please stop texting me", "stopwatch", "don't stop", "the end is near")) {
+      n++;
+      twilio("inbound", Map.of("From", phone, "Body", chat, "MessageSid", sid(n)), twilio.authToken(), true);
+      assertThat(suppressions("sms", phone)).as("'" + chat + "' is not a keyword").isZero();
+    }
+  }
+
+  @Test
+  void aCapturedStartHasNoEffectAfterARestart() {
+    String phone = "+14155552698";
+    Map<String, String> start = Map.of("From", phone, "Body", "START", "MessageSid", "SM" + "a".repeat(32));
+    Map<String, String> stop = Map.of("From", phone, "Body", "STOP", "MessageSid", "SM" + "b".repeat(32));
+    assertThat(twilio("inbound", Map.of("From", phone, "Body", "STOP", "MessageSid", "SM" + "c".repeat(32)),
+        twilio.authToken(), true).status()).isEqualTo(200);
+    assertThat(twilio("inbound", start, twilio.authToken(), true).status()).isEqualTo(200);
+    assertThat(suppressions("sms", phone)).isZero();
+    assertThat(twilio("inbound", stop, twilio.authToken(), true).status()).isEqualTo(200);
+    assertThat(suppressions("sms", phone)).isEqualTo(1);
+
+    // The operator restarts (its in-memory replay window is gone); the captured START is sent again.
+    env.stopOperator();
+    env.startOperator();
+    api = new ApiClient(env.operator.apiPort());
+    await().atMost(Duration.ofSeconds(20)).until(() -> api.get("/readyz", null).status() == 200);
+    assertThat(twilio("inbound", start, twilio.authToken(), true).status()).isEqualTo(200);
+    assertThat(suppressions("sms", phone)).as("the replayed START changed nothing").isEqualTo(1);
+    assertThat(twilio("inbound", stop, twilio.authToken(), true).status()).isEqualTo(200);
+    assertThat(suppressions("sms", phone)).isEqualTo(1);
+  }
+
+  private static String sid(int n) {
+    return "SM" + String.format("%032x", 0xbeef0000L + n);
   }
 
   private static String deliveryOf(String notification) {

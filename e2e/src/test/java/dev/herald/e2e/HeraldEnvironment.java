@@ -88,6 +88,12 @@ final class HeraldEnvironment implements AutoCloseable {
     operator = HeraldOperator.start(kube.client(), store, queue);
   }
 
+  /** Replaces the operator by one whose HTTP API has {@code api}'s settings. */
+  void restartOperator(dev.herald.operator.api.ApiSettings api) {
+    operator.close();
+    operator = HeraldOperator.start(kube.client(), store, queue, api);
+  }
+
   Dispatcher startDispatcher(String name) {
     return startDispatcher(name, dispatcherSettings);
   }

@@ -89,6 +89,27 @@ class ResourceProblemsEndToEndTest {
   }
 
   @Test
+  void aSenderNameThatWouldSplitAHeaderMakesTheProviderInvalid() {
+    String ns = "header-split";
+    apply("""
+        apiVersion: herald.dev/v1alpha1
+        kind: DeliveryProvider
+        metadata: {name: split, namespace: header-split}
+        spec:
+          type: sendgrid
+          secretRef: {name: sendgrid-credentials}
+          sendgrid: {from: a@example.com, fromName: "Shop\\r\\nBcc: victim@example.com"}
+        """);
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+      DeliveryProvider split = env.client().resources(DeliveryProvider.class).inNamespace(ns).withName("split").get();
+      Condition ready = HeraldEnvironment.condition(split, DeliveryProviderStatus.READY);
+      assertThat(ready.getStatus()).isEqualTo("False");
+      assertThat(ready.getReason()).isEqualTo("InvalidSpec");
+      assertThat(ready.getMessage()).contains("spec.sendgrid.fromName").doesNotContainPattern("\\p{Cc}");
+    });
+  }
+
+  @Test
   void numbersAndDurationsBeyondTheirLimitsAreInvalidSpecsNotFailures() throws Exception {
     String ns = "limits";
     env.emailSetup(ns);

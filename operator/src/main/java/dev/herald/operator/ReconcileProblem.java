@@ -10,7 +10,8 @@ public final class ReconcileProblem extends Exception {
   private final boolean terminal;
 
   private ReconcileProblem(String reason, String message, boolean terminal) {
-    super(message, null, false, false);
+    // Conditions, Events and logs show it: no control character from input gets there.
+    super(dev.herald.core.log.Printable.of(message), null, false, false);
     this.reason = reason;
     this.terminal = terminal;
   }

@@ -11,4 +11,4 @@ import io.fabric8.generator.annotation.Required;
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record SendGridSettings(
     @Required @Pattern(Patterns.EMAIL) @JsonPropertyDescription("Default sender address") String from,
-    @JsonPropertyDescription("Default sender name") String fromName) {}
+    @Pattern(Patterns.HEADER_TEXT) @JsonPropertyDescription("Default sender name (no control characters)") String fromName) {}

@@ -11,6 +11,9 @@ public final class Patterns {
   /** A category name: lower-case words joined by dashes. */
   public static final String CATEGORY = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
   /** A phone number in E.164 form: {@code +}, a country code, at most 15 digits in all. */
+  /** Text that goes into a header (a sender's display name): no control character, so no CR or LF. */
+  public static final String HEADER_TEXT = "^[^\\x00-\\x1f\\x7f]*$";
+
   public static final String E164 = "^\\+[1-9][0-9]{1,14}$";
 
   private Patterns() {}

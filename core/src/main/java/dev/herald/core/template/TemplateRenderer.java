@@ -45,10 +45,30 @@ public final class TemplateRenderer {
   public RenderedEmail email(EmailContent content, Map<String, Object> vars, String field)
       throws TemplateException {
     return new RenderedEmail(
-        render(text, content.subject(), vars, field + ".subject"),
+        headerSafe(render(text, content.subject(), vars, field + ".subject"), field + ".subject"),
         content.html() == null ? null : render(html, content.html(), vars, field + ".html"),
         content.text() == null ? null : render(text, content.text(), vars, field + ".text"),
-        content.from(), content.fromName(), content.replyTo());
+        headerSafe(content.from(), field + ".from"), headerSafe(content.fromName(), field + ".fromName"),
+        headerSafe(content.replyTo(), field + ".replyTo"));
+  }
+
+  /**
+   * {@code value} when it can be a header (an e-mail subject or address, a push title): a CR, an LF
+   * or another control character in it would end the header and start another, so it is refused
+   * (at acceptance, which renders every channel once, and again at send).
+   */
+  static String headerSafe(String value, String field) throws TemplateException {
+    if (value != null) {
+      for (int i = 0; i < value.length(); i++) {
+        char c = value.charAt(i);
+        if (c < 0x20 || c == 0x7f || c == '\u2028' || c == '\u2029') {
+          throw new TemplateException(field, null, "renders a line break or control character ("
+              + (c == '\r' ? "CR" : c == '\n' ? "LF" : String.format("U+%04X", (int) c))
+              + "), which cannot be in a header: check the data it uses");
+        }
+      }
+    }
+    return value;
   }
 
   public String sms(SmsContent content, Map<String, Object> vars, String field)
@@ -64,7 +84,7 @@ public final class TemplateRenderer {
         data.put(e.getKey(), render(text, e.getValue(), vars, field + ".data." + e.getKey()));
       }
     }
-    return new RenderedPush(render(text, content.title(), vars, field + ".title"),
+    return new RenderedPush(headerSafe(render(text, content.title(), vars, field + ".title"), field + ".title"),
         content.body() == null ? null : render(text, content.body(), vars, field + ".body"), data,
         content.sound(), content.badge(), content.collapseKey(), Boolean.TRUE.equals(content.mutableContent()));
   }

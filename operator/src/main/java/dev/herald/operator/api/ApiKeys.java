@@ -15,7 +15,10 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.List;
@@ -33,6 +36,11 @@ import org.slf4j.LoggerFactory;
  * rotates the key, deleting it (or removing the label) revokes it. The informer holds the Secrets
  * as generic resources, so that one whose {@code data} fabric8's Secret class cannot read is
  * skipped (and reported on it) instead of stopping the informer.
+ *
+ * <p>A key value belongs to exactly one Secret, and so to one tenant: a Secret holding a value that
+ * another Secret already holds (in any namespace) is ignored, with an {@code ApiKeyDuplicate}
+ * Event on it; deleting it leaves the owner's key working. At start-up the oldest Secret owns a
+ * value. When the owner is deleted, a copy in the same namespace takes over.
  */
 public final class ApiKeys implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ApiKeys.class);
@@ -50,7 +58,10 @@ public final class ApiKeys implements AutoCloseable {
   private final Map<String, Principal> byHash = new ConcurrentHashMap<>();
   private final Map<String, String> hashById = new ConcurrentHashMap<>();
   private final Map<String, RateLimiter> limiters = new ConcurrentHashMap<>();
-  private SharedIndexInformer<GenericKubernetesResource> informer;
+  /** Every Secret holding each key value (by hash), and the one that owns it; guarded by {@code this}. */
+  private final Map<String, List<Claim>> claims = new HashMap<>();
+  private final Map<String, Claim> owners = new HashMap<>();
+  private volatile SharedIndexInformer<GenericKubernetesResource> informer;
 
   ApiKeys(KubernetesClient kube, ApiKeyStore store, int ratePerSecond) {
     this.kube = kube;
@@ -120,19 +131,88 @@ public final class ApiKeys implements AutoCloseable {
     }
     byte[] hash = sha256(key);
     String hex = HexFormat.of().formatHex(hash);
-    String previous = hashById.put(keyId, hex);
-    if (previous != null && !previous.equals(hex)) {
-      byHash.remove(previous);
+    Claim claim = new Claim(keyId, s.getMetadata().getNamespace(),
+        s.getMetadata().getCreationTimestamp() == null ? "" : s.getMetadata().getCreationTimestamp(), hash,
+        new Principal(keyId, s.getMetadata().getNamespace(), Set.copyOf(scopes)), s);
+    synchronized (this) {
+      release(keyId);
+      hashById.put(keyId, hex);
+      List<Claim> holders = claims.computeIfAbsent(hex, h -> new ArrayList<>());
+      holders.add(claim);
+      // A value no Secret owns goes to this one; during the first list (start-up) the oldest
+      // Secret wins whatever the order they are listed in.
+      Claim owner = owners.get(hex);
+      boolean initialList = informer == null || !informer.hasSynced();
+      if (owner == null || (initialList && OLDEST_FIRST.compare(claim, owner) < 0)) {
+        if (owner != null) {
+          refuse(owner, claim);
+        }
+        owner = claim;
+        owners.put(hex, claim);
+      }
+      if (owner.keyId().equals(keyId)) {
+        activate(hex, claim);
+      } else {
+        refuse(claim, owner);
+      }
     }
-    byHash.put(hex, new Principal(keyId, s.getMetadata().getNamespace(), Set.copyOf(scopes)));
-    store.upsert(keyId, s.getMetadata().getNamespace(), hash, scopes.stream().map(Scope::wireName).toList());
-    LOG.info("API key {} active with scopes {}", keyId, scopes);
   }
 
-  private void revoke(String keyId) {
+  /** A Secret's hold on a key value. */
+  private record Claim(String keyId, String tenant, String created, byte[] hash, Principal principal,
+      GenericKubernetesResource secret) {}
+
+  private static final Comparator<Claim> OLDEST_FIRST =
+      Comparator.comparing(Claim::created).thenComparing(Claim::keyId);
+
+  private void activate(String hex, Claim claim) {
+    byHash.put(hex, claim.principal());
+    store.upsert(claim.keyId(), claim.tenant(), claim.hash(), claim.principal().scopes().stream().map(Scope::wireName)
+        .sorted().toList());
+    LOG.info("API key {} active with scopes {}", claim.keyId(), claim.principal().scopes());
+  }
+
+  /** A key value another Secret already holds: this Secret's copy does nothing, and says so. */
+  private void refuse(Claim claim, Claim owner) {
+    store.revoke(claim.keyId());
+    limiters.remove(claim.keyId());
+    // Another tenant's Secret is not named to this one.
+    String whose = owner.tenant().equals(claim.tenant()) ? "the Secret " + owner.keyId() : "a Secret of another namespace";
+    LOG.warn("API key Secret {} ignored: its key value is already the key of {}", claim.keyId(), owner.keyId());
+    events.warning(claim.secret(), "ApiKeyDuplicate", "this key value is already the API key of " + whose
+        + "; a key belongs to exactly one Secret, so this one is ignored: give it a new value");
+  }
+
+  /**
+   * Lets go of {@code keyId}'s key value: when it owned the value, the oldest other holder in the
+   * same namespace takes it over (a Secret renamed by creating the copy first); a holder in another
+   * namespace never does — its Secret stays ignored until it changes.
+   */
+  private void release(String keyId) {
     String hex = hashById.remove(keyId);
-    if (hex != null) {
+    if (hex == null) {
+      return;
+    }
+    List<Claim> holders = claims.getOrDefault(hex, new ArrayList<>());
+    holders.removeIf(c -> c.keyId().equals(keyId));
+    Claim owner = owners.get(hex);
+    if (owner != null && owner.keyId().equals(keyId)) {
+      owners.remove(hex);
       byHash.remove(hex);
+      holders.stream().filter(c -> c.tenant().equals(owner.tenant())).min(OLDEST_FIRST).ifPresent(next -> {
+        owners.put(hex, next);
+        activate(hex, next);
+      });
+    }
+    if (holders.isEmpty()) {
+      claims.remove(hex);
+    }
+  }
+
+  private synchronized void revoke(String keyId) {
+    boolean held = hashById.containsKey(keyId);
+    release(keyId);
+    if (held) {
       limiters.remove(keyId);
       store.revoke(keyId);
       LOG.info("API key {} revoked", keyId);

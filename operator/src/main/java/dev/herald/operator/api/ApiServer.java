@@ -4,6 +4,7 @@ import dev.herald.core.store.ApiKeyStore;
 import dev.herald.core.store.ContactStore;
 import dev.herald.core.store.DeliveryStore;
 import dev.herald.core.store.EarlyReceipts;
+import dev.herald.core.store.WebhookReceipts;
 import dev.herald.core.unsubscribe.UnsubscribeLinks;
 import java.time.Clock;
 import dev.herald.core.store.NotificationStore;
@@ -46,9 +47,16 @@ public final class ApiServer implements AutoCloseable {
     ApiKeys keys = new ApiKeys(s.kube(), new ApiKeyStore(s.jdbi()), settings.ratePerSecond());
     keys.start();
     Vertx vertx = Vertx.vertx();
-    Router router = router(vertx, settings, s, keys);
+    SlowClients slow = new SlowClients(vertx, settings.headerTimeout(), settings.bodyIdleTimeout());
+    Router router = Router.router(vertx);
+    router.route().handler(slow::request);
+    routes(router, vertx, settings, s, keys);
     try {
-      HttpServer server = vertx.createHttpServer(new HttpServerOptions().setMaxHeaderSize(16 * 1024))
+      HttpServer server = vertx.createHttpServer(new HttpServerOptions()
+              .setMaxHeaderSize(RequestTarget.MAX_HEADERS).setMaxInitialLineLength(RequestTarget.MAX_REQUEST_LINE)
+              .setIdleTimeout((int) settings.idleTimeout().toMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS))
+          .invalidRequestHandler(RequestTarget::invalid)
+          .connectionHandler(slow::connected)
           .requestHandler(router).listen(settings.port(), "0.0.0.0")
           .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
       LOG.info("HTTP API listening on port {}", server.actualPort());
@@ -62,7 +70,11 @@ public final class ApiServer implements AutoCloseable {
 
   /** Every route of the API, on {@code vertx}. */
   static Router router(Vertx vertx, ApiSettings settings, Services s, ApiKeys keys) {
-    Router router = Router.router(vertx);
+    return routes(Router.router(vertx), vertx, settings, s, keys);
+  }
+
+  private static Router routes(Router router, Vertx vertx, ApiSettings settings, Services s, ApiKeys keys) {
+    router.route().handler(RequestTarget::check);
     new ImportRoutes(s.contacts(), settings.importLimit()).mount(router, keys);
     router.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(settings.bodyLimit()));
     new HealthRoutes(s.jdbi(), () -> keys.synced() && s.catalog().synced()).mount(router);
@@ -71,7 +83,8 @@ public final class ApiServer implements AutoCloseable {
     new NotificationRoutes(s.acceptance(), s.notifications(), s.catalog()).mount(router, keys);
     Receipts receipts = new Receipts(new DeliveryStore(s.jdbi()), new EarlyReceipts(s.jdbi()), s.contacts(),
         s.preferences());
-    new WebhookRoutes(new ProviderSecrets(s.kube(), s.catalog()), receipts, Clock.systemUTC()).mount(router);
+    new WebhookRoutes(new ProviderSecrets(s.kube(), s.catalog()), receipts, new WebhookReceipts(s.jdbi()),
+        Clock.systemUTC()).mount(router);
     new UnsubscribeRoutes(UnsubscribeLinks.fromEnvironment(), receipts).mount(router);
     new DeliveryEventRoutes(receipts).mount(router, keys);
     Problems.install(router);

@@ -9,9 +9,7 @@ import dev.herald.operator.validation.FieldError;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -79,11 +77,16 @@ final class ImportRoutes {
   private ObjectNode run(String tenant, boolean csv, RequestInputStream body) {
     Report report = new Report();
     ContactStore.ImportResult result = contacts.importUsers(tenant, sink -> {
-      try (BufferedReader reader = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8), 65536)) {
+      try (Lines reader = new Lines(body)) {
         List<String> header = null;
         long line = 0;
-        for (String text; (text = reader.readLine()) != null; ) {
+        for (String text; (text = reader.next()) != null; ) {
           line++;
+          if (text == Lines.NOT_UTF8) {
+            report.received++;
+            report.reject(line, new FieldError("line", "not valid UTF-8"));
+            continue;
+          }
           if (text.isBlank()) {
             continue;
           }
@@ -96,9 +99,20 @@ final class ImportRoutes {
             report.reject(line, new FieldError("line", "longer than " + MAX_LINE + " characters"));
             continue;
           }
-          ObjectNode user = csv ? Csv.user(header, text) : ndjson(text);
+          ObjectNode user;
+          try {
+            user = csv ? Csv.user(header, text) : ndjson(text);
+          } catch (Problem p) {
+            report.reject(line, new FieldError("line", p.getMessage()));
+            continue;
+          }
           if (user == null) {
             report.reject(line, new FieldError("line", csv ? "not the header's number of CSV fields" : "not a JSON object"));
+            continue;
+          }
+          FieldError unstorable = StrictJson.unstorable(user, "");
+          if (unstorable != null) {
+            report.reject(line, unstorable);
             continue;
           }
           JsonBody row = JsonBody.of(user, csv ? null : NDJSON_FIELDS);
@@ -122,12 +136,56 @@ final class ImportRoutes {
     return report.json(result);
   }
 
+  /** A line as a strict JSON object (a {@link Problem} when it is not JSON), or null when it is another value. */
   private static ObjectNode ndjson(String text) {
-    try {
-      JsonNode node = Json.MAPPER.readTree(text);
-      return node != null && node.isObject() ? (ObjectNode) node : null;
-    } catch (IOException e) {
-      return null;
+    JsonNode node = StrictJson.parse(text.getBytes(StandardCharsets.UTF_8), "line");
+    return node != null && node.isObject() ? (ObjectNode) node : null;
+  }
+
+  /**
+   * The body's lines (split at LF, a CR before it dropped), each decoded as strict UTF-8: a line
+   * that is not UTF-8 is {@link #NOT_UTF8}, so that only it is rejected; a line longer than
+   * {@link #MAX_LINE} characters' worth of bytes is cut there (and then rejected as too long).
+   */
+  static final class Lines implements AutoCloseable {
+    static final String NOT_UTF8 = new String("\u0000not-utf8");
+    private final java.io.InputStream in;
+    private final java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream(256);
+
+    Lines(java.io.InputStream in) {
+      this.in = new java.io.BufferedInputStream(in, 65536);
+    }
+
+    String next() throws IOException {
+      line.reset();
+      int b;
+      boolean any = false;
+      while ((b = in.read()) != -1) {
+        any = true;
+        if (b == '\n') {
+          break;
+        }
+        if (line.size() <= MAX_LINE * 4) {
+          line.write(b);
+        }
+      }
+      if (!any) {
+        return null;
+      }
+      byte[] bytes = line.toByteArray();
+      int length = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
+      try {
+        return StandardCharsets.UTF_8.newDecoder().onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+            .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+            .decode(java.nio.ByteBuffer.wrap(bytes, 0, length)).toString();
+      } catch (java.nio.charset.CharacterCodingException e) {
+        return bytes.length > MAX_LINE * 4 ? "x".repeat(MAX_LINE + 1) : NOT_UTF8;
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      in.close();
     }
   }
 

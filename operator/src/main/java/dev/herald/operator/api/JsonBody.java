@@ -1,9 +1,7 @@
 package dev.herald.operator.api;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.herald.core.Json;
 import dev.herald.operator.validation.FieldError;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
@@ -35,25 +33,27 @@ final class JsonBody {
     return body;
   }
 
-  /** The body as a JSON object, without field checks. */
+  /**
+   * The body as a JSON object, without field checks: read by {@link StrictJson} (415 unless the
+   * media type is JSON, 400 unless it is one strict JSON object, 422 naming the field of a string
+   * Postgres cannot store).
+   */
   static ObjectNode object(RoutingContext ctx) {
-    String contentType = ctx.request().getHeader("Content-Type");
-    if (contentType == null || !contentType.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
-      throw Problem.of(415, "unsupported-media-type", "Unsupported media type", "send Content-Type: application/json");
+    if (!StrictJson.isJson(ctx.request().getHeader("Content-Type"))) {
+      throw Problem.of(415, "unsupported-media-type", "Unsupported media type",
+          "send Content-Type: application/json (or a +json type), in UTF-8");
     }
-    String text = ctx.body() == null ? null : ctx.body().asString();
-    if (text == null || text.isBlank()) {
+    byte[] bytes = ctx.body() == null || ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
+    if (bytes.length == 0 || new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1).isBlank()) {
       throw Problem.malformed("body", "a JSON object is required");
     }
-    JsonNode parsed;
-    try {
-      parsed = Json.MAPPER.readTree(text);
-    } catch (JsonProcessingException e) {
-      throw Problem.malformed("body", "not valid JSON (line " + e.getLocation().getLineNr() + ", column "
-          + e.getLocation().getColumnNr() + ")");
-    }
+    JsonNode parsed = StrictJson.parse(bytes, "body");
     if (parsed == null || !parsed.isObject()) {
       throw Problem.malformed("body", "must be a JSON object");
+    }
+    FieldError unstorable = StrictJson.unstorable(parsed, "");
+    if (unstorable != null) {
+      throw Problem.invalid(List.of(unstorable));
     }
     return (ObjectNode) parsed;
   }

@@ -68,11 +68,13 @@ final class NotificationRoutes {
     if (!errors.isEmpty()) {
       throw Problem.invalid(errors);
     }
-    String hash = HexFormat.of().formatHex(ApiKeys.sha256(body.toString()));
+    // The canonical form: the same JSON with its keys in another order or other spacing is the same request.
+    String hash = HexFormat.of().formatHex(ApiKeys.sha256(StrictJson.canonical(body)));
+    String legacyHash = HexFormat.of().formatHex(ApiKeys.sha256(body.toString()));
     if (key != null) {
       Optional<NotificationRecord> earlier = store.findBySource(tenant, Source.API, key);
       if (earlier.isPresent()) {
-        answerRepeat(ctx, earlier.get(), hash);
+        answerRepeat(ctx, earlier.get(), hash, legacyHash);
         return;
       }
     }
@@ -89,20 +91,21 @@ final class NotificationRoutes {
       record = acceptance.accept(request, catalog.template(tenant, spec.getTemplate()).orElse(null),
           catalog.providers(tenant));
     } catch (ReconcileProblem p) {
-      String field = p.field() == null ? "body" : withoutSpec(p.field());
+      String field = p.field() != null ? withoutSpec(p.field()) : templateField(p.getMessage());
       String message = p.field() == null ? p.getMessage() : p.getMessage().substring(p.field().length() + 2);
       throw Problem.invalid(field, message);
     }
     if (key != null) {
       // A concurrent request with the same key may have won the insert.
-      answerRepeat(ctx, record, hash);
+      answerRepeat(ctx, record, hash, legacyHash);
       return;
     }
     accepted(ctx, record);
   }
 
-  private void answerRepeat(RoutingContext ctx, NotificationRecord earlier, String hash) {
-    if (!store.requestHash(earlier).map(hash::equals).orElse(false)) {
+  /** {@code legacyHash}: how a body was hashed before the canonical form (its keys as sent), for keys stored then. */
+  private void answerRepeat(RoutingContext ctx, NotificationRecord earlier, String hash, String legacyHash) {
+    if (!store.requestHash(earlier).map(h -> h.equals(hash) || h.equals(legacyHash)).orElse(false)) {
       throw Problem.invalid(IDEMPOTENCY_KEY, "was used before with a different request body");
     }
     accepted(ctx, earlier);
@@ -112,6 +115,16 @@ final class NotificationRoutes {
     ctx.response().putHeader("Location", "/v1/notifications/" + r.id());
     json(ctx, 202, Json.MAPPER.createObjectNode().put("id", r.id().toString())
         .put("createdAt", r.createdAt().toString()));
+  }
+
+  /** A render failure names the template's field first ({@code template.email.subject line 1 …}); else the body. */
+  private static String templateField(String message) {
+    if (message != null && message.startsWith("template.")) {
+      int end = message.indexOf(' ');
+      String field = end < 0 ? message : message.substring(0, end);
+      return field.endsWith(":") ? field.substring(0, field.length() - 1) : field;
+    }
+    return "body";
   }
 
   static String withoutSpec(String field) {

@@ -27,6 +27,11 @@ public final class Problem extends RuntimeException {
     return new Problem(status, type, title, detail, List.of(), null);
   }
 
+  /** A problem of any status naming {@code errors}' fields. */
+  public static Problem of(int status, String type, String title, String detail, List<FieldError> errors) {
+    return new Problem(status, type, title, detail, errors, null);
+  }
+
   /** A request that cannot be read at all (400), naming the part that is wrong. */
   public static Problem malformed(String field, String detail) {
     return new Problem(400, "malformed-request", "Malformed request", detail,

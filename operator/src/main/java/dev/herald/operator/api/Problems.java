@@ -46,22 +46,37 @@ public final class Problems {
       return Problem.malformed("path", "the request path is not valid");
     }
     int status = ctx.statusCode();
+    String path = safePath(ctx);
     return switch (status) {
       case 400 -> Problem.malformed("body", "the request cannot be read");
-      case 404 -> Problem.notFound("route " + ctx.request().method() + " " + ctx.normalizedPath());
+      case 404 -> Problem.notFound("route " + ctx.request().method() + " " + path);
       case 405 -> Problem.of(405, "method-not-allowed", "Method not allowed",
-          ctx.request().method() + " is not allowed on " + ctx.normalizedPath());
+          ctx.request().method() + " is not allowed on " + path);
       case 413 -> Problem.tooLarge();
       case 415 -> Problem.of(415, "unsupported-media-type", "Unsupported media type", "send application/json");
       default -> {
         // Neither the exception's message nor the concrete path: driver messages can carry bound
         // values, and paths carry addresses (/v1/suppressions/email/…) and unsubscribe tokens.
-        LOG.error("{} {} failed: {} at {}", ctx.request().method(), pathShape(ctx.normalizedPath()),
+        LOG.error("{} {} failed: {} at {}", ctx.request().method(), pathShape(path),
             failure == null ? "status " + status : failure.getClass().getName(),
             failure == null || failure.getStackTrace().length == 0 ? "?" : failure.getStackTrace()[0]);
         yield Problem.of(500, "internal", "Internal error", "the request failed; it has been logged");
       }
     };
+  }
+
+  /**
+   * The request's path, decoded, for messages: the raw path when it does not decode (the error
+   * path must never throw), without control characters.
+   */
+  static String safePath(RoutingContext ctx) {
+    String raw = ctx.request().path() == null ? "/" : ctx.request().path();
+    String decoded = RequestTarget.decode(raw, false);
+    String path = decoded != null ? decoded : raw;
+    if (path.length() > 200) {
+      path = path.substring(0, 200) + "…";
+    }
+    return path.replaceAll("\\p{Cntrl}", "?");
   }
 
   /** {@code /v1/<collection>} and a {@code *} for each segment after it: what a log may show of a path. */
@@ -80,13 +95,14 @@ public final class Problems {
     body.put("title", p.title());
     body.put("status", p.status());
     if (p.getMessage() != null) {
-      body.put("detail", p.getMessage());
+      body.put("detail", dev.herald.core.log.Printable.of(p.getMessage()));
     }
     if (!p.errors().isEmpty()) {
-      body.put("field", p.errors().get(0).field());
+      body.put("field", dev.herald.core.log.Printable.of(p.errors().get(0).field()));
       ArrayNode errors = body.putArray("errors");
       for (FieldError e : p.errors()) {
-        errors.addObject().put("field", e.field()).put("message", e.message());
+        errors.addObject().put("field", dev.herald.core.log.Printable.of(e.field()))
+            .put("message", dev.herald.core.log.Printable.of(e.message()));
       }
     }
     if (p.retryAfterSeconds() != null) {

@@ -11,6 +11,7 @@ import com.sendgrid.helpers.eventwebhook.EventWebhookHeader;
 import com.twilio.security.RequestValidator;
 import dev.herald.api.Channel;
 import dev.herald.api.DeliveryState;
+import dev.herald.core.store.WebhookReceipts;
 import dev.herald.core.store.EarlyReceipts.Result;
 import dev.herald.api.provider.ProviderType;
 import dev.herald.core.Json;
@@ -51,6 +52,7 @@ final class WebhookRoutes {
   static final Duration MAX_AGE = Duration.ofMinutes(5);
   static final String SENDGRID_KEY = "webhookVerificationKey";
   static final String TWILIO_SIGNATURE = "X-Twilio-Signature";
+  /** The CTIA opt-out keywords (and Twilio's), matched by {@link #keyword}: {@code STOP ALL}, {@code opt-out}, … */
   static final Set<String> STOP = Set.of("STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT");
   static final Set<String> START = Set.of("START", "YES", "UNSTOP");
   static final Set<String> HELP = Set.of("HELP", "INFO");
@@ -69,14 +71,17 @@ final class WebhookRoutes {
 
   private final ProviderSecrets secrets;
   private final Receipts receipts;
+  /** Callbacks honoured before, by provider id, in Postgres: a replay has no effect, even after a restart. */
+  private final WebhookReceipts honoured;
   private final Clock clock;
   /** Signatures already honoured within {@link #MAX_AGE}: a replay of one is rejected. */
   private final Cache<String, Boolean> seen = Caffeine.newBuilder().expireAfterWrite(MAX_AGE.multipliedBy(2))
       .maximumSize(1_000_000).build();
 
-  WebhookRoutes(ProviderSecrets secrets, Receipts receipts, Clock clock) {
+  WebhookRoutes(ProviderSecrets secrets, Receipts receipts, WebhookReceipts honoured, Clock clock) {
     this.secrets = secrets;
     this.receipts = receipts;
+    this.honoured = honoured;
     this.clock = clock;
   }
 
@@ -133,7 +138,7 @@ final class WebhookRoutes {
     int kept = 0;
     boolean full = false;
     for (JsonNode event : events) {
-      Result result = sendgridEvent(ns, event);
+      Result result = sendgridEvent(ns, ctx.pathParam("provider"), event);
       applied += result == Result.APPLIED ? 1 : 0;
       kept += result == Result.KEPT ? 1 : 0;
       full |= result == Result.FULL;
@@ -145,7 +150,28 @@ final class WebhookRoutes {
         .put("kept", kept));
   }
 
-  private Result sendgridEvent(String ns, JsonNode event) {
+  private Result sendgridEvent(String ns, String provider, JsonNode event) {
+    String eventId = event.path("sg_event_id").asText(null);
+    if (eventId != null && !eventId.isBlank()) {
+      if (!honoured.first(ns, provider, "sendgrid-event", eventId)) {
+        return Result.IGNORED;
+      }
+      Result result;
+      try {
+        result = sendgridEventOnce(ns, event);
+      } catch (RuntimeException e) {
+        honoured.forget(ns, provider, "sendgrid-event", eventId);
+        throw e;
+      }
+      if (result == Result.FULL) {
+        honoured.forget(ns, provider, "sendgrid-event", eventId);
+      }
+      return result;
+    }
+    return sendgridEventOnce(ns, event);
+  }
+
+  private Result sendgridEventOnce(String ns, JsonNode event) {
     var target = receipts.byId(ns, event.path("herald_delivery_id").asText(null));
     if (target.isEmpty() || target.get().channel() != Channel.EMAIL) {
       return Result.IGNORED;
@@ -211,11 +237,39 @@ final class WebhookRoutes {
     ctx.put(REPLAY_KEY, signature);
   }
 
+  /**
+   * A message as a keyword, the way carriers match them: the whole message, case-insensitive,
+   * without surrounding whitespace and punctuation, with spaces, hyphens and underscores inside
+   * removed ({@code " Stop all! "} → {@code STOPALL}, {@code opt-out} → {@code OPTOUT}), full-width
+   * letters read as letters.
+   */
+  static String keyword(String body) {
+    String s = java.text.Normalizer.normalize(body, java.text.Normalizer.Form.NFKC).toUpperCase(Locale.ROOT);
+    s = s.replaceAll("^[\\s\\p{Punct}\\p{IsPunctuation}]+|[\\s\\p{Punct}\\p{IsPunctuation}]+$", "");
+    return s.length() > 32 ? "" : s.replaceAll("[\\s_-]+", "");
+  }
+
   private void twilioStatus(RoutingContext ctx) {
     String ns = ctx.pathParam("namespace");
     Map<String, String> form = verifiedTwilioForm(ctx);
     String sid = form.get("MessageSid");
     String status = form.getOrDefault("MessageStatus", "");
+    if (sid != null && !sid.isBlank() && !honoured.first(ns, ctx.pathParam("provider"), "twilio-status",
+        sid + ":" + status)) {
+      ctx.response().setStatusCode(204).end();
+      return;
+    }
+    try {
+      twilioStatus(ctx, ns, form, sid, status);
+    } catch (RuntimeException e) {
+      if (sid != null && !sid.isBlank()) {
+        honoured.forget(ns, ctx.pathParam("provider"), "twilio-status", sid + ":" + status);
+      }
+      throw e;
+    }
+  }
+
+  private void twilioStatus(RoutingContext ctx, String ns, Map<String, String> form, String sid, String status) {
     DeliveryState to = switch (status) {
       case "delivered" -> DeliveryState.DELIVERED;
       case "undelivered", "failed" -> DeliveryState.FAILED;
@@ -247,19 +301,33 @@ final class WebhookRoutes {
     String ns = ctx.pathParam("namespace");
     Map<String, String> form = verifiedTwilioForm(ctx);
     String from = form.get("From") == null ? null : SuppressionRoutes.address(Channel.SMS, form.get("From"));
-    String word = form.getOrDefault("Body", "").trim().toUpperCase(Locale.ROOT);
-    String reply = null;
-    if (from != null && STOP.contains(word)) {
-      receipts.suppress(ns, Channel.SMS, from, STOP_REASON);
-      LOG.info("SMS STOP from {} in {}", Mask.phone(from), ns);
-    } else if (from != null && START.contains(word)) {
-      receipts.unsuppress(ns, from);
-      LOG.info("SMS START from {} in {}", Mask.phone(from), ns);
-    } else if (HELP.contains(word)) {
-      reply = "Reply STOP to unsubscribe, START to subscribe again.";
+    String word = keyword(form.getOrDefault("Body", ""));
+    String sid = form.get("MessageSid");
+    if (sid != null && !sid.isBlank() && !honoured.first(ns, ctx.pathParam("provider"), "twilio-inbound", sid)) {
+      LOG.info("Twilio inbound message in {} received before: no effect", ns);
+      ctx.response().setStatusCode(200).putHeader("Content-Type", "text/xml")
+          .end("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response></Response>");
+      return;
     }
-    ctx.response().setStatusCode(200).putHeader("Content-Type", "text/xml")
-        .end("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response>"
-            + (reply == null ? "" : "<Message>" + reply + "</Message>") + "</Response>");
+    try {
+      String reply = null;
+      if (from != null && STOP.contains(word)) {
+        receipts.suppress(ns, Channel.SMS, from, STOP_REASON);
+        LOG.info("SMS STOP from {} in {}", Mask.phone(from), ns);
+      } else if (from != null && START.contains(word)) {
+        receipts.unsuppress(ns, from);
+        LOG.info("SMS START from {} in {}", Mask.phone(from), ns);
+      } else if (HELP.contains(word)) {
+        reply = "Reply STOP to unsubscribe, START to subscribe again.";
+      }
+      ctx.response().setStatusCode(200).putHeader("Content-Type", "text/xml")
+          .end("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response>"
+              + (reply == null ? "" : "<Message>" + reply + "</Message>") + "</Response>");
+    } catch (RuntimeException e) {
+      if (sid != null && !sid.isBlank()) {
+        honoured.forget(ns, ctx.pathParam("provider"), "twilio-inbound", sid);
+      }
+      throw e;
+    }
   }
 }

@@ -34,7 +34,8 @@ public final class EventRecorder {
     emit(on, "Warning", reason, message);
   }
 
-  private void emit(HasMetadata on, String type, String reason, String message) {
+  private void emit(HasMetadata on, String type, String reason, String rawMessage) {
+    String message = dev.herald.core.log.Printable.of(rawMessage);
     String now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
     String namespace = on.getMetadata().getNamespace();
     var event = new EventBuilder()

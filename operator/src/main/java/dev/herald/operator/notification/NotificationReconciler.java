@@ -147,6 +147,7 @@ public final class NotificationReconciler implements Reconciler<Notification>, C
                 : resource.getSpec().getFallback().stream())
         .filter(c -> c != null).distinct().toList();
     NotificationProgress.apply(status, accepted, counts, channels, Instant.now());
+    specChangeCondition(resource, before, status);
     providersCondition(status, counts, channels, providers.list(tenant).toList());
     waitingCondition(status, counts.count(dev.herald.api.DeliveryState.IN_FLIGHT) > 0 ? store.waiting(accepted)
         : java.util.Map.of());
@@ -273,6 +274,32 @@ public final class NotificationReconciler implements Reconciler<Notification>, C
     // re-check covers a missing user appearing in the contact store.
     UpdateControl<Notification> control = update(resource, before, status);
     return problem.terminal() ? control : control.rescheduleAfter(Duration.ofSeconds(30));
+  }
+
+  static final String SPEC_CHANGE_IGNORED = "SpecChangeIgnored";
+
+  /**
+   * A Notification is sent as it was when accepted: a later change of its spec is ignored, and
+   * said so (a {@code SpecChangeIgnored} condition and a Warning Event), not silently kept. The
+   * {@code Accepted} condition records the generation that was accepted.
+   */
+  private void specChangeCondition(Notification resource, NotificationStatus before, NotificationStatus status) {
+    Long accepted = status.condition(NotificationStatus.ACCEPTED).filter(c -> "True".equals(c.getStatus()))
+        .map(io.fabric8.kubernetes.api.model.Condition::getObservedGeneration).orElse(null);
+    Long generation = resource.getMetadata().getGeneration();
+    if (accepted == null || generation == null || generation <= accepted) {
+      return;
+    }
+    String message = "the spec changed (generation " + generation + ") after the notification was accepted at generation "
+        + accepted + "; a Notification is immutable once accepted, so the change was ignored and nothing was sent "
+        + "again: create a new Notification to send other content";
+    status.setCondition(SPEC_CHANGE_IGNORED, true, "Immutable", message);
+    boolean announced = before.condition(SPEC_CHANGE_IGNORED)
+        .map(c -> c.getMessage() != null && c.getMessage().startsWith("the spec changed (generation " + generation + ")"))
+        .orElse(false);
+    if (!announced) {
+      events.warning(resource, SPEC_CHANGE_IGNORED, message);
+    }
   }
 
   private void announce(Notification resource, NotificationStatus before, NotificationStatus after) {
