@@ -89,6 +89,21 @@ final class FaultSuite {
     return quick ? quickSize : fullSize;
   }
 
+  /** A fault that is injected once, after the first mails went out; its window is the calls under way then. */
+  @FunctionalInterface
+  interface Injection {
+    void apply(FaultSystem system) throws Exception;
+  }
+
+  private static Scenario midRun(String name, String fault, int deliveries, Injection injection) {
+    return new Scenario(name, fault, deliveries, (s, run) -> {
+      run.awaitMails(500);
+      run.countCallsInFlight();
+      injection.apply(s);
+      run.ended();
+    });
+  }
+
   List<Scenario> scenarios() {
     return List.of(
         new Scenario("dispatcher-kill", "a dispatcher SIGKILLed every 3 s (3 running) and another started",
@@ -118,34 +133,14 @@ final class FaultSuite {
               s.startOperator();
               run.ended();
             }),
-        new Scenario("nats-restart", "nats-server stopped mid-run, started again 2 s later", size(4_000, 20_000),
-            (s, run) -> {
-              run.awaitMails(500);
-              run.countCallsInFlight();
-              s.restartNats(Duration.ofSeconds(2));
-              run.ended();
-            }),
-        new Scenario("postgres-restart-fast", "Postgres fast shutdown (SIGINT) mid-run, started again 1 s later",
-            size(4_000, 20_000), (s, run) -> {
-              run.awaitMails(500);
-              run.countCallsInFlight();
-              s.restartPostgres(StopSignal.INT, Duration.ofSeconds(1));
-              run.ended();
-            }),
-        new Scenario("postgres-restart-immediate", "Postgres immediate shutdown (SIGQUIT) mid-run, started again 1 s later",
-            size(4_000, 20_000), (s, run) -> {
-              run.awaitMails(500);
-              run.countCallsInFlight();
-              s.restartPostgres(StopSignal.QUIT, Duration.ofSeconds(1));
-              run.ended();
-            }),
-        new Scenario("postgres-pause", "Postgres SIGSTOPped for AckWait + 5 s while dispatchers hold messages",
-            size(4_000, 20_000), (s, run) -> {
-              run.awaitMails(500);
-              run.countCallsInFlight();
-              s.pausePostgres(FaultSystem.ACK_WAIT.plusSeconds(5));
-              run.ended();
-            }),
+        midRun("nats-restart", "nats-server stopped mid-run, started again 2 s later",
+            size(4_000, 20_000), s -> s.restartNats(Duration.ofSeconds(2))),
+        midRun("postgres-restart-fast", "Postgres fast shutdown (SIGINT) mid-run, started again 1 s later",
+            size(4_000, 20_000), s -> s.restartPostgres(StopSignal.INT, Duration.ofSeconds(1))),
+        midRun("postgres-restart-immediate", "Postgres immediate shutdown (SIGQUIT) mid-run, started again 1 s later",
+            size(4_000, 20_000), s -> s.restartPostgres(StopSignal.QUIT, Duration.ofSeconds(1))),
+        midRun("postgres-pause", "Postgres SIGSTOPped for AckWait + 5 s while dispatchers hold messages",
+            size(4_000, 20_000), s -> s.pausePostgres(FaultSystem.ACK_WAIT.plusSeconds(5))),
         new Scenario("provider-503", "the provider answers 503 to every call for " + (quick ? 15 : 60) + " s, then recovers",
             size(3_000, 20_000), (s, run) -> {
               run.awaitMails(300);
