@@ -300,16 +300,4 @@ public final class DeliveryStore {
         .findOne());
   }
 
-  /**
-   * Moves a delivery forward on a provider receipt, only from {@code from} (so a late or repeated
-   * receipt never moves it back); returns whether it moved.
-   */
-  public boolean advance(UUID id, java.util.Collection<DeliveryState> from, DeliveryState to, String failureReason) {
-    return jdbi.withHandle(h -> h.createUpdate("""
-            update deliveries set state = :to, failure_reason = coalesce(:reason, failure_reason), updated_at = now()
-            where id = :id and state = any(:from)""")
-        .bind("to", to.wireName()).bind("reason", failureReason).bind("id", id)
-        .bindArray("from", String.class, from.stream().map(DeliveryState::wireName).toList())
-        .execute() > 0);
-  }
 }

@@ -178,15 +178,17 @@ public final class DeliveryHandler implements AutoCloseable {
   private Decision failedOutside(DeliveryMessage d, DeliveryKey key, Claim claim, RuntimeException e) {
     int attempt = claim.attempts() + 1;
     String error = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+    // The log names the exception's class only: its message may quote data or an address.
+    String logged = e.getClass().getName();
     if (attempt >= settings.maxAttempts()) {
-      LOG.error("delivery {} failed after {} attempts outside the provider: {}", d.deliveryId(), attempt, error);
+      LOG.error("delivery {} failed after {} attempts outside the provider: {}", d.deliveryId(), attempt, logged);
       deadLetter(d.channel().wireName(), Json.bytes(d), DeliveryReasons.INTERNAL_ERROR);
       return new Decision(Outcome.failed(key, true, null, DeliveryReasons.INTERNAL_ERROR, DeliveryReasons.INTERNAL_ERROR,
           error), Ack.TERM);
     }
     Duration delay = backoff.delay(attempt, null);
     LOG.warn("delivery {}: handling failed outside the provider ({}), attempt {} of {}, again in {} ms",
-        d.deliveryId(), error, attempt, settings.maxAttempts(), delay.toMillis());
+        d.deliveryId(), logged, attempt, settings.maxAttempts(), delay.toMillis());
     return new Decision(Outcome.waiting(key, true, null, DeliveryReasons.INTERNAL_ERROR, error,
         Instant.now().plus(delay)), Ack.ACK);
   }

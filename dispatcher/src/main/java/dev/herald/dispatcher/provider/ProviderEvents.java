@@ -10,14 +10,4 @@ public interface ProviderEvents {
 
   /** A provider of the channel became Ready in the namespace (created, fixed, or its Secret appeared). */
   void becameReady(String namespace, Channel channel);
-
-  /** Nothing to tell: for tests of parts that do not care. */
-  ProviderEvents NONE = new ProviderEvents() {
-    @Override
-    public void circuitChanged(String namespace, String provider, Channel channel, ProviderGate.Circuit from,
-        ProviderGate.Circuit to, String lastError) {}
-
-    @Override
-    public void becameReady(String namespace, Channel channel) {}
-  };
 }
