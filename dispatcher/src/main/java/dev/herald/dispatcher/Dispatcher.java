@@ -8,6 +8,7 @@ import dev.herald.core.db.Database;
 import dev.herald.core.queue.QueueConnection;
 import dev.herald.core.store.CircuitStore;
 import dev.herald.core.store.Claim;
+import dev.herald.core.store.ClaimAnswer;
 import dev.herald.core.store.ContactStore;
 import dev.herald.core.store.DeliveryKey;
 import dev.herald.core.store.DeliveryStore;
@@ -46,7 +47,7 @@ public final class Dispatcher implements AutoCloseable {
   private final ProviderRegistry providers;
   private final ProviderChanges providerChanges;
   private final DeliveryHandler handler;
-  private final Batcher<DeliveryKey, Claim> claims;
+  private final Batcher<DeliveryKey, ClaimAnswer> claims;
   private final Batcher<DeliveryKey, Claim> rechecks;
   private final Batcher<Outcome, Boolean> outcomes;
   private final List<LanePuller> pullers = new ArrayList<>();
@@ -66,7 +67,11 @@ public final class Dispatcher implements AutoCloseable {
     DeliveryStore deliveries = new DeliveryStore(database.jdbi());
     this.claims = new Batcher<>(name + "-claims", 500, settings.batchDelay(), keys -> {
       Map<java.util.UUID, Claim> claimed = deliveries.claim(keys, queueSettings.ackWait());
-      return keys.stream().map(k -> claimed.get(k.id())).toList();
+      // A copy of a message another dispatcher holds: it waits out that dispatcher's lease.
+      List<DeliveryKey> unclaimed = keys.stream().filter(k -> !claimed.containsKey(k.id())).toList();
+      Map<java.util.UUID, java.time.Duration> held = deliveries.heldElsewhere(unclaimed, queueSettings.ackWait());
+      return keys.stream().<ClaimAnswer>map(k -> claimed.containsKey(k.id()) ? claimed.get(k.id())
+          : held.containsKey(k.id()) ? new ClaimAnswer.HeldElsewhere(held.get(k.id())) : null).toList();
     });
     // Checking a claim this dispatcher holds: no lease to wait out.
     this.rechecks = new Batcher<>(name + "-rechecks", 500, settings.batchDelay(), keys -> {

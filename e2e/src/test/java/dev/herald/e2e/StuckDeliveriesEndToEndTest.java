@@ -105,4 +105,23 @@ class StuckDeliveriesEndToEndTest {
     first.close();
     second.close();
   }
+
+  @Test
+  void aCopyThatArrivesWithinADeadDispatchersLeaseIsSentOnceTheLeaseRunsOut() {
+    String ns = "died-after-recheck";
+    env.emailSetup(ns);
+    env.emailNotification(ns, "orphan", "order-shipped", Map.of("orderId", "11", "note", "n"), "orphan@died.example");
+    await().atMost(Duration.ofSeconds(15)).until(() -> env.deliveriesIn(ns, "queued") == 1);
+    // A dispatcher claimed it again right before its provider call, then died: the row says
+    // 'sending' with a fresh claim, and JetStream hands the message to the next dispatcher
+    // while that claim's lease still runs. Acknowledging it then would leave the delivery to
+    // the stranded-delivery sweep, minutes later.
+    ApiFixtures.execute(env, "update deliveries set state = 'sending', updated_at = now() where tenant = ?", ns);
+    Dispatcher next = env.startDispatcher("dispatcher-next");
+    await().atMost(ACK_WAIT.multipliedBy(5)).until(() -> env.sendgrid.mailsTo("orphan@died.example").size() == 1);
+    assertThat(env.awaitPhase(ns, "orphan", "Completed").getStatus().getSent()).isEqualTo(1);
+    assertThat(env.sendgrid.mailsTo("orphan@died.example")).hasSize(1);
+    env.forget(next);
+    next.close();
+  }
 }

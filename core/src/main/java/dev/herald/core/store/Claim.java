@@ -17,7 +17,7 @@ import java.util.Optional;
  *     each wait in Postgres), which lengthens a wait that keeps coming back
  */
 public record Claim(int attempts, String suppression, boolean deviceActive, List<Preference> preferences,
-    int publications) {
+    int publications) implements ClaimAnswer {
   public Claim {
     preferences = List.copyOf(preferences);
   }

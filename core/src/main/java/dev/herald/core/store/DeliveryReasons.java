@@ -20,6 +20,8 @@ public final class DeliveryReasons {
   public static final String THROTTLED = "throttled";
   /** Failed: handling the delivery kept failing outside the provider (a bug, or data that breaks it). */
   public static final String INTERNAL_ERROR = "internal_error";
+  /** Failed: the provider kept answering with errors worth retrying until the attempts ran out. */
+  public static final String EXHAUSTED = "exhausted";
 
   private DeliveryReasons() {}
 }

@@ -183,6 +183,28 @@ public final class DeliveryStore {
     return claimed;
   }
 
+  /**
+   * Of deliveries that {@link #claim} did not claim, those another dispatcher holds within the
+   * lease, and how much of it is left.
+   */
+  public Map<UUID, java.time.Duration> heldElsewhere(List<DeliveryKey> keys, java.time.Duration lease) {
+    Map<UUID, java.time.Duration> held = new HashMap<>();
+    if (keys.isEmpty()) {
+      return held;
+    }
+    jdbi.useHandle(h -> h.createQuery("""
+            select id, extract(epoch from (updated_at + make_interval(secs => :lease) - now())) * 1000 as left_ms
+            from deliveries
+            where id = any(:ids) and created_at = any(cast(:createdAts as timestamptz[])) and state = 'sending'""")
+        .bindArray("ids", UUID.class, keys.stream().map(DeliveryKey::id).toList())
+        .bindArray("createdAts", String.class, keys.stream().map(k -> k.createdAt().toString()).distinct().toList())
+        .bind("lease", lease.toMillis() / 1000.0)
+        .map((rs, ctx) -> held.put(rs.getObject("id", UUID.class),
+            java.time.Duration.ofMillis(Math.max(0L, (long) Math.ceil(rs.getDouble("left_ms"))))))
+        .list());
+    return held;
+  }
+
   private static List<Preference> preferences(String json) {
     if (json == null) {
       return List.of();

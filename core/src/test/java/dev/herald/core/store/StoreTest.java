@@ -136,10 +136,16 @@ class StoreTest {
 
     assertThat(deliveries.claim(List.of(key), ackWait)).as("the first copy").containsKey(key.id());
     assertThat(deliveries.claim(List.of(key), ackWait)).as("a second copy while the first is held").isEmpty();
+    assertThat(deliveries.heldElsewhere(List.of(key), ackWait).get(key.id())).as("the lease left")
+        .isBetween(java.time.Duration.ofSeconds(25), ackWait);
     // Its dispatcher died: JetStream redelivers after AckWait, by when the claim is that old.
     db.jdbi().useHandle(h -> h.createUpdate("update deliveries set updated_at = now() - interval '31 seconds' where id = :id")
         .bind("id", key.id()).execute());
+    assertThat(deliveries.heldElsewhere(List.of(key), ackWait).get(key.id())).as("no lease left")
+        .isEqualTo(java.time.Duration.ZERO);
     assertThat(deliveries.claim(List.of(key), ackWait)).as("the redelivery after the lease").containsKey(key.id());
+    deliveries.record(List.of(Outcome.sent(key, "sg", "m1")));
+    assertThat(deliveries.heldElsewhere(List.of(key), ackWait)).as("finished: held by nobody").isEmpty();
   }
 
   @Test

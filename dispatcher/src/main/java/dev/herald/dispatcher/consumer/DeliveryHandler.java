@@ -8,6 +8,7 @@ import dev.herald.core.Json;
 import dev.herald.core.batch.Batcher;
 import dev.herald.core.log.Mask;
 import dev.herald.core.store.Claim;
+import dev.herald.core.store.ClaimAnswer;
 import dev.herald.core.store.ContactStore;
 import dev.herald.core.store.DeliveryKey;
 import dev.herald.core.store.DeliveryReasons;
@@ -62,6 +63,9 @@ public final class DeliveryHandler implements AutoCloseable {
    */
   private static final Backoff STORE_BACKOFF = new Backoff(Duration.ofMillis(200), STORE_RETRY);
 
+  /** Past another dispatcher's lease before a copy of its message comes back. */
+  private static final Duration HELD_ELSEWHERE_MARGIN = Duration.ofMillis(500);
+
   /** What happens to the message once the outcome is durable. */
   private enum Ack { ACK, TERM }
 
@@ -79,7 +83,7 @@ public final class DeliveryHandler implements AutoCloseable {
     }
   }
 
-  private final Batcher<DeliveryKey, Claim> claims;
+  private final Batcher<DeliveryKey, ClaimAnswer> claims;
   private final Batcher<DeliveryKey, Claim> rechecks;
   private final Batcher<Outcome, Boolean> outcomes;
   private final LoadingCache<UUID, Optional<NotificationStore.Content>> contents;
@@ -93,7 +97,7 @@ public final class DeliveryHandler implements AutoCloseable {
   private final QueueNames names;
   private final AckDeadlines deadlines;
 
-  public DeliveryHandler(Batcher<DeliveryKey, Claim> claims, Batcher<DeliveryKey, Claim> rechecks,
+  public DeliveryHandler(Batcher<DeliveryKey, ClaimAnswer> claims, Batcher<DeliveryKey, Claim> rechecks,
       Batcher<Outcome, Boolean> outcomes,
       NotificationStore notifications, ContactStore contacts, TemplateRenderer renderer, ProviderRegistry providers,
       DispatcherSettings settings, JetStream jetStream, QueueNames names, Duration ackWait) {
@@ -137,9 +141,9 @@ public final class DeliveryHandler implements AutoCloseable {
 
   private void handle(Message message, DeliveryMessage delivery) {
     Held held = new Held(new DeliveryKey(delivery.deliveryId(), delivery.createdAt()));
-    Claim claim;
+    ClaimAnswer answer;
     try {
-      claim = claims.submit(held.key).get(settings.storeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+      answer = claims.submit(held.key).get(settings.storeTimeout().toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException | TimeoutException e) {
       LOG.warn("cannot claim delivery {}: {}; retrying later", delivery.deliveryId(), rootMessage(e));
       message.nakWithDelay(STORE_RETRY);
@@ -148,11 +152,18 @@ public final class DeliveryHandler implements AutoCloseable {
       Thread.currentThread().interrupt();
       return;
     }
-    if (claim == null) {
+    if (answer == null) {
       // Already finished or cancelled: a redelivery, or a cancelled notification.
       message.ack();
       return;
     }
+    if (answer instanceof ClaimAnswer.HeldElsewhere elsewhere) {
+      // Not acknowledged: should that dispatcher die before recording an outcome, this copy is
+      // what sends it once the lease has run out.
+      message.nakWithDelay(elsewhere.leaseLeft().plus(HELD_ELSEWHERE_MARGIN));
+      return;
+    }
+    Claim claim = (Claim) answer;
     held.claimedAt = System.nanoTime();
     Decision decision;
     try {
@@ -273,8 +284,8 @@ public final class DeliveryHandler implements AutoCloseable {
       case SendResult.Retry r when attempt >= settings.maxAttempts() -> {
         LOG.warn("delivery {} to {} failed after {} attempts via {}: {} {}", d.deliveryId(), address, attempt,
             provider.name(), r.code(), r.message());
-        deadLetter(d.channel().wireName(), Json.bytes(d), "exhausted");
-        yield new Decision(Outcome.failed(key, true, provider.name(), "exhausted", r.code(), r.message()), Ack.TERM);
+        deadLetter(d.channel().wireName(), Json.bytes(d), DeliveryReasons.EXHAUSTED);
+        yield new Decision(Outcome.failed(key, true, provider.name(), DeliveryReasons.EXHAUSTED, r.code(), r.message()), Ack.TERM);
       }
       case SendResult.Retry r -> {
         Duration delay = backoff.delay(attempt, r.retryAfter());
