@@ -300,6 +300,10 @@ class ApiHostileInputTest {
     routes.add(shape("POST", Arbitraries.just("/v1/notifications"), q, json, notificationBody));
     routes.add(shape("GET", seg.map(s -> "/v1/notifications/" + s), q, json, null));
     routes.add(shape("DELETE", seg.map(s -> "/v1/notifications/" + s), q, json, null));
+    routes.add(shape("GET", Arbitraries.just("/v1/dead-letters"), q, json, null));
+    routes.add(shape("POST", Arbitraries.just("/v1/dead-letters/requeue"), q, json,
+        body("{\"notification\":\"00000000-0000-0000-0000-000000000000\",\"reason\":\"exhausted\",\"channel\":\"email\","
+            + "\"deliveries\":[\"00000000-0000-0000-0000-000000000000\"],\"all\":true}")));
     routes.add(shape("POST", seg.map(s -> "/v1/deliveries/" + s + "/events"), q, json, eventBody));
     routes.add(shape("POST", seg.map(s -> "/v1/unsubscribe/" + s), q, json, null));
     routes.add(shape("POST", Combinators.combine(seg, seg).as((a, b) -> "/v1/webhooks/sendgrid/" + a + "/" + b), q,
@@ -331,7 +335,7 @@ class ApiHostileInputTest {
   }
 
   private static Arbitrary<String> query() {
-    Arbitrary<String> name = Arbitraries.of("limit", "after", "channel", "x", "%zz", "a%00");
+    Arbitrary<String> name = Arbitraries.of("limit", "after", "channel", "notification", "reason", "x", "%zz", "a%00");
     Arbitrary<String> value = Arbitraries.oneOf(Arbitraries.of("0", "1", "-1", "501", "99999999999999999999", "email",
         "%00", "%zz", "%", "", "00000000-0000-0000-0000-000000000000"), hostileString().map(ApiHostileInputTest::percentEncode));
     Arbitrary<String> pair = Combinators.combine(name, value).as((n, v) -> n + "=" + v);

@@ -128,7 +128,7 @@ public final class SandboxCommand implements Callable<Integer> {
 
       int contacts = Contacts.load(examples.resolve("contacts.json"), postgres, simulators);
       List<HasMetadata> applied = apply(client, simulators);
-      writeEnv(kubeconfig, apiUrl, apiKey);
+      writeEnv(kubeconfig, apiUrl, apiKey, postgres.jdbcUrl(), postgres.user());
       out.printf("Loaded %d contact(s) and applied %d resources from %s in %.1f s%n%n", contacts, applied.size(), examples,
           Duration.between(started, Instant.now()).toMillis() / 1000.0);
 
@@ -222,13 +222,16 @@ public final class SandboxCommand implements Callable<Integer> {
     return applied;
   }
 
-  private void writeEnv(Path kubeconfig, String apiUrl, String apiKey) throws IOException {
+  private void writeEnv(Path kubeconfig, String apiUrl, String apiKey, String dbUrl, String dbUser) throws IOException {
     Path env = dir.resolve("sandbox.env");
     Files.writeString(env, "# Written by ./herald sandbox; valid while it runs.\n"
         + "export KUBECONFIG=" + kubeconfig + "\n"
         + "export HERALD_API_URL=" + apiUrl + "\n"
         + "# A development API key of namespace " + API_NAMESPACE + " (Secret " + API_KEY_SECRET + "): scopes send, contacts, read\n"
-        + "export HERALD_API_KEY=" + apiKey + "\n");
+        + "export HERALD_API_KEY=" + apiKey + "\n"
+        + "# The sandbox's Postgres, for ./herald dlq\n"
+        + "export HERALD_DB_URL=" + dbUrl + "\n"
+        + "export HERALD_DB_USER=" + dbUser + "\n");
     try {
       Files.setPosixFilePermissions(env, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
     } catch (UnsupportedOperationException ignored) {

@@ -38,6 +38,9 @@ public class NotificationStatus extends HeraldStatus {
   @JsonPropertyDescription("Deliveries per channel and state")
   private Map<String, Map<String, Long>> channels = new TreeMap<>();
   private String startTime;
+  // Written as null while in flight again (after a requeue): status is merge-patched, and an
+  // absent field would keep the old time.
+  @JsonInclude(JsonInclude.Include.ALWAYS)
   private String completionTime;
 
   public String getPhase() {

@@ -226,6 +226,21 @@ public final class NotificationStore {
     });
   }
 
+  /** A notification whose deliveries were requeued, and when. */
+  public record RequeuedNotification(UUID id, String tenant, String source, String resourceName, Instant requeuedAt) {}
+
+  /** Notifications whose dead letters were requeued since {@code since}: the operator polls them. */
+  public List<RequeuedNotification> requeuedSince(Instant since) {
+    return jdbi.withHandle(h -> h.createQuery("""
+            select id, tenant, source, resource_name, requeued_at from notifications
+            where requeued_at is not null and requeued_at > :since""")
+        .bind("since", ts(since))
+        .map((rs, ctx) -> new RequeuedNotification(rs.getObject("id", UUID.class), rs.getString("tenant"),
+            rs.getString("source"), rs.getString("resource_name"),
+            instant(rs.getObject("requeued_at", OffsetDateTime.class))))
+        .list());
+  }
+
   /** Deliveries waiting in Postgres for a reason (their last error code: {@link DeliveryReasons}' waits, or a provider's code). */
   public java.util.Map<String, Long> waiting(NotificationRecord n) {
     return jdbi.withHandle(h -> h.createQuery("""

@@ -2,6 +2,7 @@ package dev.herald.operator.api;
 
 import dev.herald.core.store.ApiKeyStore;
 import dev.herald.core.store.ContactStore;
+import dev.herald.core.store.DeadLetters;
 import dev.herald.core.store.DeliveryStore;
 import dev.herald.core.store.EarlyReceipts;
 import dev.herald.core.store.WebhookReceipts;
@@ -81,6 +82,7 @@ public final class ApiServer implements AutoCloseable {
     new UserRoutes(s.contacts(), s.preferences()).mount(router, keys);
     new SuppressionRoutes(s.contacts()).mount(router, keys);
     new NotificationRoutes(s.acceptance(), s.notifications(), s.catalog()).mount(router, keys);
+    new DeadLetterRoutes(new DeadLetters(s.jdbi())).mount(router, keys);
     Receipts receipts = new Receipts(new DeliveryStore(s.jdbi()), new EarlyReceipts(s.jdbi()), s.contacts(),
         s.preferences());
     new WebhookRoutes(new ProviderSecrets(s.kube(), s.catalog()), receipts, new WebhookReceipts(s.jdbi()),

@@ -144,7 +144,7 @@ final class NotificationRoutes {
 
   private void get(RoutingContext ctx) {
     NotificationRecord r = find(ctx);
-    int limit = intParam(ctx, "limit", 100, 1, MAX_PAGE);
+    int limit = QueryParams.intParam(ctx, "limit", 100, 1, MAX_PAGE);
     UUID after = null;
     String afterParam = ctx.queryParams().get("after");
     if (afterParam != null) {
@@ -214,21 +214,5 @@ final class NotificationRoutes {
     if (value != null) {
       node.put(name, value.toString());
     }
-  }
-
-  private static int intParam(RoutingContext ctx, String name, int fallback, int min, int max) {
-    String v = ctx.queryParams().get(name);
-    if (v == null) {
-      return fallback;
-    }
-    try {
-      int n = Integer.parseInt(v);
-      if (n >= min && n <= max) {
-        return n;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw Problem.invalid(name, "must be an integer from " + min + " to " + max);
   }
 }

@@ -42,15 +42,18 @@ final class NotificationProgress {
     }
     status.setChannels(perChannel);
 
+    boolean wasFinished = status.getPhase() != null && NotificationPhase.valueOf(status.getPhase()).isFinished();
     NotificationPhase phase = phase(record, total, sent, failed, cancelled, inFlight, now);
     status.setPhase(phase.name());
     if (phase.isFinished()) {
-      if (status.getCompletionTime() == null) {
+      // Finished again after its dead letters were requeued: it completed now, not then.
+      if (status.getCompletionTime() == null || !wasFinished) {
         status.setCompletionTime(now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
       }
       status.setCondition(NotificationStatus.COMPLETE, true, phase.name(), String.format(
           "%d of %d sent, %d failed, %d suppressed, %d cancelled", sent, total, failed, suppressed, cancelled));
     } else {
+      status.setCompletionTime(null);
       status.setCondition(NotificationStatus.COMPLETE, false, phase.name(),
           String.format("%d of %d deliveries still in flight", inFlight, total));
     }

@@ -26,6 +26,8 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.polling.PollingConfigurationBuilder;
+import io.javaoperatorsdk.operator.processing.event.source.polling.PollingEventSource;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -45,6 +47,9 @@ public final class NotificationReconciler implements Reconciler<Notification>, C
     TemplateCatalog {
   private static final Logger LOG = LoggerFactory.getLogger(NotificationReconciler.class);
   static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(1);
+  /** How often requeued notifications are read from Postgres, and for how long after a requeue. */
+  static final Duration REQUEUE_POLL = Duration.ofSeconds(2);
+  static final Duration REQUEUE_WINDOW = Duration.ofMinutes(10);
 
   private final NotificationAcceptance acceptance;
   private final NotificationStore store;
@@ -76,7 +81,18 @@ public final class NotificationReconciler implements Reconciler<Notification>, C
         .withName("providers")
         .withSecondaryToPrimaryMapper(p -> waiting(context, p.getMetadata().getNamespace(), n -> true))
         .build(), context);
-    return List.of(templates, providers);
+    // Requeued dead letters live in Postgres: a finished Notification is not polled, so its
+    // requeue is, and brings its status back to Dispatching.
+    PollingEventSource<NotificationStore.RequeuedNotification, Notification, String> requeued = new PollingEventSource<>(
+        NotificationStore.RequeuedNotification.class, new PollingConfigurationBuilder<NotificationStore.RequeuedNotification,
+            String>(() -> store.requeuedSince(Instant.now().minus(REQUEUE_WINDOW)).stream()
+                .filter(r -> Source.CR.wireName().equals(r.source()) && r.resourceName() != null)
+                .collect(Collectors.groupingBy(r -> new ResourceID(r.resourceName(), r.tenant()), Collectors.toSet())),
+            REQUEUE_POLL)
+            .withName("requeued")
+            .withResourceIDMapper(r -> r.id() + "@" + r.requeuedAt())
+            .build());
+    return List.of(templates, providers, requeued);
   }
 
   @Override
