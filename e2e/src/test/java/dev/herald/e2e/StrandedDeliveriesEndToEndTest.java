@@ -45,7 +45,7 @@ class StrandedDeliveriesEndToEndTest {
     try (Database db = Database.open(env.store, "sweeper-test");
          QueueConnection queue = QueueConnection.connect(env.queue, "sweeper-test")) {
       StrandedDeliverySweeper sweeper = new StrandedDeliverySweeper(new DeliveryStore(db.jdbi()),
-          new DeliveryPublisher(queue), queue.management(), env.queue.names().stream());
+          new DeliveryPublisher(queue), queue.management(), env.queue.names().stream(), queue::repairTopology);
       assertThat(sweeper.runOnce(Duration.ZERO)).as("nothing is lost yet").isZero();
 
       // The broker loses what it had acknowledged.
@@ -79,7 +79,7 @@ class StrandedDeliveriesEndToEndTest {
     try (Database db = Database.open(env.store, "sweeper-test-2");
          QueueConnection queue = QueueConnection.connect(env.queue, "sweeper-test-2")) {
       StrandedDeliverySweeper sweeper = new StrandedDeliverySweeper(new DeliveryStore(db.jdbi()),
-          new DeliveryPublisher(queue), queue.management(), env.queue.names().stream());
+          new DeliveryPublisher(queue), queue.management(), env.queue.names().stream(), queue::repairTopology);
       // One delivery's recorded sequence now names another delivery's message, as after a wiped
       // store whose sequences started again: a message exists there, but not this one.
       ApiFixtures.execute(env, """
@@ -99,5 +99,58 @@ class StrandedDeliveriesEndToEndTest {
     dispatcher.close();
     long mails = env.sendgrid.mails().stream().filter(m -> m.toEmails().get(0).endsWith("@wiped.example")).count();
     assertThat(mails).as("one mail per delivery").isEqualTo(1400);
+  }
+
+  @Test
+  void aStreamTheBrokerForgotIsSetUpAgainByTheSweepAndItsBacklogSentOnce() throws Exception {
+    String ns = "forgotten";
+    env.emailSetup(ns);
+    env.emailNotification(ns, "forgotten", "order-shipped", Map.of("orderId", "15", "note", "n"),
+        "f1@forgotten.example", "f2@forgotten.example");
+    await().atMost(Duration.ofSeconds(20)).until(() -> env.deliveriesIn(ns, "queued") == 2);
+
+    try (Database db = Database.open(env.store, "sweeper-test-3");
+         QueueConnection queue = QueueConnection.connect(env.queue, "sweeper-test-3")) {
+      // A wiped store: the stream and its consumers are gone, and every delivery is queued, so no
+      // publish of the relay's finds out.
+      queue.management().deleteStream(env.queue.names().stream());
+      StrandedDeliverySweeper sweeper = new StrandedDeliverySweeper(new DeliveryStore(db.jdbi()),
+          new DeliveryPublisher(queue), queue.management(), env.queue.names().stream(), queue::repairTopology);
+      assertThat(sweeper.runOnce(Duration.ZERO)).isEqualTo(2);
+      assertThat(queue.management().getStreamInfo(env.queue.names().stream()).getStreamState().getMsgCount())
+          .isEqualTo(2);
+    }
+    dev.herald.dispatcher.Dispatcher dispatcher = env.startDispatcher("dispatcher-forgotten");
+    env.awaitPhase(ns, "forgotten", "Completed");
+    assertThat(env.sendgrid.mailsTo("f1@forgotten.example")).hasSize(1);
+    assertThat(env.sendgrid.mailsTo("f2@forgotten.example")).hasSize(1);
+    env.forget(dispatcher);
+    dispatcher.close();
+  }
+
+  @Test
+  void anIdleDispatcherFindsItsConsumersGoneAndSetsThemUpAgain() throws Exception {
+    dev.herald.dispatcher.Dispatcher dispatcher = env.startDispatcher("dispatcher-idle");
+    try (QueueConnection queue = QueueConnection.connect(env.queue, "consumer-check")) {
+      await().atMost(Duration.ofSeconds(10)).until(() -> consumers(queue) > 0);
+      queue.management().deleteStream(env.queue.names().stream());
+      // Nothing publishes meanwhile: only the dispatcher's own check can find the lanes gone.
+      await().atMost(Duration.ofSeconds(30)).until(() -> consumers(queue) == 9);
+    }
+    String ns = "after-forgetting";
+    env.emailSetup(ns);
+    env.emailNotification(ns, "after", "order-shipped", Map.of("orderId", "16", "note", "n"), "a@after.example");
+    env.awaitPhase(ns, "after", "Completed");
+    assertThat(env.sendgrid.mailsTo("a@after.example")).hasSize(1);
+    env.forget(dispatcher);
+    dispatcher.close();
+  }
+
+  private static long consumers(QueueConnection queue) {
+    try {
+      return queue.management().getConsumerNames(env.queue.names().stream()).size();
+    } catch (Exception e) {
+      return 0;
+    }
   }
 }

@@ -132,7 +132,7 @@ public final class HeraldOperator implements AutoCloseable {
         ? java.util.Collections.max(java.util.List.of(queueSettings.strandedAfter(), Duration.ofSeconds(1)))
         : Duration.ofMinutes(1);
     StrandedDeliverySweeper sweeper = new StrandedDeliverySweeper(deliveries, publisher,
-        queue.management(), queueSettings.names().stream());
+        queue.management(), queueSettings.names().stream(), queue::repairTopology);
     maintenance.scheduleWithFixedDelay(() -> {
       try {
         sweeper.runOnce(queueSettings.strandedAfter());

@@ -113,15 +113,23 @@ public final class DeliveryStore {
         .list());
   }
 
-  /** Records that a stranded delivery was published again, at {@code newSequence}. */
-  public boolean requeue(DeliveryKey key, long oldSequence, long newSequence) {
+  /**
+   * Records that a stranded delivery was published again, at {@code newSequence}, if the row is as
+   * the sweep saw it. Its state stays: a {@code sending} row keeps its old claim, so that the copy
+   * is claimed at once (its dispatcher died); a row that changed meanwhile — a dispatcher claimed
+   * it from a message it still held — is left alone, and the copy finds it claimed.
+   */
+  public boolean requeue(Stranded seen, long newSequence) {
     return jdbi.withHandle(h -> h.createUpdate("""
-            update deliveries set state = 'queued', stream_seq = :newSeq, updated_at = now()
-            where id = :id and created_at = :createdAt and state in ('queued', 'sending') and stream_seq = :oldSeq""")
+            update deliveries set stream_seq = :newSeq,
+              updated_at = case when state = 'queued' then now() else updated_at end
+            where id = :id and created_at = :createdAt and state in ('queued', 'sending') and stream_seq = :oldSeq
+              and updated_at = :seenAt""")
         .bind("newSeq", newSequence)
-        .bind("oldSeq", oldSequence)
-        .bind("id", key.id())
-        .bind("createdAt", ts(key.createdAt()))
+        .bind("oldSeq", seen.streamSequence())
+        .bind("seenAt", ts(seen.updatedAt()))
+        .bind("id", seen.message().deliveryId())
+        .bind("createdAt", ts(seen.message().createdAt()))
         .execute() > 0);
   }
 

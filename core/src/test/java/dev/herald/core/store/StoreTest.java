@@ -195,6 +195,30 @@ class StoreTest {
         .as("a fallback on a cancelled notification").isFalse();
   }
 
+  @Test
+  void aSweepRequeuesOnlyARowThatIsAsItSawItAndNeverUndoesAClaim() {
+    notifications.accept(notification("t8", "uid-8"), List.of(NewDelivery.pending(null, Channel.EMAIL, null, "s@x.io", null)));
+    DeliveryKey key = db.jdbi().inTransaction(h -> {
+      DeliveryStore.Due due = dueOf(h, "t8");
+      deliveries.markQueued(h, List.of(new DeliveryStore.Queued(key(due), 41)));
+      return key(due);
+    });
+    DeliveryStore.Stranded seen = deliveries.stranded(java.time.Duration.ZERO, null, 1000).stream()
+        .filter(st -> st.message().deliveryId().equals(key.id())).findFirst().orElseThrow();
+
+    // A dispatcher claims it from the message it still held, while the sweep republishes it.
+    assertThat(deliveries.claim(List.of(key), java.time.Duration.ofSeconds(30))).containsKey(key.id());
+    assertThat(deliveries.requeue(seen, 99)).as("changed since the sweep saw it").isFalse();
+    assertThat(deliveries.state(key)).isEqualTo(DeliveryState.SENDING);
+    assertThat(deliveries.heldElsewhere(List.of(key), java.time.Duration.ofSeconds(30))).as("the copy waits the claim out")
+        .containsKey(key.id());
+
+    DeliveryStore.Stranded again = deliveries.stranded(java.time.Duration.ZERO, null, 1000).stream()
+        .filter(st -> st.message().deliveryId().equals(key.id())).findFirst().orElseThrow();
+    assertThat(deliveries.requeue(again, 99)).isTrue();
+    assertThat(deliveries.state(key)).as("a sending row stays sending").isEqualTo(DeliveryState.SENDING);
+  }
+
   private static DeliveryStore.Due dueOf(org.jdbi.v3.core.Handle h, String tenant) {
     return deliveries.lockDue(h, 100).stream().filter(d -> d.message().tenant().equals(tenant)).findFirst().orElseThrow();
   }

@@ -29,6 +29,8 @@ public final class LanePuller implements Runnable {
    * message arriving at an idle lane waits at most this long.
    */
   static final Duration MAX_IDLE_PAUSE = Duration.ofMillis(100);
+  /** How often an idle puller checks that its consumers still exist. */
+  static final Duration LANE_CHECK = Duration.ofSeconds(5);
 
   private final Connection nats;
   private final QueueNames names;
@@ -77,6 +79,7 @@ public final class LanePuller implements Runnable {
   public void run() {
     Map<Priority, ConsumerContext> lanes = lanes();
     int idleRounds = 0;
+    long checkedAt = System.nanoTime();
     while (running) {
       try {
         slots.acquire();
@@ -94,6 +97,14 @@ public final class LanePuller implements Runnable {
         if (got) {
           idleRounds = 0;
         } else if (running) {
+          if (System.nanoTime() - checkedAt > LANE_CHECK.toNanos()) {
+            // A fetch from a consumer the broker forgot (a wiped store) finds nothing and raises
+            // nothing: an idle puller asks now and then whether its consumers still exist.
+            checkedAt = System.nanoTime();
+            for (ConsumerContext lane : lanes.values()) {
+              lane.getConsumerInfo();
+            }
+          }
           pause(Duration.ofMillis(Math.min(MAX_IDLE_PAUSE.toMillis(), 5L << Math.min(idleRounds++, 5))));
         }
       } catch (InterruptedException e) {

@@ -34,19 +34,24 @@ public final class StrandedDeliverySweeper {
   private static final Logger LOG = LoggerFactory.getLogger(StrandedDeliverySweeper.class);
   /** JetStream's "no message found". */
   private static final int NO_MESSAGE = 10037;
+  /** JetStream's error code for a stream that does not exist. */
+  static final int STREAM_NOT_FOUND = 10059;
   private static final int BATCH = 1000;
 
   private final DeliveryStore store;
   private final DeliveryPublisher publisher;
   private final JetStreamManagement jsm;
   private final String stream;
+  private final Runnable repairTopology;
 
+  /** {@code repairTopology} sets the stream and its consumers up again when the broker forgot them. */
   public StrandedDeliverySweeper(DeliveryStore store, DeliveryPublisher publisher, JetStreamManagement jsm,
-      String stream) {
+      String stream, Runnable repairTopology) {
     this.store = store;
     this.publisher = publisher;
     this.jsm = jsm;
     this.stream = stream;
+    this.repairTopology = repairTopology;
   }
 
   /**
@@ -95,8 +100,7 @@ public final class StrandedDeliverySweeper {
       DeliveryStore.Stranded s = lost.get(i);
       try {
         PublishAck ack = acks.get(i).get(30, TimeUnit.SECONDS);
-        if (store.requeue(new DeliveryKey(s.message().deliveryId(), s.message().createdAt()), s.streamSequence(),
-            ack.getSeqno())) {
+        if (store.requeue(s, ack.getSeqno())) {
           done++;
         }
       } catch (InterruptedException e) {
@@ -116,6 +120,12 @@ public final class StrandedDeliverySweeper {
       info = jsm.getMessage(stream, s.streamSequence());
     } catch (JetStreamApiException e) {
       if (e.getApiErrorCode() == NO_MESSAGE) {
+        return false;
+      }
+      if (e.getApiErrorCode() == STREAM_NOT_FOUND) {
+        // A wiped store: nothing of the stream is left, and nobody may be publishing to set it
+        // up again (every delivery is queued already).
+        repairTopology.run();
         return false;
       }
       throw e;
