@@ -18,6 +18,10 @@ import java.util.function.Supplier;
  * and a circuit breaker that opens when most recent calls failed in a retryable way, so that
  * deliveries fail over to the next provider of the channel instead of waiting on a broken one.
  *
+ * <p>A provider that answers "not before" (a 429 with its reset time, a 503 with Retry-After) is
+ * not called again by this process until then: the sends that follow wait in Postgres for that
+ * time without an attempt, instead of each collecting a 429 of its own.
+ *
  * <p>An open circuit lets probes through once its wait is over (the breaker moves itself to
  * half-open) and closes when they succeed; each time it opens again it waits twice as long, up to
  * {@link #MAX_OPEN}, so a short burst of errors costs seconds and a provider that is down is
@@ -28,6 +32,10 @@ public final class ProviderGate {
   static final Duration MAX_OPEN = Duration.ofMinutes(2);
   /** How long a send refused by a half-open circuit (its probes are out) waits before it asks again. */
   static final Duration HALF_OPEN_RETRY = Duration.ofSeconds(2);
+  /** The longest a provider's "not before" is obeyed for: a reset far off is more likely a bad clock. */
+  static final Duration MAX_PAUSE = Duration.ofMinutes(1);
+  /** The limit a throttled send names while the provider asked not to be called. */
+  public static final String PROVIDER_RATE_LIMIT = "the provider's rate limit";
 
   /** The breaker's states as Herald names them (status, logs, the provider_circuits table). */
   public enum Circuit {
@@ -72,6 +80,8 @@ public final class ProviderGate {
   private volatile String lastError;
   private volatile int opened;
   private volatile Instant probeAt = Instant.now();
+  /** Not before this instant, as the provider asked (epoch: no pause). */
+  private volatile Instant pausedUntil = Instant.EPOCH;
 
   /**
    * @param openFor how long a circuit stays open the first time it opens
@@ -137,6 +147,11 @@ public final class ProviderGate {
           ? Instant.now().plus(HALF_OPEN_RETRY) : probeAt;
       return new Passage.CircuitOpen(jitter(next));
     }
+    Instant pause = pausedUntil;
+    if (Instant.now().isBefore(pause)) {
+      breaker.releasePermission();
+      return new Passage.Throttled(PROVIDER_RATE_LIMIT, jitter(pause));
+    }
     if (limits != null) {
       try {
         Optional<String> full = limits.acquire(priority == null ? Priority.NORMAL : priority, permitWait);
@@ -174,6 +189,7 @@ public final class ProviderGate {
       }
       if (result instanceof SendResult.Retry retry) {
         lastError = retry.code();
+        pauseFor(retry.retryAfter());
         breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, new ProviderFailure(retry.code()));
       } else {
         breaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
@@ -182,6 +198,15 @@ public final class ProviderGate {
     } finally {
       if (limits != null) {
         limits.release();
+      }
+    }
+  }
+
+  private synchronized void pauseFor(Duration retryAfter) {
+    if (retryAfter != null && retryAfter.isPositive()) {
+      Instant until = Instant.now().plus(retryAfter.compareTo(MAX_PAUSE) > 0 ? MAX_PAUSE : retryAfter);
+      if (until.isAfter(pausedUntil)) {
+        pausedUntil = until;
       }
     }
   }

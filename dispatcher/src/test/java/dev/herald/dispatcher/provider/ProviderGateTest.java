@@ -38,6 +38,37 @@ class ProviderGateTest {
   }
 
   @Test
+  void aProviderThatSaysNotBeforeIsNotCalledUntilThenAndTheWaitIsNoAttempt() {
+    java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+    java.time.Instant before = java.time.Instant.now();
+    Passage limited = gate.send(Priority.NORMAL, () -> true, () -> {
+      calls.incrementAndGet();
+      return new SendResult.Retry("http_429", "too many requests", Duration.ofSeconds(2));
+    });
+    assertThat(limited).isInstanceOf(Passage.Called.class);
+    for (int i = 0; i < 50; i++) {
+      Passage next = gate.send(Priority.HIGH, () -> true, () -> {
+        calls.incrementAndGet();
+        return new SendResult.Accepted("m");
+      });
+      assertThat(next).isInstanceOfSatisfying(Passage.Throttled.class, t -> {
+        assertThat(t.limit()).isEqualTo(ProviderGate.PROVIDER_RATE_LIMIT);
+        assertThat(t.dueAt()).isAfterOrEqualTo(before.plusSeconds(2));
+      });
+    }
+    assertThat(calls).as("only the call that was told to wait").hasValue(1);
+    await().atMost(Duration.ofSeconds(5)).until(() -> send(new SendResult.Accepted("m")) instanceof Passage.Called);
+    assertThat(java.time.Instant.now()).isAfterOrEqualTo(before.plusSeconds(2));
+  }
+
+  @Test
+  void aNotBeforeFarAwayIsObeyedForAMinuteAtMost() {
+    send(new SendResult.Retry("http_429", "reset in a day", Duration.ofDays(1)));
+    assertThat(send(new SendResult.Accepted("m"))).isInstanceOfSatisfying(Passage.Throttled.class, t ->
+        assertThat(t.dueAt()).isBefore(java.time.Instant.now().plus(ProviderGate.MAX_PAUSE).plusSeconds(16)));
+  }
+
+  @Test
   void aFailedProbeOpensTheCircuitForLonger() {
     for (int i = 0; i < 20; i++) {
       send(new SendResult.Retry("timeout", "slow", null));

@@ -101,6 +101,8 @@ public final class SendGridSimulator implements AutoCloseable {
   private final Faults<Fault> faults = new Faults<>();
   private volatile Instant outageUntil = Instant.MIN;
   private volatile int outageStatus;
+  /** During an outage from {@link #rateLimitFor}: 429s whose reset is the outage's end. */
+  private volatile boolean outageRateLimits;
   private final List<ReceivedMail> mails = new ArrayList<>();
   private final AtomicInteger requests = new AtomicInteger();
   private final HeldAnswers holds = new HeldAnswers();
@@ -168,6 +170,19 @@ public final class SendGridSimulator implements AutoCloseable {
    */
   public SendGridSimulator failFor(Duration duration, int status) {
     outageStatus = status;
+    outageRateLimits = false;
+    outageUntil = Instant.now().plus(duration);
+    return this;
+  }
+
+  /**
+   * Answers every request with 429 for {@code duration} from now, {@code X-RateLimit-Reset} being
+   * the end of that time (rounded up to the second, as SendGrid's epoch seconds are): an account
+   * over its rate, however many calls the client makes meanwhile.
+   */
+  public SendGridSimulator rateLimitFor(Duration duration) {
+    outageStatus = 429;
+    outageRateLimits = true;
     outageUntil = Instant.now().plus(duration);
     return this;
   }
@@ -299,7 +314,10 @@ public final class SendGridSimulator implements AutoCloseable {
       try {
         requests.incrementAndGet();
         body = SimulatorServer.readBody(exchange.getRequestBody(), maxBodyBytes);
-        fault = Instant.now().isBefore(outageUntil) ? new Fail(outageStatus) : faults.next();
+        Instant now = Instant.now();
+        Instant until = outageUntil;
+        fault = !now.isBefore(until) ? faults.next()
+            : outageRateLimits ? new RateLimit(Duration.between(now, until)) : new Fail(outageStatus);
         if (fault instanceof Delay d && server.awaitClosing(d.delay())) {
           return; // closing: drop the exchange unanswered
         }
