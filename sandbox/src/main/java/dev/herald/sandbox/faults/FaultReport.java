@@ -24,7 +24,7 @@ final class FaultReport {
       rows.addObject().put("scenario", r.scenario()).put("fault", r.fault()).put("deliveries", r.deliveries())
           .put("delivered", r.delivered()).put("lost", r.lost()).put("duplicated", r.duplicated())
           .put("duplicateWindow", r.duplicateWindow()).put("recoveryMs", r.recovery().toMillis())
-          .put("elapsedMs", r.elapsed().toMillis()).put("passed", r.passed());
+          .put("elapsedMs", r.elapsed().toMillis()).put("note", r.note()).put("passed", r.passed());
     }
     Files.writeString(dir.resolve("faults.json"), Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(root));
     Files.writeString(dir.resolve("faults.md"), markdown(quick, startedAt, results));
@@ -34,12 +34,12 @@ final class FaultReport {
     StringBuilder md = new StringBuilder();
     md.append("`./herald faults").append(quick ? " --quick" : "").append("`, ").append(startedAt)
         .append(", ").append(Runtime.getRuntime().availableProcessors()).append(" cores\n\n");
-    md.append("| scenario | fault | sent | delivered | lost | duplicated (window) | time to recover |\n");
-    md.append("|---|---|---:|---:|---:|---:|---:|\n");
+    md.append("| scenario | fault | sent | delivered | lost | duplicated (window) | time to recover | also measured |\n");
+    md.append("|---|---|---:|---:|---:|---:|---:|---|\n");
     for (FaultResult r : results) {
-      md.append(String.format("| %s | %s | %,d | %,d | %d | %d (%d) | %.1f s |%n", r.scenario(), r.fault(),
+      md.append(String.format("| %s | %s | %,d | %,d | %d | %d (%d) | %.1f s | %s |%n", r.scenario(), r.fault(),
           r.deliveries(), r.delivered(), r.lost(), r.duplicated(), r.duplicateWindow(),
-          r.recovery().toMillis() / 1000.0));
+          r.recovery().toMillis() / 1000.0, r.note().isEmpty() ? "" : r.note() + (r.withinBound() ? "" : " **(beyond its bound)**")));
     }
     return md.toString();
   }

@@ -29,12 +29,32 @@ final class FaultSuite {
     void inject(FaultSystem system, Run run) throws Exception;
   }
 
-  record Scenario(String name, String fault, int deliveries, Fault inject) {}
+  /**
+   * @param perSend recipients per API send (1000 for a bulk drain; 1 for sends whose latency counts)
+   * @param natsNodes nats-server processes the scenario's system runs (more than one: a JetStream cluster)
+   * @param setup what must be in place before the traffic starts (nothing when null)
+   */
+  record Scenario(String name, String fault, int deliveries, int perSend, int natsNodes, Fault setup, Fault inject) {
+    Scenario(String name, String fault, int deliveries, Fault inject) {
+      this(name, fault, deliveries, 1000, 1, null, inject);
+    }
+  }
+
+  /** What a noisy tenant may cost another namespace's sends on the same lane (README states it). */
+  static final Duration NOISY_NEIGHBOUR_BOUND = Duration.ofSeconds(10);
 
   /** One scenario under way: its progress, and what its fault recorded. */
   static final class Run {
     final String namespace;
     final AtomicInteger window = new AtomicInteger();
+    /** When each send of the traffic (by its Idempotency-Key, which the mail's subject carries) was accepted. */
+    final Map<String, Instant> accepted = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Deliveries of other namespaces the scenario involved, lost or doubled. */
+    final AtomicInteger otherLost = new AtomicInteger();
+    final AtomicInteger otherDuplicated = new AtomicInteger();
+    volatile String note = "";
+    volatile boolean withinBound = true;
+    volatile boolean trafficDone;
     volatile Instant faultEnded;
     private final FaultSystem system;
 
@@ -80,9 +100,17 @@ final class FaultSuite {
   private final boolean quick;
   private final PrintStream out;
 
+  private final Set<String> only;
+
   FaultSuite(boolean quick, PrintStream out) {
+    this(quick, out, Set.of());
+  }
+
+  /** Only the scenarios named in {@code only}, unless it is empty. */
+  FaultSuite(boolean quick, PrintStream out, Set<String> only) {
     this.quick = quick;
     this.out = out;
+    this.only = Set.copyOf(only);
   }
 
   private int size(int quickSize, int fullSize) {
@@ -135,6 +163,8 @@ final class FaultSuite {
             }),
         midRun("nats-restart", "nats-server stopped mid-run, started again 2 s later",
             size(4_000, 20_000), s -> s.restartNats(Duration.ofSeconds(2))),
+        midRun("nats-wipe", "nats-server stopped mid-run, its store deleted, started again 2 s later",
+            size(4_000, 20_000), s -> s.wipeNats(Duration.ofSeconds(2))),
         midRun("postgres-restart-fast", "Postgres fast shutdown (SIGINT) mid-run, started again 1 s later",
             size(4_000, 20_000), s -> s.restartPostgres(StopSignal.INT, Duration.ofSeconds(1))),
         midRun("postgres-restart-immediate", "Postgres immediate shutdown (SIGQUIT) mid-run, started again 1 s later",
@@ -158,20 +188,129 @@ final class FaultSuite {
               awaitUntil(() -> s.sendgrid.pendingFaults() == 0, Duration.ofMinutes(1));
               FaultSystem.pause(Duration.ofSeconds(18));
               run.ended();
+            }),
+        new Scenario("provider-429", "the provider answers 429 to every call for 10 s, its reset the end of that time",
+            size(3_000, 20_000), (s, run) -> {
+              run.awaitMails(300);
+              Duration limited = Duration.ofSeconds(10);
+              // Calls already under way when the limit starts get their 429 too; what follows should wait.
+              int before = s.sendgrid.requests();
+              s.sendgrid.rateLimitFor(limited);
+              FaultSystem.pause(limited);
+              int during = s.sendgrid.requests() - before;
+              run.note = String.format("%d calls during the 10 s limit (%d dispatchers, each up to %d in hand)", during,
+                  s.dispatchers().size(), FaultSystem.MAX_IN_FLIGHT);
+              run.ended();
+            }),
+        noisyTenant(),
+        new Scenario("jetstream-leader-loss", "a 3-node JetStream cluster (replicas 3): the stream leader SIGKILLed "
+            + "mid-run, started again 10 s later", size(4_000, 20_000), 1000, 3, null, (s, run) -> {
+              run.awaitMails(500);
+              run.countCallsInFlight();
+              int leader = s.cluster().leaderOf(s.streamName()).orElseThrow(() ->
+                  new IllegalStateException("the stream has no leader"));
+              s.cluster().kill(leader);
+              Instant killed = Instant.now();
+              awaitUntil(() -> s.cluster().leaderOf(s.streamName()).isPresent(), Duration.ofMinutes(1));
+              Duration election = Duration.between(killed, Instant.now());
+              FaultSystem.pause(Duration.ofSeconds(10).minus(election).isNegative() ? Duration.ZERO
+                  : Duration.ofSeconds(10).minus(election));
+              s.cluster().startNode(leader);
+              run.note = String.format("killed %s; a new leader answered after %.1f s",
+                  dev.herald.sandbox.nats.PrivateNatsCluster.nodeName(leader), election.toMillis() / 1000.0);
+              run.ended();
             }));
   }
 
-  /** Runs every scenario against one system; returns their results in order. */
+  /**
+   * Another namespace's backlog waits on the same lane (normal e-mail) for a provider that is not
+   * Ready — published again and again while it waits — while this namespace sends one mail at a
+   * time; each of those must reach the provider within {@link #NOISY_NEIGHBOUR_BOUND} of its
+   * acceptance. Then the other provider becomes Ready and its whole backlog must arrive once.
+   */
+  private Scenario noisyTenant() {
+    int noise = size(2_000, 10_000);
+    String noisy = "noisy-tenant-backlog";
+    return new Scenario("noisy-tenant", String.format("%,d deliveries of another namespace waiting on a provider that "
+        + "is not Ready, on the same lane; this namespace's sends one at a time", noise), size(150, 600), 1, 1,
+        (s, run) -> {
+          s.tenant(noisy, false);
+          String key = s.apiKey(noisy);
+          for (int batch = 0; batch * 1000 < noise; batch++) {
+            int from = batch * 1000;
+            s.send(key, noisy + "-" + batch, IntStream.range(from, Math.min(from + 1000, noise))
+                .mapToObj(i -> "r" + i + "@" + noisy + ".example").toList(), Duration.ofMinutes(2));
+          }
+          awaitUntil(() -> s.deliveries(noisy).values().stream().mapToInt(List::size).sum() >= noise,
+              Duration.ofMinutes(2));
+        },
+        (s, run) -> {
+          awaitUntil(() -> run.trafficDone, Duration.ofMinutes(10));
+          awaitUntil(() -> mailsOf(s, run.namespace).size() >= run.accepted.size(), Duration.ofMinutes(1));
+          List<Long> latencies = mailsOf(s, run.namespace).stream()
+              .filter(m -> run.accepted.containsKey(runOf(m)))
+              .map(m -> Duration.between(run.accepted.get(runOf(m)), m.arrivedAt()).toMillis()).sorted().toList();
+          long p50 = latencies.isEmpty() ? -1 : latencies.get(latencies.size() / 2);
+          long p99 = latencies.isEmpty() ? -1 : latencies.get((int) Math.min(latencies.size() - 1,
+              Math.ceil(latencies.size() * 0.99) - 1));
+          long max = latencies.isEmpty() ? -1 : latencies.get(latencies.size() - 1);
+          run.withinBound = !latencies.isEmpty() && max <= NOISY_NEIGHBOUR_BOUND.toMillis();
+          // The backlog's provider becomes Ready: all of it goes out, once.
+          s.providerSecret(noisy);
+          run.ended();
+          awaitUntil(() -> mailsOf(s, noisy).size() >= noise, Duration.ofMinutes(5));
+          Counted backlog = count(s, noisy, noise);
+          run.otherLost.addAndGet(backlog.lost());
+          run.otherDuplicated.addAndGet(backlog.duplicated());
+          run.note = String.format("accept → provider p50 %d ms, p99 %d ms, max %d ms (bound %d s); then the backlog: "
+              + "%,d of %,d delivered, %d lost, %d doubled", p50, p99, max, NOISY_NEIGHBOUR_BOUND.toSeconds(),
+              backlog.delivered(), noise, backlog.lost(), backlog.duplicated());
+        });
+  }
+
+  /** The send a mail came from: its subject is "Run <idempotency key>". */
+  private static String runOf(ReceivedMail m) {
+    return m.subject() == null ? "" : m.subject().substring(m.subject().indexOf(' ') + 1);
+  }
+
+  /** What the simulator received of a namespace's deliveries. */
+  record Counted(int delivered, int lost, int duplicated) {}
+
+  static Counted count(FaultSystem system, String ns, int expected) {
+    Map<String, Long> perDelivery = mailsOf(system, ns).stream()
+        .collect(Collectors.groupingBy(m -> m.customArgs().getOrDefault("herald_delivery_id", "?"), Collectors.counting()));
+    Set<String> ids = system.deliveries(ns).values().stream().flatMap(List::stream).collect(Collectors.toSet());
+    int lost = (int) ids.stream().filter(id -> !perDelivery.containsKey(id)).count() + Math.max(0, expected - ids.size());
+    int duplicated = (int) perDelivery.values().stream().mapToLong(n -> n - 1).sum();
+    return new Counted(perDelivery.size(), lost, duplicated);
+  }
+
+  /**
+   * Runs every scenario, those of one broker layout against one system (a single nats-server
+   * first, then a cluster); returns their results in order.
+   */
   List<FaultResult> run(Path state) throws IOException {
     List<FaultResult> results = new ArrayList<>();
-    try (FaultSystem system = FaultSystem.start(state, 3)) {
-      for (Scenario scenario : scenarios()) {
-        out.printf("%-30s %s ...%n", scenario.name(), scenario.fault());
-        FaultResult result = run(system, scenario);
-        results.add(result);
-        out.printf("%-30s %s: %d of %d delivered, %d lost, %d duplicated (window %d), recovered in %d ms%n",
-            scenario.name(), result.passed() ? "ok" : "FAILED", result.delivered(), result.deliveries(), result.lost(),
-            result.duplicated(), result.duplicateWindow(), result.recovery().toMillis());
+    Set<String> known = scenarios().stream().map(Scenario::name).collect(Collectors.toSet());
+    if (!known.containsAll(only)) {
+      throw new IllegalArgumentException("unknown scenario(s) " + only.stream().filter(n -> !known.contains(n)).toList()
+          + "; known: " + new java.util.TreeSet<>(known));
+    }
+    Map<Integer, List<Scenario>> byLayout = new java.util.TreeMap<>(scenarios().stream()
+        .filter(sc -> only.isEmpty() || only.contains(sc.name()))
+        .collect(Collectors.groupingBy(Scenario::natsNodes)));
+    for (Map.Entry<Integer, List<Scenario>> layout : byLayout.entrySet()) {
+      Path dir = layout.getKey() == 1 ? state : state.resolve("cluster-" + layout.getKey());
+      try (FaultSystem system = FaultSystem.start(dir, 3, layout.getKey())) {
+        for (Scenario scenario : layout.getValue()) {
+          out.printf("%-30s %s ...%n", scenario.name(), scenario.fault());
+          FaultResult result = run(system, scenario);
+          results.add(result);
+          out.printf("%-30s %s: %d of %d delivered, %d lost, %d duplicated (window %d), recovered in %d ms%s%n",
+              scenario.name(), result.passed() ? "ok" : "FAILED", result.delivered(), result.deliveries(),
+              result.lost(), result.duplicated(), result.duplicateWindow(), result.recovery().toMillis(),
+              result.note().isEmpty() ? "" : "; " + result.note());
+        }
       }
     }
     return results;
@@ -183,15 +322,32 @@ final class FaultSuite {
     system.tenant(ns);
     String key = system.apiKey(ns);
     Run run = new Run(ns, system);
+    Throwable faultError = null;
+    if (scenario.setup() != null) {
+      try {
+        scenario.setup().inject(system, run);
+      } catch (Exception e) {
+        faultError = e;
+      }
+    }
+    int perSend = scenario.perSend();
     Thread traffic = Thread.ofPlatform().name("traffic-" + ns).start(() -> {
-      for (int batch = 0; batch * 1000 < scenario.deliveries(); batch++) {
-        int from = batch * 1000;
-        List<String> to = IntStream.range(from, Math.min(from + 1000, scenario.deliveries()))
-            .mapToObj(i -> "r" + i + "@" + ns + ".example").toList();
-        system.send(key, ns + "-" + batch, to, Duration.ofMinutes(2));
+      try {
+        for (int batch = 0; batch * perSend < scenario.deliveries(); batch++) {
+          int from = batch * perSend;
+          List<String> to = IntStream.range(from, Math.min(from + perSend, scenario.deliveries()))
+              .mapToObj(i -> "r" + i + "@" + ns + ".example").toList();
+          String run1 = ns + "-" + batch;
+          run.accepted.put(run1, system.send(key, run1, to, Duration.ofMinutes(2)));
+          if (perSend == 1) {
+            // Sends one at a time are spread over the run (20 a second), as an application's are.
+            FaultSystem.pause(Duration.ofMillis(50));
+          }
+        }
+      } finally {
+        run.trafficDone = true;
       }
     });
-    Throwable faultError = null;
     try {
       scenario.inject().inject(system, run);
     } catch (Throwable e) {
@@ -212,13 +368,10 @@ final class FaultSuite {
       return rows >= scenario.deliveries() && unfinished == 0;
     }, quick ? Duration.ofMinutes(3) : Duration.ofMinutes(10));
     List<ReceivedMail> mails = mailsOf(system, ns);
-    Map<String, Long> perDelivery = mails.stream()
-        .collect(Collectors.groupingBy(m -> m.customArgs().getOrDefault("herald_delivery_id", "?"), Collectors.counting()));
+    Counted counted = count(system, ns, scenario.deliveries());
     Map<String, List<String>> byState = system.deliveries(ns);
-    Set<String> ids = byState.values().stream().flatMap(List::stream).collect(Collectors.toSet());
-    int lost = (int) ids.stream().filter(id -> !perDelivery.containsKey(id)).count()
-        + Math.max(0, scenario.deliveries() - ids.size());
-    int duplicated = (int) perDelivery.values().stream().mapToLong(n -> n - 1).sum();
+    int lost = counted.lost() + run.otherLost.get();
+    int duplicated = counted.duplicated() + run.otherDuplicated.get();
     Instant ended = run.faultEnded == null ? started : run.faultEnded;
     Duration recovery = mails.stream().map(ReceivedMail::arrivedAt).filter(a -> a.isAfter(ended)).min(Instant::compareTo)
         .map(first -> Duration.between(ended, first)).orElse(Duration.ZERO);
@@ -231,8 +384,8 @@ final class FaultSuite {
     if (lost > 0) {
       out.printf("  deliveries by state: %s%n", states);
     }
-    return new FaultResult(scenario.name(), scenario.fault(), scenario.deliveries(), perDelivery.size(), lost,
-        duplicated, run.window.get(), recovery, Duration.between(started, Instant.now()));
+    return new FaultResult(scenario.name(), scenario.fault(), scenario.deliveries(), counted.delivered(), lost,
+        duplicated, run.window.get(), recovery, Duration.between(started, Instant.now()), run.note, run.withinBound);
   }
 
   static List<ReceivedMail> mailsOf(FaultSystem system, String ns) {

@@ -10,6 +10,7 @@ import dev.herald.api.template.NotificationTemplate;
 import dev.herald.api.template.NotificationTemplateSpec;
 import dev.herald.sandbox.kube.LocalKubernetes;
 import dev.herald.sandbox.nats.PrivateNats;
+import dev.herald.sandbox.nats.PrivateNatsCluster;
 import dev.herald.sandbox.net.LoopbackPorts;
 import dev.herald.sandbox.postgres.PrivatePostgres;
 import dev.herald.sandbox.process.ManagedProcess;
@@ -60,17 +61,24 @@ final class FaultSystem implements AutoCloseable {
   final SendGridSimulator sendgrid;
   private PrivatePostgres postgres;
   private PrivateNats nats;
+  /** Instead of {@link #nats}: a JetStream cluster whose stream has a replica on every node. */
+  private final PrivateNatsCluster cluster;
   private final int apiPort = LoopbackPorts.free();
   private ManagedProcess operator;
   private final Map<String, ManagedProcess> dispatchers = new HashMap<>();
   private int dispatcherSerial;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  private FaultSystem(Path state) throws IOException {
+  private FaultSystem(Path state, int natsNodes) throws IOException {
     this.state = state;
     Files.createDirectories(state);
     postgres = PrivatePostgres.start(state.resolve("postgres"));
-    nats = PrivateNats.start(state.resolve("nats"));
+    if (natsNodes > 1) {
+      cluster = PrivateNatsCluster.start(state.resolve("nats-cluster"), natsNodes);
+    } else {
+      cluster = null;
+      nats = PrivateNats.start(state.resolve("nats"));
+    }
     kube = LocalKubernetes.start(0);
     kube.createCrds(LocalKubernetes.crdsOnClasspath(".herald.dev-v1.yml"));
     kubeconfig = kube.front().writeKubeconfig(state.resolve("kubeconfig"));
@@ -79,7 +87,12 @@ final class FaultSystem implements AutoCloseable {
 
   /** Starts the infrastructure, the operator and {@code dispatchers} dispatchers. */
   static FaultSystem start(Path state, int dispatchers) throws IOException {
-    FaultSystem system = new FaultSystem(state);
+    return start(state, dispatchers, 1);
+  }
+
+  /** As above, on a JetStream cluster of {@code natsNodes} nodes (stream replicas on each) when more than one. */
+  static FaultSystem start(Path state, int dispatchers, int natsNodes) throws IOException {
+    FaultSystem system = new FaultSystem(state, natsNodes);
     try {
       system.startOperator();
       for (int i = 0; i < dispatchers; i++) {
@@ -104,7 +117,8 @@ final class FaultSystem implements AutoCloseable {
     env.put("HERALD_DB_URL", postgres.jdbcUrl());
     env.put("HERALD_DB_USER", postgres.user());
     env.put("HERALD_DB_PASSWORD", "");
-    env.put("HERALD_NATS_URL", nats.url());
+    env.put("HERALD_NATS_URL", cluster != null ? cluster.url() : nats.url());
+    env.put("HERALD_STREAM_REPLICAS", String.valueOf(cluster != null ? cluster.size() : 1));
     env.put("HERALD_ACK_WAIT_SECONDS", String.valueOf(ACK_WAIT.toSeconds()));
     env.put("HERALD_API_PORT", String.valueOf(apiPort));
     env.put("HERALD_MAX_IN_FLIGHT", String.valueOf(MAX_IN_FLIGHT));
@@ -174,6 +188,25 @@ final class FaultSystem implements AutoCloseable {
     nats = PrivateNats.start(state.resolve("nats"), false, port);
   }
 
+  /**
+   * Stops nats-server, deletes its JetStream store and starts it again on the same port after
+   * {@code down}: the broker forgets every message, acknowledged or not, and its duplicate window.
+   */
+  void wipeNats(Duration down) {
+    int port = nats.port();
+    Path store = nats.storeDir();
+    nats.close();
+    try (java.util.stream.Stream<Path> all = Files.walk(store)) {
+      for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot wipe " + store, e);
+    }
+    pause(down);
+    nats = PrivateNats.start(state.resolve("nats"), false, port);
+  }
+
   /** Stops Postgres with {@code signal} (INT fast, QUIT immediate) and starts it again on the same port. */
   void restartPostgres(StopSignal signal, Duration down) {
     int port = postgres.port();
@@ -216,10 +249,18 @@ final class FaultSystem implements AutoCloseable {
 
   /** A namespace with a SendGrid provider pointed at the simulator and a one-line template. */
   void tenant(String ns) {
+    tenant(ns, true);
+  }
+
+  /**
+   * As above; without its Secret when {@code withSecret} is false, so that its provider is not
+   * Ready (and its deliveries wait) until {@link #providerSecret} creates it.
+   */
+  void tenant(String ns, boolean withSecret) {
     KubernetesClient c = client();
-    c.secrets().inNamespace(ns).resource(new SecretBuilder()
-        .withMetadata(new ObjectMetaBuilder().withName("sendgrid").withNamespace(ns).build())
-        .withStringData(Map.of("apiKey", SENDGRID_KEY)).build()).create();
+    if (withSecret) {
+      providerSecret(ns);
+    }
     DeliveryProviderSpec spec = new DeliveryProviderSpec();
     spec.setType(ProviderType.SENDGRID);
     spec.setSecretRef(new SecretReference("sendgrid"));
@@ -235,6 +276,26 @@ final class FaultSystem implements AutoCloseable {
     template.setMetadata(new ObjectMetaBuilder().withName("run").withNamespace(ns).build());
     template.setSpec(t);
     c.resource(template).create();
+  }
+
+  /** The Secret of a namespace's SendGrid provider. */
+  void providerSecret(String ns) {
+    client().secrets().inNamespace(ns).resource(new SecretBuilder()
+        .withMetadata(new ObjectMetaBuilder().withName("sendgrid").withNamespace(ns).build())
+        .withStringData(Map.of("apiKey", SENDGRID_KEY)).build()).create();
+  }
+
+  /** The work stream Herald's processes use (their default names). */
+  String streamName() {
+    return dev.herald.api.queue.QueueNames.DEFAULT.stream();
+  }
+
+  /** The JetStream cluster, when the system runs on one. */
+  PrivateNatsCluster cluster() {
+    if (cluster == null) {
+      throw new IllegalStateException("this system runs a single nats-server");
+    }
+    return cluster;
   }
 
   /** A key of a namespace's own, accepted by the API once this returns. */
@@ -256,9 +317,9 @@ final class FaultSystem implements AutoCloseable {
 
   /**
    * Sends one notification to {@code addresses} through the API, retrying (same Idempotency-Key)
-   * until it is accepted: the operator may be down for a while.
+   * until it is accepted (the operator may be down for a while); returns when it was accepted.
    */
-  void send(String key, String idempotencyKey, List<String> addresses, Duration patience) {
+  Instant send(String key, String idempotencyKey, List<String> addresses, Duration patience) {
     StringBuilder recipients = new StringBuilder();
     for (String a : addresses) {
       recipients.append(recipients.isEmpty() ? "" : ",").append("{\"email\":\"").append(a).append("\"}");
@@ -270,7 +331,7 @@ final class FaultSystem implements AutoCloseable {
     while (Instant.now().isBefore(deadline)) {
       last = status("POST", "/v1/notifications", key, body, idempotencyKey);
       if (last == 202 || last == 200) {
-        return;
+        return Instant.now();
       }
       pause(Duration.ofMillis(250));
     }
@@ -345,7 +406,11 @@ final class FaultSystem implements AutoCloseable {
     }
     sendgrid.close();
     kube.close();
-    nats.close();
+    if (cluster != null) {
+      cluster.close();
+    } else {
+      nats.close();
+    }
     postgres.close();
   }
 }

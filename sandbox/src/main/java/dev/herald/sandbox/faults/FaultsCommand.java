@@ -22,6 +22,9 @@ public final class FaultsCommand implements Callable<Integer> {
   @Option(names = "--quick", description = "Smaller runs (a few thousand deliveries each), for CI.")
   boolean quick;
 
+  @Option(names = "--only", split = ",", description = "Only these scenarios (comma-separated names).")
+  java.util.Set<String> only = java.util.Set.of();
+
   @Option(names = "--out", defaultValue = ".herald/faults", description = "Where faults.json and faults.md go (default: ${DEFAULT-VALUE}).")
   Path out;
 
@@ -32,16 +35,20 @@ public final class FaultsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    return run(quick, out) ? 0 : 1;
+    return run(quick, out, only) ? 0 : 1;
+  }
+
+  public static boolean run(boolean quick, Path out) throws Exception {
+    return run(quick, out, java.util.Set.of());
   }
 
   /** Runs the suite; true when every scenario lost nothing and doubled no more than its window. */
-  public static boolean run(boolean quick, Path out) throws Exception {
+  public static boolean run(boolean quick, Path out, java.util.Set<String> only) throws Exception {
     Path state = out.resolve("state").toAbsolutePath();
     wipe(state);
     ProcessHygiene.addShutdownAction(ProcessHygiene::stopAll);
     Instant started = Instant.now();
-    List<FaultResult> results = new FaultSuite(quick, System.out).run(state);
+    List<FaultResult> results = new FaultSuite(quick, System.out, only).run(state);
     FaultReport.write(out, quick, started, results);
     System.out.println();
     System.out.print(FaultReport.markdown(quick, started, results));

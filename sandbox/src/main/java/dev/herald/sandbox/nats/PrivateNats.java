@@ -85,6 +85,22 @@ public final class PrivateNats implements AutoCloseable {
    * old port is found again by the clients that knew it.
    */
   public static PrivateNats start(Path storeDir, boolean monitoring, int fixedPort) {
+    return start(storeDir, monitoring, fixedPort, List.of());
+  }
+
+  /**
+   * A node of a JetStream cluster on loopback: named {@code name}, on client port {@code port} and
+   * route port {@code routePort}, routing to every port of {@code routePorts} (itself included is
+   * fine). Restarted with the same arguments and store, it rejoins with what it had.
+   */
+  public static PrivateNats startClusterNode(Path storeDir, String name, String cluster, int port, int routePort,
+      List<Integer> routePorts) {
+    String routes = String.join(",", routePorts.stream().map(p -> "nats://127.0.0.1:" + p).toList());
+    return start(storeDir, false, port, List.of("--name", name, "--cluster_name", cluster,
+        "--cluster", "nats://127.0.0.1:" + routePort, "--routes", routes));
+  }
+
+  private static PrivateNats start(Path storeDir, boolean monitoring, int fixedPort, List<String> extraArgs) {
     Path store = storeDir.toAbsolutePath().normalize();
     Path logFile = store.resolveSibling(store.getFileName() + ".log");
     Path pidFile = store.resolveSibling(store.getFileName() + ".pid");
@@ -102,6 +118,7 @@ public final class PrivateNats implements AutoCloseable {
         if (monitoring) {
           command.addAll(List.of("-m", Integer.toString(monitoringPort)));
         }
+        command.addAll(extraArgs);
         long logOffset = Files.exists(logFile) ? Files.size(logFile) : 0;
         ManagedProcess process = ProcessHygiene.start("nats-server",
             new ProcessBuilder(command)
