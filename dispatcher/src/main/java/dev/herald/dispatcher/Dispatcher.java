@@ -15,6 +15,7 @@ import dev.herald.core.store.DeliveryStore;
 import dev.herald.core.store.NotificationStore;
 import dev.herald.core.store.Outcome;
 import dev.herald.core.template.TemplateRenderer;
+import dev.herald.core.webpush.WebPushEndpoints;
 import dev.herald.dispatcher.apns.ApnsClientFactory;
 import dev.herald.dispatcher.consumer.DeliveryHandler;
 import dev.herald.dispatcher.consumer.LanePuller;
@@ -24,6 +25,7 @@ import dev.herald.dispatcher.provider.ProviderClientFactory;
 import dev.herald.dispatcher.provider.ProviderRegistry;
 import dev.herald.dispatcher.sendgrid.SendGridClientFactory;
 import dev.herald.dispatcher.twilio.TwilioClientFactory;
+import dev.herald.dispatcher.webpush.WebPushClientFactory;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,7 +58,16 @@ public final class Dispatcher implements AutoCloseable {
 
   /** The provider adapters Herald ships, one per provider type. */
   public static List<ProviderClientFactory> providerFactories() {
-    return List.of(new SendGridClientFactory(), new ApnsClientFactory(), new FcmClientFactory(), new TwilioClientFactory());
+    return providerFactories(WebPushEndpoints.publicOnly());
+  }
+
+  /**
+   * The provider adapters, with web push sent under {@code webPushEndpoints}' rules: only the
+   * sandbox and tests pass other rules than {@link WebPushEndpoints#publicOnly()}.
+   */
+  public static List<ProviderClientFactory> providerFactories(WebPushEndpoints webPushEndpoints) {
+    return List.of(new SendGridClientFactory(), new ApnsClientFactory(), new FcmClientFactory(),
+        new WebPushClientFactory(webPushEndpoints), new TwilioClientFactory());
   }
 
   private Dispatcher(KubernetesClient kube, StoreSettings store, QueueSettings queueSettings,

@@ -126,7 +126,7 @@ class ApiEndToEndTest {
     assertThat(api.send("PUT", "/v1/users/cy", client, "{}").status()).isEqualTo(403);
     assertThat(api.get("/v1/users/cy", client).status()).isEqualTo(403);
     assertThat(api.send("POST", "/v1/users/cy/devices", client,
-        "{\"platform\":\"web\",\"token\":\"https://push.example.com/send/abc\"}").status()).isEqualTo(201);
+        "{\"platform\":\"web\",\"token\":\"fcm-web-cy:APA91b" + "k".repeat(120) + "\"}").status()).isEqualTo(201);
     assertThat(api.send("PUT", "/v1/users/cy/preferences", client, "{\"optedOutOfAll\":true}").status()).isEqualTo(200);
 
     // Rotation: the Secret gets a new key; the old one stops working, the new one works.

@@ -104,6 +104,13 @@ final class HeraldEnvironment implements AutoCloseable {
     return d;
   }
 
+  /** A dispatcher with these provider adapters (for example web push allowed to a loopback simulator). */
+  Dispatcher startDispatcher(String name, List<dev.herald.dispatcher.provider.ProviderClientFactory> factories) {
+    Dispatcher d = Dispatcher.start(kube.newClient(), store, queue, dispatcherSettings, factories, name);
+    dispatchers.add(d);
+    return d;
+  }
+
   void forget(Dispatcher d) {
     dispatchers.remove(d);
   }

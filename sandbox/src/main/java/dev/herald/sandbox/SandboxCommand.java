@@ -106,8 +106,9 @@ public final class SandboxCommand implements Callable<Integer> {
       Path kubeconfig = kube.front().writeKubeconfig(state.resolve("kubeconfig"));
       out.printf("  kubernetes    %s (mock API; kubeconfig %s)%n", kube.front().url(), kubeconfig);
       Simulators simulators = keep(Simulators.start());
-      out.printf("  simulators    sendgrid %s, twilio %s, apns %s, fcm %s%n", simulators.sendgrid().baseUrl(),
-          simulators.twilio().baseUrl(), simulators.apns().baseUrl(), simulators.fcm().baseUrl());
+      out.printf("  simulators    sendgrid %s, twilio %s, apns %s, fcm %s, web push %s%n", simulators.sendgrid().baseUrl(),
+          simulators.twilio().baseUrl(), simulators.apns().baseUrl(), simulators.fcm().baseUrl(),
+          simulators.webpush().origin());
 
       StoreSettings store = new StoreSettings(postgres.jdbcUrl(), postgres.user(), "", 8);
       QueueSettings queue = QueueSettings.defaults(nats.url(), QueueNames.DEFAULT).withAckWait(Duration.ofSeconds(30));
@@ -117,12 +118,14 @@ public final class SandboxCommand implements Callable<Integer> {
       // One-click unsubscribe links are signed with a key the operator and dispatchers share.
       System.setProperty("HERALD_UNSUBSCRIBE_KEY", randomKey());
       System.setProperty("HERALD_API_PUBLIC_URL", apiUrl);
-      keep(HeraldOperator.start(client, store, queue, ApiSettings.fromEnv(Map.of("HERALD_API_PORT", String.valueOf(apiPort)))));
+      keep(HeraldOperator.start(client, store, queue, ApiSettings.fromEnv(Map.of("HERALD_API_PORT", String.valueOf(apiPort)))
+          .withWebPushEndpoints(simulators.webPushEndpoints())));
       String apiKey = "hk_dev_" + randomKey();
       createApiKey(client, apiKey);
       out.printf("  http api      %s (development key in %s)%n", apiUrl, dir.resolve("sandbox.env"));
       for (int i = 1; i <= dispatchers; i++) {
-        keep(Dispatcher.start(client, store, queue, DispatcherSettings.defaults(), "dispatcher-" + i));
+        keep(Dispatcher.start(client, store, queue, DispatcherSettings.defaults(),
+            Dispatcher.providerFactories(simulators.webPushEndpoints()), "dispatcher-" + i));
       }
       out.printf("  operator and %d dispatcher(s) running (log: %s)%n", dispatchers, state.resolve("herald.log"));
 

@@ -1,18 +1,22 @@
 package dev.herald.sandbox;
 
 import dev.herald.api.provider.ProviderType;
+import dev.herald.core.webpush.LoopbackAllowance;
+import dev.herald.core.webpush.WebPushEndpoints;
 import dev.herald.testkit.apns.ApnsSimulator;
 import dev.herald.testkit.fcm.FcmSimulator;
 import dev.herald.testkit.sendgrid.SendGridSimulator;
 import dev.herald.testkit.twilio.TwilioSimulator;
+import dev.herald.testkit.webpush.WebPushSimulator;
 import java.util.Map;
 
 /**
- * The four provider simulators the sandbox points its DeliveryProviders at, with the credentials
- * it writes into the Secrets those providers reference.
+ * The provider simulators the sandbox points its DeliveryProviders at, with the credentials it
+ * writes into the Secrets those providers reference. The web push simulator is reached through
+ * the loopback allowance ({@link #webPushEndpoints()}), which only in-process code can grant.
  */
-record Simulators(SendGridSimulator sendgrid, TwilioSimulator twilio, ApnsSimulator apns, FcmSimulator fcm)
-    implements AutoCloseable {
+record Simulators(SendGridSimulator sendgrid, TwilioSimulator twilio, ApnsSimulator apns, FcmSimulator fcm,
+    WebPushSimulator webpush) implements AutoCloseable {
   /** The team and key ids of the APNs example (examples/11-apns-provider.yaml). */
   static final String APNS_TEAM = "TEAMID1234";
   static final String APNS_KEY = "KEYID12345";
@@ -21,8 +25,15 @@ record Simulators(SendGridSimulator sendgrid, TwilioSimulator twilio, ApnsSimula
 
   static Simulators start() {
     return new Simulators(SendGridSimulator.start(SENDGRID_KEY), TwilioSimulator.start(),
-        ApnsSimulator.start(APNS_TEAM, APNS_KEY), FcmSimulator.start(FCM_PROJECT));
+        ApnsSimulator.start(APNS_TEAM, APNS_KEY), FcmSimulator.start(FCM_PROJECT), WebPushSimulator.start());
   }
+
+  /** Public push services plus this sandbox's web push simulator on localhost. */
+  WebPushEndpoints webPushEndpoints() {
+    return WebPushEndpoints.publicOnly().allowing(LoopbackAllowance.localhost(webpush.port(), webpush.certificate()));
+  }
+
+  /** The DeliveryProvider's {@code spec.endpoint}, or null for webpush, which sends to each subscription's own. */
 
   String endpoint(ProviderType type) {
     return switch (type) {
@@ -30,6 +41,7 @@ record Simulators(SendGridSimulator sendgrid, TwilioSimulator twilio, ApnsSimula
       case TWILIO -> twilio.baseUrl();
       case APNS -> apns.baseUrl();
       case FCM -> fcm.baseUrl();
+      case WEBPUSH -> null;
     };
   }
 
@@ -39,12 +51,14 @@ record Simulators(SendGridSimulator sendgrid, TwilioSimulator twilio, ApnsSimula
       case TWILIO -> Map.of("accountSid", twilio.accountSid(), "authToken", twilio.authToken());
       case APNS -> Map.of("signingKey", apns.signingKeyPem(), "caCertificate", apns.certificatePem());
       case FCM -> Map.of("serviceAccount", fcm.serviceAccountJson());
+      case WEBPUSH -> webpush.vapidSecret();
     };
   }
 
   String summary() {
-    return String.format("%d e-mail(s), %d SMS, %d APNs push(es), %d FCM push(es)", sendgrid.mails().size(),
-        twilio.messages().size(), apns.notifications().size(), fcm.messages().size());
+    return String.format("%d e-mail(s), %d SMS, %d APNs push(es), %d FCM push(es), %d web push(es)",
+        sendgrid.mails().size(), twilio.messages().size(), apns.notifications().size(), fcm.messages().size(),
+        webpush.pushes().size());
   }
 
   @Override
@@ -53,5 +67,6 @@ record Simulators(SendGridSimulator sendgrid, TwilioSimulator twilio, ApnsSimula
     twilio.close();
     apns.close();
     fcm.close();
+    webpush.close();
   }
 }

@@ -23,15 +23,20 @@ import io.fabric8.generator.annotation.ValidationRule;
     message = "an fcm provider needs spec.fcm")
 @ValidationRule(value = "self.type != 'twilio' || has(self.twilio)",
     message = "a twilio provider needs spec.twilio")
+@ValidationRule(value = "self.type != 'webpush' || has(self.webpush)",
+    message = "a webpush provider needs spec.webpush")
+@ValidationRule(value = "self.type != 'webpush' || !has(self.endpoint)",
+    message = "a webpush provider sends to each subscription's own endpoint: spec.endpoint does not apply")
 public class DeliveryProviderSpec extends TolerantSpec {
   @Required
-  @JsonPropertyDescription("apns, fcm, twilio or sendgrid")
+  @JsonPropertyDescription("apns, fcm, webpush, twilio or sendgrid")
   private ProviderType type;
 
   @Required
   @JsonPropertyDescription("Secret holding the credentials (sendgrid: apiKey; apns: signingKey, the .p8 PEM,"
-      + " and caCertificate to trust a private endpoint; fcm: serviceAccount, the JSON key; twilio: accountSid"
-      + " with authToken, or with apiKeySid and apiKeySecret)")
+      + " and caCertificate to trust a private endpoint; fcm: serviceAccount, the JSON key; webpush: vapidPublicKey"
+      + " and vapidPrivateKey, URL-safe base64 as VAPID tools print them; twilio: accountSid with authToken, or"
+      + " with apiKeySid and apiKeySecret)")
   private SecretReference secretRef;
 
   private SendGridSettings sendgrid;
@@ -42,7 +47,10 @@ public class DeliveryProviderSpec extends TolerantSpec {
 
   private TwilioSettings twilio;
 
-  @JsonPropertyDescription("Base URL overriding the provider's API host (proxies, regional endpoints, simulators)")
+  private WebPushSettings webpush;
+
+  @JsonPropertyDescription("Base URL overriding the provider's API host (proxies, regional endpoints, simulators);"
+      + " not for webpush")
   @Pattern("^https?://[^\\s/]+(:[0-9]+)?(/.*)?$")
   private String endpoint;
 
@@ -107,6 +115,14 @@ public class DeliveryProviderSpec extends TolerantSpec {
 
   public void setTwilio(TwilioSettings twilio) {
     this.twilio = twilio;
+  }
+
+  public WebPushSettings getWebpush() {
+    return webpush;
+  }
+
+  public void setWebpush(WebPushSettings webpush) {
+    this.webpush = webpush;
   }
 
   public String getEndpoint() {

@@ -15,7 +15,9 @@ import java.util.Locale;
  *   <li>apns: {@code signingKey} is the .p8 key as PKCS#8 PEM (key id and team id are in
  *       {@code spec.apns}); an optional {@code caCertificate} (PEM) is trusted for a private
  *       {@code spec.endpoint};
- *   <li>fcm: {@code serviceAccount} is the service-account JSON key.
+ *   <li>fcm: {@code serviceAccount} is the service-account JSON key;
+ *   <li>webpush: {@code vapidPublicKey} and {@code vapidPrivateKey} are the VAPID key pair in the form
+ *       VAPID tools print (URL-safe base64 of the 65-byte public point and the 32-byte private scalar).
  * </ul>
  */
 public enum ProviderType {
@@ -23,7 +25,9 @@ public enum ProviderType {
   // plus authToken, or apiKeySid and apiKeySecret: see the class comment
   TWILIO(Channel.SMS, List.of("accountSid")),
   APNS(Channel.PUSH, List.of("signingKey")),
-  FCM(Channel.PUSH, List.of("serviceAccount"));
+  FCM(Channel.PUSH, List.of("serviceAccount")),
+  /** Standard Web Push (VAPID, RFC 8291 encryption) to the push service a browser subscribed with. */
+  WEBPUSH(Channel.PUSH, List.of("vapidPublicKey", "vapidPrivateKey"));
 
   private final Channel channel;
   private final List<String> requiredSecretKeys;

@@ -30,10 +30,18 @@ public final class Mask {
     return number.substring(0, 3) + "*".repeat(number.length() - 5) + number.substring(number.length() - 2);
   }
 
-  /** A device token: its first four characters and its length. */
+  /**
+   * A device token: its first four characters and its length. A Web Push endpoint keeps its
+   * origin (the push service, which tells nothing about the user) and hides the path that
+   * identifies the subscription.
+   */
   public static String token(String token) {
     if (token == null) {
       return null;
+    }
+    if (token.startsWith("https://")) {
+      int slash = token.indexOf('/', "https://".length());
+      return (slash < 0 ? token : token.substring(0, slash)) + "/…(" + token.length() + ")";
     }
     return (token.length() <= 8 ? "" : token.substring(0, 4)) + "…(" + token.length() + ")";
   }

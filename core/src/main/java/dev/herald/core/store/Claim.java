@@ -1,6 +1,7 @@
 package dev.herald.core.store;
 
 import dev.herald.api.Channel;
+import dev.herald.core.webpush.WebPushKeys;
 import java.util.List;
 import java.util.Optional;
 
@@ -15,9 +16,10 @@ import java.util.Optional;
  * @param preferences the user's preferences now (none for a raw address)
  * @param publications how many times the delivery has been published (it is published again after
  *     each wait in Postgres), which lengthens a wait that keeps coming back
+ * @param webPushKeys for a Web Push subscription, its keys as registered now; null otherwise
  */
 public record Claim(int attempts, String suppression, boolean deviceActive, List<Preference> preferences,
-    int publications) implements ClaimAnswer {
+    int publications, WebPushKeys webPushKeys) implements ClaimAnswer {
   public Claim {
     preferences = List.copyOf(preferences);
   }

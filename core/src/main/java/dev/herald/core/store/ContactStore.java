@@ -1,6 +1,7 @@
 package dev.herald.core.store;
 
 import dev.herald.api.Channel;
+import dev.herald.core.webpush.WebPushKeys;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -149,12 +150,24 @@ public final class ContactStore {
 
   /** Registers (or re-activates, or moves to this user) a device token; false if the user does not exist. */
   public boolean addDevice(String tenant, String userId, String platform, String token) {
+    return addDevice(tenant, userId, platform, token, null);
+  }
+
+  /**
+   * Registers a device; {@code webPushKeys} are a Web Push subscription's (its endpoint is the
+   * token), null for a token. A subscription registered again takes the keys given now.
+   */
+  public boolean addDevice(String tenant, String userId, String platform, String token, WebPushKeys webPushKeys) {
     return jdbi.withHandle(h -> h.createUpdate("""
-            insert into devices (tenant, platform, token, user_id)
-            select :tenant, :platform, :token, user_id from users where tenant = :tenant and user_id = :userId
+            insert into devices (tenant, platform, token, user_id, p256dh, auth)
+            select :tenant, :platform, :token, user_id, :p256dh, :auth from users
+            where tenant = :tenant and user_id = :userId
             on conflict (tenant, platform, token) do update set user_id = excluded.user_id, active = true,
+              p256dh = excluded.p256dh, auth = excluded.auth,
               invalidated_reason = null, invalidated_at = null, updated_at = now()""")
         .bind("tenant", tenant).bind("userId", userId).bind("platform", platform).bind("token", token)
+        .bind("p256dh", webPushKeys == null ? null : webPushKeys.p256dh())
+        .bind("auth", webPushKeys == null ? null : webPushKeys.auth())
         .execute() > 0);
   }
 

@@ -179,6 +179,10 @@ public final class DeliveryStore {
               d.channel <> 'push' or exists (select 1 from devices v
                 where v.tenant = d.tenant and v.platform = d.platform and v.token = d.address and v.active)
                 as device_active,
+              (select v.p256dh from devices v where d.channel = 'push' and v.tenant = d.tenant
+                and v.platform = d.platform and v.token = d.address) as p256dh,
+              (select v.auth from devices v where d.channel = 'push' and v.tenant = d.tenant
+                and v.platform = d.platform and v.token = d.address) as auth,
               (select json_agg(json_build_array(p.channel, p.category, p.opted_in)) from preferences p
                 where p.tenant = d.tenant and p.user_id = d.user_id)::text as preferences""")
         .bindArray("ids", UUID.class, keys.stream().map(DeliveryKey::id).toList())
@@ -186,7 +190,7 @@ public final class DeliveryStore {
         .bind("lease", lease.toMillis() / 1000.0)
         .map((rs, ctx) -> claimed.put(rs.getObject("id", UUID.class), new Claim(rs.getInt("attempts"),
             rs.getString("suppression"), rs.getBoolean("device_active"), preferences(rs.getString("preferences")),
-            rs.getInt("publications"))))
+            rs.getInt("publications"), webPushKeys(rs.getString("p256dh"), rs.getString("auth")))))
         .list());
     return claimed;
   }
@@ -211,6 +215,10 @@ public final class DeliveryStore {
             java.time.Duration.ofMillis(Math.max(0L, (long) Math.ceil(rs.getDouble("left_ms"))))))
         .list());
     return held;
+  }
+
+  private static dev.herald.core.webpush.WebPushKeys webPushKeys(String p256dh, String auth) {
+    return p256dh == null || auth == null ? null : new dev.herald.core.webpush.WebPushKeys(p256dh, auth);
   }
 
   private static List<Preference> preferences(String json) {

@@ -11,6 +11,10 @@ import dev.herald.core.Json;
 import dev.herald.core.config.StoreSettings;
 import dev.herald.core.db.Database;
 import dev.herald.core.template.TemplateContent;
+import dev.herald.core.webpush.Base64Url;
+import dev.herald.core.webpush.P256;
+import dev.herald.core.webpush.WebPushKeys;
+import dev.herald.testkit.tls.TestCredentials;
 import dev.herald.testkit.postgres.TestDatabase;
 import java.util.List;
 import java.util.Map;
@@ -85,5 +89,57 @@ class ClaimTest {
     assertThat(deliveries.record(List.of(Outcome.suppressed(emailKey, DeliveryReasons.OPTED_OUT)))).containsExactly(true);
     assertThat(deliveries.state(emailKey)).isEqualTo(DeliveryState.SUPPRESSED);
     assertThat(notifications.counts(accepted).count(DeliveryState.SUPPRESSED)).isEqualTo(1);
+  }
+
+  @Test
+  void aWebPushSubscriptionsKeysAsRegisteredNowComeWithTheClaim() {
+    String endpoint = "https://push.example.com/wpush/v2/sub-1";
+    WebPushKeys registered = keys();
+    WebPushKeys renewed = keys();
+    contacts.upsertUser(TENANT, "u-2", null, null, "en", null, null);
+    contacts.addDevice(TENANT, "u-2", "web", endpoint, registered);
+    contacts.addDevice(TENANT, "u-2", "web", "fcm-web-u2:" + "k".repeat(120));
+    NewNotification n = new NewNotification(TENANT, Source.API, "ref-2", "push-2", "push", "orders", Priority.HIGH,
+        List.of(Channel.PUSH), List.of(),
+        new TemplateContent(null, new EmailContent("s", "h", null, null, null, null), null, null, null, false),
+        Json.MAPPER.createObjectNode(), null, null);
+    notifications.accept(n, List.of(NewDelivery.pending("u-2", Channel.PUSH, "web", endpoint, "en"),
+        NewDelivery.pending("u-2", Channel.PUSH, "web", "fcm-web-u2:" + "k".repeat(120), "en")));
+    // The browser re-subscribes under the same endpoint with new keys before the send.
+    contacts.addDevice(TENANT, "u-2", "web", endpoint, renewed);
+
+    List<DeliveryMessage> due = db.jdbi().inTransaction(h -> deliveries.lockDue(h, 10)).stream()
+        .map(DeliveryStore.Due::message).filter(m -> "u-2".equals(m.userId())).toList();
+    Map<UUID, Claim> claims = deliveries.claim(due.stream().map(m -> new DeliveryKey(m.deliveryId(), m.createdAt()))
+        .toList(), java.time.Duration.ZERO);
+    for (DeliveryMessage m : due) {
+      Claim claim = claims.get(m.deliveryId());
+      if (m.address().equals(endpoint)) {
+        assertThat(claim.webPushKeys()).isEqualTo(renewed);
+      } else {
+        assertThat(claim.webPushKeys()).as("an FCM token has no keys").isNull();
+      }
+      assertThat(claim.blockedBecause(Channel.PUSH, "orders", false)).isEmpty();
+    }
+    assertThat(due).hasSize(2);
+  }
+
+  @Test
+  void theSchemaRefusesKeysOnATokenAndHalfAKeyPair() {
+    contacts.upsertUser(TENANT, "u-3", null, null, "en", null, null);
+    WebPushKeys k = keys();
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+        () -> contacts.addDevice(TENANT, "u-3", "android", "fcm-android-u3:" + "k".repeat(120), k))
+        .hasMessageContaining("devices_web_push_keys");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> db.jdbi().useHandle(h -> h.execute(
+        "insert into devices (tenant, platform, token, user_id, p256dh) values (?, 'web', 'https://push.example.com/x', 'u-3', ?)",
+        TENANT, k.p256dh()))).hasMessageContaining("devices_web_push_keys");
+  }
+
+  private static WebPushKeys keys() {
+    byte[] point = P256.uncompressed((java.security.interfaces.ECPublicKey) TestCredentials.p256().getPublic());
+    byte[] auth = new byte[16];
+    new java.security.SecureRandom().nextBytes(auth);
+    return new WebPushKeys(Base64Url.encode(point), Base64Url.encode(auth));
   }
 }

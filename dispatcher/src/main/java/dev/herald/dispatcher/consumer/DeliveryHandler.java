@@ -231,7 +231,7 @@ public final class DeliveryHandler implements AutoCloseable {
       LOG.warn("delivery {} to {}: template does not render: {}", d.deliveryId(), address, e.getMessage());
       return new Decision(Outcome.failed(key, false, null, "permanent", "render_error", e.getMessage()), Ack.TERM);
     }
-    List<ProviderRegistry.Candidate> candidates = providers.ready(d.tenant(), d.channel(), d.platform());
+    List<ProviderRegistry.Candidate> candidates = providers.ready(d.tenant(), d.channel(), d.platform(), d.address());
     if (candidates.isEmpty()) {
       Duration wait = noProviderWait(claim.publications());
       return new Decision(Outcome.waiting(key, false, null, DeliveryReasons.NO_PROVIDER,
@@ -243,7 +243,7 @@ public final class DeliveryHandler implements AutoCloseable {
     Instant probeAt = null;
     for (ProviderRegistry.Candidate candidate : candidates) {
       ProviderGate.Passage passage = candidate.gate().send(d.priority(), () -> stillWanted(held, d, category, critical),
-          () -> sendVia(candidate, d, rendered));
+          () -> sendVia(candidate, d, rendered, claim));
       switch (passage) {
         case ProviderGate.Passage.Called called -> {
           provider = candidate;
@@ -339,9 +339,10 @@ public final class DeliveryHandler implements AutoCloseable {
     return new Decision(null, Ack.ACK);
   }
 
-  private static SendResult sendVia(ProviderRegistry.Candidate candidate, DeliveryMessage d, Rendered rendered) {
+  private static SendResult sendVia(ProviderRegistry.Candidate candidate, DeliveryMessage d, Rendered rendered,
+      Claim claim) {
     try {
-      return candidate.client().send(d, rendered);
+      return candidate.client().send(d, rendered, claim.webPushKeys());
     } catch (RuntimeException e) {
       return new SendResult.Retry("client_error", e.getClass().getSimpleName() + ": " + e.getMessage(), null);
     }

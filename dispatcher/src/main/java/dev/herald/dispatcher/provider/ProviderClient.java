@@ -2,6 +2,7 @@ package dev.herald.dispatcher.provider;
 
 import dev.herald.api.queue.DeliveryMessage;
 import dev.herald.core.template.TemplateRenderer.Rendered;
+import dev.herald.core.webpush.WebPushKeys;
 
 /**
  * One configured provider, built from a DeliveryProvider and its Secret. Implementations call
@@ -11,6 +12,14 @@ import dev.herald.core.template.TemplateRenderer.Rendered;
 public interface ProviderClient extends AutoCloseable {
 
   SendResult send(DeliveryMessage delivery, Rendered content);
+
+  /**
+   * Sends with what the claim read about the recipient's device now: a Web Push subscription's
+   * keys (null for any other address). Only a client that encrypts to the device needs them.
+   */
+  default SendResult send(DeliveryMessage delivery, Rendered content, WebPushKeys webPushKeys) {
+    return send(delivery, content);
+  }
 
   @Override
   default void close() {}

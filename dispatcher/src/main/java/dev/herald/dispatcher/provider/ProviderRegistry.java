@@ -5,6 +5,7 @@ import dev.herald.api.provider.DeliveryProvider;
 import dev.herald.api.provider.DeliveryProviderStatus;
 import dev.herald.api.provider.ProviderType;
 import dev.herald.core.SecretValues;
+import dev.herald.core.webpush.WebPushEndpoints;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -75,12 +76,15 @@ public final class ProviderRegistry implements AutoCloseable {
   /** A provider that may take a delivery, with its client and gate. */
   public record Candidate(String name, ProviderClient client, ProviderGate gate) {}
 
-  /** Ready providers of a namespace for a channel (and push platform), in their {@code order}. */
-  public List<Candidate> ready(String namespace, Channel channel, String platform) {
+  /**
+   * Ready providers of a namespace for a channel that can reach {@code address} (for push: of that
+   * platform, and for web of that form), in their {@code order}.
+   */
+  public List<Candidate> ready(String namespace, Channel channel, String platform, String address) {
     // Looked up per delivery: the informer's namespace index, not a scan of every provider.
     return informer.getIndexer().byIndex(Cache.NAMESPACE_INDEX, namespace).stream()
         .filter(p -> p.getSpec() != null && p.getSpec().getType() != null
-            && p.getSpec().getType().channel() == channel && servesPlatform(p.getSpec().getType(), platform))
+            && p.getSpec().getType().channel() == channel && serves(p.getSpec().getType(), platform, address))
         .filter(ProviderRegistry::isReady)
         .filter(p -> factories.containsKey(p.getSpec().getType()))
         .sorted(Comparator.comparing((DeliveryProvider p) -> Objects.requireNonNullElse(p.getSpec().getOrder(), 100))
@@ -90,11 +94,22 @@ public final class ProviderRegistry implements AutoCloseable {
         .toList();
   }
 
-  private static boolean servesPlatform(ProviderType type, String platform) {
+  /**
+   * Whether a provider of {@code type} can reach a push device: APNs an iOS token, FCM an Android
+   * or web FCM registration token, webpush a browser's Web Push subscription (a web device whose
+   * address is its endpoint). Any provider of the channel serves e-mail and SMS.
+   */
+  static boolean serves(ProviderType type, String platform, String address) {
     if (platform == null) {
       return true;
     }
-    return type == ProviderType.APNS ? platform.equals("ios") : !platform.equals("ios");
+    boolean subscription = platform.equals("web") && WebPushEndpoints.isEndpoint(address);
+    return switch (type) {
+      case APNS -> platform.equals("ios");
+      case FCM -> platform.equals("android") || (platform.equals("web") && !subscription);
+      case WEBPUSH -> subscription;
+      case SENDGRID, TWILIO -> false;
+    };
   }
 
   private static boolean isReady(DeliveryProvider p) {

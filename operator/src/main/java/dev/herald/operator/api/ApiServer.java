@@ -79,7 +79,7 @@ public final class ApiServer implements AutoCloseable {
     new ImportRoutes(s.contacts(), settings.importLimit()).mount(router, keys);
     router.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(settings.bodyLimit()));
     new HealthRoutes(s.jdbi(), () -> keys.synced() && s.catalog().synced()).mount(router);
-    new UserRoutes(s.contacts(), s.preferences()).mount(router, keys);
+    new UserRoutes(s.contacts(), s.preferences(), settings.webPushEndpoints()).mount(router, keys);
     new SuppressionRoutes(s.contacts()).mount(router, keys);
     new NotificationRoutes(s.acceptance(), s.notifications(), s.catalog()).mount(router, keys);
     new DeadLetterRoutes(new DeadLetters(s.jdbi())).mount(router, keys);

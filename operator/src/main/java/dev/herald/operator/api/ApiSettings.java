@@ -1,5 +1,6 @@
 package dev.herald.operator.api;
 
+import dev.herald.core.webpush.WebPushEndpoints;
 import java.time.Duration;
 import java.util.Map;
 
@@ -10,10 +11,12 @@ import java.util.Map;
  * key, default 100), and the limits on slow clients: {@code HERALD_API_HEADER_TIMEOUT_SECONDS}
  * (10: to send a request's headers), {@code HERALD_API_BODY_IDLE_TIMEOUT_SECONDS} (30: the longest
  * a body may make no progress, then 408) and {@code HERALD_API_IDLE_TIMEOUT_SECONDS} (120: a
- * connection on which nothing moves is closed).
+ * connection on which nothing moves is closed). Web Push subscriptions are registered only with
+ * endpoints on public HTTPS hosts ({@link WebPushEndpoints#publicOnly()}); no setting loosens that,
+ * only code that runs the operator in-process (the sandbox, tests) may pass other rules.
  */
 public record ApiSettings(int port, long bodyLimit, long importLimit, int ratePerSecond, Duration headerTimeout,
-    Duration bodyIdleTimeout, Duration idleTimeout) {
+    Duration bodyIdleTimeout, Duration idleTimeout, WebPushEndpoints webPushEndpoints) {
   public static final long DEFAULT_BODY_LIMIT = 1024 * 1024;
   public static final long DEFAULT_IMPORT_LIMIT = 2L * 1024 * 1024 * 1024;
   public static final Duration DEFAULT_HEADER_TIMEOUT = Duration.ofSeconds(10);
@@ -22,7 +25,7 @@ public record ApiSettings(int port, long bodyLimit, long importLimit, int ratePe
 
   public ApiSettings(int port, long bodyLimit, long importLimit, int ratePerSecond) {
     this(port, bodyLimit, importLimit, ratePerSecond, DEFAULT_HEADER_TIMEOUT, DEFAULT_BODY_IDLE_TIMEOUT,
-        DEFAULT_IDLE_TIMEOUT);
+        DEFAULT_IDLE_TIMEOUT, WebPushEndpoints.publicOnly());
   }
 
   public static ApiSettings fromEnv(Map<String, String> env) {
@@ -32,7 +35,7 @@ public record ApiSettings(int port, long bodyLimit, long importLimit, int ratePe
         Integer.parseInt(env.getOrDefault("HERALD_API_RATE_LIMIT", "100")),
         seconds(env, "HERALD_API_HEADER_TIMEOUT_SECONDS", DEFAULT_HEADER_TIMEOUT),
         seconds(env, "HERALD_API_BODY_IDLE_TIMEOUT_SECONDS", DEFAULT_BODY_IDLE_TIMEOUT),
-        seconds(env, "HERALD_API_IDLE_TIMEOUT_SECONDS", DEFAULT_IDLE_TIMEOUT));
+        seconds(env, "HERALD_API_IDLE_TIMEOUT_SECONDS", DEFAULT_IDLE_TIMEOUT), WebPushEndpoints.publicOnly());
   }
 
   private static Duration seconds(Map<String, String> env, String name, Duration fallback) {
@@ -54,6 +57,12 @@ public record ApiSettings(int port, long bodyLimit, long importLimit, int ratePe
 
   /** These settings with other limits on slow clients. */
   public ApiSettings withTimeouts(Duration header, Duration bodyIdle, Duration idle) {
-    return new ApiSettings(port, bodyLimit, importLimit, ratePerSecond, header, bodyIdle, idle);
+    return new ApiSettings(port, bodyLimit, importLimit, ratePerSecond, header, bodyIdle, idle, webPushEndpoints);
+  }
+
+  /** These settings with other rules for Web Push endpoints: the sandbox's and tests' simulator. */
+  public ApiSettings withWebPushEndpoints(WebPushEndpoints endpoints) {
+    return new ApiSettings(port, bodyLimit, importLimit, ratePerSecond, headerTimeout, bodyIdleTimeout, idleTimeout,
+        endpoints);
   }
 }

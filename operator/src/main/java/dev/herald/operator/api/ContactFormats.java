@@ -3,7 +3,6 @@ package dev.herald.operator.api;
 import dev.herald.api.spec.Patterns;
 import dev.herald.core.store.Addresses;
 import dev.herald.core.store.PhoneNumbers;
-import java.net.URI;
 import java.time.ZoneId;
 import java.util.IllformedLocaleException;
 import java.util.Locale;
@@ -53,13 +52,13 @@ final class ContactFormats {
 
   /**
    * A device token in its platform's format: APNs 64 hex digits (lower-cased); FCM registration
-   * token; for web either a push service endpoint (https URL) or an FCM token.
+   * token, on android and web. A Web Push subscription is not a token ({@link DeviceFields}).
    */
   static String deviceToken(String platform, String token) {
     return switch (platform) {
       case "ios" -> APNS_TOKEN.matcher(token).matches() ? token.toLowerCase(Locale.ROOT) : null;
       case "android" -> FCM_TOKEN.matcher(token).matches() ? token : null;
-      case "web" -> FCM_TOKEN.matcher(token).matches() || httpsUrl(token) ? token : null;
+      case "web" -> FCM_TOKEN.matcher(token).matches() ? token : null;
       default -> null;
     };
   }
@@ -68,16 +67,7 @@ final class ContactFormats {
     return switch (platform) {
       case "ios" -> "must be an APNs device token: 64 hexadecimal digits";
       case "android" -> "must be an FCM registration token: 100 or more of A-Z a-z 0-9 _ : -";
-      default -> "must be a web push endpoint (https URL) or an FCM registration token";
+      default -> "must be an FCM registration token (or send a Web Push subscription as subscription)";
     };
-  }
-
-  private static boolean httpsUrl(String s) {
-    try {
-      URI uri = URI.create(s);
-      return "https".equals(uri.getScheme()) && uri.getHost() != null && s.length() <= 2048;
-    } catch (IllegalArgumentException e) {
-      return false;
-    }
   }
 }

@@ -13,6 +13,7 @@ import dev.herald.core.Json;
 import dev.herald.core.store.ContactStore;
 import dev.herald.core.store.Preference;
 import dev.herald.core.store.UserRecord;
+import dev.herald.core.webpush.WebPushEndpoints;
 import dev.herald.operator.notification.PreferenceCache;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -25,18 +26,18 @@ import java.util.Set;
  * {@code /v1/users/{id}}, {@code /v1/users/{id}/devices}, {@code /v1/users/{id}/preferences}.
  */
 final class UserRoutes {
-  private static final Set<String> DEVICE_FIELDS = Set.of("platform", "token");
   private static final Set<String> PREFERENCE_FIELDS = Set.of("optedOutOfAll", "preferences");
   private static final Set<String> PREFERENCE_ITEM_FIELDS = Set.of("channel", "category", "optedIn");
-  private static final Set<String> PLATFORMS = Set.of("ios", "android", "web");
   private static final Set<String> CHANNELS = Set.of("email", "sms", "push", Preference.ANY);
 
   private final ContactStore contacts;
   private final PreferenceCache preferences;
+  private final WebPushEndpoints webPushEndpoints;
 
-  UserRoutes(ContactStore contacts, PreferenceCache preferences) {
+  UserRoutes(ContactStore contacts, PreferenceCache preferences, WebPushEndpoints webPushEndpoints) {
     this.contacts = contacts;
     this.preferences = preferences;
+    this.webPushEndpoints = webPushEndpoints;
   }
 
   void mount(Router router, ApiKeys keys) {
@@ -81,32 +82,18 @@ final class UserRoutes {
     noContent(ctx);
   }
 
-  private record Device(String platform, String token) {}
-
-  private Device device(RoutingContext ctx) {
-    JsonBody body = JsonBody.read(ctx, DEVICE_FIELDS);
-    String platform = body.string("platform", true, 16);
-    if (platform != null && !PLATFORMS.contains(platform)) {
-      body.error("platform", "must be one of ios, android, web");
-      platform = null;
-    }
-    String token = body.string("token", true, 4096);
-    if (platform != null && token != null) {
-      String normalised = ContactFormats.deviceToken(platform, token);
-      if (normalised == null) {
-        body.error("token", ContactFormats.tokenFormat(platform));
-      }
-      token = normalised;
-    }
+  private DeviceFields device(RoutingContext ctx, DeviceFields.Purpose purpose) {
+    JsonBody body = JsonBody.read(ctx, DeviceFields.NAMES);
+    DeviceFields device = DeviceFields.read(body, webPushEndpoints, purpose);
     body.validOrThrow();
-    return new Device(platform, token);
+    return device;
   }
 
   private void addDevice(RoutingContext ctx) {
     String tenant = ApiKeys.principal(ctx).tenant();
     String id = userId(ctx);
-    Device d = device(ctx);
-    if (!contacts.addDevice(tenant, id, d.platform(), d.token())) {
+    DeviceFields d = device(ctx, DeviceFields.Purpose.REGISTER);
+    if (!contacts.addDevice(tenant, id, d.platform(), d.token(), d.webPushKeys())) {
       throw Problem.notFound("user");
     }
     json(ctx, 201, Json.MAPPER.createObjectNode().put("platform", d.platform()).put("token", d.token()));
@@ -115,7 +102,7 @@ final class UserRoutes {
   private void removeDevice(RoutingContext ctx) {
     String tenant = ApiKeys.principal(ctx).tenant();
     String id = userId(ctx);
-    Device d = device(ctx);
+    DeviceFields d = device(ctx, DeviceFields.Purpose.REMOVE);
     if (!contacts.removeDevice(tenant, id, d.platform(), d.token())) {
       throw Problem.notFound("device");
     }

@@ -3,6 +3,7 @@ package dev.herald.operator.provider;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.herald.api.provider.ProviderType;
+import dev.herald.core.webpush.VapidKeyPair;
 import java.security.KeyFactory;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
@@ -65,6 +66,7 @@ final class CredentialCheck {
           problems.addAll(serviceAccountProblems(account));
         }
       }
+      case WEBPUSH -> problems.addAll(VapidKeyPair.problems(secret));
     }
     return problems;
   }

@@ -37,7 +37,7 @@ class ContactFormatsTest {
       "ios, ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789, abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789",
       "ios, abc, null",
       "android, short:token, null",
-      "web, https://fcm.googleapis.com/fcm/send/abc, https://fcm.googleapis.com/fcm/send/abc",
+      "web, https://fcm.googleapis.com/fcm/send/abc, null",
       "web, http://push.example.com/x, null",
       "pager, x, null"})
   void deviceTokensFollowTheirPlatform(String platform, String token, String expected) {

@@ -1,5 +1,6 @@
 package dev.herald.testkit.apns;
 
+import dev.herald.testkit.tls.TestCredentials;
 import com.eatthepath.pushy.apns.ApnsPushNotification;
 import com.eatthepath.pushy.apns.auth.ApnsVerificationKey;
 import com.eatthepath.pushy.apns.server.MockApnsServer;

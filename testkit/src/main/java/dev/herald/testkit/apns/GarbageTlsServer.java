@@ -1,5 +1,6 @@
 package dev.herald.testkit.apns;
 
+import dev.herald.testkit.tls.TestCredentials;
 import dev.herald.testkit.ports.FreePorts;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package dev.herald.testkit.apns;
+package dev.herald.testkit.tls;
 
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -27,14 +27,17 @@ import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
-/** Keys and a self-signed certificate made at test time: nothing secret is ever checked in. */
-final class TestCredentials {
+/**
+ * Keys and self-signed certificates made at test time for the TLS simulators (APNs, Web Push):
+ * nothing secret is ever checked in.
+ */
+public final class TestCredentials {
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private TestCredentials() {}
 
   /** A fresh P-256 key pair (APNs signing keys and the simulator's TLS key are both P-256). */
-  static KeyPair p256() {
+  public static KeyPair p256() {
     try {
       KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
       generator.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
@@ -48,7 +51,7 @@ final class TestCredentials {
    * A self-signed certificate for {@code localhost} and {@code 127.0.0.1}, valid from an hour ago
    * for two days, that may act as its own CA (so a client can trust it as a root).
    */
-  static X509Certificate selfSigned(KeyPair key) {
+  public static X509Certificate selfSigned(KeyPair key) {
     X500Name name = new X500Name("CN=localhost, O=Herald test server");
     Instant now = Instant.now();
     try {
@@ -67,7 +70,7 @@ final class TestCredentials {
   }
 
   /** An SSL context serving {@code certificate} with {@code key}. */
-  static SSLContext serverContext(KeyPair key, X509Certificate certificate) {
+  public static SSLContext serverContext(KeyPair key, X509Certificate certificate) {
     try {
       KeyStore store = KeyStore.getInstance("PKCS12");
       store.load(null, null);
@@ -83,14 +86,14 @@ final class TestCredentials {
     }
   }
 
-  static String pem(String type, byte[] der) {
+  public static String pem(String type, byte[] der) {
     return "-----BEGIN " + type + "-----\n"
         + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
         + "\n-----END " + type + "-----\n";
   }
 
   /** Ten random upper-case letters and digits, the shape of Apple's team and key ids. */
-  static String appleId() {
+  public static String appleId() {
     String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
     StringBuilder id = new StringBuilder(10);
     for (int i = 0; i < 10; i++) {
@@ -100,7 +103,7 @@ final class TestCredentials {
   }
 
   /** A random device token: 32 bytes as 64 lower-case hex digits. */
-  static String deviceToken() {
+  public static String deviceToken() {
     byte[] bytes = new byte[32];
     RANDOM.nextBytes(bytes);
     return java.util.HexFormat.of().formatHex(bytes);
