@@ -77,13 +77,35 @@ class ApiSlowClientTest {
   }
 
   @Test
-  void aNewConnectionWhoseHeadersStopIsClosedAtTheIdleTimeout() throws IOException {
+  void aNewConnectionWhoseHeadersTrickleIsClosedAtTheHeaderTimeout() throws Exception {
     try (Socket s = connect()) {
       long start = System.nanoTime();
       send(s, "GET /v1/users/x HTTP/1.1\r\nHost: x\r\nX-Slow: ");
+      // A byte every 300 ms: never idle, never done.
+      Thread closer = Thread.ofPlatform().daemon(true).start(() -> {
+        try {
+          while (true) {
+            Thread.sleep(300); // the client's pace, not a wait for Herald
+            send(s, "a");
+          }
+        } catch (Exception e) {
+          // closed by the server
+        }
+      });
       readToClose(s);
       long took = Duration.ofNanos(System.nanoTime() - start).toMillis();
-      assertThat(took).as("closed at the idle timeout").isBetween(IDLE.toMillis() - 100, IDLE.toMillis() + 3000);
+      closer.interrupt();
+      assertThat(took).as("closed at the header timeout").isBetween(HEADER.toMillis() - 100, IDLE.toMillis() - 500);
+    }
+  }
+
+  @Test
+  void aNewConnectionThatSendsNothingIsClosedAtTheHeaderTimeout() throws IOException {
+    try (Socket s = connect()) {
+      long start = System.nanoTime();
+      readToClose(s);
+      long took = Duration.ofNanos(System.nanoTime() - start).toMillis();
+      assertThat(took).as("closed at the header timeout").isBetween(HEADER.toMillis() - 100, IDLE.toMillis() - 500);
     }
   }
 

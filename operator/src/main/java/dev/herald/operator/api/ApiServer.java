@@ -55,7 +55,10 @@ public final class ApiServer implements AutoCloseable {
     try {
       HttpServer server = vertx.createHttpServer(new HttpServerOptions()
               .setMaxHeaderSize(RequestTarget.MAX_HEADERS).setMaxInitialLineLength(RequestTarget.MAX_REQUEST_LINE)
-              .setIdleTimeout((int) settings.idleTimeout().toMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS))
+              .setIdleTimeout((int) settings.idleTimeout().toMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
+              // With h2c upgrade detection Vert.x names an HTTP/1.1 connection only once its first
+              // request is read; without it, at accept, so the header timeout covers that request too.
+              .setHttp2ClearTextEnabled(false))
           .invalidRequestHandler(RequestTarget::invalid)
           .connectionHandler(slow::connected)
           .requestHandler(router).listen(settings.port(), "0.0.0.0")

@@ -9,12 +9,12 @@ import java.util.IdentityHashMap;
 import java.util.Map;
 
 /**
- * Time limits on clients that send slowly or not at all. A kept-alive connection gets
- * {@code headerTimeout} after each answer to send its next request's headers; past it the
- * connection is closed. (Vert.x reports an HTTP/1.1 connection only with its first request, so
- * the first request's headers are bounded by the idle timeout and the 16 KiB header limit.) A request whose body makes no progress for {@code bodyIdleTimeout} is
- * answered 408 (problem+json, {@code field: body}) and its connection closed. Whatever the state,
- * a connection on which nothing moves for {@code idleTimeout} is closed by Vert.x itself.
+ * Time limits on clients that send slowly or not at all. A connection gets {@code headerTimeout}
+ * from its opening, and again after each answer, to complete its next request's headers, however
+ * slowly they trickle in; past it the connection is closed. A request whose body makes no progress
+ * for {@code bodyIdleTimeout} is answered 408 (problem+json, {@code field: body}) and its
+ * connection closed. Whatever the state, a connection on which nothing moves for {@code
+ * idleTimeout} is closed by Vert.x itself.
  */
 final class SlowClients {
   private final Vertx vertx;
