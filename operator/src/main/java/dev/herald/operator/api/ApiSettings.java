@@ -10,19 +10,21 @@ import java.util.Map;
  * key, default 100), and the limits on slow clients: {@code HERALD_API_HEADER_TIMEOUT_SECONDS}
  * (10: to send a request's headers), {@code HERALD_API_BODY_IDLE_TIMEOUT_SECONDS} (30: the longest
  * a body may make no progress, then 408) and {@code HERALD_API_IDLE_TIMEOUT_SECONDS} (120: a
- * connection on which nothing moves is closed).
+ * connection on which nothing moves is closed), and {@code HERALD_API_USER_TOKEN_MAX_LIFETIME_SECONDS}
+ * (86400, from 60 to 604800: the longest a client app's user token may live, {@code exp - iat}).
  */
 public record ApiSettings(int port, long bodyLimit, long importLimit, int ratePerSecond, Duration headerTimeout,
-    Duration bodyIdleTimeout, Duration idleTimeout) {
+    Duration bodyIdleTimeout, Duration idleTimeout, Duration userTokenMaxLifetime) {
   public static final long DEFAULT_BODY_LIMIT = 1024 * 1024;
   public static final long DEFAULT_IMPORT_LIMIT = 2L * 1024 * 1024 * 1024;
   public static final Duration DEFAULT_HEADER_TIMEOUT = Duration.ofSeconds(10);
   public static final Duration DEFAULT_BODY_IDLE_TIMEOUT = Duration.ofSeconds(30);
   public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(120);
+  public static final Duration DEFAULT_USER_TOKEN_MAX_LIFETIME = Duration.ofHours(24);
 
   public ApiSettings(int port, long bodyLimit, long importLimit, int ratePerSecond) {
     this(port, bodyLimit, importLimit, ratePerSecond, DEFAULT_HEADER_TIMEOUT, DEFAULT_BODY_IDLE_TIMEOUT,
-        DEFAULT_IDLE_TIMEOUT);
+        DEFAULT_IDLE_TIMEOUT, DEFAULT_USER_TOKEN_MAX_LIFETIME);
   }
 
   public static ApiSettings fromEnv(Map<String, String> env) {
@@ -32,17 +34,22 @@ public record ApiSettings(int port, long bodyLimit, long importLimit, int ratePe
         Integer.parseInt(env.getOrDefault("HERALD_API_RATE_LIMIT", "100")),
         seconds(env, "HERALD_API_HEADER_TIMEOUT_SECONDS", DEFAULT_HEADER_TIMEOUT),
         seconds(env, "HERALD_API_BODY_IDLE_TIMEOUT_SECONDS", DEFAULT_BODY_IDLE_TIMEOUT),
-        seconds(env, "HERALD_API_IDLE_TIMEOUT_SECONDS", DEFAULT_IDLE_TIMEOUT));
+        seconds(env, "HERALD_API_IDLE_TIMEOUT_SECONDS", DEFAULT_IDLE_TIMEOUT),
+        seconds(env, "HERALD_API_USER_TOKEN_MAX_LIFETIME_SECONDS", DEFAULT_USER_TOKEN_MAX_LIFETIME, 60, 604_800));
   }
 
   private static Duration seconds(Map<String, String> env, String name, Duration fallback) {
+    return seconds(env, name, fallback, 1, 3600);
+  }
+
+  private static Duration seconds(Map<String, String> env, String name, Duration fallback, long min, long max) {
     String v = env.get(name);
     if (v == null) {
       return fallback;
     }
     long n = Long.parseLong(v.trim());
-    if (n < 1 || n > 3600) {
-      throw new IllegalArgumentException(name + " must be 1 to 3600 seconds");
+    if (n < min || n > max) {
+      throw new IllegalArgumentException(name + " must be " + min + " to " + max + " seconds");
     }
     return Duration.ofSeconds(n);
   }
@@ -54,6 +61,12 @@ public record ApiSettings(int port, long bodyLimit, long importLimit, int ratePe
 
   /** These settings with other limits on slow clients. */
   public ApiSettings withTimeouts(Duration header, Duration bodyIdle, Duration idle) {
-    return new ApiSettings(port, bodyLimit, importLimit, ratePerSecond, header, bodyIdle, idle);
+    return new ApiSettings(port, bodyLimit, importLimit, ratePerSecond, header, bodyIdle, idle, userTokenMaxLifetime);
+  }
+
+  /** These settings with another longest lifetime of a user token. */
+  public ApiSettings withUserTokenMaxLifetime(Duration maxLifetime) {
+    return new ApiSettings(port, bodyLimit, importLimit, ratePerSecond, headerTimeout, bodyIdleTimeout, idleTimeout,
+        maxLifetime);
   }
 }

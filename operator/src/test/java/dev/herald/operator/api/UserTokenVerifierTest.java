@@ -386,4 +386,30 @@ class UserTokenVerifierTest {
         "publicKey", BackendSigningKey.pem(g.generateKeyPair().getPublic())));
     assertThat(reading).isEqualTo(new UserTokenKey.Refused("publicKey", "ES256 needs an EC key on the P-256 curve"));
   }
+
+  @Test
+  void theLongestLifetimeIsConfiguredWithinBounds() {
+    ApiSettings fiveMinutes = ApiSettings.fromEnv(Map.of("HERALD_API_USER_TOKEN_MAX_LIFETIME_SECONDS", "300"));
+    assertThat(fiveMinutes.userTokenMaxLifetime()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(ApiSettings.fromEnv(Map.of()).userTokenMaxLifetime()).isEqualTo(Duration.ofHours(24));
+    for (String outOfBounds : List.of("59", "604801", "-1")) {
+      assertThatThrownBy(() -> ApiSettings.fromEnv(Map.of("HERALD_API_USER_TOKEN_MAX_LIFETIME_SECONDS", outOfBounds)))
+          .hasMessageContaining("60 to 604800 seconds");
+    }
+    UserTokens strict = new UserTokens(new UserTokens.Keys() {
+      @Override
+      public Optional<UserTokenKey> find(String tenant, String kid) {
+        return Optional.ofNullable(keys.get(tenant + "/" + kid));
+      }
+
+      @Override
+      public boolean synced() {
+        return true;
+      }
+    }, fiveMinutes.userTokenMaxLifetime(), Clock.fixed(NOW, ZoneOffset.UTC));
+    assertThat(strict.subject(SHOP, token(hs, claims("ada").expirationTime(Date.from(NOW.plusSeconds(300))))))
+        .isEqualTo("ada");
+    assertThatThrownBy(() -> strict.subject(SHOP, token(hs, claims("ada")))).hasMessageContaining(
+        "lives longer than the 300 s a user token may");
+  }
 }
