@@ -412,4 +412,23 @@ class UserTokenVerifierTest {
     assertThatThrownBy(() -> strict.subject(SHOP, token(hs, claims("ada")))).hasMessageContaining(
         "lives longer than the 300 s a user token may");
   }
+
+  /** The README's snippet, as a backend would run it, makes a token Herald accepts. */
+  @Test
+  void theReadmesMintingSnippetMakesATokenHeraldAccepts() throws Exception {
+    java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("EC");
+    generator.initialize(new ECGenParameterSpec("secp256r1"));
+    java.security.KeyPair pair = generator.generateKeyPair();
+    String publicKeyPem = "-----BEGIN PUBLIC KEY-----\n"
+        + java.util.Base64.getMimeEncoder().encodeToString(pair.getPublic().getEncoded()) + "\n-----END PUBLIC KEY-----\n";
+    install(SHOP, "app-tokens-2026-12", Map.of("algorithm", "ES256", "publicKey", publicKeyPem));
+
+    Instant now = NOW;
+    SignedJWT token = new SignedJWT(
+        new JWSHeader.Builder(JWSAlgorithm.ES256).keyID("app-tokens-2026-12").type(JOSEObjectType.JWT).build(),
+        new JWTClaimsSet.Builder().subject("ada").audience("shop")
+            .issueTime(Date.from(now)).expirationTime(Date.from(now.plus(Duration.ofMinutes(30)))).build());
+    token.sign(new com.nimbusds.jose.crypto.ECDSASigner((java.security.interfaces.ECPrivateKey) pair.getPrivate()));
+    assertThat(tokens.subject(SHOP, token.serialize())).isEqualTo("ada");
+  }
 }
