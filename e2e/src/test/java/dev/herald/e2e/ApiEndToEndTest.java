@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.api.template.NotificationTemplate;
+import dev.herald.testkit.tokens.BackendSigningKey;
 import dev.herald.testkit.twilio.TwilioSimulator;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -120,14 +121,19 @@ class ApiEndToEndTest {
   void scopesClientKeysAndRotation() {
     String reader = apiKey(env, api, NS, "reader-key", "read");
     String client = apiKey(env, api, NS, "client-key", "client");
+    BackendSigningKey backend = BackendSigningKey.es256("app-tokens");
+    ApiFixtures.userTokenKey(env, api, NS, backend, client);
+    Map<String, String> asCy = ApiFixtures.asUser(backend.mint("cy", NS, Duration.ofMinutes(10)));
     api.send("PUT", "/v1/users/cy", admin, "{\"email\":\"cy@example.com\"}");
     assertThat(api.get("/v1/users/cy", reader).status()).isEqualTo(200);
     assertThat(api.send("PUT", "/v1/users/cy", reader, "{}").status()).isEqualTo(403);
-    assertThat(api.send("PUT", "/v1/users/cy", client, "{}").status()).isEqualTo(403);
-    assertThat(api.get("/v1/users/cy", client).status()).isEqualTo(403);
-    assertThat(api.send("POST", "/v1/users/cy/devices", client,
-        "{\"platform\":\"web\",\"token\":\"fcm-web-cy:APA91b" + "k".repeat(120) + "\"}").status()).isEqualTo(201);
-    assertThat(api.send("PUT", "/v1/users/cy/preferences", client, "{\"optedOutOfAll\":true}").status()).isEqualTo(200);
+    assertThat(api.send("PUT", "/v1/users/cy", client, "{}", asCy).status()).isEqualTo(403);
+    assertThat(api.send("GET", "/v1/users/cy", client, null, asCy).status()).isEqualTo(403);
+    String device = "{\"platform\":\"web\",\"token\":\"fcm-web-cy:APA91b" + "k".repeat(120) + "\"}";
+    assertThat(api.send("POST", "/v1/users/cy/devices", client, device).status()).as("no user token").isEqualTo(401);
+    assertThat(api.send("POST", "/v1/users/cy/devices", client, device, asCy).status()).isEqualTo(201);
+    assertThat(api.send("PUT", "/v1/users/cy/preferences", client, "{\"optedOutOfAll\":true}", asCy).status())
+        .isEqualTo(200);
 
     // Rotation: the Secret gets a new key; the old one stops working, the new one works.
     String rotated = ApiFixtures.newKey();
@@ -253,6 +259,10 @@ class ApiEndToEndTest {
   @Test
   void clientAppsReportPushOpensAndClicksOfTheirTenantOnly() {
     String client = apiKey(env, api, NS, "app-key", "client");
+    BackendSigningKey backend = BackendSigningKey.hs256("app-events");
+    ApiFixtures.userTokenKey(env, api, NS, backend, client);
+    Map<String, String> asPia = ApiFixtures.asUser(backend.mint("pia", NS, Duration.ofMinutes(10)));
+    Map<String, String> asPeter = ApiFixtures.asUser(backend.mint("peter", NS, Duration.ofMinutes(10)));
     env.secret(NS, "apns", Map.of("signingKey", "not-a-key"));
     env.provider(NS, "apns", HeraldEnvironment.providerSpec(dev.herald.api.provider.ProviderType.APNS, "apns", null));
     NotificationTemplate ping = new NotificationTemplate();
@@ -261,18 +271,25 @@ class ApiEndToEndTest {
     ping.getSpec().setPush(new dev.herald.api.template.PushContent("Ping", "ping", null, null, null, null, null));
     env.client().resource(ping).create();
     api.send("PUT", "/v1/users/pia", admin, "{}");
-    api.send("POST", "/v1/users/pia/devices", client, "{\"platform\":\"ios\",\"token\":\"" + "cd".repeat(32) + "\"}");
+    assertThat(api.send("POST", "/v1/users/pia/devices", client,
+        "{\"platform\":\"ios\",\"token\":\"" + "cd".repeat(32) + "\"}", asPia).status()).isEqualTo(201);
     await().atMost(Duration.ofSeconds(10)).until(() -> api.send("POST", "/v1/notifications", admin,
         "{\"template\":\"ping\",\"recipients\":[{\"user\":\"pia\"}],\"channels\":[\"push\"]}").status() == 202);
     String delivery = ApiFixtures.string(env, "select id::text from deliveries where user_id = 'pia' and channel = 'push'");
     String path = "/v1/deliveries/" + delivery + "/events";
-    assertThat(api.send("POST", path, client, "{\"event\":\"opened\"}").status()).as("not sent yet").isEqualTo(204);
+    assertThat(api.send("POST", path, client, "{\"event\":\"opened\"}", asPia).status()).as("not sent yet")
+        .isEqualTo(204);
     assertThat(ApiFixtures.string(env, "select state from deliveries where id = ?::uuid", delivery)).isNotEqualTo("opened");
     ApiFixtures.execute(env, "update deliveries set state = 'sent' where id = ?::uuid", delivery);
     assertThat(api.send("POST", path, foreign, "{\"event\":\"opened\"}").status()).isEqualTo(404);
-    assertThat(api.send("POST", path, client, "{\"event\":\"seen\"}").status()).isEqualTo(422);
-    assertThat(api.send("POST", path, client, "{\"event\":\"clicked\"}").status()).isEqualTo(204);
-    assertThat(api.send("POST", path, client, "{\"event\":\"opened\"}").status()).isEqualTo(204);
+    assertThat(api.send("POST", path, client, "{\"event\":\"opened\"}").status()).as("no user token").isEqualTo(401);
+    var peters = api.send("POST", path, client, "{\"event\":\"clicked\"}", asPeter);
+    assertThat(peters.status()).as("another user's token").isEqualTo(403);
+    assertThat(peters.json().path("field").asText()).isEqualTo(ApiFixtures.USER_TOKEN);
+    assertThat(ApiFixtures.string(env, "select state from deliveries where id = ?::uuid", delivery)).isEqualTo("sent");
+    assertThat(api.send("POST", path, client, "{\"event\":\"seen\"}", asPia).status()).isEqualTo(422);
+    assertThat(api.send("POST", path, client, "{\"event\":\"clicked\"}", asPia).status()).isEqualTo(204);
+    assertThat(api.send("POST", path, client, "{\"event\":\"opened\"}", asPia).status()).isEqualTo(204);
     assertThat(ApiFixtures.string(env, "select state from deliveries where id = ?::uuid", delivery)).isEqualTo("clicked");
   }
 }

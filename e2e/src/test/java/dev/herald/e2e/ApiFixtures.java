@@ -2,6 +2,7 @@ package dev.herald.e2e;
 
 import static org.awaitility.Awaitility.await;
 
+import dev.herald.testkit.tokens.BackendSigningKey;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import java.security.SecureRandom;
@@ -13,9 +14,10 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Map;
 
-/** API keys as labelled Secrets, and row counts, for the API tests. */
+/** API keys and user-token keys as labelled Secrets, and row counts, for the API tests. */
 final class ApiFixtures {
   private static final SecureRandom RANDOM = new SecureRandom();
+  static final String USER_TOKEN = "X-Herald-User-Token";
 
   private ApiFixtures() {}
 
@@ -38,6 +40,30 @@ final class ApiFixtures {
         .withMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace)
             .addToLabels("herald.dev/api-key", "true").build())
         .withStringData(Map.of("key", key, "scopes", scopes)).build()).createOr(r -> r.update());
+  }
+
+  /**
+   * Creates (or replaces) the tenant's user-token key Secret named by {@code key}'s kid, and waits
+   * until a token it signs is verified for the client key {@code clientKey}.
+   */
+  static void userTokenKey(HeraldEnvironment env, ApiClient api, String namespace, BackendSigningKey key,
+      String clientKey) {
+    putUserTokenKeySecret(env, namespace, key.kid(), key.secretData());
+    String probe = key.mint("probe", namespace, Duration.ofMinutes(5));
+    await().atMost(Duration.ofSeconds(15)).until(() ->
+        api.send("GET", "/v1/users/probe/preferences", clientKey, null, asUser(probe)).status() == 404);
+  }
+
+  static void putUserTokenKeySecret(HeraldEnvironment env, String namespace, String name, Map<String, String> data) {
+    env.client().secrets().inNamespace(namespace).resource(new SecretBuilder()
+        .withMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace)
+            .addToLabels("herald.dev/user-token-key", "true").build())
+        .withStringData(data).build()).createOr(r -> r.update());
+  }
+
+  /** The header of a client app's request for the user {@code token} speaks for. */
+  static Map<String, String> asUser(String token) {
+    return Map.of(USER_TOKEN, token);
   }
 
   static void awaitAccepted(ApiClient api, String key) {

@@ -50,7 +50,7 @@ class ApiHostileInputTest {
   static void start() {
     env = HeraldEnvironment.start("e2e-api-hostile", Duration.ofSeconds(3));
     api = new ApiClient(env.operator.apiPort());
-    key = apiKey(env, api, NS, "admin", "send,contacts,read,client");
+    key = apiKey(env, api, NS, "admin", "send,contacts,read");
     env.emailSetup(NS);
     assertThat(api.send("PUT", "/v1/users/known", key, "{\"email\":\"known@example.com\"}").status()).isEqualTo(201);
     org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(15)).until(() ->

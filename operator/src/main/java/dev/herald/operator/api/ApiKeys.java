@@ -23,6 +23,7 @@ import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -41,6 +42,11 @@ import org.slf4j.LoggerFactory;
  * another Secret already holds (in any namespace) is ignored, with an {@code ApiKeyDuplicate}
  * Event on it; deleting it leaves the owner's key working. At start-up the oldest Secret owns a
  * value. When the owner is deleted, a copy in the same namespace takes over.
+ *
+ * <p>A {@code client} key is the one shipped in apps in users' hands, so it is public: it has no
+ * other scope (a Secret mixing {@code client} with another is ignored), and alone it touches no
+ * user. Each of its requests carries a user token ({@link UserTokens}) that the tenant's backend
+ * signed; the request acts for that token's user only ({@link Principal#actingFor}).
  */
 public final class ApiKeys implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ApiKeys.class);
@@ -48,13 +54,29 @@ public final class ApiKeys implements AutoCloseable {
   static final int MIN_KEY_LENGTH = 32;
   static final String PRINCIPAL = "herald.principal";
 
-  /** Who is calling: the key (its Secret), the tenant it belongs to, and what it may do. */
-  public record Principal(String keyId, String tenant, Set<Scope> scopes) {}
+  /**
+   * Who is calling: the key (its Secret), the tenant it belongs to, what it may do, and — for a
+   * client key — the user its request's user token speaks for.
+   */
+  public record Principal(String keyId, String tenant, Set<Scope> scopes, Optional<String> actingFor) {
+    Principal acting(String userId) {
+      return new Principal(keyId, tenant, scopes, Optional.of(userId));
+    }
+
+    /** Refuses (403) a client app's request about another user than the one its token speaks for. */
+    void mustActFor(String userId) {
+      if (actingFor.isPresent() && !actingFor.get().equals(userId)) {
+        throw Problem.forbidden(UserTokens.HEADER, "this user token speaks for another user than the one this"
+            + " request is about");
+      }
+    }
+  }
 
   private final KubernetesClient kube;
   private final EventRecorder events;
   private final ApiKeyStore store;
   private final RateLimiterConfig rateConfig;
+  private final UserTokens userTokens;
   private final Map<String, Principal> byHash = new ConcurrentHashMap<>();
   private final Map<String, String> hashById = new ConcurrentHashMap<>();
   private final Map<String, RateLimiter> limiters = new ConcurrentHashMap<>();
@@ -63,10 +85,11 @@ public final class ApiKeys implements AutoCloseable {
   private final Map<String, Claim> owners = new HashMap<>();
   private volatile SharedIndexInformer<GenericKubernetesResource> informer;
 
-  ApiKeys(KubernetesClient kube, ApiKeyStore store, int ratePerSecond) {
+  ApiKeys(KubernetesClient kube, ApiKeyStore store, int ratePerSecond, UserTokens userTokens) {
     this.kube = kube;
     this.events = new EventRecorder(kube);
     this.store = store;
+    this.userTokens = userTokens;
     this.rateConfig = RateLimiterConfig.custom().limitForPeriod(ratePerSecond)
         .limitRefreshPeriod(Duration.ofSeconds(1)).timeoutDuration(Duration.ZERO).build();
   }
@@ -91,8 +114,9 @@ public final class ApiKeys implements AutoCloseable {
         });
   }
 
+  /** The keys and the user-token keys are listed. */
   boolean synced() {
-    return informer != null && informer.hasSynced();
+    return informer != null && informer.hasSynced() && userTokens.synced();
   }
 
   static String keyId(GenericKubernetesResource s) {
@@ -129,11 +153,19 @@ public final class ApiKeys implements AutoCloseable {
       revoke(keyId);
       return;
     }
+    if (scopes.contains(Scope.CLIENT) && scopes.size() > 1) {
+      // A client key ships inside apps: whatever else it could do, every user of the app could.
+      LOG.warn("API key Secret {} ignored: the client scope cannot be combined with another", keyId);
+      events.warning(s, "ApiKeyInvalid", "this API key is not used: the client scope is for keys shipped in apps,"
+          + " which are public, and cannot be combined with another scope; give the backend a key of its own");
+      revoke(keyId);
+      return;
+    }
     byte[] hash = sha256(key);
     String hex = HexFormat.of().formatHex(hash);
     Claim claim = new Claim(keyId, s.getMetadata().getNamespace(),
         s.getMetadata().getCreationTimestamp() == null ? "" : s.getMetadata().getCreationTimestamp(), hash,
-        new Principal(keyId, s.getMetadata().getNamespace(), Set.copyOf(scopes)), s);
+        new Principal(keyId, s.getMetadata().getNamespace(), Set.copyOf(scopes), Optional.empty()), s);
     synchronized (this) {
       release(keyId);
       hashById.put(keyId, hex);
@@ -246,20 +278,56 @@ public final class ApiKeys implements AutoCloseable {
     return p;
   }
 
-  /** A route handler admitting keys with any of {@code scopes}, within their rate. */
+  /** A route for backends: keys with any of {@code anyOf}, within their rate; a client key is refused (403). */
   Handler<RoutingContext> require(Scope... anyOf) {
-    List<Scope> allowed = List.of(anyOf);
+    return admit(List.of(anyOf), ClientAccess.NONE, null);
+  }
+
+  /**
+   * A route about the user that the path parameter {@code userParam} names: keys with any of {@code
+   * anyOf}, and client keys whose user token speaks for that user (another user's token: 403).
+   */
+  Handler<RoutingContext> requireOrUser(String userParam, Scope... anyOf) {
+    return admit(List.of(anyOf), ClientAccess.PATH_USER, userParam);
+  }
+
+  /**
+   * A route about something a user owns (a delivery to them): keys with any of {@code anyOf}, and
+   * client keys with a valid user token; the handler then calls {@link Principal#mustActFor} with
+   * the owner.
+   */
+  Handler<RoutingContext> requireOrTokenUser(Scope... anyOf) {
+    return admit(List.of(anyOf), ClientAccess.TOKEN_USER, null);
+  }
+
+  /** Whether, and how, a route lets a client key in. */
+  private enum ClientAccess { NONE, PATH_USER, TOKEN_USER }
+
+  private Handler<RoutingContext> admit(List<Scope> allowed, ClientAccess clients, String userParam) {
+    if (allowed.contains(Scope.CLIENT)) {
+      throw new IllegalArgumentException("client keys are let in by the user they act for, not by a scope");
+    }
+    String needed = allowed.stream().map(Scope::wireName).toList()
+        + (clients == ClientAccess.NONE ? "" : ", or client with " + UserTokens.HEADER);
     return ctx -> {
       Principal p = authenticate(ctx.request().getHeader("Authorization"));
       RateLimiter limiter = limiters.computeIfAbsent(p.keyId(), id -> RateLimiter.of(id, rateConfig));
       if (!limiter.acquirePermission()) {
         throw Problem.rateLimited(1);
       }
-      if (allowed.stream().noneMatch(p.scopes()::contains)) {
-        throw Problem.forbidden("this key lacks the scope for this request: one of "
-            + allowed.stream().map(Scope::wireName).toList());
+      if (allowed.stream().anyMatch(p.scopes()::contains)) {
+        ctx.put(PRINCIPAL, p);
+        ctx.next();
+        return;
       }
-      ctx.put(PRINCIPAL, p);
+      if (clients == ClientAccess.NONE || !p.scopes().contains(Scope.CLIENT)) {
+        throw Problem.forbidden("this key lacks the scope for this request: one of " + needed);
+      }
+      Principal acting = p.acting(userTokens.subject(p.tenant(), ctx.request().getHeader(UserTokens.HEADER)));
+      if (clients == ClientAccess.PATH_USER) {
+        acting.mustActFor(ctx.pathParam(userParam));
+      }
+      ctx.put(PRINCIPAL, acting);
       ctx.next();
     };
   }

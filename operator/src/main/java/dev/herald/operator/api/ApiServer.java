@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP intake API served by every operator replica: {@code /v1} JSON resources authorised by
- * API keys, {@code /healthz}, {@code /readyz} and {@code /openapi.json}.
+ * API keys (and, for client apps, user tokens), {@code /healthz}, {@code /readyz} and {@code /openapi.json}.
  */
 public final class ApiServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
@@ -33,11 +33,13 @@ public final class ApiServer implements AutoCloseable {
   private final Vertx vertx;
   private final HttpServer server;
   private final ApiKeys keys;
+  private final UserTokenKeys userTokenKeys;
 
-  private ApiServer(Vertx vertx, HttpServer server, ApiKeys keys) {
+  private ApiServer(Vertx vertx, HttpServer server, ApiKeys keys, UserTokenKeys userTokenKeys) {
     this.vertx = vertx;
     this.server = server;
     this.keys = keys;
+    this.userTokenKeys = userTokenKeys;
   }
 
   /** What the API needs from the rest of the operator. */
@@ -45,7 +47,10 @@ public final class ApiServer implements AutoCloseable {
       PreferenceCache preferences, NotificationAcceptance acceptance, TemplateCatalog catalog) {}
 
   public static ApiServer start(ApiSettings settings, Services s) {
-    ApiKeys keys = new ApiKeys(s.kube(), new ApiKeyStore(s.jdbi()), settings.ratePerSecond());
+    UserTokenKeys userTokenKeys = new UserTokenKeys(s.kube());
+    userTokenKeys.start();
+    ApiKeys keys = new ApiKeys(s.kube(), new ApiKeyStore(s.jdbi()), settings.ratePerSecond(),
+        new UserTokens(userTokenKeys, settings.userTokenMaxLifetime(), Clock.systemUTC()));
     keys.start();
     Vertx vertx = Vertx.vertx();
     SlowClients slow = new SlowClients(vertx, settings.headerTimeout(), settings.bodyIdleTimeout());
@@ -64,9 +69,10 @@ public final class ApiServer implements AutoCloseable {
           .requestHandler(router).listen(settings.port(), "0.0.0.0")
           .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
       LOG.info("HTTP API listening on port {}", server.actualPort());
-      return new ApiServer(vertx, server, keys);
+      return new ApiServer(vertx, server, keys, userTokenKeys);
     } catch (Exception e) {
       keys.close();
+      userTokenKeys.close();
       vertx.close();
       throw new IllegalStateException("cannot start the HTTP API on port " + settings.port(), e);
     }
@@ -108,6 +114,7 @@ public final class ApiServer implements AutoCloseable {
       LOG.warn("HTTP API did not close cleanly: {}", e.toString());
     }
     keys.close();
+    userTokenKeys.close();
     vertx.close();
   }
 }

@@ -10,7 +10,8 @@ import java.util.Set;
 
 /**
  * {@code POST /v1/deliveries/{id}/events}: a client app reports that the user opened or clicked a
- * push (`{"event":"opened"|"clicked"}`). Only forward moves; another tenant's delivery is a 404.
+ * push (`{"event":"opened"|"clicked"}`). Only forward moves; another tenant's delivery is a 404,
+ * another user's (for a client app's user token) a 403.
  */
 final class DeliveryEventRoutes {
   private static final Set<String> FIELDS = Set.of("event");
@@ -22,7 +23,7 @@ final class DeliveryEventRoutes {
   }
 
   void mount(Router router, ApiKeys keys) {
-    blocking(router.post("/v1/deliveries/:id/events").handler(keys.require(Scope.CLIENT, Scope.SEND)), this::event);
+    blocking(router.post("/v1/deliveries/:id/events").handler(keys.requireOrTokenUser(Scope.SEND)), this::event);
   }
 
   private void event(RoutingContext ctx) {
@@ -35,6 +36,8 @@ final class DeliveryEventRoutes {
     body.validOrThrow();
     var target = receipts.byId(tenant, ctx.pathParam("id")).filter(t -> t.channel() == Channel.PUSH)
         .orElseThrow(() -> Problem.notFound("push delivery"));
+    // A client app reports only on pushes to the user its token speaks for.
+    ApiKeys.principal(ctx).mustActFor(target.userId());
     if (event.equals("opened")) {
       receipts.opened(tenant, target);
     } else {

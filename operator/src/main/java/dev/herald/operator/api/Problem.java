@@ -61,8 +61,18 @@ public final class Problem extends RuntimeException {
     return of(401, "unauthorized", "Unauthorized", detail);
   }
 
+  /** Who is calling cannot be established (401) because of {@code field} (a header). */
+  public static Problem unauthorized(String field, String detail) {
+    return of(401, "unauthorized", "Unauthorized", detail, List.of(new FieldError(field, detail)));
+  }
+
   public static Problem forbidden(String detail) {
     return of(403, "forbidden", "Forbidden", detail);
+  }
+
+  /** The caller may not do this (403) because of {@code field} (a header). */
+  public static Problem forbidden(String field, String detail) {
+    return of(403, "forbidden", "Forbidden", detail, List.of(new FieldError(field, detail)));
   }
 
   public static Problem rateLimited(long retryAfterSeconds) {

@@ -10,7 +10,11 @@ public enum Scope {
   CONTACTS,
   /** Read users, preferences, suppressions and notification status. */
   READ,
-  /** A client app's key: may only register/unregister devices and set preferences of a user. */
+  /**
+   * A client app's key, shipped in the app and so public: no other scope with it, and no request
+   * without a user token ({@link UserTokens}); with one, it may register/unregister the token's
+   * user's devices, read/set that user's preferences and report opens/clicks of pushes to them.
+   */
   CLIENT;
 
   public String wireName() {

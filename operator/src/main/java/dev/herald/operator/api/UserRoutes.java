@@ -44,12 +44,13 @@ final class UserRoutes {
     blocking(router.put("/v1/users/:id").handler(keys.require(Scope.CONTACTS)), this::put);
     blocking(router.get("/v1/users/:id").handler(keys.require(Scope.CONTACTS, Scope.READ)), this::get);
     blocking(router.delete("/v1/users/:id").handler(keys.require(Scope.CONTACTS)), this::delete);
-    blocking(router.post("/v1/users/:id/devices").handler(keys.require(Scope.CONTACTS, Scope.CLIENT)), this::addDevice);
-    blocking(router.delete("/v1/users/:id/devices").handler(keys.require(Scope.CONTACTS, Scope.CLIENT)),
+    // A client app reaches these with a user token for the user the path names.
+    blocking(router.post("/v1/users/:id/devices").handler(keys.requireOrUser("id", Scope.CONTACTS)), this::addDevice);
+    blocking(router.delete("/v1/users/:id/devices").handler(keys.requireOrUser("id", Scope.CONTACTS)),
         this::removeDevice);
-    blocking(router.put("/v1/users/:id/preferences").handler(keys.require(Scope.CONTACTS, Scope.CLIENT)),
+    blocking(router.put("/v1/users/:id/preferences").handler(keys.requireOrUser("id", Scope.CONTACTS)),
         this::putPreferences);
-    blocking(router.get("/v1/users/:id/preferences").handler(keys.require(Scope.CONTACTS, Scope.READ, Scope.CLIENT)),
+    blocking(router.get("/v1/users/:id/preferences").handler(keys.requireOrUser("id", Scope.CONTACTS, Scope.READ)),
         this::getPreferences);
   }
 

@@ -22,7 +22,7 @@ class OpenApiDocumentTest {
     Vertx vertx = Vertx.vertx();
     try {
       ApiServer.Services none = new ApiServer.Services(null, null, null, null, null, null, null);
-      var router = ApiServer.router(vertx, ApiSettings.ephemeral(), none, new ApiKeys(null, null, 1));
+      var router = ApiServer.router(vertx, ApiSettings.ephemeral(), none, new ApiKeys(null, null, 1, null));
       Set<String> served = new TreeSet<>();
       for (Route r : router.getRoutes()) {
         if (r.getPath() == null || r.methods() == null || r.getPath().endsWith("*")) {
