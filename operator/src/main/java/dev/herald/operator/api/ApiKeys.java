@@ -5,7 +5,6 @@ import dev.herald.core.store.ApiKeyStore;
 import dev.herald.operator.events.EventRecorder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
@@ -95,23 +94,7 @@ public final class ApiKeys implements AutoCloseable {
   }
 
   void start() {
-    informer = kube.genericKubernetesResources("v1", "Secret").inAnyNamespace().withLabel(LABEL, "true")
-        .inform(new ResourceEventHandler<>() {
-          @Override
-          public void onAdd(GenericKubernetesResource s) {
-            apply(s);
-          }
-
-          @Override
-          public void onUpdate(GenericKubernetesResource old, GenericKubernetesResource s) {
-            apply(s);
-          }
-
-          @Override
-          public void onDelete(GenericKubernetesResource s, boolean unknownFinalState) {
-            revoke(keyId(s));
-          }
-        });
+    informer = LabelledSecrets.inform(kube, LABEL, this::apply, s -> revoke(keyId(s)));
   }
 
   /** The keys and the user-token keys are listed. */

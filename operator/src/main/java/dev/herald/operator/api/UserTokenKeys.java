@@ -4,7 +4,6 @@ import dev.herald.core.SecretValues;
 import dev.herald.operator.events.EventRecorder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.util.Map;
 import java.util.Optional;
@@ -35,23 +34,8 @@ final class UserTokenKeys implements UserTokens.Keys, AutoCloseable {
   }
 
   void start() {
-    informer = kube.genericKubernetesResources("v1", "Secret").inAnyNamespace().withLabel(UserTokenKey.LABEL, "true")
-        .inform(new ResourceEventHandler<>() {
-          @Override
-          public void onAdd(GenericKubernetesResource s) {
-            apply(s);
-          }
-
-          @Override
-          public void onUpdate(GenericKubernetesResource old, GenericKubernetesResource s) {
-            apply(s);
-          }
-
-          @Override
-          public void onDelete(GenericKubernetesResource s, boolean unknownFinalState) {
-            revoke(id(s.getMetadata().getNamespace(), s.getMetadata().getName()));
-          }
-        });
+    informer = LabelledSecrets.inform(kube, UserTokenKey.LABEL, this::apply,
+        s -> revoke(id(s.getMetadata().getNamespace(), s.getMetadata().getName())));
   }
 
   @Override
