@@ -164,7 +164,7 @@ final class FaultSuite {
         midRun("nats-restart", "nats-server stopped mid-run, started again 2 s later",
             size(4_000, 20_000), s -> s.restartNats(Duration.ofSeconds(2))),
         midRun("nats-wipe", "nats-server stopped mid-run, its store deleted, started again 2 s later",
-            size(4_000, 20_000), s -> s.wipeNats(Duration.ofSeconds(2))),
+            size(2_500, 20_000), s -> s.wipeNats(Duration.ofSeconds(2))),
         midRun("postgres-restart-fast", "Postgres fast shutdown (SIGINT) mid-run, started again 1 s later",
             size(4_000, 20_000), s -> s.restartPostgres(StopSignal.INT, Duration.ofSeconds(1))),
         midRun("postgres-restart-immediate", "Postgres immediate shutdown (SIGQUIT) mid-run, started again 1 s later",
@@ -190,7 +190,7 @@ final class FaultSuite {
               run.ended();
             }),
         new Scenario("provider-429", "the provider answers 429 to every call for 10 s, its reset the end of that time",
-            size(3_000, 20_000), (s, run) -> {
+            size(2_000, 20_000), (s, run) -> {
               run.awaitMails(300);
               Duration limited = Duration.ofSeconds(10);
               // Calls already under way when the limit starts get their 429 too; what follows should wait.
@@ -204,7 +204,7 @@ final class FaultSuite {
             }),
         noisyTenant(),
         new Scenario("jetstream-leader-loss", "a 3-node JetStream cluster (replicas 3): the stream leader SIGKILLed "
-            + "mid-run, started again 10 s later", size(4_000, 20_000), 1000, 3, null, (s, run) -> {
+            + "mid-run, started again 10 s later", size(2_500, 20_000), 1000, 3, null, (s, run) -> {
               run.awaitMails(500);
               run.countCallsInFlight();
               int leader = s.cluster().leaderOf(s.streamName()).orElseThrow(() ->
@@ -229,10 +229,10 @@ final class FaultSuite {
    * acceptance. Then the other provider becomes Ready and its whole backlog must arrive once.
    */
   private Scenario noisyTenant() {
-    int noise = size(2_000, 10_000);
+    int noise = size(1_000, 10_000);
     String noisy = "noisy-tenant-backlog";
     return new Scenario("noisy-tenant", String.format("%,d deliveries of another namespace waiting on a provider that "
-        + "is not Ready, on the same lane; this namespace's sends one at a time", noise), size(150, 600), 1, 1,
+        + "is not Ready, on the same lane; this namespace's sends one at a time", noise), size(100, 600), 1, 1,
         (s, run) -> {
           s.tenant(noisy, false);
           String key = s.apiKey(noisy);
