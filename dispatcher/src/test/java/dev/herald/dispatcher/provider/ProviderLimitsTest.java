@@ -90,17 +90,17 @@ class ProviderLimitsTest {
 
   @Test
   void aSendGivesUpAtOnceWhenThePermitsDueWithinItsWaitAreOwedToSendsAheadOfIt() throws Exception {
-    // Two permits a second, both spent; two high-priority sends wait for the next two.
-    ProviderLimits limits = new ProviderLimits(2, null);
-    assertThat(limits.acquire(Priority.HIGH, LONG)).isEmpty();
+    // One permit a second, spent; two high-priority sends wait for the next two (due in about 1 s
+    // and 2 s: far enough apart that both are still waiting however slowly their threads start).
+    ProviderLimits limits = new ProviderLimits(1, null);
     assertThat(limits.acquire(Priority.HIGH, LONG)).isEmpty();
     waitFor(limits, Priority.HIGH);
     waitFor(limits, Priority.HIGH);
     await().until(() -> limits.waiting(Priority.HIGH) == 2);
 
-    // A third could not be served within 2 s (it would be about 1.5 s at best, so it waits) ...
+    // A third can be served within 4 s (at about 3 s, after the two ahead of it), so it waits ...
     long start = System.nanoTime();
-    assertThat(limits.acquire(Priority.NORMAL, Duration.ofSeconds(2))).isEmpty();
+    assertThat(limits.acquire(Priority.NORMAL, Duration.ofSeconds(4))).isEmpty();
     // ... but a fourth, behind three, with 500 ms to wait, gives up without waiting them out.
     waitFor(limits, Priority.HIGH);
     await().until(() -> limits.waiting(Priority.HIGH) >= 1);
