@@ -62,10 +62,11 @@ import org.slf4j.LoggerFactory;
  *       {@code /apis/<group>}, {@code /apis/<group>/<version>}, built from a fixed list of built-in
  *       resources and from the CRDs stored in the mock (names, short names, categories,
  *       subresources), whatever the query string ({@code ?timeout=32s}).
- *   <li><b>OpenAPI</b>: an empty {@code /openapi/v2} (protobuf or JSON) and an empty
- *       {@code /openapi/v3}, so that {@code kubectl apply} (whose default {@code --validate=strict}
- *       needs an OpenAPI document) works without {@code --validate=false}. kubectl then finds no
- *       schema and validates nothing: the mock enforces no schema either.
+ *   <li><b>OpenAPI</b>: {@code /openapi/v3} and {@code /openapi/v3/apis/<group>/<version>} built
+ *       from the CRDs' schemas ({@link OpenApiV3}), so that {@code kubectl explain notification.spec}
+ *       works; an empty {@code /openapi/v2} (protobuf or JSON). kubectl finds no request bodies and
+ *       no {@code fieldValidation} parameter in them, so {@code kubectl apply} sends JSON merge
+ *       patches and validates nothing on the client: the mock enforces no schema either.
  *   <li><b>Lists</b> are answered here: their field selector applied ({@link FieldSelector}; the
  *       mock reads only {@code metadata.name} and answers an empty list to anything else, so
  *       {@code kubectl describe} found no Events), their kind that of the resource
@@ -430,9 +431,20 @@ public final class KubeApiFront implements AutoCloseable {
           .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8").end("ok");
       case "/api" -> json(req, 200, discovery.coreVersions());
       case "/openapi/v2" -> openApiV2(req);
-      case "/openapi/v3" -> json(req, 200, JSON.createObjectNode().set("paths",
-          JSON.createObjectNode()));
+      case "/openapi/v3" -> crds().onSuccess(crds -> json(req, 200, OpenApiV3.root(crds)))
+          .onFailure(e -> upstreamFailed(req, e));
       default -> {
+        if (path.startsWith("/openapi/v3/apis/")) {
+          String[] gv = path.substring("/openapi/v3/apis/".length()).split("/");
+          if (gv.length == 2) {
+            crds().onSuccess(crds -> OpenApiV3.groupVersion(gv[0], gv[1], crds).ifPresentOrElse(
+                    doc -> json(req, 200, doc),
+                    () -> status(req, 404, "NotFound", "the server could not find the requested "
+                        + "resource", null)))
+                .onFailure(e -> upstreamFailed(req, e));
+            return true;
+          }
+        }
         if (path.startsWith("/openapi/")) {
           status(req, 404, "NotFound", "the server could not find the requested resource", null);
           return true;

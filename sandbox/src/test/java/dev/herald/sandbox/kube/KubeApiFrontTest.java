@@ -370,6 +370,20 @@ class KubeApiFrontTest {
   }
 
   @Test
+  void explainDescribesHeraldKindsFromTheirCrdSchemas() {
+    Result spec = kubectl("explain", "notification.spec.recipients");
+    assertThat(spec.exit()).as(spec.err()).isZero();
+    assertThat(spec.out()).contains("GROUP:      herald.dev", "KIND:       Notification",
+        "VERSION:    v1alpha1", "FIELD: recipients <[]Object>", "Raw e-mail address");
+    assertThat(kubectl("explain", "deliveryprovider.spec.type").out()).contains("sendgrid", "webpush");
+    assertThat(kubectl("explain", "notificationtemplate.metadata.name").out())
+        .contains("FIELD: name <string>");
+    Result missing = kubectl("explain", "notification.spec.nosuchfield");
+    assertThat(missing.exit()).isNotZero();
+    assertThat(missing.err()).contains("field \"nosuchfield\" does not exist");
+  }
+
+  @Test
   void aWatchFromAListIsToldOfWhatWasDeletedSince() throws Exception {
     GenericKubernetesResource held = kube.client().genericKubernetesResources(GADGETS)
         .inNamespace("default").resource(new GenericKubernetesResourceBuilder()
