@@ -211,6 +211,7 @@ public final class SandboxCommand implements Callable<Integer> {
         }
       }
     }
+    SandboxNamespaces.createMissing(client, items, API_NAMESPACE);
     List<HasMetadata> applied = new ArrayList<>();
     for (HasMetadata item : items) {
       if (item instanceof Secret secret) {
