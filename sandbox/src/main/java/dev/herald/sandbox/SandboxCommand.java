@@ -95,6 +95,9 @@ public final class SandboxCommand implements Callable<Integer> {
     try {
       Instant started = Instant.now();
       out.println("Starting Herald's sandbox in " + state);
+      if (SandboxEnv.removeLeftover(dir.resolve("sandbox.env"))) {
+        out.println("  (removed the sandbox.env an earlier run left behind)");
+      }
       wipe(state.resolve("nats"));
       PrivatePostgres postgres = keep(PrivatePostgres.start(state.resolve("postgres")));
       emptyDatabase(postgres);
@@ -131,7 +134,7 @@ public final class SandboxCommand implements Callable<Integer> {
 
       int contacts = Contacts.load(examples.resolve("contacts.json"), postgres, simulators);
       List<HasMetadata> applied = apply(client, simulators);
-      writeEnv(kubeconfig, apiUrl, apiKey, postgres.jdbcUrl(), postgres.user());
+      keep(writeEnv(kubeconfig, apiUrl, apiKey, postgres.jdbcUrl(), postgres.user()));
       out.printf("Loaded %d contact(s) and applied %d resources from %s in %.1f s%n%n", contacts, applied.size(), examples,
           Duration.between(started, Instant.now()).toMillis() / 1000.0);
 
@@ -226,21 +229,17 @@ public final class SandboxCommand implements Callable<Integer> {
     return applied;
   }
 
-  private void writeEnv(Path kubeconfig, String apiUrl, String apiKey, String dbUrl, String dbUser) throws IOException {
-    Path env = dir.resolve("sandbox.env");
-    Files.writeString(env, "# Written by ./herald sandbox; valid while it runs.\n"
-        + "export KUBECONFIG=" + kubeconfig + "\n"
-        + "export HERALD_API_URL=" + apiUrl + "\n"
-        + "# A development API key of namespace " + API_NAMESPACE + " (Secret " + API_KEY_SECRET + "): scopes send, contacts, read\n"
-        + "export HERALD_API_KEY=" + apiKey + "\n"
-        + "# The sandbox's Postgres, for ./herald dlq\n"
-        + "export HERALD_DB_URL=" + dbUrl + "\n"
-        + "export HERALD_DB_USER=" + dbUser + "\n");
-    try {
-      Files.setPosixFilePermissions(env, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-    } catch (UnsupportedOperationException ignored) {
-      // not a POSIX file system
-    }
+  private SandboxEnv writeEnv(Path kubeconfig, String apiUrl, String apiKey, String dbUrl, String dbUser) {
+    Map<String, String> exports = new java.util.LinkedHashMap<>();
+    exports.put("KUBECONFIG", kubeconfig.toString());
+    exports.put("HERALD_API_URL", apiUrl);
+    exports.put("A development API key of namespace " + API_NAMESPACE + " (Secret " + API_KEY_SECRET
+        + "): scopes send, contacts, read", null);
+    exports.put("HERALD_API_KEY", apiKey);
+    exports.put("The sandbox's Postgres, for ./herald dlq", null);
+    exports.put("HERALD_DB_URL", dbUrl);
+    exports.put("HERALD_DB_USER", dbUser);
+    return SandboxEnv.write(dir.resolve("sandbox.env"), exports);
   }
 
   /** The development API key: a labelled Secret, as a platform team would provision one. */
