@@ -8,8 +8,6 @@ import dev.herald.api.template.NotificationTemplate;
 import dev.herald.api.queue.QueueNames;
 import dev.herald.core.config.QueueSettings;
 import dev.herald.core.config.StoreSettings;
-import dev.herald.dispatcher.Dispatcher;
-import dev.herald.dispatcher.DispatcherSettings;
 import dev.herald.operator.HeraldOperator;
 import dev.herald.operator.api.ApiSettings;
 import dev.herald.sandbox.net.LoopbackPorts;
@@ -43,8 +41,9 @@ import picocli.CommandLine.Option;
 
 /**
  * Runs all of Herald on this machine — private Postgres and nats-server, the mock Kubernetes API
- * behind a front kubectl understands, the provider simulators, the operator and dispatchers — then
- * applies {@code examples/} and shows how each Notification is doing.
+ * behind a front kubectl understands, the provider simulators, the operator, and each dispatcher
+ * in a process of its own — then applies {@code examples/} and shows how each Notification is
+ * doing.
  */
 @Command(name = "sandbox", mixinStandardHelpOptions = true,
     description = "Runs Herald on this machine with no cluster and no Docker, applies examples/ and shows their progress.")
@@ -126,11 +125,10 @@ public final class SandboxCommand implements Callable<Integer> {
       String apiKey = "hk_dev_" + randomKey();
       createApiKey(client, apiKey);
       out.printf("  http api      %s (development key in %s)%n", apiUrl, dir.resolve("sandbox.env"));
-      for (int i = 1; i <= dispatchers; i++) {
-        keep(Dispatcher.start(client, store, queue, DispatcherSettings.defaults(),
-            Dispatcher.providerFactories(simulators.webPushEndpoints()), "dispatcher-" + i));
-      }
-      out.printf("  operator and %d dispatcher(s) running (log: %s)%n", dispatchers, state.resolve("herald.log"));
+      keep(SandboxDispatchers.start(dispatchers, state, dispatcherEnv(kubeconfig, postgres, nats, apiUrl),
+          simulators.webpush().port(), simulators.webpush().certificate()));
+      out.printf("  operator running (log: %s), %d dispatcher process(es) (logs: %s)%n", state.resolve("herald.log"),
+          dispatchers, state.resolve("dispatcher-<n>.log"));
 
       int contacts = Contacts.load(examples.resolve("contacts.json"), postgres, simulators);
       List<HasMetadata> applied = apply(client, simulators);
@@ -240,6 +238,16 @@ public final class SandboxCommand implements Callable<Integer> {
     exports.put("HERALD_DB_URL", dbUrl);
     exports.put("HERALD_DB_USER", dbUser);
     return SandboxEnv.write(dir.resolve("sandbox.env"), exports);
+  }
+
+  /** What each dispatcher process reads (README, Configuration), as the in-process operator is set. */
+  private static Map<String, String> dispatcherEnv(Path kubeconfig, PrivatePostgres postgres, PrivateNats nats,
+      String apiUrl) {
+    return Map.of("KUBECONFIG", kubeconfig.toString(),
+        "HERALD_DB_URL", postgres.jdbcUrl(), "HERALD_DB_USER", postgres.user(), "HERALD_DB_PASSWORD", "",
+        "HERALD_DB_POOL", "8", "HERALD_NATS_URL", nats.url(), "HERALD_ACK_WAIT_SECONDS", "30",
+        "HERALD_UNSUBSCRIBE_KEY", System.getProperty("HERALD_UNSUBSCRIBE_KEY"),
+        "HERALD_API_PUBLIC_URL", apiUrl);
   }
 
   /** The development API key: a labelled Secret, as a platform team would provision one. */
