@@ -218,8 +218,8 @@ public final class SandboxCommand implements Callable<Integer> {
       if (item instanceof Secret secret) {
         ProviderType type = secretTypes.get(secret.getMetadata().getNamespace() + "/" + secret.getMetadata().getName());
         if (type != null) {
-          secret.setData(null);
-          secret.setStringData(simulators.credentials(type));
+          secret.setStringData(null);
+          secret.setData(base64(simulators.credentials(type)));
         }
       }
       applied.add(client.resource(item).createOr(NonDeletingOperation::update));
@@ -255,8 +255,20 @@ public final class SandboxCommand implements Callable<Integer> {
     client.secrets().inNamespace(API_NAMESPACE).resource(new io.fabric8.kubernetes.api.model.SecretBuilder()
         .withNewMetadata().withName(API_KEY_SECRET).withNamespace(API_NAMESPACE)
         .addToLabels("herald.dev/api-key", "true").endMetadata()
-        .withStringData(Map.of("key", key, "scopes", "send,contacts,read"))
+        .withData(base64(Map.of("key", key, "scopes", "send,contacts,read")))
         .build()).createOr(NonDeletingOperation::update);
+  }
+
+  /**
+   * Secret values as {@code data} (base64), as kube-apiserver stores {@code stringData}; the mock
+   * would keep {@code stringData} as it is, and {@code kubectl get secret -o jsonpath='{.data.apiKey}'}
+   * would find nothing.
+   */
+  private static Map<String, String> base64(Map<String, String> values) {
+    Map<String, String> data = new java.util.TreeMap<>();
+    values.forEach((k, v) -> data.put(k, java.util.Base64.getEncoder().encodeToString(
+        v.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+    return data;
   }
 
   private static String randomKey() {
