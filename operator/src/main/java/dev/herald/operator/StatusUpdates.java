@@ -27,11 +27,8 @@ public final class StatusUpdates {
       Condition was = before.condition(conditionType).orElse(null);
       if (now != null && (was == null || !Objects.equals(was.getStatus(), now.getStatus())
           || !Objects.equals(was.getReason(), now.getReason()) || !Objects.equals(was.getMessage(), now.getMessage()))) {
-        if ("True".equals(now.getStatus())) {
-          events.normal(resource, now.getReason(), now.getMessage());
-        } else {
-          events.warning(resource, now.getReason(), now.getMessage());
-        }
+        events.transition(resource, conditionType, "True".equals(now.getStatus())
+            ? EventRecorder.Type.NORMAL : EventRecorder.Type.WARNING, now.getReason(), now.getMessage());
       }
     }
     if (after.equals(before)) {

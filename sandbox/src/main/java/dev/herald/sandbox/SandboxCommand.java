@@ -8,8 +8,6 @@ import dev.herald.api.template.NotificationTemplate;
 import dev.herald.api.queue.QueueNames;
 import dev.herald.core.config.QueueSettings;
 import dev.herald.core.config.StoreSettings;
-import dev.herald.dispatcher.Dispatcher;
-import dev.herald.dispatcher.DispatcherSettings;
 import dev.herald.operator.HeraldOperator;
 import dev.herald.operator.api.ApiSettings;
 import dev.herald.sandbox.net.LoopbackPorts;
@@ -43,8 +41,9 @@ import picocli.CommandLine.Option;
 
 /**
  * Runs all of Herald on this machine — private Postgres and nats-server, the mock Kubernetes API
- * behind a front kubectl understands, the provider simulators, the operator and dispatchers — then
- * applies {@code examples/} and shows how each Notification is doing.
+ * behind a front kubectl understands, the provider simulators, the operator, and each dispatcher
+ * in a process of its own — then applies {@code examples/} and shows how each Notification is
+ * doing.
  */
 @Command(name = "sandbox", mixinStandardHelpOptions = true,
     description = "Runs Herald on this machine with no cluster and no Docker, applies examples/ and shows their progress.")
@@ -95,6 +94,9 @@ public final class SandboxCommand implements Callable<Integer> {
     try {
       Instant started = Instant.now();
       out.println("Starting Herald's sandbox in " + state);
+      if (SandboxEnv.removeLeftover(dir.resolve("sandbox.env"))) {
+        out.println("  (removed the sandbox.env an earlier run left behind)");
+      }
       wipe(state.resolve("nats"));
       PrivatePostgres postgres = keep(PrivatePostgres.start(state.resolve("postgres")));
       emptyDatabase(postgres);
@@ -123,15 +125,14 @@ public final class SandboxCommand implements Callable<Integer> {
       String apiKey = "hk_dev_" + randomKey();
       createApiKey(client, apiKey);
       out.printf("  http api      %s (development key in %s)%n", apiUrl, dir.resolve("sandbox.env"));
-      for (int i = 1; i <= dispatchers; i++) {
-        keep(Dispatcher.start(client, store, queue, DispatcherSettings.defaults(),
-            Dispatcher.providerFactories(simulators.webPushEndpoints()), "dispatcher-" + i));
-      }
-      out.printf("  operator and %d dispatcher(s) running (log: %s)%n", dispatchers, state.resolve("herald.log"));
+      keep(SandboxDispatchers.start(dispatchers, state, dispatcherEnv(kubeconfig, postgres, nats, apiUrl),
+          simulators.webpush().port(), simulators.webpush().certificate()));
+      out.printf("  operator running (log: %s), %d dispatcher process(es) (logs: %s)%n", state.resolve("herald.log"),
+          dispatchers, state.resolve("dispatcher-<n>.log"));
 
       int contacts = Contacts.load(examples.resolve("contacts.json"), postgres, simulators);
       List<HasMetadata> applied = apply(client, simulators);
-      writeEnv(kubeconfig, apiUrl, apiKey, postgres.jdbcUrl(), postgres.user());
+      keep(writeEnv(kubeconfig, apiUrl, apiKey, postgres.jdbcUrl(), postgres.user()));
       out.printf("Loaded %d contact(s) and applied %d resources from %s in %.1f s%n%n", contacts, applied.size(), examples,
           Duration.between(started, Instant.now()).toMillis() / 1000.0);
 
@@ -211,13 +212,14 @@ public final class SandboxCommand implements Callable<Integer> {
         }
       }
     }
+    SandboxNamespaces.createMissing(client, items, API_NAMESPACE);
     List<HasMetadata> applied = new ArrayList<>();
     for (HasMetadata item : items) {
       if (item instanceof Secret secret) {
         ProviderType type = secretTypes.get(secret.getMetadata().getNamespace() + "/" + secret.getMetadata().getName());
         if (type != null) {
-          secret.setData(null);
-          secret.setStringData(simulators.credentials(type));
+          secret.setStringData(null);
+          secret.setData(base64(simulators.credentials(type)));
         }
       }
       applied.add(client.resource(item).createOr(NonDeletingOperation::update));
@@ -225,21 +227,27 @@ public final class SandboxCommand implements Callable<Integer> {
     return applied;
   }
 
-  private void writeEnv(Path kubeconfig, String apiUrl, String apiKey, String dbUrl, String dbUser) throws IOException {
-    Path env = dir.resolve("sandbox.env");
-    Files.writeString(env, "# Written by ./herald sandbox; valid while it runs.\n"
-        + "export KUBECONFIG=" + kubeconfig + "\n"
-        + "export HERALD_API_URL=" + apiUrl + "\n"
-        + "# A development API key of namespace " + API_NAMESPACE + " (Secret " + API_KEY_SECRET + "): scopes send, contacts, read\n"
-        + "export HERALD_API_KEY=" + apiKey + "\n"
-        + "# The sandbox's Postgres, for ./herald dlq\n"
-        + "export HERALD_DB_URL=" + dbUrl + "\n"
-        + "export HERALD_DB_USER=" + dbUser + "\n");
-    try {
-      Files.setPosixFilePermissions(env, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-    } catch (UnsupportedOperationException ignored) {
-      // not a POSIX file system
-    }
+  private SandboxEnv writeEnv(Path kubeconfig, String apiUrl, String apiKey, String dbUrl, String dbUser) {
+    Map<String, String> exports = new java.util.LinkedHashMap<>();
+    exports.put("KUBECONFIG", kubeconfig.toString());
+    exports.put("HERALD_API_URL", apiUrl);
+    exports.put("A development API key of namespace " + API_NAMESPACE + " (Secret " + API_KEY_SECRET
+        + "): scopes send, contacts, read", null);
+    exports.put("HERALD_API_KEY", apiKey);
+    exports.put("The sandbox's Postgres, for ./herald dlq", null);
+    exports.put("HERALD_DB_URL", dbUrl);
+    exports.put("HERALD_DB_USER", dbUser);
+    return SandboxEnv.write(dir.resolve("sandbox.env"), exports);
+  }
+
+  /** What each dispatcher process reads (README, Configuration), as the in-process operator is set. */
+  private static Map<String, String> dispatcherEnv(Path kubeconfig, PrivatePostgres postgres, PrivateNats nats,
+      String apiUrl) {
+    return Map.of("KUBECONFIG", kubeconfig.toString(),
+        "HERALD_DB_URL", postgres.jdbcUrl(), "HERALD_DB_USER", postgres.user(), "HERALD_DB_PASSWORD", "",
+        "HERALD_DB_POOL", "8", "HERALD_NATS_URL", nats.url(), "HERALD_ACK_WAIT_SECONDS", "30",
+        "HERALD_UNSUBSCRIBE_KEY", System.getProperty("HERALD_UNSUBSCRIBE_KEY"),
+        "HERALD_API_PUBLIC_URL", apiUrl);
   }
 
   /** The development API key: a labelled Secret, as a platform team would provision one. */
@@ -247,8 +255,20 @@ public final class SandboxCommand implements Callable<Integer> {
     client.secrets().inNamespace(API_NAMESPACE).resource(new io.fabric8.kubernetes.api.model.SecretBuilder()
         .withNewMetadata().withName(API_KEY_SECRET).withNamespace(API_NAMESPACE)
         .addToLabels("herald.dev/api-key", "true").endMetadata()
-        .withStringData(Map.of("key", key, "scopes", "send,contacts,read"))
+        .withData(base64(Map.of("key", key, "scopes", "send,contacts,read")))
         .build()).createOr(NonDeletingOperation::update);
+  }
+
+  /**
+   * Secret values as {@code data} (base64), as kube-apiserver stores {@code stringData}; the mock
+   * would keep {@code stringData} as it is, and {@code kubectl get secret -o jsonpath='{.data.apiKey}'}
+   * would find nothing.
+   */
+  private static Map<String, String> base64(Map<String, String> values) {
+    Map<String, String> data = new java.util.TreeMap<>();
+    values.forEach((k, v) -> data.put(k, java.util.Base64.getEncoder().encodeToString(
+        v.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+    return data;
   }
 
   private static String randomKey() {

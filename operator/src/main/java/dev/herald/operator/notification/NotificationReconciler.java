@@ -214,11 +214,8 @@ public final class NotificationReconciler implements Reconciler<Notification>, C
     if (changed) {
       LOG.info("notification {}/{}: {}", resource.getMetadata().getNamespace(), resource.getMetadata().getName(),
           message);
-      if (pruned.isPresent()) {
-        events.normal(resource, reason, message);
-      } else {
-        events.warning(resource, reason, message);
-      }
+      events.transition(resource, NotificationStatus.STORED, pruned.isPresent() ? EventRecorder.Type.NORMAL
+          : EventRecorder.Type.WARNING, reason, message);
     }
     boolean finished = status.getPhase() != null && NotificationPhase.valueOf(status.getPhase()).isFinished();
     return finished ? finished(resource, context, before, status) : update(resource, before, status);
@@ -284,7 +281,8 @@ public final class NotificationReconciler implements Reconciler<Notification>, C
     if (changed) {
       LOG.info("notification {}/{} not accepted: {}: {}", resource.getMetadata().getNamespace(),
           resource.getMetadata().getName(), problem.reason(), problem.getMessage());
-      events.warning(resource, problem.reason(), problem.getMessage());
+      events.transition(resource, NotificationStatus.ACCEPTED, EventRecorder.Type.WARNING, problem.reason(),
+          problem.getMessage());
     }
     // Waiting problems are re-checked when the template or provider changes; the periodic
     // re-check covers a missing user appearing in the contact store.
@@ -293,6 +291,8 @@ public final class NotificationReconciler implements Reconciler<Notification>, C
   }
 
   static final String SPEC_CHANGE_IGNORED = "SpecChangeIgnored";
+  /** The topic of the Events that announce a new phase. */
+  private static final String PHASE = "Phase";
 
   /**
    * A Notification is sent as it was when accepted: a later change of its spec is ignored, and
@@ -314,7 +314,7 @@ public final class NotificationReconciler implements Reconciler<Notification>, C
         .map(c -> c.getMessage() != null && c.getMessage().startsWith("the spec changed (generation " + generation + ")"))
         .orElse(false);
     if (!announced) {
-      events.warning(resource, SPEC_CHANGE_IGNORED, message);
+      events.transition(resource, SPEC_CHANGE_IGNORED, EventRecorder.Type.WARNING, SPEC_CHANGE_IGNORED, message);
     }
   }
 
@@ -323,11 +323,9 @@ public final class NotificationReconciler implements Reconciler<Notification>, C
       NotificationPhase phase = NotificationPhase.valueOf(after.getPhase());
       String message = String.format("%s: %d of %d sent, %d failed, %d suppressed", phase,
           after.getSent(), after.getTotal(), after.getFailed(), after.getSuppressed());
-      if (phase == NotificationPhase.Failed || phase == NotificationPhase.PartiallyFailed) {
-        events.warning(resource, phase.name(), message);
-      } else {
-        events.normal(resource, phase.name(), message);
-      }
+      boolean failed = phase == NotificationPhase.Failed || phase == NotificationPhase.PartiallyFailed;
+      events.transition(resource, PHASE, failed ? EventRecorder.Type.WARNING : EventRecorder.Type.NORMAL,
+          phase.name(), message);
     }
   }
 

@@ -7,14 +7,15 @@ import java.util.Optional;
 
 /**
  * What the front needs to know of a CustomResourceDefinition stored in the mock: its names for
- * discovery, its versions, subresources and printer columns. Reads {@code apiextensions.k8s.io/v1}
+ * discovery, its versions, subresources, printer columns and schemas. Reads {@code apiextensions.k8s.io/v1}
  * CRDs and the older {@code v1beta1} layout (top-level version, subresources and columns).
  */
 record CrdInfo(String group, String plural, String singular, String kind, boolean namespaced,
     List<String> shortNames, List<String> categories, List<Version> versions) {
 
+  /** @param schema the version's {@code openAPIV3Schema} (a missing node when it has none) */
   record Version(String name, boolean served, boolean storage, boolean status, boolean scale,
-      List<Column> columns) {}
+      List<Column> columns, JsonNode schema) {}
 
   record Column(String name, String type, String format, String description, int priority,
       String jsonPath) {}
@@ -39,6 +40,7 @@ record CrdInfo(String group, String plural, String singular, String kind, boolea
     List<Version> versions = new ArrayList<>();
     JsonNode topColumns = spec.path("additionalPrinterColumns");
     JsonNode topSubresources = spec.path("subresources");
+    JsonNode topSchema = spec.path("validation").path("openAPIV3Schema");
     if (spec.path("versions").isArray() && !spec.path("versions").isEmpty()) {
       for (JsonNode v : spec.path("versions")) {
         JsonNode subresources = v.has("subresources") ? v.path("subresources") : topSubresources;
@@ -46,11 +48,13 @@ record CrdInfo(String group, String plural, String singular, String kind, boolea
             : topColumns;
         versions.add(new Version(v.path("name").asText(), v.path("served").asBoolean(true),
             v.path("storage").asBoolean(false), subresources.has("status"),
-            subresources.has("scale"), columns(columns)));
+            subresources.has("scale"), columns(columns),
+            v.has("schema") ? v.path("schema").path("openAPIV3Schema") : topSchema));
       }
     } else if (spec.hasNonNull("version")) {
       versions.add(new Version(spec.path("version").asText(), true, true,
-          topSubresources.has("status"), topSubresources.has("scale"), columns(topColumns)));
+          topSubresources.has("status"), topSubresources.has("scale"), columns(topColumns),
+          topSchema));
     }
     return Optional.of(new CrdInfo(group, plural, singular, kind, namespaced,
         strings(names.path("shortNames")), strings(names.path("categories")), versions));

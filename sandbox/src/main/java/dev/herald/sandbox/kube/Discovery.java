@@ -183,6 +183,18 @@ final class Discovery {
     return known ? Optional.of(n) : Optional.empty();
   }
 
+  /** The kind of {@code resource} in {@code group}/{@code version}, if served. */
+  Optional<String> kind(String group, String version, String resource, List<CrdInfo> crds) {
+    String groupVersion = group.isEmpty() ? version : group + "/" + version;
+    Optional<String> builtin = BUILTIN.getOrDefault(groupVersion, List.of()).stream()
+        .filter(b -> b.name().equals(resource)).map(Builtin::kind).findFirst();
+    if (builtin.isPresent()) {
+      return builtin;
+    }
+    return crds.stream().filter(c -> c.group().equals(group) && c.plural().equals(resource)
+        && c.version(version).isPresent()).map(CrdInfo::kind).findFirst();
+  }
+
   private static ObjectNode resource(String name, String singular, boolean namespaced, String kind,
       List<String> verbs, List<String> shortNames, List<String> categories) {
     ObjectNode r = NODES.objectNode();

@@ -62,17 +62,28 @@ import org.slf4j.LoggerFactory;
  *       {@code /apis/<group>}, {@code /apis/<group>/<version>}, built from a fixed list of built-in
  *       resources and from the CRDs stored in the mock (names, short names, categories,
  *       subresources), whatever the query string ({@code ?timeout=32s}).
- *   <li><b>OpenAPI</b>: an empty {@code /openapi/v2} (protobuf or JSON) and an empty
- *       {@code /openapi/v3}, so that {@code kubectl apply} (whose default {@code --validate=strict}
- *       needs an OpenAPI document) works without {@code --validate=false}. kubectl then finds no
- *       schema and validates nothing: the mock enforces no schema either.
- *   <li><b>Tables</b>: {@code GET}s that ask for {@code as=Table} on a custom resource are answered
- *       with a {@code meta.k8s.io/v1 Table} from the CRD's {@code additionalPrinterColumns}, so
- *       {@code kubectl get notifications} shows Phase, Sent, Failed and the rest.
+ *   <li><b>OpenAPI</b>: {@code /openapi/v3} and {@code /openapi/v3/apis/<group>/<version>} built
+ *       from the CRDs' schemas ({@link OpenApiV3}), so that {@code kubectl explain notification.spec}
+ *       works; an empty {@code /openapi/v2} (protobuf or JSON). kubectl finds no request bodies and
+ *       no {@code fieldValidation} parameter in them, so {@code kubectl apply} sends JSON merge
+ *       patches and validates nothing on the client: the mock enforces no schema either.
+ *   <li><b>Lists</b> are answered here: their field selector applied ({@link FieldSelector}; the
+ *       mock reads only {@code metadata.name} and answers an empty list to anything else, so
+ *       {@code kubectl describe} found no Events), their kind that of the resource
+ *       ({@code EventList}, not the mock's {@code List}).
+ *   <li><b>Tables</b>: {@code GET}s that ask for {@code as=Table} are answered with a
+ *       {@code meta.k8s.io/v1 Table}: for a custom resource from the CRD's
+ *       {@code additionalPrinterColumns}, so {@code kubectl get notifications} shows Phase, Sent,
+ *       Failed and the rest; for Events with kube-apiserver's columns ({@link EventColumns}).
+ *       Other built-in kinds get a plain list, which kubectl prints as NAME and AGE.
+ *   <li><b>{@code events.k8s.io/v1}</b> is a read-only view of the {@code core/v1} Events
+ *       ({@link EventsV1}), as both are one store in kube-apiserver.
  *   <li><b>Watches over plain HTTP</b> ({@code ?watch=true} without a WebSocket upgrade, as kubectl
  *       and client-go send them; the mock serves watches over WebSocket only): relayed from a
- *       WebSocket watch on the mock as a chunked stream of JSON events, without the events the
- *       client already has ({@code resourceVersion}), until the client leaves or
+ *       WebSocket watch on the mock as a chunked stream of JSON events, filtered by the field
+ *       selector, without the events the client already has ({@code resourceVersion}), and with a
+ *       DELETED event for each object of the client's list (when the front answered it) that was
+ *       deleted before the watch began ({@link RecentLists}), until the client leaves or
  *       {@code timeoutSeconds} passes.
  *   <li><b>Patches</b>: JSON merge patch and strategic merge patch are applied here (see
  *       {@link Patches}) and handed to the mock as the equivalent JSON patch, because the mock
@@ -127,6 +138,7 @@ public final class KubeApiFront implements AutoCloseable {
   private final int upstreamPort;
   private final Clock clock;
   private final Discovery discovery;
+  private final RecentLists recentLists = new RecentLists();
   private final int port;
   private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -341,12 +353,22 @@ public final class KubeApiFront implements AutoCloseable {
         watch(req, api.get());
         return;
       }
-      if (api.isPresent() && api.get().subresource() == null && wantsTable(req)) {
-        table(req, api.get());
+      if (api.isPresent() && api.get().subresource() == null && api.get().name() == null) {
+        list(req, api.get());
+        return;
+      }
+      if (api.isPresent() && api.get().subresource() == null
+          && (wantsTable(req) || EventsV1.isEventsV1(api.get()))) {
+        get(req, api.get());
         return;
       }
     } else {
       Optional<ApiPath> api = ApiPath.parse(path);
+      if (api.isPresent() && EventsV1.isEventsV1(api.get())) {
+        status(req, 405, "MethodNotAllowed", "events.k8s.io/v1 is a read-only view of the core/v1 "
+            + "Events in the Herald sandbox's mock API server: write Events as apiVersion v1", api.get());
+        return;
+      }
       if (method == HttpMethod.POST || method == HttpMethod.PUT) {
         body = jsonBody(req, body, api.orElse(null));
         if (body == null) {
@@ -409,9 +431,20 @@ public final class KubeApiFront implements AutoCloseable {
           .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8").end("ok");
       case "/api" -> json(req, 200, discovery.coreVersions());
       case "/openapi/v2" -> openApiV2(req);
-      case "/openapi/v3" -> json(req, 200, JSON.createObjectNode().set("paths",
-          JSON.createObjectNode()));
+      case "/openapi/v3" -> crds().onSuccess(crds -> json(req, 200, OpenApiV3.root(crds)))
+          .onFailure(e -> upstreamFailed(req, e));
       default -> {
+        if (path.startsWith("/openapi/v3/apis/")) {
+          String[] gv = path.substring("/openapi/v3/apis/".length()).split("/");
+          if (gv.length == 2) {
+            crds().onSuccess(crds -> OpenApiV3.groupVersion(gv[0], gv[1], crds).ifPresentOrElse(
+                    doc -> json(req, 200, doc),
+                    () -> status(req, 404, "NotFound", "the server could not find the requested "
+                        + "resource", null)))
+                .onFailure(e -> upstreamFailed(req, e));
+            return true;
+          }
+        }
         if (path.startsWith("/openapi/")) {
           status(req, 404, "NotFound", "the server could not find the requested resource", null);
           return true;
@@ -472,33 +505,124 @@ public final class KubeApiFront implements AutoCloseable {
   }
 
   // ---------------------------------------------------------------------------------------------
-  // tables
+  // reads: lists with field selectors, tables, the events.k8s.io view
 
-  private void table(HttpServerRequest req, ApiPath api) {
-    crds().onSuccess(crds -> {
-      Optional<CrdInfo> crd = crd(crds, api);
-      if (crd.isEmpty()) {
-        proxy(req, Buffer.buffer()); // a built-in kind: kubectl falls back to its own printing
+  /**
+   * A list, answered here rather than by the mock: its field selector applied (the mock reads none
+   * but {@code metadata.name}), its kind that of the resource ({@code EventList}, not the mock's
+   * {@code List}), as a Table when asked, and remembered for watches from its resourceVersion.
+   */
+  private void list(HttpServerRequest req, ApiPath api) {
+    FieldSelector selector;
+    try {
+      selector = FieldSelector.parse(req.getParam("fieldSelector"));
+    } catch (IllegalArgumentException e) {
+      status(req, 400, "BadRequest", e.getMessage(), api);
+      return;
+    }
+    crds().onSuccess(crds -> selected(api, req.getParam("labelSelector"), selector).onSuccess(up -> {
+      if (up.list() == null) {
+        respond(req, api, up.upstream());
         return;
       }
-      MultiMap headers = forwardHeaders(req.headers()).set(HttpHeaders.ACCEPT, APPLICATION_JSON);
-      call(HttpMethod.GET, req.uri(), headers, null).onSuccess(up -> {
-        if (up.status() != 200) {
-          respond(req, api, up);
-          return;
+      ObjectNode list = up.list();
+      discovery.kind(api.group(), api.version(), api.resource(), crds)
+          .ifPresent(kind -> list.put("kind", kind + "List"));
+      list.put("apiVersion", api.groupVersion());
+      recentLists.remember(collectionKey(req, api), list.path("metadata").path("resourceVersion")
+          .asText(""), list.path("items"));
+      Optional<Tables> tables = wantsTable(req) ? tables(api, crds) : Optional.empty();
+      json(req, 200, tables.<JsonNode>map(t -> t.table(list,
+          Tables.IncludeObject.of(req.getParam("includeObject")), false)).orElse(list));
+    }).onFailure(e -> upstreamFailed(req, e))).onFailure(e -> upstreamFailed(req, e));
+  }
+
+  /** What a list upstream holds, or the upstream's answer when it is not a list. */
+  private record Selected(ObjectNode list, Upstream upstream) {}
+
+  /**
+   * The items of {@code api}'s collection (events.k8s.io ones in their own form) that match both
+   * selectors: the label selector is the mock's to apply, the field selector the front's.
+   */
+  private Future<Selected> selected(ApiPath api, String labelSelector, FieldSelector fields) {
+    ApiPath source = EventsV1.isEventsV1(api) ? EventsV1.corePath(api) : api;
+    String uri = source.objectPath() + (labelSelector == null || labelSelector.isEmpty() ? ""
+        : "?labelSelector=" + encodeSelector(labelSelector));
+    return call(HttpMethod.GET, uri, jsonHeaders(), null).map(up -> {
+      if (up.status() != 200) {
+        return new Selected(null, up);
+      }
+      JsonNode body;
+      try {
+        body = JSON.readTree(up.body().getBytes());
+      } catch (IOException e) {
+        return new Selected(null, up);
+      }
+      if (body == null || !body.path("items").isArray()) {
+        return new Selected(null, up);
+      }
+      ObjectNode list = JSON.createObjectNode();
+      list.put("kind", body.path("kind").asText("List"));
+      list.put("apiVersion", api.groupVersion());
+      ObjectNode metadata = list.putObject("metadata");
+      metadata.put("resourceVersion", body.path("metadata").path("resourceVersion").asText(""));
+      var items = list.putArray("items");
+      for (JsonNode item : body.path("items")) {
+        JsonNode viewed = view(api, item);
+        if (fields.matches(viewed)) {
+          items.add(viewed);
         }
-        JsonNode body;
-        try {
-          body = JSON.readTree(up.body().getBytes());
-        } catch (IOException e) {
-          respond(req, api, up);
-          return;
-        }
-        Tables tables = new Tables(crd.get().columns(api.version()), clock);
-        json(req, 200, tables.table(body, Tables.IncludeObject.of(req.getParam("includeObject")),
-            false));
-      }).onFailure(e -> upstreamFailed(req, e));
-    }).onFailure(e -> upstreamFailed(req, e));
+      }
+      return new Selected(list, up);
+    });
+  }
+
+  /** A single object: as a Table when asked, in its events.k8s.io form when named so. */
+  private void get(HttpServerRequest req, ApiPath api) {
+    ApiPath source = EventsV1.isEventsV1(api) ? EventsV1.corePath(api) : api;
+    crds().onSuccess(crds -> call(HttpMethod.GET, source.objectPath(), jsonHeaders(), null)
+        .onSuccess(up -> {
+          JsonNode object = up.status() == 200 ? readJson(up.body()) : null;
+          if (object == null) {
+            respond(req, api, up);
+            return;
+          }
+          JsonNode viewed = view(api, object);
+          Optional<Tables> tables = wantsTable(req) ? tables(api, crds) : Optional.empty();
+          json(req, 200, tables.<JsonNode>map(t -> t.table(viewed,
+              Tables.IncludeObject.of(req.getParam("includeObject")), false)).orElse(viewed));
+        }).onFailure(e -> upstreamFailed(req, e)))
+        .onFailure(e -> upstreamFailed(req, e));
+  }
+
+  /** The columns of {@code api}'s kind; empty for a kind kubectl prints itself. */
+  private Optional<Tables> tables(ApiPath api, List<CrdInfo> crds) {
+    if (EventsV1.isEvents(api)) {
+      return Optional.of(EventColumns.table(clock));
+    }
+    return crd(crds, api).map(c -> Tables.forCrd(c.columns(api.version()), clock));
+  }
+
+  /** An object the mock holds as the API {@code api} names shows it. */
+  private static JsonNode view(ApiPath api, JsonNode object) {
+    return EventsV1.isEventsV1(api) ? EventsV1.fromCore(object) : object;
+  }
+
+  /** What a list and the watches that follow it have in common: collection and selectors. */
+  private static String collectionKey(HttpServerRequest req, ApiPath api) {
+    ApiPath collection = new ApiPath(api.group(), api.version(), api.namespace(), api.resource(),
+        null, null);
+    return collection.objectPath() + "?labelSelector=" + Optional.ofNullable(req.getParam(
+        "labelSelector")).orElse("") + "&fieldSelector=" + Optional.ofNullable(req.getParam(
+        "fieldSelector")).orElse("");
+  }
+
+  private static JsonNode readJson(Buffer body) {
+    try {
+      return body == null || body.length() == 0 ? null : JSON.readTree(body.getBytes());
+    } catch (IOException e) {
+      return null;
+    }
   }
 
   private static Optional<CrdInfo> crd(List<CrdInfo> crds, ApiPath api) {
@@ -511,8 +635,22 @@ public final class KubeApiFront implements AutoCloseable {
   // ---------------------------------------------------------------------------------------------
   // watches over plain HTTP
 
+  /**
+   * What a plain HTTP watch asks for: events after {@code since} (its resourceVersion), each that
+   * matches {@code fields}, as Table rows when {@code tables} is set.
+   */
+  private record WatchRequest(ApiPath api, long since, String sinceText, Duration timeout,
+      String labelSelector, FieldSelector fields, Tables tables, Tables.IncludeObject include,
+      String collectionKey) {}
+
   private void watch(HttpServerRequest req, ApiPath api) {
-    long since = parseResourceVersion(req.getParam("resourceVersion"));
+    FieldSelector fields;
+    try {
+      fields = FieldSelector.parse(req.getParam("fieldSelector"));
+    } catch (IllegalArgumentException e) {
+      status(req, 400, "BadRequest", e.getMessage(), api);
+      return;
+    }
     Duration timeout = Optional.ofNullable(req.getParam("timeoutSeconds"))
         .map(s -> {
           try {
@@ -524,21 +662,23 @@ public final class KubeApiFront implements AutoCloseable {
         .filter(d -> !d.isNegative() && !d.isZero())
         .orElse(DEFAULT_WATCH_TIMEOUT);
     boolean asTable = wantsTable(req);
-    Tables.IncludeObject include = Tables.IncludeObject.of(req.getParam("includeObject"));
-    String upstreamUri = watchUri(api, req.getParam("labelSelector"), req.getParam("fieldSelector"));
+    String sinceText = Optional.ofNullable(req.getParam("resourceVersion")).orElse("");
+    String upstreamUri = watchUri(EventsV1.isEventsV1(api) ? EventsV1.corePath(api) : api,
+        req.getParam("labelSelector"), fields);
 
     HttpServerResponse resp = req.response();
     AtomicBoolean done = new AtomicBoolean();
     Future<List<CrdInfo>> crdsFuture = asTable ? crds() : Future.succeededFuture(List.of());
     crdsFuture.compose(crds -> {
-      Optional<CrdInfo> crd = asTable ? crd(crds, api) : Optional.empty();
-      Tables tables = crd.map(c -> new Tables(c.columns(api.version()), clock)).orElse(null);
+      WatchRequest watch = new WatchRequest(api, parseResourceVersion(sinceText), sinceText,
+          timeout, req.getParam("labelSelector"), fields, asTable ? tables(api, crds).orElse(null) : null,
+          Tables.IncludeObject.of(req.getParam("includeObject")), collectionKey(req, api));
       WebSocketConnectOptions options = new WebSocketConnectOptions()
           .setHost(upstreamHost).setPort(upstreamPort)
           .setSsl("https".equalsIgnoreCase(upstreamUrl.getScheme()))
           .setURI(upstreamUri);
       return upstreamWebSockets.connect(options).map(ws -> {
-        relayWatch(req, ws, since, timeout, tables, include, done);
+        relayWatch(req, ws, watch, done);
         return ws;
       });
     }).onFailure(e -> {
@@ -546,12 +686,12 @@ public final class KubeApiFront implements AutoCloseable {
         return;
       }
       LOG.debug("WebSocket watch on the mock failed ({}); answering from a list", e.toString());
-      watchFromList(req, api, since);
+      watchFromList(req, api, parseResourceVersion(sinceText), fields);
     });
   }
 
-  private void relayWatch(HttpServerRequest req, WebSocket ws, long since, Duration timeout,
-      Tables tables, Tables.IncludeObject include, AtomicBoolean done) {
+  private void relayWatch(HttpServerRequest req, WebSocket ws, WatchRequest watch,
+      AtomicBoolean done) {
     HttpServerResponse resp = req.response();
     boolean[] headersSent = {false};
     long[] timer = {-1};
@@ -579,6 +719,25 @@ public final class KubeApiFront implements AutoCloseable {
     resp.exceptionHandler(e -> finish.run());
     ws.closeHandler(v -> finish.run());
     ws.exceptionHandler(e -> finish.run());
+    java.util.function.BiConsumer<String, JsonNode> send = (type, object) -> {
+      JsonNode out = object;
+      if (watch.tables() != null && object.isObject() && !type.equals("ERROR")) {
+        out = watch.tables().table(object, watch.include(), headersSent[0]);
+        headersSent[0] = true;
+      }
+      ObjectNode event = JSON.createObjectNode();
+      event.put("type", type);
+      event.set("object", out);
+      try {
+        resp.write(JSON.writeValueAsString(event) + "\n");
+      } catch (JsonProcessingException e) {
+        LOG.debug("dropping a watch event: {}", e.toString());
+      }
+      if (resp.writeQueueFull()) {
+        ws.pause();
+        resp.drainHandler(v -> ws.resume());
+      }
+    };
     ws.textMessageHandler(message -> {
       if (done.get()) {
         return;
@@ -587,53 +746,62 @@ public final class KubeApiFront implements AutoCloseable {
         JsonNode event = JSON.readTree(message);
         String type = event.path("type").asText();
         JsonNode object = event.path("object");
-        if (since > 0 && type.equals("ADDED")
-            && parseResourceVersion(object.path("metadata").path("resourceVersion").asText()) <= since) {
+        if (type.equals("ERROR") || type.equals("BOOKMARK")) {
+          send.accept(type, object);
+          return;
+        }
+        if (watch.since() > 0 && type.equals("ADDED")
+            && parseResourceVersion(object.path("metadata").path("resourceVersion").asText())
+                <= watch.since()) {
           return; // the client has it already (it listed at `since`)
         }
-        JsonNode out = event;
-        if (tables != null && object.isObject() && !type.equals("ERROR")) {
-          ObjectNode converted = JSON.createObjectNode();
-          converted.put("type", type);
-          converted.set("object", tables.table(object, include, headersSent[0]));
-          headersSent[0] = true;
-          out = converted;
-        }
-        resp.write(JSON.writeValueAsString(out) + "\n");
-        if (resp.writeQueueFull()) {
-          ws.pause();
-          resp.drainHandler(v -> ws.resume());
+        JsonNode viewed = view(watch.api(), object);
+        if (watch.fields().matches(viewed)) {
+          send.accept(type, viewed);
         }
       } catch (IOException e) {
         LOG.debug("dropping a watch event the mock sent: {}", e.toString());
       }
     });
-    timer[0] = vertx.setTimer(timeout.toMillis(), id -> finish.run());
+    timer[0] = vertx.setTimer(watch.timeout().toMillis(), id -> finish.run());
     resp.writeHead();
+    replayDeletions(watch, done, send);
+  }
+
+  /**
+   * The mock replays nothing from a resourceVersion: what was deleted between the client's list
+   * at {@code since} (answered here, so remembered) and now is sent as DELETED events, as
+   * kube-apiserver would. Without it {@code kubectl delete} waits for good on an object whose
+   * finalizer was removed between its list and its watch.
+   */
+  private void replayDeletions(WatchRequest watch, AtomicBoolean done,
+      java.util.function.BiConsumer<String, JsonNode> send) {
+    Optional<List<JsonNode>> listed = recentLists.at(watch.collectionKey(), watch.sinceText());
+    if (watch.since() <= 0 || listed.isEmpty() || listed.get().isEmpty()) {
+      return;
+    }
+    ApiPath collection = new ApiPath(watch.api().group(), watch.api().version(),
+        watch.api().namespace(), watch.api().resource(), null, null);
+    selected(collection, watch.labelSelector(), watch.fields()).onSuccess(now -> {
+      if (now.list() == null || done.get()) {
+        return;
+      }
+      for (JsonNode gone : RecentLists.deleted(listed.get(), now.list().path("items"))) {
+        send.accept("DELETED", gone);
+      }
+    }).onFailure(e -> LOG.debug("cannot list for a watch's deletions: {}", e.toString()));
   }
 
   /** When no WebSocket watch can be opened: the current list as ADDED events, then the end. */
-  private void watchFromList(HttpServerRequest req, ApiPath api, long since) {
-    MultiMap headers = forwardHeaders(req.headers()).set(HttpHeaders.ACCEPT, APPLICATION_JSON);
-    StringBuilder uri = new StringBuilder(api.objectPath());
-    String sep = "?";
-    for (String param : List.of("labelSelector", "fieldSelector")) {
-      String value = req.getParam(param);
-      if (value != null) {
-        uri.append(sep).append(param).append('=').append(encodeSelector(value));
-        sep = "&";
-      }
-    }
-    call(HttpMethod.GET, uri.toString(), headers, null).onSuccess(up -> {
-      if (up.status() != 200) {
-        respond(req, api, up);
+  private void watchFromList(HttpServerRequest req, ApiPath api, long since, FieldSelector fields) {
+    selected(api, req.getParam("labelSelector"), fields).onSuccess(up -> {
+      if (up.list() == null) {
+        respond(req, api, up.upstream());
         return;
       }
       try {
-        JsonNode list = JSON.readTree(up.body().getBytes());
-        JsonNode items = list.has("items") ? list.path("items") : JSON.createArrayNode().add(list);
         StringBuilder out = new StringBuilder();
-        for (JsonNode item : items) {
+        for (JsonNode item : up.list().path("items")) {
           if (parseResourceVersion(item.path("metadata").path("resourceVersion").asText()) > since) {
             ObjectNode event = JSON.createObjectNode();
             event.put("type", "ADDED");
@@ -650,20 +818,19 @@ public final class KubeApiFront implements AutoCloseable {
     }).onFailure(e -> upstreamFailed(req, e));
   }
 
-  private static String watchUri(ApiPath api, String labelSelector, String fieldSelector) {
+  /**
+   * The mock's watch of {@code api}'s collection: the label selector is the mock's to apply; of
+   * the field selector it reads only a lone {@code metadata.name=x} (splitting the raw query on
+   * '='), so that is all it gets, and the front filters by the rest.
+   */
+  private static String watchUri(ApiPath api, String labelSelector, FieldSelector fields) {
     StringBuilder uri = new StringBuilder(api.objectPath()).append("?watch=true");
     if (labelSelector != null && !labelSelector.isEmpty()) {
       uri.append("&labelSelector=").append(encodeSelector(labelSelector));
     }
-    String field = fieldSelector;
-    if (api.name() != null) {
-      // the old /namespaces/x/things/name?watch=true form: watch that one object
-      field = "metadata.name=" + api.name() + (field == null || field.isEmpty() ? "" : "," + field);
-    }
-    if (field != null && !field.isEmpty()) {
-      // the mock reads metadata.name from the raw query, so '=' stays unencoded
-      uri.append("&fieldSelector=").append(encodeSelector(field));
-    }
+    // the old /namespaces/x/things/name?watch=true form names its one object in the path
+    Optional<String> name = api.name() != null ? Optional.of(api.name()) : fields.name();
+    name.ifPresent(n -> uri.append("&fieldSelector=metadata.name=").append(encodeSelector(n)));
     return uri.toString();
   }
 

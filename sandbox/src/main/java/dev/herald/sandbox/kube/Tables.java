@@ -11,14 +11,16 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 
 /**
- * Server-side printing for custom resources, as kube-apiserver does it: a {@code meta.k8s.io/v1
- * Table} whose columns are {@code Name} and the CRD's {@code additionalPrinterColumns} (or
- * {@code Age} when it defines none), one row per object, cells typed like the column
- * ({@code integer}, {@code number}, {@code boolean}, {@code string}, and {@code date} rendered as an
- * age such as {@code 5m12s}). kubectl asks for it with
- * {@code Accept: application/json;as=Table;v=v1;g=meta.k8s.io}.
+ * Server-side printing, as kube-apiserver does it: a {@code meta.k8s.io/v1 Table} with one row per
+ * object. kubectl asks for it with {@code Accept: application/json;as=Table;v=v1;g=meta.k8s.io}
+ * and shows the columns of priority 0 (all of them with {@code -o wide}). A custom resource's
+ * columns ({@link #forCrd}) are {@code Name} and the CRD's {@code additionalPrinterColumns} (or
+ * {@code Age} when it defines none), cells typed like the column ({@code integer}, {@code number},
+ * {@code boolean}, {@code string}, and {@code date} rendered as an age such as {@code 5m12s});
+ * built-in kinds bring their own columns ({@link EventColumns}).
  */
 final class Tables {
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
@@ -39,24 +41,49 @@ final class Tables {
     }
   }
 
-  private record CompiledColumn(CrdInfo.Column column, SimpleJsonPath path) {}
+  /**
+   * One column of a table: its definition, and how its cell is read from an object ({@code null}
+   * shows as {@code <none>}).
+   */
+  record Column(String name, String type, String format, String description, int priority,
+      Function<JsonNode, JsonNode> cell) {}
 
-  private final List<CompiledColumn> columns;
-  private final Clock clock;
+  /** The Name column kube-apiserver puts first in a custom resource's table. */
+  static final Column NAME = new Column("Name", "string", "name",
+      "Name must be unique within a namespace. Is required when creating resources, although "
+          + "some resources may allow a client to request the generation of an appropriate name "
+          + "automatically. Name is primarily intended for creation idempotence and configuration "
+          + "definition. Cannot be updated. More info: "
+          + "https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names", 0,
+      object -> NODES.textNode(object.path("metadata").path("name").asText("")));
 
-  Tables(List<CrdInfo.Column> columns, Clock clock) {
-    List<CompiledColumn> compiled = new ArrayList<>();
-    for (CrdInfo.Column c : columns) {
+  private final List<Column> columns;
+
+  private Tables(List<Column> columns) {
+    this.columns = List.copyOf(columns);
+  }
+
+  /** A table of exactly these columns. */
+  static Tables of(List<Column> columns) {
+    return new Tables(columns);
+  }
+
+  /** A custom resource's table: Name, then the CRD's printer columns. */
+  static Tables forCrd(List<CrdInfo.Column> printerColumns, Clock clock) {
+    List<Column> columns = new ArrayList<>();
+    columns.add(NAME);
+    for (CrdInfo.Column c : printerColumns) {
       SimpleJsonPath path;
       try {
         path = SimpleJsonPath.parse(c.jsonPath());
       } catch (IllegalArgumentException e) {
         path = null; // an unsupported expression: the column shows <none>
       }
-      compiled.add(new CompiledColumn(c, path));
+      SimpleJsonPath compiled = path;
+      columns.add(new Column(c.name(), c.type(), c.format(), c.description(), c.priority(),
+          object -> cell(c.type(), compiled, object, clock)));
     }
-    this.columns = compiled;
-    this.clock = clock;
+    return new Tables(columns);
   }
 
   /**
@@ -91,21 +118,13 @@ final class Tables {
 
   private ArrayNode columnDefinitions() {
     ArrayNode defs = NODES.arrayNode();
-    defs.addObject()
-        .put("name", "Name").put("type", "string").put("format", "name")
-        .put("description", "Name must be unique within a namespace. Is required when creating "
-            + "resources, although some resources may allow a client to request the generation of "
-            + "an appropriate name automatically. Name is primarily intended for creation "
-            + "idempotence and configuration definition. Cannot be updated. More info: "
-            + "https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names")
-        .put("priority", 0);
-    for (CompiledColumn c : columns) {
+    for (Column c : columns) {
       defs.addObject()
-          .put("name", c.column().name())
-          .put("type", c.column().type())
-          .put("format", c.column().format())
-          .put("description", c.column().description())
-          .put("priority", c.column().priority());
+          .put("name", c.name())
+          .put("type", c.type())
+          .put("format", c.format())
+          .put("description", c.description())
+          .put("priority", c.priority());
     }
     return defs;
   }
@@ -113,9 +132,9 @@ final class Tables {
   private ObjectNode row(JsonNode object, IncludeObject include) {
     ObjectNode row = NODES.objectNode();
     ArrayNode cells = row.putArray("cells");
-    cells.add(object.path("metadata").path("name").asText(""));
-    for (CompiledColumn c : columns) {
-      cells.add(cell(c, object));
+    for (Column c : columns) {
+      JsonNode cell = c.cell().apply(object);
+      cells.add(cell == null ? NODES.nullNode() : cell);
     }
     switch (include) {
       case OBJECT -> row.set("object", object);
@@ -130,25 +149,26 @@ final class Tables {
     return row;
   }
 
-  private JsonNode cell(CompiledColumn c, JsonNode object) {
-    if (c.path() == null) {
+  private static JsonNode cell(String type, SimpleJsonPath path, JsonNode object, Clock clock) {
+    if (path == null) {
       return NODES.nullNode();
     }
-    JsonNode value = c.path().first(object);
+    JsonNode value = path.first(object);
     if (value == null || value.isNull() || value.isMissingNode()) {
       return NODES.nullNode();
     }
-    return switch (c.column().type()) {
+    return switch (type) {
       case "integer" -> value.isNumber() ? NODES.numberNode(value.asLong()) : NODES.nullNode();
       case "number" -> value.isNumber() ? NODES.numberNode(value.asDouble()) : NODES.nullNode();
       case "boolean" -> value.isBoolean() ? value : NODES.nullNode();
-      case "date" -> value.isTextual() ? NODES.textNode(age(value.asText())) : NODES.nullNode();
+      case "date" -> value.isTextual() ? NODES.textNode(age(value.asText(), clock)) : NODES.nullNode();
       case "string" -> NODES.textNode(text(value));
       default -> NODES.nullNode();
     };
   }
 
-  private String age(String timestamp) {
+  /** {@code timestamp} as an age ({@code 5m12s}), as kubectl shows it. */
+  static String age(String timestamp, Clock clock) {
     try {
       return HumanDuration.format(Duration.between(Instant.parse(timestamp), clock.instant()));
     } catch (DateTimeParseException e) {

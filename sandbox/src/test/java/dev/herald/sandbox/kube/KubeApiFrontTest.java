@@ -295,6 +295,209 @@ class KubeApiFrontTest {
     assertThat(ssa.err()).contains("server-side apply is not supported");
   }
 
+  @Test
+  void describeListsTheEventsOfTheObject() {
+    kubectlWithInput(gadget("ev1"), "apply", "-f", "-");
+    kubectlWithInput(gadget("ev1-other"), "apply", "-f", "-");
+    event("ev1", "Warning", "TemplateNotFound", "spec.template: NotificationTemplate \"welcome\" not found");
+    event("ev1-other", "Normal", "SomethingElse", "not about ev1");
+
+    // kubectl lists them with involvedObject.{kind,uid,name,namespace} field selectors
+    String described = kubectl("describe", "gadget", "ev1").out();
+    assertThat(described).containsPattern("Warning\\s+TemplateNotFound\\s+\\S+\\s+herald-operator\\s+"
+        + "spec.template: NotificationTemplate \"welcome\" not found");
+    assertThat(described).doesNotContain("SomethingElse");
+  }
+
+  @Test
+  void getEventsPrintsTheColumnsOfKubeApiserver() {
+    kubectlWithInput(gadget("ev2"), "apply", "-n", "events", "-f", "-");
+    event("events", "ev2", "Warning", "ProviderNotReady", "no Ready provider for email");
+    event("events", "ev2", "Normal", "Completed", "Completed: 3 of 3 sent");
+
+    List<String> lines = kubectl("get", "events", "-n", "events").out().lines().toList();
+    assertThat(lines.get(0)).matches("LAST SEEN\\s+TYPE\\s+REASON\\s+OBJECT\\s+MESSAGE");
+    assertThat(lines).anyMatch(l -> l.matches(
+        "\\d+s\\s+Warning\\s+ProviderNotReady\\s+gadget/ev2\\s+no Ready provider for email"));
+    assertThat(kubectl("get", "events", "-n", "events", "-o", "wide").out().lines().findFirst()
+        .orElseThrow()).matches("LAST SEEN\\s+TYPE\\s+REASON\\s+OBJECT\\s+SUBOBJECT\\s+SOURCE\\s+"
+            + "MESSAGE\\s+FIRST SEEN\\s+COUNT\\s+NAME");
+    assertThat(kubectl("get", "events", "-n", "events", "--field-selector", "type=Warning").out())
+        .contains("ProviderNotReady").doesNotContain("Completed");
+    // kubectl events decodes the list as an EventList, not the mock's List
+    assertThat(kubectl("events", "-n", "events").out()).contains("ProviderNotReady", "Completed");
+  }
+
+  @Test
+  void eventsOfEventsK8sIoAreAReadOnlyViewOfTheCoreEvents() throws Exception {
+    kubectlWithInput(gadget("ev3"), "apply", "-n", "view", "-f", "-");
+    event("view", "ev3", "Normal", "Compiled", "all templates compile");
+    event("view", "ev3-other", "Normal", "Other", "another object");
+
+    HttpClient http = HttpClient.newHttpClient();
+    String events = kube.front().url() + "/apis/events.k8s.io/v1/namespaces/view/events";
+    JsonNode list = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(events
+        + "?fieldSelector=regarding.name%3Dev3")).build(), HttpResponse.BodyHandlers.ofString()).body());
+    assertThat(list.path("kind").asText()).isEqualTo("EventList");
+    assertThat(list.path("apiVersion").asText()).isEqualTo("events.k8s.io/v1");
+    assertThat(list.path("items")).hasSize(1);
+    JsonNode event = list.path("items").get(0);
+    assertThat(event.path("note").asText()).isEqualTo("all templates compile");
+    assertThat(event.path("regarding").path("kind").asText()).isEqualTo("Gadget");
+    assertThat(event.path("reportingController").asText()).isEqualTo("herald-operator");
+
+    HttpResponse<String> write = http.send(HttpRequest.newBuilder(URI.create(events))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(event.toString())).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(write.statusCode()).isEqualTo(405);
+    assertThat(write.body()).contains("read-only view");
+  }
+
+  @Test
+  void aWatchWithAFieldSelectorSeesOnlyWhatMatches() throws Exception {
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    HttpResponse<Stream<String>> watch = http.send(HttpRequest.newBuilder(URI.create(
+        kube.front().url() + "/api/v1/namespaces/watched/events?watch=true&timeoutSeconds=20"
+            + "&fieldSelector=involvedObject.name%3Dev4")).build(), HttpResponse.BodyHandlers.ofLines());
+    Iterator<String> events = watch.body().iterator();
+    event("watched", "ev4-other", "Normal", "NotThisOne", "about another object");
+    event("watched", "ev4", "Normal", "ThisOne", "about ev4");
+
+    JsonNode first = JSON.readTree(CompletableFuture.supplyAsync(events::next).get(15, TimeUnit.SECONDS));
+    assertThat(first.path("object").path("reason").asText()).isEqualTo("ThisOne");
+    watch.body().close();
+  }
+
+  @Test
+  void explainDescribesHeraldKindsFromTheirCrdSchemas() {
+    Result spec = kubectl("explain", "notification.spec.recipients");
+    assertThat(spec.exit()).as(spec.err()).isZero();
+    assertThat(spec.out()).contains("GROUP:      herald.dev", "KIND:       Notification",
+        "VERSION:    v1alpha1", "FIELD: recipients <[]Object>", "Raw e-mail address");
+    assertThat(kubectl("explain", "deliveryprovider.spec.type").out()).contains("sendgrid", "webpush");
+    assertThat(kubectl("explain", "notificationtemplate.metadata.name").out())
+        .contains("FIELD: name <string>");
+    Result missing = kubectl("explain", "notification.spec.nosuchfield");
+    assertThat(missing.exit()).isNotZero();
+    assertThat(missing.err()).contains("field \"nosuchfield\" does not exist");
+  }
+
+  @Test
+  void aWatchFromAListIsToldOfWhatWasDeletedSince() throws Exception {
+    GenericKubernetesResource held = kube.client().genericKubernetesResources(GADGETS)
+        .inNamespace("default").resource(new GenericKubernetesResourceBuilder()
+            .withApiVersion("sandbox.herald.dev/v1").withKind("Gadget")
+            .withNewMetadata().withName("fin1").addToFinalizers("sandbox.herald.dev/hold").endMetadata()
+            .build()).create();
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    String collection = kube.front().url() + "/apis/sandbox.herald.dev/v1/namespaces/default/gadgets";
+    String selector = "?fieldSelector=metadata.name%3Dfin1";
+    // kubectl delete: DELETE, then list and watch the one object until it is gone
+    http.send(HttpRequest.newBuilder(URI.create(collection + "/fin1")).DELETE().build(),
+        HttpResponse.BodyHandlers.discarding());
+    JsonNode list = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(collection + selector))
+        .build(), HttpResponse.BodyHandlers.ofString()).body());
+    assertThat(list.path("items")).hasSize(1);
+    // the finalizer goes between the list and the watch, as the operator's does within milliseconds
+    kube.client().genericKubernetesResources(GADGETS).inNamespace("default").withName("fin1")
+        .edit(g -> {
+          g.getMetadata().setFinalizers(List.of());
+          return g;
+        });
+    await().atMost(Duration.ofSeconds(10)).until(() -> kube.client().genericKubernetesResources(GADGETS)
+        .inNamespace("default").withName("fin1").get() == null);
+
+    HttpResponse<Stream<String>> watch = http.send(HttpRequest.newBuilder(URI.create(collection
+        + selector + "&watch=true&timeoutSeconds=20&resourceVersion="
+        + list.path("metadata").path("resourceVersion").asText())).build(),
+        HttpResponse.BodyHandlers.ofLines());
+    Iterator<String> events = watch.body().iterator();
+    JsonNode event = JSON.readTree(CompletableFuture.supplyAsync(events::next).get(15, TimeUnit.SECONDS));
+    assertThat(event.path("type").asText()).isEqualTo("DELETED");
+    assertThat(event.path("object").path("metadata").path("uid").asText())
+        .isEqualTo(held.getMetadata().getUid());
+    watch.body().close();
+  }
+
+  @Test
+  void kubectlDeleteReturnsOnceTheFinalizerIsRemoved() {
+    SharedIndexInformer<GenericKubernetesResource> controller = kube.client()
+        .genericKubernetesResources(GADGETS).inNamespace("default").inform(new io.fabric8.kubernetes
+            .client.informers.ResourceEventHandler<>() {
+          @Override
+          public void onAdd(GenericKubernetesResource g) {
+          }
+
+          @Override
+          public void onUpdate(GenericKubernetesResource before, GenericKubernetesResource g) {
+            // like Herald's operator: cleans up at once when the object is being deleted
+            if (g.getMetadata().getDeletionTimestamp() != null
+                && !g.getMetadata().getFinalizers().isEmpty()) {
+              kube.client().genericKubernetesResources(GADGETS).inNamespace("default")
+                  .withName(g.getMetadata().getName()).edit(e -> {
+                    e.getMetadata().setFinalizers(List.of());
+                    return e;
+                  });
+            }
+          }
+
+          @Override
+          public void onDelete(GenericKubernetesResource g, boolean unknown) {
+          }
+        });
+    try {
+      for (int i = 0; i < 3; i++) {
+        String name = "fin-kubectl-" + i;
+        kubectlWithInput(gadget(name).replace("metadata:\n", "metadata:\n  finalizers: [sandbox.herald.dev/hold]\n"),
+            "apply", "-f", "-");
+        Result deleted = kubectl("delete", "gadget", name, "--timeout=20s");
+        assertThat(deleted.exit()).as(deleted.err()).isZero();
+        assertThat(deleted.out()).contains("gadget.sandbox.herald.dev \"" + name + "\" deleted");
+      }
+    } finally {
+      controller.close();
+    }
+  }
+
+  @Test
+  void aMissingObjectIsNamedInANotFoundStatus() throws Exception {
+    kubectl("create", "namespace", "present");
+    Result missing = kubectl("get", "notification", "-n", "present", "nope");
+    assertThat(missing.err()).isEqualTo(
+        "Error from server (NotFound): notifications.herald.dev \"nope\" not found");
+    HttpResponse<String> raw = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+        kube.front().url() + "/apis/herald.dev/v1alpha1/namespaces/present/notifications/nope"))
+        .header("Accept", "application/json;as=Table;v=v1;g=meta.k8s.io").build(),
+        HttpResponse.BodyHandlers.ofString());
+    JsonNode status = JSON.readTree(raw.body());
+    assertThat(raw.statusCode()).isEqualTo(404);
+    assertThat(status.path("reason").asText()).isEqualTo("NotFound");
+    assertThat(status.path("details").path("name").asText()).isEqualTo("nope");
+    assertThat(status.path("details").path("kind").asText()).isEqualTo("notifications");
+  }
+
+  /** An Event on a gadget of {@code default}, written to the mock as Herald's operator writes it. */
+  private void event(String gadget, String type, String reason, String message) {
+    event("default", gadget, type, reason, message);
+  }
+
+  private void event(String namespace, String gadget, String type, String reason, String message) {
+    GenericKubernetesResource on = kube.client().genericKubernetesResources(GADGETS)
+        .inNamespace(namespace).withName(gadget).get();
+    String uid = on == null ? "00000000-0000-0000-0000-000000000000" : on.getMetadata().getUid();
+    kube.client().v1().events().inNamespace(namespace).resource(new io.fabric8.kubernetes.api.model
+        .EventBuilder()
+        .withNewMetadata().withName(gadget + "." + Long.toHexString(System.nanoTime())).endMetadata()
+        .withNewInvolvedObject().withApiVersion("sandbox.herald.dev/v1").withKind("Gadget")
+        .withName(gadget).withNamespace(namespace).withUid(uid).endInvolvedObject()
+        .withType(type).withReason(reason).withMessage(message)
+        .withFirstTimestamp(java.time.Instant.now().toString())
+        .withLastTimestamp(java.time.Instant.now().toString()).withCount(1)
+        .withNewSource().withComponent("herald-operator").endSource()
+        .withReportingComponent("herald-operator").build()).create();
+  }
+
   // ---------------------------------------------------------------------------------------------
 
   private record Result(int exit, String out, String err) {}

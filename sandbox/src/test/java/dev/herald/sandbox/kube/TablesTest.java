@@ -36,7 +36,7 @@ class TablesTest {
 
   @Test
   void buildsATableFromThePrinterColumns() {
-    JsonNode table = new Tables(COLUMNS, NOW).table(LIST, Tables.IncludeObject.METADATA, false);
+    JsonNode table = Tables.forCrd(COLUMNS, NOW).table(LIST, Tables.IncludeObject.METADATA, false);
 
     assertThat(table.path("kind").asText()).isEqualTo("Table");
     assertThat(table.path("apiVersion").asText()).isEqualTo("meta.k8s.io/v1");
@@ -63,14 +63,14 @@ class TablesTest {
   @Test
   void aSingleObjectIsOneRowAndHeadersCanBeLeftOut() {
     JsonNode object = LIST.path("items").get(0);
-    JsonNode table = new Tables(List.of(CrdInfo.DEFAULT_AGE), NOW)
+    JsonNode table = Tables.forCrd(List.of(CrdInfo.DEFAULT_AGE), NOW)
         .table(object, Tables.IncludeObject.NONE, true);
     assertThat(table.path("columnDefinitions")).isEmpty();
     assertThat(table.path("rows")).hasSize(1);
     assertThat(table.path("rows").get(0).path("cells")).isEqualTo(read("[\"a\", \"5m12s\"]"));
     assertThat(table.path("rows").get(0).has("object")).isFalse();
 
-    JsonNode full = new Tables(List.of(), NOW).table(object, Tables.IncludeObject.OBJECT, false);
+    JsonNode full = Tables.forCrd(List.of(), NOW).table(object, Tables.IncludeObject.OBJECT, false);
     assertThat(full.path("rows").get(0).path("object")).isEqualTo(object);
   }
 }
