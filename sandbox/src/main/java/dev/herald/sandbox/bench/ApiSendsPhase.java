@@ -17,10 +17,7 @@ final class ApiSendsPhase {
   /** Accepted sends per second, the refusals, and the accepted sends' latencies (milliseconds, sorted). */
   record Result(double acceptedPerSecond, long accepted, long refused, double[] sortedMs, int clients) {
     double percentile(double p) {
-      if (sortedMs.length == 0) {
-        return 0;
-      }
-      return sortedMs[Math.clamp((int) Math.ceil(p / 100.0 * sortedMs.length) - 1, 0, sortedMs.length - 1)];
+      return Percentile.of(sortedMs, p);
     }
   }
 

@@ -41,7 +41,7 @@ final class BenchPlots {
       maxY = Math.max(maxY, v);
     }
     maxY = niceCeiling(maxY * 1.1);
-    double maxX = Math.max(1, perSecond.length);
+    double maxX = niceCeiling(Math.max(1, perSecond.length));
     for (int i = 0; i < phases.size(); i++) {
       Span s = phases.get(i);
       int x0 = x(s.fromSecond(), maxX);
@@ -84,8 +84,8 @@ final class BenchPlots {
         g.drawLine(x(ms[k - 1], maxX), y(100.0 * k / ms.length, 100), x(ms[k], maxX), y(100.0 * (k + 1) / ms.length, 100));
       }
       g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 12));
-      String p = ms.length == 0 ? "no data" : String.format("p50 %.0f ms, p99 %.0f ms", ms[ms.length / 2],
-          ms[Math.max(0, (int) Math.ceil(ms.length * 0.99) - 1)]);
+      String p = ms.length == 0 ? "no data" : String.format("p50 %.0f ms, p99 %.0f ms", Percentile.of(ms, 50),
+          Percentile.of(ms, 99));
       g.drawString(s.label() + " (" + ms.length + "): " + p, LEFT + 20, H - BOTTOM - 40 + i * 16);
     }
     g.dispose();

@@ -20,11 +20,7 @@ final class OtpPhase {
     }
 
     double percentile(double p) {
-      if (sortedMs.length == 0) {
-        return 0;
-      }
-      int index = (int) Math.ceil(p / 100.0 * sortedMs.length) - 1;
-      return sortedMs[Math.clamp(index, 0, sortedMs.length - 1)];
+      return Percentile.of(sortedMs, p);
     }
   }
 
@@ -37,29 +33,40 @@ final class OtpPhase {
   }
 
   /**
-   * Sends {@code sends} one-time passwords {@code interval} apart and waits for them to arrive;
-   * {@code busy} tells, at each send, whether the load it is measured under is still there.
+   * Sends {@code sends} one-time passwords {@code interval} apart — each at its time, whatever the
+   * last one's answer took — and waits for them to arrive; {@code busy} tells, at each send,
+   * whether the load it is measured under is still there.
    */
   Latencies run(String name, String key, int sends, Duration interval, BooleanSupplier busy,
       java.util.function.IntConsumer progress) {
     Map<String, Instant> accepted = new ConcurrentHashMap<>();
-    int sentWhileBusy = 0;
+    java.util.concurrent.atomic.AtomicInteger sentWhileBusy = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
+    List<Thread> senders = new ArrayList<>();
     long start = System.nanoTime();
     for (int i = 0; i < sends; i++) {
-      String code = name + "-" + i;
-      boolean wasBusy = busy.getAsBoolean();
-      Traffic.Accepted a = traffic.send(key, "otp-" + code, "otp", List.of("email"), "high",
-          "{\"code\":\"" + code + "\"}", List.of(Traffic.email("otp-" + i + "@" + name + ".otp.bench.example")));
-      accepted.put(code, a.at());
-      if (wasBusy && busy.getAsBoolean()) {
-        sentWhileBusy++;
-      }
-      progress.accept(i + 1);
-      // a steady pace, as an application's users ask for codes: the next send waits its turn
-      long due = start + (i + 1) * interval.toNanos();
-      long wait = due - System.nanoTime();
+      long wait = start + i * interval.toNanos() - System.nanoTime();
       if (wait > 0) {
         BenchSystem.pause(Duration.ofNanos(wait));
+      }
+      String code = name + "-" + i;
+      String address = "otp-" + i + "@" + name + ".otp.bench.example";
+      senders.add(Thread.ofVirtual().name("otp-" + code).start(() -> {
+        boolean wasBusy = busy.getAsBoolean();
+        Traffic.Accepted a = traffic.send(key, "otp-" + code, "otp", List.of("email"), "high",
+            "{\"code\":\"" + code + "\"}", List.of(Traffic.email(address)));
+        accepted.put(code, a.at());
+        if (wasBusy && busy.getAsBoolean()) {
+          sentWhileBusy.incrementAndGet();
+        }
+        progress.accept(done.incrementAndGet());
+      }));
+    }
+    for (Thread t : senders) {
+      try {
+        t.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
     }
     BenchSystem.await(() -> accepted.keySet().stream().allMatch(system.sims.otpArrivals()::containsKey),
@@ -71,6 +78,7 @@ final class OtpPhase {
         ms.add(Math.max(0, Duration.between(at, arrived).toNanos() / 1e6));
       }
     });
-    return new Latencies(name, sends, ms.stream().mapToDouble(Double::doubleValue).sorted().toArray(), sentWhileBusy);
+    return new Latencies(name, sends, ms.stream().mapToDouble(Double::doubleValue).sorted().toArray(),
+        sentWhileBusy.get());
   }
 }
