@@ -96,6 +96,10 @@ final class BenchMarkdown {
             i < herald.size() ? "`" + herald.get(i).method() + "`" : "",
             i < herald.size() ? String.format("%.1f %%", 100 * herald.get(i).share()) : ""));
       }
+      md.append("\n| self time by package | share |\n|---|---:|\n");
+      for (JfrProfile.Hot h : p.topSelfByPackage(12)) {
+        md.append(String.format("| `%s` | %.1f %% |%n", h.method(), 100 * h.share()));
+      }
       md.append('\n');
     }
     return md.toString();

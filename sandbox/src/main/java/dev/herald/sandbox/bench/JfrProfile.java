@@ -98,6 +98,24 @@ final class JfrProfile {
     return top(self, n);
   }
 
+  /**
+   * Self time by package (its first three names, e.g. {@code io.netty.handler},
+   * {@code dev.herald.dispatcher}): which library the CPU is spent in, which a flat list of
+   * methods hides.
+   */
+  List<Hot> topSelfByPackage(int n) {
+    Map<String, Long> byPackage = new HashMap<>();
+    self.forEach((method, count) -> byPackage.merge(packageOf(method), count, Long::sum));
+    return top(byPackage, n);
+  }
+
+  static String packageOf(String method) {
+    String type = method.substring(0, Math.max(0, method.lastIndexOf('.')));
+    String pkg = type.contains(".") ? type.substring(0, type.lastIndexOf('.')) : "(default)";
+    String[] parts = pkg.split("\\.");
+    return String.join(".", java.util.Arrays.copyOf(parts, Math.min(3, parts.length)));
+  }
+
   /** The methods most often anywhere on the stack, of Herald's own code when {@code heraldOnly}. */
   List<Hot> topTotal(int n, boolean heraldOnly) {
     Map<String, Long> chosen = heraldOnly ? total.entrySet().stream().filter(e -> e.getKey().startsWith("dev.herald."))
