@@ -9,11 +9,10 @@ import dev.herald.api.template.EmailContent;
 import dev.herald.api.template.NotificationTemplate;
 import dev.herald.api.template.NotificationTemplateSpec;
 import dev.herald.sandbox.kube.LocalKubernetes;
+import dev.herald.sandbox.local.HeraldProcesses;
 import dev.herald.sandbox.nats.PrivateNats;
 import dev.herald.sandbox.nats.PrivateNatsCluster;
-import dev.herald.sandbox.net.LoopbackPorts;
 import dev.herald.sandbox.postgres.PrivatePostgres;
-import dev.herald.sandbox.process.ManagedProcess;
 import dev.herald.sandbox.process.ProcessHygiene;
 import dev.herald.sandbox.process.StopSignal;
 import dev.herald.testkit.sendgrid.SendGridSimulator;
@@ -22,10 +21,6 @@ import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -63,11 +58,7 @@ final class FaultSystem implements AutoCloseable {
   private PrivateNats nats;
   /** Instead of {@link #nats}: a JetStream cluster whose stream has a replica on every node. */
   private final PrivateNatsCluster cluster;
-  private final int apiPort = LoopbackPorts.free();
-  private ManagedProcess operator;
-  private final Map<String, ManagedProcess> dispatchers = new HashMap<>();
-  private int dispatcherSerial;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HeraldProcesses herald;
 
   private FaultSystem(Path state, int natsNodes) throws IOException {
     this.state = state;
@@ -83,6 +74,12 @@ final class FaultSystem implements AutoCloseable {
     kube.createCrds(LocalKubernetes.crdsOnClasspath(".herald.dev-v1.yml"));
     kubeconfig = kube.front().writeKubeconfig(state.resolve("kubeconfig"));
     sendgrid = SendGridSimulator.start(SENDGRID_KEY);
+    herald = new HeraldProcesses(state, new HeraldProcesses.Servers(kubeconfig, postgres.jdbcUrl(), postgres.user(),
+        cluster != null ? cluster.url() : nats.url(), cluster != null ? cluster.size() : 1),
+        Map.of("HERALD_ACK_WAIT_SECONDS", String.valueOf(ACK_WAIT.toSeconds()),
+            "HERALD_MAX_IN_FLIGHT", String.valueOf(MAX_IN_FLIGHT),
+            "HERALD_SWEEP_AFTER_SECONDS", String.valueOf(SWEEP_AFTER.toSeconds())),
+        name -> List.of("-XX:+UseSerialGC", "-Xmx384m", "-XX:TieredStopAtLevel=1"));
   }
 
   /** Starts the infrastructure, the operator and {@code dispatchers} dispatchers. */
@@ -111,71 +108,27 @@ final class FaultSystem implements AutoCloseable {
 
   // ---- Herald's processes ---------------------------------------------------------------------
 
-  private Map<String, String> heraldEnv(String name) {
-    Map<String, String> env = new HashMap<>();
-    env.put("KUBECONFIG", kubeconfig.toString());
-    env.put("HERALD_DB_URL", postgres.jdbcUrl());
-    env.put("HERALD_DB_USER", postgres.user());
-    env.put("HERALD_DB_PASSWORD", "");
-    env.put("HERALD_NATS_URL", cluster != null ? cluster.url() : nats.url());
-    env.put("HERALD_STREAM_REPLICAS", String.valueOf(cluster != null ? cluster.size() : 1));
-    env.put("HERALD_ACK_WAIT_SECONDS", String.valueOf(ACK_WAIT.toSeconds()));
-    env.put("HERALD_API_PORT", String.valueOf(apiPort));
-    env.put("HERALD_MAX_IN_FLIGHT", String.valueOf(MAX_IN_FLIGHT));
-    env.put("HERALD_SWEEP_AFTER_SECONDS", String.valueOf(SWEEP_AFTER.toSeconds()));
-    env.put("HOSTNAME", name);
-    return env;
-  }
-
-  private ManagedProcess java(String name, String mainClass) {
-    List<String> command = new ArrayList<>();
-    command.add(ProcessHandle.current().info().command().orElse("java"));
-    if (Runtime.version().feature() >= 24) {
-      command.add("--sun-misc-unsafe-memory-access=allow");
-    }
-    command.addAll(List.of("-XX:+UseSerialGC", "-Xmx384m", "-XX:TieredStopAtLevel=1",
-        "-cp", System.getProperty("java.class.path"), mainClass));
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(state.resolve(name + ".log").toFile()));
-    builder.environment().putAll(heraldEnv(name));
-    try {
-      return ProcessHygiene.start(name, builder, StopSignal.TERM, Duration.ofSeconds(20));
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot start " + name, e);
-    }
-  }
-
   void startOperator() {
-    operator = java("operator", "dev.herald.operator.Main");
-    awaitApi();
+    herald.startOperator();
   }
 
   /** SIGKILL: nothing is flushed, nothing is handed over. */
   void killOperator() {
-    kill(operator);
+    herald.killOperator();
   }
 
   /** Starts one more dispatcher; returns its name. */
   String startDispatcher() {
-    String name = "dispatcher-" + (++dispatcherSerial);
-    dispatchers.put(name, java(name, "dev.herald.dispatcher.Main"));
-    return name;
+    return herald.startDispatcher();
   }
 
   /** SIGKILLs one running dispatcher; returns its name. */
   String killDispatcher(String name) {
-    kill(dispatchers.remove(name));
-    return name;
+    return herald.killDispatcher(name);
   }
 
   List<String> dispatchers() {
-    return List.copyOf(dispatchers.keySet());
-  }
-
-  private static void kill(ManagedProcess p) {
-    ProcessHygiene.signal(p.pid(), StopSignal.KILL);
-    p.onExit().join();
-    p.close();
+    return herald.dispatchers();
   }
 
   // ---- the infrastructure ---------------------------------------------------------------------
@@ -338,38 +291,8 @@ final class FaultSystem implements AutoCloseable {
     throw new IllegalStateException("notification " + idempotencyKey + " was not accepted (last answer " + last + ")");
   }
 
-  private void awaitApi() {
-    Instant deadline = Instant.now().plusSeconds(90);
-    while (Instant.now().isBefore(deadline)) {
-      if (status("GET", "/readyz", null, null, null) == 200) {
-        return;
-      }
-      pause(Duration.ofMillis(200));
-    }
-    throw new IllegalStateException("the operator's API did not become ready; see " + state.resolve("operator.log"));
-  }
-
   private int status(String method, String path, String key, String body, String idempotencyKey) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + apiPort + path))
-        .timeout(Duration.ofSeconds(30))
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-    if (key != null) {
-      b.header("Authorization", "Bearer " + key);
-    }
-    if (body != null) {
-      b.header("Content-Type", "application/json");
-    }
-    if (idempotencyKey != null) {
-      b.header("Idempotency-Key", idempotencyKey);
-    }
-    try {
-      return http.send(b.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
-    } catch (IOException e) {
-      return -1;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return -1;
-    }
+    return herald.api().status(method, path, key, body, idempotencyKey);
   }
 
   // ---- what Postgres says ---------------------------------------------------------------------
@@ -398,12 +321,7 @@ final class FaultSystem implements AutoCloseable {
 
   @Override
   public void close() {
-    for (ManagedProcess d : dispatchers.values()) {
-      d.close();
-    }
-    if (operator != null) {
-      operator.close();
-    }
+    herald.close();
     sendgrid.close();
     kube.close();
     if (cluster != null) {

@@ -34,6 +34,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import javax.net.ssl.SSLException;
 
 /**
@@ -93,6 +94,7 @@ public final class ApnsSimulator implements AutoCloseable {
   private final Set<String> keyTopics = ConcurrentHashMap.newKeySet();
   private final Faults<Fault> faults = new Faults<>();
   private final List<ReceivedPush> accepted = new ArrayList<>();
+  private volatile Consumer<? super ReceivedPush> forward;
   private final List<RejectionReason> rejections = new ArrayList<>();
   private final AtomicInteger requests = new AtomicInteger();
   private final CountDownLatch closing = new CountDownLatch(1);
@@ -216,6 +218,16 @@ public final class ApnsSimulator implements AutoCloseable {
     }
   }
 
+  /**
+   * For load runs: from now on each accepted notification goes to {@code listener} (on the
+   * server's event loop: keep it short) instead of being kept, so that {@link #notifications()}
+   * stops growing and memory stays flat.
+   */
+  public ApnsSimulator forwardNotifications(Consumer<? super ReceivedPush> listener) {
+    forward = Objects.requireNonNull(listener, "listener");
+    return this;
+  }
+
   /** The reasons of the notifications it rejected, in order. */
   public List<RejectionReason> rejections() {
     synchronized (accepted) {
@@ -308,6 +320,11 @@ public final class ApnsSimulator implements AutoCloseable {
     public void handlePushNotificationAccepted(ApnsPushNotification n) {
       ReceivedPush push = new ReceivedPush(n.getToken(), n.getTopic(), n.getPayload(), n.getPriority(),
           n.getExpiration(), n.getCollapseId(), n.getPushType(), n.getApnsId());
+      Consumer<? super ReceivedPush> listener = forward;
+      if (listener != null) {
+        listener.accept(push);
+        return;
+      }
       synchronized (accepted) {
         accepted.add(push);
       }

@@ -8,6 +8,7 @@ import com.sun.net.httpserver.HttpExchange;
 import dev.herald.testkit.fcm.FcmMessageValidator.Violation;
 import dev.herald.testkit.http.Faults;
 import dev.herald.testkit.http.Malformation;
+import dev.herald.testkit.http.Recorded;
 import dev.herald.testkit.http.SimulatorServer;
 import dev.herald.testkit.http.SimulatorServer.Body;
 import java.io.IOException;
@@ -31,6 +32,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -100,7 +102,7 @@ public final class FcmSimulator implements AutoCloseable {
   private final Set<String> unregistered = ConcurrentHashMap.newKeySet();
   private final Set<String> otherSender = ConcurrentHashMap.newKeySet();
   private final Faults<Fault> faults = new Faults<>();
-  private final List<ReceivedFcmMessage> messages = new ArrayList<>();
+  private final Recorded<ReceivedFcmMessage> messages = new Recorded<>();
   private final AtomicInteger requests = new AtomicInteger();
   private final AtomicInteger tokenRequests = new AtomicInteger();
   private final AtomicLong messageCounter = new AtomicLong();
@@ -238,9 +240,16 @@ public final class FcmSimulator implements AutoCloseable {
 
   /** The accepted messages, in the order they were accepted. */
   public List<ReceivedFcmMessage> messages() {
-    synchronized (messages) {
-      return List.copyOf(messages);
-    }
+    return messages.kept();
+  }
+
+  /**
+   * For load runs: from now on each accepted message goes to {@code listener} (on the request's
+   * thread) instead of being kept, so that {@link #messages()} stops growing and memory stays flat.
+   */
+  public FcmSimulator forwardMessages(Consumer<? super ReceivedFcmMessage> listener) {
+    messages.forwardTo(listener);
+    return this;
   }
 
   /** The accepted messages to {@code token}. */
@@ -263,9 +272,7 @@ public final class FcmSimulator implements AutoCloseable {
     faults.clear();
     unregistered.clear();
     otherSender.clear();
-    synchronized (messages) {
-      messages.clear();
-    }
+    messages.clear();
     requests.set(0);
     tokenRequests.set(0);
   }
@@ -379,9 +386,7 @@ public final class FcmSimulator implements AutoCloseable {
         topic == null ? null : topic.replaceFirst("^/topics/", ""), textOrNull(message.get("condition")), data,
         message.get("notification"), message.get("android"), message.get("webpush"), message.get("apns"),
         request.path("validate_only").asBoolean(false), message);
-    synchronized (messages) {
-      messages.add(received);
-    }
+    messages.add(received);
     SimulatorServer.sendJson(exchange, 200, JSON.createObjectNode().put("name", name));
   }
 

@@ -4,40 +4,98 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
-import com.sun.net.httpserver.HttpServer;
 import dev.herald.testkit.ports.FreePorts;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
- * The plumbing the plain-HTTP provider simulators share: the JDK's HTTP server on 127.0.0.1 and a
- * free port, one virtual thread per request, delays that {@link #close()} cuts short, and the ways
- * of answering (JSON, garbage, a truncated body).
+ * The plumbing the plain-HTTP provider simulators share: an HTTP server on 127.0.0.1 and a free
+ * port, one virtual thread per request, delays that {@link #close()} cuts short, and the ways of
+ * answering (JSON, garbage, a truncated body).
+ *
+ * <p>The server is Vert.x (an instance of its own, closed with it), whose requests reach the
+ * handlers as the JDK server's {@link HttpExchange}: the JDK's own server refused or reset
+ * connections beyond about a hundred concurrent clients and served a few thousand requests a
+ * second, so under load it measured itself instead of its client.
  */
 public final class SimulatorServer implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
-
+  private final Vertx vertx = Vertx.vertx(new VertxOptions()
+      .setEventLoopPoolSize(Math.max(2, Runtime.getRuntime().availableProcessors()))
+      .setWorkerPoolSize(1));
   private final HttpServer server;
   private final ExecutorService executor;
   private final CountDownLatch closing = new CountDownLatch(1);
+  private final Set<VertxExchange> open = ConcurrentHashMap.newKeySet();
 
   private SimulatorServer(HttpHandler handler) throws IOException {
     this.executor = Executors.newVirtualThreadPerTaskExecutor();
-    this.server = HttpServer.create(new InetSocketAddress(FreePorts.LOOPBACK, 0), 64);
-    server.setExecutor(executor);
-    server.createContext("/", handler);
-    server.start();
+    this.server = vertx.createHttpServer(new HttpServerOptions()
+        .setHost(FreePorts.LOOPBACK.getHostAddress())
+        .setPort(0)
+        .setAcceptBacklog(4096)
+        .setHandle100ContinueAutomatically(true)
+        .setMaxHeaderSize(64 * 1024)
+        .setMaxInitialLineLength(16 * 1024));
+    server.requestHandler(request -> {
+      Context context = vertx.getOrCreateContext();
+      request.body().onComplete(body -> {
+        if (body.failed() || closing.getCount() == 0) {
+          request.connection().close();
+          return;
+        }
+        VertxExchange exchange = new VertxExchange(request, body.result(), context);
+        serve(handler, exchange);
+      });
+    });
+    try {
+      server.listen().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while starting", e);
+    } catch (ExecutionException | TimeoutException e) {
+      vertx.close();
+      throw new IOException("cannot listen on " + FreePorts.LOOPBACK, e.getCause() == null ? e : e.getCause());
+    }
+  }
+
+  private void serve(HttpHandler handler, VertxExchange exchange) {
+    open.add(exchange);
+    try {
+      executor.execute(() -> {
+        try {
+          handler.handle(exchange);
+          exchange.close();
+        } catch (Throwable e) {
+          exchange.abort();
+        } finally {
+          open.remove(exchange);
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      open.remove(exchange);
+      exchange.abort();
+    }
   }
 
   /** Starts serving every path with {@code handler}; {@code what} names the simulator in errors. */
@@ -50,7 +108,7 @@ public final class SimulatorServer implements AutoCloseable {
   }
 
   public int port() {
-    return server.getAddress().getPort();
+    return server.actualPort();
   }
 
   /** {@code 127.0.0.1:<port>}. */
@@ -80,12 +138,22 @@ public final class SimulatorServer implements AutoCloseable {
       return;
     }
     closing.countDown();
-    server.stop(0);
-    executor.shutdownNow();
     try {
-      executor.awaitTermination(5, TimeUnit.SECONDS);
+      server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      // closing anyway: what is left goes with the executor
+    }
+    executor.shutdownNow();
+    open.forEach(VertxExchange::abort);
+    try {
+      executor.awaitTermination(5, TimeUnit.SECONDS);
+      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      // its threads end with the JVM
     }
   }
 

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import dev.herald.testkit.http.Faults;
 import dev.herald.testkit.http.HeldAnswers;
+import dev.herald.testkit.http.Recorded;
 import dev.herald.testkit.http.SimulatorServer;
 import dev.herald.testkit.http.SimulatorServer.Body;
 import dev.herald.testkit.sendgrid.MailSendValidator.ApiError;
@@ -25,6 +26,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * A local stand-in for SendGrid's v3 Mail Send API ({@code POST /v3/mail/send}) on plain HTTP,
@@ -58,8 +60,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * timed out may still have had its mail accepted, as with the real service. The other faults
  * answer instead of normal handling and record nothing.
  *
- * <p>The JDK's HTTP server writes header names with only their first letter in upper case
- * ({@code X-message-id}); HTTP header names are case-insensitive, so look them up that way.
+ * <p>Header names are written with only their first letter in upper case ({@code X-message-id});
+ * HTTP header names are case-insensitive, so look them up that way.
  *
  * <p>Thread-safe: requests are served concurrently, one virtual thread each, and faults can be
  * scripted from any thread.
@@ -103,7 +105,7 @@ public final class SendGridSimulator implements AutoCloseable {
   private volatile int outageStatus;
   /** During an outage from {@link #rateLimitFor}: 429s whose reset is the outage's end. */
   private volatile boolean outageRateLimits;
-  private final List<ReceivedMail> mails = new ArrayList<>();
+  private final Recorded<ReceivedMail> mails = new Recorded<>();
   private final AtomicInteger requests = new AtomicInteger();
   private final HeldAnswers holds = new HeldAnswers();
   private final AtomicInteger inFlight = new AtomicInteger();
@@ -235,9 +237,17 @@ public final class SendGridSimulator implements AutoCloseable {
 
   /** The accepted mails so far, one per personalization, in the order they were accepted. */
   public List<ReceivedMail> mails() {
-    synchronized (mails) {
-      return List.copyOf(mails);
-    }
+    return mails.kept();
+  }
+
+  /**
+   * For load runs: from now on each accepted mail goes to {@code listener} (on the request's
+   * thread) instead of being kept, and arrival times are no longer kept either, so that
+   * {@link #mails()} and {@link #arrivals()} stop growing and memory stays flat.
+   */
+  public SendGridSimulator forwardMails(Consumer<? super ReceivedMail> listener) {
+    mails.forwardTo(listener);
+    return this;
   }
 
   /** The accepted mails with {@code email} among their to/cc/bcc recipients (case-insensitive). */
@@ -274,9 +284,7 @@ public final class SendGridSimulator implements AutoCloseable {
     faults.clear();
     outageUntil = Instant.MIN;
     holds.clear();
-    synchronized (mails) {
-      mails.clear();
-    }
+    mails.clear();
     synchronized (arrivals) {
       arrivals.clear();
     }
@@ -305,8 +313,10 @@ public final class SendGridSimulator implements AutoCloseable {
   private void handle(HttpExchange exchange) throws IOException {
     peakInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
     Instant arrived = Instant.now();
-    synchronized (arrivals) {
-      arrivals.add(arrived);
+    if (mails.keeping()) {
+      synchronized (arrivals) {
+        arrivals.add(arrived);
+      }
     }
     try (exchange) {
       Body body;
@@ -453,9 +463,7 @@ public final class SendGridSimulator implements AutoCloseable {
           mail,
           arrived));
     }
-    synchronized (mails) {
-      mails.addAll(received);
-    }
+    mails.addAll(received);
   }
 
   private static List<ReceivedMail.Address> addresses(JsonNode array) {

@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpExchange;
 import dev.herald.testkit.http.Faults;
 import dev.herald.testkit.http.HeldAnswers;
 import dev.herald.testkit.http.Malformation;
+import dev.herald.testkit.http.Recorded;
 import dev.herald.testkit.http.SimulatorServer;
 import dev.herald.testkit.http.SimulatorServer.Body;
 import java.io.IOException;
@@ -26,6 +27,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -90,7 +92,7 @@ public final class TwilioSimulator implements AutoCloseable {
   private final Map<String, String> apiKeys = new ConcurrentHashMap<>();
   private final Map<String, TwilioError> numberOutcomes = new ConcurrentHashMap<>();
   private final Faults<Fault> faults = new Faults<>();
-  private final List<ReceivedSms> messages = new ArrayList<>();
+  private final Recorded<ReceivedSms> messages = new Recorded<>();
   private final AtomicInteger requests = new AtomicInteger();
   private final HeldAnswers holds = new HeldAnswers();
   private final SimulatorServer server;
@@ -213,9 +215,16 @@ public final class TwilioSimulator implements AutoCloseable {
 
   /** The accepted messages, in the order they were accepted. */
   public List<ReceivedSms> messages() {
-    synchronized (messages) {
-      return List.copyOf(messages);
-    }
+    return messages.kept();
+  }
+
+  /**
+   * For load runs: from now on each accepted message goes to {@code listener} (on the request's
+   * thread) instead of being kept, so that {@link #messages()} stops growing and memory stays flat.
+   */
+  public TwilioSimulator forwardMessages(Consumer<? super ReceivedSms> listener) {
+    messages.forwardTo(listener);
+    return this;
   }
 
   /** The accepted messages to {@code to}. */
@@ -233,9 +242,7 @@ public final class TwilioSimulator implements AutoCloseable {
     faults.clear();
     holds.clear();
     numberOutcomes.clear();
-    synchronized (messages) {
-      messages.clear();
-    }
+    messages.clear();
     requests.set(0);
   }
 
@@ -341,9 +348,7 @@ public final class TwilioSimulator implements AutoCloseable {
     int segments = segments(text);
     ReceivedSms sms = new ReceivedSms(sid, accountSid, user, to, blank(from) ? null : from,
         blank(service) ? null : service, text, callback, segments, form);
-    synchronized (messages) {
-      messages.add(sms);
-    }
+    messages.add(sms);
     if (holds.awaitRelease(server)) {
       return;
     }
