@@ -22,14 +22,13 @@ import dev.herald.dispatcher.provider.ProviderClient;
 import dev.herald.dispatcher.provider.ProviderCodeTable;
 import dev.herald.dispatcher.provider.ProviderCodeTable.Meaning;
 import dev.herald.dispatcher.provider.ProviderText;
+import dev.herald.dispatcher.provider.RetryAfter;
 import dev.herald.dispatcher.provider.SendResult;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -200,20 +199,7 @@ final class FcmClient implements ProviderClient {
     if (value instanceof List<?> list) {
       value = list.isEmpty() ? null : list.get(0);
     }
-    if (value == null) {
-      return null;
-    }
-    String text = value.toString().trim();
-    try {
-      return Duration.ofSeconds(Long.parseLong(text));
-    } catch (NumberFormatException notSeconds) {
-      try {
-        Duration d = Duration.between(Instant.now(), ZonedDateTime.parse(text, DateTimeFormatter.RFC_1123_DATE_TIME));
-        return d.isNegative() ? Duration.ZERO : d;
-      } catch (RuntimeException notADate) {
-        return null;
-      }
-    }
+    return value == null ? null : RetryAfter.parse(value.toString());
   }
 
   @Override
