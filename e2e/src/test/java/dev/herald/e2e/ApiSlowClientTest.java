@@ -82,19 +82,18 @@ class ApiSlowClientTest {
       long start = System.nanoTime();
       send(s, "GET /v1/users/x HTTP/1.1\r\nHost: x\r\nX-Slow: ");
       // A byte every 300 ms: never idle, never done.
-      Thread closer = Thread.ofPlatform().daemon(true).start(() -> {
+      java.util.concurrent.ScheduledExecutorService client = java.util.concurrent.Executors
+          .newSingleThreadScheduledExecutor();
+      client.scheduleAtFixedRate(() -> {
         try {
-          while (true) {
-            Thread.sleep(300); // the client's pace, not a wait for Herald
-            send(s, "a");
-          }
-        } catch (Exception e) {
-          // closed by the server
+          send(s, "a");
+        } catch (IOException e) {
+          client.shutdown(); // closed by the server
         }
-      });
+      }, 300, 300, java.util.concurrent.TimeUnit.MILLISECONDS);
       readToClose(s);
       long took = Duration.ofNanos(System.nanoTime() - start).toMillis();
-      closer.interrupt();
+      client.shutdownNow();
       assertThat(took).as("closed at the header timeout").isBetween(HEADER.toMillis() - 100, IDLE.toMillis() - 500);
     }
   }

@@ -232,29 +232,26 @@ final class Bench {
   private static final class RssSampler {
     private final ProcessMeter meter;
     private final Map<String, Double> max = new java.util.concurrent.ConcurrentHashMap<>();
-    private Thread thread;
+    private java.util.concurrent.ScheduledExecutorService timer;
 
     RssSampler(ProcessMeter meter) {
       this.meter = meter;
     }
 
     void start() {
-      thread = Thread.ofPlatform().daemon().name("bench-rss").start(() -> {
-        while (!Thread.currentThread().isInterrupted()) {
-          meter.largestRssMb().forEach((role, mb) -> max.merge(role, mb, Math::max));
-          try {
-            Thread.sleep(500);
-          } catch (InterruptedException e) {
-            return;
-          }
-        }
-      });
+      timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+          Thread.ofPlatform().daemon().name("bench-rss").factory());
+      timer.scheduleAtFixedRate(this::sample, 0, 500, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    private void sample() {
+      meter.largestRssMb().forEach((role, mb) -> max.merge(role, mb, Math::max));
     }
 
     Map<String, Double> stop() throws InterruptedException {
-      thread.interrupt();
-      thread.join();
-      meter.largestRssMb().forEach((role, mb) -> max.merge(role, mb, Math::max));
+      timer.shutdownNow();
+      timer.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+      sample();
       return new LinkedHashMap<>(max);
     }
   }

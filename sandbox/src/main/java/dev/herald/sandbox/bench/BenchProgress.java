@@ -17,7 +17,7 @@ final class BenchProgress implements AutoCloseable {
   private final boolean terminal;
   private final int steps;
   private final Instant started = Instant.now();
-  private final Thread ticker;
+  private final java.util.concurrent.ScheduledExecutorService ticker;
   private volatile int step;
   private volatile String name = "";
   private volatile LongSupplier done = () -> 0;
@@ -29,9 +29,10 @@ final class BenchProgress implements AutoCloseable {
     this.out = out;
     this.terminal = isTerminal();
     this.steps = steps;
-    this.ticker = Thread.ofPlatform().daemon().name("bench-progress").unstarted(this::tick);
+    this.ticker = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+        Thread.ofPlatform().daemon().name("bench-progress").factory());
     if (terminal) {
-      ticker.start();
+      ticker.scheduleAtFixedRate(this::tick, 0, 250, java.util.concurrent.TimeUnit.MILLISECONDS);
     }
   }
 
@@ -59,23 +60,14 @@ final class BenchProgress implements AutoCloseable {
     name = "";
   }
 
-  private void tick() {
-    while (!Thread.currentThread().isInterrupted()) {
-      synchronized (this) {
-        if (!name.isEmpty()) {
-          long d = Math.min(done.getAsLong(), total);
-          int filled = (int) (BAR * d / total);
-          long s = Duration.between(started, Instant.now()).toSeconds();
-          out.printf("\r\033[2K  [%s%s] step %d/%d %s  %,d/%,d %s  %d:%02d", "#".repeat(filled), "-".repeat(BAR - filled),
-              step, steps, name, d, total, unit, s / 60, s % 60);
-          out.flush();
-        }
-      }
-      try {
-        Thread.sleep(250);
-      } catch (InterruptedException e) {
-        return;
-      }
+  private synchronized void tick() {
+    if (!name.isEmpty()) {
+      long d = Math.min(done.getAsLong(), total);
+      int filled = (int) (BAR * d / total);
+      long s = Duration.between(started, Instant.now()).toSeconds();
+      out.printf("\r\033[2K  [%s%s] step %d/%d %s  %,d/%,d %s  %d:%02d", "#".repeat(filled), "-".repeat(BAR - filled),
+          step, steps, name, d, total, unit, s / 60, s % 60);
+      out.flush();
     }
   }
 
@@ -94,6 +86,6 @@ final class BenchProgress implements AutoCloseable {
 
   @Override
   public void close() {
-    ticker.interrupt();
+    ticker.shutdownNow();
   }
 }

@@ -209,21 +209,13 @@ final class BenchSystem implements AutoCloseable {
   }
 
   static void await(java.util.function.BooleanSupplier condition, Duration atMost, String failure) {
-    Instant deadline = Instant.now().plus(atMost);
-    while (!condition.getAsBoolean()) {
-      if (Instant.now().isAfter(deadline)) {
-        throw new IllegalStateException(failure);
-      }
-      pause(Duration.ofMillis(100));
+    if (!dev.herald.sandbox.process.Polling.until(condition, atMost, Duration.ofMillis(100))) {
+      throw new IllegalStateException(failure);
     }
   }
 
   static void pause(Duration d) {
-    try {
-      Thread.sleep(d.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    dev.herald.sandbox.process.Polling.pause(d);
   }
 
   /** Stops the dispatchers and the operator first (their JFR recordings are written as they exit), then the rest. */

@@ -394,12 +394,7 @@ final class FaultSuite {
   }
 
   static void awaitUntil(java.util.function.BooleanSupplier condition, Duration atMost) {
-    Instant deadline = Instant.now().plus(atMost);
-    while (!condition.getAsBoolean()) {
-      if (Instant.now().isAfter(deadline)) {
-        return;
-      }
-      FaultSystem.pause(Duration.ofMillis(250));
-    }
+    dev.herald.sandbox.process.Polling.until(condition, atMost, Duration.ofMillis(250));
   }
+
 }

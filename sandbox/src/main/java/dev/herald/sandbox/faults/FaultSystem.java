@@ -191,11 +191,7 @@ final class FaultSystem implements AutoCloseable {
   }
 
   static void pause(Duration d) {
-    try {
-      Thread.sleep(d.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    dev.herald.sandbox.process.Polling.pause(d);
   }
 
   // ---- tenants and traffic --------------------------------------------------------------------

@@ -46,19 +46,8 @@ public final class HeraldApi {
 
   /** Waits until {@code /readyz} answers 200; false when {@code patience} ran out first. */
   public boolean awaitReady(Duration patience) {
-    Instant deadline = Instant.now().plus(patience);
-    while (Instant.now().isBefore(deadline)) {
-      if (status("GET", "/readyz", null, null, null) == 200) {
-        return true;
-      }
-      try {
-        Thread.sleep(200);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return false;
-      }
-    }
-    return false;
+    return dev.herald.sandbox.process.Polling.until(() -> status("GET", "/readyz", null, null, null) == 200, patience,
+        Duration.ofMillis(200));
   }
 
   private <T> Answer call(String method, String path, String key, String body, String idempotencyKey,

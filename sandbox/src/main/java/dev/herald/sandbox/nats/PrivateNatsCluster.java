@@ -1,6 +1,7 @@
 package dev.herald.sandbox.nats;
 
 import dev.herald.sandbox.net.LoopbackPorts;
+import dev.herald.sandbox.process.Polling;
 import dev.herald.sandbox.process.ProcessHygiene;
 import dev.herald.sandbox.process.StopSignal;
 import io.nats.client.Connection;
@@ -111,26 +112,22 @@ public final class PrivateNatsCluster implements AutoCloseable {
   }
 
   private void awaitJetStream(Duration atMost) {
-    Instant deadline = Instant.now().plus(atMost);
-    Exception last = null;
-    while (Instant.now().isBefore(deadline)) {
+    Exception[] last = {null};
+    boolean formed = Polling.until(() -> {
       try (Connection c = connect()) {
         c.jetStreamManagement().getAccountStatistics();
-        return;
+        return true;
       } catch (IOException | JetStreamApiException e) {
-        last = e;
+        last[0] = e;
+        return false;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while the cluster formed", e);
+        return false;
       }
-      try {
-        Thread.sleep(250);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while the cluster formed", e);
-      }
+    }, atMost, Duration.ofMillis(250));
+    if (!formed) {
+      throw new IllegalStateException("the JetStream cluster did not form within " + atMost + ": " + last[0]);
     }
-    throw new IllegalStateException("the JetStream cluster did not form within " + atMost + ": " + last);
   }
 
   private Connection connect() throws IOException, InterruptedException {
