@@ -49,22 +49,17 @@ public final class DeliveryStore {
 
   /**
    * Locks up to {@code limit} deliveries that are {@code pending} and due, high priority first, for
-   * the relay to publish within the caller's transaction, counting the publication (rolled back
-   * with the transaction if the publish fails). Rows another relay holds are skipped.
+   * the relay to publish within the caller's transaction; each with the publication it is about to
+   * be (counted by {@link #markQueued} once the stream accepted it). Rows another relay holds are
+   * skipped. Locking writes no new row version: a delivery's only relay write is {@link #markQueued}.
    */
   public List<Due> lockDue(Handle h, int limit) {
-    return h.createQuery("update deliveries d set publications = d.publications + 1 from ("
-            + "select id, created_at from deliveries where state = 'pending' and next_attempt_at <= now() "
-            + "order by priority, next_attempt_at limit :limit for update skip locked) due "
-            + "where d.id = due.id and d.created_at = due.created_at returning d.publications, d.id, d.created_at, "
-            + "d.notification_id, d.tenant, d.channel, d.platform, d.address, d.user_id, d.locale, d.priority, "
-            + "d.expires_at")
+    return h.createQuery("select publications, " + MESSAGE_COLUMNS + " from deliveries "
+            + "where state = 'pending' and next_attempt_at <= now() "
+            + "order by priority, next_attempt_at limit :limit for update skip locked")
         .bind("limit", limit)
-        .map((rs, ctx) -> new Due(message(rs), rs.getInt("publications")))
-        .list()
-        .stream()
-        .sorted(java.util.Comparator.comparing((Due d) -> d.message().priority()))
-        .toList();
+        .map((rs, ctx) -> new Due(message(rs), rs.getInt("publications") + 1))
+        .list();
   }
 
   private static final String MESSAGE_COLUMNS = """
@@ -136,19 +131,26 @@ public final class DeliveryStore {
   /** A delivery the stream accepted, and the stream sequence it got. */
   public record Queued(DeliveryKey key, long streamSequence) {}
 
-  /** {@code pending → queued}, recording where each message sits in the stream. */
+  /**
+   * {@code pending → queued} in one statement, recording where each message sits in the stream and
+   * counting its publication.
+   */
   public void markQueued(Handle h, List<Queued> queued) {
     if (queued.isEmpty()) {
       return;
     }
-    PreparedBatch batch = h.prepareBatch("""
-        update deliveries set state = 'queued', stream_seq = :seq, updated_at = now()
-        where id = :id and created_at = :createdAt and state = 'pending'""");
-    for (Queued q : queued) {
-      batch.bind("seq", q.streamSequence()).bind("id", q.key().id())
-          .bind("createdAt", ts(q.key().createdAt())).add();
-    }
-    batch.execute();
+    h.createUpdate("""
+            update deliveries d set state = 'queued', stream_seq = q.seq, publications = d.publications + 1,
+              updated_at = now()
+            from unnest(cast(:ids as uuid[]), cast(:createdAts as timestamptz[]), cast(:seqs as bigint[]))
+              as q(id, created_at, seq)
+            where d.id = q.id and d.created_at = q.created_at
+              and d.created_at = any(cast(:partitions as timestamptz[])) and d.state = 'pending'""")
+        .bindArray("ids", UUID.class, queued.stream().map(q -> q.key().id()).toList())
+        .bindArray("createdAts", String.class, queued.stream().map(q -> q.key().createdAt().toString()).toList())
+        .bindArray("seqs", Long.class, queued.stream().map(Queued::streamSequence).toList())
+        .bindArray("partitions", String.class, queued.stream().map(q -> q.key().createdAt().toString()).distinct().toList())
+        .execute();
   }
 
   /**
@@ -243,34 +245,7 @@ public final class DeliveryStore {
       return new boolean[0];
     }
     int[] counts = jdbi.inTransaction(h -> {
-      PreparedBatch batch = h.prepareBatch("""
-          update deliveries set
-            state = :state,
-            attempts = attempts + :attempted,
-            provider = coalesce(:provider, provider),
-            provider_message_id = coalesce(:providerMessageId, provider_message_id),
-            last_error_code = :errorCode,
-            last_error = :error,
-            failure_reason = :failureReason,
-            next_attempt_at = coalesce(:nextAttemptAt, next_attempt_at),
-            sent_at = case when :state = 'sent' then now() else sent_at end,
-            updated_at = now()
-          where id = :id and created_at = :createdAt
-            and (state = 'sending' or (state = 'cancelled' and :state = 'sent'))""");
-      for (Outcome o : outcomes) {
-        batch.bind("state", o.state().wireName())
-            .bind("attempted", o.attempted() ? 1 : 0)
-            .bind("provider", o.provider())
-            .bind("providerMessageId", o.providerMessageId())
-            .bind("errorCode", o.errorCode())
-            .bind("error", truncate(o.error(), 1000))
-            .bind("failureReason", o.failureReason())
-            .bind("nextAttemptAt", ts(o.nextAttemptAt()))
-            .bind("id", o.key().id())
-            .bind("createdAt", ts(o.key().createdAt()))
-            .add();
-      }
-      int[] moved = batch.execute();
+      int[] moved = distinctKeys(outcomes) ? recordAll(h, outcomes) : recordEach(h, outcomes);
       EarlyReceipts.applyRecorded(h, outcomes, moved);
       return moved;
     });
@@ -279,6 +254,89 @@ public final class DeliveryStore {
       moved[i] = counts[i] > 0;
     }
     return moved;
+  }
+
+  private static final String RECORD_SET = """
+      state = o.state,
+      attempts = d.attempts + o.attempted,
+      provider = coalesce(o.provider, d.provider),
+      provider_message_id = coalesce(o.provider_message_id, d.provider_message_id),
+      last_error_code = o.error_code,
+      last_error = o.error,
+      failure_reason = o.failure_reason,
+      next_attempt_at = coalesce(o.next_attempt_at, d.next_attempt_at),
+      sent_at = case when o.state = 'sent' then now() else d.sent_at end,
+      updated_at = now()""";
+
+  private static final String RECORD_WHERE =
+      "(d.state = 'sending' or (d.state = 'cancelled' and o.state = 'sent'))";
+
+  private static boolean distinctKeys(List<Outcome> outcomes) {
+    return outcomes.stream().map(o -> o.key().id()).distinct().count() == outcomes.size();
+  }
+
+  /** One statement for the whole batch: the rows it returns are those that moved. */
+  private static int[] recordAll(Handle h, List<Outcome> outcomes) {
+    java.util.Set<UUID> moved = new java.util.HashSet<>(h.createQuery("update deliveries d set " + RECORD_SET + """
+
+            from unnest(cast(:ids as uuid[]), cast(:createdAts as timestamptz[]), cast(:states as text[]),
+                cast(:attempted as int[]), cast(:providers as text[]), cast(:messageIds as text[]),
+                cast(:errorCodes as text[]), cast(:errors as text[]), cast(:failureReasons as text[]),
+                cast(:nextAttemptAts as timestamptz[]))
+              as o(id, created_at, state, attempted, provider, provider_message_id, error_code, error,
+                failure_reason, next_attempt_at)
+            where d.id = o.id and d.created_at = o.created_at
+              and d.created_at = any(cast(:partitions as timestamptz[])) and """ + RECORD_WHERE + """
+
+            returning d.id""")
+        .bindArray("ids", UUID.class, outcomes.stream().map(o -> o.key().id()).toList())
+        .bindArray("createdAts", String.class, outcomes.stream().map(o -> o.key().createdAt().toString()).toList())
+        .bindArray("states", String.class, outcomes.stream().map(o -> o.state().wireName()).toList())
+        .bindArray("attempted", Integer.class, outcomes.stream().map(o -> o.attempted() ? 1 : 0).toList())
+        .bindArray("providers", String.class, outcomes.stream().map(Outcome::provider).toList())
+        .bindArray("messageIds", String.class, outcomes.stream().map(Outcome::providerMessageId).toList())
+        .bindArray("errorCodes", String.class, outcomes.stream().map(Outcome::errorCode).toList())
+        .bindArray("errors", String.class, outcomes.stream().map(o -> truncate(o.error(), 1000)).toList())
+        .bindArray("failureReasons", String.class, outcomes.stream().map(Outcome::failureReason).toList())
+        .bindArray("nextAttemptAts", String.class, outcomes.stream()
+            .map(o -> o.nextAttemptAt() == null ? null : o.nextAttemptAt().toString()).toList())
+        .bindArray("partitions", String.class, outcomes.stream().map(o -> o.key().createdAt().toString()).distinct().toList())
+        .mapTo(UUID.class)
+        .list());
+    int[] counts = new int[outcomes.size()];
+    for (int i = 0; i < counts.length; i++) {
+      counts[i] = moved.contains(outcomes.get(i).key().id()) ? 1 : 0;
+    }
+    return counts;
+  }
+
+  /**
+   * A statement per outcome, in order: two outcomes of one delivery in a batch (rare) each see the
+   * row as the one before left it, so only the first moves it.
+   */
+  private static int[] recordEach(Handle h, List<Outcome> outcomes) {
+    PreparedBatch batch = h.prepareBatch("update deliveries d set " + RECORD_SET + """
+
+        from (select cast(:state as text) as state, cast(:attempted as int) as attempted,
+            cast(:provider as text) as provider, cast(:providerMessageId as text) as provider_message_id,
+            cast(:errorCode as text) as error_code, cast(:error as text) as error,
+            cast(:failureReason as text) as failure_reason,
+            cast(:nextAttemptAt as timestamptz) as next_attempt_at) o
+        where d.id = :id and d.created_at = :createdAt and """ + RECORD_WHERE);
+    for (Outcome o : outcomes) {
+      batch.bind("state", o.state().wireName())
+          .bind("attempted", o.attempted() ? 1 : 0)
+          .bind("provider", o.provider())
+          .bind("providerMessageId", o.providerMessageId())
+          .bind("errorCode", o.errorCode())
+          .bind("error", truncate(o.error(), 1000))
+          .bind("failureReason", o.failureReason())
+          .bind("nextAttemptAt", ts(o.nextAttemptAt()))
+          .bind("id", o.key().id())
+          .bind("createdAt", ts(o.key().createdAt()))
+          .add();
+    }
+    return batch.execute();
   }
 
   /**

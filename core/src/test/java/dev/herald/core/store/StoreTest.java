@@ -104,6 +104,56 @@ class StoreTest {
   }
 
   @Test
+  void aBatchOfOutcomesWritesEachOneAsItsOwnStatementWould() {
+    List<NewDelivery> five = java.util.stream.IntStream.range(0, 5)
+        .mapToObj(i -> NewDelivery.pending(null, Channel.EMAIL, null, "r" + i + "@x.io", null)).toList();
+    notifications.accept(notification("t-batch", "uid-batch"), five);
+    List<DeliveryKey> keys = db.jdbi().inTransaction(h -> {
+      List<DeliveryKey> locked = deliveries.lockDue(h, 100).stream().map(DeliveryStore.Due::message)
+          .filter(m -> m.tenant().equals("t-batch")).map(m -> new DeliveryKey(m.deliveryId(), m.createdAt())).toList();
+      deliveries.markQueued(h, java.util.stream.IntStream.range(0, locked.size())
+          .mapToObj(i -> new DeliveryStore.Queued(locked.get(i), 100 + i)).toList());
+      return locked;
+    });
+    assertThat(keys).hasSize(5);
+    assertThat(row(keys.get(3), "stream_seq")).isEqualTo("103");
+    assertThat(row(keys.get(3), "publications")).as("the publication is counted once accepted").isEqualTo("1");
+    deliveries.claim(keys.subList(0, 4), java.time.Duration.ZERO);
+    Instant due = Instant.parse("2030-01-02T03:04:05.123456Z");
+
+    boolean[] moved = deliveries.record(List.of(
+        Outcome.sent(keys.get(0), "sg", "msg-a"),
+        Outcome.waiting(keys.get(1), true, "sg", "http_503", "busy", due),
+        Outcome.failed(keys.get(2), false, null, "permanent", "bounce", "refused"),
+        Outcome.suppressed(keys.get(3), DeliveryReasons.OPTED_OUT),
+        Outcome.sent(keys.get(4), "sg", "never-claimed")));
+
+    assertThat(moved).containsExactly(true, true, true, true, false);
+    assertThat(row(keys.get(0), "state || ' ' || attempts || ' ' || provider || ' ' || provider_message_id "
+        + "|| ' ' || (sent_at is not null)")).isEqualTo("sent 1 sg msg-a true");
+    assertThat(row(keys.get(1), "state || ' ' || attempts || ' ' || last_error_code || ' ' || last_error "
+        + "|| ' ' || (next_attempt_at = '2030-01-02T03:04:05.123456Z') || ' ' || (sent_at is null)"))
+        .isEqualTo("pending 1 http_503 busy true true");
+    assertThat(row(keys.get(2), "state || ' ' || attempts || ' ' || failure_reason || ' ' || last_error_code "
+        + "|| ' ' || coalesce(provider, 'none')")).isEqualTo("failed 0 permanent bounce none");
+    assertThat(row(keys.get(3), "state || ' ' || failure_reason")).isEqualTo("suppressed " + DeliveryReasons.OPTED_OUT);
+    assertThat(row(keys.get(4), "state")).isEqualTo("queued");
+
+    // Two outcomes of one delivery in a batch: the first moves it, the second finds it moved.
+    deliveries.claim(List.of(keys.get(1)), java.time.Duration.ZERO);
+    assertThat(deliveries.record(List.of(Outcome.sent(keys.get(1), "sg", "first"),
+        Outcome.failed(keys.get(1), true, "sg", "permanent", "x", "y")))).containsExactly(true, false);
+    assertThat(row(keys.get(1), "state || ' ' || provider_message_id")).isEqualTo("sent first");
+  }
+
+  private static String row(DeliveryKey key, String expression) {
+    return db.jdbi().withHandle(h -> h.createQuery("select cast(" + expression
+            + " as text) from deliveries where id = :id and created_at = :createdAt")
+        .bind("id", key.id()).bind("createdAt", key.createdAt().atOffset(java.time.ZoneOffset.UTC))
+        .mapTo(String.class).one());
+  }
+
+  @Test
   void cancellingLeavesSentDeliveriesAloneAndCountsThoseADispatcherHolds() {
     NotificationRecord n = notifications.accept(notification("t3", "uid-3"), three()).notification();
     List<DeliveryMessage> due = db.jdbi().inTransaction(h -> deliveries.lockDue(h, 100)).stream()
