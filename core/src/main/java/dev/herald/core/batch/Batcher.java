@@ -3,9 +3,9 @@ package dev.herald.core.batch;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.BlockingDeque;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -15,14 +15,15 @@ import org.slf4j.LoggerFactory;
  * Gathers items submitted from many threads into batches of at most {@code maxBatch}, waiting at
  * most {@code maxDelay} after the first item, and hands each batch to one function. The function
  * returns one result per item, in order. A full queue blocks submitters: backpressure rather than
- * memory growth.
+ * memory growth. An urgent item goes ahead of every waiting one, so that it is in the next batch
+ * however many bulk items wait.
  */
 public final class Batcher<T, R> implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Batcher.class);
 
   private record Item<T, R>(T value, CompletableFuture<R> result) {}
 
-  private final BlockingQueue<Item<T, R>> queue;
+  private final BlockingDeque<Item<T, R>> queue;
   private final int maxBatch;
   private final long maxDelayNanos;
   private final Function<List<T>, List<R>> flush;
@@ -30,7 +31,7 @@ public final class Batcher<T, R> implements AutoCloseable {
   private volatile boolean running = true;
 
   public Batcher(String name, int maxBatch, Duration maxDelay, Function<List<T>, List<R>> flush) {
-    this.queue = new ArrayBlockingQueue<>(maxBatch * 4);
+    this.queue = new LinkedBlockingDeque<>(maxBatch * 4);
     this.maxBatch = maxBatch;
     this.maxDelayNanos = maxDelay.toNanos();
     this.flush = flush;
@@ -38,13 +39,23 @@ public final class Batcher<T, R> implements AutoCloseable {
   }
 
   public CompletableFuture<R> submit(T value) {
+    return submit(value, false);
+  }
+
+  /** As {@link #submit(Object)}; an {@code urgent} item is taken before those already waiting. */
+  public CompletableFuture<R> submit(T value, boolean urgent) {
     CompletableFuture<R> result = new CompletableFuture<>();
     if (!running) {
       result.completeExceptionally(new IllegalStateException("batcher closed"));
       return result;
     }
     try {
-      queue.put(new Item<>(value, result));
+      Item<T, R> item = new Item<>(value, result);
+      if (urgent) {
+        queue.putFirst(item);
+      } else {
+        queue.putLast(item);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       result.completeExceptionally(e);

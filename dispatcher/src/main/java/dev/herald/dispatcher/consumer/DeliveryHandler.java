@@ -72,14 +72,19 @@ public final class DeliveryHandler implements AutoCloseable {
   /** An outcome to record (none when the delivery was withdrawn and its row already says why). */
   private record Decision(Outcome outcome, Ack ack) {}
 
-  /** A claimed delivery while it is handled: when it was last claimed, and what a re-claim found. */
+  /**
+   * A claimed delivery while it is handled: when it was last claimed, and what a re-claim found.
+   * A high-priority one's claims and outcome go ahead of the bulk waiting for the same batches.
+   */
   private static final class Held {
     final DeliveryKey key;
+    final boolean urgent;
     long claimedAt = System.nanoTime();
     String blockedBecause;
 
-    Held(DeliveryKey key) {
-      this.key = key;
+    Held(DeliveryMessage delivery) {
+      this.key = new DeliveryKey(delivery.deliveryId(), delivery.createdAt());
+      this.urgent = delivery.priority() == dev.herald.api.Priority.HIGH;
     }
   }
 
@@ -140,10 +145,10 @@ public final class DeliveryHandler implements AutoCloseable {
   }
 
   private void handle(Message message, DeliveryMessage delivery) {
-    Held held = new Held(new DeliveryKey(delivery.deliveryId(), delivery.createdAt()));
+    Held held = new Held(delivery);
     ClaimAnswer answer;
     try {
-      answer = claims.submit(held.key).get(settings.storeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+      answer = claims.submit(held.key, held.urgent).get(settings.storeTimeout().toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException | TimeoutException e) {
       LOG.warn("cannot claim delivery {}: {}; retrying later", delivery.deliveryId(), rootMessage(e));
       message.nakWithDelay(STORE_RETRY);
@@ -171,7 +176,7 @@ public final class DeliveryHandler implements AutoCloseable {
     } catch (RuntimeException e) {
       decision = failedOutside(delivery, held.key, claim, e);
     }
-    if (decision.outcome() != null && !recordDurably(decision.outcome())) {
+    if (decision.outcome() != null && !recordDurably(decision.outcome(), held.urgent)) {
       // Not acknowledged: JetStream redelivers it after AckWait, and the claim is retried then.
       return;
     }
@@ -314,7 +319,7 @@ public final class DeliveryHandler implements AutoCloseable {
     }
     Claim again;
     try {
-      again = rechecks.submit(held.key).get(settings.storeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+      again = rechecks.submit(held.key, held.urgent).get(settings.storeTimeout().toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException | TimeoutException e) {
       throw new IllegalStateException("claiming delivery " + held.key.id() + " again failed: " + rootMessage(e), e);
     } catch (InterruptedException e) {
@@ -371,7 +376,7 @@ public final class DeliveryHandler implements AutoCloseable {
    * could lose it. The message's ack deadline is extended meanwhile, so JetStream does not hand
    * the delivery to another dispatcher while this one still holds its outcome.
    */
-  private boolean recordDurably(Outcome outcome) {
+  private boolean recordDurably(Outcome outcome, boolean urgent) {
     long deadline = System.nanoTime() + settings.storeTimeout().toNanos();
     for (int i = 1; ; i++) {
       long left = deadline - System.nanoTime();
@@ -381,7 +386,7 @@ public final class DeliveryHandler implements AutoCloseable {
         return false;
       }
       try {
-        outcomes.submit(outcome).get(left, TimeUnit.NANOSECONDS);
+        outcomes.submit(outcome, urgent).get(left, TimeUnit.NANOSECONDS);
         return true;
       } catch (ExecutionException | TimeoutException e) {
         if (e.getCause() instanceof InterruptedException || Thread.currentThread().isInterrupted()) {

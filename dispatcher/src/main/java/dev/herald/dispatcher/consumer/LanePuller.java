@@ -13,6 +13,7 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,6 +22,10 @@ import org.slf4j.LoggerFactory;
  * Pulls one channel's three lanes in strict priority: it asks {@code high} first and only asks
  * {@code normal} when {@code high} has nothing, and {@code bulk} when neither has. It never holds
  * more messages than it has free handler slots, so a backlog stays in the stream, not in memory.
+ *
+ * <p>{@code high} has slots of its own beside the shared ones, so that a one-time password never
+ * waits for a bulk delivery to finish: while bulk holds every shared slot, the puller still looks at
+ * {@code high} at least every {@link #FULL_WAIT}.
  */
 public final class LanePuller implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(LanePuller.class);
@@ -29,6 +34,10 @@ public final class LanePuller implements Runnable {
    * message arriving at an idle lane waits at most this long.
    */
   static final Duration MAX_IDLE_PAUSE = Duration.ofMillis(100);
+  /** Longest a puller whose shared slots are all taken waits before it looks at {@code high} again. */
+  static final Duration FULL_WAIT = Duration.ofMillis(10);
+  /** {@code high}'s own slots, as a share of the shared ones. */
+  static final int HIGH_SHARE = 4;
   /** How often an idle puller checks that its consumers still exist. */
   static final Duration LANE_CHECK = Duration.ofSeconds(5);
 
@@ -37,6 +46,7 @@ public final class LanePuller implements Runnable {
   private final Channel channel;
   private final int fetchBatch;
   private final Semaphore slots;
+  private final Semaphore highSlots;
   private final ExecutorService handlers;
   private final Consumer<Message> handler;
   private final Runnable repairTopology;
@@ -49,6 +59,7 @@ public final class LanePuller implements Runnable {
     this.channel = channel;
     this.fetchBatch = fetchBatch;
     this.slots = slots;
+    this.highSlots = new Semaphore(Math.max(1, slots.availablePermits() / HIGH_SHARE));
     this.handlers = handlers;
     this.handler = handler;
     this.repairTopology = repairTopology;
@@ -82,12 +93,26 @@ public final class LanePuller implements Runnable {
     long checkedAt = System.nanoTime();
     while (running) {
       try {
-        slots.acquire();
-        slots.release();
+        int highRoom = Math.min(fetchBatch, highSlots.availablePermits());
+        int highGot = highRoom > 0 ? drain(lanes.get(Priority.HIGH), highRoom, highSlots) : 0;
+        // high may hold more than its own slots took: it goes first for the shared ones too
+        boolean highMayHaveMore = highRoom == 0 || highGot == highRoom;
+        boolean got = highGot > 0;
         int room = Math.min(fetchBatch, slots.availablePermits());
-        boolean got = false;
+        if (room == 0) {
+          // Every shared slot is taken: wait for a few to free (fewer, larger pulls), or look at
+          // high again.
+          if (!got && slots.tryAcquire(Math.max(1, fetchBatch / 4), FULL_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+            slots.release(Math.max(1, fetchBatch / 4));
+          }
+          idleRounds = 0;
+          continue;
+        }
         for (Priority p : Priority.values()) {
-          if (drain(lanes.get(p), FetchConsumeOptions.builder().maxMessages(room).noWait().build()) > 0) {
+          if (p == Priority.HIGH && !highMayHaveMore) {
+            continue;
+          }
+          if (drain(lanes.get(p), room, slots) > 0) {
             got = true;
             break;
           }
@@ -121,9 +146,9 @@ public final class LanePuller implements Runnable {
     }
   }
 
-  private int drain(ConsumerContext lane, FetchConsumeOptions options) throws Exception {
+  private int drain(ConsumerContext lane, int room, Semaphore slots) throws Exception {
     int n = 0;
-    try (FetchConsumer fetch = lane.fetch(options)) {
+    try (FetchConsumer fetch = lane.fetch(FetchConsumeOptions.builder().maxMessages(room).noWait().build())) {
       Message message;
       while ((message = fetch.nextMessage()) != null) {
         slots.acquire();
