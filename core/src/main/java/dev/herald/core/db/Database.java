@@ -28,6 +28,31 @@ public final class Database implements AutoCloseable {
 
   /** Opens the pool and applies pending migrations; several replicas may do so at once. */
   public static Database open(StoreSettings settings, String poolName) {
+    HikariDataSource ds = new HikariDataSource(config(settings, poolName));
+    try {
+      var result = Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
+      if (result.migrationsExecuted > 0) {
+        LOG.info("applied {} schema migration(s), now at version {}", result.migrationsExecuted,
+            result.targetSchemaVersion);
+      }
+    } catch (RuntimeException e) {
+      ds.close();
+      throw e;
+    }
+    return new Database(ds);
+  }
+
+  /**
+   * Opens a further pool of {@code size} connections to a database {@link #open} has migrated: work
+   * that must not wait behind the main pool's (the relay behind API requests) gets its own.
+   */
+  public static Database openSecond(StoreSettings settings, String poolName, int size) {
+    StoreSettings sized = new StoreSettings(settings.jdbcUrl(), settings.user(), settings.password(), size,
+        settings.connectTimeout(), settings.socketTimeout());
+    return new Database(new HikariDataSource(config(sized, poolName)));
+  }
+
+  private static HikariConfig config(StoreSettings settings, String poolName) {
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(settings.jdbcUrl());
     config.setUsername(settings.user());
@@ -43,18 +68,7 @@ public final class Database implements AutoCloseable {
     config.addDataSourceProperty("ApplicationName", poolName);
     // Postgres' "Detail: Key (…)=(…)" and "Failing row contains (…)" quote addresses and tokens.
     config.addDataSourceProperty("logServerErrorDetail", "false");
-    HikariDataSource ds = new HikariDataSource(config);
-    try {
-      var result = Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
-      if (result.migrationsExecuted > 0) {
-        LOG.info("applied {} schema migration(s), now at version {}", result.migrationsExecuted,
-            result.targetSchemaVersion);
-      }
-    } catch (RuntimeException e) {
-      ds.close();
-      throw e;
-    }
-    return new Database(ds);
+    return config;
   }
 
   public Jdbi jdbi() {

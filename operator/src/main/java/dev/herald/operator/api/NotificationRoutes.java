@@ -86,21 +86,21 @@ final class NotificationRoutes {
     }
     AcceptRequest request = AcceptRequest.of(tenant, Source.API, key != null ? key : UUID.randomUUID().toString(),
         null, spec, key == null ? null : hash);
-    NotificationRecord record;
+    NotificationStore.Accepted accepted;
     try {
-      record = acceptance.accept(request, catalog.template(tenant, spec.getTemplate()).orElse(null),
+      accepted = acceptance.accept(request, catalog.template(tenant, spec.getTemplate()).orElse(null),
           catalog.providers(tenant));
     } catch (ReconcileProblem p) {
       String field = p.field() != null ? withoutSpec(p.field()) : templateField(p.getMessage());
       String message = p.field() == null ? p.getMessage() : p.getMessage().substring(p.field().length() + 2);
       throw Problem.invalid(field, message);
     }
-    if (key != null) {
-      // A concurrent request with the same key may have won the insert.
-      answerRepeat(ctx, record, hash, legacyHash);
+    if (!accepted.created()) {
+      // A concurrent request with the same key won the insert.
+      answerRepeat(ctx, accepted.notification(), hash, legacyHash);
       return;
     }
-    accepted(ctx, record);
+    accepted(ctx, accepted.notification());
   }
 
   /** {@code legacyHash}: how a body was hashed before the canonical form (its keys as sent), for keys stored then. */

@@ -75,14 +75,15 @@ public final class NotificationAcceptance {
     if (!errors.isEmpty()) {
       throw ReconcileProblem.invalid("InvalidSpec", summarise(errors));
     }
-    return accept(AcceptRequest.of(resource), template, providers);
+    return accept(AcceptRequest.of(resource), template, providers).notification();
   }
 
   /**
    * Accepts a notification from any source: one path for CRs, API requests and campaign runs.
-   * The request's fields have passed the Notification schema.
+   * The request's fields have passed the Notification schema. The answer says whether this call
+   * wrote it, or found one of the same source written before.
    */
-  public NotificationRecord accept(AcceptRequest request, NotificationTemplate template,
+  public NotificationStore.Accepted accept(AcceptRequest request, NotificationTemplate template,
       List<DeliveryProvider> providers) throws ReconcileProblem {
     String namespace = request.tenant();
     Instant sendAt = parseSendAt(request.sendAt());
@@ -132,7 +133,7 @@ public final class NotificationAcceptance {
     if (accepted.created()) {
       afterWrite.run();
     }
-    return accepted.notification();
+    return accepted;
   }
 
   /**

@@ -90,6 +90,7 @@ final class Bench {
             plan.warmupUsers(), i -> Traffic.user(BenchSystem.userId(i)), 3), "(not measured: JIT, connections)");
 
         List<BulkPhase.Result> e2e = new ArrayList<>();
+        PgStatements.reset(system.postgres.jdbcUrl(), system.postgres.user());
         Instant loadStarted = Instant.now();
         rss.start();
         e2e.add(runDrain(progress, bulk, counter, key, new BulkPhase.Plan("email", List.of("email"), "bulk",
@@ -101,6 +102,7 @@ final class Bench {
         e2e.add(runDrain(progress, bulk, counter, key, new BulkPhase.Plan("mixed", List.of("email", "sms", "push"), "bulk",
             plan.mixedUsers(), i -> Traffic.user(BenchSystem.userId(i)), 3), ""));
         Map<String, Double> maxRss = rss.stop();
+        List<PgStatements.Entry> statements = PgStatements.top(system.postgres.jdbcUrl(), system.postgres.user(), 15);
 
         OtpPhase otp = new OtpPhase(system);
         counter.set(0);
@@ -132,7 +134,7 @@ final class Bench {
 
         return new BenchRun(plan, startedAt, Duration.between(startedAt, Instant.now()),
             machine(loadAtStart), dispatchers, rawJs, rawPg, ceilings, e2e, underBulk.drain(), idle, underBulk.otp(), api,
-            maxRss, profiles);
+            maxRss, profiles, statements);
       }
     }
   }

@@ -16,9 +16,9 @@ final class BenchMarkdown {
         run.elapsed().toMillis() / 1000.0));
     md.append(String.format("Machine: %d cores (%s), %.0f GiB, %s, Java %s; load average %.2f at the start, %.2f at the "
             + "end (anything above the bench's own ~2 means the CPU was shared). Herald: the operator and %d dispatchers, each "
-            + "a JVM (`%s`); private Postgres and nats-server; zero-latency simulators in the bench's JVM.%n%n",
+            + "a JVM (operator `%s`, dispatchers `%s`, `MALLOC_ARENA_MAX=2`); private Postgres and nats-server; zero-latency simulators in the bench's JVM.%n%n",
         m.cores(), m.cpu(), m.memoryGb(), m.os(), m.java(), m.loadAtStart(), m.loadAtEnd(), run.dispatchers(),
-        String.join(" ", BenchSystem.HERALD_JVM)));
+        String.join(" ", BenchSystem.OPERATOR_JVM), String.join(" ", BenchSystem.DISPATCHER_JVM)));
 
     md.append("## Throughput beside the raw ceilings of the same servers\n\n");
     md.append("| | per second | of raw JetStream | of raw Postgres |\n|---|---:|---:|---:|\n");
@@ -102,7 +102,21 @@ final class BenchMarkdown {
       }
       md.append('\n');
     }
+    pgStatements(md, run);
     return md.toString();
+  }
+
+  private static void pgStatements(StringBuilder md, BenchRun run) {
+    double total = run.pgStatements().stream().mapToDouble(PgStatements.Entry::totalMs).sum();
+    md.append("### Postgres (pg_stat_statements, the e2e phases)\n\nThe statements Postgres spent the most execution "
+        + "time on, normalised (`$1` for each value); a batch of many rows is one call.\n\n"
+        + "| statement | calls | total ms | mean ms | rows |\n|---|---:|---:|---:|---:|\n");
+    for (PgStatements.Entry e : run.pgStatements()) {
+      String q = e.query().length() > 160 ? e.query().substring(0, 157) + "..." : e.query();
+      md.append(String.format("| `%s` | %,d | %,.0f | %.2f | %,d |%n", q.replace("|", "\\|"), e.calls(), e.totalMs(),
+          e.meanMs(), e.rows()));
+    }
+    md.append(String.format("%nThese %d took %,.0f ms in all.%n", run.pgStatements().size(), total));
   }
 
   private static void ceiling(StringBuilder md, String name, SimulatorCeilings.Ceiling c, double herald) {

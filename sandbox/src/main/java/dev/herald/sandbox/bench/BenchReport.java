@@ -36,7 +36,8 @@ final class BenchReport {
         .put("os", m.os()).put("java", m.java()).put("load_average_at_start", m.loadAtStart())
         .put("load_average_at_end", m.loadAtEnd());
     root.put("dispatchers", run.dispatchers());
-    root.put("herald_jvm_options", String.join(" ", BenchSystem.HERALD_JVM));
+    root.putObject("herald_jvm_options").put("operator", String.join(" ", BenchSystem.OPERATOR_JVM))
+        .put("dispatcher", String.join(" ", BenchSystem.DISPATCHER_JVM));
     root.set("plan", JSON.valueToTree(Map.of("raw_messages", run.plan().rawMessages(), "raw_rows", run.plan().rawRows(),
         "otp_sends", run.plan().otpSends(), "bulk_drain", run.plan().bulkDrain(), "api_clients",
         run.plan().apiKeys() * run.plan().apiClientsPerKey(), "api_seconds", run.plan().apiTime().toSeconds())));

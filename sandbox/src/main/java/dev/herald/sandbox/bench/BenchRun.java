@@ -13,11 +13,13 @@ import java.util.Map;
  * @param e2e the single-channel and mixed phases, in the order they ran
  * @param maxRssMb each role's largest resident memory during the e2e phases
  * @param profiles the JFR profile of each kind of Herald process ("dispatcher", "operator")
+ * @param pgStatements the statements Postgres spent the most time on during the e2e phases
  */
 record BenchRun(BenchPlan plan, Instant startedAt, Duration elapsed, Machine machine, int dispatchers,
     double rawJetStreamPerSecond, double rawPgRowsPerSecond, Map<String, SimulatorCeilings.Ceiling> ceilings,
     List<BulkPhase.Result> e2e, BulkPhase.Result bulkDrain, OtpPhase.Latencies otpIdle, OtpPhase.Latencies otpUnderBulk,
-    ApiSendsPhase.Result api, Map<String, Double> maxRssMb, Map<String, JfrProfile> profiles) {
+    ApiSendsPhase.Result api, Map<String, Double> maxRssMb, Map<String, JfrProfile> profiles,
+    List<PgStatements.Entry> pgStatements) {
 
   /** The machine the run was on, and how busy it was. */
   record Machine(int cores, double memoryGb, String cpu, String os, String java, double loadAtStart, double loadAtEnd) {}

@@ -35,8 +35,18 @@ import java.util.Map;
  */
 final class BenchSystem implements AutoCloseable {
   static final String NAMESPACE = "bench";
-  /** The JVM options of Herald's processes: a small production-like heap, the collector a 2-core container gets. */
-  static final List<String> HERALD_JVM = List.of("-XX:+UseSerialGC", "-Xmx512m");
+  /**
+   * The JVM options of Herald's processes, as a small production container would set them: the
+   * collector a 2-core container gets, and a dispatcher sized to what it holds (deliveries in hand,
+   * the content cache, the provider clients' buffers) rather than to the machine.
+   */
+  static final List<String> OPERATOR_JVM = List.of("-XX:+UseSerialGC", "-Xmx384m");
+  static final List<String> DISPATCHER_JVM = List.of("-XX:+UseSerialGC", "-Xmx192m",
+      "-XX:MaxMetaspaceSize=128m", "-XX:ReservedCodeCacheSize=64m");
+
+  static List<String> jvmOptions(String process) {
+    return process.startsWith("dispatcher") ? DISPATCHER_JVM : OPERATOR_JVM;
+  }
 
   private final Path state;
   private final Path profileDir;
@@ -53,7 +63,9 @@ final class BenchSystem implements AutoCloseable {
     this.dispatcherCount = dispatcherCount;
     Files.createDirectories(state);
     Files.createDirectories(profileDir);
-    postgres = PrivatePostgres.start(state.resolve("postgres"), Map.of("max_connections", "200"));
+    Map<String, String> pgSettings = new LinkedHashMap<>(PgStatements.SERVER_SETTINGS);
+    pgSettings.put("max_connections", "200");
+    postgres = PrivatePostgres.start(state.resolve("postgres"), pgSettings);
     nats = PrivateNats.start(state.resolve("nats"));
     sims = BenchSimulators.start();
   }
@@ -66,9 +78,10 @@ final class BenchSystem implements AutoCloseable {
     herald = new HeraldProcesses(state, new HeraldProcesses.Servers(kubeconfig, postgres.jdbcUrl(), postgres.user(),
         nats.url(), 1),
         // one API key's default of 100 requests a second would measure the limiter, not the API
-        Map.of("HERALD_API_RATE_LIMIT", "1000000"),
+        // (glibc's malloc keeps an arena per thread by default: resident memory no Java option bounds)
+        Map.of("HERALD_API_RATE_LIMIT", "1000000", "MALLOC_ARENA_MAX", "2"),
         name -> {
-          List<String> options = new ArrayList<>(HERALD_JVM);
+          List<String> options = new ArrayList<>(jvmOptions(name));
           options.add("-XX:StartFlightRecording=filename=" + profileDir.resolve(name + ".jfr")
               + ",settings=profile,dumponexit=true");
           return options;
