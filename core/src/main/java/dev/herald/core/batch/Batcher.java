@@ -51,6 +51,11 @@ public final class Batcher<T, R> implements AutoCloseable {
     }
     try {
       Item<T, R> item = new Item<>(value, result);
+      // The deque takes an item without a wait when it has room, even from an interrupted thread:
+      // work being interrupted (a process halting) must not get its writes in on the way out.
+      if (Thread.interrupted()) {
+        throw new InterruptedException();
+      }
       if (urgent) {
         queue.putFirst(item);
       } else {

@@ -11,6 +11,7 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.jdbi.v3.core.Handle;
@@ -294,15 +295,23 @@ public final class NotificationStore {
   public record Content(TemplateContent content, JsonNode data, String category, List<Channel> fallback) {}
 
   public Optional<Content> content(UUID notificationId) {
-    return jdbi.withHandle(h -> h.createQuery(
-            "select content::text as content, data::text as data, category, fallback from notifications where id = :id")
-        .bind("id", notificationId)
-        .map((rs, ctx) -> new Content(
+    return Optional.ofNullable(contents(List.of(notificationId)).get(notificationId));
+  }
+
+  /** The content of each of these notifications that exists, in one query. */
+  public Map<UUID, Content> contents(List<UUID> notificationIds) {
+    Map<UUID, Content> found = new java.util.HashMap<>();
+    jdbi.useHandle(h -> h.createQuery("""
+            select id, content::text as content, data::text as data, category, fallback from notifications
+            where id = any(:ids)""")
+        .bindArray("ids", UUID.class, notificationIds)
+        .map((rs, ctx) -> found.put(rs.getObject("id", UUID.class), new Content(
             Json.read(rs.getString("content"), TemplateContent.class),
             Json.read(rs.getString("data"), JsonNode.class),
             rs.getString("category"),
-            java.util.Arrays.stream((String[]) rs.getArray("fallback").getArray()).map(Channel::fromWire).toList()))
-        .findOne());
+            java.util.Arrays.stream((String[]) rs.getArray("fallback").getArray()).map(Channel::fromWire).toList())))
+        .list());
+    return found;
   }
 
   /**

@@ -59,4 +59,25 @@ class BatcherTest {
       }
     }
   }
+
+  @Test
+  void anInterruptedSubmitterGetsNothingWritten() throws Exception {
+    List<String> flushed = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (Batcher<String, String> batcher = new Batcher<>("test", 10, Duration.ofMillis(1), items -> {
+      flushed.addAll(items);
+      return items;
+    })) {
+      java.util.concurrent.atomic.AtomicReference<CompletableFuture<String>> submitted =
+          new java.util.concurrent.atomic.AtomicReference<>();
+      Thread halting = Thread.ofPlatform().start(() -> {
+        Thread.currentThread().interrupt();
+        submitted.set(batcher.submit("written on the way out"));
+      });
+      halting.join(10_000);
+      CompletableFuture<String> refused = submitted.get();
+      assertThat(refused).isCompletedExceptionally();
+      assertThat(batcher.submit("later").get(10, TimeUnit.SECONDS)).isEqualTo("later");
+      assertThat(flushed).containsExactly("later");
+    }
+  }
 }

@@ -1,7 +1,7 @@
 package dev.herald.dispatcher.consumer;
 
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.LoadingCache;
+import com.github.benmanes.caffeine.cache.AsyncCache;
 import dev.herald.api.queue.DeliveryMessage;
 import dev.herald.api.queue.QueueNames;
 import dev.herald.core.Json;
@@ -91,7 +91,8 @@ public final class DeliveryHandler implements AutoCloseable {
   private final Batcher<DeliveryKey, ClaimAnswer> claims;
   private final Batcher<DeliveryKey, Claim> rechecks;
   private final Batcher<Outcome, Boolean> outcomes;
-  private final LoadingCache<UUID, Optional<NotificationStore.Content>> contents;
+  private final AsyncCache<UUID, Optional<NotificationStore.Content>> contents;
+  private final Batcher<UUID, Optional<NotificationStore.Content>> contentLoads;
   private final TemplateRenderer renderer;
   private final ContactStore contacts;
   private final Fallback fallback;
@@ -109,9 +110,14 @@ public final class DeliveryHandler implements AutoCloseable {
     this.claims = claims;
     this.rechecks = rechecks;
     this.outcomes = outcomes;
-    // Content never changes once a notification is accepted, so entries need no invalidation.
+    // Content never changes once a notification is accepted, so entries need no invalidation. Misses
+    // of many notifications at once (single sends, each its own notification) are read in one query.
+    this.contentLoads = new Batcher<>("contents", 200, settings.batchDelay(), ids -> {
+      java.util.Map<UUID, NotificationStore.Content> found = notifications.contents(ids);
+      return ids.stream().map(id -> Optional.ofNullable(found.get(id))).toList();
+    });
     this.contents = Caffeine.newBuilder().maximumSize(10_000).expireAfterAccess(Duration.ofHours(1))
-        .build(notifications::content);
+        .buildAsync();
     this.renderer = renderer;
     this.contacts = contacts;
     this.fallback = new Fallback(notifications, contacts);
@@ -215,7 +221,7 @@ public final class DeliveryHandler implements AutoCloseable {
     if (d.expiresAt() != null && Instant.now().isAfter(d.expiresAt())) {
       return new Decision(Outcome.failed(key, false, null, "expired", "expired", "not sent before " + d.expiresAt()), Ack.TERM);
     }
-    Optional<NotificationStore.Content> content = contents.get(d.notificationId());
+    Optional<NotificationStore.Content> content = content(d.notificationId(), held.urgent);
     if (content.isEmpty()) {
       return new Decision(Outcome.failed(key, false, null, "permanent", "notification_missing",
           "notification " + d.notificationId() + " is not in the store"), Ack.TERM);
@@ -420,6 +426,21 @@ public final class DeliveryHandler implements AutoCloseable {
   @Override
   public void close() {
     deadlines.close();
+    contentLoads.close();
+  }
+
+  private Optional<NotificationStore.Content> content(UUID notificationId, boolean urgent) {
+    java.util.concurrent.CompletableFuture<Optional<NotificationStore.Content>> cached =
+        contents.get(notificationId, (id, executor) -> contentLoads.submit(id, urgent));
+    try {
+      return cached.get(settings.storeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("reading the content of notification " + notificationId + " failed: "
+          + rootMessage(e), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while reading the content of notification " + notificationId, e);
+    }
   }
 
   private static String rootMessage(Throwable e) {
