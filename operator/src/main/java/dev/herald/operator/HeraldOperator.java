@@ -48,9 +48,9 @@ public final class HeraldOperator implements AutoCloseable {
   /** Daily delivery partitions are created this far ahead, at start-up and hourly. */
   private static final int PARTITIONS_AHEAD_DAYS = 7;
   /**
-   * Deliveries one relay pass publishes. Its rows stay locked until every publish is acknowledged and
-   * they are marked queued, and a dispatcher claiming one of them waits for that: a smaller pass
-   * holds the locks a shorter time (pg_stat_statements in {@code ./herald bench} shows the claims' wait).
+   * Deliveries one relay pass publishes. The next pass starts when this one's publishes are
+   * acknowledged and recorded: a smaller pass lets a high-priority delivery accepted meanwhile go out
+   * sooner.
    */
   private static final int RELAY_BATCH = 250;
   /** The relay's pass and the stranded-delivery sweep. */

@@ -48,18 +48,51 @@ public final class DeliveryStore {
   }
 
   /**
-   * Locks up to {@code limit} deliveries that are {@code pending} and due, high priority first, for
-   * the relay to publish within the caller's transaction; each with the publication it is about to
-   * be (counted by {@link #markQueued} once the stream accepted it). Rows another relay holds are
-   * skipped. Locking writes no new row version: a delivery's only relay write is {@link #markQueued}.
+   * Takes up to {@code limit} deliveries that are {@code pending} and due, high priority first, for
+   * the relay to publish: marks them {@code queued}, with no stream sequence yet, and counts the
+   * publication each is about to be. The caller commits before publishing, so that no row stays
+   * locked while the stream acknowledges: a dispatcher that receives one of the messages at once
+   * claims it without waiting. Rows another relay holds are skipped. A publish that fails is undone
+   * by {@link #unpublished}; a relay that dies before {@link #recordSequences} leaves rows the
+   * sweeper finds ({@link #stranded}).
    */
-  public List<Due> lockDue(Handle h, int limit) {
-    return h.createQuery("select publications, " + MESSAGE_COLUMNS + " from deliveries "
-            + "where state = 'pending' and next_attempt_at <= now() "
-            + "order by priority, next_attempt_at limit :limit for update skip locked")
+  public List<Due> takeDue(Handle h, int limit) {
+    return h.createQuery("update deliveries d set state = 'queued', publications = d.publications + 1, "
+            + "stream_seq = null, updated_at = now() from ("
+            + "select id, created_at from deliveries where state = 'pending' and next_attempt_at <= now() "
+            + "order by priority, next_attempt_at limit :limit for update skip locked) due "
+            + "where d.id = due.id and d.created_at = due.created_at returning d.publications, d.id, d.created_at, "
+            + "d.notification_id, d.tenant, d.channel, d.platform, d.address, d.user_id, d.locale, d.priority, "
+            + "d.expires_at")
         .bind("limit", limit)
-        .map((rs, ctx) -> new Due(message(rs), rs.getInt("publications") + 1))
-        .list();
+        .map((rs, ctx) -> new Due(message(rs), rs.getInt("publications")))
+        .list()
+        .stream()
+        .sorted(java.util.Comparator.comparing((Due d) -> d.message().priority()))
+        .toList();
+  }
+
+  /**
+   * Deliveries taken whose publish failed: {@code pending} again, due now, unless a dispatcher or a
+   * cancel moved them meanwhile. Their next publication has an id of its own.
+   */
+  public void unpublished(List<Due> failed) {
+    if (failed.isEmpty()) {
+      return;
+    }
+    jdbi.useHandle(h -> h.createUpdate("""
+            update deliveries d set state = 'pending', updated_at = now()
+            from unnest(cast(:ids as uuid[]), cast(:createdAts as timestamptz[]), cast(:publications as int[]))
+              as f(id, created_at, publication)
+            where d.id = f.id and d.created_at = f.created_at
+              and d.created_at = any(cast(:partitions as timestamptz[]))
+              and d.state = 'queued' and d.stream_seq is null and d.publications = f.publication""")
+        .bindArray("ids", UUID.class, failed.stream().map(f -> f.message().deliveryId()).toList())
+        .bindArray("createdAts", String.class, failed.stream().map(f -> f.message().createdAt().toString()).toList())
+        .bindArray("publications", Integer.class, failed.stream().map(Due::publication).toList())
+        .bindArray("partitions", String.class,
+            failed.stream().map(f -> f.message().createdAt().toString()).distinct().toList())
+        .execute());
   }
 
   private static final String MESSAGE_COLUMNS = """
@@ -83,18 +116,21 @@ public final class DeliveryStore {
 
   /**
    * A delivery that has sat {@code queued} or {@code sending} a while, where its message should
-   * be, and its place in the oldest-first order ({@code updatedAt}, id) to page on from.
+   * be ({@code streamSequence}; none when the relay published it but never recorded where — it
+   * died, or Postgres went away, in between), which publication it is, and its place in the
+   * oldest-first order ({@code updatedAt}, id) to page on from.
    */
-  public record Stranded(DeliveryMessage message, long streamSequence, java.time.Instant updatedAt) {}
+  public record Stranded(DeliveryMessage message, Long streamSequence, int publications, java.time.Instant updatedAt) {}
 
   /**
    * Deliveries unchanged for longer than {@code olderThan} while {@code queued} or {@code
-   * sending}, oldest first, after {@code after} (exclusive) when given.
+   * sending} with a stream sequence, or {@code queued} without one, oldest first, after {@code
+   * after} (exclusive) when given.
    */
   public List<Stranded> stranded(java.time.Duration olderThan, Stranded after, int limit) {
     return jdbi.withHandle(h -> h.createQuery("select " + MESSAGE_COLUMNS + """
-            , stream_seq, updated_at from deliveries
-            where state in ('queued', 'sending') and stream_seq is not null
+            , stream_seq, publications, updated_at from deliveries
+            where state in ('queued', 'sending') and (stream_seq is not null or state = 'queued')
               and updated_at < now() - make_interval(secs => :seconds)
               and (cast(:afterAt as timestamptz) is null or (updated_at, id) > (:afterAt, :afterId))
             order by updated_at, id
@@ -103,7 +139,7 @@ public final class DeliveryStore {
         .bind("afterAt", after == null ? null : ts(after.updatedAt()))
         .bind("afterId", after == null ? null : after.message().deliveryId())
         .bind("limit", limit)
-        .map((rs, ctx) -> new Stranded(message(rs), rs.getLong("stream_seq"),
+        .map((rs, ctx) -> new Stranded(message(rs), rs.getObject("stream_seq", Long.class), rs.getInt("publications"),
             instant(rs.getObject("updated_at", OffsetDateTime.class))))
         .list());
   }
@@ -118,8 +154,8 @@ public final class DeliveryStore {
     return jdbi.withHandle(h -> h.createUpdate("""
             update deliveries set stream_seq = :newSeq,
               updated_at = case when state = 'queued' then now() else updated_at end
-            where id = :id and created_at = :createdAt and state in ('queued', 'sending') and stream_seq = :oldSeq
-              and updated_at = :seenAt""")
+            where id = :id and created_at = :createdAt and state in ('queued', 'sending')
+              and stream_seq is not distinct from cast(:oldSeq as bigint) and updated_at = :seenAt""")
         .bind("newSeq", newSequence)
         .bind("oldSeq", seen.streamSequence())
         .bind("seenAt", ts(seen.updatedAt()))
@@ -128,26 +164,28 @@ public final class DeliveryStore {
         .execute() > 0);
   }
 
-  /** A delivery the stream accepted, and the stream sequence it got. */
-  public record Queued(DeliveryKey key, long streamSequence) {}
+  /** A delivery the stream accepted: which publication of it, and the stream sequence it got. */
+  public record Queued(DeliveryKey key, int publication, long streamSequence) {}
 
   /**
-   * {@code pending → queued} in one statement, recording where each message sits in the stream and
-   * counting its publication.
+   * Records where each published message sits in the stream, in one statement, on deliveries still
+   * in the stream ({@code queued}, or {@code sending} by a dispatcher that was quicker) from that
+   * publication; the sweeper checks them against it.
    */
-  public void markQueued(Handle h, List<Queued> queued) {
+  public void recordSequences(Handle h, List<Queued> queued) {
     if (queued.isEmpty()) {
       return;
     }
     h.createUpdate("""
-            update deliveries d set state = 'queued', stream_seq = q.seq, publications = d.publications + 1,
-              updated_at = now()
-            from unnest(cast(:ids as uuid[]), cast(:createdAts as timestamptz[]), cast(:seqs as bigint[]))
-              as q(id, created_at, seq)
+            update deliveries d set stream_seq = q.seq
+            from unnest(cast(:ids as uuid[]), cast(:createdAts as timestamptz[]), cast(:publications as int[]),
+                cast(:seqs as bigint[])) as q(id, created_at, publication, seq)
             where d.id = q.id and d.created_at = q.created_at
-              and d.created_at = any(cast(:partitions as timestamptz[])) and d.state = 'pending'""")
+              and d.created_at = any(cast(:partitions as timestamptz[]))
+              and d.state in ('queued', 'sending') and d.stream_seq is null and d.publications = q.publication""")
         .bindArray("ids", UUID.class, queued.stream().map(q -> q.key().id()).toList())
         .bindArray("createdAts", String.class, queued.stream().map(q -> q.key().createdAt().toString()).toList())
+        .bindArray("publications", Integer.class, queued.stream().map(Queued::publication).toList())
         .bindArray("seqs", Long.class, queued.stream().map(Queued::streamSequence).toList())
         .bindArray("partitions", String.class, queued.stream().map(q -> q.key().createdAt().toString()).distinct().toList())
         .execute();

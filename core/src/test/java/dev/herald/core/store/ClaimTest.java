@@ -69,7 +69,7 @@ class ClaimTest {
     contacts.suppress(TENANT, Channel.SMS, "+14155552671", "stop");
     contacts.removeDevice(TENANT, "u-1", "ios", TOKEN);
 
-    List<DeliveryMessage> due = db.jdbi().inTransaction(h -> deliveries.lockDue(h, 10)).stream()
+    List<DeliveryMessage> due = db.jdbi().inTransaction(h -> deliveries.takeDue(h, 10)).stream()
         .map(DeliveryStore.Due::message).toList();
     assertThat(due).hasSize(4);
     Map<UUID, Claim> claims = deliveries.claim(due.stream().map(m -> new DeliveryKey(m.deliveryId(), m.createdAt())).toList(), java.time.Duration.ZERO);
@@ -108,7 +108,7 @@ class ClaimTest {
     // The browser re-subscribes under the same endpoint with new keys before the send.
     contacts.addDevice(TENANT, "u-2", "web", endpoint, renewed);
 
-    List<DeliveryMessage> due = db.jdbi().inTransaction(h -> deliveries.lockDue(h, 10)).stream()
+    List<DeliveryMessage> due = db.jdbi().inTransaction(h -> deliveries.takeDue(h, 10)).stream()
         .map(DeliveryStore.Due::message).filter(m -> "u-2".equals(m.userId())).toList();
     Map<UUID, Claim> claims = deliveries.claim(due.stream().map(m -> new DeliveryKey(m.deliveryId(), m.createdAt()))
         .toList(), java.time.Duration.ZERO);

@@ -61,7 +61,7 @@ class EarlyReceiptsTest {
         Json.MAPPER.createObjectNode(), null, null);
     NotificationRecord r = notifications.accept(n, List.of(NewDelivery.pending(null, Channel.EMAIL, null,
         UUID.randomUUID() + "@x.io", null))).notification();
-    DeliveryMessage m = db.jdbi().inTransaction(h -> deliveries.lockDue(h, 1000)).stream()
+    DeliveryMessage m = db.jdbi().inTransaction(h -> deliveries.takeDue(h, 1000)).stream()
         .map(DeliveryStore.Due::message).filter(d -> d.notificationId().equals(r.id())).findFirst().orElseThrow();
     DeliveryKey key = new DeliveryKey(m.deliveryId(), m.createdAt());
     assertThat(deliveries.claim(List.of(key), java.time.Duration.ZERO)).containsKey(key.id());

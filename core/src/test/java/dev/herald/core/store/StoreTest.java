@@ -74,9 +74,9 @@ class StoreTest {
   void stateChangesAreConditional() {
     NotificationRecord n = notifications.accept(notification("t2", "uid-2"), three()).notification();
     List<DeliveryMessage> due = db.jdbi().inTransaction(h -> {
-      List<DeliveryMessage> locked = deliveries.lockDue(h, 10).stream().map(DeliveryStore.Due::message).toList();
-      deliveries.markQueued(h, locked.stream()
-          .map(m -> new DeliveryStore.Queued(new DeliveryKey(m.deliveryId(), m.createdAt()), 42)).toList());
+      List<DeliveryMessage> locked = deliveries.takeDue(h, 10).stream().map(DeliveryStore.Due::message).toList();
+      deliveries.recordSequences(h, locked.stream()
+          .map(m -> new DeliveryStore.Queued(new DeliveryKey(m.deliveryId(), m.createdAt()), 1, 42)).toList());
       return locked;
     });
     assertThat(due).hasSize(2).allSatisfy(m -> {
@@ -109,15 +109,15 @@ class StoreTest {
         .mapToObj(i -> NewDelivery.pending(null, Channel.EMAIL, null, "r" + i + "@x.io", null)).toList();
     notifications.accept(notification("t-batch", "uid-batch"), five);
     List<DeliveryKey> keys = db.jdbi().inTransaction(h -> {
-      List<DeliveryKey> locked = deliveries.lockDue(h, 100).stream().map(DeliveryStore.Due::message)
+      List<DeliveryKey> locked = deliveries.takeDue(h, 100).stream().map(DeliveryStore.Due::message)
           .filter(m -> m.tenant().equals("t-batch")).map(m -> new DeliveryKey(m.deliveryId(), m.createdAt())).toList();
-      deliveries.markQueued(h, java.util.stream.IntStream.range(0, locked.size())
-          .mapToObj(i -> new DeliveryStore.Queued(locked.get(i), 100 + i)).toList());
+      deliveries.recordSequences(h, java.util.stream.IntStream.range(0, locked.size())
+          .mapToObj(i -> new DeliveryStore.Queued(locked.get(i), 1, 100 + i)).toList());
       return locked;
     });
     assertThat(keys).hasSize(5);
     assertThat(row(keys.get(3), "stream_seq")).isEqualTo("103");
-    assertThat(row(keys.get(3), "publications")).as("the publication is counted once accepted").isEqualTo("1");
+    assertThat(row(keys.get(3), "publications || ' ' || state")).isEqualTo("1 queued");
     deliveries.claim(keys.subList(0, 4), java.time.Duration.ZERO);
     Instant due = Instant.parse("2030-01-02T03:04:05.123456Z");
 
@@ -146,6 +146,43 @@ class StoreTest {
     assertThat(row(keys.get(1), "state || ' ' || provider_message_id")).isEqualTo("sent first");
   }
 
+  @Test
+  void aPublishThatFailedIsDueAgainAndOneNeverRecordedIsStranded() {
+    notifications.accept(notification("t-relay", "uid-relay"), List.of(
+        NewDelivery.pending(null, Channel.EMAIL, null, "failed@x.io", null),
+        NewDelivery.pending(null, Channel.EMAIL, null, "unrecorded@x.io", null),
+        NewDelivery.pending(null, Channel.EMAIL, null, "claimed-first@x.io", null)));
+    List<DeliveryStore.Due> taken = db.jdbi().inTransaction(h -> deliveries.takeDue(h, 100)).stream()
+        .filter(d -> d.message().tenant().equals("t-relay"))
+        .sorted(java.util.Comparator.comparing((DeliveryStore.Due d) -> d.message().address())).toList();
+    DeliveryStore.Due claimedFirst = taken.get(0);
+    DeliveryStore.Due failed = taken.get(1);
+    DeliveryStore.Due unrecorded = taken.get(2);
+    // Taken rows are committed queued: a dispatcher that got the message first claims it at once.
+    assertThat(deliveries.claim(List.of(key(claimedFirst)), java.time.Duration.ZERO)).containsKey(key(claimedFirst).id());
+
+    deliveries.unpublished(List.of(failed));
+    db.jdbi().useHandle(h -> deliveries.recordSequences(h, List.of(
+        new DeliveryStore.Queued(key(claimedFirst), claimedFirst.publication(), 9))));
+
+    assertThat(row(key(failed), "state || ' ' || publications")).isEqualTo("pending 1");
+    DeliveryStore.Due again = db.jdbi().inTransaction(h -> dueOf(h, "t-relay"));
+    assertThat(again.message().deliveryId()).isEqualTo(failed.message().deliveryId());
+    assertThat(again.messageId()).as("a publish that got no answer may have landed: the next one is another")
+        .isNotEqualTo(failed.messageId());
+    assertThat(row(key(claimedFirst), "state || ' ' || stream_seq")).as("the sequence reaches a claimed row too")
+        .isEqualTo("sending 9");
+
+    // The relay died before recording where the second one went: the sweep sees it, without a sequence.
+    DeliveryStore.Stranded stranded = deliveries.stranded(java.time.Duration.ZERO, null, 1000).stream()
+        .filter(st -> st.message().deliveryId().equals(unrecorded.message().deliveryId())).findFirst().orElseThrow();
+    assertThat(stranded.streamSequence()).isNull();
+    assertThat(new DeliveryStore.Due(stranded.message(), stranded.publications()).messageId())
+        .as("republished under the relay's own id").isEqualTo(unrecorded.messageId());
+    assertThat(deliveries.requeue(stranded, 77)).isTrue();
+    assertThat(row(key(unrecorded), "state || ' ' || stream_seq")).isEqualTo("queued 77");
+  }
+
   private static String row(DeliveryKey key, String expression) {
     return db.jdbi().withHandle(h -> h.createQuery("select cast(" + expression
             + " as text) from deliveries where id = :id and created_at = :createdAt")
@@ -156,7 +193,7 @@ class StoreTest {
   @Test
   void cancellingLeavesSentDeliveriesAloneAndCountsThoseADispatcherHolds() {
     NotificationRecord n = notifications.accept(notification("t3", "uid-3"), three()).notification();
-    List<DeliveryMessage> due = db.jdbi().inTransaction(h -> deliveries.lockDue(h, 100)).stream()
+    List<DeliveryMessage> due = db.jdbi().inTransaction(h -> deliveries.takeDue(h, 100)).stream()
         .map(DeliveryStore.Due::message).filter(m -> m.tenant().equals("t3")).toList();
     DeliveryKey sent = new DeliveryKey(due.get(0).deliveryId(), due.get(0).createdAt());
     DeliveryKey held = new DeliveryKey(due.get(1).deliveryId(), due.get(1).createdAt());
@@ -202,9 +239,9 @@ class StoreTest {
   void aDeliveryThatWaitedIsPublishedAgainUnderAMessageIdOfItsOwn() {
     notifications.accept(notification("t5", "uid-5"), List.of(NewDelivery.pending(null, Channel.EMAIL, null, "w@x.io", null)));
     DeliveryStore.Due first = db.jdbi().inTransaction(h -> {
-      List<DeliveryStore.Due> locked = deliveries.lockDue(h, 10).stream()
+      List<DeliveryStore.Due> locked = deliveries.takeDue(h, 10).stream()
           .filter(d -> d.message().tenant().equals("t5")).toList();
-      deliveries.markQueued(h, List.of(new DeliveryStore.Queued(key(locked.get(0)), 7)));
+      deliveries.recordSequences(h, List.of(new DeliveryStore.Queued(key(locked.get(0)), 1, 7)));
       return locked.get(0);
     });
     DeliveryKey key = key(first);
@@ -250,7 +287,7 @@ class StoreTest {
     notifications.accept(notification("t8", "uid-8"), List.of(NewDelivery.pending(null, Channel.EMAIL, null, "s@x.io", null)));
     DeliveryKey key = db.jdbi().inTransaction(h -> {
       DeliveryStore.Due due = dueOf(h, "t8");
-      deliveries.markQueued(h, List.of(new DeliveryStore.Queued(key(due), 41)));
+      deliveries.recordSequences(h, List.of(new DeliveryStore.Queued(key(due), due.publication(), 41)));
       return key(due);
     });
     DeliveryStore.Stranded seen = deliveries.stranded(java.time.Duration.ZERO, null, 1000).stream()
@@ -270,7 +307,7 @@ class StoreTest {
   }
 
   private static DeliveryStore.Due dueOf(org.jdbi.v3.core.Handle h, String tenant) {
-    return deliveries.lockDue(h, 100).stream().filter(d -> d.message().tenant().equals(tenant)).findFirst().orElseThrow();
+    return deliveries.takeDue(h, 100).stream().filter(d -> d.message().tenant().equals(tenant)).findFirst().orElseThrow();
   }
 
   private static DeliveryKey key(DeliveryStore.Due d) {

@@ -17,9 +17,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Publishes deliveries that are {@code pending} and due — written by an acceptance, or waiting in
- * Postgres after a throttle, a retry or a wait for a provider — and marks them {@code queued} with
- * their stream sequence. It is the only publisher: a delivery is committed before it is published, and one
- * left {@code pending} by a crash or a broker outage is simply published on a later pass. Each
+ * Postgres after a throttle, a retry or a wait for a provider — marking them {@code queued} first
+ * and recording their stream sequence after. It is the only publisher: a delivery is committed
+ * before it is published, one whose publish failed is {@code pending} again, and one a crash left
+ * {@code queued} without a sequence is published again by the sweeper. Each
  * replica runs one; {@code FOR UPDATE SKIP LOCKED} keeps them from publishing the same rows, and
  * {@code Nats-Msg-Id} absorbs what slips through.
  */
@@ -89,41 +90,51 @@ public final class OutboxRelay implements AutoCloseable {
     }
   }
 
-  /** One pass: publishes up to one batch of due deliveries; returns how many the stream accepted. */
+  /**
+   * One pass: takes up to one batch of due deliveries (committed {@code queued} before anything is
+   * published), publishes them, records where the stream put each and sets those it refused back to
+   * {@code pending}; returns how many the stream accepted.
+   */
   public int runOnce() {
-    return store.jdbi().inTransaction(h -> {
-      List<DeliveryStore.Due> due = store.lockDue(h, batchSize);
-      if (due.isEmpty()) {
-        return 0;
-      }
-      List<CompletableFuture<PublishAck>> acks = new ArrayList<>(due.size());
-      for (DeliveryStore.Due d : due) {
-        acks.add(publisher.publish(d.message(), d.messageId()));
-      }
-      List<DeliveryStore.Queued> queued = new ArrayList<>(due.size());
-      long deadline = System.nanoTime() + ACK_TIMEOUT.toNanos();
-      RuntimeException firstError = null;
-      for (int i = 0; i < due.size(); i++) {
-        try {
-          PublishAck ack = acks.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-          DeliveryMessage m = due.get(i).message();
-          queued.add(new DeliveryStore.Queued(new DeliveryKey(m.deliveryId(), m.createdAt()), ack.getSeqno()));
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          break;
-        } catch (java.util.concurrent.ExecutionException | TimeoutException e) {
-          if (firstError == null) {
-            firstError = new IllegalStateException("publish failed: " + (e.getCause() != null ? e.getCause() : e), e);
-          }
+    List<DeliveryStore.Due> due = store.jdbi().inTransaction(h -> store.takeDue(h, batchSize));
+    if (due.isEmpty()) {
+      return 0;
+    }
+    List<CompletableFuture<PublishAck>> acks = new ArrayList<>(due.size());
+    for (DeliveryStore.Due d : due) {
+      acks.add(publisher.publish(d.message(), d.messageId()));
+    }
+    List<DeliveryStore.Queued> queued = new ArrayList<>(due.size());
+    List<DeliveryStore.Due> failed = new ArrayList<>();
+    long deadline = System.nanoTime() + ACK_TIMEOUT.toNanos();
+    RuntimeException firstError = null;
+    for (int i = 0; i < due.size(); i++) {
+      DeliveryStore.Due d = due.get(i);
+      try {
+        PublishAck ack = acks.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        DeliveryMessage m = d.message();
+        queued.add(new DeliveryStore.Queued(new DeliveryKey(m.deliveryId(), m.createdAt()), d.publication(),
+            ack.getSeqno()));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        failed.addAll(due.subList(i, due.size()));
+        break;
+      } catch (java.util.concurrent.ExecutionException | TimeoutException e) {
+        failed.add(d);
+        if (firstError == null) {
+          firstError = new IllegalStateException("publish failed: " + (e.getCause() != null ? e.getCause() : e), e);
         }
       }
-      // Whatever was acknowledged is recorded even when some publishes failed; the rest stay pending.
-      store.markQueued(h, queued);
-      if (queued.isEmpty() && firstError != null) {
-        throw firstError;
-      }
-      return queued.size();
-    });
+    }
+    // Whatever was acknowledged is recorded even when some publishes failed; the rest are due again.
+    // Should Postgres be gone now, the rows stay queued without a sequence and the sweeper
+    // publishes them again (under the same ids) once they are older than its threshold.
+    store.jdbi().useHandle(h -> store.recordSequences(h, queued));
+    store.unpublished(failed);
+    if (queued.isEmpty() && firstError != null) {
+      throw firstError;
+    }
+    return queued.size();
   }
 
   @Override

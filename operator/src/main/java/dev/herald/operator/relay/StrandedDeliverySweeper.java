@@ -92,8 +92,12 @@ public final class StrandedDeliverySweeper {
   private int republish(List<DeliveryStore.Stranded> lost) {
     List<CompletableFuture<PublishAck>> acks = new ArrayList<>(lost.size());
     for (DeliveryStore.Stranded s : lost) {
-      // Another message id: the stream may still remember the first one and drop a republish.
-      acks.add(publisher.publish(s.message(), s.message().deliveryId() + "/" + s.streamSequence()));
+      // Another message id: the stream may still remember the first one and drop a republish. One
+      // whose publication was never recorded is republished under the relay's own id: a stream that
+      // still holds it drops the copy and answers with where the first one is.
+      acks.add(publisher.publish(s.message(), s.streamSequence() == null
+          ? new DeliveryStore.Due(s.message(), s.publications()).messageId()
+          : s.message().deliveryId() + "/" + s.streamSequence()));
     }
     int done = 0;
     for (int i = 0; i < lost.size(); i++) {
@@ -113,8 +117,14 @@ public final class StrandedDeliverySweeper {
     return done;
   }
 
-  /** Whether the message at the delivery's recorded sequence is this delivery's. */
+  /**
+   * Whether the message at the delivery's recorded sequence is this delivery's; one with none
+   * recorded is published again (which finds it, when the stream still remembers its id).
+   */
   private boolean inStream(DeliveryStore.Stranded s) throws IOException, JetStreamApiException {
+    if (s.streamSequence() == null) {
+      return false;
+    }
     MessageInfo info;
     try {
       info = jsm.getMessage(stream, s.streamSequence());
