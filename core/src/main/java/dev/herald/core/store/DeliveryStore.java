@@ -26,6 +26,16 @@ import org.jdbi.v3.core.statement.PreparedBatch;
 public final class DeliveryStore {
   private final Jdbi jdbi;
 
+  /**
+   * Postgres's order of uuids (bytewise). Every statement that changes many deliveries takes their
+   * rows in this order — the claim's {@code id = any(…)} scans the primary key in it, the others
+   * are given their rows sorted — so that two of them never wait for each other in a cycle.
+   */
+  static final java.util.Comparator<UUID> ROW_ORDER = (a, b) -> {
+    int c = Long.compareUnsigned(a.getMostSignificantBits(), b.getMostSignificantBits());
+    return c != 0 ? c : Long.compareUnsigned(a.getLeastSignificantBits(), b.getLeastSignificantBits());
+  };
+
   public DeliveryStore(Jdbi jdbi) {
     this.jdbi = jdbi;
   }
@@ -76,10 +86,12 @@ public final class DeliveryStore {
    * Deliveries taken whose publish failed: {@code pending} again, due now, unless a dispatcher or a
    * cancel moved them meanwhile. Their next publication has an id of its own.
    */
-  public void unpublished(List<Due> failed) {
-    if (failed.isEmpty()) {
+  public void unpublished(List<Due> unsorted) {
+    if (unsorted.isEmpty()) {
       return;
     }
+    List<Due> failed = unsorted.stream()
+        .sorted(java.util.Comparator.comparing((Due d) -> d.message().deliveryId(), ROW_ORDER)).toList();
     jdbi.useHandle(h -> h.createUpdate("""
             update deliveries d set state = 'pending', updated_at = now()
             from unnest(cast(:ids as uuid[]), cast(:createdAts as timestamptz[]), cast(:publications as int[]))
@@ -172,10 +184,12 @@ public final class DeliveryStore {
    * in the stream ({@code queued}, or {@code sending} by a dispatcher that was quicker) from that
    * publication; the sweeper checks them against it.
    */
-  public void recordSequences(Handle h, List<Queued> queued) {
-    if (queued.isEmpty()) {
+  public void recordSequences(Handle h, List<Queued> unsorted) {
+    if (unsorted.isEmpty()) {
       return;
     }
+    List<Queued> queued = unsorted.stream()
+        .sorted(java.util.Comparator.comparing((Queued q) -> q.key().id(), ROW_ORDER)).toList();
     h.createUpdate("""
             update deliveries d set stream_seq = q.seq
             from unnest(cast(:ids as uuid[]), cast(:createdAts as timestamptz[]), cast(:publications as int[]),
@@ -314,7 +328,9 @@ public final class DeliveryStore {
   }
 
   /** One statement for the whole batch: the rows it returns are those that moved. */
-  private static int[] recordAll(Handle h, List<Outcome> outcomes) {
+  private static int[] recordAll(Handle h, List<Outcome> given) {
+    List<Outcome> outcomes = given.stream()
+        .sorted(java.util.Comparator.comparing((Outcome o) -> o.key().id(), ROW_ORDER)).toList();
     java.util.Set<UUID> moved = new java.util.HashSet<>(h.createQuery("update deliveries d set " + RECORD_SET + """
 
             from unnest(cast(:ids as uuid[]), cast(:createdAts as timestamptz[]), cast(:states as text[]),
@@ -341,9 +357,9 @@ public final class DeliveryStore {
         .bindArray("partitions", String.class, outcomes.stream().map(o -> o.key().createdAt().toString()).distinct().toList())
         .mapTo(UUID.class)
         .list());
-    int[] counts = new int[outcomes.size()];
+    int[] counts = new int[given.size()];
     for (int i = 0; i < counts.length; i++) {
-      counts[i] = moved.contains(outcomes.get(i).key().id()) ? 1 : 0;
+      counts[i] = moved.contains(given.get(i).key().id()) ? 1 : 0;
     }
     return counts;
   }

@@ -183,6 +183,16 @@ class StoreTest {
     assertThat(row(key(unrecorded), "state || ' ' || stream_seq")).isEqualTo("queued 77");
   }
 
+  @Test
+  void rowsAreTakenInPostgresOrderOfTheirIds() {
+    java.util.Random random = new java.util.Random(7);
+    List<UUID> ids = java.util.stream.IntStream.range(0, 500)
+        .mapToObj(i -> new UUID(random.nextLong(), random.nextLong())).toList();
+    List<UUID> postgres = db.jdbi().withHandle(h -> h.createQuery("select u from unnest(:ids) u order by u")
+        .bindArray("ids", UUID.class, ids).mapTo(UUID.class).list());
+    assertThat(ids.stream().sorted(DeliveryStore.ROW_ORDER).toList()).isEqualTo(postgres);
+  }
+
   private static String row(DeliveryKey key, String expression) {
     return db.jdbi().withHandle(h -> h.createQuery("select cast(" + expression
             + " as text) from deliveries where id = :id and created_at = :createdAt")

@@ -27,6 +27,7 @@ import org.slf4j.LoggerFactory;
 public final class OutboxRelay implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(OutboxRelay.class);
   private static final Duration ACK_TIMEOUT = Duration.ofSeconds(30);
+  private static final int RECORD_ATTEMPTS = 3;
 
   private final DeliveryStore store;
   private final DeliveryPublisher publisher;
@@ -129,12 +130,27 @@ public final class OutboxRelay implements AutoCloseable {
     // Whatever was acknowledged is recorded even when some publishes failed; the rest are due again.
     // Should Postgres be gone now, the rows stay queued without a sequence and the sweeper
     // publishes them again (under the same ids) once they are older than its threshold.
-    store.jdbi().useHandle(h -> store.recordSequences(h, queued));
+    recordSequences(queued);
     store.unpublished(failed);
     if (queued.isEmpty() && firstError != null) {
       throw firstError;
     }
     return queued.size();
+  }
+
+  /** Tries a few times: a deadlock with a dispatcher's batch is rare and passes at once. */
+  private void recordSequences(List<DeliveryStore.Queued> queued) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        store.jdbi().useHandle(h -> store.recordSequences(h, queued));
+        return;
+      } catch (RuntimeException e) {
+        if (attempt >= RECORD_ATTEMPTS) {
+          throw e;
+        }
+        LOG.info("recording {} stream sequences failed ({}), trying again", queued.size(), e.toString());
+      }
+    }
   }
 
   @Override
