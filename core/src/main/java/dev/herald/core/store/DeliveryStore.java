@@ -27,9 +27,9 @@ public final class DeliveryStore {
   private final Jdbi jdbi;
 
   /**
-   * Postgres's order of uuids (bytewise). Every statement that changes many deliveries takes their
-   * rows in this order — the claim's {@code id = any(…)} scans the primary key in it, the others
-   * are given their rows sorted — so that two of them never wait for each other in a cycle.
+   * Postgres's order of uuids (bytewise). Every statement that changes many deliveries is given its
+   * rows sorted in this order and takes them in it (a nested loop over {@code unnest(…)}), so that
+   * two of them never wait for each other in a cycle.
    */
   static final java.util.Comparator<UUID> ROW_ORDER = (a, b) -> {
     int c = Long.compareUnsigned(a.getMostSignificantBits(), b.getMostSignificantBits());
@@ -222,12 +222,16 @@ public final class DeliveryStore {
     if (keys.isEmpty()) {
       return claimed;
     }
+    List<DeliveryKey> inRowOrder = keys.stream().distinct()
+        .sorted(java.util.Comparator.comparing(DeliveryKey::id, ROW_ORDER)).toList();
     jdbi.useHandle(h -> h.createQuery("""
             update deliveries d set state = 'sending', updated_at = now()
-            where id = any(:ids) and created_at = any(cast(:createdAts as timestamptz[]))
-              and (state in ('pending', 'queued')
-                   or (state = 'sending' and updated_at <= now() - make_interval(secs => :lease)))
-            returning id, attempts, publications,
+            from unnest(cast(:ids as uuid[]), cast(:keyCreatedAts as timestamptz[])) as k(id, created_at)
+            where d.id = k.id and d.created_at = k.created_at
+              and d.created_at = any(cast(:createdAts as timestamptz[]))
+              and (d.state in ('pending', 'queued')
+                   or (d.state = 'sending' and d.updated_at <= now() - make_interval(secs => :lease)))
+            returning d.id, d.attempts, d.publications,
               (select s.reason from suppressions s
                 where s.tenant = d.tenant and s.channel = d.channel and s.address = d.address) as suppression,
               d.channel <> 'push' or exists (select 1 from devices v
@@ -239,7 +243,8 @@ public final class DeliveryStore {
                 and v.platform = d.platform and v.token = d.address) as auth,
               (select json_agg(json_build_array(p.channel, p.category, p.opted_in)) from preferences p
                 where p.tenant = d.tenant and p.user_id = d.user_id)::text as preferences""")
-        .bindArray("ids", UUID.class, keys.stream().map(DeliveryKey::id).toList())
+        .bindArray("ids", UUID.class, inRowOrder.stream().map(DeliveryKey::id).toList())
+        .bindArray("keyCreatedAts", String.class, inRowOrder.stream().map(k -> k.createdAt().toString()).toList())
         .bindArray("createdAts", String.class, keys.stream().map(k -> k.createdAt().toString()).distinct().toList())
         .bind("lease", lease.toMillis() / 1000.0)
         .map((rs, ctx) -> claimed.put(rs.getObject("id", UUID.class), new Claim(rs.getInt("attempts"),
