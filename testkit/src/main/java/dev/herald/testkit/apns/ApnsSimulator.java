@@ -9,7 +9,7 @@ import com.eatthepath.pushy.apns.server.ParsingMockApnsServerListenerAdapter;
 import com.eatthepath.pushy.apns.server.PushNotificationHandler;
 import com.eatthepath.pushy.apns.server.RejectedNotificationException;
 import com.eatthepath.pushy.apns.server.RejectionReason;
-import com.eatthepath.pushy.apns.server.ValidatingPushNotificationHandlerFactory;
+import com.eatthepath.pushy.apns.server.OnceVerifiedTokenHandlerFactory;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.herald.testkit.http.Faults;
@@ -64,8 +64,10 @@ import javax.net.ssl.SSLException;
  *       {@code DeviceTokenNotForTopic} for a token not {@link #registerToken registered} for the
  *       topic, {@code BadCollapseId}, {@code BadPriority}, {@code InvalidPushType},
  *       {@code PayloadEmpty}, {@code PayloadTooLarge} (over 4096 bytes), and the provider token:
- *       its signature against the simulator's key, its age (an hour at most), the topic;
- *   <li>{@code InvalidProviderToken} when the token's team or key id is not the simulator's;
+ *       its signature against the simulator's key, its age (an hour at most), the topic, and
+ *       {@code InvalidProviderToken} when the token's team or key id is not the simulator's. A
+ *       token that passed is not verified again for its topic until it is an hour old, as APNs
+ *       does ({@link OnceVerifiedTokenHandlerFactory});
  *   <li>otherwise 200, and the notification is recorded as a {@link ReceivedPush}.
  * </ol>
  * Delays block the server's event loop (Pushy's mock handles notifications synchronously), so
@@ -105,11 +107,11 @@ public final class ApnsSimulator implements AutoCloseable {
   private ApnsSimulator(String teamId, String keyId) {
     this.teamId = Objects.requireNonNull(teamId, "teamId");
     this.keyId = Objects.requireNonNull(keyId, "keyId");
-    ValidatingPushNotificationHandlerFactory validating;
+    OnceVerifiedTokenHandlerFactory validating;
     try {
       ApnsVerificationKey verification = new ApnsVerificationKey(keyId, teamId, (ECPublicKey) signingKey.getPublic());
-      validating = new ValidatingPushNotificationHandlerFactory(tokensByTopic, expiredTokens,
-          Map.of(keyId, verification), Map.of(verification, keyTopics));
+      validating = new OnceVerifiedTokenHandlerFactory(tokensByTopic, expiredTokens,
+          Map.of(keyId, verification), Map.of(verification, keyTopics), this::checkIssuer);
       server = new MockApnsServerBuilder()
           .setServerCredentials(new X509Certificate[] {certificate}, tlsKey.getPrivate(), null)
           .setHandlerFactory(session -> handler(validating.buildHandler(session)))
@@ -293,7 +295,6 @@ public final class ApnsSimulator implements AutoCloseable {
         }
       }
       validating.handlePushNotification(headers, payload);
-      checkIssuer(headers);
     };
   }
 
