@@ -183,6 +183,11 @@ public final class DeliveryStore {
    * Records where each published message sits in the stream, in one statement, on deliveries still
    * in the stream ({@code queued}, or {@code sending} by a dispatcher that was quicker) from that
    * publication; the sweeper checks them against it.
+   *
+   * <p>A row another transaction holds is skipped, not waited for: a dispatcher claiming it (it is
+   * then {@code sending}, and JetStream redelivers the message if that dispatcher dies) or a cancel.
+   * Waiting made every claim of a just-published row queue behind the record and the record behind
+   * the claims; rows are locked in id order, so the record never deadlocks with a batch either.
    */
   public void recordSequences(Handle h, List<Queued> unsorted) {
     if (unsorted.isEmpty()) {
@@ -191,12 +196,18 @@ public final class DeliveryStore {
     List<Queued> queued = unsorted.stream()
         .sorted(java.util.Comparator.comparing((Queued q) -> q.key().id(), ROW_ORDER)).toList();
     h.createUpdate("""
-            update deliveries d set stream_seq = q.seq
-            from unnest(cast(:ids as uuid[]), cast(:createdAts as timestamptz[]), cast(:publications as int[]),
-                cast(:seqs as bigint[])) as q(id, created_at, publication, seq)
-            where d.id = q.id and d.created_at = q.created_at
-              and d.created_at = any(cast(:partitions as timestamptz[]))
-              and d.state in ('queued', 'sending') and d.stream_seq is null and d.publications = q.publication""")
+            with q as (
+              select * from unnest(cast(:ids as uuid[]), cast(:createdAts as timestamptz[]),
+                  cast(:publications as int[]), cast(:seqs as bigint[])) as q(id, created_at, publication, seq)
+            ), free as (
+              select d.id, d.created_at, q.seq from deliveries d join q on d.id = q.id and d.created_at = q.created_at
+              where d.created_at = any(cast(:partitions as timestamptz[]))
+                and d.state in ('queued', 'sending') and d.stream_seq is null and d.publications = q.publication
+              order by d.id
+              for update of d skip locked
+            )
+            update deliveries d set stream_seq = free.seq from free
+            where d.id = free.id and d.created_at = free.created_at""")
         .bindArray("ids", UUID.class, queued.stream().map(q -> q.key().id()).toList())
         .bindArray("createdAts", String.class, queued.stream().map(q -> q.key().createdAt().toString()).toList())
         .bindArray("publications", Integer.class, queued.stream().map(Queued::publication).toList())

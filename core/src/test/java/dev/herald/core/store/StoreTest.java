@@ -147,6 +147,47 @@ class StoreTest {
   }
 
   @Test
+  void theSequenceRecordSkipsARowAnotherTransactionHoldsInsteadOfWaiting() throws Exception {
+    notifications.accept(notification("t-skip", "uid-skip"), List.of(
+        NewDelivery.pending(null, Channel.EMAIL, null, "held@x.io", null),
+        NewDelivery.pending(null, Channel.EMAIL, null, "free@x.io", null)));
+    List<DeliveryStore.Due> taken = db.jdbi().inTransaction(h -> deliveries.takeDue(h, 100)).stream()
+        .filter(d -> d.message().tenant().equals("t-skip"))
+        .sorted(java.util.Comparator.comparing((DeliveryStore.Due d) -> d.message().address())).toList();
+    DeliveryStore.Due free = taken.get(0);
+    DeliveryStore.Due held = taken.get(1);
+    java.util.concurrent.CountDownLatch locked = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    // a dispatcher's claim of the same row, in its transaction
+    Thread holder = Thread.ofPlatform().start(() -> {
+      try {
+        db.jdbi().useTransaction(h -> {
+          h.createQuery("select id from deliveries where id = :id for update").bind("id", key(held).id())
+              .mapTo(UUID.class).one();
+          locked.countDown();
+          release.await();
+        });
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    try {
+      assertThat(locked.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      db.jdbi().useHandle(h -> {
+        h.execute("set lock_timeout = '5s'");
+        deliveries.recordSequences(h, List.of(new DeliveryStore.Queued(key(free), free.publication(), 31),
+            new DeliveryStore.Queued(key(held), held.publication(), 32)));
+        h.execute("reset lock_timeout");
+      });
+    } finally {
+      release.countDown();
+      holder.join();
+    }
+    assertThat(row(key(free), "state || ' ' || stream_seq")).isEqualTo("queued 31");
+    assertThat(row(key(held), "state || ' ' || coalesce(stream_seq::text, 'none')")).isEqualTo("queued none");
+  }
+
+  @Test
   void aPublishThatFailedIsDueAgainAndOneNeverRecordedIsStranded() {
     notifications.accept(notification("t-relay", "uid-relay"), List.of(
         NewDelivery.pending(null, Channel.EMAIL, null, "failed@x.io", null),
