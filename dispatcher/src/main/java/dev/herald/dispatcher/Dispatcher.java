@@ -16,16 +16,13 @@ import dev.herald.core.store.NotificationStore;
 import dev.herald.core.store.Outcome;
 import dev.herald.core.template.TemplateRenderer;
 import dev.herald.core.webpush.WebPushEndpoints;
-import dev.herald.dispatcher.apns.ApnsClientFactory;
 import dev.herald.dispatcher.consumer.DeliveryHandler;
 import dev.herald.dispatcher.consumer.LanePuller;
 import dev.herald.dispatcher.consumer.ProviderChanges;
-import dev.herald.dispatcher.fcm.FcmClientFactory;
-import dev.herald.dispatcher.provider.ProviderClientFactory;
+import dev.herald.core.unsubscribe.UnsubscribeLinks;
+import dev.herald.providers.ProviderEnvironment;
+import dev.herald.providers.Providers;
 import dev.herald.dispatcher.provider.ProviderRegistry;
-import dev.herald.dispatcher.sendgrid.SendGridClientFactory;
-import dev.herald.dispatcher.twilio.TwilioClientFactory;
-import dev.herald.dispatcher.webpush.WebPushClientFactory;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,22 +53,22 @@ public final class Dispatcher implements AutoCloseable {
   private final List<Thread> pullerThreads = new ArrayList<>();
   private final ExecutorService handlers = Executors.newVirtualThreadPerTaskExecutor();
 
-  /** The provider adapters Herald ships, one per provider type. */
-  public static List<ProviderClientFactory> providerFactories() {
-    return providerFactories(WebPushEndpoints.publicOnly());
+  /** The providers Herald ships, as production runs them: public push services only. */
+  public static Providers providers() {
+    return providers(WebPushEndpoints.publicOnly());
   }
 
   /**
-   * The provider adapters, with web push sent under {@code webPushEndpoints}' rules: only the
-   * sandbox and tests pass other rules than {@link WebPushEndpoints#publicOnly()}.
+   * The providers, with web push sent under {@code webPushEndpoints}' rules (only the sandbox and
+   * tests pass other rules than {@link WebPushEndpoints#publicOnly()}), and the unsubscribe links
+   * this process is configured with.
    */
-  public static List<ProviderClientFactory> providerFactories(WebPushEndpoints webPushEndpoints) {
-    return List.of(new SendGridClientFactory(), new ApnsClientFactory(), new FcmClientFactory(),
-        new WebPushClientFactory(webPushEndpoints), new TwilioClientFactory());
+  public static Providers providers(WebPushEndpoints webPushEndpoints) {
+    return Providers.of(new ProviderEnvironment(webPushEndpoints, UnsubscribeLinks.fromEnvironment()));
   }
 
   private Dispatcher(KubernetesClient kube, StoreSettings store, QueueSettings queueSettings,
-      DispatcherSettings settings, List<ProviderClientFactory> factories, String name) {
+      DispatcherSettings settings, Providers providerTypes, String name) {
     this.database = Database.open(store, name);
     this.queue = QueueConnection.connect(queueSettings, name);
     queue.ensureTopology();
@@ -98,7 +95,7 @@ public final class Dispatcher implements AutoCloseable {
       return result;
     });
     this.providerChanges = new ProviderChanges(deliveries, new CircuitStore(database.jdbi()), name);
-    this.providers = new ProviderRegistry(kube, factories, settings.sendTimeout(), settings.circuitOpenFor(),
+    this.providers = new ProviderRegistry(kube, providerTypes, settings.sendTimeout(), settings.circuitOpenFor(),
         settings.permitWait(), providerChanges);
     this.handler = new DeliveryHandler(claims, rechecks, outcomes, new NotificationStore(database.jdbi()),
         new ContactStore(database.jdbi()), new TemplateRenderer(), providers, settings, queue.jetStream(),
@@ -114,12 +111,12 @@ public final class Dispatcher implements AutoCloseable {
 
   public static Dispatcher start(KubernetesClient kube, StoreSettings store, QueueSettings queue,
       DispatcherSettings settings, String name) {
-    return new Dispatcher(kube, store, queue, settings, providerFactories(), name);
+    return new Dispatcher(kube, store, queue, settings, providers(), name);
   }
 
   public static Dispatcher start(KubernetesClient kube, StoreSettings store, QueueSettings queue,
-      DispatcherSettings settings, List<ProviderClientFactory> factories, String name) {
-    return new Dispatcher(kube, store, queue, settings, factories, name);
+      DispatcherSettings settings, Providers providerTypes, String name) {
+    return new Dispatcher(kube, store, queue, settings, providerTypes, name);
   }
 
   /** Stops pulling, lets deliveries in hand finish and be recorded, then closes. */

@@ -104,9 +104,9 @@ final class HeraldEnvironment implements AutoCloseable {
     return d;
   }
 
-  /** A dispatcher with these provider adapters (for example web push allowed to a loopback simulator). */
-  Dispatcher startDispatcher(String name, List<dev.herald.dispatcher.provider.ProviderClientFactory> factories) {
-    Dispatcher d = Dispatcher.start(kube.newClient(), store, queue, dispatcherSettings, factories, name);
+  /** A dispatcher with these providers (for example web push allowed to a loopback simulator). */
+  Dispatcher startDispatcher(String name, dev.herald.providers.Providers providers) {
+    Dispatcher d = Dispatcher.start(kube.newClient(), store, queue, dispatcherSettings, providers, name);
     dispatchers.add(d);
     return d;
   }

@@ -82,7 +82,7 @@ class WebPushEndToEndTest {
     WebPushEndpoints endpoints = WebPushEndpoints.resolvingWith(RESOLVER)
         .allowing(LoopbackAllowance.localhost(simulator.port(), simulator.certificate()));
     env.restartOperator(ApiSettings.ephemeral().withWebPushEndpoints(endpoints));
-    env.startDispatcher("dispatcher-webpush", Dispatcher.providerFactories(endpoints));
+    env.startDispatcher("dispatcher-webpush", Dispatcher.providers(endpoints));
     api = new ApiClient(env.operator.apiPort());
     key = apiKey(env, api, NS, "app-key", "send,contacts,read");
 

@@ -1,4 +1,4 @@
-package dev.herald.dispatcher.provider;
+package dev.herald.providers;
 
 import dev.herald.api.queue.DeliveryMessage;
 import dev.herald.core.template.TemplateRenderer.Rendered;

@@ -1,7 +1,7 @@
-package dev.herald.dispatcher.provider;
+package dev.herald.providers;
 
-import dev.herald.dispatcher.provider.ProviderErrorTable.Action;
-import dev.herald.dispatcher.provider.SendResult.AddressVerdict;
+import dev.herald.providers.ProviderErrorTable.Action;
+import dev.herald.providers.SendResult.AddressVerdict;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.herald.dispatcher.provider;
+package dev.herald.providers;
 
 import java.time.Duration;
 import java.time.Instant;

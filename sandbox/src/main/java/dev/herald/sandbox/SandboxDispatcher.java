@@ -40,7 +40,7 @@ public final class SandboxDispatcher {
     String name = System.getenv().getOrDefault("HOSTNAME", "sandbox-dispatcher");
     Dispatcher dispatcher = Dispatcher.start(kube, StoreSettings.fromEnv(System.getenv()),
         QueueSettings.fromEnv(System.getenv()), DispatcherSettings.fromEnv(System.getenv()),
-        Dispatcher.providerFactories(webPush), name);
+        Dispatcher.providers(webPush), name);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       dispatcher.close();

@@ -3,11 +3,13 @@ package dev.herald.sandbox;
 import dev.herald.api.provider.ProviderType;
 import dev.herald.core.webpush.LoopbackAllowance;
 import dev.herald.core.webpush.WebPushEndpoints;
+import dev.herald.testkit.ProviderSimulator;
 import dev.herald.testkit.apns.ApnsSimulator;
 import dev.herald.testkit.fcm.FcmSimulator;
 import dev.herald.testkit.sendgrid.SendGridSimulator;
 import dev.herald.testkit.twilio.TwilioSimulator;
 import dev.herald.testkit.webpush.WebPushSimulator;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -33,26 +35,23 @@ record Simulators(SendGridSimulator sendgrid, TwilioSimulator twilio, ApnsSimula
     return WebPushEndpoints.publicOnly().allowing(LoopbackAllowance.localhost(webpush.port(), webpush.certificate()));
   }
 
-  /** The DeliveryProvider's {@code spec.endpoint}, or null for webpush, which sends to each subscription's own. */
+  /** The simulator of {@code type}. */
+  ProviderSimulator of(ProviderType type) {
+    return all().stream().filter(s -> s.type() == type).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("the sandbox runs no " + type.wireName() + " simulator"));
+  }
 
+  List<ProviderSimulator> all() {
+    return List.of(sendgrid, twilio, apns, fcm, webpush);
+  }
+
+  /** The DeliveryProvider's {@code spec.endpoint}, or null for webpush, which sends to each subscription's own. */
   String endpoint(ProviderType type) {
-    return switch (type) {
-      case SENDGRID -> sendgrid.baseUrl();
-      case TWILIO -> twilio.baseUrl();
-      case APNS -> apns.baseUrl();
-      case FCM -> fcm.baseUrl();
-      case WEBPUSH -> null;
-    };
+    return of(type).endpoint();
   }
 
   Map<String, String> credentials(ProviderType type) {
-    return switch (type) {
-      case SENDGRID -> Map.of("apiKey", SENDGRID_KEY);
-      case TWILIO -> Map.of("accountSid", twilio.accountSid(), "authToken", twilio.authToken());
-      case APNS -> Map.of("signingKey", apns.signingKeyPem(), "caCertificate", apns.certificatePem());
-      case FCM -> Map.of("serviceAccount", fcm.serviceAccountJson());
-      case WEBPUSH -> webpush.vapidSecret();
-    };
+    return of(type).credentials();
   }
 
   String summary() {
@@ -63,10 +62,6 @@ record Simulators(SendGridSimulator sendgrid, TwilioSimulator twilio, ApnsSimula
 
   @Override
   public void close() {
-    sendgrid.close();
-    twilio.close();
-    apns.close();
-    fcm.close();
-    webpush.close();
+    all().forEach(ProviderSimulator::close);
   }
 }

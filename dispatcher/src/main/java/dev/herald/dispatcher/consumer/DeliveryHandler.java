@@ -21,7 +21,7 @@ import dev.herald.core.template.TemplateVariables;
 import dev.herald.dispatcher.DispatcherSettings;
 import dev.herald.dispatcher.provider.ProviderGate;
 import dev.herald.dispatcher.provider.ProviderRegistry;
-import dev.herald.dispatcher.provider.SendResult;
+import dev.herald.providers.SendResult;
 import io.nats.client.JetStream;
 import io.nats.client.Message;
 import io.nats.client.impl.Headers;

@@ -1,5 +1,6 @@
 package dev.herald.dispatcher.provider;
 
+import dev.herald.providers.SendResult;
 import dev.herald.api.Priority;
 import dev.herald.api.provider.DeliveryProviderSpec;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;

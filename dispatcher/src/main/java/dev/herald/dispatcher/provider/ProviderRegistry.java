@@ -3,9 +3,10 @@ package dev.herald.dispatcher.provider;
 import dev.herald.api.Channel;
 import dev.herald.api.provider.DeliveryProvider;
 import dev.herald.api.provider.DeliveryProviderStatus;
-import dev.herald.api.provider.ProviderType;
 import dev.herald.core.SecretValues;
-import dev.herald.core.webpush.WebPushEndpoints;
+import dev.herald.providers.ProviderClient;
+import dev.herald.providers.ProviderConfig;
+import dev.herald.providers.Providers;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -13,7 +14,6 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import java.time.Duration;
 import java.util.Comparator;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -34,7 +34,7 @@ public final class ProviderRegistry implements AutoCloseable {
   private record Built(String version, ProviderClient client, ProviderGate gate) {}
 
   private final KubernetesClient kube;
-  private final Map<ProviderType, ProviderClientFactory> factories = new EnumMap<>(ProviderType.class);
+  private final Providers providerTypes;
   private final SharedIndexInformer<DeliveryProvider> informer;
   private final Map<String, Built> clients = new ConcurrentHashMap<>();
   private final Duration timeout;
@@ -42,14 +42,14 @@ public final class ProviderRegistry implements AutoCloseable {
   private final Duration permitWait;
   private final ProviderEvents events;
 
-  public ProviderRegistry(KubernetesClient kube, List<ProviderClientFactory> factories, Duration timeout,
+  public ProviderRegistry(KubernetesClient kube, Providers providerTypes, Duration timeout,
       Duration circuitOpenFor, Duration permitWait, ProviderEvents events) {
     this.kube = kube;
     this.timeout = timeout;
     this.circuitOpenFor = circuitOpenFor;
     this.permitWait = permitWait;
     this.events = events;
-    factories.forEach(f -> this.factories.put(f.type(), f));
+    this.providerTypes = providerTypes;
     this.informer = kube.resources(DeliveryProvider.class).inAnyNamespace().inform(new ResourceEventHandler<>() {
       @Override
       public void onAdd(DeliveryProvider p) {
@@ -84,32 +84,14 @@ public final class ProviderRegistry implements AutoCloseable {
     // Looked up per delivery: the informer's namespace index, not a scan of every provider.
     return informer.getIndexer().byIndex(Cache.NAMESPACE_INDEX, namespace).stream()
         .filter(p -> p.getSpec() != null && p.getSpec().getType() != null
-            && p.getSpec().getType().channel() == channel && serves(p.getSpec().getType(), platform, address))
+            && p.getSpec().getType().channel() == channel
+            && (platform == null || providerTypes.of(p.getSpec().getType()).serves(platform, address)))
         .filter(ProviderRegistry::isReady)
-        .filter(p -> factories.containsKey(p.getSpec().getType()))
         .sorted(Comparator.comparing((DeliveryProvider p) -> Objects.requireNonNullElse(p.getSpec().getOrder(), 100))
             .thenComparing(p -> p.getMetadata().getName()))
         .map(p -> candidate(p))
         .filter(c -> c != null)
         .toList();
-  }
-
-  /**
-   * Whether a provider of {@code type} can reach a push device: APNs an iOS token, FCM an Android
-   * or web FCM registration token, webpush a browser's Web Push subscription (a web device whose
-   * address is its endpoint). Any provider of the channel serves e-mail and SMS.
-   */
-  static boolean serves(ProviderType type, String platform, String address) {
-    if (platform == null) {
-      return true;
-    }
-    boolean subscription = platform.equals("web") && WebPushEndpoints.isEndpoint(address);
-    return switch (type) {
-      case APNS -> platform.equals("ios");
-      case FCM -> platform.equals("android") || (platform.equals("web") && !subscription);
-      case WEBPUSH -> subscription;
-      case SENDGRID, TWILIO -> false;
-    };
   }
 
   private static boolean isReady(DeliveryProvider p) {
@@ -155,8 +137,8 @@ public final class ProviderRegistry implements AutoCloseable {
       return null;
     }
     try {
-      ProviderClient client = factories.get(p.getSpec().getType())
-          .create(new ProviderConfig(namespace, p.getMetadata().getName(), p.getSpec(), readout.values(), timeout));
+      ProviderClient client = providerTypes.of(p.getSpec().getType())
+          .client(new ProviderConfig(namespace, p.getMetadata().getName(), p.getSpec(), readout.values(), timeout));
       LOG.info("provider {}/{} ({}): client built", namespace, p.getMetadata().getName(), p.getSpec().getType().wireName());
       return client;
     } catch (IllegalArgumentException e) {

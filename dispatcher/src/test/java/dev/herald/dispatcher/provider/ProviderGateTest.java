@@ -1,5 +1,6 @@
 package dev.herald.dispatcher.provider;
 
+import dev.herald.providers.SendResult;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

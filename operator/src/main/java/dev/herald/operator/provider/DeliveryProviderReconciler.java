@@ -5,6 +5,7 @@ import dev.herald.api.provider.DeliveryProviderSpec;
 import dev.herald.api.provider.DeliveryProviderStatus;
 import dev.herald.core.SecretValues;
 import dev.herald.operator.StatusUpdates;
+import dev.herald.providers.Providers;
 import dev.herald.operator.events.EventRecorder;
 import dev.herald.operator.validation.FieldError;
 import dev.herald.operator.validation.SchemaValidator;
@@ -39,6 +40,7 @@ import java.util.stream.Collectors;
  */
 @ControllerConfiguration(name = "deliveryprovider")
 public final class DeliveryProviderReconciler implements Reconciler<DeliveryProvider> {
+  private static final Providers PROVIDERS = Providers.forChecks();
   /** How often the dispatchers' circuits are read from Postgres. */
   static final Duration CIRCUIT_POLL = Duration.ofSeconds(2);
   /** A circuit row not changed for this long is a dispatcher that went away (or has had no traffic since). */
@@ -101,7 +103,7 @@ public final class DeliveryProviderReconciler implements Reconciler<DeliveryProv
       } else {
         status.setSecretVersion(secret.getMetadata().getResourceVersion());
         SecretValues.Readout readout = SecretValues.read(secret);
-        List<String> problems = CredentialCheck.problems(spec.getType(), readout.values());
+        List<String> problems = PROVIDERS.of(spec.getType()).credentialProblems(readout.values());
         if (!readout.problems().isEmpty()) {
           status.setCondition(DeliveryProviderStatus.READY, false, "SecretUnreadable", "Secret \""
               + spec.getSecretRef().name() + "\" cannot be read: " + String.join("; ", readout.problems()));

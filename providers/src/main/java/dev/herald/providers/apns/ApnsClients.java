@@ -1,13 +1,11 @@
-package dev.herald.dispatcher.apns;
+package dev.herald.providers.apns;
 
 import com.eatthepath.pushy.apns.ApnsClient;
 import com.eatthepath.pushy.apns.ApnsClientBuilder;
 import com.eatthepath.pushy.apns.auth.ApnsSigningKey;
 import dev.herald.api.provider.ApnsSettings;
-import dev.herald.api.provider.ProviderType;
-import dev.herald.dispatcher.provider.ProviderClient;
-import dev.herald.dispatcher.provider.ProviderClientFactory;
-import dev.herald.dispatcher.provider.ProviderConfig;
+import dev.herald.providers.ProviderClient;
+import dev.herald.providers.ProviderConfig;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -36,7 +34,7 @@ import javax.net.ssl.SSLException;
  * <p>All APNs clients share one Netty event loop group (daemon threads, as Pushy recommends), so a
  * client rebuilt for a rotated Secret neither starts nor gracefully stops threads of its own.
  */
-public final class ApnsClientFactory implements ProviderClientFactory {
+final class ApnsClients {
   static final int STREAMS_PER_CONNECTION = 500;
   static final int MAX_CONNECTIONS = 8;
 
@@ -46,13 +44,7 @@ public final class ApnsClientFactory implements ProviderClientFactory {
         Math.clamp(Runtime.getRuntime().availableProcessors(), 1, 4), new DefaultThreadFactory("herald-apns", true));
   }
 
-  @Override
-  public ProviderType type() {
-    return ProviderType.APNS;
-  }
-
-  @Override
-  public ProviderClient create(ProviderConfig config) {
+  ProviderClient create(ProviderConfig config) {
     ApnsSettings settings = Objects.requireNonNull(config.spec().getApns(), "spec.apns");
     String pem = config.secret().get("signingKey");
     if (pem == null || pem.isBlank()) {

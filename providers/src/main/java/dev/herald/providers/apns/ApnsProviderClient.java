@@ -1,4 +1,4 @@
-package dev.herald.dispatcher.apns;
+package dev.herald.providers.apns;
 
 import com.eatthepath.pushy.apns.ApnsClient;
 import com.eatthepath.pushy.apns.DeliveryPriority;
@@ -12,11 +12,11 @@ import dev.herald.api.provider.ApnsSettings;
 import dev.herald.api.queue.DeliveryMessage;
 import dev.herald.core.template.TemplateRenderer.Rendered;
 import dev.herald.core.template.TemplateRenderer.RenderedPush;
-import dev.herald.dispatcher.provider.ProviderClient;
-import dev.herald.dispatcher.provider.ProviderCodeTable;
-import dev.herald.dispatcher.provider.ProviderCodeTable.Meaning;
-import dev.herald.dispatcher.provider.ProviderText;
-import dev.herald.dispatcher.provider.SendResult;
+import dev.herald.providers.ProviderClient;
+import dev.herald.providers.ProviderCodeTable;
+import dev.herald.providers.ProviderCodeTable.Meaning;
+import dev.herald.providers.ProviderText;
+import dev.herald.providers.SendResult;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;

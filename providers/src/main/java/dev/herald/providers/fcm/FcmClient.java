@@ -1,4 +1,4 @@
-package dev.herald.dispatcher.fcm;
+package dev.herald.providers.fcm;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.firebase.ErrorCode;
@@ -18,12 +18,12 @@ import dev.herald.api.queue.DeliveryMessage;
 import dev.herald.core.Json;
 import dev.herald.core.template.TemplateRenderer.Rendered;
 import dev.herald.core.template.TemplateRenderer.RenderedPush;
-import dev.herald.dispatcher.provider.ProviderClient;
-import dev.herald.dispatcher.provider.ProviderCodeTable;
-import dev.herald.dispatcher.provider.ProviderCodeTable.Meaning;
-import dev.herald.dispatcher.provider.ProviderText;
-import dev.herald.dispatcher.provider.RetryAfter;
-import dev.herald.dispatcher.provider.SendResult;
+import dev.herald.providers.ProviderClient;
+import dev.herald.providers.ProviderCodeTable;
+import dev.herald.providers.ProviderCodeTable.Meaning;
+import dev.herald.providers.ProviderText;
+import dev.herald.providers.RetryAfter;
+import dev.herald.providers.SendResult;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;

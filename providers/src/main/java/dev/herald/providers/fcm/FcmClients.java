@@ -1,4 +1,4 @@
-package dev.herald.dispatcher.fcm;
+package dev.herald.providers.fcm;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.auth.oauth2.ServiceAccountCredentials;
@@ -6,11 +6,9 @@ import com.google.firebase.FirebaseApp;
 import com.google.firebase.FirebaseOptions;
 import com.google.firebase.messaging.FirebaseMessaging;
 import dev.herald.api.provider.FcmSettings;
-import dev.herald.api.provider.ProviderType;
 import dev.herald.core.Json;
-import dev.herald.dispatcher.provider.ProviderClient;
-import dev.herald.dispatcher.provider.ProviderClientFactory;
-import dev.herald.dispatcher.provider.ProviderConfig;
+import dev.herald.providers.ProviderClient;
+import dev.herald.providers.ProviderConfig;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -28,16 +26,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * sends {@code fcm.googleapis.com} and the key's {@code token_uri} host to {@code spec.endpoint}
  * when that is set, and keeps the SDK from retrying on its own (see there).
  */
-public final class FcmClientFactory implements ProviderClientFactory {
+final class FcmClients {
   private static final AtomicLong APPS = new AtomicLong();
 
-  @Override
-  public ProviderType type() {
-    return ProviderType.FCM;
-  }
-
-  @Override
-  public ProviderClient create(ProviderConfig config) {
+  ProviderClient create(ProviderConfig config) {
     FcmSettings settings = Objects.requireNonNull(config.spec().getFcm(), "spec.fcm");
     String serviceAccount = config.secret().get("serviceAccount");
     if (serviceAccount == null || serviceAccount.isBlank()) {

@@ -1,4 +1,4 @@
-package dev.herald.dispatcher.fcm;
+package dev.herald.providers.fcm;
 
 import com.google.api.client.http.HttpTransport;
 import com.google.api.client.http.LowLevelHttpRequest;

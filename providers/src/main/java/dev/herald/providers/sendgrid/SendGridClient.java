@@ -1,4 +1,4 @@
-package dev.herald.dispatcher.sendgrid;
+package dev.herald.providers.sendgrid;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sendgrid.Method;
@@ -14,10 +14,10 @@ import dev.herald.api.queue.DeliveryMessage;
 import dev.herald.core.Json;
 import dev.herald.core.template.TemplateRenderer.Rendered;
 import dev.herald.core.template.TemplateRenderer.RenderedEmail;
-import dev.herald.dispatcher.provider.ProviderClient;
-import dev.herald.dispatcher.provider.ProviderErrorTable;
-import dev.herald.dispatcher.provider.ProviderErrorTable.Action;
-import dev.herald.dispatcher.provider.SendResult;
+import dev.herald.providers.ProviderClient;
+import dev.herald.providers.ProviderErrorTable;
+import dev.herald.providers.ProviderErrorTable.Action;
+import dev.herald.providers.SendResult;
 import java.io.Closeable;
 import java.io.IOException;
 import java.time.Duration;
@@ -46,10 +46,6 @@ final class SendGridClient implements ProviderClient {
   private final SendGridSettings settings;
 
   private final java.util.Optional<dev.herald.core.unsubscribe.UnsubscribeLinks> unsubscribe;
-
-  SendGridClient(String providerName, SendGrid sendGrid, Closeable http, SendGridSettings settings) {
-    this(providerName, sendGrid, http, settings, dev.herald.core.unsubscribe.UnsubscribeLinks.fromEnvironment());
-  }
 
   SendGridClient(String providerName, SendGrid sendGrid, Closeable http, SendGridSettings settings,
       java.util.Optional<dev.herald.core.unsubscribe.UnsubscribeLinks> unsubscribe) {

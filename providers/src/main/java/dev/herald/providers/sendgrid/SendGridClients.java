@@ -1,12 +1,12 @@
-package dev.herald.dispatcher.sendgrid;
+package dev.herald.providers.sendgrid;
 
 import com.sendgrid.Client;
 import com.sendgrid.SendGrid;
-import dev.herald.api.provider.ProviderType;
-import dev.herald.dispatcher.provider.ProviderClient;
-import dev.herald.dispatcher.provider.ProviderClientFactory;
-import dev.herald.dispatcher.provider.ProviderConfig;
+import dev.herald.providers.ProviderClient;
+import dev.herald.providers.ProviderConfig;
+import dev.herald.core.unsubscribe.UnsubscribeLinks;
 import java.net.URI;
+import java.util.Optional;
 import org.apache.http.client.config.RequestConfig;
 import org.apache.http.impl.client.CloseableHttpClient;
 import org.apache.http.impl.client.HttpClients;
@@ -15,15 +15,14 @@ import org.apache.http.impl.client.HttpClients;
  * SendGrid through sendgrid-java. {@code spec.endpoint} overrides the API host (a proxy, or a
  * simulator); plain {@code http://} endpoints use the SDK's own test mode.
  */
-public final class SendGridClientFactory implements ProviderClientFactory {
+final class SendGridClients {
+  private final Optional<UnsubscribeLinks> unsubscribe;
 
-  @Override
-  public ProviderType type() {
-    return ProviderType.SENDGRID;
+  SendGridClients(Optional<UnsubscribeLinks> unsubscribe) {
+    this.unsubscribe = unsubscribe;
   }
 
-  @Override
-  public ProviderClient create(ProviderConfig config) {
+  ProviderClient create(ProviderConfig config) {
     int timeout = (int) config.timeout().toMillis();
     CloseableHttpClient http = HttpClients.custom()
         .setDefaultRequestConfig(RequestConfig.custom()
@@ -42,6 +41,6 @@ public final class SendGridClientFactory implements ProviderClientFactory {
       URI uri = URI.create(endpoint);
       sendGrid.setHost(uri.getAuthority());
     }
-    return new SendGridClient(config.name(), sendGrid, http, config.spec().getSendgrid());
+    return new SendGridClient(config.name(), sendGrid, http, config.spec().getSendgrid(), unsubscribe);
   }
 }

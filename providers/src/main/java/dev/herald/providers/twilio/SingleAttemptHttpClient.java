@@ -1,4 +1,4 @@
-package dev.herald.dispatcher.twilio;
+package dev.herald.providers.twilio;
 
 import com.twilio.http.NetworkHttpClient;
 import com.twilio.http.Request;

@@ -1,4 +1,4 @@
-package dev.herald.dispatcher.twilio;
+package dev.herald.providers.twilio;
 
 import dev.herald.core.sms.SmsSegments;
 import dev.herald.core.store.PhoneNumbers;
@@ -12,12 +12,12 @@ import dev.herald.api.provider.TwilioSettings;
 import dev.herald.api.queue.DeliveryMessage;
 import dev.herald.core.template.TemplateRenderer.Rendered;
 import dev.herald.core.template.TemplateRenderer.RenderedSms;
-import dev.herald.dispatcher.provider.ProviderClient;
-import dev.herald.dispatcher.provider.ProviderCodeTable;
-import dev.herald.dispatcher.provider.ProviderCodeTable.Meaning;
-import dev.herald.dispatcher.provider.ProviderText;
-import dev.herald.dispatcher.provider.SendResult;
-import dev.herald.dispatcher.twilio.SingleAttemptHttpClient.Answer;
+import dev.herald.providers.ProviderClient;
+import dev.herald.providers.ProviderCodeTable;
+import dev.herald.providers.ProviderCodeTable.Meaning;
+import dev.herald.providers.ProviderText;
+import dev.herald.providers.SendResult;
+import dev.herald.providers.twilio.SingleAttemptHttpClient.Answer;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.URI;

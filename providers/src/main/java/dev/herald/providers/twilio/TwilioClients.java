@@ -1,11 +1,9 @@
-package dev.herald.dispatcher.twilio;
+package dev.herald.providers.twilio;
 
 import com.twilio.http.TwilioRestClient;
-import dev.herald.api.provider.ProviderType;
 import dev.herald.api.provider.TwilioSettings;
-import dev.herald.dispatcher.provider.ProviderClient;
-import dev.herald.dispatcher.provider.ProviderClientFactory;
-import dev.herald.dispatcher.provider.ProviderConfig;
+import dev.herald.providers.ProviderClient;
+import dev.herald.providers.ProviderConfig;
 import java.net.URI;
 import java.util.Map;
 import java.util.Objects;
@@ -26,17 +24,11 @@ import org.apache.hc.core5.util.Timeout;
  * SDK's connections there: the request still names {@code https://api.twilio.com/...}, only the
  * connection goes to the endpoint, over TLS for {@code https://} and plain for {@code http://}.
  */
-public final class TwilioClientFactory implements ProviderClientFactory {
+final class TwilioClients {
   /** Connections kept to Twilio when {@code spec.maxConcurrency} does not say. */
   static final int DEFAULT_CONNECTIONS = 50;
 
-  @Override
-  public ProviderType type() {
-    return ProviderType.TWILIO;
-  }
-
-  @Override
-  public ProviderClient create(ProviderConfig config) {
+  ProviderClient create(ProviderConfig config) {
     Map<String, String> secret = config.secret();
     String accountSid = required(secret, "accountSid");
     TwilioSettings settings = Objects.requireNonNull(config.spec().getTwilio(), "spec.twilio");

@@ -1,7 +1,7 @@
-package dev.herald.dispatcher.webpush;
+package dev.herald.providers.webpush;
 
-import dev.herald.dispatcher.provider.ProviderCodeTable;
-import dev.herald.dispatcher.provider.ProviderCodeTable.Meaning;
+import dev.herald.providers.ProviderCodeTable;
+import dev.herald.providers.ProviderCodeTable.Meaning;
 
 /**
  * What a push service's HTTP status means (RFC 8030 §5–8, and what FCM, Mozilla autopush, Apple

@@ -1,4 +1,4 @@
-package dev.herald.dispatcher.webpush;
+package dev.herald.providers.webpush;
 
 import dev.herald.core.webpush.LoopbackAllowance;
 import dev.herald.core.webpush.WebPushEndpoints;

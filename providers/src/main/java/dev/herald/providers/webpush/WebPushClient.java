@@ -1,4 +1,4 @@
-package dev.herald.dispatcher.webpush;
+package dev.herald.providers.webpush;
 
 import com.interaso.webpush.WebPush;
 import dev.herald.api.Priority;
@@ -9,12 +9,12 @@ import dev.herald.core.template.TemplateRenderer.RenderedPush;
 import dev.herald.core.webpush.EndpointRefusedException;
 import dev.herald.core.webpush.WebPushEndpoints;
 import dev.herald.core.webpush.WebPushKeys;
-import dev.herald.dispatcher.provider.ProviderClient;
-import dev.herald.dispatcher.provider.ProviderCodeTable.Meaning;
-import dev.herald.dispatcher.provider.ProviderText;
-import dev.herald.dispatcher.provider.RetryAfter;
-import dev.herald.dispatcher.provider.SendResult;
-import dev.herald.dispatcher.provider.SendResult.AddressVerdict;
+import dev.herald.providers.ProviderClient;
+import dev.herald.providers.ProviderCodeTable.Meaning;
+import dev.herald.providers.ProviderText;
+import dev.herald.providers.RetryAfter;
+import dev.herald.providers.SendResult;
+import dev.herald.providers.SendResult.AddressVerdict;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.net.URI;

@@ -1,7 +1,7 @@
-package dev.herald.dispatcher.apns;
+package dev.herald.providers.apns;
 
-import static dev.herald.dispatcher.provider.TestDeliveries.assertPermanent;
-import static dev.herald.dispatcher.provider.TestDeliveries.assertRetry;
+import static dev.herald.providers.TestDeliveries.assertPermanent;
+import static dev.herald.providers.TestDeliveries.assertRetry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -16,10 +16,10 @@ import dev.herald.api.provider.ProviderType;
 import dev.herald.api.queue.DeliveryMessage;
 import dev.herald.core.Json;
 import dev.herald.core.template.TemplateRenderer.RenderedPush;
-import dev.herald.dispatcher.provider.ProviderClient;
-import dev.herald.dispatcher.provider.SendResult;
-import dev.herald.dispatcher.provider.SendResult.AddressVerdict;
-import dev.herald.dispatcher.provider.TestDeliveries;
+import dev.herald.providers.ProviderClient;
+import dev.herald.providers.SendResult;
+import dev.herald.providers.SendResult.AddressVerdict;
+import dev.herald.providers.TestDeliveries;
 import dev.herald.testkit.apns.ApnsSimulator;
 import dev.herald.testkit.apns.GarbageTlsServer;
 import dev.herald.testkit.apns.ReceivedPush;
@@ -53,7 +53,7 @@ class ApnsProviderClientTest {
   }
 
   private static ProviderClient client(String endpoint, String teamId, String ca, ApnsSettings.PushType pushType) {
-    return new ApnsClientFactory().create(TestDeliveries.config(ProviderType.APNS, endpoint,
+    return new ApnsProvider().client(TestDeliveries.config(ProviderType.APNS, endpoint,
         spec -> spec.setApns(new ApnsSettings(teamId, simulator.keyId(), TOPIC, ApnsSettings.Environment.SANDBOX, pushType)),
         Map.of("signingKey", simulator.signingKeyPem(), "caCertificate", ca), Duration.ofSeconds(1)));
   }

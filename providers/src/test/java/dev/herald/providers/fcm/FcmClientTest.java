@@ -1,7 +1,7 @@
-package dev.herald.dispatcher.fcm;
+package dev.herald.providers.fcm;
 
-import static dev.herald.dispatcher.provider.TestDeliveries.assertPermanent;
-import static dev.herald.dispatcher.provider.TestDeliveries.assertRetry;
+import static dev.herald.providers.TestDeliveries.assertPermanent;
+import static dev.herald.providers.TestDeliveries.assertRetry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
@@ -12,10 +12,10 @@ import dev.herald.api.provider.FcmSettings;
 import dev.herald.api.provider.ProviderType;
 import dev.herald.api.queue.DeliveryMessage;
 import dev.herald.core.template.TemplateRenderer.RenderedPush;
-import dev.herald.dispatcher.provider.ProviderClient;
-import dev.herald.dispatcher.provider.SendResult;
-import dev.herald.dispatcher.provider.SendResult.AddressVerdict;
-import dev.herald.dispatcher.provider.TestDeliveries;
+import dev.herald.providers.ProviderClient;
+import dev.herald.providers.SendResult;
+import dev.herald.providers.SendResult.AddressVerdict;
+import dev.herald.providers.TestDeliveries;
 import dev.herald.testkit.fcm.FcmError;
 import dev.herald.testkit.fcm.FcmSimulator;
 import dev.herald.testkit.fcm.ReceivedFcmMessage;
@@ -52,7 +52,7 @@ class FcmClientTest {
   }
 
   private static ProviderClient client(String serviceAccount) {
-    return new FcmClientFactory().create(TestDeliveries.config(ProviderType.FCM, simulator.baseUrl(),
+    return new FcmProvider().client(TestDeliveries.config(ProviderType.FCM, simulator.baseUrl(),
         spec -> spec.setFcm(new FcmSettings(PROJECT)), Map.of("serviceAccount", serviceAccount),
         Duration.ofSeconds(1)));
   }

@@ -1,4 +1,4 @@
-package dev.herald.dispatcher.sendgrid;
+package dev.herald.providers.sendgrid;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,9 +10,9 @@ import dev.herald.api.provider.SecretReference;
 import dev.herald.api.provider.SendGridSettings;
 import dev.herald.api.queue.DeliveryMessage;
 import dev.herald.core.template.TemplateRenderer.RenderedEmail;
-import dev.herald.dispatcher.provider.ProviderClient;
-import dev.herald.dispatcher.provider.ProviderConfig;
-import dev.herald.dispatcher.provider.SendResult;
+import dev.herald.providers.ProviderClient;
+import dev.herald.providers.ProviderConfig;
+import dev.herald.providers.SendResult;
 import dev.herald.testkit.sendgrid.SendGridSimulator;
 import java.time.Duration;
 import java.time.Instant;
@@ -47,7 +47,7 @@ class SendGridClientTest {
     spec.setSecretRef(new SecretReference("creds"));
     spec.setSendgrid(new SendGridSettings("shop@herald.example", "Shop"));
     spec.setEndpoint(simulator.baseUrl());
-    return new SendGridClientFactory().create(new ProviderConfig("shop", "sendgrid", spec, Map.of("apiKey", key),
+    return new SendGridProvider(java.util.Optional.empty()).client(new ProviderConfig("shop", "sendgrid", spec, Map.of("apiKey", key),
         Duration.ofMillis(500)));
   }
 

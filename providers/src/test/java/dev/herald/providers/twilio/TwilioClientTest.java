@@ -1,7 +1,7 @@
-package dev.herald.dispatcher.twilio;
+package dev.herald.providers.twilio;
 
-import static dev.herald.dispatcher.provider.TestDeliveries.assertPermanent;
-import static dev.herald.dispatcher.provider.TestDeliveries.assertRetry;
+import static dev.herald.providers.TestDeliveries.assertPermanent;
+import static dev.herald.providers.TestDeliveries.assertRetry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -11,10 +11,10 @@ import dev.herald.api.provider.ProviderType;
 import dev.herald.api.provider.TwilioSettings;
 import dev.herald.api.queue.DeliveryMessage;
 import dev.herald.core.template.TemplateRenderer.RenderedSms;
-import dev.herald.dispatcher.provider.ProviderClient;
-import dev.herald.dispatcher.provider.SendResult;
-import dev.herald.dispatcher.provider.SendResult.AddressVerdict;
-import dev.herald.dispatcher.provider.TestDeliveries;
+import dev.herald.providers.ProviderClient;
+import dev.herald.providers.SendResult;
+import dev.herald.providers.SendResult.AddressVerdict;
+import dev.herald.providers.TestDeliveries;
 import dev.herald.testkit.http.Malformation;
 import dev.herald.testkit.twilio.ReceivedSms;
 import dev.herald.testkit.twilio.TwilioSimulator;
@@ -54,7 +54,7 @@ class TwilioClientTest {
   }
 
   private static ProviderClient client(TwilioSettings settings, Map<String, String> secret) {
-    return new TwilioClientFactory().create(TestDeliveries.config(ProviderType.TWILIO, simulator.baseUrl(),
+    return new TwilioProvider().client(TestDeliveries.config(ProviderType.TWILIO, simulator.baseUrl(),
         spec -> spec.setTwilio(settings), secret, Duration.ofSeconds(1)));
   }
 

@@ -1,7 +1,7 @@
-package dev.herald.dispatcher.webpush;
+package dev.herald.providers.webpush;
 
-import static dev.herald.dispatcher.provider.TestDeliveries.assertPermanent;
-import static dev.herald.dispatcher.provider.TestDeliveries.assertRetry;
+import static dev.herald.providers.TestDeliveries.assertPermanent;
+import static dev.herald.providers.TestDeliveries.assertRetry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -18,10 +18,10 @@ import dev.herald.core.webpush.HostResolver;
 import dev.herald.core.webpush.LoopbackAllowance;
 import dev.herald.core.webpush.WebPushEndpoints;
 import dev.herald.core.webpush.WebPushKeys;
-import dev.herald.dispatcher.provider.ProviderClient;
-import dev.herald.dispatcher.provider.SendResult;
-import dev.herald.dispatcher.provider.SendResult.AddressVerdict;
-import dev.herald.dispatcher.provider.TestDeliveries;
+import dev.herald.providers.ProviderClient;
+import dev.herald.providers.SendResult;
+import dev.herald.providers.SendResult.AddressVerdict;
+import dev.herald.providers.TestDeliveries;
 import dev.herald.testkit.webpush.BrowserSubscription;
 import dev.herald.testkit.webpush.ReceivedWebPush;
 import dev.herald.testkit.webpush.WebPushAnswer;
@@ -68,7 +68,7 @@ class WebPushClientTest {
   }
 
   private static ProviderClient client(Map<String, String> secret) {
-    return new WebPushClientFactory(endpoints).create(TestDeliveries.config(ProviderType.WEBPUSH, null,
+    return new WebPushProvider(endpoints).client(TestDeliveries.config(ProviderType.WEBPUSH, null,
         spec -> spec.setWebpush(new WebPushSettings(SUBJECT)), secret, Duration.ofSeconds(2)));
   }
 

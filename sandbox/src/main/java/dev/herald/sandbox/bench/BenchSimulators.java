@@ -1,12 +1,14 @@
 package dev.herald.sandbox.bench;
 
 import dev.herald.api.provider.ProviderType;
+import dev.herald.testkit.ProviderSimulator;
 import dev.herald.testkit.apns.ApnsSimulator;
 import dev.herald.testkit.fcm.FcmSimulator;
 import dev.herald.testkit.sendgrid.ReceivedMail;
 import dev.herald.testkit.sendgrid.SendGridSimulator;
 import dev.herald.testkit.twilio.TwilioSimulator;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -58,32 +60,14 @@ record BenchSimulators(SendGridSimulator sendgrid, TwilioSimulator twilio, ApnsS
     return String.format("bench-android-%08d:APA91b", i) + "k".repeat(134);
   }
 
-  String endpoint(ProviderType type) {
-    return switch (type) {
-      case SENDGRID -> sendgrid.baseUrl();
-      case TWILIO -> twilio.baseUrl();
-      case APNS -> apns.baseUrl();
-      case FCM -> fcm.baseUrl();
-      case WEBPUSH -> throw new IllegalArgumentException("the bench runs no web push simulator");
-    };
-  }
-
-  /** What the Secret of a provider of {@code type} holds to reach its simulator. */
-  Map<String, String> credentials(ProviderType type) {
-    return switch (type) {
-      case SENDGRID -> Map.of("apiKey", SENDGRID_KEY);
-      case TWILIO -> Map.of("accountSid", twilio.accountSid(), "authToken", twilio.authToken());
-      case APNS -> Map.of("signingKey", apns.signingKeyPem(), "caCertificate", apns.certificatePem());
-      case FCM -> Map.of("serviceAccount", fcm.serviceAccountJson());
-      case WEBPUSH -> throw new IllegalArgumentException("the bench runs no web push simulator");
-    };
+  /** The simulator of {@code type}: the bench runs no web push simulator. */
+  ProviderSimulator of(ProviderType type) {
+    return List.<ProviderSimulator>of(sendgrid, twilio, apns, fcm).stream().filter(s -> s.type() == type).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("the bench runs no " + type.wireName() + " simulator"));
   }
 
   @Override
   public void close() {
-    sendgrid.close();
-    twilio.close();
-    apns.close();
-    fcm.close();
+    List.<ProviderSimulator>of(sendgrid, twilio, apns, fcm).forEach(ProviderSimulator::close);
   }
 }

@@ -130,10 +130,10 @@ final class BenchSystem implements AutoCloseable {
       String name = provider.getKey().name().toLowerCase();
       c.secrets().inNamespace(NAMESPACE).resource(new SecretBuilder()
           .withMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NAMESPACE).build())
-          .withStringData(sims.credentials(provider.getKey())).build()).create();
+          .withStringData(sims.of(provider.getKey()).credentials()).build()).create();
       c.resource("apiVersion: herald.dev/v1alpha1\nkind: DeliveryProvider\nmetadata: {name: " + name + ", namespace: "
           + NAMESPACE + "}\nspec:\n  type: " + name + "\n  secretRef: {name: " + name + "}\n  endpoint: "
-          + sims.endpoint(provider.getKey()) + "\n  rateLimit: 1000000\n  maxConcurrency: 1000\n" + provider.getValue())
+          + sims.of(provider.getKey()).endpoint() + "\n  rateLimit: 1000000\n  maxConcurrency: 1000\n" + provider.getValue())
           .create();
     }
     c.resource("apiVersion: herald.dev/v1alpha1\nkind: NotificationTemplate\nmetadata: {name: bulk, namespace: "

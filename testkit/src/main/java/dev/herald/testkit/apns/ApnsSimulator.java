@@ -1,5 +1,7 @@
 package dev.herald.testkit.apns;
 
+import dev.herald.api.provider.ProviderType;
+import dev.herald.testkit.ProviderSimulator;
 import dev.herald.testkit.tls.TestCredentials;
 import com.eatthepath.pushy.apns.ApnsPushNotification;
 import com.eatthepath.pushy.apns.auth.ApnsVerificationKey;
@@ -77,7 +79,7 @@ import javax.net.ssl.SSLException;
  * MockApnsServer cannot be restarted: once closed, start a new simulator. The server runs on one
  * event-loop thread of its own, stopped without Netty's two-second quiet period. Thread-safe.
  */
-public final class ApnsSimulator implements AutoCloseable {
+public final class ApnsSimulator implements ProviderSimulator {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private sealed interface Fault {}
@@ -253,6 +255,21 @@ public final class ApnsSimulator implements AutoCloseable {
   }
 
   /** Stops the server and closes its connections; it cannot be started again. */
+
+  @Override
+  public ProviderType type() {
+    return ProviderType.APNS;
+  }
+
+  @Override
+  public String endpoint() {
+    return baseUrl();
+  }
+
+  @Override
+  public Map<String, String> credentials() {
+    return Map.of("signingKey", signingKeyPem(), "caCertificate", certificatePem());
+  }
   @Override
   public void close() {
     if (closing.getCount() == 0) {

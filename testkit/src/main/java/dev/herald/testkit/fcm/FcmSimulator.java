@@ -1,5 +1,7 @@
 package dev.herald.testkit.fcm;
 
+import dev.herald.api.provider.ProviderType;
+import dev.herald.testkit.ProviderSimulator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -72,7 +74,7 @@ import java.util.regex.Pattern;
  *
  * <p>Thread-safe: requests are served concurrently, and everything can be scripted from any thread.
  */
-public final class FcmSimulator implements AutoCloseable {
+public final class FcmSimulator implements ProviderSimulator {
   /** The {@code token_uri} of the simulator's service account (reach it through the SDK's transport). */
   public static final String TOKEN_URI = "https://oauth2.googleapis.com/token";
   /** Where the token endpoint listens on the simulator. */
@@ -277,6 +279,21 @@ public final class FcmSimulator implements AutoCloseable {
     tokenRequests.set(0);
   }
 
+
+  @Override
+  public ProviderType type() {
+    return ProviderType.FCM;
+  }
+
+  @Override
+  public String endpoint() {
+    return baseUrl();
+  }
+
+  @Override
+  public Map<String, String> credentials() {
+    return Map.of("serviceAccount", serviceAccountJson());
+  }
   @Override
   public void close() {
     server.close();

@@ -1,5 +1,7 @@
 package dev.herald.testkit.sendgrid;
 
+import dev.herald.api.provider.ProviderType;
+import dev.herald.testkit.ProviderSimulator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -66,7 +68,7 @@ import java.util.function.Consumer;
  * <p>Thread-safe: requests are served concurrently, one virtual thread each, and faults can be
  * scripted from any thread.
  */
-public final class SendGridSimulator implements AutoCloseable {
+public final class SendGridSimulator implements ProviderSimulator {
   /** The path of the Mail Send endpoint. */
   public static final String MAIL_SEND_PATH = "/v3/mail/send";
   /** SendGrid's limit on the size of a request: 30 MiB. */
@@ -293,6 +295,21 @@ public final class SendGridSimulator implements AutoCloseable {
   }
 
   /** Stops listening, ends pending delays and closes open connections. */
+
+  @Override
+  public ProviderType type() {
+    return ProviderType.SENDGRID;
+  }
+
+  @Override
+  public String endpoint() {
+    return baseUrl();
+  }
+
+  @Override
+  public Map<String, String> credentials() {
+    return Map.of("apiKey", apiKey);
+  }
   @Override
   public void close() {
     server.close();

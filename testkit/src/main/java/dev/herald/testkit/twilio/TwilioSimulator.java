@@ -1,5 +1,7 @@
 package dev.herald.testkit.twilio;
 
+import dev.herald.api.provider.ProviderType;
+import dev.herald.testkit.ProviderSimulator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
@@ -63,7 +65,7 @@ import java.util.regex.Pattern;
  *
  * <p>Thread-safe: requests are served concurrently, and everything can be scripted from any thread.
  */
-public final class TwilioSimulator implements AutoCloseable {
+public final class TwilioSimulator implements ProviderSimulator {
   /** Longest body Twilio takes (characters). */
   public static final int MAX_BODY_CHARS = 1600;
 
@@ -246,6 +248,21 @@ public final class TwilioSimulator implements AutoCloseable {
     requests.set(0);
   }
 
+
+  @Override
+  public ProviderType type() {
+    return ProviderType.TWILIO;
+  }
+
+  @Override
+  public String endpoint() {
+    return baseUrl();
+  }
+
+  @Override
+  public Map<String, String> credentials() {
+    return Map.of("accountSid", accountSid(), "authToken", authToken());
+  }
   @Override
   public void close() {
     server.close();

@@ -1,5 +1,7 @@
 package dev.herald.testkit.webpush;
 
+import dev.herald.api.provider.ProviderType;
+import dev.herald.testkit.ProviderSimulator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
@@ -48,7 +50,7 @@ import java.util.regex.Pattern;
  * <p>A second listener, the {@link #trapUrl() trap}, stands for an internal address a redirect
  * could point at: it counts what reaches it, which for Herald must stay nothing.
  */
-public final class WebPushSimulator implements AutoCloseable {
+public final class WebPushSimulator implements ProviderSimulator {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern VAPID = Pattern.compile("^vapid t=([A-Za-z0-9_.-]+), ?k=([A-Za-z0-9_-]+)$");
   private static final Pattern SUBJECT = Pattern.compile("^(mailto:\\S+@\\S+|https://\\S+)$");
@@ -322,6 +324,21 @@ public final class WebPushSimulator implements AutoCloseable {
     trapHits.set(0);
   }
 
+
+  @Override
+  public ProviderType type() {
+    return ProviderType.WEBPUSH;
+  }
+
+  @Override
+  public String endpoint() {
+    return null;
+  }
+
+  @Override
+  public Map<String, String> credentials() {
+    return vapidSecret();
+  }
   @Override
   public void close() {
     server.stop(0);
