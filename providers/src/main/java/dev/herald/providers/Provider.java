@@ -9,7 +9,8 @@ import java.util.Map;
  * it serves, what its Secret must hold, and its client. {@link Providers} holds one of each; nothing
  * else in Herald decides by provider type.
  *
- * <p>The operator uses only {@link #credentialProblems} and runs without the providers' SDKs;
+ * <p>The operator uses {@link #credentialProblems} and {@link #callbacks} only, and runs without the
+ * providers' SDKs;
  * {@link #client} needs the SDK, so only the dispatcher calls it.
  */
 public interface Provider {
@@ -36,4 +37,9 @@ public interface Provider {
    * setting that cannot be used (never its value); deliveries then wait for a fixed provider.
    */
   ProviderClient client(ProviderConfig config);
+
+  /** The calls this provider makes to Herald (receipts, inbound messages), each verified before use. */
+  default List<Callback> callbacks() {
+    return List.of();
+  }
 }

@@ -7,6 +7,7 @@ import dev.herald.core.store.DeliveryStore;
 import dev.herald.core.store.EarlyReceipts;
 import dev.herald.core.store.WebhookReceipts;
 import dev.herald.core.unsubscribe.UnsubscribeLinks;
+import dev.herald.providers.Providers;
 import java.time.Clock;
 import dev.herald.core.store.NotificationStore;
 import dev.herald.operator.notification.NotificationAcceptance;
@@ -94,7 +95,7 @@ public final class ApiServer implements AutoCloseable {
     new DeadLetterRoutes(new DeadLetters(s.jdbi())).mount(router, keys);
     Receipts receipts = new Receipts(new DeliveryStore(s.jdbi()), new EarlyReceipts(s.jdbi()), s.contacts(),
         s.preferences());
-    new WebhookRoutes(new ProviderSecrets(s.kube(), s.catalog()), receipts, new WebhookReceipts(s.jdbi()),
+    new WebhookRoutes(Providers.forChecks(), new ProviderSecrets(s.kube(), s.catalog()), receipts, new WebhookReceipts(s.jdbi()),
         Clock.systemUTC()).mount(router);
     new UnsubscribeRoutes(UnsubscribeLinks.fromEnvironment(), receipts).mount(router);
     new DeliveryEventRoutes(receipts).mount(router, keys);

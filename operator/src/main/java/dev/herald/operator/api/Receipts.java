@@ -9,6 +9,7 @@ import dev.herald.core.store.EarlyReceipts;
 import dev.herald.core.store.EarlyReceipts.Result;
 import dev.herald.core.store.Preference;
 import dev.herald.operator.notification.PreferenceCache;
+import dev.herald.providers.SmsKeywords;
 import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
@@ -81,9 +82,9 @@ final class Receipts {
     contacts.suppress(tenant, channel, address, reason);
   }
 
-  /** An SMS START lifts the suppression a STOP made (not a bounce or a manual one). */
-  void unsuppress(String tenant, String phone) {
-    contacts.unsuppress(tenant, Channel.SMS, phone, WebhookRoutes.STOP_REASON);
+  /** An inbound START lifts the suppression a STOP made (not a bounce or a manual one). */
+  void unsuppress(String tenant, Channel channel, String address) {
+    contacts.unsuppress(tenant, channel, address, SmsKeywords.STOP_REASON);
   }
 
   /**

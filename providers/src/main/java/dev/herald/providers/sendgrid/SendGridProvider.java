@@ -2,6 +2,7 @@ package dev.herald.providers.sendgrid;
 
 import dev.herald.api.provider.ProviderType;
 import dev.herald.core.unsubscribe.UnsubscribeLinks;
+import dev.herald.providers.Callback;
 import dev.herald.providers.Provider;
 import dev.herald.providers.ProviderClient;
 import dev.herald.providers.ProviderConfig;
@@ -38,5 +39,10 @@ public final class SendGridProvider implements Provider {
   @Override
   public ProviderClient client(ProviderConfig config) {
     return new SendGridClients(unsubscribe).create(config);
+  }
+
+  @Override
+  public List<Callback> callbacks() {
+    return List.of(new SendGridEventWebhook());
   }
 }

@@ -1,6 +1,7 @@
 package dev.herald.providers.twilio;
 
 import dev.herald.api.provider.ProviderType;
+import dev.herald.providers.Callback;
 import dev.herald.providers.Provider;
 import dev.herald.providers.ProviderClient;
 import dev.herald.providers.ProviderConfig;
@@ -46,5 +47,10 @@ public final class TwilioProvider implements Provider {
   @Override
   public ProviderClient client(ProviderConfig config) {
     return new TwilioClients().create(config);
+  }
+
+  @Override
+  public List<Callback> callbacks() {
+    return TwilioCallbacks.all();
   }
 }
