@@ -4,7 +4,7 @@ import static dev.herald.e2e.ApiFixtures.apiKey;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.herald.core.Json;
-import dev.herald.operator.api.ApiSettings;
+import dev.herald.operator.http.ApiSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -89,7 +89,7 @@ final class HeraldEnvironment implements AutoCloseable {
   }
 
   /** Replaces the operator by one whose HTTP API has {@code api}'s settings. */
-  void restartOperator(dev.herald.operator.api.ApiSettings api) {
+  void restartOperator(dev.herald.operator.http.ApiSettings api) {
     operator.close();
     operator = HeraldOperator.start(kube.client(), store, queue, api);
   }

@@ -16,7 +16,7 @@ import dev.herald.core.webpush.HostResolver;
 import dev.herald.core.webpush.LoopbackAllowance;
 import dev.herald.core.webpush.WebPushEndpoints;
 import dev.herald.dispatcher.Dispatcher;
-import dev.herald.operator.api.ApiSettings;
+import dev.herald.operator.http.ApiSettings;
 import dev.herald.testkit.webpush.BrowserSubscription;
 import dev.herald.testkit.webpush.WebPushSimulator;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;

@@ -1,6 +1,6 @@
 package dev.herald.operator;
 
-import dev.herald.operator.api.ApiSettings;
+import dev.herald.operator.http.ApiSettings;
 import dev.herald.core.config.QueueSettings;
 import dev.herald.core.config.RetentionSettings;
 import dev.herald.core.config.StoreSettings;

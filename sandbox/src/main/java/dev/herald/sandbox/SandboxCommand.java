@@ -9,7 +9,7 @@ import dev.herald.api.queue.QueueNames;
 import dev.herald.core.config.QueueSettings;
 import dev.herald.core.config.StoreSettings;
 import dev.herald.operator.HeraldOperator;
-import dev.herald.operator.api.ApiSettings;
+import dev.herald.operator.http.ApiSettings;
 import dev.herald.sandbox.net.LoopbackPorts;
 import dev.herald.sandbox.kube.LocalKubernetes;
 import dev.herald.sandbox.nats.PrivateNats;
