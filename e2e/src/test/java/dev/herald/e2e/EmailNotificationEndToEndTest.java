@@ -76,7 +76,7 @@ class EmailNotificationEndToEndTest {
     await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
       Notification n = env.notification(ns, "orphan");
       assertThat(n.getStatus()).isNotNull();
-      assertThat(n.getStatus().getPhase()).isEqualTo("Pending");
+      assertThat(n.getStatus().getPhase()).isEqualTo(dev.herald.api.notification.NotificationPhase.Pending);
       var accepted = HeraldEnvironment.condition(n, NotificationStatus.ACCEPTED);
       assertThat(accepted.getStatus()).isEqualTo("False");
       assertThat(accepted.getReason()).isEqualTo("TemplateNotFound");

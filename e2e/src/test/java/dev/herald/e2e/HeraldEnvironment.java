@@ -283,7 +283,7 @@ final class HeraldEnvironment implements AutoCloseable {
           org.assertj.core.api.Assertions.assertThat(n.getStatus()).as("status of %s", name).isNotNull();
           org.assertj.core.api.Assertions.assertThat(n.getStatus().getPhase())
               .as("phase of %s: %s", name, dev.herald.core.Json.write(n.getStatus()))
-              .isEqualTo(phase);
+              .isEqualTo(dev.herald.api.notification.NotificationPhase.valueOf(phase));
         });
     return notification(namespace, name);
   }

@@ -51,7 +51,7 @@ class ImmutableNotificationTest {
         assertThat(env.client().v1().events().inNamespace("shop").list().getItems())
             .anySatisfy(e -> assertThat(e.getReason()).isEqualTo("SpecChangeIgnored")));
     Notification after = env.notification("shop", "order-7");
-    assertThat(after.getStatus().getPhase()).isEqualTo("Completed");
+    assertThat(after.getStatus().getPhase()).isEqualTo(dev.herald.api.notification.NotificationPhase.Completed);
     assertThat(after.getStatus().getTotal()).isEqualTo(1);
     assertThat(env.sendgrid.mailsTo("two@example.com")).isEmpty();
     assertThat(env.sendgrid.mailsTo("one@example.com")).hasSize(1);

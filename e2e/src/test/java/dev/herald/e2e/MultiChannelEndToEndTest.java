@@ -193,7 +193,7 @@ class MultiChannelEndToEndTest {
     await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
       Notification n = env.notification(ns, "waiting");
       assertThat(n.getStatus()).isNotNull();
-      assertThat(n.getStatus().getPhase()).isEqualTo("Dispatching");
+      assertThat(n.getStatus().getPhase()).isEqualTo(dev.herald.api.notification.NotificationPhase.Dispatching);
       var providers = HeraldEnvironment.condition(n, NotificationStatus.PROVIDERS_READY);
       assertThat(providers.getStatus()).isEqualTo("False");
       assertThat(providers.getMessage()).contains("SecretNotFound");

@@ -75,7 +75,7 @@ class ResourceProblemsEndToEndTest {
           .contains("spec.channels[1]: must be one of")
           .contains("spec.priority: must be a string")
           .contains("spec.colour: unknown field");
-      assertThat(n.getStatus().getPhase()).isEqualTo("Failed");
+      assertThat(n.getStatus().getPhase()).isEqualTo(dev.herald.api.notification.NotificationPhase.Failed);
     });
 
     // The informer survived: a valid Notification in the same namespace still goes out.
@@ -83,7 +83,7 @@ class ResourceProblemsEndToEndTest {
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
       Notification n = env.notification(ns, "valid-after");
       assertThat(n.getStatus()).isNotNull();
-      assertThat(n.getStatus().getPhase()).isEqualTo("Completed");
+      assertThat(n.getStatus().getPhase()).isEqualTo(dev.herald.api.notification.NotificationPhase.Completed);
     });
     assertThat(env.sendgrid.mailsTo("after@example.com")).hasSize(1);
   }
@@ -161,7 +161,7 @@ class ResourceProblemsEndToEndTest {
       assertThat(ready.getMessage()).contains("spec.rateLimit: must be at most 1000000")
           .contains("spec.order: must be at most 1000");
     });
-    assertThat(env.notification(ns, "forever").getStatus().getPhase()).isEqualTo("Failed");
+    assertThat(env.notification(ns, "forever").getStatus().getPhase()).isEqualTo(dev.herald.api.notification.NotificationPhase.Failed);
     assertThat(env.deliveryRows(ns)).isZero();
   }
 
@@ -256,7 +256,7 @@ class ResourceProblemsEndToEndTest {
     await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
       Notification n = env.notification(ns, "later");
       assertThat(n.getStatus()).isNotNull();
-      assertThat(n.getStatus().getPhase()).isEqualTo("Scheduled");
+      assertThat(n.getStatus().getPhase()).isEqualTo(dev.herald.api.notification.NotificationPhase.Scheduled);
     });
     assertThat(env.deliveriesIn(ns, "pending")).isEqualTo(2);
 

@@ -149,7 +149,7 @@ class RetentionEndToEndTest {
       assertThat(accepted.getStatus()).isEqualTo("False");
       assertThat(accepted.getReason()).isEqualTo("InvalidSpec");
       assertThat(accepted.getMessage()).startsWith("spec.sendAt: ").contains(RETENTION_DAYS + " days");
-      assertThat(n.getStatus().getPhase()).isEqualTo("Failed");
+      assertThat(n.getStatus().getPhase()).isEqualTo(dev.herald.api.notification.NotificationPhase.Failed);
     });
     assertThat(events(ns, "InvalidSpec")).isPositive();
 

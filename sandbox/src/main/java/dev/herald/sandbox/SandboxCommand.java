@@ -297,7 +297,8 @@ public final class SandboxCommand implements Callable<Integer> {
   /** What an example Notification should end as: a phase, and optionally the Accepted reason. */
   record Expectation(String namespace, String name, String phase, String reason) {
     boolean metBy(Notification n) {
-      if (n == null || n.getStatus() == null || !phase.equals(n.getStatus().getPhase())) {
+      if (n == null || n.getStatus() == null || n.getStatus().getPhase() == null
+          || !phase.equals(n.getStatus().getPhase().name())) {
         return false;
       }
       return reason == null || n.getStatus().condition(NotificationStatus.ACCEPTED)

@@ -24,7 +24,7 @@ public class NotificationStatus extends HeraldStatus {
   public static final String STORED = "Stored";
 
   @JsonPropertyDescription("Pending, Scheduled, Dispatching, Completed, PartiallyFailed, Failed or Cancelled")
-  private String phase;
+  private NotificationPhase phase;
   @JsonPropertyDescription("Id of the notification record in Herald's store")
   private String notificationId;
   private Long total;
@@ -43,11 +43,11 @@ public class NotificationStatus extends HeraldStatus {
   @JsonInclude(JsonInclude.Include.ALWAYS)
   private String completionTime;
 
-  public String getPhase() {
+  public NotificationPhase getPhase() {
     return phase;
   }
 
-  public void setPhase(String phase) {
+  public void setPhase(NotificationPhase phase) {
     this.phase = phase;
   }
 

@@ -89,14 +89,14 @@ class StoreTest {
     assertThat(claimed).containsOnlyKeys(keys.get(0).id(), keys.get(1).id());
     assertThat(claimed.values()).extracting(Claim::attempts).containsExactly(0, 0);
     boolean[] moved = deliveries.record(List.of(Outcome.sent(keys.get(0), "sg", "msg-1"),
-        Outcome.waiting(keys.get(1), true, "sg", "http_503", "busy", Instant.now())));
+        Outcome.retryLater(keys.get(1), "sg", "http_503", "busy", Instant.now())));
     assertThat(moved).containsExactly(true, true);
     assertThat(deliveries.state(keys.get(0))).isEqualTo(DeliveryState.SENT);
     assertThat(deliveries.state(keys.get(1))).as("waits in Postgres until due").isEqualTo(DeliveryState.PENDING);
 
     // A redelivered message of a sent delivery is not claimed, and a late outcome changes nothing.
     assertThat(deliveries.claim(List.of(keys.get(0)), java.time.Duration.ZERO)).isEmpty();
-    assertThat(deliveries.record(List.of(Outcome.failed(keys.get(0), true, "sg", "permanent", "x", "y"))))
+    assertThat(deliveries.record(List.of(Outcome.refused(keys.get(0), "sg", "x", "y"))))
         .containsExactly(false);
     assertThat(deliveries.state(keys.get(0))).isEqualTo(DeliveryState.SENT);
     // The retried one is claimed again with its attempt counted.
@@ -123,8 +123,8 @@ class StoreTest {
 
     boolean[] moved = deliveries.record(List.of(
         Outcome.sent(keys.get(0), "sg", "msg-a"),
-        Outcome.waiting(keys.get(1), true, "sg", "http_503", "busy", due),
-        Outcome.failed(keys.get(2), false, null, "permanent", "bounce", "refused"),
+        Outcome.retryLater(keys.get(1), "sg", "http_503", "busy", due),
+        Outcome.unsendable(keys.get(2), "bounce", "refused"),
         Outcome.suppressed(keys.get(3), DeliveryReasons.OPTED_OUT),
         Outcome.sent(keys.get(4), "sg", "never-claimed")));
 
@@ -142,7 +142,7 @@ class StoreTest {
     // Two outcomes of one delivery in a batch: the first moves it, the second finds it moved.
     deliveries.claim(List.of(keys.get(1)), java.time.Duration.ZERO);
     assertThat(deliveries.record(List.of(Outcome.sent(keys.get(1), "sg", "first"),
-        Outcome.failed(keys.get(1), true, "sg", "permanent", "x", "y")))).containsExactly(true, false);
+        Outcome.refused(keys.get(1), "sg", "x", "y")))).containsExactly(true, false);
     assertThat(row(keys.get(1), "state || ' ' || provider_message_id")).isEqualTo("sent first");
   }
 
@@ -259,7 +259,7 @@ class StoreTest {
     assertThat(deliveries.claim(List.of(held), java.time.Duration.ZERO)).as("a dispatcher checking again finds it gone").isEmpty();
     // Its provider call was under way after all: what reached the provider is counted as sent.
     assertThat(deliveries.record(List.of(Outcome.sent(held, "sg", "m2")))).containsExactly(true);
-    assertThat(deliveries.record(List.of(Outcome.failed(sent, true, "sg", "permanent", "x", "y")))).containsExactly(false);
+    assertThat(deliveries.record(List.of(Outcome.refused(sent, "sg", "x", "y")))).containsExactly(false);
     DeliveryCounts counts = notifications.counts(n);
     assertThat(counts.count(DeliveryState.SENT)).isEqualTo(2);
     assertThat(notifications.findBySource("t3", Source.CR, "uid-3")).get()
@@ -297,7 +297,7 @@ class StoreTest {
     });
     DeliveryKey key = key(first);
     deliveries.claim(List.of(key), java.time.Duration.ZERO);
-    deliveries.record(List.of(Outcome.waiting(key, false, "sg", DeliveryReasons.THROTTLED, "rateLimit", Instant.now())));
+    deliveries.record(List.of(Outcome.waiting(key, Outcome.Wait.THROTTLED, "sg", "rateLimit", Instant.now())));
 
     // A relay pass that fails to publish rolls back, and its retry publishes under the same id again
     // (the stream drops the copy); a pass that commits moves to the next id.

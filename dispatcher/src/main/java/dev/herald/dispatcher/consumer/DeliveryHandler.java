@@ -205,25 +205,23 @@ public final class DeliveryHandler implements AutoCloseable {
     if (attempt >= settings.maxAttempts()) {
       LOG.error("delivery {} failed after {} attempts outside the provider: {}", d.deliveryId(), attempt, logged);
       deadLetter(d.channel().wireName(), Json.bytes(d), DeliveryReasons.INTERNAL_ERROR);
-      return new Decision(Outcome.failed(key, true, null, DeliveryReasons.INTERNAL_ERROR, DeliveryReasons.INTERNAL_ERROR,
-          error), Ack.TERM);
+      return new Decision(Outcome.internalError(key, error), Ack.TERM);
     }
     Duration delay = backoff.delay(attempt, null);
     LOG.warn("delivery {}: handling failed outside the provider ({}), attempt {} of {}, again in {} ms",
         d.deliveryId(), logged, attempt, settings.maxAttempts(), delay.toMillis());
-    return new Decision(Outcome.waiting(key, true, null, DeliveryReasons.INTERNAL_ERROR, error,
-        Instant.now().plus(delay)), Ack.ACK);
+    return new Decision(Outcome.retryAfterInternalError(key, error, Instant.now().plus(delay)), Ack.ACK);
   }
 
   private Decision decide(DeliveryMessage d, Held held, Claim claim) {
     DeliveryKey key = held.key;
     String address = Mask.address(d.channel().wireName(), d.address());
     if (d.expiresAt() != null && Instant.now().isAfter(d.expiresAt())) {
-      return new Decision(Outcome.failed(key, false, null, "expired", "expired", "not sent before " + d.expiresAt()), Ack.TERM);
+      return new Decision(Outcome.expired(key, d.expiresAt()), Ack.TERM);
     }
     Optional<NotificationStore.Content> content = content(d.notificationId(), held.urgent);
     if (content.isEmpty()) {
-      return new Decision(Outcome.failed(key, false, null, "permanent", "notification_missing",
+      return new Decision(Outcome.unsendable(key, "notification_missing",
           "notification " + d.notificationId() + " is not in the store"), Ack.TERM);
     }
     String category = content.get().category();
@@ -240,12 +238,12 @@ public final class DeliveryHandler implements AutoCloseable {
               new TemplateVariables.Recipient(d.userId(), d.address(), d.channel().wireName(), d.locale())));
     } catch (TemplateException e) {
       LOG.warn("delivery {} to {}: template does not render: {}", d.deliveryId(), address, e.getMessage());
-      return new Decision(Outcome.failed(key, false, null, "permanent", "render_error", e.getMessage()), Ack.TERM);
+      return new Decision(Outcome.unsendable(key, "render_error", e.getMessage()), Ack.TERM);
     }
     List<ProviderRegistry.Candidate> candidates = providers.ready(d.tenant(), d.channel(), d.platform(), d.address());
     if (candidates.isEmpty()) {
       Duration wait = noProviderWait(claim.publications());
-      return new Decision(Outcome.waiting(key, false, null, DeliveryReasons.NO_PROVIDER,
+      return new Decision(Outcome.waiting(key, Outcome.Wait.NO_PROVIDER, null,
           "no Ready provider for " + d.channel().wireName(), Instant.now().plus(wait)), Ack.ACK);
     }
     // The first provider, in order, whose circuit lets the call through; the others are failover.
@@ -267,7 +265,7 @@ public final class DeliveryHandler implements AutoCloseable {
         case ProviderGate.Passage.Throttled t -> {
           // The provider was not called: it waits, and it is not an attempt, whatever the backlog.
           LOG.debug("delivery {} to {} waits for {} of {}", d.deliveryId(), address, t.limit(), candidate.name());
-          return new Decision(Outcome.waiting(key, false, candidate.name(), DeliveryReasons.THROTTLED,
+          return new Decision(Outcome.waiting(key, Outcome.Wait.THROTTLED, candidate.name(),
               t.limit() + " of " + candidate.name() + " reached", t.dueAt()), Ack.ACK);
         }
         case ProviderGate.Passage.Withdrawn w -> {
@@ -277,7 +275,7 @@ public final class DeliveryHandler implements AutoCloseable {
       break;
     }
     if (result == null) {
-      return new Decision(Outcome.waiting(key, false, null, DeliveryReasons.CIRCUIT_OPEN,
+      return new Decision(Outcome.waiting(key, Outcome.Wait.CIRCUIT_OPEN, null,
           "every " + d.channel().wireName() + " provider has an open circuit", probeAt), Ack.ACK);
     }
     int attempt = claim.attempts() + 1;
@@ -290,19 +288,19 @@ public final class DeliveryHandler implements AutoCloseable {
         LOG.warn("delivery {} to {} failed permanently via {}: {} {}", d.deliveryId(), address, provider.name(), p.code(), p.message());
         markAddress(d, p);
         fallback.after(d, content.get().fallback());
-        yield new Decision(Outcome.failed(key, true, provider.name(), "permanent", p.code(), p.message()), Ack.TERM);
+        yield new Decision(Outcome.refused(key, provider.name(), p.code(), p.message()), Ack.TERM);
       }
       case SendResult.Retry r when attempt >= settings.maxAttempts() -> {
         LOG.warn("delivery {} to {} failed after {} attempts via {}: {} {}", d.deliveryId(), address, attempt,
             provider.name(), r.code(), r.message());
         deadLetter(d.channel().wireName(), Json.bytes(d), DeliveryReasons.EXHAUSTED);
-        yield new Decision(Outcome.failed(key, true, provider.name(), DeliveryReasons.EXHAUSTED, r.code(), r.message()), Ack.TERM);
+        yield new Decision(Outcome.exhausted(key, provider.name(), r.code(), r.message()), Ack.TERM);
       }
       case SendResult.Retry r -> {
         Duration delay = backoff.delay(attempt, r.retryAfter());
         LOG.info("delivery {} to {}: attempt {} via {} failed ({}), retrying in {} ms", d.deliveryId(), address,
             attempt, provider.name(), r.code(), delay.toMillis());
-        yield new Decision(Outcome.waiting(key, true, provider.name(), r.code(), r.message(), Instant.now().plus(delay)),
+        yield new Decision(Outcome.retryLater(key, provider.name(), r.code(), r.message(), Instant.now().plus(delay)),
             Ack.ACK);
       }
     };

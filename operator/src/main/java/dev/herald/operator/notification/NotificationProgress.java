@@ -42,9 +42,9 @@ final class NotificationProgress {
     }
     status.setChannels(perChannel);
 
-    boolean wasFinished = status.getPhase() != null && NotificationPhase.valueOf(status.getPhase()).isFinished();
+    boolean wasFinished = status.getPhase() != null && status.getPhase().isFinished();
     NotificationPhase phase = phase(record, total, sent, failed, cancelled, inFlight, now);
-    status.setPhase(phase.name());
+    status.setPhase(phase);
     if (phase.isFinished()) {
       // Finished again after its dead letters were requeued: it completed now, not then.
       if (status.getCompletionTime() == null || !wasFinished) {

@@ -169,7 +169,7 @@ public final class NotificationReconciler implements Reconciler<Notification>, C
         : java.util.Map.of());
     announce(resource, before, status);
 
-    NotificationPhase phase = NotificationPhase.valueOf(status.getPhase());
+    NotificationPhase phase = status.getPhase();
     if (phase.isFinished()) {
       return finished(resource, context, before, status);
     }
@@ -217,7 +217,7 @@ public final class NotificationReconciler implements Reconciler<Notification>, C
       events.transition(resource, NotificationStatus.STORED, pruned.isPresent() ? EventRecorder.Type.NORMAL
           : EventRecorder.Type.WARNING, reason, message);
     }
-    boolean finished = status.getPhase() != null && NotificationPhase.valueOf(status.getPhase()).isFinished();
+    boolean finished = status.getPhase() != null && status.getPhase().isFinished();
     return finished ? finished(resource, context, before, status) : update(resource, before, status);
   }
 
@@ -273,7 +273,7 @@ public final class NotificationReconciler implements Reconciler<Notification>, C
 
   private UpdateControl<Notification> notAccepted(Notification resource, NotificationStatus before,
       NotificationStatus status, ReconcileProblem problem) {
-    status.setPhase(problem.terminal() ? NotificationPhase.Failed.name() : NotificationPhase.Pending.name());
+    status.setPhase(problem.terminal() ? NotificationPhase.Failed : NotificationPhase.Pending);
     status.setCondition(NotificationStatus.ACCEPTED, false, problem.reason(), problem.getMessage());
     boolean changed = before.condition(NotificationStatus.ACCEPTED)
         .map(c -> !problem.reason().equals(c.getReason()) || !problem.getMessage().equals(c.getMessage()))
@@ -319,8 +319,8 @@ public final class NotificationReconciler implements Reconciler<Notification>, C
   }
 
   private void announce(Notification resource, NotificationStatus before, NotificationStatus after) {
-    if (!after.getPhase().equals(before.getPhase())) {
-      NotificationPhase phase = NotificationPhase.valueOf(after.getPhase());
+    if (after.getPhase() != before.getPhase()) {
+      NotificationPhase phase = after.getPhase();
       String message = String.format("%s: %d of %d sent, %d failed, %d suppressed", phase,
           after.getSent(), after.getTotal(), after.getFailed(), after.getSuppressed());
       boolean failed = phase == NotificationPhase.Failed || phase == NotificationPhase.PartiallyFailed;

@@ -105,33 +105,33 @@ class MockKubeTest {
       // the status subresource: a change of spec sent with it is ignored
       Notification withStatus = client.resources(Notification.class).withName("welcome").get();
       NotificationStatus status = new NotificationStatus();
-      status.setPhase("Dispatching");
+      status.setPhase(dev.herald.api.notification.NotificationPhase.Dispatching);
       status.setTotal(1L);
       withStatus.setStatus(status);
       withStatus.getSpec().setTemplate("changed-through-status");
       Notification updated = client.resource(withStatus).updateStatus();
-      assertThat(updated.getStatus().getPhase()).isEqualTo("Dispatching");
+      assertThat(updated.getStatus().getPhase()).isEqualTo(dev.herald.api.notification.NotificationPhase.Dispatching);
 
       Notification read = client.resources(Notification.class).withName("welcome").get();
-      assertThat(read.getStatus().getPhase()).isEqualTo("Dispatching");
+      assertThat(read.getStatus().getPhase()).isEqualTo(dev.herald.api.notification.NotificationPhase.Dispatching);
       assertThat(read.getStatus().getTotal()).isEqualTo(1L);
       assertThat(read.getSpec().getTemplate()).isEqualTo("order-shipped");
 
       Notification event = seen.poll(10, TimeUnit.SECONDS);
       assertThat(event).as("MODIFIED event from the watch").isNotNull();
-      assertThat(event.getStatus().getPhase()).isEqualTo("Dispatching");
+      assertThat(event.getStatus().getPhase()).isEqualTo(dev.herald.api.notification.NotificationPhase.Dispatching);
 
       // JSON merge patch of the status, as the operator sends it
       client.resources(Notification.class).withName("welcome").subresource("status")
           .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"status\":{\"phase\":\"Completed\",\"sent\":1}}");
       Notification patched = client.resources(Notification.class).withName("welcome").get();
-      assertThat(patched.getStatus().getPhase()).isEqualTo("Completed");
+      assertThat(patched.getStatus().getPhase()).isEqualTo(dev.herald.api.notification.NotificationPhase.Completed);
       assertThat(patched.getStatus().getSent()).isEqualTo(1L);
       assertThat(patched.getStatus().getTotal()).isEqualTo(1L);
       assertThat(patched.getSpec().getTemplate()).isEqualTo("order-shipped");
 
       Notification patchEvent = seen.poll(10, TimeUnit.SECONDS);
-      while (patchEvent != null && !"Completed".equals(patchEvent.getStatus().getPhase())) {
+      while (patchEvent != null && patchEvent.getStatus().getPhase() != dev.herald.api.notification.NotificationPhase.Completed) {
         patchEvent = seen.poll(10, TimeUnit.SECONDS);
       }
       assertThat(patchEvent).as("MODIFIED event for the patch").isNotNull();
