@@ -1,5 +1,6 @@
 package dev.herald.operator.notification;
 
+import dev.herald.api.status.ConditionReasons;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.api.Channel;
 import dev.herald.api.DeliveryState;
@@ -73,7 +74,7 @@ public final class NotificationAcceptance {
     NotificationSpec spec = resource.getSpec();
     List<FieldError> errors = validate(spec == null ? null : spec.source());
     if (!errors.isEmpty()) {
-      throw ReconcileProblem.invalid("InvalidSpec", summarise(errors));
+      throw ReconcileProblem.invalid(ConditionReasons.INVALID_SPEC, summarise(errors));
     }
     return accept(AcceptRequest.of(resource), template, providers).notification();
   }
@@ -92,20 +93,20 @@ public final class NotificationAcceptance {
     checkRetention(sendAt, expiresAt);
 
     if (template == null) {
-      throw ReconcileProblem.waiting("TemplateNotFound", "spec.template: NotificationTemplate \""
+      throw ReconcileProblem.waiting(ConditionReasons.TEMPLATE_NOT_FOUND, "spec.template: NotificationTemplate \""
           + request.template() + "\" not found in namespace " + namespace);
     }
     TemplateContent content = TemplateContent.of(template.getSpec());
     List<TemplateException> compileErrors = renderer.check(content);
     if (!compileErrors.isEmpty()) {
-      throw ReconcileProblem.waiting("TemplateInvalid", "spec.template: NotificationTemplate \""
+      throw ReconcileProblem.waiting(ConditionReasons.TEMPLATE_INVALID, "spec.template: NotificationTemplate \""
           + request.template() + "\" is not valid: " + compileErrors.get(0).getMessage());
     }
     List<Channel> channels = request.channels();
     for (int i = 0; i < channels.size(); i++) {
       Channel channel = channels.get(i);
       if (!content.channels().contains(channel)) {
-        throw ReconcileProblem.waiting("ChannelNotInTemplate", "spec.channels[" + i + "]: NotificationTemplate \""
+        throw ReconcileProblem.waiting(ConditionReasons.CHANNEL_NOT_IN_TEMPLATE, "spec.channels[" + i + "]: NotificationTemplate \""
             + request.template() + "\" has no " + channel.wireName() + " content");
       }
       checkProvider(channel, providers, namespace);
@@ -115,7 +116,7 @@ public final class NotificationAcceptance {
     for (Channel f : fallback) {
       if (!channels.contains(f)) {
         if (!content.channels().contains(f)) {
-          throw ReconcileProblem.waiting("ChannelNotInTemplate", "spec.fallback: NotificationTemplate \""
+          throw ReconcileProblem.waiting(ConditionReasons.CHANNEL_NOT_IN_TEMPLATE, "spec.fallback: NotificationTemplate \""
               + request.template() + "\" has no " + f.wireName() + " content");
         }
         checkProvider(f, providers, namespace);
@@ -146,7 +147,7 @@ public final class NotificationAcceptance {
     boolean any = providers.stream().anyMatch(p -> p.getSpec() != null && p.getSpec().getType() != null
         && p.getSpec().getType().channel() == channel);
     if (!any) {
-      throw ReconcileProblem.waiting("ProviderNotFound", "spec.channels: no DeliveryProvider for channel "
+      throw ReconcileProblem.waiting(ConditionReasons.PROVIDER_NOT_FOUND, "spec.channels: no DeliveryProvider for channel "
           + channel.wireName() + " in namespace " + namespace);
     }
   }
@@ -173,14 +174,14 @@ public final class NotificationAcceptance {
         if (rendered instanceof TemplateRenderer.RenderedSms sms) {
           String tooLong = SmsSegments.tooLong(sms.body(), sms.maxSegments());
           if (tooLong != null) {
-            throw ReconcileProblem.waiting("TooManySegments", "template.sms.body: " + tooLong
+            throw ReconcileProblem.waiting(ConditionReasons.TOO_MANY_SEGMENTS, "template.sms.body: " + tooLong
                 + " (raise sms.maxSegments in NotificationTemplate \"" + request.template() + "\" or shorten it)");
           }
         }
       } catch (TemplateException e) {
         String key = content.localeKey(channel, sample.locale());
         String field = key == null ? e.field() : e.field().replaceFirst("^template\\.", "template.locales." + key + ".");
-        throw ReconcileProblem.waiting("RenderFailed", field + (e.line() != null ? " line " + e.line() : "")
+        throw ReconcileProblem.waiting(ConditionReasons.RENDER_FAILED, field + (e.line() != null ? " line " + e.line() : "")
             + " (recipient locale " + (sample.locale() == null ? "none" : sample.locale()) + "): " + e.reason()
             + " (check spec.data against NotificationTemplate \"" + request.template() + "\")");
       }
@@ -195,11 +196,11 @@ public final class NotificationAcceptance {
     Instant keptUntil = Instant.now().plus(retention);
     String kept = "Herald keeps a notification for " + retention.toDays() + " days (HERALD_RETENTION_DAYS)";
     if (sendAt != null && sendAt.isAfter(keptUntil)) {
-      throw ReconcileProblem.invalid("InvalidSpec", "spec.sendAt: " + sendAt + " is more than " + retention.toDays()
+      throw ReconcileProblem.invalid(ConditionReasons.INVALID_SPEC, "spec.sendAt: " + sendAt + " is more than " + retention.toDays()
           + " days ahead; " + kept + ", so it must be sent within them");
     }
     if (expiresAt != null && expiresAt.isAfter(keptUntil)) {
-      throw ReconcileProblem.invalid("InvalidSpec", "spec.expiresAfter: its deliveries would expire at " + expiresAt
+      throw ReconcileProblem.invalid(ConditionReasons.INVALID_SPEC, "spec.expiresAfter: its deliveries would expire at " + expiresAt
           + ", more than " + retention.toDays() + " days ahead; " + kept + ": shorten expiresAfter or send earlier");
     }
   }
@@ -209,7 +210,7 @@ public final class NotificationAcceptance {
     try {
       return Durations.parse(expiresAfter, retention);
     } catch (IllegalArgumentException e) {
-      throw ReconcileProblem.invalid("InvalidSpec", "spec.expiresAfter: " + e.getMessage());
+      throw ReconcileProblem.invalid(ConditionReasons.INVALID_SPEC, "spec.expiresAfter: " + e.getMessage());
     }
   }
 
@@ -220,7 +221,7 @@ public final class NotificationAcceptance {
     try {
       return OffsetDateTime.parse(sendAt).toInstant();
     } catch (DateTimeParseException e) {
-      throw ReconcileProblem.invalid("InvalidSpec", "spec.sendAt: not an RFC 3339 time: " + sendAt);
+      throw ReconcileProblem.invalid(ConditionReasons.INVALID_SPEC, "spec.sendAt: not an RFC 3339 time: " + sendAt);
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.herald.operator.notification;
 
+import dev.herald.api.status.ConditionReasons;
 import dev.herald.api.Channel;
 import dev.herald.api.notification.Notification;
 import dev.herald.api.notification.NotificationPhase;
@@ -147,7 +148,7 @@ public final class NotificationReconciler implements Reconciler<Notification>, C
     NotificationRecord accepted = record.get();
     if (status.getNotificationId() == null) {
       status.setNotificationId(accepted.id().toString());
-      status.setCondition(NotificationStatus.ACCEPTED, true, "Accepted", "deliveries written");
+      status.setCondition(NotificationStatus.ACCEPTED, true, ConditionReasons.ACCEPTED, "deliveries written");
     }
     DeliveryCounts counts = store.counts(accepted);
     if (counts.total() == 0) {
@@ -201,9 +202,9 @@ public final class NotificationReconciler implements Reconciler<Notification>, C
     if (status.getNotificationId() == null) {
       // Its status was lost; retention's record still names what was accepted.
       status.setNotificationId(pruned.orElseThrow().notificationId().toString());
-      status.setCondition(NotificationStatus.ACCEPTED, true, "Accepted", "accepted before its deliveries were pruned");
+      status.setCondition(NotificationStatus.ACCEPTED, true, ConditionReasons.ACCEPTED, "accepted before its deliveries were pruned");
     }
-    String reason = pruned.isPresent() ? "Pruned" : "NotInStore";
+    String reason = pruned.isPresent() ? ConditionReasons.PRUNED : ConditionReasons.NOT_IN_STORE;
     String message = pruned.map(p -> "its deliveries were removed by retention on "
             + p.prunedAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + "; ")
         .orElse("notification " + status.getNotificationId() + " is no longer in Herald's store, though retention "
@@ -238,9 +239,9 @@ public final class NotificationReconciler implements Reconciler<Notification>, C
       }
     }
     if (waiting.isEmpty()) {
-      status.setCondition(NotificationStatus.PROVIDERS_READY, true, "ProvidersReady", "every channel in use has a Ready provider");
+      status.setCondition(NotificationStatus.PROVIDERS_READY, true, ConditionReasons.PROVIDERS_READY, "every channel in use has a Ready provider");
     } else {
-      status.setCondition(NotificationStatus.PROVIDERS_READY, false, "ProviderNotReady", String.join("; ", waiting));
+      status.setCondition(NotificationStatus.PROVIDERS_READY, false, ConditionReasons.PROVIDER_NOT_READY, String.join("; ", waiting));
     }
   }
 
@@ -264,10 +265,13 @@ public final class NotificationReconciler implements Reconciler<Notification>, C
       parts.add(retrying + " to retry after a provider or internal error");
     }
     if (parts.isEmpty()) {
-      status.setCondition(NotificationStatus.WAITING, false, "NotWaiting", "no delivery waits");
+      status.setCondition(NotificationStatus.WAITING, false, ConditionReasons.NOT_WAITING, "no delivery waits");
       return;
     }
-    String reason = circuit > 0 ? "CircuitOpen" : provider > 0 ? "NoReadyProvider" : throttled > 0 ? "Throttled" : "Retrying";
+    String reason = circuit > 0 ? ConditionReasons.CIRCUIT_OPEN
+        : provider > 0 ? ConditionReasons.NO_READY_PROVIDER
+        : throttled > 0 ? ConditionReasons.THROTTLED
+        : ConditionReasons.RETRYING;
     status.setCondition(NotificationStatus.WAITING, true, reason, "deliveries wait: " + String.join(", ", parts));
   }
 
@@ -309,7 +313,7 @@ public final class NotificationReconciler implements Reconciler<Notification>, C
     String message = "the spec changed (generation " + generation + ") after the notification was accepted at generation "
         + accepted + "; a Notification is immutable once accepted, so the change was ignored and nothing was sent "
         + "again: create a new Notification to send other content";
-    status.setCondition(SPEC_CHANGE_IGNORED, true, "Immutable", message);
+    status.setCondition(SPEC_CHANGE_IGNORED, true, ConditionReasons.IMMUTABLE, message);
     boolean announced = before.condition(SPEC_CHANGE_IGNORED)
         .map(c -> c.getMessage() != null && c.getMessage().startsWith("the spec changed (generation " + generation + ")"))
         .orElse(false);

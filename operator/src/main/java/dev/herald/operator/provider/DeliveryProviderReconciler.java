@@ -1,5 +1,6 @@
 package dev.herald.operator.provider;
 
+import dev.herald.api.status.ConditionReasons;
 import dev.herald.api.provider.DeliveryProvider;
 import dev.herald.api.provider.DeliveryProviderSpec;
 import dev.herald.api.provider.DeliveryProviderStatus;
@@ -92,26 +93,26 @@ public final class DeliveryProviderReconciler implements Reconciler<DeliveryProv
 
     List<FieldError> errors = schema.validate(spec == null ? null : spec.source());
     if (!errors.isEmpty()) {
-      status.setCondition(DeliveryProviderStatus.READY, false, "InvalidSpec",
+      status.setCondition(DeliveryProviderStatus.READY, false, ConditionReasons.INVALID_SPEC,
           errors.stream().limit(5).map(FieldError::toString).collect(Collectors.joining("; ")));
     } else {
       status.setChannel(spec.getType().channel().wireName());
       GenericKubernetesResource secret = context.getSecondaryResource(GenericKubernetesResource.class).orElse(null);
       if (secret == null) {
-        status.setCondition(DeliveryProviderStatus.READY, false, "SecretNotFound", "spec.secretRef.name: Secret \""
+        status.setCondition(DeliveryProviderStatus.READY, false, ConditionReasons.SECRET_NOT_FOUND, "spec.secretRef.name: Secret \""
             + spec.getSecretRef().name() + "\" not found in namespace " + resource.getMetadata().getNamespace());
       } else {
         status.setSecretVersion(secret.getMetadata().getResourceVersion());
         SecretValues.Readout readout = SecretValues.read(secret);
         List<String> problems = PROVIDERS.of(spec.getType()).credentialProblems(readout.values());
         if (!readout.problems().isEmpty()) {
-          status.setCondition(DeliveryProviderStatus.READY, false, "SecretUnreadable", "Secret \""
+          status.setCondition(DeliveryProviderStatus.READY, false, ConditionReasons.SECRET_UNREADABLE, "Secret \""
               + spec.getSecretRef().name() + "\" cannot be read: " + String.join("; ", readout.problems()));
         } else if (problems.isEmpty()) {
-          status.setCondition(DeliveryProviderStatus.READY, true, "CredentialsFound",
+          status.setCondition(DeliveryProviderStatus.READY, true, ConditionReasons.CREDENTIALS_FOUND,
               "Secret \"" + spec.getSecretRef().name() + "\" holds well-formed " + spec.getType().wireName() + " credentials");
         } else {
-          status.setCondition(DeliveryProviderStatus.READY, false, "InvalidCredentials", "Secret \""
+          status.setCondition(DeliveryProviderStatus.READY, false, ConditionReasons.INVALID_CREDENTIALS, "Secret \""
               + spec.getSecretRef().name() + "\": " + String.join("; ", problems));
         }
       }
@@ -124,7 +125,7 @@ public final class DeliveryProviderReconciler implements Reconciler<DeliveryProv
   /** Whether the dispatchers' circuits let calls through; when not, which are open, since when, and why. */
   private static void availability(DeliveryProviderStatus status, Set<CircuitStore.Circuit> notClosed) {
     if (notClosed.isEmpty()) {
-      status.setCondition(DeliveryProviderStatus.AVAILABLE, true, "CircuitClosed",
+      status.setCondition(DeliveryProviderStatus.AVAILABLE, true, ConditionReasons.CIRCUIT_CLOSED,
           "every dispatcher sends through it");
       return;
     }
@@ -133,7 +134,7 @@ public final class DeliveryProviderReconciler implements Reconciler<DeliveryProv
         .map(c -> c.state().replace('_', '-') + " in " + c.dispatcher() + " since "
             + c.changedAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + " (" + c.reason() + ")")
         .collect(Collectors.joining("; "));
-    status.setCondition(DeliveryProviderStatus.AVAILABLE, false, open ? "CircuitOpen" : "CircuitHalfOpen",
+    status.setCondition(DeliveryProviderStatus.AVAILABLE, false, open ? ConditionReasons.CIRCUIT_OPEN : ConditionReasons.CIRCUIT_HALF_OPEN,
         "circuit " + detail + "; its deliveries wait or fail over to the channel's next provider");
   }
 }

@@ -1,5 +1,6 @@
 package dev.herald.operator.template;
 
+import dev.herald.api.status.ConditionReasons;
 import dev.herald.api.Channel;
 import dev.herald.api.template.NotificationTemplate;
 import dev.herald.api.template.NotificationTemplateStatus;
@@ -40,16 +41,16 @@ public final class NotificationTemplateReconciler implements Reconciler<Notifica
 
     List<FieldError> errors = schema.validate(resource.getSpec() == null ? null : resource.getSpec().source());
     if (!errors.isEmpty()) {
-      status.setCondition(NotificationTemplateStatus.VALID, false, "InvalidSpec",
+      status.setCondition(NotificationTemplateStatus.VALID, false, ConditionReasons.INVALID_SPEC,
           errors.stream().limit(5).map(FieldError::toString).collect(Collectors.joining("; ")));
     } else {
       TemplateContent content = TemplateContent.of(resource.getSpec());
       status.setChannels(content.channels().stream().map(Channel::wireName).collect(Collectors.joining(",")));
       List<TemplateException> problems = renderer.check(content);
       if (problems.isEmpty()) {
-        status.setCondition(NotificationTemplateStatus.VALID, true, "Compiled", "all templates compile");
+        status.setCondition(NotificationTemplateStatus.VALID, true, ConditionReasons.COMPILED, "all templates compile");
       } else {
-        status.setCondition(NotificationTemplateStatus.VALID, false, "TemplateSyntaxError",
+        status.setCondition(NotificationTemplateStatus.VALID, false, ConditionReasons.TEMPLATE_SYNTAX_ERROR,
             problems.stream().map(TemplateException::getMessage).collect(Collectors.joining("; ")));
       }
     }
