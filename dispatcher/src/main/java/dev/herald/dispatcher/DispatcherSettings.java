@@ -1,6 +1,7 @@
 package dev.herald.dispatcher;
 
 import dev.herald.api.Channel;
+import dev.herald.core.config.EnvironmentVariables;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Map;
@@ -75,17 +76,16 @@ public record DispatcherSettings(
    */
   public static DispatcherSettings fromEnv(Map<String, String> env) {
     DispatcherSettings d = defaults();
+    EnvironmentVariables vars = new EnvironmentVariables(env);
     return new DispatcherSettings(d.channels,
-        Integer.parseInt(env.getOrDefault("HERALD_MAX_IN_FLIGHT", String.valueOf(d.maxInFlight))),
+        vars.integer("HERALD_MAX_IN_FLIGHT", d.maxInFlight, 4, 100_000),
         d.fetchBatch,
-        Integer.parseInt(env.getOrDefault("HERALD_MAX_ATTEMPTS", String.valueOf(d.maxAttempts))),
+        vars.integer("HERALD_MAX_ATTEMPTS", d.maxAttempts, 1, 1000),
         d.baseBackoff, d.maxBackoff,
-        Duration.ofSeconds(Long.parseLong(env.getOrDefault("HERALD_SEND_TIMEOUT_SECONDS", "15"))),
+        vars.seconds("HERALD_SEND_TIMEOUT_SECONDS", Duration.ofSeconds(15), 1, 600),
         d.batchDelay,
-        Duration.ofSeconds(Long.parseLong(env.getOrDefault("HERALD_CIRCUIT_OPEN_SECONDS",
-            String.valueOf(d.circuitOpenFor.toSeconds())))),
-        Duration.ofMillis(Long.parseLong(env.getOrDefault("HERALD_PERMIT_WAIT_MS", String.valueOf(d.permitWait.toMillis())))),
-        Duration.ofSeconds(Long.parseLong(env.getOrDefault("HERALD_STORE_TIMEOUT_SECONDS",
-            String.valueOf(d.storeTimeout.toSeconds())))));
+        vars.seconds("HERALD_CIRCUIT_OPEN_SECONDS", d.circuitOpenFor, 1, 3600),
+        vars.millis("HERALD_PERMIT_WAIT_MS", d.permitWait, 0, 60_000),
+        vars.seconds("HERALD_STORE_TIMEOUT_SECONDS", d.storeTimeout, 1, 86_400));
   }
 }

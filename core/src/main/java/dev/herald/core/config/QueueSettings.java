@@ -55,13 +55,12 @@ public record QueueSettings(
    * {@code HERALD_SWEEP_AFTER_SECONDS}.
    */
   public static QueueSettings fromEnv(Map<String, String> env) {
-    QueueSettings d = defaults(env.getOrDefault("HERALD_NATS_URL", "nats://127.0.0.1:4222"),
-        QueueNames.DEFAULT);
+    EnvironmentVariables vars = new EnvironmentVariables(env);
+    QueueSettings d = defaults(vars.text("HERALD_NATS_URL", "nats://127.0.0.1:4222"), QueueNames.DEFAULT);
     return new QueueSettings(d.natsUrl, d.names,
-        Integer.parseInt(env.getOrDefault("HERALD_STREAM_REPLICAS", "1")),
-        Duration.ofSeconds(Long.parseLong(env.getOrDefault("HERALD_ACK_WAIT_SECONDS", "60"))),
+        vars.integer("HERALD_STREAM_REPLICAS", 1, 1, 5),
+        vars.seconds("HERALD_ACK_WAIT_SECONDS", Duration.ofSeconds(60), 1, 3600),
         d.maxDeliver, d.maxAckPending, d.duplicateWindow, d.maxPublishInFlight,
-        Duration.ofSeconds(Long.parseLong(env.getOrDefault("HERALD_SWEEP_AFTER_SECONDS",
-            String.valueOf(d.strandedAfter.toSeconds())))));
+        vars.seconds("HERALD_SWEEP_AFTER_SECONDS", d.strandedAfter, 1, 86_400));
   }
 }

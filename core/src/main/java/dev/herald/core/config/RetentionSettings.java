@@ -22,12 +22,8 @@ public record RetentionSettings(int days) {
   }
 
   public static RetentionSettings fromEnv(Map<String, String> env) {
-    String days = env.getOrDefault("HERALD_RETENTION_DAYS", String.valueOf(DEFAULT_DAYS)).strip();
-    try {
-      return new RetentionSettings(Integer.parseInt(days));
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("HERALD_RETENTION_DAYS must be a whole number of days, was " + days);
-    }
+    return new RetentionSettings(new EnvironmentVariables(env).integer("HERALD_RETENTION_DAYS", DEFAULT_DAYS, 1,
+        36_500));
   }
 
   /** The retention period. */

@@ -37,13 +37,12 @@ public record StoreSettings(String jdbcUrl, String user, String password, int ma
    * {@code HERALD_DB_CONNECT_TIMEOUT_SECONDS}, {@code HERALD_DB_SOCKET_TIMEOUT_SECONDS}.
    */
   public static StoreSettings fromEnv(Map<String, String> env) {
-    return new StoreSettings(env.get("HERALD_DB_URL"), env.getOrDefault("HERALD_DB_USER", "herald"),
+    EnvironmentVariables vars = new EnvironmentVariables(env);
+    return new StoreSettings(env.get("HERALD_DB_URL"), vars.text("HERALD_DB_USER", "herald"),
         env.getOrDefault("HERALD_DB_PASSWORD", ""),
-        Integer.parseInt(env.getOrDefault("HERALD_DB_POOL", "10")),
-        Duration.ofSeconds(Long.parseLong(env.getOrDefault("HERALD_DB_CONNECT_TIMEOUT_SECONDS",
-            String.valueOf(DEFAULT_CONNECT_TIMEOUT.toSeconds())))),
-        Duration.ofSeconds(Long.parseLong(env.getOrDefault("HERALD_DB_SOCKET_TIMEOUT_SECONDS",
-            String.valueOf(DEFAULT_SOCKET_TIMEOUT.toSeconds())))));
+        vars.integer("HERALD_DB_POOL", 10, 1, 1000),
+        vars.seconds("HERALD_DB_CONNECT_TIMEOUT_SECONDS", DEFAULT_CONNECT_TIMEOUT, 1, 3600),
+        vars.seconds("HERALD_DB_SOCKET_TIMEOUT_SECONDS", DEFAULT_SOCKET_TIMEOUT, 1, 86_400));
   }
 
   @Override

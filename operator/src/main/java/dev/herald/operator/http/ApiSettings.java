@@ -1,5 +1,6 @@
 package dev.herald.operator.http;
 
+import dev.herald.core.config.EnvironmentVariables;
 import dev.herald.core.webpush.WebPushEndpoints;
 import java.time.Duration;
 import java.util.Map;
@@ -32,31 +33,16 @@ public record ApiSettings(int port, long bodyLimit, long importLimit, int ratePe
   }
 
   public static ApiSettings fromEnv(Map<String, String> env) {
-    return new ApiSettings(Integer.parseInt(env.getOrDefault("HERALD_API_PORT", "8080")),
-        Long.parseLong(env.getOrDefault("HERALD_API_BODY_LIMIT", String.valueOf(DEFAULT_BODY_LIMIT))),
-        Long.parseLong(env.getOrDefault("HERALD_API_IMPORT_LIMIT", String.valueOf(DEFAULT_IMPORT_LIMIT))),
-        Integer.parseInt(env.getOrDefault("HERALD_API_RATE_LIMIT", "100")),
-        seconds(env, "HERALD_API_HEADER_TIMEOUT_SECONDS", DEFAULT_HEADER_TIMEOUT),
-        seconds(env, "HERALD_API_BODY_IDLE_TIMEOUT_SECONDS", DEFAULT_BODY_IDLE_TIMEOUT),
-        seconds(env, "HERALD_API_IDLE_TIMEOUT_SECONDS", DEFAULT_IDLE_TIMEOUT),
-        seconds(env, "HERALD_API_USER_TOKEN_MAX_LIFETIME_SECONDS", DEFAULT_USER_TOKEN_MAX_LIFETIME, 60, 604_800),
+    EnvironmentVariables vars = new EnvironmentVariables(env);
+    return new ApiSettings(vars.integer("HERALD_API_PORT", 8080, 0, 65_535),
+        vars.number("HERALD_API_BODY_LIMIT", DEFAULT_BODY_LIMIT, 1024, 1L << 30),
+        vars.number("HERALD_API_IMPORT_LIMIT", DEFAULT_IMPORT_LIMIT, 1024, 1L << 34),
+        vars.integer("HERALD_API_RATE_LIMIT", 100, 1, 1_000_000),
+        vars.seconds("HERALD_API_HEADER_TIMEOUT_SECONDS", DEFAULT_HEADER_TIMEOUT, 1, 3600),
+        vars.seconds("HERALD_API_BODY_IDLE_TIMEOUT_SECONDS", DEFAULT_BODY_IDLE_TIMEOUT, 1, 3600),
+        vars.seconds("HERALD_API_IDLE_TIMEOUT_SECONDS", DEFAULT_IDLE_TIMEOUT, 1, 3600),
+        vars.seconds("HERALD_API_USER_TOKEN_MAX_LIFETIME_SECONDS", DEFAULT_USER_TOKEN_MAX_LIFETIME, 60, 604_800),
         WebPushEndpoints.publicOnly());
-  }
-
-  private static Duration seconds(Map<String, String> env, String name, Duration fallback) {
-    return seconds(env, name, fallback, 1, 3600);
-  }
-
-  private static Duration seconds(Map<String, String> env, String name, Duration fallback, long min, long max) {
-    String v = env.get(name);
-    if (v == null) {
-      return fallback;
-    }
-    long n = Long.parseLong(v.trim());
-    if (n < min || n > max) {
-      throw new IllegalArgumentException(name + " must be " + min + " to " + max + " seconds");
-    }
-    return Duration.ofSeconds(n);
   }
 
   /** A free port, the default limits: for tests and embedded use. */
