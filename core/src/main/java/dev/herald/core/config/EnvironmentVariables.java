@@ -22,6 +22,10 @@ public final class EnvironmentVariables {
 
   /** A whole number from {@code min} to {@code max}, or {@code fallback} when unset or blank. */
   public long number(String name, long fallback, long min, long max) {
+    return number(name, fallback, min, max, "");
+  }
+
+  private long number(String name, long fallback, long min, long max, String unit) {
     String v = env.get(name);
     if (v == null || v.isBlank()) {
       return fallback;
@@ -30,11 +34,11 @@ public final class EnvironmentVariables {
     try {
       n = Long.parseLong(v.strip());
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(name + " must be a whole number from " + min + " to " + max + ", was \""
+      throw new IllegalArgumentException(name + " must be a whole number from " + min + " to " + max + unit + ", was \""
           + shown(v) + "\"");
     }
     if (n < min || n > max) {
-      throw new IllegalArgumentException(name + " must be from " + min + " to " + max + ", was " + n);
+      throw new IllegalArgumentException(name + " must be from " + min + " to " + max + unit + ", was " + n);
     }
     return n;
   }
@@ -44,11 +48,11 @@ public final class EnvironmentVariables {
   }
 
   public Duration seconds(String name, Duration fallback, long min, long max) {
-    return Duration.ofSeconds(number(name, fallback.toSeconds(), min, max));
+    return Duration.ofSeconds(number(name, fallback.toSeconds(), min, max, " seconds"));
   }
 
   public Duration millis(String name, Duration fallback, long min, long max) {
-    return Duration.ofMillis(number(name, fallback.toMillis(), min, max));
+    return Duration.ofMillis(number(name, fallback.toMillis(), min, max, " ms"));
   }
 
   /** Enough of a bad value to recognise it; settings hold no secrets, but need not be echoed whole. */
