@@ -301,13 +301,19 @@ public final class SmtpSimulator implements ProviderSimulator {
       connections.incrementAndGet();
       open.add(client);
       Thread.ofVirtual().name("smtp-session").start(() -> {
+        Conversation conversation = null;
         try {
-          new Conversation(client).run();
+          conversation = new Conversation(client);
+          conversation.run();
         } catch (IOException | RuntimeException e) {
           // the client went away, or was dropped on purpose
         } finally {
           open.remove(client);
           closeQuietly(client);
+          if (conversation != null) { // after STARTTLS: the TLS socket over the client's
+            open.remove(conversation.client);
+            closeQuietly(conversation.client);
+          }
         }
       });
     }
