@@ -76,11 +76,11 @@ final class SmtpReplies {
         return ENHANCED.meaning(enhanced, Meaning.PERMANENT);
       }
     }
+    if (code >= 500 && (stage == Stage.MAIL_FROM || stage == Stage.CONNECT)) {
+      return Meaning.RETRY; // refused before any recipient: the provider's sender or account
+    }
     if (code < 500 || REPLY.names(code)) {
       return REPLY.meaning(code, Meaning.RETRY);
-    }
-    if (stage == Stage.MAIL_FROM || stage == Stage.CONNECT) {
-      return Meaning.RETRY;
     }
     if (stage == Stage.RCPT_TO && (code == 550 || code == 551 || code == 553)) {
       return Meaning.INVALID_ADDRESS; // mailbox unavailable, not local, name not allowed
