@@ -34,7 +34,7 @@ class NotificationAcceptanceTest {
   private final InMemoryContacts contacts = new InMemoryContacts()
       .user("ada", "ada@shop.example", "+491701234567", "de")
       .user("bob", "bob@shop.example", null, null);
-  private final InMemoryNotificationWriter store = new InMemoryNotificationWriter();
+  private final InMemoryNotificationStore store = new InMemoryNotificationStore();
   private final AtomicInteger relayWakeUps = new AtomicInteger();
   private final NotificationAcceptance acceptance = new NotificationAcceptance(SCHEMA, RENDERER,
       new RecipientResolver(contacts, contacts), store, relayWakeUps::incrementAndGet, RetentionSettings.defaults());
