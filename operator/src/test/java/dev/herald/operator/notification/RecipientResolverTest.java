@@ -235,7 +235,7 @@ class RecipientResolverTest {
     return Objects.requireNonNullElse(PhoneNumbers.e164(phone), phone);
   }
 
-  @Property(tries = 500, seed = "20261203")
+  @Property(tries = 200, seed = "20261203")
   void everyDistinctRecipientChannelAndAddressGetsExactlyOneDelivery(@ForAll("scenarios") Scenario s) {
     Set<Key> expected = new LinkedHashSet<>();
     for (Recipient r : s.recipients()) {
@@ -265,7 +265,7 @@ class RecipientResolverTest {
         .containsExactlyInAnyOrderElementsOf(expected);
   }
 
-  @Property(tries = 500, seed = "20261204")
+  @Property(tries = 200, seed = "20261204")
   void anOptedOutUserIsNeverSentUnlessTheTemplateIsCriticalAndNoSuppressedAddressIsEverSent(
       @ForAll("scenarios") Scenario s) {
     Set<String> unknownOrUnreachable = new HashSet<>();
