@@ -24,7 +24,6 @@ import dev.herald.dispatcher.provider.ProviderRegistry;
 import dev.herald.providers.SendResult;
 import io.nats.client.JetStream;
 import io.nats.client.Message;
-import io.nats.client.impl.Headers;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -94,19 +93,28 @@ public final class DeliveryHandler implements AutoCloseable {
   private final AsyncCache<UUID, Optional<NotificationStore.Content>> contents;
   private final Batcher<UUID, Optional<NotificationStore.Content>> contentLoads;
   private final TemplateRenderer renderer;
-  private final ContactStore contacts;
+  private final Contacts contacts;
   private final Fallback fallback;
-  private final ProviderRegistry providers;
+  private final ReadyProviders providers;
   private final DispatcherSettings settings;
   private final Backoff backoff;
-  private final JetStream jetStream;
-  private final QueueNames names;
+  private final DeadLetterStream deadLetters;
   private final AckDeadlines deadlines;
+  private final Duration recheckAfter;
 
   public DeliveryHandler(Batcher<DeliveryKey, ClaimAnswer> claims, Batcher<DeliveryKey, Claim> rechecks,
       Batcher<Outcome, Boolean> outcomes,
       NotificationStore notifications, ContactStore contacts, TemplateRenderer renderer, ProviderRegistry providers,
       DispatcherSettings settings, JetStream jetStream, QueueNames names, Duration ackWait) {
+    this(claims, rechecks, outcomes, Notifications.of(notifications), Contacts.of(contacts), renderer, providers::ready,
+        settings, DeadLetterStream.of(jetStream, names), ackWait, RECHECK_AFTER);
+  }
+
+  /** @param recheckAfter how long a delivery may be held before it is claimed again right before its provider call */
+  DeliveryHandler(Batcher<DeliveryKey, ClaimAnswer> claims, Batcher<DeliveryKey, Claim> rechecks,
+      Batcher<Outcome, Boolean> outcomes, Notifications notifications, Contacts contacts, TemplateRenderer renderer,
+      ReadyProviders providers, DispatcherSettings settings, DeadLetterStream deadLetters, Duration ackWait,
+      Duration recheckAfter) {
     this.claims = claims;
     this.rechecks = rechecks;
     this.outcomes = outcomes;
@@ -124,9 +132,9 @@ public final class DeliveryHandler implements AutoCloseable {
     this.providers = providers;
     this.settings = settings;
     this.backoff = new Backoff(settings.baseBackoff(), settings.maxBackoff());
-    this.jetStream = jetStream;
-    this.names = names;
+    this.deadLetters = deadLetters;
     this.deadlines = new AckDeadlines(ackWait);
+    this.recheckAfter = recheckAfter;
   }
 
   public void handle(Message message) {
@@ -138,19 +146,21 @@ public final class DeliveryHandler implements AutoCloseable {
       }
     } catch (RuntimeException e) {
       LOG.error("undecodable message on {} moved to the dead-letter stream: {}", message.getSubject(), e.getMessage());
-      deadLetter(message.getSubject().substring(message.getSubject().lastIndexOf('.') + 1), message.getData(), "undecodable");
+      deadLetters.write(message.getSubject().substring(message.getSubject().lastIndexOf('.') + 1), message.getData(),
+          "undecodable");
       message.term();
       return;
     }
     deadlines.hold(message);
     try {
-      handle(message, delivery);
+      handle(delivery, Acknowledgement.of(message));
     } finally {
       deadlines.release(message);
     }
   }
 
-  private void handle(Message message, DeliveryMessage delivery) {
+  /** Handles a decoded delivery; {@code message} is told what became of it once its outcome is stored. */
+  void handle(DeliveryMessage delivery, Acknowledgement message) {
     Held held = new Held(delivery);
     ClaimAnswer answer;
     try {
@@ -204,7 +214,7 @@ public final class DeliveryHandler implements AutoCloseable {
     String logged = e.getClass().getName();
     if (attempt >= settings.maxAttempts()) {
       LOG.error("delivery {} failed after {} attempts outside the provider: {}", d.deliveryId(), attempt, logged);
-      deadLetter(d.channel().wireName(), Json.bytes(d), DeliveryReasons.INTERNAL_ERROR);
+      deadLetters.write(d.channel().wireName(), Json.bytes(d), DeliveryReasons.INTERNAL_ERROR);
       return new Decision(Outcome.internalError(key, error), Ack.TERM);
     }
     Duration delay = backoff.delay(attempt, null);
@@ -293,7 +303,7 @@ public final class DeliveryHandler implements AutoCloseable {
       case SendResult.Retry r when attempt >= settings.maxAttempts() -> {
         LOG.warn("delivery {} to {} failed after {} attempts via {}: {} {}", d.deliveryId(), address, attempt,
             provider.name(), r.code(), r.message());
-        deadLetter(d.channel().wireName(), Json.bytes(d), DeliveryReasons.EXHAUSTED);
+        deadLetters.write(d.channel().wireName(), Json.bytes(d), DeliveryReasons.EXHAUSTED);
         yield new Decision(Outcome.exhausted(key, provider.name(), r.code(), r.message()), Ack.TERM);
       }
       case SendResult.Retry r -> {
@@ -318,7 +328,7 @@ public final class DeliveryHandler implements AutoCloseable {
    * meanwhile. A delivery claimed moments ago needs no second look.
    */
   private boolean stillWanted(Held held, DeliveryMessage d, String category, boolean critical) {
-    if (System.nanoTime() - held.claimedAt < RECHECK_AFTER.toNanos()) {
+    if (System.nanoTime() - held.claimedAt < recheckAfter.toNanos()) {
       return true;
     }
     Claim again;
@@ -409,15 +419,6 @@ public final class DeliveryHandler implements AutoCloseable {
         Thread.currentThread().interrupt();
         return false;
       }
-    }
-  }
-
-  private void deadLetter(String channel, byte[] data, String reason) {
-    try {
-      Headers headers = new Headers().put("Herald-Dead-Reason", reason);
-      jetStream.publish(names.subjectPrefix() + ".dead." + channel, headers, data);
-    } catch (Exception e) {
-      LOG.warn("could not write to the dead-letter stream: {}", e.toString());
     }
   }
 

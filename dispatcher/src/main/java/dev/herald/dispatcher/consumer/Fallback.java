@@ -4,10 +4,8 @@ import dev.herald.api.Channel;
 import dev.herald.api.DeliveryState;
 import dev.herald.api.queue.DeliveryMessage;
 import dev.herald.core.store.Contact;
-import dev.herald.core.store.ContactStore;
 import dev.herald.core.store.DeliveryKey;
 import dev.herald.core.store.NewDelivery;
-import dev.herald.core.store.NotificationStore;
 import java.util.List;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -22,10 +20,10 @@ import org.slf4j.LoggerFactory;
 final class Fallback {
   private static final Logger LOG = LoggerFactory.getLogger(Fallback.class);
 
-  private final NotificationStore notifications;
-  private final ContactStore contacts;
+  private final Notifications notifications;
+  private final Contacts contacts;
 
-  Fallback(NotificationStore notifications, ContactStore contacts) {
+  Fallback(Notifications notifications, Contacts contacts) {
     this.notifications = notifications;
     this.contacts = contacts;
   }

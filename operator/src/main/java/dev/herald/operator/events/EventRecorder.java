@@ -1,5 +1,6 @@
 package dev.herald.operator.events;
 
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
@@ -45,7 +46,14 @@ public final class EventRecorder {
 
   private record Announced(Type type, String reason, String message) {}
 
-  private final KubernetesClient client;
+  /** Where Events are written: the API server, or a test's list. */
+  @FunctionalInterface
+  public interface Sink {
+    /** Whether it was recorded; one that was not is announced again next time. */
+    boolean write(Event event);
+  }
+
+  private final Sink sink;
   private final Map<String, Map<String, Announced>> lastAnnounced =
       new LinkedHashMap<>(64, 0.75f, true) {
         @Override
@@ -55,7 +63,20 @@ public final class EventRecorder {
       };
 
   public EventRecorder(KubernetesClient client) {
-    this.client = client;
+    this(event -> {
+      try {
+        client.v1().events().inNamespace(event.getMetadata().getNamespace()).resource(event).create();
+        return true;
+      } catch (KubernetesClientException e) {
+        LOG.warn("could not record event {} on {}/{}: {}", event.getReason(), event.getMetadata().getNamespace(),
+            event.getInvolvedObject().getName(), e.getMessage());
+        return false;
+      }
+    });
+  }
+
+  public EventRecorder(Sink sink) {
+    this.sink = sink;
   }
 
   /** An Event for something that happens once (a deletion's cancellations, a refused key). */
@@ -124,13 +145,6 @@ public final class EventRecorder {
         .withNewSource().withComponent(COMPONENT).endSource()
         .withReportingComponent(COMPONENT)
         .build();
-    try {
-      client.v1().events().inNamespace(namespace).resource(event).create();
-      return true;
-    } catch (KubernetesClientException e) {
-      LOG.warn("could not record event {} on {}/{}: {}", reason, namespace,
-          on.getMetadata().getName(), e.getMessage());
-      return false;
-    }
+    return sink.write(event);
   }
 }

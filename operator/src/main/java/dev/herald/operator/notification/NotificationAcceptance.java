@@ -39,7 +39,7 @@ public final class NotificationAcceptance {
   private final SchemaValidator schema;
   private final TemplateRenderer renderer;
   private final RecipientResolver recipients;
-  private final NotificationStore store;
+  private final NotificationWriter store;
   private final Runnable afterWrite;
   private final Duration retention;
 
@@ -55,6 +55,11 @@ public final class NotificationAcceptance {
   /** @param retention how long notifications are kept: nothing that would stay unfinished longer is accepted */
   public NotificationAcceptance(SchemaValidator schema, TemplateRenderer renderer,
       RecipientResolver recipients, NotificationStore store, Runnable afterWrite, RetentionSettings retention) {
+    this(schema, renderer, recipients, (NotificationWriter) store::accept, afterWrite, retention);
+  }
+
+  public NotificationAcceptance(SchemaValidator schema, TemplateRenderer renderer,
+      RecipientResolver recipients, NotificationWriter store, Runnable afterWrite, RetentionSettings retention) {
     this.retention = retention.period();
     this.schema = schema;
     this.renderer = renderer;

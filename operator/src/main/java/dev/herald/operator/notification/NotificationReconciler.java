@@ -34,6 +34,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,16 +54,28 @@ public final class NotificationReconciler implements Reconciler<Notification>, C
   static final Duration REQUEUE_WINDOW = Duration.ofMinutes(10);
 
   private final NotificationAcceptance acceptance;
-  private final NotificationStore store;
+  private final StoredNotifications store;
   private final EventRecorder events;
+  private final Function<String, List<DeliveryProvider>> namespaceProviders;
   private InformerEventSource<NotificationTemplate, Notification> templates;
   private InformerEventSource<DeliveryProvider, Notification> providers;
 
   public NotificationReconciler(NotificationAcceptance acceptance, NotificationStore store,
       EventRecorder events) {
     this.acceptance = acceptance;
+    this.store = StoredNotifications.of(store);
+    this.events = events;
+    // the informer its event sources start
+    this.namespaceProviders = namespace -> providers == null ? List.of() : providers.list(namespace).toList();
+  }
+
+  /** As above, with each namespace's DeliveryProviders from {@code namespaceProviders} rather than an informer. */
+  NotificationReconciler(NotificationAcceptance acceptance, StoredNotifications store, EventRecorder events,
+      Function<String, List<DeliveryProvider>> namespaceProviders) {
+    this.acceptance = acceptance;
     this.store = store;
     this.events = events;
+    this.namespaceProviders = namespaceProviders;
   }
 
   @Override
@@ -103,7 +116,7 @@ public final class NotificationReconciler implements Reconciler<Notification>, C
 
   @Override
   public List<DeliveryProvider> providers(String namespace) {
-    return providers == null ? List.of() : providers.list(namespace).toList();
+    return namespaceProviders.apply(namespace);
   }
 
   @Override
@@ -138,8 +151,7 @@ public final class NotificationReconciler implements Reconciler<Notification>, C
       }
       try {
         NotificationTemplate template = context.getSecondaryResource(NotificationTemplate.class).orElse(null);
-        List<DeliveryProvider> namespaceProviders = providers.list(tenant).toList();
-        record = Optional.of(acceptance.accept(resource, template, namespaceProviders));
+        record = Optional.of(acceptance.accept(resource, template, providers(tenant)));
         status.setStartTime(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
       } catch (ReconcileProblem problem) {
         return notAccepted(resource, before, status, problem);
@@ -165,7 +177,7 @@ public final class NotificationReconciler implements Reconciler<Notification>, C
         .filter(c -> c != null).distinct().toList();
     NotificationProgress.apply(status, accepted, counts, channels, Instant.now());
     specChangeCondition(resource, before, status);
-    providersCondition(status, counts, channels, providers.list(tenant).toList());
+    providersCondition(status, counts, channels, providers(tenant));
     waitingCondition(status, counts.count(dev.herald.api.DeliveryState.IN_FLIGHT) > 0 ? store.waiting(accepted)
         : java.util.Map.of());
     announce(resource, before, status);

@@ -18,7 +18,7 @@ import java.util.Set;
  * through another replica are seen here within {@code ttl}, and by the dispatcher at once: it reads
  * preferences again from Postgres as it claims each delivery.
  */
-public final class PreferenceCache {
+public final class PreferenceCache implements UserPreferences {
   private record Key(String tenant, String userId) {}
 
   private final ContactStore contacts;
@@ -29,7 +29,7 @@ public final class PreferenceCache {
     this.cache = Caffeine.newBuilder().expireAfterWrite(ttl).maximumSize(maxUsers).build();
   }
 
-  /** Preferences of these users (an empty list for a user who has none). */
+  @Override
   public Map<String, List<Preference>> get(String tenant, Collection<String> userIds) {
     Set<Key> keys = new HashSet<>();
     userIds.forEach(u -> keys.add(new Key(tenant, u)));

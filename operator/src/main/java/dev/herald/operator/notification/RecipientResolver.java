@@ -28,10 +28,14 @@ import java.util.Set;
 public final class RecipientResolver {
   public static final String UNKNOWN_USER = "unknown_user";
 
-  private final ContactStore contacts;
-  private final PreferenceCache preferences;
+  private final ContactDirectory contacts;
+  private final UserPreferences preferences;
 
   public RecipientResolver(ContactStore contacts, PreferenceCache preferences) {
+    this(ContactDirectory.of(contacts), preferences);
+  }
+
+  public RecipientResolver(ContactDirectory contacts, UserPreferences preferences) {
     this.contacts = contacts;
     this.preferences = preferences;
   }
