@@ -23,20 +23,23 @@ import io.fabric8.generator.annotation.ValidationRule;
     message = "an fcm provider needs spec.fcm")
 @ValidationRule(value = "self.type != 'twilio' || has(self.twilio)",
     message = "a twilio provider needs spec.twilio")
+@ValidationRule(value = "self.type != 'vonage' || has(self.vonage)",
+    message = "a vonage provider needs spec.vonage")
 @ValidationRule(value = "self.type != 'webpush' || has(self.webpush)",
     message = "a webpush provider needs spec.webpush")
 @ValidationRule(value = "self.type != 'webpush' || !has(self.endpoint)",
     message = "a webpush provider sends to each subscription's own endpoint: spec.endpoint does not apply")
 public class DeliveryProviderSpec extends TolerantSpec {
   @Required
-  @JsonPropertyDescription("apns, fcm, webpush, twilio or sendgrid")
+  @JsonPropertyDescription("apns, fcm, webpush, twilio, vonage or sendgrid")
   private ProviderType type;
 
   @Required
   @JsonPropertyDescription("Secret holding the credentials (sendgrid: apiKey; apns: signingKey, the .p8 PEM,"
       + " and caCertificate to trust a private endpoint; fcm: serviceAccount, the JSON key; webpush: vapidPublicKey"
       + " and vapidPrivateKey, URL-safe base64 as VAPID tools print them; twilio: accountSid with authToken, or"
-      + " with apiKeySid and apiKeySecret)")
+      + " with apiKeySid and apiKeySecret; vonage: apiKey and apiSecret, and signatureSecret with signatureMethod"
+      + " (md5hash, md5, sha1, sha256, sha512) to verify signed webhooks)")
   private SecretReference secretRef;
 
   private SendGridSettings sendgrid;
@@ -46,6 +49,8 @@ public class DeliveryProviderSpec extends TolerantSpec {
   private FcmSettings fcm;
 
   private TwilioSettings twilio;
+
+  private VonageSettings vonage;
 
   private WebPushSettings webpush;
 
@@ -115,6 +120,14 @@ public class DeliveryProviderSpec extends TolerantSpec {
 
   public void setTwilio(TwilioSettings twilio) {
     this.twilio = twilio;
+  }
+
+  public VonageSettings getVonage() {
+    return vonage;
+  }
+
+  public void setVonage(VonageSettings vonage) {
+    this.vonage = vonage;
   }
 
   public WebPushSettings getWebpush() {
