@@ -108,9 +108,9 @@ public final class SandboxCommand implements Callable<Integer> {
       Path kubeconfig = kube.front().writeKubeconfig(state.resolve("kubeconfig"));
       out.printf("  kubernetes    %s (mock API; kubeconfig %s)%n", kube.front().url(), kubeconfig);
       Simulators simulators = keep(Simulators.start());
-      out.printf("  simulators    sendgrid %s, twilio %s, apns %s, fcm %s, web push %s%n", simulators.sendgrid().baseUrl(),
-          simulators.twilio().baseUrl(), simulators.apns().baseUrl(), simulators.fcm().baseUrl(),
-          simulators.webpush().origin());
+      out.printf("  simulators    sendgrid %s, twilio %s, vonage %s, apns %s, fcm %s, web push %s%n",
+          simulators.sendgrid().baseUrl(), simulators.twilio().baseUrl(), simulators.vonage().baseUrl(),
+          simulators.apns().baseUrl(), simulators.fcm().baseUrl(), simulators.webpush().origin());
 
       StoreSettings store = new StoreSettings(postgres.jdbcUrl(), postgres.user(), "", 8);
       QueueSettings queue = QueueSettings.defaults(nats.url(), QueueNames.DEFAULT).withAckWait(Duration.ofSeconds(30));
