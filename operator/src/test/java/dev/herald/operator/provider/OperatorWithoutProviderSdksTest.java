@@ -19,7 +19,8 @@ class OperatorWithoutProviderSdksTest {
   @Test
   void theProviderSdksAreNotOnTheOperatorsClassPath() {
     for (String sdkClass : List.of("com.sendgrid.SendGrid", "com.twilio.Twilio",
-        "com.google.firebase.messaging.FirebaseMessaging", "com.interaso.webpush.WebPush")) {
+        "com.google.firebase.messaging.FirebaseMessaging", "com.interaso.webpush.WebPush",
+        "com.vonage.client.VonageClient")) {
       assertThatThrownBy(() -> Class.forName(sdkClass)).as(sdkClass).isInstanceOf(ClassNotFoundException.class);
     }
   }

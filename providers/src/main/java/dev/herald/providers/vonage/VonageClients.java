@@ -56,10 +56,25 @@ final class VonageClients {
           return false;
         }
         record.setParameters(null);
-        record.setMessage(ProviderText.clean(record.getMessage(), "sms", null));
+        record.setMessage(mask(ProviderText.clean(record.getMessage(), "sms", null)));
         return true;
       });
     }
+  }
+
+  /** Vonage writes numbers without the {@code +}: runs of 7 to 15 digits are masked as phone numbers. */
+  private static final java.util.regex.Pattern BARE_NUMBER = java.util.regex.Pattern.compile("(?<![0-9A-Za-z])[0-9]{7,15}(?![0-9A-Za-z])");
+
+  static String mask(String text) {
+    if (text == null) {
+      return null;
+    }
+    java.util.regex.Matcher m = BARE_NUMBER.matcher(text);
+    StringBuilder out = new StringBuilder();
+    while (m.find()) {
+      m.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(dev.herald.core.log.Mask.phone(m.group())));
+    }
+    return m.appendTail(out).toString();
   }
 
   ProviderClient create(ProviderConfig config) {

@@ -68,7 +68,8 @@ final class VonageSignature {
   static String sign(Map<String, String> params, String secret, Method method, boolean withEmpty) {
     StringBuilder text = new StringBuilder();
     new TreeMap<>(params).forEach((name, value) -> {
-      if (!SIG.equals(name) && value != null && (withEmpty || !value.isBlank())) {
+      // trim(), not isBlank(): Vonage drops values of only control characters and spaces, not other Unicode spaces
+      if (!SIG.equals(name) && value != null && (withEmpty || !value.trim().isEmpty())) {
         text.append('&').append(clean(name)).append('=').append(clean(value));
       }
     });

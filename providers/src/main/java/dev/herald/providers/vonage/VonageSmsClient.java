@@ -159,10 +159,9 @@ final class VonageSmsClient implements ProviderClient {
     LastAnswer.Answer answer = last.get();
     int http = answer == null ? 200 : answer.status();
     String codeName = status == MessageStatus.UNKNOWN ? "vonage_unknown" : "vonage_" + code;
-    String text = status.name().toLowerCase(java.util.Locale.ROOT) + ": " + ProviderText.clean(refused.getErrorText(),
-        "sms", address);
+    String text = status.name().toLowerCase(java.util.Locale.ROOT) + ": " + clean(refused.getErrorText(), address, to);
     Meaning meaning = ERRORS.meaning(status == MessageStatus.UNKNOWN ? null : code, ProviderCodeTable.byHttpStatus(http));
-    return meaning.result(codeName, ProviderText.clean(text, "sms", to), retryAfter(code, answer));
+    return meaning.result(codeName, text, retryAfter(code, answer));
   }
 
   /** The pause a retried status asks for: Vonage's {@code Retry-After} if any, else by what it says. */
@@ -182,7 +181,7 @@ final class VonageSmsClient implements ProviderClient {
     LastAnswer.Answer answer = last.get();
     int status = answer == null ? 0 : answer.status();
     Meaning meaning = status == 0 ? Meaning.RETRY : ProviderCodeTable.byHttpStatus(status);
-    String body = ProviderText.clean(ProviderText.clean(e.getMessage(), "sms", address), "sms", to);
+    String body = clean(e.getMessage(), address, to);
     return meaning.result("http_" + status, "HTTP " + status + ": " + body,
         answer == null ? null : answer.retryAfter());
   }
@@ -206,6 +205,11 @@ final class VonageSmsClient implements ProviderClient {
     Throwable cause = e.getCause() != null ? e.getCause() : e;
     String code = cause instanceof InterruptedIOException ? "timeout" : "io_error";
     return new SendResult.Retry(code, describe(cause, address), null);
+  }
+
+  /** Vonage's text with the recipient masked in every form it may take: as given, E.164, and without the +. */
+  private static String clean(String text, String address, String to) {
+    return VonageClients.mask(ProviderText.clean(ProviderText.clean(text, "sms", address), "sms", to));
   }
 
   private static String describe(Throwable e, String address) {

@@ -334,7 +334,7 @@ public final class VonageSimulator implements ProviderSimulator {
    */
   public static String signature(Map<String, String> params, String secret, String method) {
     String text = new TreeMap<>(params).entrySet().stream()
-        .filter(e -> !"sig".equals(e.getKey()) && e.getValue() != null && !e.getValue().isBlank())
+        .filter(e -> !"sig".equals(e.getKey()) && e.getValue() != null && !e.getValue().trim().isEmpty())
         .map(e -> "&" + e.getKey().replaceAll("[&=]", "_") + "=" + e.getValue().replaceAll("[&=]", "_"))
         .collect(Collectors.joining());
     return "md5hash".equals(method) ? hash(text + secret, method) : hmac(text, secret, method);
