@@ -82,6 +82,9 @@ final class VonageClients {
     String apiKey = required(secret, "apiKey");
     String apiSecret = required(secret, "apiSecret");
     VonageSettings settings = Objects.requireNonNull(config.spec().getVonage(), "spec.vonage");
+    if (settings.from() == null || settings.from().isBlank()) {
+      throw new IllegalArgumentException("spec.vonage.from is missing");
+    }
     int timeout = (int) Math.max(10, Math.min(Integer.MAX_VALUE, config.timeout().toMillis()));
     int connections = config.spec().getMaxConcurrency() != null ? config.spec().getMaxConcurrency() : DEFAULT_CONNECTIONS;
     PoolingHttpClientConnectionManager pool = new PoolingHttpClientConnectionManager(5, TimeUnit.MINUTES);
