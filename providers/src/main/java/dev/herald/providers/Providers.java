@@ -4,6 +4,7 @@ import dev.herald.api.provider.ProviderType;
 import dev.herald.providers.apns.ApnsProvider;
 import dev.herald.providers.fcm.FcmProvider;
 import dev.herald.providers.sendgrid.SendGridProvider;
+import dev.herald.providers.smtp.SmtpProvider;
 import dev.herald.providers.twilio.TwilioProvider;
 import dev.herald.providers.vonage.VonageProvider;
 import dev.herald.providers.webpush.WebPushProvider;
@@ -40,7 +41,8 @@ public final class Providers {
         new VonageProvider(),
         new ApnsProvider(),
         new FcmProvider(),
-        new WebPushProvider(environment.webPushEndpoints())));
+        new WebPushProvider(environment.webPushEndpoints()),
+        new SmtpProvider(environment.unsubscribeLinks())));
   }
 
   /** For checking credentials only (the operator), where no client is built. */

@@ -32,6 +32,8 @@ class ProvidersTest {
     assertThat(PROVIDERS.of(ProviderType.FCM).serves("ios", "ab".repeat(32))).isFalse();
     assertThat(PROVIDERS.of(ProviderType.WEBPUSH).serves("ios", "ab".repeat(32))).isFalse();
     assertThat(PROVIDERS.of(ProviderType.SENDGRID).serves(null, "a@b.example")).isTrue();
+    assertThat(PROVIDERS.of(ProviderType.SMTP).serves(null, "a@b.example")).isTrue();
+    assertThat(ProviderType.SMTP.channel()).isEqualTo(dev.herald.api.Channel.EMAIL);
   }
 
   @Test

@@ -7,6 +7,7 @@ import dev.herald.testkit.ProviderSimulator;
 import dev.herald.testkit.apns.ApnsSimulator;
 import dev.herald.testkit.fcm.FcmSimulator;
 import dev.herald.testkit.sendgrid.SendGridSimulator;
+import dev.herald.testkit.smtp.SmtpSimulator;
 import dev.herald.testkit.twilio.TwilioSimulator;
 import dev.herald.testkit.vonage.VonageSimulator;
 import dev.herald.testkit.webpush.WebPushSimulator;
@@ -19,7 +20,7 @@ import java.util.Map;
  * the loopback allowance ({@link #webPushEndpoints()}), which only in-process code can grant.
  */
 record Simulators(SendGridSimulator sendgrid, TwilioSimulator twilio, ApnsSimulator apns, FcmSimulator fcm,
-    WebPushSimulator webpush, VonageSimulator vonage) implements AutoCloseable {
+    WebPushSimulator webpush, SmtpSimulator smtp, VonageSimulator vonage) implements AutoCloseable {
   /** The team and key ids of the APNs example (examples/11-apns-provider.yaml). */
   static final String APNS_TEAM = "TEAMID1234";
   static final String APNS_KEY = "KEYID12345";
@@ -29,7 +30,7 @@ record Simulators(SendGridSimulator sendgrid, TwilioSimulator twilio, ApnsSimula
   static Simulators start() {
     return new Simulators(SendGridSimulator.start(SENDGRID_KEY), TwilioSimulator.start(),
         ApnsSimulator.start(APNS_TEAM, APNS_KEY), FcmSimulator.start(FCM_PROJECT), WebPushSimulator.start(),
-        VonageSimulator.start());
+        SmtpSimulator.start(), VonageSimulator.start());
   }
 
   /** Public push services plus this sandbox's web push simulator on localhost. */
@@ -44,10 +45,13 @@ record Simulators(SendGridSimulator sendgrid, TwilioSimulator twilio, ApnsSimula
   }
 
   List<ProviderSimulator> all() {
-    return List.of(sendgrid, twilio, apns, fcm, webpush, vonage);
+    return List.of(sendgrid, twilio, apns, fcm, webpush, smtp, vonage);
   }
 
-  /** The DeliveryProvider's {@code spec.endpoint}, or null for webpush, which sends to each subscription's own. */
+  /**
+   * The DeliveryProvider's {@code spec.endpoint}, or null for webpush, which sends to each
+   * subscription's own, and for smtp, which is pointed at its simulator by {@code spec.smtp}.
+   */
   String endpoint(ProviderType type) {
     return of(type).endpoint();
   }
@@ -57,9 +61,9 @@ record Simulators(SendGridSimulator sendgrid, TwilioSimulator twilio, ApnsSimula
   }
 
   String summary() {
-    return String.format("%d e-mail(s), %d SMS, %d APNs push(es), %d FCM push(es), %d web push(es)",
-        sendgrid.mails().size(), twilio.messages().size() + vonage.messages().size(), apns.notifications().size(), fcm.messages().size(),
-        webpush.pushes().size());
+    return String.format("%d e-mail(s), %d SMS, %d APNs push(es), %d FCM push(es), %d web push(es), %d SMTP e-mail(s)",
+        sendgrid.mails().size(), twilio.messages().size() + vonage.messages().size(), apns.notifications().size(),
+        fcm.messages().size(), webpush.pushes().size(), smtp.mails().size());
   }
 
   @Override

@@ -2,7 +2,14 @@ package dev.herald.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.herald.api.provider.DeliveryProvider;
 import dev.herald.api.provider.ProviderType;
+import dev.herald.providers.Providers;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.util.List;
 import dev.herald.core.webpush.VapidKeyPair;
 import dev.herald.core.webpush.WebPushEndpoints;
 import java.nio.file.Files;
@@ -27,9 +34,36 @@ class SimulatorsTest {
       assertThat(rules.formProblem(endpoint.replace("localhost", "127.0.0.1"))).isPresent();
       assertThat(WebPushEndpoints.publicOnly().formProblem(endpoint)).isPresent();
       for (ProviderType type : ProviderType.values()) {
-        assertThat(simulators.credentials(type)).as(type.wireName()).containsKeys(
-            type.requiredSecretKeys().toArray(String[]::new));
+        assertThat(simulators.credentials(type).keySet()).as(type.wireName()).containsAll(type.requiredSecretKeys());
+        assertThat(Providers.forChecks().of(type).credentialProblems(simulators.credentials(type)))
+            .as(type.wireName()).isEmpty();
       }
+    }
+  }
+
+  @Test
+  void theExampleSmtpProviderIsPointedAtTheSimulatorThroughSpecSmtpAndIsSendGridsFailover() throws Exception {
+    Path examples = Path.of("..", "examples");
+    List<HasMetadata> items;
+    try (KubernetesClient client = new KubernetesClientBuilder().build();
+        var in = Files.newInputStream(examples.resolve("16-smtp-provider.yaml"))) {
+      client.getKubernetesSerialization().registerKubernetesResource(DeliveryProvider.class);
+      items = client.load(in).items();
+    }
+    DeliveryProvider smtp = items.stream().filter(DeliveryProvider.class::isInstance).map(DeliveryProvider.class::cast)
+        .findFirst().orElseThrow();
+    assertThat(smtp.getSpec().getType()).isEqualTo(ProviderType.SMTP);
+    assertThat(smtp.getSpec().getOrder()).isGreaterThan(100); // SendGrid's (example 01) is the default, 100
+    assertThat(Files.readString(examples.resolve("01-sendgrid-provider.yaml"))).doesNotContain("order:");
+    assertThat(items).filteredOn(Secret.class::isInstance).extracting(i -> i.getMetadata().getName())
+        .containsExactly(smtp.getSpec().getSecretRef().name());
+    try (Simulators simulators = Simulators.start()) {
+      simulators.of(ProviderType.SMTP).pointAt(smtp.getSpec());
+      assertThat(smtp.getSpec().getEndpoint()).isNull();
+      assertThat(smtp.getSpec().getSmtp().host()).isEqualTo("127.0.0.1");
+      assertThat(smtp.getSpec().getSmtp().port()).isEqualTo(simulators.smtp().port());
+      assertThat(smtp.getSpec().getSmtp().from()).isEqualTo("orders@shop.example");
+      assertThat(simulators.credentials(ProviderType.SMTP)).containsOnlyKeys("username", "password", "caCertificate");
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.herald.testkit;
 
+import dev.herald.api.provider.DeliveryProviderSpec;
 import dev.herald.api.provider.ProviderType;
 import java.util.Map;
 
@@ -14,6 +15,14 @@ public interface ProviderSimulator extends AutoCloseable {
 
   /** The {@code spec.endpoint} that reaches this simulator, or null when the type sends to each device's own. */
   String endpoint();
+
+  /**
+   * Points a DeliveryProvider's spec at this simulator: {@link #endpoint()} as {@code spec.endpoint},
+   * or what the type reaches its server by instead (an smtp provider's {@code spec.smtp.host}).
+   */
+  default void pointAt(DeliveryProviderSpec spec) {
+    spec.setEndpoint(endpoint());
+  }
 
   /** The Secret's values that this simulator accepts. */
   Map<String, String> credentials();

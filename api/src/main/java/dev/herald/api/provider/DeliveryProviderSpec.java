@@ -29,9 +29,13 @@ import io.fabric8.generator.annotation.ValidationRule;
     message = "a webpush provider needs spec.webpush")
 @ValidationRule(value = "self.type != 'webpush' || !has(self.endpoint)",
     message = "a webpush provider sends to each subscription's own endpoint: spec.endpoint does not apply")
+@ValidationRule(value = "self.type != 'smtp' || has(self.smtp)",
+    message = "an smtp provider needs spec.smtp")
+@ValidationRule(value = "self.type != 'smtp' || !has(self.endpoint)",
+    message = "an smtp provider connects to spec.smtp.host and spec.smtp.port: spec.endpoint does not apply")
 public class DeliveryProviderSpec extends TolerantSpec {
   @Required
-  @JsonPropertyDescription("apns, fcm, webpush, twilio, vonage or sendgrid")
+  @JsonPropertyDescription("apns, fcm, webpush, twilio, vonage, sendgrid or smtp")
   private ProviderType type;
 
   @Required
@@ -39,7 +43,8 @@ public class DeliveryProviderSpec extends TolerantSpec {
       + " and caCertificate to trust a private endpoint; fcm: serviceAccount, the JSON key; webpush: vapidPublicKey"
       + " and vapidPrivateKey, URL-safe base64 as VAPID tools print them; twilio: accountSid with authToken, or"
       + " with apiKeySid and apiKeySecret; vonage: apiKey and apiSecret, and signatureSecret with signatureMethod"
-      + " (md5hash, md5, sha1, sha256, sha512) to verify signed webhooks)")
+      + " (md5hash, md5, sha1, sha256, sha512) to verify signed webhooks; smtp: username and password for AUTH,"
+      + " both or neither, and caCertificate to trust a private relay)")
   private SecretReference secretRef;
 
   private SendGridSettings sendgrid;
@@ -54,8 +59,10 @@ public class DeliveryProviderSpec extends TolerantSpec {
 
   private WebPushSettings webpush;
 
+  private SmtpSettings smtp;
+
   @JsonPropertyDescription("Base URL overriding the provider's API host (proxies, regional endpoints, simulators);"
-      + " not for webpush")
+      + " not for webpush or smtp (spec.smtp.host)")
   @Pattern("^https?://[^\\s/]+(:[0-9]+)?(/.*)?$")
   private String endpoint;
 
@@ -136,6 +143,14 @@ public class DeliveryProviderSpec extends TolerantSpec {
 
   public void setWebpush(WebPushSettings webpush) {
     this.webpush = webpush;
+  }
+
+  public SmtpSettings getSmtp() {
+    return smtp;
+  }
+
+  public void setSmtp(SmtpSettings smtp) {
+    this.smtp = smtp;
   }
 
   public String getEndpoint() {

@@ -20,7 +20,9 @@ import java.util.Locale;
  *       {@code spec.endpoint};
  *   <li>fcm: {@code serviceAccount} is the service-account JSON key;
  *   <li>webpush: {@code vapidPublicKey} and {@code vapidPrivateKey} are the VAPID key pair in the form
- *       VAPID tools print (URL-safe base64 of the 65-byte public point and the 32-byte private scalar).
+ *       VAPID tools print (URL-safe base64 of the 65-byte public point and the 32-byte private scalar);
+ *   <li>smtp: nothing always; {@code username} and {@code password} for AUTH (both or neither), and an
+ *       optional {@code caCertificate} (PEM) trusted for a private relay.
  * </ul>
  */
 public enum ProviderType {
@@ -32,7 +34,9 @@ public enum ProviderType {
   APNS(Channel.PUSH, List.of("signingKey")),
   FCM(Channel.PUSH, List.of("serviceAccount")),
   /** Standard Web Push (VAPID, RFC 8291 encryption) to the push service a browser subscribed with. */
-  WEBPUSH(Channel.PUSH, List.of("vapidPublicKey", "vapidPrivateKey"));
+  WEBPUSH(Channel.PUSH, List.of("vapidPublicKey", "vapidPrivateKey")),
+  /** Any SMTP relay; AUTH is optional (a relay on a trusted network may need none). */
+  SMTP(Channel.EMAIL, List.of());
 
   private final Channel channel;
   private final List<String> requiredSecretKeys;

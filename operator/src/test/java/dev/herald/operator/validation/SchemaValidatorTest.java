@@ -113,6 +113,46 @@ class SchemaValidatorTest {
   }
 
   @Test
+  void anSmtpProviderNeedsItsRelayAndTakesNoEndpoint() throws Exception {
+    assertThat(providers.validate(spec("""
+        type: smtp
+        secretRef: {name: creds}
+        smtp: {host: email-smtp.eu-west-1.amazonaws.com, from: orders@shop.example, heloName: herald.shop.example}
+        """))).isEmpty();
+    assertThat(providers.validate(spec("""
+        type: smtp
+        secretRef: {name: creds}
+        smtp: {host: "10.0.0.25", port: 465, security: tls, from: orders@shop.example, fromName: Shop}
+        """))).isEmpty();
+    assertThat(providers.validate(spec("""
+        type: smtp
+        secretRef: {name: creds}
+        smtp: {host: "relay .example", port: 0, security: ssl, fromName: "a\\nb"}
+        """))).extracting(FieldError::toString).containsExactlyInAnyOrder(
+        "spec.smtp.from: Required value",
+        "spec.smtp.host: must match " + dev.herald.api.provider.SmtpSettings.HOST,
+        "spec.smtp.port: must be at least 1",
+        "spec.smtp.security: must be one of none, starttls, tls, not \"ssl\"",
+        "spec.smtp.fromName: must match ^[^\\x00-\\x1f\\x7f]*$");
+    assertThat(providers.validate(spec("""
+        type: smtp
+        secretRef: {name: creds}
+        """))).extracting(FieldError::toString).containsExactly("spec: an smtp provider needs spec.smtp");
+    assertThat(providers.validate(spec("""
+        type: smtp
+        secretRef: {name: creds}
+        smtp: {host: smtp.example.com, port: 70000, from: orders@shop.example}
+        """))).extracting(FieldError::toString).containsExactly("spec.smtp.port: must be at most 65535");
+    assertThat(providers.validate(spec("""
+        type: smtp
+        secretRef: {name: creds}
+        endpoint: https://smtp.example.com
+        smtp: {host: smtp.example.com, from: orders@shop.example}
+        """))).extracting(FieldError::toString).containsExactly(
+        "spec: an smtp provider connects to spec.smtp.host and spec.smtp.port: spec.endpoint does not apply");
+  }
+
+  @Test
   void anAbsentSpecIsRequired() {
     assertThat(notifications.validate(null)).extracting(FieldError::toString).containsExactly("spec: Required value");
   }
