@@ -119,7 +119,7 @@ public final class VonageSimulator implements ProviderSimulator {
     this.secrets.add(apiSecret);
     this.signatureSecret = Objects.requireNonNull(signatureSecret, "signatureSecret");
     this.signatureMethod = Objects.requireNonNull(signatureMethod, "signatureMethod").toLowerCase(Locale.ROOT);
-    hash("", this.signatureMethod); // unknown methods fail here, not at the first webhook
+    signature(Map.of(), "check", this.signatureMethod); // an unknown method fails here, not at the first webhook
     this.server = SimulatorServer.start("Vonage", this::handle);
   }
 
@@ -337,7 +337,7 @@ public final class VonageSimulator implements ProviderSimulator {
         .filter(e -> !"sig".equals(e.getKey()) && e.getValue() != null && !e.getValue().trim().isEmpty())
         .map(e -> "&" + e.getKey().replaceAll("[&=]", "_") + "=" + e.getValue().replaceAll("[&=]", "_"))
         .collect(Collectors.joining());
-    return "md5hash".equals(method) ? hash(text + secret, method) : hmac(text, secret, method);
+    return "md5hash".equals(method) ? md5(text + secret) : hmac(text, secret, method);
   }
 
   /** Posts {@code params} to {@code url} as a form, as Vonage's "POST" webhooks do; returns the HTTP status. */
@@ -609,11 +609,7 @@ public final class VonageSimulator implements ProviderSimulator {
     return HexFormat.of().formatHex(b);
   }
 
-  private static String hash(String text, String method) {
-    if (!"md5hash".equals(method)) {
-      hmac(text, "k", method);
-      return null;
-    }
+  private static String md5(String text) {
     try {
       return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(text.getBytes(StandardCharsets.UTF_8)));
     } catch (GeneralSecurityException e) {
