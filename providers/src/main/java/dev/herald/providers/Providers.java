@@ -6,6 +6,7 @@ import dev.herald.providers.fcm.FcmProvider;
 import dev.herald.providers.sendgrid.SendGridProvider;
 import dev.herald.providers.smtp.SmtpProvider;
 import dev.herald.providers.twilio.TwilioProvider;
+import dev.herald.providers.vonage.VonageProvider;
 import dev.herald.providers.webpush.WebPushProvider;
 import java.util.Collection;
 import java.util.EnumMap;
@@ -37,6 +38,7 @@ public final class Providers {
     return new Providers(List.of(
         new SendGridProvider(environment.unsubscribeLinks()),
         new TwilioProvider(),
+        new VonageProvider(),
         new ApnsProvider(),
         new FcmProvider(),
         new WebPushProvider(environment.webPushEndpoints()),

@@ -24,14 +24,16 @@ class CredentialProblemsTest {
   private static final Providers PROVIDERS = Providers.forChecks();
   private static final List<String> KEYS = List.of("apiKey", "accountSid", "authToken", "apiKeySid", "apiKeySecret",
       "signingKey", "caCertificate", "serviceAccount", "vapidPublicKey", "vapidPrivateKey", "webhookVerificationKey",
-      "username", "password");
+      "apiSecret", "signatureSecret", "signatureMethod", "username", "password");
 
   @Provide
   Arbitrary<Map<String, String>> secrets() {
     Arbitrary<String> values = Arbitraries.oneOf(
         Arbitraries.strings().ofMinLength(6).ofMaxLength(80).map(v -> "secret-" + v),
         Arbitraries.strings().withChars("0123456789abcdefABCDEF").ofLength(32).map(v -> "AC" + v),
-        Arbitraries.of("{\"type\":\"service_account\",\"private_key\":\"secret-pk\"}", "-----BEGIN PRIVATE KEY-----secret"));
+        Arbitraries.of("{\"type\":\"service_account\",\"private_key\":\"secret-pk\"}", "-----BEGIN PRIVATE KEY-----secret"),
+        Arbitraries.strings().alpha().numeric().ofMinLength(6).ofMaxLength(20).map(v -> "k3y" + v),
+        Arbitraries.of("sha256-secret", "md5hashx", "sha3secret"));
     return Arbitraries.maps(Arbitraries.of(KEYS), values).ofMaxSize(KEYS.size());
   }
 

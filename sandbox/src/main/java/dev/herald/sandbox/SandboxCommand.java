@@ -108,9 +108,10 @@ public final class SandboxCommand implements Callable<Integer> {
       Path kubeconfig = kube.front().writeKubeconfig(state.resolve("kubeconfig"));
       out.printf("  kubernetes    %s (mock API; kubeconfig %s)%n", kube.front().url(), kubeconfig);
       Simulators simulators = keep(Simulators.start());
-      out.printf("  simulators    sendgrid %s, twilio %s, apns %s, fcm %s, web push %s, smtp %s:%d%n",
-          simulators.sendgrid().baseUrl(), simulators.twilio().baseUrl(), simulators.apns().baseUrl(),
-          simulators.fcm().baseUrl(), simulators.webpush().origin(), simulators.smtp().host(), simulators.smtp().port());
+      out.printf("  simulators    sendgrid %s, twilio %s, vonage %s, apns %s, fcm %s, web push %s, smtp %s:%d%n",
+          simulators.sendgrid().baseUrl(), simulators.twilio().baseUrl(), simulators.vonage().baseUrl(),
+          simulators.apns().baseUrl(), simulators.fcm().baseUrl(), simulators.webpush().origin(), simulators.smtp().host(),
+          simulators.smtp().port());
 
       StoreSettings store = new StoreSettings(postgres.jdbcUrl(), postgres.user(), "", 8);
       QueueSettings queue = QueueSettings.defaults(nats.url(), QueueNames.DEFAULT).withAckWait(Duration.ofSeconds(30));

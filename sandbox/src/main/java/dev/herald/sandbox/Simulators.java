@@ -9,6 +9,7 @@ import dev.herald.testkit.fcm.FcmSimulator;
 import dev.herald.testkit.sendgrid.SendGridSimulator;
 import dev.herald.testkit.smtp.SmtpSimulator;
 import dev.herald.testkit.twilio.TwilioSimulator;
+import dev.herald.testkit.vonage.VonageSimulator;
 import dev.herald.testkit.webpush.WebPushSimulator;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +20,7 @@ import java.util.Map;
  * the loopback allowance ({@link #webPushEndpoints()}), which only in-process code can grant.
  */
 record Simulators(SendGridSimulator sendgrid, TwilioSimulator twilio, ApnsSimulator apns, FcmSimulator fcm,
-    WebPushSimulator webpush, SmtpSimulator smtp) implements AutoCloseable {
+    WebPushSimulator webpush, SmtpSimulator smtp, VonageSimulator vonage) implements AutoCloseable {
   /** The team and key ids of the APNs example (examples/11-apns-provider.yaml). */
   static final String APNS_TEAM = "TEAMID1234";
   static final String APNS_KEY = "KEYID12345";
@@ -29,7 +30,7 @@ record Simulators(SendGridSimulator sendgrid, TwilioSimulator twilio, ApnsSimula
   static Simulators start() {
     return new Simulators(SendGridSimulator.start(SENDGRID_KEY), TwilioSimulator.start(),
         ApnsSimulator.start(APNS_TEAM, APNS_KEY), FcmSimulator.start(FCM_PROJECT), WebPushSimulator.start(),
-        SmtpSimulator.start());
+        SmtpSimulator.start(), VonageSimulator.start());
   }
 
   /** Public push services plus this sandbox's web push simulator on localhost. */
@@ -44,7 +45,7 @@ record Simulators(SendGridSimulator sendgrid, TwilioSimulator twilio, ApnsSimula
   }
 
   List<ProviderSimulator> all() {
-    return List.of(sendgrid, twilio, apns, fcm, webpush, smtp);
+    return List.of(sendgrid, twilio, apns, fcm, webpush, smtp, vonage);
   }
 
   /**
@@ -61,8 +62,8 @@ record Simulators(SendGridSimulator sendgrid, TwilioSimulator twilio, ApnsSimula
 
   String summary() {
     return String.format("%d e-mail(s), %d SMS, %d APNs push(es), %d FCM push(es), %d web push(es), %d SMTP e-mail(s)",
-        sendgrid.mails().size(), twilio.messages().size(), apns.notifications().size(), fcm.messages().size(),
-        webpush.pushes().size(), smtp.mails().size());
+        sendgrid.mails().size(), twilio.messages().size() + vonage.messages().size(), apns.notifications().size(),
+        fcm.messages().size(), webpush.pushes().size(), smtp.mails().size());
   }
 
   @Override

@@ -74,4 +74,35 @@ class SimulatorsTest {
     assertThat(provider).contains("type: webpush", "vapidPublicKey:", "vapidPrivateKey:", "subject: mailto:");
     assertThat(Files.readString(examples.resolve("contacts.json"))).contains("\"webPushSubscription\"");
   }
+
+  @Test
+  void theExamplesSendSmsThroughTwilioFirstAndVonageOnFailoverWithUsableSecrets() throws Exception {
+    Path examples = Path.of("..", "examples");
+    var yaml = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper();
+    java.util.Map<String, com.fasterxml.jackson.databind.JsonNode> byKind = new java.util.HashMap<>();
+    java.util.Map<String, Integer> smsOrder = new java.util.TreeMap<>();
+    for (String file : java.util.List.of("10-twilio-provider.yaml", "17-vonage-provider.yaml")) {
+      try (var docs = yaml.readerFor(com.fasterxml.jackson.databind.JsonNode.class)
+          .<com.fasterxml.jackson.databind.JsonNode>readValues(Files.readString(examples.resolve(file)))) {
+        while (docs.hasNext()) {
+          var doc = docs.next();
+          byKind.put(doc.path("kind").asText() + "/" + doc.path("metadata").path("name").asText(), doc);
+          if (doc.path("kind").asText().equals("DeliveryProvider")) {
+            smsOrder.put(doc.path("spec").path("type").asText(), doc.path("spec").path("order").asInt(-1));
+          }
+        }
+      }
+    }
+    assertThat(smsOrder).containsExactly(java.util.Map.entry("twilio", 10), java.util.Map.entry("vonage", 20));
+    var vonage = dev.herald.providers.Providers.forChecks().of(ProviderType.VONAGE);
+    java.util.Map<String, String> exampleSecret = yaml.convertValue(
+        byKind.get("Secret/vonage-credentials").path("stringData"), new com.fasterxml.jackson.core.type.TypeReference<>() {});
+    assertThat(vonage.credentialProblems(exampleSecret)).isEmpty();
+    assertThat(byKind.get("DeliveryProvider/vonage").path("spec").path("vonage").path("from").asText())
+        .matches(dev.herald.api.provider.VonageSettings.SENDER);
+    try (Simulators simulators = Simulators.start()) {
+      assertThat(vonage.credentialProblems(simulators.credentials(ProviderType.VONAGE))).isEmpty();
+      assertThat(simulators.endpoint(ProviderType.VONAGE)).startsWith("http://127.0.0.1:");
+    }
+  }
 }

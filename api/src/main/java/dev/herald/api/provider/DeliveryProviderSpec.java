@@ -23,6 +23,8 @@ import io.fabric8.generator.annotation.ValidationRule;
     message = "an fcm provider needs spec.fcm")
 @ValidationRule(value = "self.type != 'twilio' || has(self.twilio)",
     message = "a twilio provider needs spec.twilio")
+@ValidationRule(value = "self.type != 'vonage' || has(self.vonage)",
+    message = "a vonage provider needs spec.vonage")
 @ValidationRule(value = "self.type != 'webpush' || has(self.webpush)",
     message = "a webpush provider needs spec.webpush")
 @ValidationRule(value = "self.type != 'webpush' || !has(self.endpoint)",
@@ -33,15 +35,16 @@ import io.fabric8.generator.annotation.ValidationRule;
     message = "an smtp provider connects to spec.smtp.host and spec.smtp.port: spec.endpoint does not apply")
 public class DeliveryProviderSpec extends TolerantSpec {
   @Required
-  @JsonPropertyDescription("apns, fcm, webpush, twilio, sendgrid or smtp")
+  @JsonPropertyDescription("apns, fcm, webpush, twilio, vonage, sendgrid or smtp")
   private ProviderType type;
 
   @Required
   @JsonPropertyDescription("Secret holding the credentials (sendgrid: apiKey; apns: signingKey, the .p8 PEM,"
       + " and caCertificate to trust a private endpoint; fcm: serviceAccount, the JSON key; webpush: vapidPublicKey"
       + " and vapidPrivateKey, URL-safe base64 as VAPID tools print them; twilio: accountSid with authToken, or"
-      + " with apiKeySid and apiKeySecret; smtp: username and password for AUTH, both or neither, and"
-      + " caCertificate to trust a private relay)")
+      + " with apiKeySid and apiKeySecret; vonage: apiKey and apiSecret, and signatureSecret with signatureMethod"
+      + " (md5hash, md5, sha1, sha256, sha512) to verify signed webhooks; smtp: username and password for AUTH,"
+      + " both or neither, and caCertificate to trust a private relay)")
   private SecretReference secretRef;
 
   private SendGridSettings sendgrid;
@@ -51,6 +54,8 @@ public class DeliveryProviderSpec extends TolerantSpec {
   private FcmSettings fcm;
 
   private TwilioSettings twilio;
+
+  private VonageSettings vonage;
 
   private WebPushSettings webpush;
 
@@ -122,6 +127,14 @@ public class DeliveryProviderSpec extends TolerantSpec {
 
   public void setTwilio(TwilioSettings twilio) {
     this.twilio = twilio;
+  }
+
+  public VonageSettings getVonage() {
+    return vonage;
+  }
+
+  public void setVonage(VonageSettings vonage) {
+    this.vonage = vonage;
   }
 
   public WebPushSettings getWebpush() {

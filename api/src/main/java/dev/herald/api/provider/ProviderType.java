@@ -12,6 +12,9 @@ import java.util.Locale;
  * <ul>
  *   <li>twilio: {@code accountSid} with {@code authToken}, or with {@code apiKeySid} and
  *       {@code apiKeySecret} (an API key of that account);
+ *   <li>vonage: {@code apiKey} and {@code apiSecret}; an optional {@code signatureSecret} verifies
+ *       signed webhooks, hashed as {@code signatureMethod} says ({@code md5hash} unless set: also
+ *       {@code md5}, {@code sha1}, {@code sha256}, {@code sha512}, the HMACs);
  *   <li>apns: {@code signingKey} is the .p8 key as PKCS#8 PEM (key id and team id are in
  *       {@code spec.apns}); an optional {@code caCertificate} (PEM) is trusted for a private
  *       {@code spec.endpoint};
@@ -26,6 +29,8 @@ public enum ProviderType {
   SENDGRID(Channel.EMAIL, List.of("apiKey")),
   // plus authToken, or apiKeySid and apiKeySecret: see the class comment
   TWILIO(Channel.SMS, List.of("accountSid")),
+  // plus optional signatureSecret and signatureMethod: see the class comment
+  VONAGE(Channel.SMS, List.of("apiKey", "apiSecret")),
   APNS(Channel.PUSH, List.of("signingKey")),
   FCM(Channel.PUSH, List.of("serviceAccount")),
   /** Standard Web Push (VAPID, RFC 8291 encryption) to the push service a browser subscribed with. */

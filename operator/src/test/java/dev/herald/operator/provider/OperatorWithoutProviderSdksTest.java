@@ -20,6 +20,7 @@ class OperatorWithoutProviderSdksTest {
   void theProviderSdksAreNotOnTheOperatorsClassPath() {
     for (String sdkClass : List.of("com.sendgrid.SendGrid", "com.twilio.Twilio",
         "com.google.firebase.messaging.FirebaseMessaging", "com.interaso.webpush.WebPush",
+        "com.vonage.client.VonageClient",
         "jakarta.mail.Transport", "org.eclipse.angus.mail.smtp.SMTPTransport", "com.icegreen.greenmail.util.GreenMail")) {
       assertThatThrownBy(() -> Class.forName(sdkClass)).as(sdkClass).isInstanceOf(ClassNotFoundException.class);
     }

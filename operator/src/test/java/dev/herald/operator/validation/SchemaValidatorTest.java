@@ -97,6 +97,22 @@ class SchemaValidatorTest {
   }
 
   @Test
+  void aVonageProviderNeedsASenderVonageTakes() throws Exception {
+    assertThat(providers.validate(spec("type: vonage\nsecretRef: {name: creds}\n")))
+        .extracting(FieldError::toString).containsExactly("spec: a vonage provider needs spec.vonage");
+    assertThat(providers.validate(spec("type: vonage\nsecretRef: {name: creds}\nvonage: {statusCallback: x}\n")))
+        .extracting(FieldError::toString).contains("spec.vonage.from: Required value");
+    for (String from : List.of("+447700900000", "447700900000", "Herald", "Herald Shop", "12345")) {
+      assertThat(providers.validate(spec("type: vonage\nsecretRef: {name: creds}\nvonage: {from: \"" + from
+          + "\", statusCallback: \"https://herald.example/v1/webhooks/vonage/shop/vonage/status\"}\n"))).as(from).isEmpty();
+    }
+    for (String from : List.of("+0447700900000", "Herald Shop1", " Herald", "Herald!", "+4477009000001234")) {
+      assertThat(providers.validate(spec("type: vonage\nsecretRef: {name: creds}\nvonage: {from: \"" + from + "\"}\n")))
+          .as(from).extracting(FieldError::toString).singleElement().asString().startsWith("spec.vonage.from: must match");
+    }
+  }
+
+  @Test
   void anSmtpProviderNeedsItsRelayAndTakesNoEndpoint() throws Exception {
     assertThat(providers.validate(spec("""
         type: smtp
