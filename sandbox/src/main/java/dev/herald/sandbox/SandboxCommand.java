@@ -143,12 +143,21 @@ public final class SandboxCommand implements Callable<Integer> {
         return once ? 1 : 0;
       }
       Progress progress = new Progress(client, expectations, out);
-      boolean reached = progress.await(once ? Duration.ofSeconds(timeoutSeconds) : Duration.ofSeconds(60));
+      Instant waitedFrom = Instant.now();
+      Duration wait = once ? Duration.ofSeconds(timeoutSeconds) : Duration.ofSeconds(60);
+      boolean reached = progress.await(wait);
       progress.printFinal();
-      out.printf("%nSimulators accepted %s.%n", simulators.summary());
+      // After the examples, so that the outage it stages reaches none of them.
+      FailoverDrill.Result drill = reached && FailoverDrill.possible(client) ? FailoverDrill.run(client, simulators,
+          Duration.ofSeconds(Math.max(30, wait.minus(Duration.between(waitedFrom, Instant.now())).toSeconds())), out)
+          : null;
+      out.printf("%nSimulators accepted: %s.%n", simulators.summary());
       if (once) {
         out.println(reached ? "Every example reached its expected phase." : "Not every example reached its expected phase.");
-        return reached ? 0 : 1;
+        if (drill != null && !drill.held()) {
+          out.println("The failover drill did not hold: each address should have reached smtp and vonage once.");
+        }
+        return reached && (drill == null || drill.held()) ? 0 : 1;
       }
       out.printf("%nHerald keeps running. In another shell:%n  source %s%n  kubectl get herald -A%n"
           + "  curl -H \"Authorization: Bearer $HERALD_API_KEY\" $HERALD_API_URL/v1/users/ada%n"

@@ -60,10 +60,10 @@ record Simulators(SendGridSimulator sendgrid, TwilioSimulator twilio, ApnsSimula
     return of(type).credentials();
   }
 
+  /** What each simulator accepted, by provider type: {@code sendgrid 4, smtp 60, twilio 3, ...}. */
   String summary() {
-    return String.format("%d e-mail(s), %d SMS, %d APNs push(es), %d FCM push(es), %d web push(es), %d SMTP e-mail(s)",
-        sendgrid.mails().size(), twilio.messages().size() + vonage.messages().size(), apns.notifications().size(),
-        fcm.messages().size(), webpush.pushes().size(), smtp.mails().size());
+    return all().stream().map(s -> s.type().wireName() + " " + s.accepted())
+        .collect(java.util.stream.Collectors.joining(", "));
   }
 
   @Override

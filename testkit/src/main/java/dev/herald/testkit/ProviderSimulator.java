@@ -27,6 +27,9 @@ public interface ProviderSimulator extends AutoCloseable {
   /** The Secret's values that this simulator accepts. */
   Map<String, String> credentials();
 
+  /** How many messages it has accepted so far (one per recipient, device or subscription). */
+  int accepted();
+
   @Override
   void close();
 }

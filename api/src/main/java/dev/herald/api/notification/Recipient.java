@@ -42,6 +42,12 @@ public class Recipient {
     return r;
   }
 
+  public static Recipient phone(String number) {
+    Recipient r = new Recipient();
+    r.phone = number;
+    return r;
+  }
+
   public String getUser() {
     return user;
   }

@@ -257,6 +257,11 @@ public final class ApnsSimulator implements ProviderSimulator {
   /** Stops the server and closes its connections; it cannot be started again. */
 
   @Override
+  public int accepted() {
+    return notifications().size();
+  }
+
+  @Override
   public ProviderType type() {
     return ProviderType.APNS;
   }

@@ -281,6 +281,11 @@ public final class FcmSimulator implements ProviderSimulator {
 
 
   @Override
+  public int accepted() {
+    return messages().size();
+  }
+
+  @Override
   public ProviderType type() {
     return ProviderType.FCM;
   }

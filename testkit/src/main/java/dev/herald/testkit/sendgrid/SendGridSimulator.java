@@ -281,6 +281,12 @@ public final class SendGridSimulator implements ProviderSimulator {
     }
   }
 
+  /** Ends an outage and forgets scripted faults not yet consumed; keeps what it received. */
+  public void clearFaults() {
+    faults.clear();
+    outageUntil = Instant.MIN;
+  }
+
   /** Forgets recorded mails, request counts and times, and any scripted faults not yet consumed. */
   public void reset() {
     faults.clear();
@@ -295,6 +301,11 @@ public final class SendGridSimulator implements ProviderSimulator {
   }
 
   /** Stops listening, ends pending delays and closes open connections. */
+
+  @Override
+  public int accepted() {
+    return mails().size();
+  }
 
   @Override
   public ProviderType type() {

@@ -243,6 +243,11 @@ public final class SmtpSimulator implements ProviderSimulator {
   // ---- ProviderSimulator ----------------------------------------------------------------------
 
   @Override
+  public int accepted() {
+    return mails().size();
+  }
+
+  @Override
   public ProviderType type() {
     return ProviderType.SMTP;
   }

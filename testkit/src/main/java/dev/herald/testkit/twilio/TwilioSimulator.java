@@ -239,6 +239,11 @@ public final class TwilioSimulator implements ProviderSimulator {
     return requests.get();
   }
 
+  /** Forgets scripted faults not yet consumed; keeps what it received. */
+  public void clearFaults() {
+    faults.clear();
+  }
+
   /** Forgets messages, the request count, scripted faults and per-number outcomes (not API keys). */
   public void reset() {
     faults.clear();
@@ -248,6 +253,11 @@ public final class TwilioSimulator implements ProviderSimulator {
     requests.set(0);
   }
 
+
+  @Override
+  public int accepted() {
+    return messages().size();
+  }
 
   @Override
   public ProviderType type() {

@@ -373,6 +373,11 @@ public final class VonageSimulator implements ProviderSimulator {
   }
 
   @Override
+  public int accepted() {
+    return messages().size();
+  }
+
+  @Override
   public ProviderType type() {
     return ProviderType.VONAGE;
   }

@@ -326,6 +326,11 @@ public final class WebPushSimulator implements ProviderSimulator {
 
 
   @Override
+  public int accepted() {
+    return pushes().size();
+  }
+
+  @Override
   public ProviderType type() {
     return ProviderType.WEBPUSH;
   }
