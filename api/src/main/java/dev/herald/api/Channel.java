@@ -5,7 +5,9 @@ import com.fasterxml.jackson.annotation.JsonValue;
 
 /** The ways a notification reaches a person. Push covers iOS (APNs), Android and web (FCM). */
 public enum Channel {
-  EMAIL, SMS, PUSH;
+  EMAIL,
+  SMS,
+  PUSH;
 
   @JsonValue
   public String wireName() {

@@ -29,7 +29,8 @@ public enum DeliveryState {
   CANCELLED;
 
   public static final Set<DeliveryState> IN_FLIGHT = EnumSet.of(PENDING, QUEUED, SENDING);
-  public static final Set<DeliveryState> REACHED_PROVIDER = EnumSet.of(SENT, DELIVERED, OPENED, CLICKED);
+  public static final Set<DeliveryState> REACHED_PROVIDER =
+      EnumSet.of(SENT, DELIVERED, OPENED, CLICKED);
 
   public String wireName() {
     return name().toLowerCase(Locale.ROOT);

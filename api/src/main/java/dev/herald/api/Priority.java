@@ -8,7 +8,9 @@ import com.fasterxml.jackson.annotation.JsonValue;
  * so a one-time password never waits behind a campaign.
  */
 public enum Priority {
-  HIGH, NORMAL, BULK;
+  HIGH,
+  NORMAL,
+  BULK;
 
   @JsonValue
   public String wireName() {

@@ -22,9 +22,12 @@ class GeneratedCrdsAreCommittedTest {
   @Test
   void committedCrdsMatchTheGeneratedOnes() throws IOException {
     List<String> generated = names(GENERATED);
-    assertThat(generated).as("generated CRDs").containsExactlyInAnyOrder(
-        "deliveryproviders.herald.dev-v1.yml", "notifications.herald.dev-v1.yml",
-        "notificationtemplates.herald.dev-v1.yml");
+    assertThat(generated)
+        .as("generated CRDs")
+        .containsExactlyInAnyOrder(
+            "deliveryproviders.herald.dev-v1.yml",
+            "notifications.herald.dev-v1.yml",
+            "notificationtemplates.herald.dev-v1.yml");
     assertThat(names(COMMITTED)).as(HOW_TO_FIX).containsExactlyInAnyOrderElementsOf(generated);
     for (String name : generated) {
       assertThat(Files.readString(COMMITTED.resolve(name)))
@@ -35,7 +38,11 @@ class GeneratedCrdsAreCommittedTest {
 
   private static List<String> names(Path dir) throws IOException {
     try (Stream<Path> files = Files.list(dir)) {
-      return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".yml")).sorted().toList();
+      return files
+          .map(p -> p.getFileName().toString())
+          .filter(n -> n.endsWith(".yml"))
+          .sorted()
+          .toList();
     }
   }
 }

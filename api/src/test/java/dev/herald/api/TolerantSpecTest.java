@@ -12,7 +12,8 @@ class TolerantSpecTest {
 
   @Test
   void unknownFieldsAndWrongTypesAreReadWithoutFailingAndTheSourceIsKept() {
-    String yaml = """
+    String yaml =
+        """
         apiVersion: herald.dev/v1alpha1
         kind: Notification
         metadata: {name: broken, namespace: t}
@@ -34,7 +35,8 @@ class TolerantSpecTest {
 
   @Test
   void aValidSpecRoundTrips() {
-    String yaml = """
+    String yaml =
+        """
         apiVersion: herald.dev/v1alpha1
         kind: Notification
         metadata: {name: ok, namespace: t}

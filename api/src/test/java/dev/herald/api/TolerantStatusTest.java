@@ -37,38 +37,57 @@ class TolerantStatusTest {
 
   @Test
   void anyStatusShapeReadsWithoutFailing() {
-    List<String> fields = List.of("phase", "notificationId", "total", "sent", "channels", "conditions",
-        "observedGeneration", "startTime", "secretVersion", "channel");
+    List<String> fields =
+        List.of(
+            "phase",
+            "notificationId",
+            "total",
+            "sent",
+            "channels",
+            "conditions",
+            "observedGeneration",
+            "startTime",
+            "secretVersion",
+            "channel");
     Random random = new Random(8);
-    for (Class<? extends CustomResource<?, ?>> type : List.of(Notification.class, NotificationTemplate.class,
-        DeliveryProvider.class)) {
+    for (Class<? extends CustomResource<?, ?>> type :
+        List.of(Notification.class, NotificationTemplate.class, DeliveryProvider.class)) {
       for (int i = 0; i < 300; i++) {
         ObjectNode status = JSON.objectNode();
         for (int f = random.nextInt(4); f >= 0; f--) {
           status.set(fields.get(random.nextInt(fields.size())), anyValue(random, 0));
         }
-        ObjectNode resource = JSON.objectNode().put("apiVersion", "herald.dev/v1alpha1")
-            .put("kind", type.getSimpleName());
+        ObjectNode resource =
+            JSON.objectNode()
+                .put("apiVersion", "herald.dev/v1alpha1")
+                .put("kind", type.getSimpleName());
         resource.putObject("metadata").put("name", "r").put("namespace", "t");
         resource.set("status", random.nextInt(10) == 0 ? anyValue(random, 0) : status);
         String json = resource.toString();
-        assertThatCode(() -> serialization.unmarshal(json, type)).as(json).doesNotThrowAnyException();
+        assertThatCode(() -> serialization.unmarshal(json, type))
+            .as(json)
+            .doesNotThrowAnyException();
       }
     }
   }
 
   @Test
   void anUnreadableStatusReadsAsNoneAndAReadableOneIsKept() {
-    Notification broken = serialization.unmarshal("""
+    Notification broken =
+        serialization.unmarshal(
+            """
         {"apiVersion":"herald.dev/v1alpha1","kind":"Notification","metadata":{"name":"n","namespace":"t"},
-         "spec":{"template":"t"},"status":{"phase":"Completed","total":"many"}}""", Notification.class);
+         "spec":{"template":"t"},"status":{"phase":"Completed","total":"many"}}""",
+            Notification.class);
     assertThat(broken.getStatus()).isNull();
     assertThat(broken.getSpec().getTemplate()).isEqualTo("t");
 
-    Notification fine = serialization.unmarshal("""
+    Notification fine =
+        serialization.unmarshal(
+            """
         {"apiVersion":"herald.dev/v1alpha1","kind":"Notification","metadata":{"name":"n","namespace":"t"},
          "status":{"phase":"Completed","total":3,"conditions":[{"type":"Accepted","status":"True"}]}}""",
-        Notification.class);
+            Notification.class);
     assertThat(fine.getStatus().getTotal()).isEqualTo(3);
     assertThat(fine.getStatus().isTrue("Accepted")).isTrue();
   }

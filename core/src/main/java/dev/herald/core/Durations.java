@@ -32,14 +32,16 @@ public final class Durations {
       if (m.start() != end) {
         throw new IllegalArgumentException("not a duration: " + text);
       }
-      long unit = switch (m.group(2)) {
-        case "ms" -> 1;
-        case "s" -> 1_000;
-        case "m" -> 60_000;
-        default -> 3_600_000;
-      };
+      long unit =
+          switch (m.group(2)) {
+            case "ms" -> 1;
+            case "s" -> 1_000;
+            case "m" -> 60_000;
+            default -> 3_600_000;
+          };
       try {
-        totalMillis = Math.addExact(totalMillis, Math.multiplyExact(Long.parseLong(m.group(1)), unit));
+        totalMillis =
+            Math.addExact(totalMillis, Math.multiplyExact(Long.parseLong(m.group(1)), unit));
       } catch (ArithmeticException | NumberFormatException e) {
         throw new IllegalArgumentException(tooLong);
       }

@@ -39,10 +39,14 @@ class DurationsTest {
       }
       String input = text.toString();
       if (millis.compareTo(BigInteger.valueOf(MAX.toMillis())) <= 0) {
-        assertThat(Durations.parse(input, MAX).toMillis()).as(input).isEqualTo(millis.longValueExact());
+        assertThat(Durations.parse(input, MAX).toMillis())
+            .as(input)
+            .isEqualTo(millis.longValueExact());
       } else {
-        assertThatThrownBy(() -> Durations.parse(input, MAX)).as(input)
-            .isExactlyInstanceOf(IllegalArgumentException.class).hasMessage("must be at most 720h");
+        assertThatThrownBy(() -> Durations.parse(input, MAX))
+            .as(input)
+            .isExactlyInstanceOf(IllegalArgumentException.class)
+            .hasMessage("must be at most 720h");
       }
     }
   }
@@ -61,14 +65,17 @@ class DurationsTest {
         assertThat(Durations.parse(input, MAX)).isBetween(Duration.ZERO, MAX);
       } catch (IllegalArgumentException e) {
         assertThat(e).as(input).isExactlyInstanceOf(IllegalArgumentException.class);
-        assertThat(e.getMessage()).as(input).matches("not a duration: .*|must be at most 720h|empty duration");
+        assertThat(e.getMessage())
+            .as(input)
+            .matches("not a duration: .*|must be at most 720h|empty duration");
       }
     }
   }
 
   @Test
   void theIssuesDurationIsRefusedByItsLimit() {
-    assertThatThrownBy(() -> Durations.parse("9223372036854775807h", MAX)).hasMessage("must be at most 720h");
+    assertThatThrownBy(() -> Durations.parse("9223372036854775807h", MAX))
+        .hasMessage("must be at most 720h");
     assertThatThrownBy(() -> Durations.parse("9223372036854775807h")).hasMessage("too long");
     assertThat(Durations.parse("1h30m", MAX)).isEqualTo(Duration.ofMinutes(90));
   }

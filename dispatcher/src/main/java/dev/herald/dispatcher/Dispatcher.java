@@ -15,14 +15,14 @@ import dev.herald.core.store.DeliveryStore;
 import dev.herald.core.store.NotificationStore;
 import dev.herald.core.store.Outcome;
 import dev.herald.core.template.TemplateRenderer;
+import dev.herald.core.unsubscribe.UnsubscribeLinks;
 import dev.herald.core.webpush.WebPushEndpoints;
 import dev.herald.dispatcher.consumer.DeliveryHandler;
 import dev.herald.dispatcher.consumer.LanePuller;
 import dev.herald.dispatcher.consumer.ProviderChanges;
-import dev.herald.core.unsubscribe.UnsubscribeLinks;
+import dev.herald.dispatcher.provider.ProviderRegistry;
 import dev.herald.providers.ProviderEnvironment;
 import dev.herald.providers.Providers;
-import dev.herald.dispatcher.provider.ProviderRegistry;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,58 +64,125 @@ public final class Dispatcher implements AutoCloseable {
    * this process is configured with.
    */
   public static Providers providers(WebPushEndpoints webPushEndpoints) {
-    return Providers.of(new ProviderEnvironment(webPushEndpoints, UnsubscribeLinks.fromEnvironment()));
+    return Providers.of(
+        new ProviderEnvironment(webPushEndpoints, UnsubscribeLinks.fromEnvironment()));
   }
 
-  private Dispatcher(KubernetesClient kube, StoreSettings store, QueueSettings queueSettings,
-      DispatcherSettings settings, Providers providerTypes, String name) {
+  private Dispatcher(
+      KubernetesClient kube,
+      StoreSettings store,
+      QueueSettings queueSettings,
+      DispatcherSettings settings,
+      Providers providerTypes,
+      String name) {
     this.database = Database.open(store, name);
     this.queue = QueueConnection.connect(queueSettings, name);
     queue.ensureTopology();
     DeliveryStore deliveries = new DeliveryStore(database.jdbi());
-    this.claims = new Batcher<>(name + "-claims", 500, settings.batchDelay(), keys -> {
-      Map<java.util.UUID, Claim> claimed = deliveries.claim(keys, queueSettings.ackWait());
-      // A copy of a message another dispatcher holds: it waits out that dispatcher's lease.
-      List<DeliveryKey> unclaimed = keys.stream().filter(k -> !claimed.containsKey(k.id())).toList();
-      Map<java.util.UUID, java.time.Duration> held = deliveries.heldElsewhere(unclaimed, queueSettings.ackWait());
-      return keys.stream().<ClaimAnswer>map(k -> claimed.containsKey(k.id()) ? claimed.get(k.id())
-          : held.containsKey(k.id()) ? new ClaimAnswer.HeldElsewhere(held.get(k.id())) : null).toList();
-    });
+    this.claims =
+        new Batcher<>(
+            name + "-claims",
+            500,
+            settings.batchDelay(),
+            keys -> {
+              Map<java.util.UUID, Claim> claimed = deliveries.claim(keys, queueSettings.ackWait());
+              // A copy of a message another dispatcher holds: it waits out that dispatcher's lease.
+              List<DeliveryKey> unclaimed =
+                  keys.stream().filter(k -> !claimed.containsKey(k.id())).toList();
+              Map<java.util.UUID, java.time.Duration> held =
+                  deliveries.heldElsewhere(unclaimed, queueSettings.ackWait());
+              return keys.stream()
+                  .<ClaimAnswer>map(
+                      k ->
+                          claimed.containsKey(k.id())
+                              ? claimed.get(k.id())
+                              : held.containsKey(k.id())
+                                  ? new ClaimAnswer.HeldElsewhere(held.get(k.id()))
+                                  : null)
+                  .toList();
+            });
     // Checking a claim this dispatcher holds: no lease to wait out.
-    this.rechecks = new Batcher<>(name + "-rechecks", 500, settings.batchDelay(), keys -> {
-      Map<java.util.UUID, Claim> claimed = deliveries.claim(keys, java.time.Duration.ZERO);
-      return keys.stream().map(k -> claimed.get(k.id())).toList();
-    });
-    this.outcomes = new Batcher<>(name + "-outcomes", 500, settings.batchDelay(), batch -> {
-      boolean[] moved = deliveries.record(batch);
-      List<Boolean> result = new ArrayList<>(moved.length);
-      for (boolean m : moved) {
-        result.add(m);
-      }
-      return result;
-    });
+    this.rechecks =
+        new Batcher<>(
+            name + "-rechecks",
+            500,
+            settings.batchDelay(),
+            keys -> {
+              Map<java.util.UUID, Claim> claimed = deliveries.claim(keys, java.time.Duration.ZERO);
+              return keys.stream().map(k -> claimed.get(k.id())).toList();
+            });
+    this.outcomes =
+        new Batcher<>(
+            name + "-outcomes",
+            500,
+            settings.batchDelay(),
+            batch -> {
+              boolean[] moved = deliveries.record(batch);
+              List<Boolean> result = new ArrayList<>(moved.length);
+              for (boolean m : moved) {
+                result.add(m);
+              }
+              return result;
+            });
     this.providerChanges = new ProviderChanges(deliveries, new CircuitStore(database.jdbi()), name);
-    this.providers = new ProviderRegistry(kube, providerTypes, settings.sendTimeout(), settings.circuitOpenFor(),
-        settings.permitWait(), providerChanges);
-    this.handler = new DeliveryHandler(claims, rechecks, outcomes, new NotificationStore(database.jdbi()),
-        new ContactStore(database.jdbi()), new TemplateRenderer(), providers, settings, queue.jetStream(),
-        queueSettings.names(), queueSettings.ackWait());
+    this.providers =
+        new ProviderRegistry(
+            kube,
+            providerTypes,
+            settings.sendTimeout(),
+            settings.circuitOpenFor(),
+            settings.permitWait(),
+            providerChanges);
+    this.handler =
+        new DeliveryHandler(
+            claims,
+            rechecks,
+            outcomes,
+            new NotificationStore(database.jdbi()),
+            new ContactStore(database.jdbi()),
+            new TemplateRenderer(),
+            providers,
+            settings,
+            queue.jetStream(),
+            queueSettings.names(),
+            queueSettings.ackWait());
     for (Channel channel : settings.channels()) {
-      LanePuller puller = new LanePuller(queue.nats(), queueSettings.names(), channel, settings.fetchBatch(),
-          new Semaphore(settings.maxInFlight()), handlers, handler::handle, queue::repairTopology);
+      LanePuller puller =
+          new LanePuller(
+              queue.nats(),
+              queueSettings.names(),
+              channel,
+              settings.fetchBatch(),
+              new Semaphore(settings.maxInFlight()),
+              handlers,
+              handler::handle,
+              queue::repairTopology);
       pullers.add(puller);
-      pullerThreads.add(Thread.ofPlatform().name(name + "-pull-" + channel.wireName()).daemon(true).start(puller));
+      pullerThreads.add(
+          Thread.ofPlatform()
+              .name(name + "-pull-" + channel.wireName())
+              .daemon(true)
+              .start(puller));
     }
     LOG.info("dispatcher {} pulling {}", name, settings.channels());
   }
 
-  public static Dispatcher start(KubernetesClient kube, StoreSettings store, QueueSettings queue,
-      DispatcherSettings settings, String name) {
+  public static Dispatcher start(
+      KubernetesClient kube,
+      StoreSettings store,
+      QueueSettings queue,
+      DispatcherSettings settings,
+      String name) {
     return new Dispatcher(kube, store, queue, settings, providers(), name);
   }
 
-  public static Dispatcher start(KubernetesClient kube, StoreSettings store, QueueSettings queue,
-      DispatcherSettings settings, Providers providerTypes, String name) {
+  public static Dispatcher start(
+      KubernetesClient kube,
+      StoreSettings store,
+      QueueSettings queue,
+      DispatcherSettings settings,
+      Providers providerTypes,
+      String name) {
     return new Dispatcher(kube, store, queue, settings, providerTypes, name);
   }
 
@@ -136,8 +203,8 @@ public final class Dispatcher implements AutoCloseable {
   }
 
   /**
-   * Stops at once, as a crash would: deliveries in hand are neither recorded nor acknowledged,
-   * and JetStream redelivers them after AckWait.
+   * Stops at once, as a crash would: deliveries in hand are neither recorded nor acknowledged, and
+   * JetStream redelivers them after AckWait.
    */
   public void halt() {
     pullers.forEach(LanePuller::stop);

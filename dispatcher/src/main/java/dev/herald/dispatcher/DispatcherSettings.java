@@ -21,10 +21,10 @@ import java.util.Set;
  *     before it is probed again; doubled each time it opens again, up to two minutes
  * @param permitWait longest a send waits in hand for its provider's {@code rateLimit} permit or
  *     {@code maxConcurrency} slot; past it (or at once, when the sends waiting ahead use up the
- *     permits due within it) the delivery waits in Postgres for the time this process expects
- *     room, which is not counted as an attempt
- * @param storeTimeout longest a delivery in hand waits for Postgres (its claim, its outcome)
- *     before it is left to JetStream's redelivery; the message's ack deadline is extended meanwhile
+ *     permits due within it) the delivery waits in Postgres for the time this process expects room,
+ *     which is not counted as an attempt
+ * @param storeTimeout longest a delivery in hand waits for Postgres (its claim, its outcome) before
+ *     it is left to JetStream's redelivery; the message's ack deadline is extended meanwhile
  */
 public record DispatcherSettings(
     Set<Channel> channels,
@@ -40,48 +40,110 @@ public record DispatcherSettings(
     Duration storeTimeout) {
 
   public static DispatcherSettings defaults() {
-    return new DispatcherSettings(EnumSet.allOf(Channel.class), 256, 128, 8, Duration.ofSeconds(2),
-        Duration.ofMinutes(10), Duration.ofSeconds(15), Duration.ofMillis(5), Duration.ofSeconds(5),
-        Duration.ofSeconds(1), Duration.ofMinutes(2));
+    return new DispatcherSettings(
+        EnumSet.allOf(Channel.class),
+        256,
+        128,
+        8,
+        Duration.ofSeconds(2),
+        Duration.ofMinutes(10),
+        Duration.ofSeconds(15),
+        Duration.ofMillis(5),
+        Duration.ofSeconds(5),
+        Duration.ofSeconds(1),
+        Duration.ofMinutes(2));
   }
 
   public DispatcherSettings withBackoff(Duration base, Duration max) {
-    return new DispatcherSettings(channels, maxInFlight, fetchBatch, maxAttempts, base, max, sendTimeout, batchDelay,
-        circuitOpenFor, permitWait, storeTimeout);
+    return new DispatcherSettings(
+        channels,
+        maxInFlight,
+        fetchBatch,
+        maxAttempts,
+        base,
+        max,
+        sendTimeout,
+        batchDelay,
+        circuitOpenFor,
+        permitWait,
+        storeTimeout);
   }
 
   public DispatcherSettings withMaxInFlight(int maxInFlight) {
-    return new DispatcherSettings(channels, maxInFlight, Math.min(fetchBatch, maxInFlight), maxAttempts, baseBackoff,
-        maxBackoff, sendTimeout, batchDelay, circuitOpenFor, permitWait, storeTimeout);
+    return new DispatcherSettings(
+        channels,
+        maxInFlight,
+        Math.min(fetchBatch, maxInFlight),
+        maxAttempts,
+        baseBackoff,
+        maxBackoff,
+        sendTimeout,
+        batchDelay,
+        circuitOpenFor,
+        permitWait,
+        storeTimeout);
   }
 
   public DispatcherSettings withSendTimeout(Duration timeout) {
-    return new DispatcherSettings(channels, maxInFlight, fetchBatch, maxAttempts, baseBackoff, maxBackoff, timeout,
-        batchDelay, circuitOpenFor, permitWait, storeTimeout);
+    return new DispatcherSettings(
+        channels,
+        maxInFlight,
+        fetchBatch,
+        maxAttempts,
+        baseBackoff,
+        maxBackoff,
+        timeout,
+        batchDelay,
+        circuitOpenFor,
+        permitWait,
+        storeTimeout);
   }
 
   public DispatcherSettings withProviderLimits(int maxAttempts, Duration permitWait) {
-    return new DispatcherSettings(channels, maxInFlight, fetchBatch, maxAttempts, baseBackoff, maxBackoff, sendTimeout,
-        batchDelay, circuitOpenFor, permitWait, storeTimeout);
+    return new DispatcherSettings(
+        channels,
+        maxInFlight,
+        fetchBatch,
+        maxAttempts,
+        baseBackoff,
+        maxBackoff,
+        sendTimeout,
+        batchDelay,
+        circuitOpenFor,
+        permitWait,
+        storeTimeout);
   }
 
   public DispatcherSettings withCircuitOpenFor(Duration openFor) {
-    return new DispatcherSettings(channels, maxInFlight, fetchBatch, maxAttempts, baseBackoff, maxBackoff, sendTimeout,
-        batchDelay, openFor, permitWait, storeTimeout);
+    return new DispatcherSettings(
+        channels,
+        maxInFlight,
+        fetchBatch,
+        maxAttempts,
+        baseBackoff,
+        maxBackoff,
+        sendTimeout,
+        batchDelay,
+        openFor,
+        permitWait,
+        storeTimeout);
   }
 
   /**
-   * Reads {@code HERALD_MAX_IN_FLIGHT}, {@code HERALD_MAX_ATTEMPTS}, {@code HERALD_SEND_TIMEOUT_SECONDS},
-   * {@code HERALD_CIRCUIT_OPEN_SECONDS}, {@code HERALD_PERMIT_WAIT_MS}, {@code HERALD_STORE_TIMEOUT_SECONDS}.
+   * Reads {@code HERALD_MAX_IN_FLIGHT}, {@code HERALD_MAX_ATTEMPTS}, {@code
+   * HERALD_SEND_TIMEOUT_SECONDS}, {@code HERALD_CIRCUIT_OPEN_SECONDS}, {@code
+   * HERALD_PERMIT_WAIT_MS}, {@code HERALD_STORE_TIMEOUT_SECONDS}.
    */
   public static DispatcherSettings fromEnv(Map<String, String> env) {
     DispatcherSettings d = defaults();
     EnvironmentVariables vars = new EnvironmentVariables(env);
-    return new DispatcherSettings(d.channels,
+    return new DispatcherSettings(
+        d.channels,
         vars.integer("HERALD_MAX_IN_FLIGHT", d.maxInFlight, 4, 100_000),
         d.fetchBatch,
         vars.integer("HERALD_MAX_ATTEMPTS", d.maxAttempts, 1, 1000),
-        d.baseBackoff, d.maxBackoff,
+        d.baseBackoff,
+        d.maxBackoff,
         vars.seconds("HERALD_SEND_TIMEOUT_SECONDS", Duration.ofSeconds(15), 1, 600),
         d.batchDelay,
         vars.seconds("HERALD_CIRCUIT_OPEN_SECONDS", d.circuitOpenFor, 1, 3600),

@@ -13,8 +13,11 @@ import java.util.Map;
 
 /** A small client of the operator's HTTP API for tests. */
 final class ApiClient {
-  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
   private final String base;
 
   ApiClient(int port) {
@@ -41,9 +44,16 @@ final class ApiClient {
     }
   }
 
-  HttpRequest.Builder request(String method, String path, String key, String body, Map<String, String> headers) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(20))
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+  HttpRequest.Builder request(
+      String method, String path, String key, String body, Map<String, String> headers) {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(base + path))
+            .timeout(Duration.ofSeconds(20))
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body));
     if (key != null) {
       b.header("Authorization", "Bearer " + key);
     }
@@ -56,8 +66,10 @@ final class ApiClient {
 
   Answer send(String method, String path, String key, String body, Map<String, String> headers) {
     try {
-      HttpResponse<String> r = http.send(request(method, path, key, body, headers).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r =
+          http.send(
+              request(method, path, key, body, headers).build(),
+              HttpResponse.BodyHandlers.ofString());
       return new Answer(r.statusCode(), r);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -38,7 +38,8 @@ import net.jqwik.api.lifecycle.BeforeContainer;
 class ApiHostileInputTest {
   private static final String NS = "shop";
   private static final String APNS = "0123456789abcdef".repeat(4);
-  private static final String ORDER = """
+  private static final String ORDER =
+      """
       {"template":"order-shipped","recipients":[{"email":"a@example.com"}],"channels":["email"],\
       "data":{"orderId":"1","note":"n"}}""";
   private static HeraldEnvironment env;
@@ -52,11 +53,26 @@ class ApiHostileInputTest {
     api = new ApiClient(env.operator.apiPort());
     key = apiKey(env, api, NS, "admin", "send,contacts,read");
     env.emailSetup(NS);
-    assertThat(api.send("PUT", "/v1/users/known", key, "{\"email\":\"known@example.com\"}").status()).isEqualTo(201);
-    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(15)).until(() ->
-        api.send("POST", "/v1/notifications", key, ORDER, Map.of("Idempotency-Key", "first")).status() == 202);
-    notificationId = api.send("POST", "/v1/notifications", key, ORDER, Map.of("Idempotency-Key", "first"))
-        .json().path("id").asText();
+    assertThat(
+            api.send("PUT", "/v1/users/known", key, "{\"email\":\"known@example.com\"}").status())
+        .isEqualTo(201);
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(15))
+        .until(
+            () ->
+                api.send(
+                            "POST",
+                            "/v1/notifications",
+                            key,
+                            ORDER,
+                            Map.of("Idempotency-Key", "first"))
+                        .status()
+                    == 202);
+    notificationId =
+        api.send("POST", "/v1/notifications", key, ORDER, Map.of("Idempotency-Key", "first"))
+            .json()
+            .path("id")
+            .asText();
   }
 
   @AfterContainer
@@ -76,7 +92,12 @@ class ApiHostileInputTest {
     assertThat(r.problem().path("field").asText()).isEqualTo("attributes.plan");
     r = refused("POST", "/v1/notifications", json(ORDER.replace("\"n\"", "\"n\\u0000\"")), 422);
     assertThat(r.problem().path("field").asText()).isEqualTo("data.note");
-    r = refused("POST", "/v1/suppressions", json("{\"channel\":\"push\",\"address\":\"x\\u0000\"}"), 422);
+    r =
+        refused(
+            "POST",
+            "/v1/suppressions",
+            json("{\"channel\":\"push\",\"address\":\"x\\u0000\"}"),
+            422);
     assertThat(r.problem().path("field").asText()).isEqualTo("address");
   }
 
@@ -89,8 +110,13 @@ class ApiHostileInputTest {
 
   @Example
   void malformedPercentEscapesInThePathAreA400() {
-    for (String path : List.of("/v1/users/%zz", "/v1/users/%", "/v1/users/%C0%80", "/v1/suppressions/email/%E0%A4",
-        "/v1/notifications/%ff%fe")) {
+    for (String path :
+        List.of(
+            "/v1/users/%zz",
+            "/v1/users/%",
+            "/v1/users/%C0%80",
+            "/v1/suppressions/email/%E0%A4",
+            "/v1/notifications/%ff%fe")) {
       Raw r = refused("GET", path, null, 400);
       assertThat(r.problem().path("field").asText()).as(path).isEqualTo("path");
     }
@@ -112,42 +138,60 @@ class ApiHostileInputTest {
 
   @Example
   void anImportRejectsOnlyTheLineWithANul() {
-    String body = "{\"id\":\"imp-1\",\"email\":\"one@example.com\"}\n"
-        + "{\"id\":\"imp-2\",\"email\":\"two\\u0000@example.com\"}\n"
-        + "{\"id\":\"imp-3\",\"attributes\":{\"a\\u0000\":\"x\"}}\n"
-        + "{\"id\":\"imp-4\",\"email\":\"four@example.com\"}\n";
-    Raw r = raw("POST", "/v1/imports/users", Map.of("Content-Type", "application/x-ndjson"),
-        body.getBytes(StandardCharsets.UTF_8));
+    String body =
+        "{\"id\":\"imp-1\",\"email\":\"one@example.com\"}\n"
+            + "{\"id\":\"imp-2\",\"email\":\"two\\u0000@example.com\"}\n"
+            + "{\"id\":\"imp-3\",\"attributes\":{\"a\\u0000\":\"x\"}}\n"
+            + "{\"id\":\"imp-4\",\"email\":\"four@example.com\"}\n";
+    Raw r =
+        raw(
+            "POST",
+            "/v1/imports/users",
+            Map.of("Content-Type", "application/x-ndjson"),
+            body.getBytes(StandardCharsets.UTF_8));
     assertThat(r.status()).as(r.toString()).isEqualTo(200);
     JsonNode report = r.json();
     assertThat(report.path("imported").asLong()).isEqualTo(2);
     assertThat(report.path("rejected").asLong()).isEqualTo(2);
-    assertThat(report.path("errors").findValuesAsText("field")).containsExactly("email", "attributes");
-    assertThat(ApiFixtures.count(env, "select count(*) from users where tenant = ? and user_id like 'imp-%'", NS))
+    assertThat(report.path("errors").findValuesAsText("field"))
+        .containsExactly("email", "attributes");
+    assertThat(
+            ApiFixtures.count(
+                env, "select count(*) from users where tenant = ? and user_id like 'imp-%'", NS))
         .isEqualTo(2);
   }
 
-  // ---------------------------------------------------------------- content that cannot break headers
+  // ---------------------------------------------------------------- content that cannot break
+  // headers
 
   @Example
   void aLineBreakThatWouldReachAHeaderIsRefusedAtAcceptance() {
     env.startDispatcher("hostile-d1");
-    String injected = ORDER.replace("\"orderId\":\"1\"", "\"orderId\":\"9\\r\\nBcc: victim@example.com\"")
-        .replace("a@example.com", "crlf@example.com");
+    String injected =
+        ORDER
+            .replace("\"orderId\":\"1\"", "\"orderId\":\"9\\r\\nBcc: victim@example.com\"")
+            .replace("a@example.com", "crlf@example.com");
     Map<String, Long> before = ApiFixtures.rows(env, NS);
     ApiClient.Answer refused = api.send("POST", "/v1/notifications", key, injected);
     assertThat(refused.status()).as(refused.toString()).isEqualTo(422);
     assertThat(refused.json().path("field").asText()).isEqualTo("template.email.subject");
-    assertThat(refused.json().path("detail").asText()).contains("CR").doesNotContainPattern("\\p{Cc}");
+    assertThat(refused.json().path("detail").asText())
+        .contains("CR")
+        .doesNotContainPattern("\\p{Cc}");
     assertThat(ApiFixtures.rows(env, NS)).isEqualTo(before);
 
     // A line break in the body (not a header) is content: it is sent, and the subject is intact.
-    String inBody = ORDER.replace("\"orderId\":\"1\"", "\"orderId\":\"9\"").replace("\"n\"", "\"two\\r\\nlines\"")
-        .replace("a@example.com", "crlf@example.com");
+    String inBody =
+        ORDER
+            .replace("\"orderId\":\"1\"", "\"orderId\":\"9\"")
+            .replace("\"n\"", "\"two\\r\\nlines\"")
+            .replace("a@example.com", "crlf@example.com");
     assertThat(api.send("POST", "/v1/notifications", key, inBody).status()).isEqualTo(202);
-    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20))
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(20))
         .until(() -> !env.sendgrid.mailsTo("crlf@example.com").isEmpty());
-    assertThat(env.sendgrid.mailsTo("crlf@example.com")).singleElement()
+    assertThat(env.sendgrid.mailsTo("crlf@example.com"))
+        .singleElement()
         .satisfies(m -> assertThat(m.subject()).isEqualTo("Order 9 has shipped"));
     assertThat(env.sendgrid.mailsTo("victim@example.com")).isEmpty();
   }
@@ -156,78 +200,164 @@ class ApiHostileInputTest {
 
   @Example
   void aTemplateErrorCarriesNoControlCharacterAndNamesItsLine() {
-    ApiFixtures.template(env, NS, "nul-template", false, "Subject", "one\ntwo\n{{ broken \u0000\u001b[2J }}");
-    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
-      var template = env.client().resources(dev.herald.api.template.NotificationTemplate.class).inNamespace(NS)
-          .withName("nul-template").get();
-      var valid = HeraldEnvironment.condition(template, "Valid");
-      assertThat(valid.getStatus()).isEqualTo("False");
-      assertThat(valid.getMessage()).contains("line 3").doesNotContainPattern("\\p{Cc}");
-    });
-    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
-        assertThat(env.client().v1().events().inNamespace(NS).list().getItems().stream()
-            .filter(e -> "nul-template".equals(e.getInvolvedObject().getName())).toList())
-            .isNotEmpty()
-            .allSatisfy(e -> assertThat(e.getMessage()).doesNotContainPattern("\\p{Cc}")));
+    ApiFixtures.template(
+        env, NS, "nul-template", false, "Subject", "one\ntwo\n{{ broken \u0000\u001b[2J }}");
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(15))
+        .untilAsserted(
+            () -> {
+              var template =
+                  env.client()
+                      .resources(dev.herald.api.template.NotificationTemplate.class)
+                      .inNamespace(NS)
+                      .withName("nul-template")
+                      .get();
+              var valid = HeraldEnvironment.condition(template, "Valid");
+              assertThat(valid.getStatus()).isEqualTo("False");
+              assertThat(valid.getMessage()).contains("line 3").doesNotContainPattern("\\p{Cc}");
+            });
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(15))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        env.client().v1().events().inNamespace(NS).list().getItems().stream()
+                            .filter(e -> "nul-template".equals(e.getInvolvedObject().getName()))
+                            .toList())
+                    .isNotEmpty()
+                    .allSatisfy(e -> assertThat(e.getMessage()).doesNotContainPattern("\\p{Cc}")));
   }
 
   @Example
   void anImportRejectsOnlyTheLineThatIsNotUtf8() {
     java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
-    body.writeBytes("{\"id\":\"utf-1\",\"attributes\":{\"city\":\"Zürich\"}}\r\n".getBytes(StandardCharsets.UTF_8));
-    body.writeBytes("{\"id\":\"utf-2\",\"attributes\":{\"city\":\"Zürich\"}}\n".getBytes(StandardCharsets.ISO_8859_1));
-    body.writeBytes("{\"id\":\"utf-3\",\"email\":\"three@example.com\"}\n".getBytes(StandardCharsets.UTF_8));
-    Raw r = raw("POST", "/v1/imports/users", Map.of("Content-Type", "application/x-ndjson"), body.toByteArray());
+    body.writeBytes(
+        "{\"id\":\"utf-1\",\"attributes\":{\"city\":\"Zürich\"}}\r\n"
+            .getBytes(StandardCharsets.UTF_8));
+    body.writeBytes(
+        "{\"id\":\"utf-2\",\"attributes\":{\"city\":\"Zürich\"}}\n"
+            .getBytes(StandardCharsets.ISO_8859_1));
+    body.writeBytes(
+        "{\"id\":\"utf-3\",\"email\":\"three@example.com\"}\n".getBytes(StandardCharsets.UTF_8));
+    Raw r =
+        raw(
+            "POST",
+            "/v1/imports/users",
+            Map.of("Content-Type", "application/x-ndjson"),
+            body.toByteArray());
     assertThat(r.status()).as(r.toString()).isEqualTo(200);
     assertThat(r.json().path("imported").asLong()).isEqualTo(2);
     assertThat(r.json().path("rejected").asLong()).isEqualTo(1);
     assertThat(r.json().path("errors").get(0).path("line").asLong()).isEqualTo(2);
-    assertThat(ApiFixtures.string(env, "select attributes->>'city' from users where tenant = ? and user_id = 'utf-1'", NS))
+    assertThat(
+            ApiFixtures.string(
+                env,
+                "select attributes->>'city' from users where tenant = ? and user_id = 'utf-1'",
+                NS))
         .isEqualTo("Zürich");
-    assertThat(ApiFixtures.count(env, "select count(*) from users where tenant = ? and user_id = 'utf-2'", NS)).isZero();
+    assertThat(
+            ApiFixtures.count(
+                env, "select count(*) from users where tenant = ? and user_id = 'utf-2'", NS))
+        .isZero();
   }
 
   // ---------------------------------------------------------------- strict JSON
 
   @Example
   void duplicateKeysTrailingDataAndBadUtf8AreRefused() {
-    assertThat(refused("PUT", "/v1/users/strict", json("{\"email\":\"a@example.com\",\"email\":\"b@example.com\"}"), 400)
-        .problem().path("detail").asText()).contains("email");
+    assertThat(
+            refused(
+                    "PUT",
+                    "/v1/users/strict",
+                    json("{\"email\":\"a@example.com\",\"email\":\"b@example.com\"}"),
+                    400)
+                .problem()
+                .path("detail")
+                .asText())
+        .contains("email");
     refused("PUT", "/v1/users/strict", json("{\"email\":\"a@example.com\"} {}"), 400);
     refused("PUT", "/v1/users/strict", json("{\"email\":\"a@example.com\"}]"), 400);
     byte[] latin1 = "{\"attributes\":{\"city\":\"Zürich\"}}".getBytes(StandardCharsets.ISO_8859_1);
     refused("PUT", "/v1/users/strict", latin1, 400);
-    byte[] overlong = {'{', '"', 'a', 't', 't', 'r', 'i', 'b', 'u', 't', 'e', 's', '"', ':', '{', '"', 'x', '"', ':', '"',
-        (byte) 0xC0, (byte) 0xAF, '"', '}', '}'};
+    byte[] overlong = {
+      '{',
+      '"',
+      'a',
+      't',
+      't',
+      'r',
+      'i',
+      'b',
+      'u',
+      't',
+      'e',
+      's',
+      '"',
+      ':',
+      '{',
+      '"',
+      'x',
+      '"',
+      ':',
+      '"',
+      (byte) 0xC0,
+      (byte) 0xAF,
+      '"',
+      '}',
+      '}'
+    };
     refused("PUT", "/v1/users/strict", overlong, 400);
   }
 
   @Example
   void onlyJsonMediaTypesAreRead() {
     byte[] body = "{\"email\":\"a@example.com\"}".getBytes(StandardCharsets.UTF_8);
-    for (String type : List.of("text/plain", "application/jsonp", "application/json-seq", "application/x-www-form-urlencoded",
-        "application/json; charset=latin1", "json")) {
-      assertThat(raw("PUT", "/v1/users/media", Map.of("Content-Type", type), body).status()).as(type).isEqualTo(415);
+    for (String type :
+        List.of(
+            "text/plain",
+            "application/jsonp",
+            "application/json-seq",
+            "application/x-www-form-urlencoded",
+            "application/json; charset=latin1",
+            "json")) {
+      assertThat(raw("PUT", "/v1/users/media", Map.of("Content-Type", type), body).status())
+          .as(type)
+          .isEqualTo(415);
     }
-    assertThat(raw("PUT", "/v1/users/media", Map.of("Content-Type", "application/json; charset=UTF-8"), body).status())
+    assertThat(
+            raw(
+                    "PUT",
+                    "/v1/users/media",
+                    Map.of("Content-Type", "application/json; charset=UTF-8"),
+                    body)
+                .status())
         .isEqualTo(201);
-    assertThat(raw("PUT", "/v1/users/media", Map.of("Content-Type", "application/vnd.shop+json"), body).status())
+    assertThat(
+            raw("PUT", "/v1/users/media", Map.of("Content-Type", "application/vnd.shop+json"), body)
+                .status())
         .isEqualTo(200);
   }
 
   @Example
   void theSameBodyWithKeysInAnotherOrderIsTheSameRequest() {
-    String reordered = """
+    String reordered =
+        """
         {"data":{"note":"n","orderId":"1"},"channels":["email"],"recipients":[{"email":"a@example.com"}],\
         "template":"order-shipped"}""";
     String spaced = ORDER.replace(",", " ,\n ").replace(":", " : ");
     for (String body : List.of(reordered, spaced)) {
-      ApiClient.Answer again = api.send("POST", "/v1/notifications", key, body, Map.of("Idempotency-Key", "first"));
+      ApiClient.Answer again =
+          api.send("POST", "/v1/notifications", key, body, Map.of("Idempotency-Key", "first"));
       assertThat(again.status()).as(again.toString()).isEqualTo(202);
       assertThat(again.json().path("id").asText()).isEqualTo(notificationId);
     }
-    ApiClient.Answer other = api.send("POST", "/v1/notifications", key, reordered.replace("\"1\"", "\"2\""),
-        Map.of("Idempotency-Key", "first"));
+    ApiClient.Answer other =
+        api.send(
+            "POST",
+            "/v1/notifications",
+            key,
+            reordered.replace("\"1\"", "\"2\""),
+            Map.of("Idempotency-Key", "first"));
     assertThat(other.status()).isEqualTo(422);
   }
 
@@ -237,8 +367,15 @@ class ApiHostileInputTest {
   record Shape(String method, String path, String contentType, byte[] body) {
     @Override
     public String toString() {
-      return method + " " + path + " [" + contentType + "] "
-          + (body == null ? "-" : new String(body, 0, Math.min(body.length, 300), StandardCharsets.ISO_8859_1));
+      return method
+          + " "
+          + path
+          + " ["
+          + contentType
+          + "] "
+          + (body == null
+              ? "-"
+              : new String(body, 0, Math.min(body.length, 300), StandardCharsets.ISO_8859_1));
     }
   }
 
@@ -252,10 +389,16 @@ class ApiHostileInputTest {
     Raw r = raw(shape.method(), shape.path(), headers, shape.body());
     assertThat(r.status()).as(shape + " → " + r).isBetween(200, 499);
     if (r.status() >= 400) {
-      assertThat(r.header("content-type")).as(shape + " → " + r).isEqualTo("application/problem+json");
+      assertThat(r.header("content-type"))
+          .as(shape + " → " + r)
+          .isEqualTo("application/problem+json");
       assertThat(r.problem().path("status").asInt()).as(shape + " → " + r).isEqualTo(r.status());
-      assertThat(r.problem().path("detail").asText()).as("no control characters").doesNotContainPattern("\\p{Cc}");
-      assertThat(ApiFixtures.rows(env, NS)).as(shape + " → " + r + ": nothing written").isEqualTo(before);
+      assertThat(r.problem().path("detail").asText())
+          .as("no control characters")
+          .doesNotContainPattern("\\p{Cc}");
+      assertThat(ApiFixtures.rows(env, NS))
+          .as(shape + " → " + r + ": nothing written")
+          .isEqualTo(before);
     }
   }
 
@@ -263,26 +406,47 @@ class ApiHostileInputTest {
   Arbitrary<Shape> requests() {
     Arbitrary<String> seg = segment();
     Arbitrary<String> q = query();
-    Arbitrary<byte[]> userBody = body("{\"email\":\"g@example.com\",\"phone\":\"+14155552671\",\"locale\":\"en-US\","
-        + "\"timeZone\":\"Europe/Berlin\",\"attributes\":{\"plan\":\"pro\",\"n\":1}}");
+    Arbitrary<byte[]> userBody =
+        body(
+            "{\"email\":\"g@example.com\",\"phone\":\"+14155552671\",\"locale\":\"en-US\","
+                + "\"timeZone\":\"Europe/Berlin\",\"attributes\":{\"plan\":\"pro\",\"n\":1}}");
     Arbitrary<byte[]> deviceBody = body("{\"platform\":\"ios\",\"token\":\"" + APNS + "\"}");
-    Arbitrary<byte[]> prefBody = body("{\"optedOutOfAll\":false,\"preferences\":[{\"channel\":\"email\","
-        + "\"category\":\"marketing\",\"optedIn\":false}]}");
-    Arbitrary<byte[]> suppressionBody = body("{\"channel\":\"email\",\"address\":\"s@example.com\",\"reason\":\"manual\"}");
+    Arbitrary<byte[]> prefBody =
+        body(
+            "{\"optedOutOfAll\":false,\"preferences\":[{\"channel\":\"email\","
+                + "\"category\":\"marketing\",\"optedIn\":false}]}");
+    Arbitrary<byte[]> suppressionBody =
+        body("{\"channel\":\"email\",\"address\":\"s@example.com\",\"reason\":\"manual\"}");
     Arbitrary<byte[]> notificationBody = body(ORDER);
     Arbitrary<byte[]> eventBody = body("{\"event\":\"opened\"}");
-    Arbitrary<byte[]> importBody = Combinators.combine(body("{\"id\":\"g1\",\"email\":\"g@example.com\"}"),
-        body("{\"id\":\"g2\",\"phone\":\"+14155552671\",\"attributes\":{\"a\":\"b\"}}")).as((a, b) -> {
-          ByteArrayOutputStream out = new ByteArrayOutputStream();
-          out.writeBytes(a);
-          out.write('\n');
-          out.writeBytes(b);
-          return out.toByteArray();
-        });
-    Arbitrary<String> json = Arbitraries.of("application/json", "application/json; charset=utf-8",
-        "application/problem+json", "text/plain", "application/jsonx", "", "application/json; charset=\u0000");
-    Arbitrary<byte[]> form = Arbitraries.of("MessageSid=SM1&MessageStatus=delivered", "From=%2B14155552671&Body=STOP",
-        "Body=%00&From=%zz", "").map(s -> s.getBytes(StandardCharsets.UTF_8));
+    Arbitrary<byte[]> importBody =
+        Combinators.combine(
+                body("{\"id\":\"g1\",\"email\":\"g@example.com\"}"),
+                body("{\"id\":\"g2\",\"phone\":\"+14155552671\",\"attributes\":{\"a\":\"b\"}}"))
+            .as(
+                (a, b) -> {
+                  ByteArrayOutputStream out = new ByteArrayOutputStream();
+                  out.writeBytes(a);
+                  out.write('\n');
+                  out.writeBytes(b);
+                  return out.toByteArray();
+                });
+    Arbitrary<String> json =
+        Arbitraries.of(
+            "application/json",
+            "application/json; charset=utf-8",
+            "application/problem+json",
+            "text/plain",
+            "application/jsonx",
+            "",
+            "application/json; charset=\u0000");
+    Arbitrary<byte[]> form =
+        Arbitraries.of(
+                "MessageSid=SM1&MessageStatus=delivered",
+                "From=%2B14155552671&Body=STOP",
+                "Body=%00&From=%zz",
+                "")
+            .map(s -> s.getBytes(StandardCharsets.UTF_8));
     List<Arbitrary<Shape>> routes = new ArrayList<>();
     routes.add(shape("PUT", seg.map(s -> "/v1/users/" + s), q, json, userBody));
     routes.add(shape("GET", seg.map(s -> "/v1/users/" + s), q, json, null));
@@ -291,57 +455,129 @@ class ApiHostileInputTest {
     routes.add(shape("DELETE", seg.map(s -> "/v1/users/" + s + "/devices"), q, json, deviceBody));
     routes.add(shape("PUT", seg.map(s -> "/v1/users/" + s + "/preferences"), q, json, prefBody));
     routes.add(shape("GET", seg.map(s -> "/v1/users/" + s + "/preferences"), q, json, null));
-    routes.add(shape("POST", Arbitraries.just("/v1/imports/users"), q,
-        Arbitraries.of("application/x-ndjson", "text/csv", "application/json"), importBody));
+    routes.add(
+        shape(
+            "POST",
+            Arbitraries.just("/v1/imports/users"),
+            q,
+            Arbitraries.of("application/x-ndjson", "text/csv", "application/json"),
+            importBody));
     routes.add(shape("GET", Arbitraries.just("/v1/suppressions"), q, json, null));
     routes.add(shape("POST", Arbitraries.just("/v1/suppressions"), q, json, suppressionBody));
-    routes.add(shape("DELETE", Combinators.combine(seg, seg).as((a, b) -> "/v1/suppressions/" + a + "/" + b), q, json,
-        null));
+    routes.add(
+        shape(
+            "DELETE",
+            Combinators.combine(seg, seg).as((a, b) -> "/v1/suppressions/" + a + "/" + b),
+            q,
+            json,
+            null));
     routes.add(shape("POST", Arbitraries.just("/v1/notifications"), q, json, notificationBody));
     routes.add(shape("GET", seg.map(s -> "/v1/notifications/" + s), q, json, null));
     routes.add(shape("DELETE", seg.map(s -> "/v1/notifications/" + s), q, json, null));
     routes.add(shape("GET", Arbitraries.just("/v1/dead-letters"), q, json, null));
-    routes.add(shape("POST", Arbitraries.just("/v1/dead-letters/requeue"), q, json,
-        body("{\"notification\":\"00000000-0000-0000-0000-000000000000\",\"reason\":\"exhausted\",\"channel\":\"email\","
-            + "\"deliveries\":[\"00000000-0000-0000-0000-000000000000\"],\"all\":true}")));
+    routes.add(
+        shape(
+            "POST",
+            Arbitraries.just("/v1/dead-letters/requeue"),
+            q,
+            json,
+            body(
+                "{\"notification\":\"00000000-0000-0000-0000-000000000000\",\"reason\":\"exhausted\",\"channel\":\"email\","
+                    + "\"deliveries\":[\"00000000-0000-0000-0000-000000000000\"],\"all\":true}")));
     routes.add(shape("POST", seg.map(s -> "/v1/deliveries/" + s + "/events"), q, json, eventBody));
     routes.add(shape("POST", seg.map(s -> "/v1/unsubscribe/" + s), q, json, null));
-    routes.add(shape("POST", Combinators.combine(seg, seg).as((a, b) -> "/v1/webhooks/sendgrid/" + a + "/" + b), q,
-        json, body("[{\"event\":\"delivered\",\"sg_message_id\":\"x\"}]")));
-    routes.add(shape("POST", Combinators.combine(seg, seg, Arbitraries.of("status", "inbound"))
-        .as((a, b, c) -> "/v1/webhooks/twilio/" + a + "/" + b + "/" + c), q,
-        Arbitraries.just("application/x-www-form-urlencoded"), form));
+    routes.add(
+        shape(
+            "POST",
+            Combinators.combine(seg, seg).as((a, b) -> "/v1/webhooks/sendgrid/" + a + "/" + b),
+            q,
+            json,
+            body("[{\"event\":\"delivered\",\"sg_message_id\":\"x\"}]")));
+    routes.add(
+        shape(
+            "POST",
+            Combinators.combine(seg, seg, Arbitraries.of("status", "inbound"))
+                .as((a, b, c) -> "/v1/webhooks/twilio/" + a + "/" + b + "/" + c),
+            q,
+            Arbitraries.just("application/x-www-form-urlencoded"),
+            form));
     routes.add(shape("GET", seg.map(s -> "/" + s), q, json, null));
     return Arbitraries.oneOf(routes);
   }
 
-  private static Arbitrary<Shape> shape(String method, Arbitrary<String> path, Arbitrary<String> query,
-      Arbitrary<String> type, Arbitrary<byte[]> body) {
+  private static Arbitrary<Shape> shape(
+      String method,
+      Arbitrary<String> path,
+      Arbitrary<String> query,
+      Arbitrary<String> type,
+      Arbitrary<byte[]> body) {
     Arbitrary<byte[]> b = body == null ? Arbitraries.just((byte[]) null) : body;
-    return Combinators.combine(path, query, type, b).as((p, q, t, bytes) ->
-        new Shape(method, p + q, bytes == null ? null : t, bytes));
+    return Combinators.combine(path, query, type, b)
+        .as((p, q, t, bytes) -> new Shape(method, p + q, bytes == null ? null : t, bytes));
   }
 
   /** A path segment: valid, odd, percent-encoded hostile, or raw bytes a client should not send. */
   private static Arbitrary<String> segment() {
     return Arbitraries.frequencyOf(
-        net.jqwik.api.Tuple.of(3, Arbitraries.of("known", "u1", "email", "push", "sms", "shop", "sendgrid",
-            "twilio", "00000000-0000-0000-0000-000000000000")),
+        net.jqwik.api.Tuple.of(
+            3,
+            Arbitraries.of(
+                "known",
+                "u1",
+                "email",
+                "push",
+                "sms",
+                "shop",
+                "sendgrid",
+                "twilio",
+                "00000000-0000-0000-0000-000000000000")),
         net.jqwik.api.Tuple.of(2, Arbitraries.of(notificationId == null ? "x" : notificationId)),
         net.jqwik.api.Tuple.of(3, hostileString().map(ApiHostileInputTest::percentEncode)),
-        net.jqwik.api.Tuple.of(3, Arbitraries.of("%", "%z", "%zz", "%00", "%C0%80", "%ff", "%E0%A4", "%ED%A0%80", "..",
-            "%2e%2e", "%2F", "a%20b", "%0d%0aX-Injected:%201", "%25", ";x=1", "%u0041")),
+        net.jqwik.api.Tuple.of(
+            3,
+            Arbitraries.of(
+                "%",
+                "%z",
+                "%zz",
+                "%00",
+                "%C0%80",
+                "%ff",
+                "%E0%A4",
+                "%ED%A0%80",
+                "..",
+                "%2e%2e",
+                "%2F",
+                "a%20b",
+                "%0d%0aX-Injected:%201",
+                "%25",
+                ";x=1",
+                "%u0041")),
         net.jqwik.api.Tuple.of(1, Arbitraries.integers().between(200, 9000).map("a"::repeat)));
   }
 
   private static Arbitrary<String> query() {
-    Arbitrary<String> name = Arbitraries.of("limit", "after", "channel", "notification", "reason", "x", "%zz", "a%00");
-    Arbitrary<String> value = Arbitraries.oneOf(Arbitraries.of("0", "1", "-1", "501", "99999999999999999999", "email",
-        "%00", "%zz", "%", "", "00000000-0000-0000-0000-000000000000"), hostileString().map(ApiHostileInputTest::percentEncode));
+    Arbitrary<String> name =
+        Arbitraries.of("limit", "after", "channel", "notification", "reason", "x", "%zz", "a%00");
+    Arbitrary<String> value =
+        Arbitraries.oneOf(
+            Arbitraries.of(
+                "0",
+                "1",
+                "-1",
+                "501",
+                "99999999999999999999",
+                "email",
+                "%00",
+                "%zz",
+                "%",
+                "",
+                "00000000-0000-0000-0000-000000000000"),
+            hostileString().map(ApiHostileInputTest::percentEncode));
     Arbitrary<String> pair = Combinators.combine(name, value).as((n, v) -> n + "=" + v);
     return Arbitraries.frequencyOf(
         net.jqwik.api.Tuple.of(3, Arbitraries.just("")),
-        net.jqwik.api.Tuple.of(2, pair.list().ofMinSize(1).ofMaxSize(3).map(l -> "?" + String.join("&", l))),
+        net.jqwik.api.Tuple.of(
+            2, pair.list().ofMinSize(1).ofMaxSize(3).map(l -> "?" + String.join("&", l))),
         net.jqwik.api.Tuple.of(1, Arbitraries.of("?", "?&&", "?limit", "?=", "?%")));
   }
 
@@ -349,10 +585,28 @@ class ApiHostileInputTest {
   private static Arbitrary<String> hostileString() {
     return Arbitraries.oneOf(
         Arbitraries.strings().all().ofMaxLength(40),
-        Arbitraries.strings().withChars('\u0000', '\u0001', '\u001f', '\u007f', '\r', '\n', '\t', '\ud800', '\udc00',
-            '\ufffe', '\u2028', 'a', '"', '\\', '%', '/', '{').ofMaxLength(12),
-        Arbitraries.of("", " ", "\u0000", "a\u0000b", "😀", "\ud83d", "null", "true", "0", "-0", "1e999999",
-            "' or 1=1 --", "<script>", "${jndi:ldap://x}", "{{ 7 * 7 }}", "\r\nBcc: x@example.com"),
+        Arbitraries.strings()
+            .withChars(
+                '\u0000', '\u0001', '\u001f', '\u007f', '\r', '\n', '\t', '\ud800', '\udc00',
+                '\ufffe', '\u2028', 'a', '"', '\\', '%', '/', '{')
+            .ofMaxLength(12),
+        Arbitraries.of(
+            "",
+            " ",
+            "\u0000",
+            "a\u0000b",
+            "😀",
+            "\ud83d",
+            "null",
+            "true",
+            "0",
+            "-0",
+            "1e999999",
+            "' or 1=1 --",
+            "<script>",
+            "${jndi:ldap://x}",
+            "{{ 7 * 7 }}",
+            "\r\nBcc: x@example.com"),
         Arbitraries.integers().between(300, 70_000).map("x"::repeat));
   }
 
@@ -361,30 +615,77 @@ class ApiHostileInputTest {
     JsonNode tree = parse(valid);
     List<String> pointers = new ArrayList<>();
     collect(tree, "", pointers);
-    Arbitrary<byte[]> mutated = Combinators.combine(Arbitraries.of(pointers), replacement())
-        .as((pointer, value) -> replace(tree, pointer, value).getBytes(StandardCharsets.UTF_8));
-    Arbitrary<byte[]> documents = Arbitraries.oneOf(
-        Arbitraries.just(valid.getBytes(StandardCharsets.UTF_8)),
-        Arbitraries.integers().between(1, 20_000).map(n -> ("{\"attributes\":" + "[".repeat(n) + "]".repeat(n) + "}")
-            .getBytes(StandardCharsets.UTF_8)),
-        Arbitraries.integers().between(1, 20_000).map(n -> ("{\"data\":" + "{\"a\":".repeat(n) + "1" + "}".repeat(n) + "}")
-            .getBytes(StandardCharsets.UTF_8)),
-        Arbitraries.of("", " ", "null", "[]", "\"x\"", "1", "{", "}", "{\"a\":1,\"a\":2}", valid + " {}", valid + "x",
-            "\ufeff" + valid, "{\"email\":\"\\ud800\"}", "{\"email\":\"\\u0000\"}", "{\"\\u0000\":1}", "{\"a\":1e999999}",
-            "{\"a\":-1e-999999}", "{\"a\":" + "9".repeat(5000) + "}", "{'a':1}", "{a:1}", "{\"a\":NaN}", "/* c */{}",
-            "{\"a\":\"\u0001\"}").map(s -> s.getBytes(StandardCharsets.UTF_8)),
-        Arbitraries.bytes().array(byte[].class).ofMaxSize(64),
-        Arbitraries.of(new byte[] {'{', '"', 'a', '"', ':', '"', (byte) 0xff, '"', '}'},
-            new byte[] {'{', '"', 'a', '"', ':', '"', (byte) 0xC0, (byte) 0x80, '"', '}'},
-            new byte[] {'{', '"', 'a', '"', ':', '"', (byte) 0xED, (byte) 0xA0, (byte) 0x80, '"', '}'}));
-    return Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(3, mutated), net.jqwik.api.Tuple.of(2, documents));
+    Arbitrary<byte[]> mutated =
+        Combinators.combine(Arbitraries.of(pointers), replacement())
+            .as((pointer, value) -> replace(tree, pointer, value).getBytes(StandardCharsets.UTF_8));
+    Arbitrary<byte[]> documents =
+        Arbitraries.oneOf(
+            Arbitraries.just(valid.getBytes(StandardCharsets.UTF_8)),
+            Arbitraries.integers()
+                .between(1, 20_000)
+                .map(
+                    n ->
+                        ("{\"attributes\":" + "[".repeat(n) + "]".repeat(n) + "}")
+                            .getBytes(StandardCharsets.UTF_8)),
+            Arbitraries.integers()
+                .between(1, 20_000)
+                .map(
+                    n ->
+                        ("{\"data\":" + "{\"a\":".repeat(n) + "1" + "}".repeat(n) + "}")
+                            .getBytes(StandardCharsets.UTF_8)),
+            Arbitraries.of(
+                    "",
+                    " ",
+                    "null",
+                    "[]",
+                    "\"x\"",
+                    "1",
+                    "{",
+                    "}",
+                    "{\"a\":1,\"a\":2}",
+                    valid + " {}",
+                    valid + "x",
+                    "\ufeff" + valid,
+                    "{\"email\":\"\\ud800\"}",
+                    "{\"email\":\"\\u0000\"}",
+                    "{\"\\u0000\":1}",
+                    "{\"a\":1e999999}",
+                    "{\"a\":-1e-999999}",
+                    "{\"a\":" + "9".repeat(5000) + "}",
+                    "{'a':1}",
+                    "{a:1}",
+                    "{\"a\":NaN}",
+                    "/* c */{}",
+                    "{\"a\":\"\u0001\"}")
+                .map(s -> s.getBytes(StandardCharsets.UTF_8)),
+            Arbitraries.bytes().array(byte[].class).ofMaxSize(64),
+            Arbitraries.of(
+                new byte[] {'{', '"', 'a', '"', ':', '"', (byte) 0xff, '"', '}'},
+                new byte[] {'{', '"', 'a', '"', ':', '"', (byte) 0xC0, (byte) 0x80, '"', '}'},
+                new byte[] {
+                  '{', '"', 'a', '"', ':', '"', (byte) 0xED, (byte) 0xA0, (byte) 0x80, '"', '}'
+                }));
+    return Arbitraries.frequencyOf(
+        net.jqwik.api.Tuple.of(3, mutated), net.jqwik.api.Tuple.of(2, documents));
   }
 
   private static Arbitrary<JsonNode> replacement() {
     return Arbitraries.oneOf(
         hostileString().map(s -> (JsonNode) Json.MAPPER.getNodeFactory().textNode(s)),
-        Arbitraries.of("null", "true", "1", "-1", "1.5", "1e308", "12345678901234567890123", "[]", "{}", "[null]",
-            "{\"\":\"\"}", "[\"a\",\"a\"]").map(ApiHostileInputTest::parse),
+        Arbitraries.of(
+                "null",
+                "true",
+                "1",
+                "-1",
+                "1.5",
+                "1e308",
+                "12345678901234567890123",
+                "[]",
+                "{}",
+                "[null]",
+                "{\"\":\"\"}",
+                "[\"a\",\"a\"]")
+            .map(ApiHostileInputTest::parse),
         hostileString().map(s -> (JsonNode) Json.MAPPER.createObjectNode().put(s, s)));
   }
 
@@ -459,7 +760,11 @@ class ApiHostileInputTest {
 
     @Override
     public String toString() {
-      return status + " " + headers.get("content-type") + " " + new String(body, StandardCharsets.UTF_8);
+      return status
+          + " "
+          + headers.get("content-type")
+          + " "
+          + new String(body, StandardCharsets.UTF_8);
     }
   }
 
@@ -468,7 +773,12 @@ class ApiHostileInputTest {
   }
 
   private static Raw refused(String method, String path, byte[] body, int status) {
-    Raw r = raw(method, path, body == null ? Map.of() : Map.of("Content-Type", "application/json"), body);
+    Raw r =
+        raw(
+            method,
+            path,
+            body == null ? Map.of() : Map.of("Content-Type", "application/json"),
+            body);
     assertThat(r.status()).as(method + " " + path + " → " + r).isEqualTo(status);
     assertThat(r.problem().path("status").asInt()).isEqualTo(status);
     return r;
@@ -478,13 +788,23 @@ class ApiHostileInputTest {
     return raw(env.operator.apiPort(), key, method, target, headers, body);
   }
 
-  /** Sends exactly these bytes (the target is not checked or encoded) and reads the answer to the end. */
-  static Raw raw(int port, String bearer, String method, String target, Map<String, String> headers, byte[] body) {
+  /**
+   * Sends exactly these bytes (the target is not checked or encoded) and reads the answer to the
+   * end.
+   */
+  static Raw raw(
+      int port,
+      String bearer,
+      String method,
+      String target,
+      Map<String, String> headers,
+      byte[] body) {
     try (Socket socket = new Socket("127.0.0.1", port)) {
       socket.setSoTimeout(20_000);
       ByteArrayOutputStream request = new ByteArrayOutputStream();
-      StringBuilder head = new StringBuilder(method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-          + "Connection: close\r\n");
+      StringBuilder head =
+          new StringBuilder(
+              method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + "Connection: close\r\n");
       if (bearer != null) {
         head.append("Authorization: Bearer ").append(bearer).append("\r\n");
       }
@@ -520,7 +840,9 @@ class ApiHostileInputTest {
     Map<String, String> headers = new LinkedHashMap<>();
     for (int i = 1; i < lines.length; i++) {
       int colon = lines[i].indexOf(':');
-      headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim());
+      headers.put(
+          lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
+          lines[i].substring(colon + 1).trim());
     }
     byte[] body = java.util.Arrays.copyOfRange(all, end + 4, all.length);
     if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
@@ -537,7 +859,9 @@ class ApiHostileInputTest {
       while (eol + 1 < raw.length && !(raw[eol] == '\r' && raw[eol + 1] == '\n')) {
         eol++;
       }
-      int size = Integer.parseInt(new String(raw, i, eol - i, StandardCharsets.ISO_8859_1).split(";")[0].trim(), 16);
+      int size =
+          Integer.parseInt(
+              new String(raw, i, eol - i, StandardCharsets.ISO_8859_1).split(";")[0].trim(), 16);
       if (size == 0) {
         break;
       }

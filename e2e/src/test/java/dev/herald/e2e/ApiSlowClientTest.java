@@ -49,25 +49,36 @@ class ApiSlowClientTest {
   void aBodyThatNeverCompletesIsAnswered408AndClosed() throws IOException {
     try (Socket s = connect()) {
       long start = System.nanoTime();
-      send(s, "PUT /v1/users/slow HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + key
-          + "\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"email\":");
+      send(
+          s,
+          "PUT /v1/users/slow HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+              + key
+              + "\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"email\":");
       String answer = readToClose(s);
       long took = Duration.ofNanos(System.nanoTime() - start).toMillis();
       assertThat(answer).startsWith("HTTP/1.1 408");
       assertThat(answer).contains("application/problem+json");
       var problem = Json.MAPPER.readTree(answer.substring(answer.indexOf("\r\n\r\n") + 4));
       assertThat(problem.path("field").asText()).isEqualTo("body");
-      assertThat(took).as("answered within the body idle time").isBetween(BODY_IDLE.toMillis() - 100, 5000L);
+      assertThat(took)
+          .as("answered within the body idle time")
+          .isBetween(BODY_IDLE.toMillis() - 100, 5000L);
     }
-    assertThat(ApiFixtures.count(env, "select count(*) from users where user_id = 'slow'")).isZero();
+    assertThat(ApiFixtures.count(env, "select count(*) from users where user_id = 'slow'"))
+        .isZero();
   }
 
   @Test
   void aSlowBodyThatKeepsComingIsServed() throws Exception {
     String body = "{\"email\":\"steady@example.com\"}";
     try (Socket s = connect()) {
-      send(s, "PUT /v1/users/steady HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer " + key
-          + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n");
+      send(
+          s,
+          "PUT /v1/users/steady HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer "
+              + key
+              + "\r\nContent-Type: application/json\r\nContent-Length: "
+              + body.length()
+              + "\r\n\r\n");
       for (char c : body.toCharArray()) {
         send(s, String.valueOf(c));
         Thread.sleep(BODY_IDLE.toMillis() / 10); // the client's pace, not a wait for Herald
@@ -82,19 +93,25 @@ class ApiSlowClientTest {
       long start = System.nanoTime();
       send(s, "GET /v1/users/x HTTP/1.1\r\nHost: x\r\nX-Slow: ");
       // A byte every 300 ms: never idle, never done.
-      java.util.concurrent.ScheduledExecutorService client = java.util.concurrent.Executors
-          .newSingleThreadScheduledExecutor();
-      client.scheduleAtFixedRate(() -> {
-        try {
-          send(s, "a");
-        } catch (IOException e) {
-          client.shutdown(); // closed by the server
-        }
-      }, 300, 300, java.util.concurrent.TimeUnit.MILLISECONDS);
+      java.util.concurrent.ScheduledExecutorService client =
+          java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+      client.scheduleAtFixedRate(
+          () -> {
+            try {
+              send(s, "a");
+            } catch (IOException e) {
+              client.shutdown(); // closed by the server
+            }
+          },
+          300,
+          300,
+          java.util.concurrent.TimeUnit.MILLISECONDS);
       readToClose(s);
       long took = Duration.ofNanos(System.nanoTime() - start).toMillis();
       client.shutdownNow();
-      assertThat(took).as("closed at the header timeout").isBetween(HEADER.toMillis() - 100, IDLE.toMillis() - 500);
+      assertThat(took)
+          .as("closed at the header timeout")
+          .isBetween(HEADER.toMillis() - 100, IDLE.toMillis() - 500);
     }
   }
 
@@ -104,19 +121,25 @@ class ApiSlowClientTest {
       long start = System.nanoTime();
       readToClose(s);
       long took = Duration.ofNanos(System.nanoTime() - start).toMillis();
-      assertThat(took).as("closed at the header timeout").isBetween(HEADER.toMillis() - 100, IDLE.toMillis() - 500);
+      assertThat(took)
+          .as("closed at the header timeout")
+          .isBetween(HEADER.toMillis() - 100, IDLE.toMillis() - 500);
     }
   }
 
   @Test
   void aKeptAliveConnectionMustSendItsNextRequestInTime() throws IOException {
     try (Socket s = connect()) {
-      send(s, "GET /v1/users/nobody HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + key + "\r\n\r\n");
+      send(
+          s,
+          "GET /v1/users/nobody HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + key + "\r\n\r\n");
       long start = System.nanoTime();
       String answer = readToClose(s);
       long took = Duration.ofNanos(System.nanoTime() - start).toMillis();
       assertThat(answer).startsWith("HTTP/1.1 404");
-      assertThat(took).as("closed after the header timeout").isBetween(HEADER.toMillis() - 100, IDLE.toMillis() - 500);
+      assertThat(took)
+          .as("closed after the header timeout")
+          .isBetween(HEADER.toMillis() - 100, IDLE.toMillis() - 500);
     }
   }
 

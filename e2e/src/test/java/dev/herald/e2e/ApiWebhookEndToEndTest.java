@@ -46,7 +46,8 @@ class ApiWebhookEndToEndTest {
     System.setProperty(UnsubscribeTokens.ENV_PUBLIC_URL, "https://herald.example");
     env = HeraldEnvironment.start("e2e-webhooks", Duration.ofSeconds(3));
     // Sends held at the simulators (receipts that come before the outcome) must not time out.
-    env.startDispatcher("dispatcher-webhooks", env.dispatcherSettings.withSendTimeout(Duration.ofSeconds(30)));
+    env.startDispatcher(
+        "dispatcher-webhooks", env.dispatcherSettings.withSendTimeout(Duration.ofSeconds(30)));
     twilio = TwilioSimulator.start();
     api = new ApiClient(env.operator.apiPort());
     key = apiKey(env, api, NS, "admin", "send,contacts,read");
@@ -54,12 +55,24 @@ class ApiWebhookEndToEndTest {
     KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
     generator.initialize(new ECGenParameterSpec("secp256r1"));
     sendgridKeys = generator.generateKeyPair();
-    env.secret(NS, "sendgrid", Map.of("apiKey", HeraldEnvironment.SENDGRID_KEY,
-        "webhookVerificationKey", Base64.getEncoder().encodeToString(sendgridKeys.getPublic().getEncoded())));
+    env.secret(
+        NS,
+        "sendgrid",
+        Map.of(
+            "apiKey",
+            HeraldEnvironment.SENDGRID_KEY,
+            "webhookVerificationKey",
+            Base64.getEncoder().encodeToString(sendgridKeys.getPublic().getEncoded())));
     env.sendgridProvider(NS, "sendgrid", "sendgrid");
     ApiFixtures.twilioProvider(env, NS, twilio);
-    ApiFixtures.template(env, NS, "digest", false, "digest for {{ recipient.id }}", "digest for {{ recipient.id }}");
-    ApiFixtures.template(env, NS, "password-reset", true, "password-reset for {{ recipient.id }}",
+    ApiFixtures.template(
+        env, NS, "digest", false, "digest for {{ recipient.id }}", "digest for {{ recipient.id }}");
+    ApiFixtures.template(
+        env,
+        NS,
+        "password-reset",
+        true,
+        "password-reset for {{ recipient.id }}",
         "password-reset for {{ recipient.id }}");
   }
 
@@ -81,43 +94,79 @@ class ApiWebhookEndToEndTest {
 
   /** Sends through the API and waits for the provider to have it; returns the notification id. */
   private static String send(String template, String user, String channel) {
-    var answer = api.send("POST", "/v1/notifications", key, """
+    var answer =
+        api.send(
+            "POST",
+            "/v1/notifications",
+            key,
+            """
         {"template":"%s","recipients":[{"user":"%s"}],"channels":["%s"],"category":"news"}"""
-        .formatted(template, user, channel));
+                .formatted(template, user, channel));
     assertThat(answer.status()).as(answer.toString()).isEqualTo(202);
     return answer.json().path("id").asText();
   }
 
   private static ReceivedMail awaitMail(String address, String subjectPrefix) {
-    await().atMost(Duration.ofSeconds(20)).until(() -> env.sendgrid.mails().stream()
-        .anyMatch(m -> m.toEmails().contains(address) && m.subject().startsWith(subjectPrefix)));
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                env.sendgrid.mails().stream()
+                    .anyMatch(
+                        m ->
+                            m.toEmails().contains(address)
+                                && m.subject().startsWith(subjectPrefix)));
     return env.sendgrid.mails().stream()
-        .filter(m -> m.toEmails().contains(address) && m.subject().startsWith(subjectPrefix)).findFirst().orElseThrow();
+        .filter(m -> m.toEmails().contains(address) && m.subject().startsWith(subjectPrefix))
+        .findFirst()
+        .orElseThrow();
   }
 
   private static String state(String deliveryId) {
-    return ApiFixtures.string(env, "select state || coalesce('/' || failure_reason, '') from deliveries where id = ?::uuid",
+    return ApiFixtures.string(
+        env,
+        "select state || coalesce('/' || failure_reason, '') from deliveries where id = ?::uuid",
         deliveryId);
   }
 
   private static long suppressions(String channel, String address) {
-    return ApiFixtures.count(env, "select count(*) from suppressions where tenant = ? and channel = ? and address = ?",
-        NS, channel, address);
+    return ApiFixtures.count(
+        env,
+        "select count(*) from suppressions where tenant = ? and channel = ? and address = ?",
+        NS,
+        channel,
+        address);
   }
 
-  private static ApiClient.Answer sendgridEvent(String body, Instant at, boolean forge) throws Exception {
+  private static ApiClient.Answer sendgridEvent(String body, Instant at, boolean forge)
+      throws Exception {
     String timestamp = String.valueOf(at.getEpochSecond());
     Signature signer = Signature.getInstance("SHA256withECDSA");
     signer.initSign(sendgridKeys.getPrivate());
     signer.update((timestamp + (forge ? body + " " : body)).getBytes(StandardCharsets.UTF_8));
     String signature = Base64.getEncoder().encodeToString(signer.sign());
-    return api.send("POST", "/v1/webhooks/sendgrid/" + NS + "/sendgrid", null, body, Map.of(
-        "X-Twilio-Email-Event-Webhook-Signature", signature, "X-Twilio-Email-Event-Webhook-Timestamp", timestamp));
+    return api.send(
+        "POST",
+        "/v1/webhooks/sendgrid/" + NS + "/sendgrid",
+        null,
+        body,
+        Map.of(
+            "X-Twilio-Email-Event-Webhook-Signature",
+            signature,
+            "X-Twilio-Email-Event-Webhook-Timestamp",
+            timestamp));
   }
 
   private static String event(String type, String deliveryId, String email) {
-    return "[{\"email\":\"" + email + "\",\"event\":\"" + type + "\",\"herald_delivery_id\":\"" + deliveryId
-        + "\",\"sg_event_id\":\"" + java.util.UUID.randomUUID() + "\"}]";
+    return "[{\"email\":\""
+        + email
+        + "\",\"event\":\""
+        + type
+        + "\",\"herald_delivery_id\":\""
+        + deliveryId
+        + "\",\"sg_event_id\":\""
+        + java.util.UUID.randomUUID()
+        + "\"}]";
   }
 
   @Test
@@ -129,10 +178,15 @@ class ApiWebhookEndToEndTest {
     await().atMost(Duration.ofSeconds(10)).until(() -> "sent".equals(state(delivery)));
 
     String bounce = event("bounce", delivery, "bo@example.com");
-    assertThat(api.send("POST", "/v1/webhooks/sendgrid/" + NS + "/sendgrid", null, bounce).status()).as("unsigned").isEqualTo(401);
+    assertThat(api.send("POST", "/v1/webhooks/sendgrid/" + NS + "/sendgrid", null, bounce).status())
+        .as("unsigned")
+        .isEqualTo(401);
     assertThat(sendgridEvent(bounce, Instant.now(), true).status()).as("forged").isEqualTo(403);
-    assertThat(sendgridEvent(bounce, Instant.now().minus(Duration.ofMinutes(30)), false).status()).as("stale").isEqualTo(401);
-    assertThat(api.send("POST", "/v1/webhooks/sendgrid/" + NS + "/nope", null, bounce).status()).as("unknown provider")
+    assertThat(sendgridEvent(bounce, Instant.now().minus(Duration.ofMinutes(30)), false).status())
+        .as("stale")
+        .isEqualTo(401);
+    assertThat(api.send("POST", "/v1/webhooks/sendgrid/" + NS + "/nope", null, bounce).status())
+        .as("unknown provider")
         .isEqualTo(404);
     assertThat(state(delivery)).isEqualTo("sent");
     assertThat(suppressions("email", "bo@example.com")).isZero();
@@ -162,9 +216,15 @@ class ApiWebhookEndToEndTest {
     assertThat(sendgridEvent(open, now, false).status()).isEqualTo(200);
     assertThat(state(delivery)).isEqualTo("opened");
     assertThat(sendgridEvent(open, now, false).status()).as("replayed").isEqualTo(401);
-    assertThat(sendgridEvent(event("delivered", delivery, "oz@example.com"), Instant.now(), false).status()).isEqualTo(200);
+    assertThat(
+            sendgridEvent(event("delivered", delivery, "oz@example.com"), Instant.now(), false)
+                .status())
+        .isEqualTo(200);
     assertThat(state(delivery)).as("a late delivered does not move it back").isEqualTo("opened");
-    assertThat(sendgridEvent(event("click", delivery, "oz@example.com"), Instant.now(), false).status()).isEqualTo(200);
+    assertThat(
+            sendgridEvent(event("click", delivery, "oz@example.com"), Instant.now(), false)
+                .status())
+        .isEqualTo(200);
     assertThat(state(delivery)).isEqualTo("clicked");
   }
 
@@ -179,35 +239,59 @@ class ApiWebhookEndToEndTest {
     String path = header.substring("<https://herald.example".length(), header.length() - 1);
 
     String forged = path.substring(0, path.length() - 3) + (path.endsWith("AAA") ? "BBB" : "AAA");
-    assertThat(api.send("POST", forged, null, "List-Unsubscribe=One-Click",
-        Map.of("Content-Type", "application/x-www-form-urlencoded")).status()).isEqualTo(404);
-    assertThat(ApiFixtures.count(env, "select count(*) from preferences where tenant = ?", NS)).isZero();
+    assertThat(
+            api.send(
+                    "POST",
+                    forged,
+                    null,
+                    "List-Unsubscribe=One-Click",
+                    Map.of("Content-Type", "application/x-www-form-urlencoded"))
+                .status())
+        .isEqualTo(404);
+    assertThat(ApiFixtures.count(env, "select count(*) from preferences where tenant = ?", NS))
+        .isZero();
 
-    var answer = api.send("POST", path, null, "List-Unsubscribe=One-Click",
-        Map.of("Content-Type", "application/x-www-form-urlencoded"));
+    var answer =
+        api.send(
+            "POST",
+            path,
+            null,
+            "List-Unsubscribe=One-Click",
+            Map.of("Content-Type", "application/x-www-form-urlencoded"));
     assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
     JsonNode prefs = api.get("/v1/users/uma/preferences", key).json();
-    assertThat(prefs.path("preferences").toString()).contains("\"channel\":\"email\"", "\"category\":\"news\"",
-        "\"optedIn\":false");
+    assertThat(prefs.path("preferences").toString())
+        .contains("\"channel\":\"email\"", "\"category\":\"news\"", "\"optedIn\":false");
 
     send("password-reset", "uma", "email");
-    assertThat(awaitMail("uma@example.com", "password-reset").headers()).doesNotContainKey("List-Unsubscribe");
+    assertThat(awaitMail("uma@example.com", "password-reset").headers())
+        .doesNotContainKey("List-Unsubscribe");
   }
 
-  private static ApiClient.Answer twilio(String kind, Map<String, String> form, String signingToken, boolean sign) {
+  private static ApiClient.Answer twilio(
+      String kind, Map<String, String> form, String signingToken, boolean sign) {
     String path = "/v1/webhooks/twilio/" + NS + "/twilio/" + kind;
     String url = "http://127.0.0.1:" + env.operator.apiPort() + path;
-    String body = form.entrySet().stream()
-        .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
-        .collect(Collectors.joining("&"));
-    Map<String, String> headers = new java.util.HashMap<>(Map.of("Content-Type", "application/x-www-form-urlencoded"));
+    String body =
+        form.entrySet().stream()
+            .map(
+                e ->
+                    URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8)
+                        + "="
+                        + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+            .collect(Collectors.joining("&"));
+    Map<String, String> headers =
+        new java.util.HashMap<>(Map.of("Content-Type", "application/x-www-form-urlencoded"));
     if (sign) {
       StringBuilder data = new StringBuilder(url);
       new TreeMap<>(form).forEach((k, v) -> data.append(k).append(v));
       try {
         Mac mac = Mac.getInstance("HmacSHA1");
         mac.init(new SecretKeySpec(signingToken.getBytes(StandardCharsets.UTF_8), "HmacSHA1"));
-        headers.put("X-Twilio-Signature", Base64.getEncoder().encodeToString(mac.doFinal(data.toString().getBytes(StandardCharsets.UTF_8))));
+        headers.put(
+            "X-Twilio-Signature",
+            Base64.getEncoder()
+                .encodeToString(mac.doFinal(data.toString().getBytes(StandardCharsets.UTF_8))));
       } catch (Exception e) {
         throw new IllegalStateException(e);
       }
@@ -222,31 +306,64 @@ class ApiWebhookEndToEndTest {
     String first = send("digest", "sam", "sms");
     await().atMost(Duration.ofSeconds(20)).until(() -> twilio.messagesTo(phone).size() == 1);
     String sid = twilio.messagesTo(phone).get(0).sid();
-    String delivery = api.get("/v1/notifications/" + first, key).json().path("deliveries").get(0).path("id").asText();
+    String delivery =
+        api.get("/v1/notifications/" + first, key)
+            .json()
+            .path("deliveries")
+            .get(0)
+            .path("id")
+            .asText();
     await().atMost(Duration.ofSeconds(10)).until(() -> "sent".equals(state(delivery)));
-    Map<String, String> delivered = Map.of("MessageSid", sid, "MessageStatus", "delivered", "To", phone);
-    assertThat(twilio("status", delivered, "not-the-token", true).status()).as("forged").isEqualTo(403);
+    Map<String, String> delivered =
+        Map.of("MessageSid", sid, "MessageStatus", "delivered", "To", phone);
+    assertThat(twilio("status", delivered, "not-the-token", true).status())
+        .as("forged")
+        .isEqualTo(403);
     assertThat(state(delivery)).isEqualTo("sent");
     assertThat(twilio("status", delivered, twilio.authToken(), true).status()).isEqualTo(204);
     assertThat(state(delivery)).isEqualTo("delivered");
 
-    Map<String, String> stop = Map.of("From", phone, "To", "+14155550100", "Body", "STOP", "MessageSid", "SM" + "1".repeat(32));
-    assertThat(twilio("inbound", stop, twilio.authToken(), false).status()).as("unsigned").isEqualTo(401);
+    Map<String, String> stop =
+        Map.of(
+            "From",
+            phone,
+            "To",
+            "+14155550100",
+            "Body",
+            "STOP",
+            "MessageSid",
+            "SM" + "1".repeat(32));
+    assertThat(twilio("inbound", stop, twilio.authToken(), false).status())
+        .as("unsigned")
+        .isEqualTo(401);
     assertThat(twilio("inbound", stop, "forged-token", true).status()).as("forged").isEqualTo(403);
     assertThat(suppressions("sms", phone)).isZero();
     assertThat(twilio("inbound", stop, twilio.authToken(), true).status()).isEqualTo(200);
     assertThat(suppressions("sms", phone)).isEqualTo(1);
-    assertThat(twilio("inbound", stop, twilio.authToken(), true).status()).as("replayed").isEqualTo(401);
+    assertThat(twilio("inbound", stop, twilio.authToken(), true).status())
+        .as("replayed")
+        .isEqualTo(401);
 
     String second = send("digest", "sam", "sms");
     JsonNode d = api.get("/v1/notifications/" + second, key).json().path("deliveries").get(0);
-    assertThat(d.path("state").asText() + "/" + d.path("reason").asText()).isEqualTo("suppressed/stop");
+    assertThat(d.path("state").asText() + "/" + d.path("reason").asText())
+        .isEqualTo("suppressed/stop");
 
-    var help = twilio("inbound", Map.of("From", phone, "Body", "help", "MessageSid", "SM" + "2".repeat(32)),
-        twilio.authToken(), true);
+    var help =
+        twilio(
+            "inbound",
+            Map.of("From", phone, "Body", "help", "MessageSid", "SM" + "2".repeat(32)),
+            twilio.authToken(),
+            true);
     assertThat(help.raw().body()).contains("<Message>");
-    assertThat(twilio("inbound", Map.of("From", phone, "Body", "START", "MessageSid", "SM" + "3".repeat(32)),
-        twilio.authToken(), true).status()).isEqualTo(200);
+    assertThat(
+            twilio(
+                    "inbound",
+                    Map.of("From", phone, "Body", "START", "MessageSid", "SM" + "3".repeat(32)),
+                    twilio.authToken(),
+                    true)
+                .status())
+        .isEqualTo(200);
     assertThat(suppressions("sms", phone)).isZero();
   }
 
@@ -254,20 +371,49 @@ class ApiWebhookEndToEndTest {
   void optOutKeywordsAreMatchedAsCarriersDo() {
     String phone = "+14155552697";
     int n = 0;
-    for (String stop : List.of("stop", " Stop all ", "STOP ALL", "opt-out", "Opt Out", "stop.", "Unsubscribe\n",
-        "\uff33\uff34\uff2f\uff30", "quit!", "end", "revoke", "cancel")) {
+    for (String stop :
+        List.of(
+            "stop",
+            " Stop all ",
+            "STOP ALL",
+            "opt-out",
+            "Opt Out",
+            "stop.",
+            "Unsubscribe\n",
+            "\uff33\uff34\uff2f\uff30",
+            "quit!",
+            "end",
+            "revoke",
+            "cancel")) {
       n++;
-      assertThat(twilio("inbound", Map.of("From", phone, "Body", stop, "MessageSid", sid(n)), twilio.authToken(), true)
-          .status()).isEqualTo(200);
+      assertThat(
+              twilio(
+                      "inbound",
+                      Map.of("From", phone, "Body", stop, "MessageSid", sid(n)),
+                      twilio.authToken(),
+                      true)
+                  .status())
+          .isEqualTo(200);
       assertThat(suppressions("sms", phone)).as("'" + stop + "' opts out").isEqualTo(1);
       n++;
-      assertThat(twilio("inbound", Map.of("From", phone, "Body", " Start ", "MessageSid", sid(n)), twilio.authToken(),
-          true).status()).isEqualTo(200);
+      assertThat(
+              twilio(
+                      "inbound",
+                      Map.of("From", phone, "Body", " Start ", "MessageSid", sid(n)),
+                      twilio.authToken(),
+                      true)
+                  .status())
+          .isEqualTo(200);
       assertThat(suppressions("sms", phone)).as("START after '" + stop + "'").isZero();
     }
-    for (String chat : List.of("please stop texting me", "stopwatch", "don't stop", "the end is near")) {
+    for (String chat :
+        List.of("please stop texting me", "stopwatch", "don't stop", "the end is near")) {
       n++;
-      twilio("inbound", Map.of("From", phone, "Body", chat, "MessageSid", sid(n)), twilio.authToken(), true);
+      twilio(
+          "inbound",
+          Map.of("From", phone, "Body", chat, "MessageSid", sid(n)),
+          twilio.authToken(),
+          true);
       assertThat(suppressions("sms", phone)).as("'" + chat + "' is not a keyword").isZero();
     }
   }
@@ -275,16 +421,25 @@ class ApiWebhookEndToEndTest {
   @Test
   void aCapturedStartHasNoEffectAfterARestart() {
     String phone = "+14155552698";
-    Map<String, String> start = Map.of("From", phone, "Body", "START", "MessageSid", "SM" + "a".repeat(32));
-    Map<String, String> stop = Map.of("From", phone, "Body", "STOP", "MessageSid", "SM" + "b".repeat(32));
-    assertThat(twilio("inbound", Map.of("From", phone, "Body", "STOP", "MessageSid", "SM" + "c".repeat(32)),
-        twilio.authToken(), true).status()).isEqualTo(200);
+    Map<String, String> start =
+        Map.of("From", phone, "Body", "START", "MessageSid", "SM" + "a".repeat(32));
+    Map<String, String> stop =
+        Map.of("From", phone, "Body", "STOP", "MessageSid", "SM" + "b".repeat(32));
+    assertThat(
+            twilio(
+                    "inbound",
+                    Map.of("From", phone, "Body", "STOP", "MessageSid", "SM" + "c".repeat(32)),
+                    twilio.authToken(),
+                    true)
+                .status())
+        .isEqualTo(200);
     assertThat(twilio("inbound", start, twilio.authToken(), true).status()).isEqualTo(200);
     assertThat(suppressions("sms", phone)).isZero();
     assertThat(twilio("inbound", stop, twilio.authToken(), true).status()).isEqualTo(200);
     assertThat(suppressions("sms", phone)).isEqualTo(1);
 
-    // The operator restarts (its in-memory replay window is gone); the captured START is sent again.
+    // The operator restarts (its in-memory replay window is gone); the captured START is sent
+    // again.
     env.stopOperator();
     env.startOperator();
     api = new ApiClient(env.operator.apiPort());
@@ -300,7 +455,12 @@ class ApiWebhookEndToEndTest {
   }
 
   private static String deliveryOf(String notification) {
-    return api.get("/v1/notifications/" + notification, key).json().path("deliveries").get(0).path("id").asText();
+    return api.get("/v1/notifications/" + notification, key)
+        .json()
+        .path("deliveries")
+        .get(0)
+        .path("id")
+        .asText();
   }
 
   private static JsonNode countsByState(String notification) {
@@ -319,16 +479,32 @@ class ApiWebhookEndToEndTest {
     String delivery = deliveryOf(notification);
     assertThat(state(delivery)).isEqualTo("sending");
 
-    var answer = twilio("status", Map.of("MessageSid", sid, "MessageStatus", "undelivered", "To", phone,
-        "ErrorCode", "30003"), twilio.authToken(), true);
+    var answer =
+        twilio(
+            "status",
+            Map.of(
+                "MessageSid",
+                sid,
+                "MessageStatus",
+                "undelivered",
+                "To",
+                phone,
+                "ErrorCode",
+                "30003"),
+            twilio.authToken(),
+            true);
     assertThat(answer.status()).as(answer.toString()).isEqualTo(204);
     release.run();
 
-    await().atMost(Duration.ofSeconds(20)).until(() -> "failed/undelivered".equals(state(delivery)));
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> "failed/undelivered".equals(state(delivery)));
     JsonNode counts = countsByState(notification);
     assertThat(counts.path("failed").asLong()).isEqualTo(1);
     assertThat(counts.has("sent")).as(counts.toString()).isFalse();
-    assertThat(ApiFixtures.count(env, "select count(*) from early_receipts")).as("applied, not left behind").isZero();
+    assertThat(ApiFixtures.count(env, "select count(*) from early_receipts"))
+        .as("applied, not left behind")
+        .isZero();
   }
 
   @Test
@@ -339,8 +515,12 @@ class ApiWebhookEndToEndTest {
     String delivery = awaitMail("sal@example.com", "digest").customArgs().get("herald_delivery_id");
     assertThat(state(delivery)).isEqualTo("sending");
 
-    String events = "[" + event("delivered", delivery, "sal@example.com").replaceAll("^\\[|\\]$", "") + ","
-        + event("open", delivery, "sal@example.com").replaceAll("^\\[|\\]$", "") + "]";
+    String events =
+        "["
+            + event("delivered", delivery, "sal@example.com").replaceAll("^\\[|\\]$", "")
+            + ","
+            + event("open", delivery, "sal@example.com").replaceAll("^\\[|\\]$", "")
+            + "]";
     var answer = sendgridEvent(events, Instant.now(), false);
     assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
     assertThat(answer.json().path("kept").asInt()).isEqualTo(2);
@@ -357,7 +537,10 @@ class ApiWebhookEndToEndTest {
     Runnable release = env.sendgrid.holdNextAnswer();
     String notification = send("digest", "bea", "email");
     String delivery = awaitMail("bea@example.com", "digest").customArgs().get("herald_delivery_id");
-    assertThat(sendgridEvent(event("bounce", delivery, "bea@example.com"), Instant.now(), false).status()).isEqualTo(200);
+    assertThat(
+            sendgridEvent(event("bounce", delivery, "bea@example.com"), Instant.now(), false)
+                .status())
+        .isEqualTo(200);
     assertThat(suppressions("email", "bea@example.com")).isEqualTo(1);
     release.run();
 

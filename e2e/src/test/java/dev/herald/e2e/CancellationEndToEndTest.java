@@ -18,13 +18,17 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A cancel or an erasure is obeyed at once, even for deliveries that a dispatcher already holds
- * and that wait for a provider's rate limit: after it is acknowledged, no provider call starts for
+ * A cancel or an erasure is obeyed at once, even for deliveries that a dispatcher already holds and
+ * that wait for a provider's rate limit: after it is acknowledged, no provider call starts for
  * them. A provider at {@code rateLimit: 2} keeps a backlog of claimed and waiting deliveries.
  */
 class CancellationEndToEndTest {
-  /** A provider call starts within this of the check that allowed it; later arrivals broke the promise. */
+  /**
+   * A provider call starts within this of the check that allowed it; later arrivals broke the
+   * promise.
+   */
   private static final Duration CALL_START = Duration.ofMillis(200);
+
   private static final Duration OBSERVE = Duration.ofSeconds(4);
   private static HeraldEnvironment env;
   private static ApiClient api;
@@ -49,20 +53,29 @@ class CancellationEndToEndTest {
     env.sendgrid.reset();
   }
 
-  /** A SendGrid provider allowed two sends a second, and a template, in a namespace of their own. */
+  /**
+   * A SendGrid provider allowed two sends a second, and a template, in a namespace of their own.
+   */
   private static void slowProvider(String ns) {
     env.limitedEmailSetup(ns, 2, null);
   }
 
   private static String[] addresses(String ns, int n) {
-    return IntStream.range(0, n).mapToObj(i -> "reader" + i + "@" + ns + ".example").toArray(String[]::new);
+    return IntStream.range(0, n)
+        .mapToObj(i -> "reader" + i + "@" + ns + ".example")
+        .toArray(String[]::new);
   }
 
   private static List<ReceivedMail> mailsTo(Set<String> addresses) {
-    return env.sendgrid.mails().stream().filter(m -> m.toEmails().stream().anyMatch(addresses::contains)).toList();
+    return env.sendgrid.mails().stream()
+        .filter(m -> m.toEmails().stream().anyMatch(addresses::contains))
+        .toList();
   }
 
-  /** Mails to these addresses whose provider call started after {@code ackedAt} plus the time a call takes to start. */
+  /**
+   * Mails to these addresses whose provider call started after {@code ackedAt} plus the time a call
+   * takes to start.
+   */
   private static long callsStartedAfter(Set<String> addresses, Instant ackedAt) {
     Instant limit = ackedAt.plus(CALL_START);
     return mailsTo(addresses).stream().filter(m -> m.arrivedAt().isAfter(limit)).count();
@@ -73,7 +86,12 @@ class CancellationEndToEndTest {
     String ns = "cancel-cr";
     slowProvider(ns);
     Set<String> to = Set.of(addresses(ns, 60));
-    env.emailNotification(ns, "newsletter", "order-shipped", Map.of("orderId", "1", "note", "n"), to.toArray(String[]::new));
+    env.emailNotification(
+        ns,
+        "newsletter",
+        "order-shipped",
+        Map.of("orderId", "1", "note", "n"),
+        to.toArray(String[]::new));
     await().atMost(Duration.ofSeconds(30)).until(() -> mailsTo(to).size() >= 4);
 
     env.client().resource(env.notification(ns, "newsletter")).delete();
@@ -81,12 +99,20 @@ class CancellationEndToEndTest {
     Instant acknowledged = Instant.now();
     int sentBefore = mailsTo(to).size();
 
-    await().during(OBSERVE).atMost(OBSERVE.plusSeconds(2)).until(() -> callsStartedAfter(to, acknowledged) == 0);
+    await()
+        .during(OBSERVE)
+        .atMost(OBSERVE.plusSeconds(2))
+        .until(() -> callsStartedAfter(to, acknowledged) == 0);
     long sent = env.deliveriesIn(ns, "sent");
-    System.out.printf("deleted after %d of 60 mails: %d more arrived, %d deliveries cancelled%n", sentBefore,
-        mailsTo(to).size() - sentBefore, env.deliveriesIn(ns, "cancelled"));
-    assertThat(sent + env.deliveriesIn(ns, "cancelled")).as("every delivery sent or cancelled").isEqualTo(60);
-    assertThat(sent).as("what the store counts as sent is what arrived").isEqualTo(mailsTo(to).size());
+    System.out.printf(
+        "deleted after %d of 60 mails: %d more arrived, %d deliveries cancelled%n",
+        sentBefore, mailsTo(to).size() - sentBefore, env.deliveriesIn(ns, "cancelled"));
+    assertThat(sent + env.deliveriesIn(ns, "cancelled"))
+        .as("every delivery sent or cancelled")
+        .isEqualTo(60);
+    assertThat(sent)
+        .as("what the store counts as sent is what arrived")
+        .isEqualTo(mailsTo(to).size());
   }
 
   @Test
@@ -95,10 +121,16 @@ class CancellationEndToEndTest {
     slowProvider(ns);
     String key = apiKey(env, api, ns, "sender", "send,contacts,read");
     Set<String> to = Set.of(addresses(ns, 60));
-    String recipients = to.stream().map(a -> "{\"email\":\"" + a + "\"}").collect(Collectors.joining(","));
-    var sent = api.send("POST", "/v1/notifications", key, """
+    String recipients =
+        to.stream().map(a -> "{\"email\":\"" + a + "\"}").collect(Collectors.joining(","));
+    var sent =
+        api.send(
+            "POST",
+            "/v1/notifications",
+            key,
+            """
         {"template":"order-shipped","recipients":[%s],"channels":["email"],"data":{"orderId":"2","note":"n"}}"""
-        .formatted(recipients));
+                .formatted(recipients));
     assertThat(sent.status()).as(sent.toString()).isEqualTo(202);
     String id = sent.json().path("id").asText();
     await().atMost(Duration.ofSeconds(30)).until(() -> mailsTo(to).size() >= 4);
@@ -109,8 +141,12 @@ class CancellationEndToEndTest {
     int sentBefore = mailsTo(to).size();
     long held = cancelled.json().path("inFlight").asLong();
 
-    await().during(OBSERVE).atMost(OBSERVE.plusSeconds(2)).until(() -> callsStartedAfter(to, acknowledged) == 0);
-    assertThat(mailsTo(to).size() - sentBefore).as("mails after the cancel, at most those held (%d)", held)
+    await()
+        .during(OBSERVE)
+        .atMost(OBSERVE.plusSeconds(2))
+        .until(() -> callsStartedAfter(to, acknowledged) == 0);
+    assertThat(mailsTo(to).size() - sentBefore)
+        .as("mails after the cancel, at most those held (%d)", held)
         .isLessThanOrEqualTo((int) held);
     var status = api.get("/v1/notifications/" + id, key).json();
     assertThat(status.path("counts").toString()).as(status.toString()).contains("cancelled");
@@ -124,37 +160,67 @@ class CancellationEndToEndTest {
     String key = apiKey(env, api, ns, "sender", "send,contacts,read");
     List<String> users = IntStream.range(0, 30).mapToObj(i -> "user" + i).toList();
     for (String u : users) {
-      assertThat(api.send("PUT", "/v1/users/" + u, key, "{\"email\":\"" + u + "@" + ns + ".example\"}").status())
+      assertThat(
+              api.send("PUT", "/v1/users/" + u, key, "{\"email\":\"" + u + "@" + ns + ".example\"}")
+                  .status())
           .isEqualTo(201);
     }
-    String recipients = users.stream().map(u -> "{\"user\":\"" + u + "\"}").collect(Collectors.joining(","));
-    var sent = api.send("POST", "/v1/notifications", key, """
+    String recipients =
+        users.stream().map(u -> "{\"user\":\"" + u + "\"}").collect(Collectors.joining(","));
+    var sent =
+        api.send(
+            "POST",
+            "/v1/notifications",
+            key,
+            """
         {"template":"order-shipped","recipients":[%s],"channels":["email"],"data":{"orderId":"3","note":"n"}}"""
-        .formatted(recipients));
+                .formatted(recipients));
     assertThat(sent.status()).as(sent.toString()).isEqualTo(202);
     await().atMost(Duration.ofSeconds(30)).until(() -> env.sendgrid.mails().size() >= 4);
 
-    // Erase every user not reached yet, one after the other, noting when each erasure was acknowledged.
-    Set<String> reached = env.sendgrid.mails().stream().flatMap(m -> m.toEmails().stream()).collect(Collectors.toSet());
-    List<String> erased = users.stream().filter(u -> !reached.contains(u + "@" + ns + ".example")).limit(15).toList();
+    // Erase every user not reached yet, one after the other, noting when each erasure was
+    // acknowledged.
+    Set<String> reached =
+        env.sendgrid.mails().stream()
+            .flatMap(m -> m.toEmails().stream())
+            .collect(Collectors.toSet());
+    List<String> erased =
+        users.stream().filter(u -> !reached.contains(u + "@" + ns + ".example")).limit(15).toList();
     Map<String, Instant> erasedAt = new java.util.HashMap<>();
     for (String u : erased) {
       assertThat(api.send("DELETE", "/v1/users/" + u, key, null).status()).isEqualTo(204);
       erasedAt.put(u + "@" + ns + ".example", Instant.now());
     }
 
-    // The others are all sent (the erased users' deliveries were mixed among theirs in the backlog).
+    // The others are all sent (the erased users' deliveries were mixed among theirs in the
+    // backlog).
     int others = users.size() - erased.size();
-    await().atMost(Duration.ofSeconds(60))
+    await()
+        .atMost(Duration.ofSeconds(60))
         .until(() -> env.sendgrid.mails().size() - mailsTo(erasedAt.keySet()).size() >= others);
-    List<ReceivedMail> afterErasure = mailsTo(erasedAt.keySet()).stream()
-        .filter(m -> m.arrivedAt().isAfter(erasedAt.get(m.toEmails().get(0)).plus(CALL_START))).toList();
-    System.out.printf("%d users erased while queued: %d of their mails arrived, none started after the erasure: %s%n",
+    List<ReceivedMail> afterErasure =
+        mailsTo(erasedAt.keySet()).stream()
+            .filter(m -> m.arrivedAt().isAfter(erasedAt.get(m.toEmails().get(0)).plus(CALL_START)))
+            .toList();
+    System.out.printf(
+        "%d users erased while queued: %d of their mails arrived, none started after the erasure: %s%n",
         erased.size(), mailsTo(erasedAt.keySet()).size(), afterErasure.isEmpty());
     assertThat(afterErasure).as("mails to erased users that started after their erasure").isEmpty();
-    assertThat(ApiFixtures.count(env, "select count(*) from deliveries where tenant = ? and state = 'cancelled'", ns))
-        .as("their unsent deliveries cancelled").isGreaterThanOrEqualTo(erased.size() - mailsTo(erasedAt.keySet()).size());
-    assertThat(ApiFixtures.count(env, "select count(*) from deliveries where tenant = ? and address like '%@erase.example'"
-        + " and user_id = any(?)", ns, erased.toArray(String[]::new))).as("addresses kept of erased users").isZero();
+    assertThat(
+            ApiFixtures.count(
+                env,
+                "select count(*) from deliveries where tenant = ? and state = 'cancelled'",
+                ns))
+        .as("their unsent deliveries cancelled")
+        .isGreaterThanOrEqualTo(erased.size() - mailsTo(erasedAt.keySet()).size());
+    assertThat(
+            ApiFixtures.count(
+                env,
+                "select count(*) from deliveries where tenant = ? and address like '%@erase.example'"
+                    + " and user_id = any(?)",
+                ns,
+                erased.toArray(String[]::new)))
+        .as("addresses kept of erased users")
+        .isZero();
   }
 }

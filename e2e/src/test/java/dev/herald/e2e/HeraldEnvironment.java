@@ -63,10 +63,12 @@ final class HeraldEnvironment implements AutoCloseable {
     sendgrid = SendGridSimulator.start(SENDGRID_KEY);
     store = new StoreSettings(database.jdbcUrl(), database.user(), database.password(), 8);
     QueueSettings defaults = QueueSettings.defaults(nats.url(), nats.names()).withAckWait(ackWait);
-    queue = maxAckPending == Integer.MAX_VALUE ? defaults : defaults.withMaxAckPending(maxAckPending);
-    dispatcherSettings = DispatcherSettings.defaults()
-        .withBackoff(Duration.ofMillis(200), Duration.ofSeconds(2))
-        .withSendTimeout(Duration.ofSeconds(2));
+    queue =
+        maxAckPending == Integer.MAX_VALUE ? defaults : defaults.withMaxAckPending(maxAckPending);
+    dispatcherSettings =
+        DispatcherSettings.defaults()
+            .withBackoff(Duration.ofMillis(200), Duration.ofSeconds(2))
+            .withSendTimeout(Duration.ofSeconds(2));
     operator = HeraldOperator.start(kube.client(), store, queue);
   }
 
@@ -79,7 +81,10 @@ final class HeraldEnvironment implements AutoCloseable {
     return new HeraldEnvironment(hint, ackWait, maxAckPending);
   }
 
-  /** Stops the operator, as a rolling update or a crash would; {@link #startOperator()} brings one back. */
+  /**
+   * Stops the operator, as a rolling update or a crash would; {@link #startOperator()} brings one
+   * back.
+   */
   void stopOperator() {
     operator.close();
   }
@@ -106,7 +111,8 @@ final class HeraldEnvironment implements AutoCloseable {
 
   /** A dispatcher with these providers (for example web push allowed to a loopback simulator). */
   Dispatcher startDispatcher(String name, dev.herald.providers.Providers providers) {
-    Dispatcher d = Dispatcher.start(kube.newClient(), store, queue, dispatcherSettings, providers, name);
+    Dispatcher d =
+        Dispatcher.start(kube.newClient(), store, queue, dispatcherSettings, providers, name);
     dispatchers.add(d);
     return d;
   }
@@ -123,21 +129,33 @@ final class HeraldEnvironment implements AutoCloseable {
   void emailSetup(String namespace) {
     secret(namespace, "sendgrid-credentials", Map.of("apiKey", SENDGRID_KEY));
     sendgridProvider(namespace, "sendgrid", "sendgrid-credentials");
-    template(namespace, "order-shipped", "Order {{ orderId }} has shipped",
-        "<p>Hello, your order <b>{{ orderId }}</b> note: {{ note }}</p>", "Order {{ orderId }} shipped");
+    template(
+        namespace,
+        "order-shipped",
+        "Order {{ orderId }} has shipped",
+        "<p>Hello, your order <b>{{ orderId }}</b> note: {{ note }}</p>",
+        "Order {{ orderId }} shipped");
   }
 
   void secret(String namespace, String name, Map<String, String> values) {
-    client().secrets().inNamespace(namespace).resource(new SecretBuilder()
-        .withMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build())
-        .withStringData(values).build()).create();
+    client()
+        .secrets()
+        .inNamespace(namespace)
+        .resource(
+            new SecretBuilder()
+                .withMetadata(
+                    new ObjectMetaBuilder().withName(name).withNamespace(namespace).build())
+                .withStringData(values)
+                .build())
+        .create();
   }
 
   DeliveryProvider sendgridProvider(String namespace, String name, String secret) {
     return sendgridProvider(namespace, name, secret, sendgrid.baseUrl(), null);
   }
 
-  DeliveryProvider sendgridProvider(String namespace, String name, String secret, String endpoint, Integer order) {
+  DeliveryProvider sendgridProvider(
+      String namespace, String name, String secret, String endpoint, Integer order) {
     DeliveryProviderSpec spec = providerSpec(ProviderType.SENDGRID, secret, endpoint);
     spec.setSendgrid(new SendGridSettings("notifications@herald.example", "Herald"));
     spec.setOrder(order);
@@ -150,12 +168,18 @@ final class HeraldEnvironment implements AutoCloseable {
    */
   void limitedEmailSetup(String namespace, Integer rateLimit, Integer maxConcurrency) {
     secret(namespace, "sendgrid-credentials", Map.of("apiKey", SENDGRID_KEY));
-    DeliveryProviderSpec spec = providerSpec(ProviderType.SENDGRID, "sendgrid-credentials", sendgrid.baseUrl());
+    DeliveryProviderSpec spec =
+        providerSpec(ProviderType.SENDGRID, "sendgrid-credentials", sendgrid.baseUrl());
     spec.setSendgrid(new SendGridSettings("notifications@herald.example", "Herald"));
     spec.setRateLimit(rateLimit);
     spec.setMaxConcurrency(maxConcurrency);
     provider(namespace, "sendgrid", spec);
-    template(namespace, "order-shipped", "Order {{ orderId }} has shipped", "<p>{{ orderId }} {{ note }}</p>", null);
+    template(
+        namespace,
+        "order-shipped",
+        "Order {{ orderId }} has shipped",
+        "<p>{{ orderId }} {{ note }}</p>",
+        null);
   }
 
   static DeliveryProviderSpec providerSpec(ProviderType type, String secret, String endpoint) {
@@ -176,8 +200,9 @@ final class HeraldEnvironment implements AutoCloseable {
   /** Writes a user of the contact store, with devices as (platform, token) pairs. */
   void user(String namespace, String id, String email, String phone, String... devices) {
     try (Connection c = database.connect()) {
-      try (PreparedStatement ps = c.prepareStatement(
-          "insert into users (tenant, user_id, email, phone, locale) values (?, ?, ?, ?, 'en')")) {
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "insert into users (tenant, user_id, email, phone, locale) values (?, ?, ?, ?, 'en')")) {
         ps.setString(1, namespace);
         ps.setString(2, id);
         ps.setString(3, email);
@@ -185,8 +210,9 @@ final class HeraldEnvironment implements AutoCloseable {
         ps.executeUpdate();
       }
       for (int i = 0; i < devices.length; i += 2) {
-        try (PreparedStatement ps = c.prepareStatement(
-            "insert into devices (tenant, user_id, platform, token) values (?, ?, ?, ?)")) {
+        try (PreparedStatement ps =
+            c.prepareStatement(
+                "insert into devices (tenant, user_id, platform, token) values (?, ?, ?, ?)")) {
           ps.setString(1, namespace);
           ps.setString(2, id);
           ps.setString(3, devices[i]);
@@ -201,12 +227,16 @@ final class HeraldEnvironment implements AutoCloseable {
 
   /** Whether a device token is still active, and why not if it is not. */
   String deviceState(String namespace, String token) {
-    try (Connection c = database.connect(); PreparedStatement ps = c.prepareStatement(
-        "select active, invalidated_reason from devices where tenant = ? and token = ?")) {
+    try (Connection c = database.connect();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "select active, invalidated_reason from devices where tenant = ? and token = ?")) {
       ps.setString(1, namespace);
       ps.setString(2, token);
       try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? (rs.getBoolean(1) ? "active" : "inactive:" + rs.getString(2)) : "missing";
+        return rs.next()
+            ? (rs.getBoolean(1) ? "active" : "inactive:" + rs.getString(2))
+            : "missing";
       }
     } catch (SQLException e) {
       throw new IllegalStateException(e);
@@ -215,8 +245,10 @@ final class HeraldEnvironment implements AutoCloseable {
 
   /** The provider each delivery of a namespace went out through, with counts. */
   Map<String, Long> deliveriesByProvider(String namespace) {
-    try (Connection c = database.connect(); PreparedStatement ps = c.prepareStatement(
-        "select provider, count(*) from deliveries where tenant = ? and state = 'sent' group by provider")) {
+    try (Connection c = database.connect();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "select provider, count(*) from deliveries where tenant = ? and state = 'sent' group by provider")) {
       ps.setString(1, namespace);
       Map<String, Long> result = new java.util.TreeMap<>();
       try (ResultSet rs = ps.executeQuery()) {
@@ -231,8 +263,8 @@ final class HeraldEnvironment implements AutoCloseable {
   }
 
   /** A Notification of a template to users of the contact store. */
-  Notification userNotification(String namespace, String name, String template, List<Channel> channels,
-      String... users) {
+  Notification userNotification(
+      String namespace, String name, String template, List<Channel> channels, String... users) {
     Notification n = new Notification();
     n.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
     NotificationSpec spec = new NotificationSpec();
@@ -243,7 +275,8 @@ final class HeraldEnvironment implements AutoCloseable {
     return client().resource(n).create();
   }
 
-  NotificationTemplate template(String namespace, String name, String subject, String html, String text) {
+  NotificationTemplate template(
+      String namespace, String name, String subject, String html, String text) {
     NotificationTemplate t = new NotificationTemplate();
     t.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
     NotificationTemplateSpec spec = new NotificationTemplateSpec();
@@ -252,13 +285,22 @@ final class HeraldEnvironment implements AutoCloseable {
     return client().resource(t).create();
   }
 
-  Notification emailNotification(String namespace, String name, String template, Map<String, String> data,
+  Notification emailNotification(
+      String namespace,
+      String name,
+      String template,
+      Map<String, String> data,
       String... addresses) {
     return emailNotification(namespace, name, template, data, null, addresses);
   }
 
-  Notification emailNotification(String namespace, String name, String template, Map<String, String> data,
-      dev.herald.api.Priority priority, String... addresses) {
+  Notification emailNotification(
+      String namespace,
+      String name,
+      String template,
+      Map<String, String> data,
+      dev.herald.api.Priority priority,
+      String... addresses) {
     Notification n = new Notification();
     n.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
     NotificationSpec spec = new NotificationSpec();
@@ -267,7 +309,8 @@ final class HeraldEnvironment implements AutoCloseable {
     spec.setRecipients(Arrays.stream(addresses).map(Recipient::email).toList());
     var node = dev.herald.core.Json.MAPPER.createObjectNode();
     data.forEach(node::put);
-    java.util.Map<String, com.fasterxml.jackson.databind.JsonNode> values = new java.util.LinkedHashMap<>();
+    java.util.Map<String, com.fasterxml.jackson.databind.JsonNode> values =
+        new java.util.LinkedHashMap<>();
     node.fields().forEachRemaining(e -> values.put(e.getKey(), e.getValue()));
     spec.setData(values);
     spec.setPriority(priority);
@@ -277,14 +320,19 @@ final class HeraldEnvironment implements AutoCloseable {
 
   /** Waits (up to a minute) for a Notification to reach a phase, and returns it then. */
   Notification awaitPhase(String namespace, String name, String phase) {
-    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
-        .pollInterval(java.time.Duration.ofMillis(200)).untilAsserted(() -> {
-          Notification n = notification(namespace, name);
-          org.assertj.core.api.Assertions.assertThat(n.getStatus()).as("status of %s", name).isNotNull();
-          org.assertj.core.api.Assertions.assertThat(n.getStatus().getPhase())
-              .as("phase of %s: %s", name, dev.herald.core.Json.write(n.getStatus()))
-              .isEqualTo(dev.herald.api.notification.NotificationPhase.valueOf(phase));
-        });
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(60))
+        .pollInterval(java.time.Duration.ofMillis(200))
+        .untilAsserted(
+            () -> {
+              Notification n = notification(namespace, name);
+              org.assertj.core.api.Assertions.assertThat(n.getStatus())
+                  .as("status of %s", name)
+                  .isNotNull();
+              org.assertj.core.api.Assertions.assertThat(n.getStatus().getPhase())
+                  .as("phase of %s: %s", name, dev.herald.core.Json.write(n.getStatus()))
+                  .isEqualTo(dev.herald.api.notification.NotificationPhase.valueOf(phase));
+            });
     return notification(namespace, name);
   }
 
@@ -293,14 +341,25 @@ final class HeraldEnvironment implements AutoCloseable {
    * as an assertion, which Awaitility retries (a NullPointerException would end the wait at once).
    */
   static io.fabric8.kubernetes.api.model.Condition condition(
-      io.fabric8.kubernetes.client.CustomResource<?, ? extends dev.herald.api.status.HeraldStatus> resource,
+      io.fabric8.kubernetes.client.CustomResource<?, ? extends dev.herald.api.status.HeraldStatus>
+          resource,
       String type) {
     org.assertj.core.api.Assertions.assertThat(resource).as("resource").isNotNull();
     org.assertj.core.api.Assertions.assertThat(resource.getStatus())
-        .as("status of %s", resource.getMetadata().getName()).isNotNull();
-    return resource.getStatus().condition(type).orElseThrow(() -> new AssertionError(
-        "no " + type + " condition yet on " + resource.getMetadata().getName() + ": "
-            + dev.herald.core.Json.write(resource.getStatus())));
+        .as("status of %s", resource.getMetadata().getName())
+        .isNotNull();
+    return resource
+        .getStatus()
+        .condition(type)
+        .orElseThrow(
+            () ->
+                new AssertionError(
+                    "no "
+                        + type
+                        + " condition yet on "
+                        + resource.getMetadata().getName()
+                        + ": "
+                        + dev.herald.core.Json.write(resource.getStatus())));
   }
 
   Notification notification(String namespace, String name) {
@@ -320,14 +379,16 @@ final class HeraldEnvironment implements AutoCloseable {
 
   long deliveriesIn(String namespace, String state) {
     try {
-      return count("select count(*) from deliveries where tenant = ? and state = ?", namespace, state);
+      return count(
+          "select count(*) from deliveries where tenant = ? and state = ?", namespace, state);
     } catch (SQLException e) {
       throw new IllegalStateException(e);
     }
   }
 
   private long count(String sql, String... args) throws SQLException {
-    try (Connection c = database.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
+    try (Connection c = database.connect();
+        PreparedStatement ps = c.prepareStatement(sql)) {
       for (int i = 0; i < args.length; i++) {
         ps.setString(i + 1, args[i]);
       }

@@ -11,8 +11,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * A Notification is sent as it was accepted: editing its spec afterwards (the mock API, like a
- * real one, lets it through) sends nothing more, and the status says the change was ignored.
+ * A Notification is sent as it was accepted: editing its spec afterwards (the mock API, like a real
+ * one, lets it through) sends nothing more, and the status says the change was ignored.
  */
 class ImmutableNotificationTest {
   private static HeraldEnvironment env;
@@ -33,25 +33,43 @@ class ImmutableNotificationTest {
 
   @Test
   void aChangedSpecIsReportedAsIgnoredAndSendsNothingMore() {
-    env.emailNotification("shop", "order-7", "order-shipped", Map.of("orderId", "7", "note", "n"), "one@example.com");
+    env.emailNotification(
+        "shop", "order-7", "order-shipped", Map.of("orderId", "7", "note", "n"), "one@example.com");
     Notification done = env.awaitPhase("shop", "order-7", "Completed");
     assertThat(done.getStatus().condition("SpecChangeIgnored")).isEmpty();
 
-    env.client().resources(Notification.class).inNamespace("shop").withName("order-7").edit(n -> {
-      n.getSpec().setRecipients(java.util.List.of(dev.herald.api.notification.Recipient.email("two@example.com")));
-      return n;
-    });
-    await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
-      var condition = HeraldEnvironment.condition(env.notification("shop", "order-7"), "SpecChangeIgnored");
-      assertThat(condition.getStatus()).isEqualTo("True");
-      assertThat(condition.getReason()).isEqualTo("Immutable");
-      assertThat(condition.getMessage()).contains("ignored");
-    });
-    await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
-        assertThat(env.client().v1().events().inNamespace("shop").list().getItems())
-            .anySatisfy(e -> assertThat(e.getReason()).isEqualTo("SpecChangeIgnored")));
+    env.client()
+        .resources(Notification.class)
+        .inNamespace("shop")
+        .withName("order-7")
+        .edit(
+            n -> {
+              n.getSpec()
+                  .setRecipients(
+                      java.util.List.of(
+                          dev.herald.api.notification.Recipient.email("two@example.com")));
+              return n;
+            });
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .untilAsserted(
+            () -> {
+              var condition =
+                  HeraldEnvironment.condition(
+                      env.notification("shop", "order-7"), "SpecChangeIgnored");
+              assertThat(condition.getStatus()).isEqualTo("True");
+              assertThat(condition.getReason()).isEqualTo("Immutable");
+              assertThat(condition.getMessage()).contains("ignored");
+            });
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .untilAsserted(
+            () ->
+                assertThat(env.client().v1().events().inNamespace("shop").list().getItems())
+                    .anySatisfy(e -> assertThat(e.getReason()).isEqualTo("SpecChangeIgnored")));
     Notification after = env.notification("shop", "order-7");
-    assertThat(after.getStatus().getPhase()).isEqualTo(dev.herald.api.notification.NotificationPhase.Completed);
+    assertThat(after.getStatus().getPhase())
+        .isEqualTo(dev.herald.api.notification.NotificationPhase.Completed);
     assertThat(after.getStatus().getTotal()).isEqualTo(1);
     assertThat(env.sendgrid.mailsTo("two@example.com")).isEmpty();
     assertThat(env.sendgrid.mailsTo("one@example.com")).hasSize(1);

@@ -38,8 +38,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.slf4j.LoggerFactory;
 
 /**
- * All four channels through the real SDKs against their simulators: one Notification to users
- * with devices, phones and e-mail addresses; an invalid token; a provider waiting for its Secret;
+ * All four channels through the real SDKs against their simulators: one Notification to users with
+ * devices, phones and e-mail addresses; an invalid token; a provider waiting for its Secret;
  * failover between two e-mail providers; and, last, every log line the suite produced checked for
  * credentials and personal addresses.
  */
@@ -70,8 +70,15 @@ class MultiChannelEndToEndTest {
     fcm = FcmSimulator.start(FCM_PROJECT);
     twilio = TwilioSimulator.start();
     env.startDispatcher("dispatcher");
-    SENSITIVE.addAll(List.of(HeraldEnvironment.SENDGRID_KEY, twilio.authToken(),
-        apns.signingKeyPem().lines().filter(l -> !l.startsWith("-----")).findFirst().orElseThrow()));
+    SENSITIVE.addAll(
+        List.of(
+            HeraldEnvironment.SENDGRID_KEY,
+            twilio.authToken(),
+            apns.signingKeyPem()
+                .lines()
+                .filter(l -> !l.startsWith("-----"))
+                .findFirst()
+                .orElseThrow()));
   }
 
   @AfterAll
@@ -92,32 +99,53 @@ class MultiChannelEndToEndTest {
     ((Logger) LoggerFactory.getLogger("dev.herald")).setLevel(heraldLevel);
   }
 
-  /** A Ready provider of each type in the namespace, and a template with content for every channel. */
+  /**
+   * A Ready provider of each type in the namespace, and a template with content for every channel.
+   */
   private static void allChannels(String ns) {
     env.secret(ns, "sendgrid", Map.of("apiKey", HeraldEnvironment.SENDGRID_KEY));
     env.sendgridProvider(ns, "sendgrid", "sendgrid");
 
-    env.secret(ns, "twilio", Map.of("accountSid", twilio.accountSid(), "authToken", twilio.authToken()));
-    DeliveryProviderSpec sms = HeraldEnvironment.providerSpec(ProviderType.TWILIO, "twilio", twilio.baseUrl());
+    env.secret(
+        ns, "twilio", Map.of("accountSid", twilio.accountSid(), "authToken", twilio.authToken()));
+    DeliveryProviderSpec sms =
+        HeraldEnvironment.providerSpec(ProviderType.TWILIO, "twilio", twilio.baseUrl());
     sms.setTwilio(new TwilioSettings("+14155550100", null, null));
     env.provider(ns, "twilio", sms);
 
-    env.secret(ns, "apns", Map.of("signingKey", apns.signingKeyPem(), "caCertificate", apns.certificatePem()));
-    DeliveryProviderSpec ios = HeraldEnvironment.providerSpec(ProviderType.APNS, "apns", apns.baseUrl());
-    ios.setApns(new ApnsSettings(apns.teamId(), apns.keyId(), TOPIC, ApnsSettings.Environment.SANDBOX, null));
+    env.secret(
+        ns,
+        "apns",
+        Map.of("signingKey", apns.signingKeyPem(), "caCertificate", apns.certificatePem()));
+    DeliveryProviderSpec ios =
+        HeraldEnvironment.providerSpec(ProviderType.APNS, "apns", apns.baseUrl());
+    ios.setApns(
+        new ApnsSettings(
+            apns.teamId(), apns.keyId(), TOPIC, ApnsSettings.Environment.SANDBOX, null));
     env.provider(ns, "apns", ios);
 
     env.secret(ns, "fcm", Map.of("serviceAccount", fcm.serviceAccountJson()));
-    DeliveryProviderSpec android = HeraldEnvironment.providerSpec(ProviderType.FCM, "fcm", fcm.baseUrl());
+    DeliveryProviderSpec android =
+        HeraldEnvironment.providerSpec(ProviderType.FCM, "fcm", fcm.baseUrl());
     android.setFcm(new FcmSettings(FCM_PROJECT));
     env.provider(ns, "fcm", android);
 
     NotificationTemplate t = new NotificationTemplate();
     t.setMetadata(new ObjectMetaBuilder().withName("order-update").withNamespace(ns).build());
     NotificationTemplateSpec spec = new NotificationTemplateSpec();
-    spec.setEmail(new EmailContent("Your order shipped", "<p>Shipped to {{ recipient.id }}</p>", null, null, null, null));
+    spec.setEmail(
+        new EmailContent(
+            "Your order shipped", "<p>Shipped to {{ recipient.id }}</p>", null, null, null, null));
     spec.setSms(new SmsContent("Your order shipped.", 1));
-    spec.setPush(new PushContent("Order shipped", "Tap to track it", Map.of("screen", "orders"), "default", 1, "orders", null));
+    spec.setPush(
+        new PushContent(
+            "Order shipped",
+            "Tap to track it",
+            Map.of("screen", "orders"),
+            "default",
+            1,
+            "orders",
+            null));
     t.setSpec(spec);
     env.client().resource(t).create();
   }
@@ -130,33 +158,61 @@ class MultiChannelEndToEndTest {
     String iosToken = apns.registerToken(TOPIC, ApnsSimulator.newToken());
     String androidToken = FcmSimulator.newToken();
     String webToken = FcmSimulator.newToken();
-    env.user(ns, "alice", "alice@customers.example", "+14155552671", "ios", iosToken, "android", androidToken,
-        "web", webToken);
+    env.user(
+        ns,
+        "alice",
+        "alice@customers.example",
+        "+14155552671",
+        "ios",
+        iosToken,
+        "android",
+        androidToken,
+        "web",
+        webToken);
     env.user(ns, "bob", null, "+491701234567");
-    SENSITIVE.addAll(List.of(iosToken, androidToken, webToken, "alice@customers.example", "+14155552671",
-        "+491701234567"));
+    SENSITIVE.addAll(
+        List.of(
+            iosToken,
+            androidToken,
+            webToken,
+            "alice@customers.example",
+            "+14155552671",
+            "+491701234567"));
 
-    env.userNotification(ns, "shipped", "order-update", List.of(Channel.EMAIL, Channel.SMS, Channel.PUSH),
-        "alice", "bob");
+    env.userNotification(
+        ns,
+        "shipped",
+        "order-update",
+        List.of(Channel.EMAIL, Channel.SMS, Channel.PUSH),
+        "alice",
+        "bob");
 
     NotificationStatus status = env.awaitPhase(ns, "shipped", "Completed").getStatus();
     assertThat(status.getTotal()).isEqualTo(8);
     assertThat(status.getSent()).isEqualTo(6);
     assertThat(status.getSuppressed()).isEqualTo(2);
-    assertThat(status.getChannels().get("email")).containsEntry("sent", 1L).containsEntry("suppressed", 1L);
+    assertThat(status.getChannels().get("email"))
+        .containsEntry("sent", 1L)
+        .containsEntry("suppressed", 1L);
     assertThat(status.getChannels().get("sms")).containsEntry("sent", 2L);
-    assertThat(status.getChannels().get("push")).containsEntry("sent", 3L).containsEntry("suppressed", 1L);
+    assertThat(status.getChannels().get("push"))
+        .containsEntry("sent", 3L)
+        .containsEntry("suppressed", 1L);
 
     assertThat(env.sendgrid.mailsTo("alice@customers.example")).hasSize(1);
     assertThat(twilio.messagesTo("+14155552671")).hasSize(1);
-    assertThat(twilio.messagesTo("+491701234567")).hasSize(1)
+    assertThat(twilio.messagesTo("+491701234567"))
+        .hasSize(1)
         .allSatisfy(m -> assertThat(m.body()).isEqualTo("Your order shipped."));
-    assertThat(apns.notifications()).filteredOn(p -> p.token().equals(iosToken)).singleElement()
-        .satisfies(p -> {
-          assertThat(p.topic()).isEqualTo(TOPIC);
-          assertThat(p.collapseId()).isEqualTo("orders");
-          assertThat(p.payload()).contains("Order shipped").contains("\"badge\":1");
-        });
+    assertThat(apns.notifications())
+        .filteredOn(p -> p.token().equals(iosToken))
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.topic()).isEqualTo(TOPIC);
+              assertThat(p.collapseId()).isEqualTo("orders");
+              assertThat(p.payload()).contains("Order shipped").contains("\"badge\":1");
+            });
     assertThat(fcm.messagesTo(androidToken)).hasSize(1);
     assertThat(fcm.messagesTo(webToken)).hasSize(1);
   }
@@ -166,7 +222,7 @@ class MultiChannelEndToEndTest {
   void anInvalidTokenDeactivatesTheDeviceAndTheNextNotificationSkipsIt() {
     String ns = "bad-token";
     allChannels(ns);
-    String unknownToken = ApnsSimulator.newToken();  // never registered for the topic
+    String unknownToken = ApnsSimulator.newToken(); // never registered for the topic
     env.user(ns, "carol", null, null, "ios", unknownToken);
     SENSITIVE.add(unknownToken);
 
@@ -188,16 +244,21 @@ class MultiChannelEndToEndTest {
     String ns = "late-secret";
     env.sendgridProvider(ns, "sendgrid", "created-later");
     env.template(ns, "order-shipped", "Order {{ orderId }}", "<p>{{ orderId }}</p>", null);
-    env.emailNotification(ns, "waiting", "order-shipped", Map.of("orderId", "7"), "patient@example.com");
+    env.emailNotification(
+        ns, "waiting", "order-shipped", Map.of("orderId", "7"), "patient@example.com");
 
-    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-      Notification n = env.notification(ns, "waiting");
-      assertThat(n.getStatus()).isNotNull();
-      assertThat(n.getStatus().getPhase()).isEqualTo(dev.herald.api.notification.NotificationPhase.Dispatching);
-      var providers = HeraldEnvironment.condition(n, NotificationStatus.PROVIDERS_READY);
-      assertThat(providers.getStatus()).isEqualTo("False");
-      assertThat(providers.getMessage()).contains("SecretNotFound");
-    });
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> {
+              Notification n = env.notification(ns, "waiting");
+              assertThat(n.getStatus()).isNotNull();
+              assertThat(n.getStatus().getPhase())
+                  .isEqualTo(dev.herald.api.notification.NotificationPhase.Dispatching);
+              var providers = HeraldEnvironment.condition(n, NotificationStatus.PROVIDERS_READY);
+              assertThat(providers.getStatus()).isEqualTo("False");
+              assertThat(providers.getMessage()).contains("SecretNotFound");
+            });
     assertThat(env.sendgrid.mailsTo("patient@example.com")).isEmpty();
 
     env.secret(ns, "created-later", Map.of("apiKey", HeraldEnvironment.SENDGRID_KEY));
@@ -215,8 +276,14 @@ class MultiChannelEndToEndTest {
       env.sendgridProvider(ns, "primary", "sendgrid", broken.baseUrl(), 0);
       env.sendgridProvider(ns, "secondary", "sendgrid", env.sendgrid.baseUrl(), 1);
       env.template(ns, "order-shipped", "Order {{ orderId }}", "<p>{{ orderId }}</p>", null);
-      String[] to = {"f1@failover.example", "f2@failover.example", "f3@failover.example",
-          "f4@failover.example", "f5@failover.example", "f6@failover.example"};
+      String[] to = {
+        "f1@failover.example",
+        "f2@failover.example",
+        "f3@failover.example",
+        "f4@failover.example",
+        "f5@failover.example",
+        "f6@failover.example"
+      };
       env.emailNotification(ns, "failover", "order-shipped", Map.of("orderId", "8"), to);
 
       Notification done = env.awaitPhase(ns, "failover", "Completed");
@@ -235,9 +302,9 @@ class MultiChannelEndToEndTest {
   void fallbackSendsOnTheNextChannelWhenThereIsNoAddressOrTheFirstFailsPermanently() {
     String ns = "fallback";
     allChannels(ns);
-    String deadToken = ApnsSimulator.newToken();  // not registered: APNs rejects it
-    env.user(ns, "dora", null, "+14155552672");                       // no device at all
-    env.user(ns, "eve", null, "+14155552673", "ios", deadToken);       // a device that will fail
+    String deadToken = ApnsSimulator.newToken(); // not registered: APNs rejects it
+    env.user(ns, "dora", null, "+14155552672"); // no device at all
+    env.user(ns, "eve", null, "+14155552673", "ios", deadToken); // a device that will fail
     SENSITIVE.addAll(List.of(deadToken, "+14155552672", "+14155552673"));
 
     Notification n = new Notification();
@@ -246,21 +313,32 @@ class MultiChannelEndToEndTest {
     spec.setTemplate("order-update");
     spec.setChannels(List.of(Channel.PUSH));
     spec.setFallback(List.of(Channel.SMS));
-    spec.setRecipients(List.of(dev.herald.api.notification.Recipient.user("dora"),
-        dev.herald.api.notification.Recipient.user("eve")));
+    spec.setRecipients(
+        List.of(
+            dev.herald.api.notification.Recipient.user("dora"),
+            dev.herald.api.notification.Recipient.user("eve")));
     n.setSpec(spec);
     env.client().resource(n).create();
 
-    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-      assertThat(twilio.messagesTo("+14155552672")).as("dora: no device, so SMS").hasSize(1);
-      assertThat(twilio.messagesTo("+14155552673")).as("eve: push failed permanently, so SMS").hasSize(1);
-      Notification now = env.notification(ns, "fallback");
-      assertThat(now.getStatus()).isNotNull();
-      assertThat(now.getStatus().getInFlight()).isZero();
-    });
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () -> {
+              assertThat(twilio.messagesTo("+14155552672"))
+                  .as("dora: no device, so SMS")
+                  .hasSize(1);
+              assertThat(twilio.messagesTo("+14155552673"))
+                  .as("eve: push failed permanently, so SMS")
+                  .hasSize(1);
+              Notification now = env.notification(ns, "fallback");
+              assertThat(now.getStatus()).isNotNull();
+              assertThat(now.getStatus().getInFlight()).isZero();
+            });
     NotificationStatus status = env.notification(ns, "fallback").getStatus();
     assertThat(status.getChannels().get("sms")).containsEntry("sent", 2L);
-    assertThat(status.getChannels().get("push")).containsEntry("failed", 1L).containsEntry("suppressed", 1L);
+    assertThat(status.getChannels().get("push"))
+        .containsEntry("failed", 1L)
+        .containsEntry("suppressed", 1L);
     assertThat(env.deviceState(ns, deadToken)).startsWith("inactive:");
   }
 
@@ -272,7 +350,8 @@ class MultiChannelEndToEndTest {
       env.secret(ns, "sendgrid", Map.of("apiKey", "SG.the-old-key"));
       env.sendgridProvider(ns, "sendgrid", "sendgrid", strict.baseUrl(), null);
       env.template(ns, "order-shipped", "Order {{ orderId }}", "<p>{{ orderId }}</p>", null);
-      env.emailNotification(ns, "rotated", "order-shipped", Map.of("orderId", "9"), "rotation@example.com");
+      env.emailNotification(
+          ns, "rotated", "order-shipped", Map.of("orderId", "9"), "rotation@example.com");
 
       // The old key is refused (401): the delivery is retried, not failed.
       await().atMost(Duration.ofSeconds(20)).until(() -> strict.requests() >= 1);
@@ -290,14 +369,19 @@ class MultiChannelEndToEndTest {
 
   @Test
   @Order(6)
-  void anInvalidNumberFailsBeforeAnythingIsQueuedAndAnOverlongSmsIsRefusedAtAcceptance() throws Exception {
+  void anInvalidNumberFailsBeforeAnythingIsQueuedAndAnOverlongSmsIsRefusedAtAcceptance()
+      throws Exception {
     String ns = "sms-checks";
     allChannels(ns);
     int before = twilio.requests();
     // E.164 in form, but no such number: libphonenumber refuses it at fan-out.
-    env.client().resource(smsNotification(ns, "bad-number", "order-update", "+10000000000")).create();
+    env.client()
+        .resource(smsNotification(ns, "bad-number", "order-update", "+10000000000"))
+        .create();
     NotificationStatus failed = env.awaitPhase(ns, "bad-number", "Failed").getStatus();
-    assertThat(failed.getChannels().get("sms")).containsEntry("failed", 1L).containsEntry("queued", 0L);
+    assertThat(failed.getChannels().get("sms"))
+        .containsEntry("failed", 1L)
+        .containsEntry("queued", 0L);
     assertThat(env.deliveriesIn(ns, "failed")).isEqualTo(1);
     assertThat(twilio.requests()).isEqualTo(before);
 
@@ -308,21 +392,29 @@ class MultiChannelEndToEndTest {
     env.client().resource(oneSegment).create();
     Notification longSms = smsNotification(ns, "too-long", "long-sms", "+14155552674");
     var data = dev.herald.core.Json.MAPPER.createObjectNode().put("text", "word ".repeat(60));
-    java.util.Map<String, com.fasterxml.jackson.databind.JsonNode> values = new java.util.LinkedHashMap<>();
+    java.util.Map<String, com.fasterxml.jackson.databind.JsonNode> values =
+        new java.util.LinkedHashMap<>();
     data.fields().forEachRemaining(e -> values.put(e.getKey(), e.getValue()));
     longSms.getSpec().setData(values);
     env.client().resource(longSms).create();
-    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-      Notification n = env.notification(ns, "too-long");
-      assertThat(n.getStatus()).isNotNull();
-      var accepted = HeraldEnvironment.condition(n, NotificationStatus.ACCEPTED);
-      assertThat(accepted.getReason()).isEqualTo("TooManySegments");
-      assertThat(accepted.getMessage()).contains("template.sms.body").contains("segments").contains("allows 1");
-    });
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> {
+              Notification n = env.notification(ns, "too-long");
+              assertThat(n.getStatus()).isNotNull();
+              var accepted = HeraldEnvironment.condition(n, NotificationStatus.ACCEPTED);
+              assertThat(accepted.getReason()).isEqualTo("TooManySegments");
+              assertThat(accepted.getMessage())
+                  .contains("template.sms.body")
+                  .contains("segments")
+                  .contains("allows 1");
+            });
     assertThat(twilio.messagesTo("+14155552674")).isEmpty();
   }
 
-  private static Notification smsNotification(String ns, String name, String template, String phone) {
+  private static Notification smsNotification(
+      String ns, String name, String template, String phone) {
     Notification n = new Notification();
     n.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(ns).build());
     var spec = new dev.herald.api.notification.NotificationSpec();
@@ -338,11 +430,20 @@ class MultiChannelEndToEndTest {
   @Test
   @Order(7)
   void noCredentialTokenPhoneOrEmailAddressAppearsUnmaskedInTheLogs() {
-    List<String> lines = LOGS.list.stream().map(e -> e.getFormattedMessage()
-        + (e.getThrowableProxy() == null ? "" : " " + e.getThrowableProxy().getMessage())).toList();
+    List<String> lines =
+        LOGS.list.stream()
+            .map(
+                e ->
+                    e.getFormattedMessage()
+                        + (e.getThrowableProxy() == null
+                            ? ""
+                            : " " + e.getThrowableProxy().getMessage()))
+            .toList();
     assertThat(lines).as("log lines captured").isNotEmpty();
     for (String value : SENSITIVE) {
-      assertThat(lines).as("log lines must not contain a sensitive value").noneMatch(l -> l.contains(value));
+      assertThat(lines)
+          .as("log lines must not contain a sensitive value")
+          .noneMatch(l -> l.contains(value));
     }
   }
 }

@@ -18,9 +18,12 @@ class PriorityLanesEndToEndTest {
   @BeforeAll
   static void start() {
     env = HeraldEnvironment.start("e2e-lanes", Duration.ofSeconds(10));
-    // A dispatcher that can hold only a few deliveries at once, so that a backlog forms in the stream,
+    // A dispatcher that can hold only a few deliveries at once, so that a backlog forms in the
+    // stream,
     // and waits out slow provider calls.
-    env.startDispatcher("dispatcher", env.dispatcherSettings.withMaxInFlight(4).withSendTimeout(Duration.ofSeconds(20)));
+    env.startDispatcher(
+        "dispatcher",
+        env.dispatcherSettings.withMaxInFlight(4).withSendTimeout(Duration.ofSeconds(20)));
   }
 
   @AfterAll
@@ -36,19 +39,43 @@ class PriorityLanesEndToEndTest {
     env.emailSetup(ns);
     env.sendgrid.reset();
     env.sendgrid.delayNext(1000, Duration.ofMillis(40));
-    String[] bulk = IntStream.range(0, 300).mapToObj(i -> "reader" + i + "@bulk.example").toArray(String[]::new);
-    env.emailNotification(ns, "newsletter", "order-shipped", Map.of("orderId", "0", "note", "n"), Priority.BULK, bulk);
-    await().atMost(Duration.ofSeconds(30)).until(() -> env.sendgrid.mails().stream()
-        .anyMatch(m -> m.toEmails().stream().anyMatch(t -> t.endsWith("@bulk.example"))));
+    String[] bulk =
+        IntStream.range(0, 300)
+            .mapToObj(i -> "reader" + i + "@bulk.example")
+            .toArray(String[]::new);
+    env.emailNotification(
+        ns,
+        "newsletter",
+        "order-shipped",
+        Map.of("orderId", "0", "note", "n"),
+        Priority.BULK,
+        bulk);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                env.sendgrid.mails().stream()
+                    .anyMatch(
+                        m -> m.toEmails().stream().anyMatch(t -> t.endsWith("@bulk.example"))));
 
-    env.emailNotification(ns, "otp", "order-shipped", Map.of("orderId", "OTP", "note", "n"), Priority.HIGH,
+    env.emailNotification(
+        ns,
+        "otp",
+        "order-shipped",
+        Map.of("orderId", "OTP", "note", "n"),
+        Priority.HIGH,
         "urgent@example.com");
 
     env.awaitPhase(ns, "otp", "Completed");
-    long bulkSentWhenOtpDone = env.sendgrid.mails().stream()
-        .filter(m -> m.toEmails().stream().anyMatch(t -> t.endsWith("@bulk.example"))).count();
-    System.out.printf("one-time password delivered after %d of 300 bulk mails%n", bulkSentWhenOtpDone);
-    assertThat(bulkSentWhenOtpDone).as("bulk mails sent before the high-priority one finished").isLessThan(150);
+    long bulkSentWhenOtpDone =
+        env.sendgrid.mails().stream()
+            .filter(m -> m.toEmails().stream().anyMatch(t -> t.endsWith("@bulk.example")))
+            .count();
+    System.out.printf(
+        "one-time password delivered after %d of 300 bulk mails%n", bulkSentWhenOtpDone);
+    assertThat(bulkSentWhenOtpDone)
+        .as("bulk mails sent before the high-priority one finished")
+        .isLessThan(150);
     env.awaitPhase(ns, "newsletter", "Completed");
   }
 
@@ -59,18 +86,35 @@ class PriorityLanesEndToEndTest {
     env.sendgrid.reset();
     // Four slow bulk calls take all four of the dispatcher's shared e-mail slots.
     env.sendgrid.delayNext(4, Duration.ofSeconds(6));
-    String[] bulk = IntStream.range(0, 4).mapToObj(i -> "slow" + i + "@bulk.example").toArray(String[]::new);
-    env.emailNotification(ns, "slow-newsletter", "order-shipped", Map.of("orderId", "0", "note", "n"), Priority.BULK,
+    String[] bulk =
+        IntStream.range(0, 4).mapToObj(i -> "slow" + i + "@bulk.example").toArray(String[]::new);
+    env.emailNotification(
+        ns,
+        "slow-newsletter",
+        "order-shipped",
+        Map.of("orderId", "0", "note", "n"),
+        Priority.BULK,
         bulk);
     await().atMost(Duration.ofSeconds(30)).until(() -> env.sendgrid.requestsInFlight() == 4);
 
-    env.emailNotification(ns, "otp", "order-shipped", Map.of("orderId", "OTP", "note", "n"), Priority.HIGH,
+    env.emailNotification(
+        ns,
+        "otp",
+        "order-shipped",
+        Map.of("orderId", "OTP", "note", "n"),
+        Priority.HIGH,
         "urgent@example.com");
 
-    await().atMost(Duration.ofSeconds(20)).until(() -> !env.sendgrid.mailsTo("urgent@example.com").isEmpty());
-    assertThat(env.sendgrid.requestsInFlight()).as("the bulk calls are still under way").isEqualTo(4);
-    assertThat(env.sendgrid.mails()).as("no bulk mail finished before the one-time password")
-        .extracting(m -> m.toEmails().get(0)).containsExactly("urgent@example.com");
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> !env.sendgrid.mailsTo("urgent@example.com").isEmpty());
+    assertThat(env.sendgrid.requestsInFlight())
+        .as("the bulk calls are still under way")
+        .isEqualTo(4);
+    assertThat(env.sendgrid.mails())
+        .as("no bulk mail finished before the one-time password")
+        .extracting(m -> m.toEmails().get(0))
+        .containsExactly("urgent@example.com");
     env.awaitPhase(ns, "slow-newsletter", "Completed");
   }
 }

@@ -41,8 +41,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Retention against the whole system: a Notification is sent once in its life, whatever retention
  * removed, and nothing retention could not keep is accepted. Time is moved by ageing a
- * notification's rows (its creation time, which is the partition key, set back into an older
- * day's partition, as if written then); the retention job then runs as the operator runs it.
+ * notification's rows (its creation time, which is the partition key, set back into an older day's
+ * partition, as if written then); the retention job then runs as the operator runs it.
  */
 class RetentionEndToEndTest {
   private static final int RETENTION_DAYS = 30;
@@ -65,11 +65,16 @@ class RetentionEndToEndTest {
   void aCompletedNotificationIsNotSentAgainAfterItsRowsArePruned() {
     String ns = "pruned";
     env.emailSetup(ns);
-    env.emailNotification(ns, "password-reset", "order-shipped", Map.of("orderId", "1", "note", "reset"),
-        "ada@pruned.example", "grace@pruned.example");
+    env.emailNotification(
+        ns,
+        "password-reset",
+        "order-shipped",
+        Map.of("orderId", "1", "note", "reset"),
+        "ada@pruned.example",
+        "grace@pruned.example");
     Notification done = env.awaitPhase(ns, "password-reset", "Completed");
-    assertThat(mailsPerAddress(ns)).containsOnly(Map.entry("ada@pruned.example", 1L),
-        Map.entry("grace@pruned.example", 1L));
+    assertThat(mailsPerAddress(ns))
+        .containsOnly(Map.entry("ada@pruned.example", 1L), Map.entry("grace@pruned.example", 1L));
 
     age(ns, "password-reset", Duration.ofDays(RETENTION_DAYS + 1));
     retention();
@@ -89,18 +94,28 @@ class RetentionEndToEndTest {
     lost.setStatus(new NotificationStatus());
     env.client().resource(lost).updateStatus();
     env.startOperator();
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-      Notification n = env.notification(ns, "password-reset");
-      assertThat(HeraldEnvironment.condition(n, NotificationStatus.STORED).getReason()).isEqualTo("Pruned");
-      assertThat(n.getStatus().getNotificationId()).isEqualTo(done.getStatus().getNotificationId());
-    });
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              Notification n = env.notification(ns, "password-reset");
+              assertThat(HeraldEnvironment.condition(n, NotificationStatus.STORED).getReason())
+                  .isEqualTo("Pruned");
+              assertThat(n.getStatus().getNotificationId())
+                  .isEqualTo(done.getStatus().getNotificationId());
+            });
     assertThat(rowsOf(ns)).as("deliveries written again after the restart").isZero();
 
     // A later notification goes out: a second send of the first would have gone by now too.
-    env.emailNotification(ns, "later", "order-shipped", Map.of("orderId", "2", "note", "n"), "linus@pruned.example");
+    env.emailNotification(
+        ns, "later", "order-shipped", Map.of("orderId", "2", "note", "n"), "linus@pruned.example");
     env.awaitPhase(ns, "later", "Completed");
-    assertThat(mailsPerAddress(ns)).as("mails per address").containsOnly(Map.entry("ada@pruned.example", 1L),
-        Map.entry("grace@pruned.example", 1L), Map.entry("linus@pruned.example", 1L));
+    assertThat(mailsPerAddress(ns))
+        .as("mails per address")
+        .containsOnly(
+            Map.entry("ada@pruned.example", 1L),
+            Map.entry("grace@pruned.example", 1L),
+            Map.entry("linus@pruned.example", 1L));
   }
 
   @Test
@@ -115,9 +130,12 @@ class RetentionEndToEndTest {
     // Written 40 days ago and not yet due: retention must keep it.
     age(ns, "order-update", Duration.ofDays(40));
     retention();
-    assertThat(count("select count(*) from deliveries where notification_id = ?", UUID.fromString(id)))
-        .as("the scheduled delivery after retention").isEqualTo(1);
-    assertThat(count("select count(*) from notifications where id = ?", UUID.fromString(id))).isEqualTo(1);
+    assertThat(
+            count("select count(*) from deliveries where notification_id = ?", UUID.fromString(id)))
+        .as("the scheduled delivery after retention")
+        .isEqualTo(1);
+    assertThat(count("select count(*) from notifications where id = ?", UUID.fromString(id)))
+        .isEqualTo(1);
 
     Notification done = env.awaitPhase(ns, "order-update", "Completed");
     assertThat(done.getStatus().getNotificationId()).isEqualTo(id);
@@ -126,35 +144,56 @@ class RetentionEndToEndTest {
     // Finished now: the next run prunes it, and it stays sent once.
     retention();
     assertThat(rowsOf(ns)).isZero();
-    long generation = edit(ns, "order-update", spec -> spec.getData().put("note", TextNode.valueOf("edited")));
+    long generation =
+        edit(ns, "order-update", spec -> spec.getData().put("note", TextNode.valueOf("edited")));
     Notification edited = awaitObserved(ns, "order-update", generation);
     assertThat(rowsOf(ns)).as("deliveries written again after the edit").isZero();
     assertPrunedWithStatusKept(edited, done.getStatus());
 
-    env.emailNotification(ns, "later", "order-shipped", Map.of("orderId", "3", "note", "n"), "linus@scheduled.example");
+    env.emailNotification(
+        ns,
+        "later",
+        "order-shipped",
+        Map.of("orderId", "3", "note", "n"),
+        "linus@scheduled.example");
     env.awaitPhase(ns, "later", "Completed");
-    assertThat(mailsPerAddress(ns)).containsOnly(Map.entry("ada@scheduled.example", 1L),
-        Map.entry("linus@scheduled.example", 1L));
+    assertThat(mailsPerAddress(ns))
+        .containsOnly(
+            Map.entry("ada@scheduled.example", 1L), Map.entry("linus@scheduled.example", 1L));
   }
 
   @Test
   void aSendAtOrExpiryBeyondRetentionIsRefusedByNameOnACrAndOnTheApi() {
     String ns = "far-ahead";
     env.emailSetup(ns);
-    create(ns, "next-year", Instant.now().plus(Duration.ofDays(RETENTION_DAYS + 1)).toString(), null,
+    create(
+        ns,
+        "next-year",
+        Instant.now().plus(Duration.ofDays(RETENTION_DAYS + 1)).toString(),
+        null,
         "ada@far-ahead.example");
-    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-      Notification n = env.notification(ns, "next-year");
-      Condition accepted = HeraldEnvironment.condition(n, NotificationStatus.ACCEPTED);
-      assertThat(accepted.getStatus()).isEqualTo("False");
-      assertThat(accepted.getReason()).isEqualTo("InvalidSpec");
-      assertThat(accepted.getMessage()).startsWith("spec.sendAt: ").contains(RETENTION_DAYS + " days");
-      assertThat(n.getStatus().getPhase()).isEqualTo(dev.herald.api.notification.NotificationPhase.Failed);
-    });
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> {
+              Notification n = env.notification(ns, "next-year");
+              Condition accepted = HeraldEnvironment.condition(n, NotificationStatus.ACCEPTED);
+              assertThat(accepted.getStatus()).isEqualTo("False");
+              assertThat(accepted.getReason()).isEqualTo("InvalidSpec");
+              assertThat(accepted.getMessage())
+                  .startsWith("spec.sendAt: ")
+                  .contains(RETENTION_DAYS + " days");
+              assertThat(n.getStatus().getPhase())
+                  .isEqualTo(dev.herald.api.notification.NotificationPhase.Failed);
+            });
     assertThat(events(ns, "InvalidSpec")).isPositive();
 
     // Within retention it is accepted, and waits.
-    create(ns, "next-month", Instant.now().plus(Duration.ofDays(RETENTION_DAYS - 1)).toString(), "24h",
+    create(
+        ns,
+        "next-month",
+        Instant.now().plus(Duration.ofDays(RETENTION_DAYS - 1)).toString(),
+        "24h",
         "grace@far-ahead.example");
     env.awaitPhase(ns, "next-month", "Scheduled");
     env.client().resources(Notification.class).inNamespace(ns).withName("next-month").delete();
@@ -162,14 +201,25 @@ class RetentionEndToEndTest {
     ApiClient api = new ApiClient(env.operator.apiPort());
     String key = apiKey(env, api, ns, "sender", "send,read");
     Map<String, Long> before = ApiFixtures.rows(env, ns);
-    String body = """
+    String body =
+        """
         {"template":"order-shipped","recipients":[{"email":"linus@far-ahead.example"}],"channels":["email"],
          "data":{"orderId":"4","note":"n"},"sendAt":"%s"%s}""";
-    ApiClient.Answer tooLate = api.send("POST", "/v1/notifications", key,
-        body.formatted(Instant.now().plus(Duration.ofDays(40)), ""));
+    ApiClient.Answer tooLate =
+        api.send(
+            "POST",
+            "/v1/notifications",
+            key,
+            body.formatted(Instant.now().plus(Duration.ofDays(40)), ""));
     assertProblem(tooLate, "sendAt");
-    ApiClient.Answer expiresTooLate = api.send("POST", "/v1/notifications", key,
-        body.formatted(Instant.now().plus(Duration.ofDays(RETENTION_DAYS - 1)), ",\"expiresAfter\":\"72h\""));
+    ApiClient.Answer expiresTooLate =
+        api.send(
+            "POST",
+            "/v1/notifications",
+            key,
+            body.formatted(
+                Instant.now().plus(Duration.ofDays(RETENTION_DAYS - 1)),
+                ",\"expiresAfter\":\"72h\""));
     assertProblem(expiresTooLate, "expiresAfter");
     assertThat(ApiFixtures.rows(env, ns)).as("nothing written").isEqualTo(before);
     assertThat(env.sendgrid.mailsTo("ada@far-ahead.example")).isEmpty();
@@ -200,7 +250,8 @@ class RetentionEndToEndTest {
 
   // --- helpers
 
-  private static void create(String ns, String name, String sendAt, String expiresAfter, String... addresses) {
+  private static void create(
+      String ns, String name, String sendAt, String expiresAfter, String... addresses) {
     Notification n = new Notification();
     n.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(ns).build());
     NotificationSpec spec = new NotificationSpec();
@@ -219,15 +270,26 @@ class RetentionEndToEndTest {
 
   /** Edits a Notification's spec; returns the generation the edit made. */
   private static long edit(String ns, String name, Consumer<NotificationSpec> change) {
-    return env.client().resources(Notification.class).inNamespace(ns).withName(name).edit(n -> {
-      change.accept(n.getSpec());
-      return n;
-    }).getMetadata().getGeneration();
+    return env.client()
+        .resources(Notification.class)
+        .inNamespace(ns)
+        .withName(name)
+        .edit(
+            n -> {
+              change.accept(n.getSpec());
+              return n;
+            })
+        .getMetadata()
+        .getGeneration();
   }
 
   private static Notification awaitObserved(String ns, String name, long generation) {
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
-        env.notification(ns, name).getStatus().getObservedGeneration()).isGreaterThanOrEqualTo(generation));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(env.notification(ns, name).getStatus().getObservedGeneration())
+                    .isGreaterThanOrEqualTo(generation));
     return env.notification(ns, name);
   }
 
@@ -240,7 +302,8 @@ class RetentionEndToEndTest {
     try (Connection c = env.database.connect()) {
       c.setAutoCommit(false);
       java.time.OffsetDateTime created;
-      try (PreparedStatement ps = c.prepareStatement("select created_at from notifications where id = ?")) {
+      try (PreparedStatement ps =
+          c.prepareStatement("select created_at from notifications where id = ?")) {
         ps.setObject(1, id);
         try (ResultSet rs = ps.executeQuery()) {
           rs.next();
@@ -251,16 +314,22 @@ class RetentionEndToEndTest {
       LocalDate day = aged.atZoneSameInstant(ZoneOffset.UTC).toLocalDate();
       String partition = "deliveries_p" + DateTimeFormatter.BASIC_ISO_DATE.format(day);
       try (Statement st = c.createStatement()) {
-        st.execute("""
+        st.execute(
+            """
             do $$ begin
               if to_regclass('%1$s') is null then
                 create table %1$s partition of deliveries for values from ('%2$s') to ('%3$s');
               end if;
-            end $$""".formatted(partition, day.atStartOfDay(ZoneOffset.UTC).toInstant(),
-            day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant()));
+            end $$"""
+                .formatted(
+                    partition,
+                    day.atStartOfDay(ZoneOffset.UTC).toInstant(),
+                    day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant()));
       }
-      for (String sql : List.of("update deliveries set created_at = ? where notification_id = ? and created_at = ?",
-          "update notifications set created_at = ? where id = ? and created_at = ?")) {
+      for (String sql :
+          List.of(
+              "update deliveries set created_at = ? where notification_id = ? and created_at = ?",
+              "update notifications set created_at = ? where id = ? and created_at = ?")) {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
           ps.setObject(1, aged);
           ps.setObject(2, id);
@@ -276,8 +345,11 @@ class RetentionEndToEndTest {
 
   /** The hourly retention job, run now, as the operator runs it. */
   private static void retention() {
-    new PartitionMaintenance(Jdbi.create(env.database.jdbcUrl(), env.database.user(), env.database.password()), 7,
-        RETENTION_DAYS).run();
+    new PartitionMaintenance(
+            Jdbi.create(env.database.jdbcUrl(), env.database.user(), env.database.password()),
+            7,
+            RETENTION_DAYS)
+        .run();
   }
 
   private static long rowsOf(String ns) {
@@ -297,6 +369,8 @@ class RetentionEndToEndTest {
 
   private static long events(String ns, String reason) {
     return env.client().v1().events().inNamespace(ns).list().getItems().stream()
-        .filter(e -> reason.equals(e.getReason())).mapToLong(e -> e.getCount() == null ? 1 : e.getCount()).sum();
+        .filter(e -> reason.equals(e.getReason()))
+        .mapToLong(e -> e.getCount() == null ? 1 : e.getCount())
+        .sum();
   }
 }

@@ -48,12 +48,23 @@ class SmtpEndToEndTest {
     relay = SmtpSimulator.start();
     env.startDispatcher("dispatcher-smtp");
     env.secret(NS, "smtp-credentials", relay.credentials());
-    DeliveryProviderSpec spec = HeraldEnvironment.providerSpec(ProviderType.SMTP, "smtp-credentials", null);
-    spec.setSmtp(new SmtpSettings(relay.host(), relay.port(), SmtpSettings.Security.STARTTLS, "orders@shop.example",
-        "Example Shop", "herald.shop.example"));
+    DeliveryProviderSpec spec =
+        HeraldEnvironment.providerSpec(ProviderType.SMTP, "smtp-credentials", null);
+    spec.setSmtp(
+        new SmtpSettings(
+            relay.host(),
+            relay.port(),
+            SmtpSettings.Security.STARTTLS,
+            "orders@shop.example",
+            "Example Shop",
+            "herald.shop.example"));
     env.provider(NS, "smtp", spec);
-    env.template(NS, "order-shipped", "Order {{ orderId }} has shipped",
-        "<p>Your order <b>{{ orderId }}</b>: {{ note }}</p>", "Order {{ orderId }} shipped");
+    env.template(
+        NS,
+        "order-shipped",
+        "Order {{ orderId }} has shipped",
+        "<p>Your order <b>{{ orderId }}</b>: {{ note }}</p>",
+        "Order {{ orderId }} shipped");
   }
 
   @AfterAll
@@ -70,7 +81,11 @@ class SmtpEndToEndTest {
   @Test
   @Order(1)
   void aNotificationIsSentOverSmtpAndItsMessageIdRecorded() throws Exception {
-    env.emailNotification(NS, "shipped-2001", "order-shipped", Map.of("orderId", "2001", "note", "<i>fragile</i>"),
+    env.emailNotification(
+        NS,
+        "shipped-2001",
+        "order-shipped",
+        Map.of("orderId", "2001", "note", "<i>fragile</i>"),
         "ada@example.com");
 
     Notification done = env.awaitPhase(NS, "shipped-2001", "Completed");
@@ -79,29 +94,43 @@ class SmtpEndToEndTest {
     assertThat(mail.getSubject()).isEqualTo("Order 2001 has shipped");
     Multipart parts = (Multipart) mail.getContent();
     assertThat(parts.getBodyPart(0).getContent()).isEqualTo("Order 2001 shipped");
-    assertThat((String) parts.getBodyPart(1).getContent()).contains("<b>2001</b>").contains("&lt;i&gt;fragile");
+    assertThat((String) parts.getBodyPart(1).getContent())
+        .contains("<b>2001</b>")
+        .contains("&lt;i&gt;fragile");
     Map<String, String> row = delivery("ada@example.com");
-    assertThat(row).containsEntry("state", "sent").containsEntry("provider", "smtp")
+    assertThat(row)
+        .containsEntry("state", "sent")
+        .containsEntry("provider", "smtp")
         .containsEntry("provider_message_id", mail.getMessageID());
     assertThat(mail.getHeader("X-Herald-Delivery-Id", null)).isEqualTo(row.get("id"));
-    assertThat(relay.sessions()).last().satisfies(s -> {
-      assertThat(s.tls()).isTrue();
-      assertThat(s.authenticatedAs()).isEqualTo(relay.username());
-    });
+    assertThat(relay.sessions())
+        .last()
+        .satisfies(
+            s -> {
+              assertThat(s.tls()).isTrue();
+              assertThat(s.authenticatedAs()).isEqualTo(relay.username());
+            });
   }
 
   @Test
   @Order(2)
   void anUnknownMailboxFailsTheDeliveryAndSuppressesTheAddress() throws Exception {
     relay.answer("gone@example.com", SmtpAnswer.USER_UNKNOWN);
-    env.emailNotification(NS, "shipped-2002", "order-shipped", Map.of("orderId", "2002", "note", "n"),
-        "gone@example.com", "grace@example.com");
+    env.emailNotification(
+        NS,
+        "shipped-2002",
+        "order-shipped",
+        Map.of("orderId", "2002", "note", "n"),
+        "gone@example.com",
+        "grace@example.com");
 
     Notification done = env.awaitPhase(NS, "shipped-2002", "PartiallyFailed");
     assertThat(done.getStatus().getSent()).isEqualTo(1);
     assertThat(done.getStatus().getFailed()).isEqualTo(1);
-    assertThat(delivery("gone@example.com")).containsEntry("state", "failed")
-        .containsEntry("failure_reason", "permanent").containsEntry("last_error_code", "smtp_550_5.1.1")
+    assertThat(delivery("gone@example.com"))
+        .containsEntry("state", "failed")
+        .containsEntry("failure_reason", "permanent")
+        .containsEntry("last_error_code", "smtp_550_5.1.1")
         .containsEntry("attempts", "1");
     assertThat(suppression("gone@example.com")).isEqualTo("invalid_address");
     assertThat(relay.mailsTo("gone@example.com")).isEmpty();
@@ -111,11 +140,16 @@ class SmtpEndToEndTest {
   @Test
   @Order(3)
   void aFullMailboxFailsThisDeliveryButKeepsTheAddress() throws Exception {
-    env.emailNotification(NS, "shipped-2003", "order-shipped", Map.of("orderId", "2003", "note", "n"),
+    env.emailNotification(
+        NS,
+        "shipped-2003",
+        "order-shipped",
+        Map.of("orderId", "2003", "note", "n"),
         "mailbox-full@example.com");
 
     env.awaitPhase(NS, "shipped-2003", "Failed");
-    assertThat(delivery("mailbox-full@example.com")).containsEntry("state", "failed")
+    assertThat(delivery("mailbox-full@example.com"))
+        .containsEntry("state", "failed")
         .containsEntry("last_error_code", "smtp_552_5.2.2");
     assertThat(suppression("mailbox-full@example.com")).isNull();
   }
@@ -125,16 +159,24 @@ class SmtpEndToEndTest {
   void noLogLineCarriesTheSmtpCredentials() {
     assertThat(LOGS.list).isNotEmpty();
     for (ILoggingEvent event : List.copyOf(LOGS.list)) {
-      String line = event.getFormattedMessage() + (event.getThrowableProxy() == null ? ""
-          : " " + event.getThrowableProxy().getMessage());
-      assertThat(line).as("log line").doesNotContain(relay.password()).doesNotContain(relay.username());
+      String line =
+          event.getFormattedMessage()
+              + (event.getThrowableProxy() == null
+                  ? ""
+                  : " " + event.getThrowableProxy().getMessage());
+      assertThat(line)
+          .as("log line")
+          .doesNotContain(relay.password())
+          .doesNotContain(relay.username());
     }
   }
 
   private static Map<String, String> delivery(String address) throws Exception {
-    try (Connection c = env.database.connect(); PreparedStatement ps = c.prepareStatement(
-        "select id, state, provider, provider_message_id, failure_reason, last_error_code, attempts"
-            + " from deliveries where tenant = ? and address = ?")) {
+    try (Connection c = env.database.connect();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "select id, state, provider, provider_message_id, failure_reason, last_error_code, attempts"
+                    + " from deliveries where tenant = ? and address = ?")) {
       ps.setString(1, NS);
       ps.setString(2, address);
       try (ResultSet rs = ps.executeQuery()) {
@@ -149,8 +191,10 @@ class SmtpEndToEndTest {
   }
 
   private static String suppression(String address) throws Exception {
-    try (Connection c = env.database.connect(); PreparedStatement ps = c.prepareStatement(
-        "select reason from suppressions where tenant = ? and channel = 'email' and address = ?")) {
+    try (Connection c = env.database.connect();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "select reason from suppressions where tenant = ? and channel = 'email' and address = ?")) {
       ps.setString(1, NS);
       ps.setString(2, address);
       try (ResultSet rs = ps.executeQuery()) {

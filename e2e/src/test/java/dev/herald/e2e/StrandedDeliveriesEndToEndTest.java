@@ -37,21 +37,34 @@ class StrandedDeliveriesEndToEndTest {
   void deliveriesWhoseMessagesTheStreamLostAreRepublishedAndDeliveredOnce() throws Exception {
     String ns = "stranded";
     env.emailSetup(ns);
-    env.emailNotification(ns, "lost", "order-shipped", Map.of("orderId", "13", "note", "n"),
-        "l1@lost.example", "l2@lost.example", "l3@lost.example");
+    env.emailNotification(
+        ns,
+        "lost",
+        "order-shipped",
+        Map.of("orderId", "13", "note", "n"),
+        "l1@lost.example",
+        "l2@lost.example",
+        "l3@lost.example");
     // No dispatcher runs yet: the three deliveries wait in the stream.
     await().atMost(Duration.ofSeconds(20)).until(() -> env.deliveriesIn(ns, "queued") == 3);
 
     try (Database db = Database.open(env.store, "sweeper-test");
-         QueueConnection queue = QueueConnection.connect(env.queue, "sweeper-test")) {
-      StrandedDeliverySweeper sweeper = new StrandedDeliverySweeper(new DeliveryStore(db.jdbi()),
-          new DeliveryPublisher(queue), queue.management(), env.queue.names().stream(), queue::repairTopology);
+        QueueConnection queue = QueueConnection.connect(env.queue, "sweeper-test")) {
+      StrandedDeliverySweeper sweeper =
+          new StrandedDeliverySweeper(
+              new DeliveryStore(db.jdbi()),
+              new DeliveryPublisher(queue),
+              queue.management(),
+              env.queue.names().stream(),
+              queue::repairTopology);
       assertThat(sweeper.runOnce(Duration.ZERO)).as("nothing is lost yet").isZero();
 
       // The broker loses what it had acknowledged.
       queue.management().purgeStream(env.queue.names().stream());
       assertThat(sweeper.runOnce(Duration.ZERO)).isEqualTo(3);
-      assertThat(sweeper.runOnce(Duration.ZERO)).as("republished messages are in the stream").isZero();
+      assertThat(sweeper.runOnce(Duration.ZERO))
+          .as("republished messages are in the stream")
+          .isZero();
     }
 
     dev.herald.dispatcher.Dispatcher dispatcher = env.startDispatcher("dispatcher");
@@ -70,25 +83,43 @@ class StrandedDeliveriesEndToEndTest {
     env.emailSetup(ns);
     for (int part = 0; part < 2; part++) {
       int from = part * 700;
-      env.emailNotification(ns, "backlog-" + part, "order-shipped", Map.of("orderId", "14", "note", "n"),
-          java.util.stream.IntStream.range(from, from + 700).mapToObj(i -> "w" + i + "@wiped.example")
+      env.emailNotification(
+          ns,
+          "backlog-" + part,
+          "order-shipped",
+          Map.of("orderId", "14", "note", "n"),
+          java.util.stream.IntStream.range(from, from + 700)
+              .mapToObj(i -> "w" + i + "@wiped.example")
               .toArray(String[]::new));
     }
     await().atMost(Duration.ofSeconds(60)).until(() -> env.deliveriesIn(ns, "queued") == 1400);
 
     try (Database db = Database.open(env.store, "sweeper-test-2");
-         QueueConnection queue = QueueConnection.connect(env.queue, "sweeper-test-2")) {
-      StrandedDeliverySweeper sweeper = new StrandedDeliverySweeper(new DeliveryStore(db.jdbi()),
-          new DeliveryPublisher(queue), queue.management(), env.queue.names().stream(), queue::repairTopology);
+        QueueConnection queue = QueueConnection.connect(env.queue, "sweeper-test-2")) {
+      StrandedDeliverySweeper sweeper =
+          new StrandedDeliverySweeper(
+              new DeliveryStore(db.jdbi()),
+              new DeliveryPublisher(queue),
+              queue.management(),
+              env.queue.names().stream(),
+              queue::repairTopology);
       // One delivery's recorded sequence now names another delivery's message, as after a wiped
       // store whose sequences started again: a message exists there, but not this one.
-      ApiFixtures.execute(env, """
+      ApiFixtures.execute(
+          env,
+          """
           update deliveries set stream_seq = (select max(stream_seq) from deliveries where tenant = ?)
-          where id = (select min(id::text)::uuid from deliveries where tenant = ?)""", ns, ns);
-      assertThat(sweeper.runOnce(Duration.ZERO)).as("only the one whose sequence names another message").isEqualTo(1);
+          where id = (select min(id::text)::uuid from deliveries where tenant = ?)""",
+          ns,
+          ns);
+      assertThat(sweeper.runOnce(Duration.ZERO))
+          .as("only the one whose sequence names another message")
+          .isEqualTo(1);
 
       queue.management().purgeStream(env.queue.names().stream());
-      assertThat(sweeper.runOnce(Duration.ZERO)).as("the whole backlog in one pass").isEqualTo(1400);
+      assertThat(sweeper.runOnce(Duration.ZERO))
+          .as("the whole backlog in one pass")
+          .isEqualTo(1400);
       assertThat(sweeper.runOnce(Duration.ZERO)).isZero();
     }
 
@@ -97,7 +128,10 @@ class StrandedDeliveriesEndToEndTest {
     env.awaitPhase(ns, "backlog-1", "Completed");
     env.forget(dispatcher);
     dispatcher.close();
-    long mails = env.sendgrid.mails().stream().filter(m -> m.toEmails().get(0).endsWith("@wiped.example")).count();
+    long mails =
+        env.sendgrid.mails().stream()
+            .filter(m -> m.toEmails().get(0).endsWith("@wiped.example"))
+            .count();
     assertThat(mails).as("one mail per delivery").isEqualTo(1400);
   }
 
@@ -105,19 +139,34 @@ class StrandedDeliveriesEndToEndTest {
   void aStreamTheBrokerForgotIsSetUpAgainByTheSweepAndItsBacklogSentOnce() throws Exception {
     String ns = "forgotten";
     env.emailSetup(ns);
-    env.emailNotification(ns, "forgotten", "order-shipped", Map.of("orderId", "15", "note", "n"),
-        "f1@forgotten.example", "f2@forgotten.example");
+    env.emailNotification(
+        ns,
+        "forgotten",
+        "order-shipped",
+        Map.of("orderId", "15", "note", "n"),
+        "f1@forgotten.example",
+        "f2@forgotten.example");
     await().atMost(Duration.ofSeconds(20)).until(() -> env.deliveriesIn(ns, "queued") == 2);
 
     try (Database db = Database.open(env.store, "sweeper-test-3");
-         QueueConnection queue = QueueConnection.connect(env.queue, "sweeper-test-3")) {
+        QueueConnection queue = QueueConnection.connect(env.queue, "sweeper-test-3")) {
       // A wiped store: the stream and its consumers are gone, and every delivery is queued, so no
       // publish of the relay's finds out.
       queue.management().deleteStream(env.queue.names().stream());
-      StrandedDeliverySweeper sweeper = new StrandedDeliverySweeper(new DeliveryStore(db.jdbi()),
-          new DeliveryPublisher(queue), queue.management(), env.queue.names().stream(), queue::repairTopology);
+      StrandedDeliverySweeper sweeper =
+          new StrandedDeliverySweeper(
+              new DeliveryStore(db.jdbi()),
+              new DeliveryPublisher(queue),
+              queue.management(),
+              env.queue.names().stream(),
+              queue::repairTopology);
       assertThat(sweeper.runOnce(Duration.ZERO)).isEqualTo(2);
-      assertThat(queue.management().getStreamInfo(env.queue.names().stream()).getStreamState().getMsgCount())
+      assertThat(
+              queue
+                  .management()
+                  .getStreamInfo(env.queue.names().stream())
+                  .getStreamState()
+                  .getMsgCount())
           .isEqualTo(2);
     }
     dev.herald.dispatcher.Dispatcher dispatcher = env.startDispatcher("dispatcher-forgotten");
@@ -139,7 +188,8 @@ class StrandedDeliveriesEndToEndTest {
     }
     String ns = "after-forgetting";
     env.emailSetup(ns);
-    env.emailNotification(ns, "after", "order-shipped", Map.of("orderId", "16", "note", "n"), "a@after.example");
+    env.emailNotification(
+        ns, "after", "order-shipped", Map.of("orderId", "16", "note", "n"), "a@after.example");
     env.awaitPhase(ns, "after", "Completed");
     assertThat(env.sendgrid.mailsTo("a@after.example")).hasSize(1);
     env.forget(dispatcher);

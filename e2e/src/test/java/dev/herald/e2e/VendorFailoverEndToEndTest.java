@@ -23,8 +23,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
-import java.util.function.IntFunction;
 import java.util.function.IntConsumer;
+import java.util.function.IntFunction;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -46,7 +46,8 @@ class VendorFailoverEndToEndTest {
   @BeforeAll
   static void start() {
     env = HeraldEnvironment.start("e2e-vendor-failover", Duration.ofSeconds(3));
-    env.startDispatcher("dispatcher-vendors", env.dispatcherSettings.withCircuitOpenFor(Duration.ofSeconds(1)));
+    env.startDispatcher(
+        "dispatcher-vendors", env.dispatcherSettings.withCircuitOpenFor(Duration.ofSeconds(1)));
     relay = SmtpSimulator.start();
     twilio = TwilioSimulator.start();
     vonage = VonageSimulator.start();
@@ -74,19 +75,28 @@ class VendorFailoverEndToEndTest {
     env.secret(ns, "sendgrid-credentials", Map.of("apiKey", HeraldEnvironment.SENDGRID_KEY));
     env.sendgridProvider(ns, "sendgrid", "sendgrid-credentials", env.sendgrid.baseUrl(), 10);
     env.secret(ns, "smtp-credentials", relay.credentials());
-    DeliveryProviderSpec smtp = HeraldEnvironment.providerSpec(ProviderType.SMTP, "smtp-credentials", null);
-    smtp.setSmtp(new SmtpSettings(relay.host(), relay.port(), SmtpSettings.Security.STARTTLS, "orders@shop.example",
-        "Example Shop", null));
+    DeliveryProviderSpec smtp =
+        HeraldEnvironment.providerSpec(ProviderType.SMTP, "smtp-credentials", null);
+    smtp.setSmtp(
+        new SmtpSettings(
+            relay.host(),
+            relay.port(),
+            SmtpSettings.Security.STARTTLS,
+            "orders@shop.example",
+            "Example Shop",
+            null));
     smtp.setOrder(20);
     env.provider(ns, "smtp", smtp);
-    env.template(ns, "order-shipped", "Order {{ orderId }} has shipped", "<p>{{ orderId }}</p>", null);
+    env.template(
+        ns, "order-shipped", "Order {{ orderId }} has shipped", "<p>{{ orderId }}</p>", null);
     awaitReady(ns, "sendgrid");
     awaitReady(ns, "smtp");
 
     env.sendgrid.failNext(1_000_000, 503);
     String[] down = addresses("down", 20, i -> "down" + i + "@vendors.example");
     env.emailNotification(ns, "during-outage", "order-shipped", Map.of("orderId", "1"), down);
-    assertThat(env.awaitPhase(ns, "during-outage", "Completed").getStatus().getSent()).isEqualTo(20);
+    assertThat(env.awaitPhase(ns, "during-outage", "Completed").getStatus().getSent())
+        .isEqualTo(20);
     assertThat(env.sendgrid.requests()).as("SendGrid, first in order, was tried").isPositive();
     assertThat(env.sendgrid.mails()).isEmpty();
     for (String address : down) {
@@ -97,30 +107,44 @@ class VendorFailoverEndToEndTest {
     env.sendgrid.reset();
     // Single sends until SendGrid's circuit has closed: once its wait is over it lets probes
     // through, and closes when they succeed.
-    sendUntilClosed(ns, "sendgrid", i -> env.emailNotification(ns, "probe-" + i, "order-shipped",
-        Map.of("orderId", "p"), "probe" + i + "@vendors.example"));
+    sendUntilClosed(
+        ns,
+        "sendgrid",
+        i ->
+            env.emailNotification(
+                ns,
+                "probe-" + i,
+                "order-shipped",
+                Map.of("orderId", "p"),
+                "probe" + i + "@vendors.example"));
     assertThat(env.sendgrid.mails()).as("the probes went to SendGrid").isNotEmpty();
 
     int relayed = relay.mails().size();
     String[] back = addresses("back", 20, i -> "back" + i + "@vendors.example");
     env.emailNotification(ns, "after-recovery", "order-shipped", Map.of("orderId", "2"), back);
-    assertThat(env.awaitPhase(ns, "after-recovery", "Completed").getStatus().getSent()).isEqualTo(20);
+    assertThat(env.awaitPhase(ns, "after-recovery", "Completed").getStatus().getSent())
+        .isEqualTo(20);
     for (String address : back) {
       assertThat(env.sendgrid.mailsTo(address)).as(address).hasSize(1);
     }
-    assertThat(relay.mails()).as("nothing more through the relay once SendGrid is back").hasSize(relayed);
+    assertThat(relay.mails())
+        .as("nothing more through the relay once SendGrid is back")
+        .hasSize(relayed);
   }
 
   @Test
   void smsGoesThroughVonageWhileTwilioIsDownAndBackToTwilioOnceItRecovers() {
     String ns = "sms-vendors";
-    env.secret(ns, "twilio", Map.of("accountSid", twilio.accountSid(), "authToken", twilio.authToken()));
-    DeliveryProviderSpec first = HeraldEnvironment.providerSpec(ProviderType.TWILIO, "twilio", twilio.baseUrl());
+    env.secret(
+        ns, "twilio", Map.of("accountSid", twilio.accountSid(), "authToken", twilio.authToken()));
+    DeliveryProviderSpec first =
+        HeraldEnvironment.providerSpec(ProviderType.TWILIO, "twilio", twilio.baseUrl());
     first.setTwilio(new TwilioSettings("+14155550100", null, null));
     first.setOrder(10);
     env.provider(ns, "twilio", first);
     env.secret(ns, "vonage", vonage.credentials());
-    DeliveryProviderSpec second = HeraldEnvironment.providerSpec(ProviderType.VONAGE, "vonage", vonage.baseUrl());
+    DeliveryProviderSpec second =
+        HeraldEnvironment.providerSpec(ProviderType.VONAGE, "vonage", vonage.baseUrl());
     second.setVonage(new VonageSettings("HeraldShop", null));
     second.setOrder(20);
     env.provider(ns, "vonage", second);
@@ -137,7 +161,8 @@ class VendorFailoverEndToEndTest {
     twilio.failNext(1_000_000, 20503);
     String[] down = users(ns, "down", 0, 20, phone);
     env.userNotification(ns, "during-outage", "order-update", List.of(Channel.SMS), down);
-    assertThat(env.awaitPhase(ns, "during-outage", "Completed").getStatus().getSent()).isEqualTo(20);
+    assertThat(env.awaitPhase(ns, "during-outage", "Completed").getStatus().getSent())
+        .isEqualTo(20);
     assertThat(twilio.requests()).as("Twilio, first in order, was tried").isPositive();
     assertThat(twilio.messages()).isEmpty();
     for (int i = 0; i < 20; i++) {
@@ -147,20 +172,31 @@ class VendorFailoverEndToEndTest {
 
     twilio.reset();
     AtomicInteger next = new AtomicInteger(100);
-    sendUntilClosed(ns, "twilio", i -> {
-      int n = next.getAndIncrement();
-      env.userNotification(ns, "probe-" + i, "order-update", List.of(Channel.SMS), users(ns, "probe", n, n + 1, phone));
-    });
+    sendUntilClosed(
+        ns,
+        "twilio",
+        i -> {
+          int n = next.getAndIncrement();
+          env.userNotification(
+              ns,
+              "probe-" + i,
+              "order-update",
+              List.of(Channel.SMS),
+              users(ns, "probe", n, n + 1, phone));
+        });
     assertThat(twilio.messages()).as("the probes went to Twilio").isNotEmpty();
 
     int viaVonage = vonage.messages().size();
     String[] back = users(ns, "back", 200, 220, phone);
     env.userNotification(ns, "after-recovery", "order-update", List.of(Channel.SMS), back);
-    assertThat(env.awaitPhase(ns, "after-recovery", "Completed").getStatus().getSent()).isEqualTo(20);
+    assertThat(env.awaitPhase(ns, "after-recovery", "Completed").getStatus().getSent())
+        .isEqualTo(20);
     for (int i = 200; i < 220; i++) {
       assertThat(twilio.messagesTo(phone.apply(i))).as(phone.apply(i)).hasSize(1);
     }
-    assertThat(vonage.messages()).as("nothing more through Vonage once Twilio is back").hasSize(viaVonage);
+    assertThat(vonage.messages())
+        .as("nothing more through Vonage once Twilio is back")
+        .hasSize(viaVonage);
   }
 
   /**
@@ -169,12 +205,16 @@ class VendorFailoverEndToEndTest {
    */
   private static void sendUntilClosed(String ns, String provider, IntConsumer send) {
     AtomicInteger round = new AtomicInteger();
-    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
-      int i = round.getAndIncrement();
-      send.accept(i);
-      env.awaitPhase(ns, "probe-" + i, "Completed");
-      return "CircuitClosed".equals(condition(ns, provider).getReason());
-    });
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () -> {
+              int i = round.getAndIncrement();
+              send.accept(i);
+              env.awaitPhase(ns, "probe-" + i, "Completed");
+              return "CircuitClosed".equals(condition(ns, provider).getReason());
+            });
   }
 
   /**
@@ -182,16 +222,23 @@ class VendorFailoverEndToEndTest {
    * DeliveryProvider samples the state, so it may never show the open one).
    */
   private static void assertOutage(String ns, String provider) {
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-        assertThat(condition(ns, provider).getReason()).isIn("CircuitOpen", "CircuitHalfOpen"));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(condition(ns, provider).getReason())
+                    .isIn("CircuitOpen", "CircuitHalfOpen"));
   }
 
   private static String[] addresses(String prefix, int count, IntFunction<String> address) {
     return IntStream.range(0, count).mapToObj(address).toArray(String[]::new);
   }
 
-  /** Users {@code prefix-from} … {@code prefix-(to-1)} with the phone numbers {@code phone} gives. */
-  private static String[] users(String ns, String prefix, int from, int to, IntFunction<String> phone) {
+  /**
+   * Users {@code prefix-from} … {@code prefix-(to-1)} with the phone numbers {@code phone} gives.
+   */
+  private static String[] users(
+      String ns, String prefix, int from, int to, IntFunction<String> phone) {
     Function<Integer, String> id = i -> prefix + "-" + i;
     for (int i = from; i < to; i++) {
       env.user(ns, id.apply(i), null, phone.apply(i));
@@ -205,9 +252,15 @@ class VendorFailoverEndToEndTest {
   }
 
   private static void awaitReady(String ns, String name) {
-    await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
-        assertThat(HeraldEnvironment.condition(provider(ns, name), DeliveryProviderStatus.READY).getStatus())
-            .isEqualTo("True"));
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        HeraldEnvironment.condition(
+                                provider(ns, name), DeliveryProviderStatus.READY)
+                            .getStatus())
+                    .isEqualTo("True"));
   }
 
   private static io.fabric8.kubernetes.api.model.Condition condition(String ns, String name) {

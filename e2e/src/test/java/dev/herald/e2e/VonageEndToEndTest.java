@@ -40,7 +40,8 @@ class VonageEndToEndTest {
   @BeforeAll
   static void start() {
     env = HeraldEnvironment.start("e2e-vonage", Duration.ofSeconds(3));
-    env.startDispatcher("dispatcher-vonage", env.dispatcherSettings.withCircuitOpenFor(Duration.ofSeconds(30)));
+    env.startDispatcher(
+        "dispatcher-vonage", env.dispatcherSettings.withCircuitOpenFor(Duration.ofSeconds(30)));
     vonage = VonageSimulator.start("sha256");
     vonageProvider(NS, null);
     template(NS);
@@ -58,7 +59,8 @@ class VonageEndToEndTest {
 
   private static void vonageProvider(String ns, Integer order) {
     env.secret(ns, "vonage", vonage.credentials());
-    DeliveryProviderSpec spec = HeraldEnvironment.providerSpec(ProviderType.VONAGE, "vonage", vonage.baseUrl());
+    DeliveryProviderSpec spec =
+        HeraldEnvironment.providerSpec(ProviderType.VONAGE, "vonage", vonage.baseUrl());
     spec.setVonage(new VonageSettings("HeraldShop", webhook(ns, "status")));
     spec.setOrder(order);
     env.provider(ns, "vonage", spec);
@@ -74,22 +76,38 @@ class VonageEndToEndTest {
   }
 
   private static String webhook(String ns, String kind) {
-    return "http://127.0.0.1:" + env.operator.apiPort() + "/v1/webhooks/vonage/" + ns + "/vonage/" + kind;
+    return "http://127.0.0.1:"
+        + env.operator.apiPort()
+        + "/v1/webhooks/vonage/"
+        + ns
+        + "/vonage/"
+        + kind;
   }
 
   private static String delivery(String ns, String phone) {
-    return ApiFixtures.string(env, "select id::text from deliveries where tenant = ? and address = ? order by created_at desc"
-        + " limit 1", ns, phone);
+    return ApiFixtures.string(
+        env,
+        "select id::text from deliveries where tenant = ? and address = ? order by created_at desc"
+            + " limit 1",
+        ns,
+        phone);
   }
 
   private static String state(String ns, String phone) {
-    return ApiFixtures.string(env, "select state || coalesce('/' || failure_reason, '') from deliveries where tenant = ?"
-        + " and address = ? order by created_at desc limit 1", ns, phone);
+    return ApiFixtures.string(
+        env,
+        "select state || coalesce('/' || failure_reason, '') from deliveries where tenant = ?"
+            + " and address = ? order by created_at desc limit 1",
+        ns,
+        phone);
   }
 
   private static long suppressions(String phone) {
-    return ApiFixtures.count(env, "select count(*) from suppressions where tenant = ? and channel = 'sms' and address = ?",
-        NS, phone);
+    return ApiFixtures.count(
+        env,
+        "select count(*) from suppressions where tenant = ? and channel = 'sms' and address = ?",
+        NS,
+        phone);
   }
 
   private static ReceivedVonageSms sendTo(String user, String phone, String notification) {
@@ -108,8 +126,12 @@ class VonageEndToEndTest {
     assertThat(sms.from()).isEqualTo("HeraldShop");
     assertThat(sms.clientRef()).isEqualTo(delivery(NS, phone));
     assertThat(sms.callback()).isEqualTo(webhook(NS, "status"));
-    assertThat(ApiFixtures.string(env, "select provider || '/' || provider_message_id from deliveries where id = ?::uuid",
-        sms.clientRef())).isEqualTo("vonage/" + sms.messageId());
+    assertThat(
+            ApiFixtures.string(
+                env,
+                "select provider || '/' || provider_message_id from deliveries where id = ?::uuid",
+                sms.clientRef()))
+        .isEqualTo("vonage/" + sms.messageId());
 
     Map<String, String> receipt = vonage.deliveryReceipt(sms, 0, "delivered", "0");
     Map<String, String> unsigned = new LinkedHashMap<>(receipt);
@@ -126,7 +148,8 @@ class VonageEndToEndTest {
     assertThat(state(NS, phone)).isEqualTo("delivered");
     assertThat(vonage.post(webhook(NS, "status"), receipt)).as("replayed").isEqualTo(401);
     // an interim status arriving late changes nothing
-    assertThat(vonage.post(webhook(NS, "status"), vonage.deliveryReceipt(sms, 0, "buffered", "0"))).isEqualTo(204);
+    assertThat(vonage.post(webhook(NS, "status"), vonage.deliveryReceipt(sms, 0, "buffered", "0")))
+        .isEqualTo(204);
     assertThat(state(NS, phone)).isEqualTo("delivered");
   }
 
@@ -134,7 +157,9 @@ class VonageEndToEndTest {
   void aJsonReceiptOfAFailureFailsTheDelivery() {
     String phone = "+4915112345602";
     ReceivedVonageSms sms = sendTo("walt", phone, "walt-order");
-    assertThat(vonage.postJson(webhook(NS, "status"), vonage.deliveryReceipt(sms, 0, "rejected", "6"))).isEqualTo(204);
+    assertThat(
+            vonage.postJson(webhook(NS, "status"), vonage.deliveryReceipt(sms, 0, "rejected", "6")))
+        .isEqualTo(204);
     assertThat(state(NS, phone)).isEqualTo("failed/undelivered");
   }
 
@@ -158,29 +183,43 @@ class VonageEndToEndTest {
     assertThat(suppressed.getSent()).isZero();
     assertThat(vonage.messagesTo(phone)).isEmpty();
 
-    assertThat(vonage.post(webhook(NS, "inbound"), vonage.inboundMessage(phone, "HeraldShop", "START"))).isEqualTo(204);
+    assertThat(
+            vonage.post(
+                webhook(NS, "inbound"), vonage.inboundMessage(phone, "HeraldShop", "START")))
+        .isEqualTo(204);
     assertThat(suppressions(phone)).isZero();
   }
 
   @Test
   void aProviderWithoutASignatureSecretAcceptsNoWebhook() {
     String ns = "vonage-unsigned";
-    Map<String, String> keysOnly = Map.of("apiKey", vonage.apiKey(), "apiSecret", vonage.apiSecret());
+    Map<String, String> keysOnly =
+        Map.of("apiKey", vonage.apiKey(), "apiSecret", vonage.apiSecret());
     env.secret(ns, "vonage", keysOnly);
-    DeliveryProviderSpec spec = HeraldEnvironment.providerSpec(ProviderType.VONAGE, "vonage", vonage.baseUrl());
+    DeliveryProviderSpec spec =
+        HeraldEnvironment.providerSpec(ProviderType.VONAGE, "vonage", vonage.baseUrl());
     spec.setVonage(new VonageSettings("+4915112345600", null));
     env.provider(ns, "vonage", spec);
-    await().atMost(Duration.ofSeconds(15)).until(() ->
-        vonage.post(webhook(ns, "inbound"), vonage.inboundMessage("+4915112345604", "HeraldShop", "STOP")) == 404);
-    assertThat(ApiFixtures.count(env, "select count(*) from suppressions where tenant = ?", ns)).isZero();
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(
+            () ->
+                vonage.post(
+                        webhook(ns, "inbound"),
+                        vonage.inboundMessage("+4915112345604", "HeraldShop", "STOP"))
+                    == 404);
+    assertThat(ApiFixtures.count(env, "select count(*) from suppressions where tenant = ?", ns))
+        .isZero();
   }
 
   @Test
   void vonageTakesOverWhenTwiliosCircuitOpens() {
     String ns = "vonage-failover";
     try (TwilioSimulator twilio = TwilioSimulator.start()) {
-      env.secret(ns, "twilio", Map.of("accountSid", twilio.accountSid(), "authToken", twilio.authToken()));
-      DeliveryProviderSpec first = HeraldEnvironment.providerSpec(ProviderType.TWILIO, "twilio", twilio.baseUrl());
+      env.secret(
+          ns, "twilio", Map.of("accountSid", twilio.accountSid(), "authToken", twilio.authToken()));
+      DeliveryProviderSpec first =
+          HeraldEnvironment.providerSpec(ProviderType.TWILIO, "twilio", twilio.baseUrl());
       first.setTwilio(new TwilioSettings("+14155550100", null, null));
       first.setOrder(10);
       env.provider(ns, "twilio", first);
@@ -191,14 +230,17 @@ class VonageEndToEndTest {
       for (int i = 0; i < users.size(); i++) {
         env.user(ns, users.get(i), null, String.format("+49151123457%02d", i));
       }
-      env.userNotification(ns, "outage", "order-update", List.of(Channel.SMS), users.toArray(String[]::new));
+      env.userNotification(
+          ns, "outage", "order-update", List.of(Channel.SMS), users.toArray(String[]::new));
 
       var done = env.awaitPhase(ns, "outage", "Completed");
       assertThat(done.getStatus().getSent()).isEqualTo(30L);
       assertThat(twilio.messages()).isEmpty();
       assertThat(twilio.requests()).as("Twilio was tried first").isPositive();
-      Map<String, Long> perNumber = vonage.messages().stream().filter(m -> m.to().startsWith("49151123457"))
-          .collect(Collectors.groupingBy(ReceivedVonageSms::to, Collectors.counting()));
+      Map<String, Long> perNumber =
+          vonage.messages().stream()
+              .filter(m -> m.to().startsWith("49151123457"))
+              .collect(Collectors.groupingBy(ReceivedVonageSms::to, Collectors.counting()));
       assertThat(perNumber).hasSize(30).allSatisfy((to, n) -> assertThat(n).as(to).isEqualTo(1));
       assertThat(env.deliveriesByProvider(ns)).containsExactly(Map.entry("vonage", 30L));
     }

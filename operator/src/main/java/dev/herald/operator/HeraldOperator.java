@@ -16,9 +16,9 @@ import dev.herald.core.store.EarlyReceipts;
 import dev.herald.core.store.NotificationStore;
 import dev.herald.core.store.PartitionMaintenance;
 import dev.herald.core.template.TemplateRenderer;
+import dev.herald.operator.events.EventRecorder;
 import dev.herald.operator.http.ApiServer;
 import dev.herald.operator.http.ApiSettings;
-import dev.herald.operator.events.EventRecorder;
 import dev.herald.operator.notification.NotificationAcceptance;
 import dev.herald.operator.notification.NotificationReconciler;
 import dev.herald.operator.notification.PreferenceCache;
@@ -38,21 +38,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The operator process: the HTTP API, the three reconcilers, the relay that publishes committed deliveries, and
- * the partition maintenance job, over one NATS connection and two Postgres pools: the relay and the
- * stranded-delivery sweep have one of their own, so that a burst of API requests never holds back
- * publishing (a one-time password accepted meanwhile is published at once).
+ * The operator process: the HTTP API, the three reconcilers, the relay that publishes committed
+ * deliveries, and the partition maintenance job, over one NATS connection and two Postgres pools:
+ * the relay and the stranded-delivery sweep have one of their own, so that a burst of API requests
+ * never holds back publishing (a one-time password accepted meanwhile is published at once).
  */
 public final class HeraldOperator implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HeraldOperator.class);
+
   /** Daily delivery partitions are created this far ahead, at start-up and hourly. */
   private static final int PARTITIONS_AHEAD_DAYS = 7;
+
   /**
    * Deliveries one relay pass publishes. The next pass starts when this one's publishes are
-   * acknowledged and recorded: a smaller pass lets a high-priority delivery accepted meanwhile go out
-   * sooner.
+   * acknowledged and recorded: a smaller pass lets a high-priority delivery accepted meanwhile go
+   * out sooner.
    */
   private static final int RELAY_BATCH = 250;
+
   /** The relay's pass and the stranded-delivery sweep. */
   private static final int RELAY_POOL = 2;
 
@@ -64,8 +67,14 @@ public final class HeraldOperator implements AutoCloseable {
   private final ScheduledExecutorService maintenance;
   private final ApiServer api;
 
-  private HeraldOperator(Database database, Database relayDatabase, QueueConnection queue, OutboxRelay relay, Operator operator,
-      ScheduledExecutorService maintenance, ApiServer api) {
+  private HeraldOperator(
+      Database database,
+      Database relayDatabase,
+      QueueConnection queue,
+      OutboxRelay relay,
+      Operator operator,
+      ScheduledExecutorService maintenance,
+      ApiServer api) {
     this.api = api;
     this.database = database;
     this.relayDatabase = relayDatabase;
@@ -76,19 +85,27 @@ public final class HeraldOperator implements AutoCloseable {
   }
 
   /** Starts everything with the HTTP API on a free port ({@link #apiPort()}). */
-  public static HeraldOperator start(KubernetesClient kube, StoreSettings store, QueueSettings queueSettings) {
+  public static HeraldOperator start(
+      KubernetesClient kube, StoreSettings store, QueueSettings queueSettings) {
     return start(kube, store, queueSettings, ApiSettings.ephemeral());
   }
 
   /** Starts everything with the default retention; the Kubernetes client stays the caller's. */
-  public static HeraldOperator start(KubernetesClient kube, StoreSettings store, QueueSettings queueSettings,
+  public static HeraldOperator start(
+      KubernetesClient kube,
+      StoreSettings store,
+      QueueSettings queueSettings,
       ApiSettings apiSettings) {
     return start(kube, store, queueSettings, apiSettings, RetentionSettings.defaults());
   }
 
   /** Starts everything; the Kubernetes client stays the caller's. */
-  public static HeraldOperator start(KubernetesClient kube, StoreSettings store, QueueSettings queueSettings,
-      ApiSettings apiSettings, RetentionSettings retention) {
+  public static HeraldOperator start(
+      KubernetesClient kube,
+      StoreSettings store,
+      QueueSettings queueSettings,
+      ApiSettings apiSettings,
+      RetentionSettings retention) {
     Database database = Database.open(store, "herald-operator");
     QueueConnection queue = QueueConnection.connect(queueSettings, "herald-operator");
     queue.ensureTopology();
@@ -97,76 +114,125 @@ public final class HeraldOperator implements AutoCloseable {
     DeliveryStore deliveries = new DeliveryStore(relayDatabase.jdbi());
     NotificationStore notifications = new NotificationStore(database.jdbi());
     DeliveryPublisher publisher = new DeliveryPublisher(queue);
-    OutboxRelay relay = new OutboxRelay(deliveries, publisher, RELAY_BATCH, Duration.ofSeconds(1), queue::repairTopology);
+    OutboxRelay relay =
+        new OutboxRelay(
+            deliveries, publisher, RELAY_BATCH, Duration.ofSeconds(1), queue::repairTopology);
 
     TemplateRenderer renderer = new TemplateRenderer();
     EventRecorder events = new EventRecorder(kube);
     ContactStore contacts = new ContactStore(database.jdbi());
     PreferenceCache preferences = new PreferenceCache(contacts, Duration.ofSeconds(30), 100_000);
-    NotificationAcceptance acceptance = new NotificationAcceptance(
-        SchemaValidator.forResource(Notification.class), renderer,
-        new RecipientResolver(contacts, preferences), notifications, relay::wakeUp, retention);
+    NotificationAcceptance acceptance =
+        new NotificationAcceptance(
+            SchemaValidator.forResource(Notification.class),
+            renderer,
+            new RecipientResolver(contacts, preferences),
+            notifications,
+            relay::wakeUp,
+            retention);
 
-    Operator operator = new Operator(o -> o
-        .withKubernetesClient(kube)
-        .withCloseClientOnStop(false)
-        .withUseSSAToPatchPrimaryResource(false)
-        .checkingCRDAndValidateLocalModel(false)
-        .withStopOnInformerErrorDuringStartup(false)
-        // The default handler exits the process when an informer stops on an error (one object it
-        // cannot read): no single object may stop Herald. Those informers read leniently; should one
-        // stop anyway, the rest of the operator goes on and says which.
-        .withInformerStoppedHandler((informer, error) -> {
-          if (error != null) {
-            LOG.error("informer of {} stopped on {}; its resources are no longer watched",
-                informer.getApiTypeClass().getSimpleName(), error.getClass().getName());
-          }
-        })
-        .withReconciliationTerminationTimeout(Duration.ofSeconds(5))
-        .withResourceCloner(new SourceKeepingCloner()));
-    operator.register(new NotificationTemplateReconciler(
-        SchemaValidator.forResource(NotificationTemplate.class), renderer, events));
-    operator.register(new DeliveryProviderReconciler(SchemaValidator.forResource(DeliveryProvider.class), events,
-        new CircuitStore(database.jdbi())));
-    NotificationReconciler notificationReconciler = new NotificationReconciler(acceptance, notifications, events);
+    Operator operator =
+        new Operator(
+            o ->
+                o.withKubernetesClient(kube)
+                    .withCloseClientOnStop(false)
+                    .withUseSSAToPatchPrimaryResource(false)
+                    .checkingCRDAndValidateLocalModel(false)
+                    .withStopOnInformerErrorDuringStartup(false)
+                    // The default handler exits the process when an informer stops on an error (one
+                    // object it
+                    // cannot read): no single object may stop Herald. Those informers read
+                    // leniently; should one
+                    // stop anyway, the rest of the operator goes on and says which.
+                    .withInformerStoppedHandler(
+                        (informer, error) -> {
+                          if (error != null) {
+                            LOG.error(
+                                "informer of {} stopped on {}; its resources are no longer watched",
+                                informer.getApiTypeClass().getSimpleName(),
+                                error.getClass().getName());
+                          }
+                        })
+                    .withReconciliationTerminationTimeout(Duration.ofSeconds(5))
+                    .withResourceCloner(new SourceKeepingCloner()));
+    operator.register(
+        new NotificationTemplateReconciler(
+            SchemaValidator.forResource(NotificationTemplate.class), renderer, events));
+    operator.register(
+        new DeliveryProviderReconciler(
+            SchemaValidator.forResource(DeliveryProvider.class),
+            events,
+            new CircuitStore(database.jdbi())));
+    NotificationReconciler notificationReconciler =
+        new NotificationReconciler(acceptance, notifications, events);
     operator.register(notificationReconciler);
 
-    ScheduledExecutorService maintenance = Executors.newSingleThreadScheduledExecutor(
-        Thread.ofPlatform().name("herald-maintenance").daemon(true).factory());
-    PartitionMaintenance partitions = new PartitionMaintenance(database.jdbi(), PARTITIONS_AHEAD_DAYS, retention.days());
-    maintenance.scheduleWithFixedDelay(() -> {
-      try {
-        partitions.run();
-      } catch (RuntimeException e) {
-        LOG.warn("partition maintenance failed: {}", e.toString());
-      }
-    }, 0, 1, TimeUnit.HOURS);
-    Duration sweepEvery = queueSettings.strandedAfter().compareTo(Duration.ofMinutes(1)) < 0
-        ? java.util.Collections.max(java.util.List.of(queueSettings.strandedAfter(), Duration.ofSeconds(1)))
-        : Duration.ofMinutes(1);
-    StrandedDeliverySweeper sweeper = new StrandedDeliverySweeper(deliveries, publisher,
-        queue.management(), queueSettings.names().stream(), queue::repairTopology);
-    maintenance.scheduleWithFixedDelay(() -> {
-      try {
-        sweeper.runOnce(queueSettings.strandedAfter());
-      } catch (RuntimeException e) {
-        LOG.warn("stranded-delivery sweep failed: {}", e.toString());
-      }
-    }, sweepEvery.toMillis(), sweepEvery.toMillis(), TimeUnit.MILLISECONDS);
+    ScheduledExecutorService maintenance =
+        Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("herald-maintenance").daemon(true).factory());
+    PartitionMaintenance partitions =
+        new PartitionMaintenance(database.jdbi(), PARTITIONS_AHEAD_DAYS, retention.days());
+    maintenance.scheduleWithFixedDelay(
+        () -> {
+          try {
+            partitions.run();
+          } catch (RuntimeException e) {
+            LOG.warn("partition maintenance failed: {}", e.toString());
+          }
+        },
+        0,
+        1,
+        TimeUnit.HOURS);
+    Duration sweepEvery =
+        queueSettings.strandedAfter().compareTo(Duration.ofMinutes(1)) < 0
+            ? java.util.Collections.max(
+                java.util.List.of(queueSettings.strandedAfter(), Duration.ofSeconds(1)))
+            : Duration.ofMinutes(1);
+    StrandedDeliverySweeper sweeper =
+        new StrandedDeliverySweeper(
+            deliveries,
+            publisher,
+            queue.management(),
+            queueSettings.names().stream(),
+            queue::repairTopology);
+    maintenance.scheduleWithFixedDelay(
+        () -> {
+          try {
+            sweeper.runOnce(queueSettings.strandedAfter());
+          } catch (RuntimeException e) {
+            LOG.warn("stranded-delivery sweep failed: {}", e.toString());
+          }
+        },
+        sweepEvery.toMillis(),
+        sweepEvery.toMillis(),
+        TimeUnit.MILLISECONDS);
 
     EarlyReceipts early = new EarlyReceipts(database.jdbi());
-    maintenance.scheduleWithFixedDelay(() -> {
-      try {
-        early.sweep(EarlyReceipts.DEFAULT_MAX_AGE);
-      } catch (RuntimeException e) {
-        LOG.warn("early-receipt sweep failed: {}", e.toString());
-      }
-    }, 1, 1, TimeUnit.MINUTES);
+    maintenance.scheduleWithFixedDelay(
+        () -> {
+          try {
+            early.sweep(EarlyReceipts.DEFAULT_MAX_AGE);
+          } catch (RuntimeException e) {
+            LOG.warn("early-receipt sweep failed: {}", e.toString());
+          }
+        },
+        1,
+        1,
+        TimeUnit.MINUTES);
 
     relay.start();
     operator.start();
-    ApiServer api = ApiServer.start(apiSettings, new ApiServer.Services(kube, database.jdbi(), contacts, notifications,
-        preferences, acceptance, notificationReconciler));
+    ApiServer api =
+        ApiServer.start(
+            apiSettings,
+            new ApiServer.Services(
+                kube,
+                database.jdbi(),
+                contacts,
+                notifications,
+                preferences,
+                acceptance,
+                notificationReconciler));
     LOG.info("herald operator started");
     return new HeraldOperator(database, relayDatabase, queue, relay, operator, maintenance, api);
   }

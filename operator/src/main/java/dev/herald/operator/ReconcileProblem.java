@@ -1,8 +1,8 @@
 package dev.herald.operator;
 
 /**
- * Why a resource cannot be acted on, in the words its status condition and Event will use:
- * a CamelCase reason (for example {@code TemplateNotFound}) and a message naming the field.
+ * Why a resource cannot be acted on, in the words its status condition and Event will use: a
+ * CamelCase reason (for example {@code TemplateNotFound}) and a message naming the field.
  * Reconcilers throw it; one place turns it into a condition and an Event.
  */
 public final class ReconcileProblem extends Exception {
@@ -16,7 +16,10 @@ public final class ReconcileProblem extends Exception {
     this.terminal = terminal;
   }
 
-  /** Fixable by changing another resource (a template, a provider, a Secret): re-checked when it changes. */
+  /**
+   * Fixable by changing another resource (a template, a provider, a Secret): re-checked when it
+   * changes.
+   */
   public static ReconcileProblem waiting(String reason, String message) {
     return new ReconcileProblem(reason, message, false);
   }
@@ -38,6 +41,8 @@ public final class ReconcileProblem extends Exception {
   public String field() {
     String m = getMessage();
     int colon = m == null ? -1 : m.indexOf(": ");
-    return colon > 0 && m.startsWith("spec") && m.indexOf(' ') > colon ? m.substring(0, colon) : null;
+    return colon > 0 && m.startsWith("spec") && m.indexOf(' ') > colon
+        ? m.substring(0, colon)
+        : null;
   }
 }

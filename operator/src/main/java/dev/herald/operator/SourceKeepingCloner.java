@@ -16,8 +16,10 @@ final class SourceKeepingCloner implements Cloner {
   @Override
   public <R extends HasMetadata> R clone(R object) {
     R copy = serialization.clone(object);
-    if (object instanceof CustomResource<?, ?> original && copy instanceof CustomResource<?, ?> cloned
-        && original.getSpec() instanceof TolerantSpec from && cloned.getSpec() instanceof TolerantSpec to) {
+    if (object instanceof CustomResource<?, ?> original
+        && copy instanceof CustomResource<?, ?> cloned
+        && original.getSpec() instanceof TolerantSpec from
+        && cloned.getSpec() instanceof TolerantSpec to) {
       to.keepSourceOf(from);
     }
     return copy;

@@ -25,10 +25,17 @@ public final class StatusUpdates {
     for (String conditionType : conditionTypes) {
       Condition now = after.condition(conditionType).orElse(null);
       Condition was = before.condition(conditionType).orElse(null);
-      if (now != null && (was == null || !Objects.equals(was.getStatus(), now.getStatus())
-          || !Objects.equals(was.getReason(), now.getReason()) || !Objects.equals(was.getMessage(), now.getMessage()))) {
-        events.transition(resource, conditionType, "True".equals(now.getStatus())
-            ? EventRecorder.Type.NORMAL : EventRecorder.Type.WARNING, now.getReason(), now.getMessage());
+      if (now != null
+          && (was == null
+              || !Objects.equals(was.getStatus(), now.getStatus())
+              || !Objects.equals(was.getReason(), now.getReason())
+              || !Objects.equals(was.getMessage(), now.getMessage()))) {
+        events.transition(
+            resource,
+            conditionType,
+            "True".equals(now.getStatus()) ? EventRecorder.Type.NORMAL : EventRecorder.Type.WARNING,
+            now.getReason(),
+            now.getMessage());
       }
     }
     if (after.equals(before)) {

@@ -5,7 +5,9 @@ import io.fabric8.kubernetes.api.model.Event;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** The Events an operator component recorded, kept in memory instead of written to an API server. */
+/**
+ * The Events an operator component recorded, kept in memory instead of written to an API server.
+ */
 public final class RecordedEvents {
   private final List<Event> events = new CopyOnWriteArrayList<>();
   private final EventRecorder recorder = new EventRecorder(events::add);
@@ -20,6 +22,8 @@ public final class RecordedEvents {
 
   /** "Type Reason: message", as {@code kubectl get events} shows them. */
   public List<String> shown() {
-    return events.stream().map(e -> e.getType() + " " + e.getReason() + ": " + e.getMessage()).toList();
+    return events.stream()
+        .map(e -> e.getType() + " " + e.getReason() + ": " + e.getMessage())
+        .toList();
   }
 }

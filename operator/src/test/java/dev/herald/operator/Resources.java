@@ -1,7 +1,7 @@
 package dev.herald.operator;
 
-import dev.herald.api.provider.DeliveryProvider;
 import dev.herald.api.notification.Notification;
+import dev.herald.api.provider.DeliveryProvider;
 import dev.herald.api.template.NotificationTemplate;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;

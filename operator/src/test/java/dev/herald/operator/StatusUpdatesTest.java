@@ -18,7 +18,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The Events a status change announces: one per change, however often a stale reconcile repeats it. */
+/**
+ * The Events a status change announces: one per change, however often a stale reconcile repeats it.
+ */
 class StatusUpdatesTest {
   private KubernetesMockServer server;
   private KubernetesClient client;
@@ -26,8 +28,13 @@ class StatusUpdatesTest {
 
   @BeforeEach
   void start() {
-    server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-        new KubernetesCrudDispatcher(), false);
+    server =
+        new KubernetesMockServer(
+            new Context(),
+            new MockWebServer(),
+            new HashMap<>(),
+            new KubernetesCrudDispatcher(),
+            false);
     server.init();
     client = server.createClient();
     events = new EventRecorder(client);
@@ -42,7 +49,8 @@ class StatusUpdatesTest {
   @Test
   void aReconcileOfAStaleCopyDoesNotAnnounceTheSameChangeAgain() {
     DeliveryProviderStatus none = new DeliveryProviderStatus();
-    DeliveryProviderStatus ready = status("True", "CredentialsFound", "Secret \"sg\" holds well-formed credentials");
+    DeliveryProviderStatus ready =
+        status("True", "CredentialsFound", "Secret \"sg\" holds well-formed credentials");
 
     StatusUpdates.finish(provider(), none, ready, DeliveryProviderStatus.READY, events);
     // the next reconcile read the provider from a cache that did not have the status yet
@@ -54,25 +62,35 @@ class StatusUpdatesTest {
   @Test
   void everyRealChangeIsAnnouncedEvenBackToAnEarlierState() {
     DeliveryProviderStatus none = new DeliveryProviderStatus();
-    DeliveryProviderStatus ready = status("True", "CredentialsFound", "Secret \"sg\" holds well-formed credentials");
+    DeliveryProviderStatus ready =
+        status("True", "CredentialsFound", "Secret \"sg\" holds well-formed credentials");
     DeliveryProviderStatus missing = status("False", "SecretNotFound", "Secret \"sg\" not found");
 
     StatusUpdates.finish(provider(), none, ready, DeliveryProviderStatus.READY, events);
     StatusUpdates.finish(provider(), ready, missing, DeliveryProviderStatus.READY, events);
     StatusUpdates.finish(provider(), missing, ready, DeliveryProviderStatus.READY, events);
 
-    assertThat(reasons()).containsExactlyInAnyOrder("CredentialsFound", "SecretNotFound", "CredentialsFound");
+    assertThat(reasons())
+        .containsExactlyInAnyOrder("CredentialsFound", "SecretNotFound", "CredentialsFound");
     assertThat(client.v1().events().inNamespace("shop").list().getItems())
-        .extracting(Event::getType).containsExactlyInAnyOrder("Normal", "Warning", "Normal");
+        .extracting(Event::getType)
+        .containsExactlyInAnyOrder("Normal", "Warning", "Normal");
   }
 
   @Test
   void topicsAndObjectsAreAnnouncedApart() {
-    events.transition(provider(), "Ready", EventRecorder.Type.NORMAL, "CircuitClosed", "every dispatcher sends");
-    events.transition(provider(), "Available", EventRecorder.Type.NORMAL, "CircuitClosed", "every dispatcher sends");
+    events.transition(
+        provider(), "Ready", EventRecorder.Type.NORMAL, "CircuitClosed", "every dispatcher sends");
+    events.transition(
+        provider(),
+        "Available",
+        EventRecorder.Type.NORMAL,
+        "CircuitClosed",
+        "every dispatcher sends");
     DeliveryProvider other = provider();
     other.getMetadata().setUid("uid-of-another");
-    events.transition(other, "Ready", EventRecorder.Type.NORMAL, "CircuitClosed", "every dispatcher sends");
+    events.transition(
+        other, "Ready", EventRecorder.Type.NORMAL, "CircuitClosed", "every dispatcher sends");
 
     assertThat(reasons()).hasSize(3);
   }
@@ -85,12 +103,19 @@ class StatusUpdatesTest {
 
   private static DeliveryProvider provider() {
     DeliveryProvider p = new DeliveryProvider();
-    p.setMetadata(new ObjectMetaBuilder().withName("sendgrid").withNamespace("shop")
-        .withUid("uid-of-sendgrid").withResourceVersion("7").build());
+    p.setMetadata(
+        new ObjectMetaBuilder()
+            .withName("sendgrid")
+            .withNamespace("shop")
+            .withUid("uid-of-sendgrid")
+            .withResourceVersion("7")
+            .build());
     return p;
   }
 
   private List<String> reasons() {
-    return client.v1().events().inNamespace("shop").list().getItems().stream().map(Event::getReason).toList();
+    return client.v1().events().inNamespace("shop").list().getItems().stream()
+        .map(Event::getReason)
+        .toList();
   }
 }

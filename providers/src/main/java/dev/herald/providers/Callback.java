@@ -4,10 +4,10 @@ import java.time.Instant;
 import java.util.Map;
 
 /**
- * One kind of call a provider makes to Herald (receipts, inbound messages), at
- * {@code POST /v1/webhooks/<type>/<namespace>/<provider>} followed by {@code /<path>} when the path
- * is not empty. It verifies the request against the provider's Secret and says what it reports;
- * the operator applies that, the same for every provider.
+ * One kind of call a provider makes to Herald (receipts, inbound messages), at {@code POST
+ * /v1/webhooks/<type>/<namespace>/<provider>} followed by {@code /<path>} when the path is not
+ * empty. It verifies the request against the provider's Secret and says what it reports; the
+ * operator applies that, the same for every provider.
  */
 public interface Callback {
 

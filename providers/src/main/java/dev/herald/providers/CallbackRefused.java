@@ -24,7 +24,8 @@ public final class CallbackRefused extends RuntimeException {
   }
 
   public static CallbackRefused notConfigured(String missingKey) {
-    return new CallbackRefused(Why.NOT_CONFIGURED, null, "the provider's Secret has no " + missingKey);
+    return new CallbackRefused(
+        Why.NOT_CONFIGURED, null, "the provider's Secret has no " + missingKey);
   }
 
   public static CallbackRefused unsigned(String message) {

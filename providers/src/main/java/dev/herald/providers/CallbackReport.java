@@ -6,8 +6,8 @@ import java.util.List;
  * What a verified provider call reports.
  *
  * @param replayKey the same for a repeat of this very call (the operator refuses it for a while)
- * @param notices   what happened, each applied once (see {@link Notice#once})
- * @param help      for an inbound message asking for help: the reply to send, else null
+ * @param notices what happened, each applied once (see {@link Notice#once})
+ * @param help for an inbound message asking for help: the reply to send, else null
  */
 public record CallbackReport(String replayKey, List<Notice> notices, String help) {
 

@@ -7,8 +7,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * A provider's call as it arrived: the absolute URL it called (signatures cover it), its headers
- * by lower-case name, and its body.
+ * A provider's call as it arrived: the absolute URL it called (signatures cover it), its headers by
+ * lower-case name, and its body.
  */
 public record CallbackRequest(String url, Map<String, String> headers, byte[] body) {
 

@@ -8,10 +8,9 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A provider's error codes as data — APNs rejection reasons, FCM error codes, Twilio error
- * numbers — and what each means for the delivery and for the address. Each adapter keeps its own
- * table next to it; what a table does not name falls back on the HTTP status
- * ({@link #byHttpStatus}).
+ * A provider's error codes as data — APNs rejection reasons, FCM error codes, Twilio error numbers
+ * — and what each means for the delivery and for the address. Each adapter keeps its own table next
+ * to it; what a table does not name falls back on the HTTP status ({@link #byHttpStatus}).
  *
  * @param <K> the provider's code type
  */
@@ -21,10 +20,14 @@ public final class ProviderCodeTable<K> {
   public record Meaning(Action action, AddressVerdict address) {
     /** Try again later (rate limit, outage, or the provider's own credentials). */
     public static final Meaning RETRY = new Meaning(Action.RETRY, AddressVerdict.UNCHANGED);
+
     /** The request is at fault; the address is fine. */
     public static final Meaning PERMANENT = new Meaning(Action.PERMANENT, AddressVerdict.UNCHANGED);
+
     /** The address or device token is invalid or gone. */
-    public static final Meaning INVALID_ADDRESS = new Meaning(Action.PERMANENT, AddressVerdict.INVALID);
+    public static final Meaning INVALID_ADDRESS =
+        new Meaning(Action.PERMANENT, AddressVerdict.INVALID);
+
     /** The recipient opted out at the provider. */
     public static final Meaning OPTED_OUT = new Meaning(Action.PERMANENT, AddressVerdict.OPTED_OUT);
 
@@ -70,7 +73,8 @@ public final class ProviderCodeTable<K> {
    */
   public static Meaning byHttpStatus(int status) {
     return status == 401 || status == 403 || status == 408 || status == 429 || status >= 500
-        ? Meaning.RETRY : Meaning.PERMANENT;
+        ? Meaning.RETRY
+        : Meaning.PERMANENT;
   }
 
   /** Collects codes by meaning. */

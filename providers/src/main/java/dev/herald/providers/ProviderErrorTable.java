@@ -3,10 +3,11 @@ package dev.herald.providers;
 import java.util.Map;
 
 /**
- * A provider's answers, as data: what each status or error code means for a delivery. Each
- * adapter keeps its own table next to it.
+ * A provider's answers, as data: what each status or error code means for a delivery. Each adapter
+ * keeps its own table next to it.
  */
-public record ProviderErrorTable(Map<Integer, Action> byStatus, Action otherClientError, Action otherServerError) {
+public record ProviderErrorTable(
+    Map<Integer, Action> byStatus, Action otherClientError, Action otherServerError) {
 
   /** What to do with a delivery after such an answer. */
   public enum Action {

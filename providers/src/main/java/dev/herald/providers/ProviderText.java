@@ -6,18 +6,21 @@ import java.util.regex.Pattern;
 
 /**
  * Provider text made fit for a {@link SendResult} message, a log line or a status: providers echo
- * what they were sent (Twilio names the phone number in its errors), so the recipient's address
- * and any international phone number are masked, and the text is kept short.
+ * what they were sent (Twilio names the phone number in its errors), so the recipient's address and
+ * any international phone number are masked, and the text is kept short.
  */
 public final class ProviderText {
   /** Longest message kept. */
   public static final int MAX_LENGTH = 300;
+
   /** An international number as providers echo it: {@code +} and at least seven digits. */
   private static final Pattern PHONE = Pattern.compile("\\+[0-9][0-9 ().-]{5,}[0-9]");
 
   private ProviderText() {}
 
-  /** {@code text} with {@code address} (of {@code channel}) and any phone number masked, shortened. */
+  /**
+   * {@code text} with {@code address} (of {@code channel}) and any phone number masked, shortened.
+   */
   public static String clean(String text, String channel, String address) {
     if (text == null || text.isBlank()) {
       return "(no message)";
@@ -30,7 +33,9 @@ public final class ProviderText {
     StringBuilder masked = new StringBuilder();
     while (phones.find()) {
       String number = phones.group().replaceAll("[^0-9+]", "");
-      phones.appendReplacement(masked, Matcher.quoteReplacement(number.length() > 7 ? Mask.phone(number) : phones.group()));
+      phones.appendReplacement(
+          masked,
+          Matcher.quoteReplacement(number.length() > 7 ? Mask.phone(number) : phones.group()));
     }
     phones.appendTail(masked);
     out = masked.toString();

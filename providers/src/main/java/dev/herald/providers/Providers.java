@@ -35,14 +35,15 @@ public final class Providers {
 
   /** Every provider, its clients built in {@code environment}. */
   public static Providers of(ProviderEnvironment environment) {
-    return new Providers(List.of(
-        new SendGridProvider(environment.unsubscribeLinks()),
-        new TwilioProvider(),
-        new VonageProvider(),
-        new ApnsProvider(),
-        new FcmProvider(),
-        new WebPushProvider(environment.webPushEndpoints()),
-        new SmtpProvider(environment.unsubscribeLinks())));
+    return new Providers(
+        List.of(
+            new SendGridProvider(environment.unsubscribeLinks()),
+            new TwilioProvider(),
+            new VonageProvider(),
+            new ApnsProvider(),
+            new FcmProvider(),
+            new WebPushProvider(environment.webPushEndpoints()),
+            new SmtpProvider(environment.unsubscribeLinks())));
   }
 
   /** For checking credentials only (the operator), where no client is built. */

@@ -7,10 +7,10 @@ package dev.herald.providers;
 public sealed interface Receipt {
 
   /**
-   * Which delivery: Herald's delivery id (which e-mail providers echo) or the provider's own message
-   * id. {@code mayPrecedeSend} when the id is of the provider's form, so that a receipt arriving
-   * before the dispatcher recorded the send is kept for it. {@code address} is where the provider
-   * says it sent, for a receipt that finds no delivery; may be null.
+   * Which delivery: Herald's delivery id (which e-mail providers echo) or the provider's own
+   * message id. {@code mayPrecedeSend} when the id is of the provider's form, so that a receipt
+   * arriving before the dispatcher recorded the send is kept for it. {@code address} is where the
+   * provider says it sent, for a receipt that finds no delivery; may be null.
    */
   record Ref(String deliveryId, String providerMessageId, boolean mayPrecedeSend, String address) {
     public static Ref delivery(String deliveryId) {
@@ -30,8 +30,8 @@ public sealed interface Receipt {
   record Clicked(Ref ref) implements Receipt {}
 
   /**
-   * The provider gave up on it after accepting it, for {@code reason}; {@code optedOut} when because
-   * the recipient opted out at the provider (the address is then suppressed).
+   * The provider gave up on it after accepting it, for {@code reason}; {@code optedOut} when
+   * because the recipient opted out at the provider (the address is then suppressed).
    */
   record Failed(Ref ref, String reason, boolean optedOut) implements Receipt {}
 

@@ -20,7 +20,9 @@ public final class RetryAfter {
       return seconds < 0 ? null : Duration.ofSeconds(seconds);
     } catch (NumberFormatException notSeconds) {
       try {
-        Duration d = Duration.between(Instant.now(), ZonedDateTime.parse(text, DateTimeFormatter.RFC_1123_DATE_TIME));
+        Duration d =
+            Duration.between(
+                Instant.now(), ZonedDateTime.parse(text, DateTimeFormatter.RFC_1123_DATE_TIME));
         return d.isNegative() ? Duration.ZERO : d;
       } catch (RuntimeException notADate) {
         return null;

@@ -28,7 +28,9 @@ public sealed interface SendResult {
   enum AddressVerdict {
     /** Nothing: the request was at fault, not the address. */
     UNCHANGED,
-    /** The address or device token is invalid or gone: deactivate the device, suppress the address. */
+    /**
+     * The address or device token is invalid or gone: deactivate the device, suppress the address.
+     */
     INVALID,
     /** The recipient opted out at the provider (for example replied STOP): suppress the address. */
     OPTED_OUT

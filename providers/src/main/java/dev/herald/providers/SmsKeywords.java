@@ -7,12 +7,15 @@ import java.util.Set;
 /** The keywords an inbound SMS may be, as carriers match them, whatever the SMS provider. */
 public final class SmsKeywords {
   /** The CTIA opt-out keywords (and Twilio's). */
-  public static final Set<String> STOP = Set.of("STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE",
-      "OPTOUT");
+  public static final Set<String> STOP =
+      Set.of("STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT");
+
   public static final Set<String> START = Set.of("START", "YES", "UNSTOP");
   public static final Set<String> HELP = Set.of("HELP", "INFO");
+
   /** The suppression reason an opt-out leaves, and the only one an opt-in lifts. */
   public static final String STOP_REASON = "stop";
+
   public static final String HELP_REPLY = "Reply STOP to unsubscribe, START to subscribe again.";
 
   private SmsKeywords() {}

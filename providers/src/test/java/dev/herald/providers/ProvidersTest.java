@@ -8,19 +8,25 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** One provider per type, and which type can reach which push device: the address's form decides for web. */
+/**
+ * One provider per type, and which type can reach which push device: the address's form decides for
+ * web.
+ */
 class ProvidersTest {
   private static final Providers PROVIDERS = Providers.forChecks();
 
   private static final String FCM_TOKEN = "fcm-web-0001:APA91b" + "k".repeat(120);
-  private static final String ENDPOINT = "https://updates.push.services.mozilla.com/wpush/v2/gAAAAABk";
+  private static final String ENDPOINT =
+      "https://updates.push.services.mozilla.com/wpush/v2/gAAAAABk";
 
   @Test
   void aWebFcmTokenGoesToFcmAndASubscriptionToWebPush() {
     assertThat(PROVIDERS.of(ProviderType.FCM).serves("web", FCM_TOKEN)).isTrue();
     assertThat(PROVIDERS.of(ProviderType.WEBPUSH).serves("web", FCM_TOKEN)).isFalse();
     assertThat(PROVIDERS.of(ProviderType.WEBPUSH).serves("web", ENDPOINT)).isTrue();
-    assertThat(PROVIDERS.of(ProviderType.FCM).serves("web", ENDPOINT)).as("never an endpoint as a token").isFalse();
+    assertThat(PROVIDERS.of(ProviderType.FCM).serves("web", ENDPOINT))
+        .as("never an endpoint as a token")
+        .isFalse();
     assertThat(PROVIDERS.of(ProviderType.APNS).serves("web", ENDPOINT)).isFalse();
   }
 
@@ -38,7 +44,9 @@ class ProvidersTest {
 
   @Test
   void everyTypeHasExactlyOneProvider() {
-    assertThat(PROVIDERS.all()).extracting(Provider::type).containsExactlyInAnyOrder(ProviderType.values());
+    assertThat(PROVIDERS.all())
+        .extracting(Provider::type)
+        .containsExactlyInAnyOrder(ProviderType.values());
     List<Provider> twice = new ArrayList<>(PROVIDERS.all());
     twice.add(PROVIDERS.of(ProviderType.TWILIO));
     assertThatThrownBy(() -> new Providers(twice)).hasMessage("two providers of type twilio");

@@ -18,15 +18,31 @@ import java.util.function.Consumer;
 public final class TestDeliveries {
   private TestDeliveries() {}
 
-  public static DeliveryMessage delivery(Channel channel, String platform, String address, Priority priority,
-      Instant expiresAt) {
-    return new DeliveryMessage(UUID.randomUUID(), UUID.randomUUID(), Instant.now(), "shop", channel, platform,
-        address, "u-1", "en", priority, expiresAt);
+  public static DeliveryMessage delivery(
+      Channel channel, String platform, String address, Priority priority, Instant expiresAt) {
+    return new DeliveryMessage(
+        UUID.randomUUID(),
+        UUID.randomUUID(),
+        Instant.now(),
+        "shop",
+        channel,
+        platform,
+        address,
+        "u-1",
+        "en",
+        priority,
+        expiresAt);
   }
 
-  /** A provider of {@code type} in namespace {@code shop}, its spec filled in by {@code settings}. */
-  public static ProviderConfig config(ProviderType type, String endpoint, Consumer<DeliveryProviderSpec> settings,
-      Map<String, String> secret, Duration timeout) {
+  /**
+   * A provider of {@code type} in namespace {@code shop}, its spec filled in by {@code settings}.
+   */
+  public static ProviderConfig config(
+      ProviderType type,
+      String endpoint,
+      Consumer<DeliveryProviderSpec> settings,
+      Map<String, String> secret,
+      Duration timeout) {
     DeliveryProviderSpec spec = new DeliveryProviderSpec();
     spec.setType(type);
     spec.setSecretRef(new SecretReference("creds"));
@@ -36,16 +52,21 @@ public final class TestDeliveries {
   }
 
   /** Asserts a permanent failure with {@code code} and what it says about the address. */
-  public static void assertPermanent(SendResult result, String code, SendResult.AddressVerdict verdict) {
-    assertThat(result).isInstanceOfSatisfying(SendResult.Permanent.class, p -> {
-      assertThat(p.code()).isEqualTo(code);
-      assertThat(p.address()).isEqualTo(verdict);
-    });
+  public static void assertPermanent(
+      SendResult result, String code, SendResult.AddressVerdict verdict) {
+    assertThat(result)
+        .isInstanceOfSatisfying(
+            SendResult.Permanent.class,
+            p -> {
+              assertThat(p.code()).isEqualTo(code);
+              assertThat(p.address()).isEqualTo(verdict);
+            });
   }
 
   /** Asserts a retry with {@code code}; returns it for more checks. */
   public static SendResult.Retry assertRetry(SendResult result, String code) {
-    assertThat(result).isInstanceOfSatisfying(SendResult.Retry.class, r -> assertThat(r.code()).isEqualTo(code));
+    assertThat(result)
+        .isInstanceOfSatisfying(SendResult.Retry.class, r -> assertThat(r.code()).isEqualTo(code));
     return (SendResult.Retry) result;
   }
 }

@@ -20,7 +20,8 @@ import java.sql.SQLException;
 final class Contacts {
   private Contacts() {}
 
-  static int load(Path file, PrivatePostgres postgres, Simulators simulators) throws IOException, SQLException {
+  static int load(Path file, PrivatePostgres postgres, Simulators simulators)
+      throws IOException, SQLException {
     if (!Files.exists(file)) {
       return 0;
     }
@@ -29,8 +30,9 @@ final class Contacts {
     int users = 0;
     try (Connection c = postgres.connect()) {
       for (JsonNode user : root.path("users")) {
-        try (PreparedStatement ps = c.prepareStatement(
-            "insert into users (tenant, user_id, email, phone, locale) values (?, ?, ?, ?, ?)")) {
+        try (PreparedStatement ps =
+            c.prepareStatement(
+                "insert into users (tenant, user_id, email, phone, locale) values (?, ?, ?, ?, ?)")) {
           ps.setString(1, namespace);
           ps.setString(2, user.path("id").asText());
           ps.setString(3, text(user, "email"));
@@ -44,14 +46,17 @@ final class Contacts {
           String p256dh = null;
           String auth = null;
           if (device.hasNonNull("webPushSubscription")) {
-            // A browser subscribed with the sandbox's push service simulator, as pushManager.subscribe would.
-            BrowserSubscription browser = simulators.webpush().subscribe(device.get("webPushSubscription").asText());
+            // A browser subscribed with the sandbox's push service simulator, as
+            // pushManager.subscribe would.
+            BrowserSubscription browser =
+                simulators.webpush().subscribe(device.get("webPushSubscription").asText());
             token = browser.endpoint();
             p256dh = browser.p256dh();
             auth = browser.auth();
           }
-          try (PreparedStatement ps = c.prepareStatement(
-              "insert into devices (tenant, user_id, platform, token, p256dh, auth) values (?, ?, ?, ?, ?, ?)")) {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "insert into devices (tenant, user_id, platform, token, p256dh, auth) values (?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, namespace);
             ps.setString(2, user.path("id").asText());
             ps.setString(3, platform);

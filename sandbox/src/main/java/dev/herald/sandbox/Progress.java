@@ -17,7 +17,8 @@ final class Progress {
   private final List<SandboxCommand.Expectation> expectations;
   private final PrintStream out;
 
-  Progress(KubernetesClient client, List<SandboxCommand.Expectation> expectations, PrintStream out) {
+  Progress(
+      KubernetesClient client, List<SandboxCommand.Expectation> expectations, PrintStream out) {
     this.client = client;
     this.expectations = expectations;
     this.out = out;
@@ -53,17 +54,29 @@ final class Progress {
   }
 
   void printFinal() {
-    out.printf("%n%-8s %-28s %-16s %5s %5s %6s %10s  %-4s %s%n", "NAMESPACE", "NAME", "PHASE", "TOTAL", "SENT",
-        "FAILED", "SUPPRESSED", "OK", "ACCEPTED");
+    out.printf(
+        "%n%-8s %-28s %-16s %5s %5s %6s %10s  %-4s %s%n",
+        "NAMESPACE", "NAME", "PHASE", "TOTAL", "SENT", "FAILED", "SUPPRESSED", "OK", "ACCEPTED");
     for (SandboxCommand.Expectation e : expectations) {
       Notification n = get(e);
       NotificationStatus s = n == null ? null : n.getStatus();
-      String accepted = s == null ? "-" : s.condition(NotificationStatus.ACCEPTED)
-          .map(c -> c.getStatus() + " " + c.getReason()).orElse("-");
-      out.printf("%-8s %-28s %-16s %5s %5s %6s %10s  %-4s %s%n", e.namespace(), e.name(),
-          s == null ? "-" : s.getPhase(), num(s == null ? null : s.getTotal()), num(s == null ? null : s.getSent()),
-          num(s == null ? null : s.getFailed()), num(s == null ? null : s.getSuppressed()),
-          e.metBy(n) ? "yes" : "NO (wants " + e.phase() + ")", accepted);
+      String accepted =
+          s == null
+              ? "-"
+              : s.condition(NotificationStatus.ACCEPTED)
+                  .map(c -> c.getStatus() + " " + c.getReason())
+                  .orElse("-");
+      out.printf(
+          "%-8s %-28s %-16s %5s %5s %6s %10s  %-4s %s%n",
+          e.namespace(),
+          e.name(),
+          s == null ? "-" : s.getPhase(),
+          num(s == null ? null : s.getTotal()),
+          num(s == null ? null : s.getSent()),
+          num(s == null ? null : s.getFailed()),
+          num(s == null ? null : s.getSuppressed()),
+          e.metBy(n) ? "yes" : "NO (wants " + e.phase() + ")",
+          accepted);
     }
   }
 
@@ -76,10 +89,19 @@ final class Progress {
       return "waiting for the operator";
     }
     NotificationStatus s = n.getStatus();
-    String accepted = s.condition(NotificationStatus.ACCEPTED).map(c -> "False".equals(c.getStatus())
-        ? " (" + c.getReason() + ": " + c.getMessage() + ")" : "").orElse("");
-    return s.getPhase() + (s.getTotal() == null ? "" : String.format("  %d/%d sent, %d failed", s.getSent(), s.getTotal(),
-        s.getFailed())) + accepted;
+    String accepted =
+        s.condition(NotificationStatus.ACCEPTED)
+            .map(
+                c ->
+                    "False".equals(c.getStatus())
+                        ? " (" + c.getReason() + ": " + c.getMessage() + ")"
+                        : "")
+            .orElse("");
+    return s.getPhase()
+        + (s.getTotal() == null
+            ? ""
+            : String.format("  %d/%d sent, %d failed", s.getSent(), s.getTotal(), s.getFailed()))
+        + accepted;
   }
 
   private static String num(Long n) {

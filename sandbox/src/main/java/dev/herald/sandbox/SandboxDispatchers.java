@@ -18,9 +18,9 @@ import java.util.Map;
 
 /**
  * The sandbox's dispatchers, each in a JVM of its own as in production ({@link SandboxDispatcher}),
- * talking to the Kubernetes API through the front's kubeconfig. Each logs to
- * {@code <state>/dispatcher-<n>.log}; what it prints (warnings, a crash) goes to
- * {@code dispatcher-<n>.out}. Closing stops them (SIGTERM, then SIGKILL after 20 s).
+ * talking to the Kubernetes API through the front's kubeconfig. Each logs to {@code
+ * <state>/dispatcher-<n>.log}; what it prints (warnings, a crash) goes to {@code
+ * dispatcher-<n>.out}. Closing stops them (SIGTERM, then SIGKILL after 20 s).
  */
 final class SandboxDispatchers implements AutoCloseable {
   private static final Duration GRACE = Duration.ofSeconds(20);
@@ -35,7 +35,11 @@ final class SandboxDispatchers implements AutoCloseable {
    * Starts {@code count} dispatchers with {@code environment} (the HERALD_* settings and
    * KUBECONFIG), each granted the web push simulator at {@code webPushPort}.
    */
-  static SandboxDispatchers start(int count, Path state, Map<String, String> environment, int webPushPort,
+  static SandboxDispatchers start(
+      int count,
+      Path state,
+      Map<String, String> environment,
+      int webPushPort,
       X509Certificate webPushCertificate) {
     Path certificate = writePem(state.resolve("webpush-simulator.pem"), webPushCertificate);
     List<ManagedProcess> started = new ArrayList<>();
@@ -50,8 +54,8 @@ final class SandboxDispatchers implements AutoCloseable {
     }
   }
 
-  private static ManagedProcess java(String name, Path state, Map<String, String> environment, int webPushPort,
-      Path certificate) {
+  private static ManagedProcess java(
+      String name, Path state, Map<String, String> environment, int webPushPort, Path certificate) {
     List<String> command = new ArrayList<>();
     command.add(ProcessHandle.current().info().command().orElse("java"));
     if (Runtime.version().feature() >= 24) {
@@ -63,10 +67,17 @@ final class SandboxDispatchers implements AutoCloseable {
       command.add("-Dlogback.configurationFile=" + logback);
     }
     command.add("-Dherald.sandbox.log=" + state.resolve(name + ".log"));
-    command.addAll(List.of("-cp", System.getProperty("java.class.path"), SandboxDispatcher.class.getName(),
-        String.valueOf(webPushPort), certificate.toString()));
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.to(state.resolve(name + ".out").toFile()));
+    command.addAll(
+        List.of(
+            "-cp",
+            System.getProperty("java.class.path"),
+            SandboxDispatcher.class.getName(),
+            String.valueOf(webPushPort),
+            certificate.toString()));
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.to(state.resolve(name + ".out").toFile()));
     builder.environment().putAll(environment);
     builder.environment().put("HOSTNAME", name);
     try {
@@ -78,9 +89,11 @@ final class SandboxDispatchers implements AutoCloseable {
 
   private static Path writePem(Path file, X509Certificate certificate) {
     try {
-      String pem = "-----BEGIN CERTIFICATE-----\n"
-          + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(certificate.getEncoded())
-          + "\n-----END CERTIFICATE-----\n";
+      String pem =
+          "-----BEGIN CERTIFICATE-----\n"
+              + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                  .encodeToString(certificate.getEncoded())
+              + "\n-----END CERTIFICATE-----\n";
       return Files.writeString(file, pem, StandardCharsets.US_ASCII);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + file, e);

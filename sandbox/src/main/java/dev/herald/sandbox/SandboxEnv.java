@@ -10,8 +10,8 @@ import java.util.Map;
 
 /**
  * {@code .herald/sandbox.env}, what a shell sources to reach a running sandbox (KUBECONFIG, the
- * HTTP API and its development key, the database). It is valid only while the sandbox that wrote
- * it runs: it is removed when that sandbox stops, one left by a sandbox that was killed is removed
+ * HTTP API and its development key, the database). It is valid only while the sandbox that wrote it
+ * runs: it is removed when that sandbox stops, one left by a sandbox that was killed is removed
  * when the next one starts, and sourcing a stale one (its writer gone) sets nothing and says so.
  */
 final class SandboxEnv implements AutoCloseable {
@@ -43,20 +43,27 @@ final class SandboxEnv implements AutoCloseable {
 
   /** As above, valid while process {@code pid} runs. */
   static SandboxEnv write(Path file, Map<String, String> exports, long pid) {
-    StringBuilder s = new StringBuilder()
-        .append("# Written by ./herald sandbox (pid ").append(pid).append("); valid while it runs, removed when it stops.\n")
-        .append("if ! kill -0 ").append(pid).append(" 2>/dev/null; then\n")
-        .append("  echo \"herald: this sandbox.env is stale: the sandbox that wrote it (pid ").append(pid)
-        .append(") is not running; start ./herald sandbox again\" >&2\n")
-        .append("  return 1 2>/dev/null || exit 1\n")
-        .append("fi\n");
-    exports.forEach((name, value) -> {
-      if (value == null) {
-        s.append("# ").append(name).append('\n');
-      } else {
-        s.append("export ").append(name).append('=').append(value).append('\n');
-      }
-    });
+    StringBuilder s =
+        new StringBuilder()
+            .append("# Written by ./herald sandbox (pid ")
+            .append(pid)
+            .append("); valid while it runs, removed when it stops.\n")
+            .append("if ! kill -0 ")
+            .append(pid)
+            .append(" 2>/dev/null; then\n")
+            .append("  echo \"herald: this sandbox.env is stale: the sandbox that wrote it (pid ")
+            .append(pid)
+            .append(") is not running; start ./herald sandbox again\" >&2\n")
+            .append("  return 1 2>/dev/null || exit 1\n")
+            .append("fi\n");
+    exports.forEach(
+        (name, value) -> {
+          if (value == null) {
+            s.append("# ").append(name).append('\n');
+          } else {
+            s.append("export ").append(name).append('=').append(value).append('\n');
+          }
+        });
     try {
       Path parent = file.toAbsolutePath().getParent();
       Files.createDirectories(parent);

@@ -13,14 +13,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** sandbox.env is live only while its sandbox runs. */
 class SandboxEnvTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void sourcingItWhileItsSandboxRunsSetsTheVariables() throws Exception {
     Path file = dir.resolve("sandbox.env");
     try (SandboxEnv env = SandboxEnv.write(file, exports())) {
-      assertThat(Files.getPosixFilePermissions(env.file()).toString()).isEqualTo("[OWNER_READ, OWNER_WRITE]");
+      assertThat(Files.getPosixFilePermissions(env.file()).toString())
+          .isEqualTo("[OWNER_READ, OWNER_WRITE]");
       Shell shell = source(file);
       assertThat(shell.exit()).isZero();
       assertThat(shell.out()).isEqualTo("/tmp/kubeconfig http://127.0.0.1:1");
@@ -57,10 +57,15 @@ class SandboxEnvTest {
 
   /** What a user's shell gets from {@code source sandbox.env}. */
   private static Shell source(Path file) throws Exception {
-    Process p = new ProcessBuilder("bash", "-c",
-        "unset KUBECONFIG HERALD_API_URL; source \"$1\"; rc=$?; "
-            + "echo \"${KUBECONFIG:-<unset>}${HERALD_API_URL:+ $HERALD_API_URL}\"; exit $rc",
-        "bash", file.toString()).start();
+    Process p =
+        new ProcessBuilder(
+                "bash",
+                "-c",
+                "unset KUBECONFIG HERALD_API_URL; source \"$1\"; rc=$?; "
+                    + "echo \"${KUBECONFIG:-<unset>}${HERALD_API_URL:+ $HERALD_API_URL}\"; exit $rc",
+                "bash",
+                file.toString())
+            .start();
     p.getOutputStream().close();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
     String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).trim();

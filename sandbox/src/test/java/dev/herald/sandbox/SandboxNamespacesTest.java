@@ -18,8 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SandboxNamespacesTest {
   private static final Path KUBECTL = Path.of("/usr/bin/kubectl");
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   @Test
   void aMissingNotificationIsReportedByName() throws Exception {
@@ -28,11 +27,13 @@ class SandboxNamespacesTest {
       kube.createCrds(LocalKubernetes.crdsOnClasspath(".herald.dev-v1.yml"));
       Path kubeconfig = kube.front().writeKubeconfig(tmp.resolve("kubeconfig"));
       Notification example = new Notification();
-      example.setMetadata(new ObjectMetaBuilder().withName("order-1001-shipped").withNamespace("shop").build());
+      example.setMetadata(
+          new ObjectMetaBuilder().withName("order-1001-shipped").withNamespace("shop").build());
 
       assertThat(SandboxNamespaces.createMissing(kube.client(), List.of(example), "api-tenant"))
           .containsExactly("api-tenant", "shop");
-      assertThat(SandboxNamespaces.createMissing(kube.client(), List.of(example))).containsExactly("shop");
+      assertThat(SandboxNamespaces.createMissing(kube.client(), List.of(example)))
+          .containsExactly("shop");
 
       assertThat(kubectl(kubeconfig, "get", "notification", "-n", "shop", "nope"))
           .isEqualTo("Error from server (NotFound): notifications.herald.dev \"nope\" not found");
@@ -43,8 +44,14 @@ class SandboxNamespacesTest {
 
   /** kubectl's standard output and error, trimmed. */
   private String kubectl(Path kubeconfig, String... args) throws Exception {
-    List<String> command = new java.util.ArrayList<>(List.of(KUBECTL.toString(), "--kubeconfig",
-        kubeconfig.toString(), "--cache-dir", tmp.resolve("cache").toString()));
+    List<String> command =
+        new java.util.ArrayList<>(
+            List.of(
+                KUBECTL.toString(),
+                "--kubeconfig",
+                kubeconfig.toString(),
+                "--cache-dir",
+                tmp.resolve("cache").toString()));
     command.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
     pb.environment().put("HOME", tmp.toString());

@@ -4,7 +4,13 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 
 /** The phases shown in {@code kubectl get notifications}. */
 public enum NotificationPhase {
-  Pending, Scheduled, Dispatching, Completed, PartiallyFailed, Failed, Cancelled;
+  Pending,
+  Scheduled,
+  Dispatching,
+  Completed,
+  PartiallyFailed,
+  Failed,
+  Cancelled;
 
   /**
    * A phase as status holds it; one Herald did not write (a status edited by hand) reads as none,

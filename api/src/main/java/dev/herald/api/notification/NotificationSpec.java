@@ -25,7 +25,9 @@ import java.util.Map;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonDeserialize(using = TolerantSpecDeserializer.class)
-@ValidationRule(value = "self == oldSelf", message = "a Notification's spec cannot be changed once created")
+@ValidationRule(
+    value = "self == oldSelf",
+    message = "a Notification's spec cannot be changed once created")
 public class NotificationSpec extends TolerantSpec {
   @Required
   @JsonPropertyDescription("Name of a NotificationTemplate in this namespace")
@@ -35,7 +37,8 @@ public class NotificationSpec extends TolerantSpec {
 
   @Required
   @Size(min = 1, max = 1000)
-  @JsonPropertyDescription("Users of the contact store and/or raw addresses; large audiences belong in a Campaign")
+  @JsonPropertyDescription(
+      "Users of the contact store and/or raw addresses; large audiences belong in a Campaign")
   private List<Recipient> recipients = new ArrayList<>();
 
   @Required
@@ -56,18 +59,22 @@ public class NotificationSpec extends TolerantSpec {
   private Map<String, JsonNode> data = new LinkedHashMap<>();
 
   @JsonPropertyDescription("Send no earlier than this RFC 3339 time")
-  @Pattern("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})$")
+  @Pattern(
+      "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})$")
   private String sendAt;
 
-  @JsonPropertyDescription("Give up on deliveries not sent within this duration (for example 10m; at most 720h)")
+  @JsonPropertyDescription(
+      "Give up on deliveries not sent within this duration (for example 10m; at most 720h)")
   @Pattern(Patterns.DURATION)
   private String expiresAfter;
 
-  @JsonPropertyDescription("Channels to try, in order, when a recipient has no address on a channel or it fails permanently")
+  @JsonPropertyDescription(
+      "Channels to try, in order, when a recipient has no address on a channel or it fails permanently")
   @Size(max = 3)
   private List<Channel> fallback;
 
-  @JsonPropertyDescription("Delete this Notification that many seconds after it finished (at most 2147483647, as for a Job)")
+  @JsonPropertyDescription(
+      "Delete this Notification that many seconds after it finished (at most 2147483647, as for a Job)")
   @Min(0)
   @Max(2147483647)
   private Long ttlSecondsAfterFinished;

@@ -2,8 +2,8 @@ package dev.herald.api.notification;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import dev.herald.api.status.HeraldStatus;
 import dev.herald.api.status.TolerantStatusDeserializer;
 import java.util.Map;
@@ -18,26 +18,43 @@ public class NotificationStatus extends HeraldStatus {
   public static final String ACCEPTED = "Accepted";
   public static final String COMPLETE = "Complete";
   public static final String PROVIDERS_READY = "ProvidersReady";
-  /** Whether deliveries wait in Herald's store, and for what (an open circuit, a rate limit, a retry, a Ready provider). */
+
+  /**
+   * Whether deliveries wait in Herald's store, and for what (an open circuit, a rate limit, a
+   * retry, a Ready provider).
+   */
   public static final String WAITING = "Waiting";
-  /** False (reason {@code Pruned}) once retention removed its rows: the status shows them as last seen. */
+
+  /**
+   * False (reason {@code Pruned}) once retention removed its rows: the status shows them as last
+   * seen.
+   */
   public static final String STORED = "Stored";
 
-  @JsonPropertyDescription("Pending, Scheduled, Dispatching, Completed, PartiallyFailed, Failed or Cancelled")
+  @JsonPropertyDescription(
+      "Pending, Scheduled, Dispatching, Completed, PartiallyFailed, Failed or Cancelled")
   private NotificationPhase phase;
+
   @JsonPropertyDescription("Id of the notification record in Herald's store")
   private String notificationId;
+
   private Long total;
+
   @JsonPropertyDescription("Deliveries the provider accepted (sent, delivered, opened or clicked)")
   private Long sent;
+
   private Long failed;
   private Long suppressed;
   private Long cancelled;
+
   @JsonPropertyDescription("Deliveries not finished yet")
   private Long inFlight;
+
   @JsonPropertyDescription("Deliveries per channel and state")
   private Map<String, Map<String, Long>> channels = new TreeMap<>();
+
   private String startTime;
+
   // Written as null while in flight again (after a requeue): status is merge-patched, and an
   // absent field would keep the old time.
   @JsonInclude(JsonInclude.Include.ALWAYS)
@@ -133,12 +150,18 @@ public class NotificationStatus extends HeraldStatus {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof NotificationStatus s && super.equals(o)
-        && Objects.equals(phase, s.phase) && Objects.equals(notificationId, s.notificationId)
-        && Objects.equals(total, s.total) && Objects.equals(sent, s.sent)
-        && Objects.equals(failed, s.failed) && Objects.equals(suppressed, s.suppressed)
-        && Objects.equals(cancelled, s.cancelled) && Objects.equals(inFlight, s.inFlight)
-        && Objects.equals(channels, s.channels) && Objects.equals(startTime, s.startTime)
+    return o instanceof NotificationStatus s
+        && super.equals(o)
+        && Objects.equals(phase, s.phase)
+        && Objects.equals(notificationId, s.notificationId)
+        && Objects.equals(total, s.total)
+        && Objects.equals(sent, s.sent)
+        && Objects.equals(failed, s.failed)
+        && Objects.equals(suppressed, s.suppressed)
+        && Objects.equals(cancelled, s.cancelled)
+        && Objects.equals(inFlight, s.inFlight)
+        && Objects.equals(channels, s.channels)
+        && Objects.equals(startTime, s.startTime)
         && Objects.equals(completionTime, s.completionTime);
   }
 

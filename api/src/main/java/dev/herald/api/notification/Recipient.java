@@ -3,16 +3,17 @@ package dev.herald.api.notification;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.herald.api.spec.Patterns;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
-import dev.herald.api.spec.Patterns;
 import java.util.Objects;
 
 /** One recipient: a user of the contact store, or a raw address. Exactly one field is set. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
-@ValidationRule(value = "[has(self.user), has(self.email), has(self.phone)].filter(x, x).size() == 1",
+@ValidationRule(
+    value = "[has(self.user), has(self.email), has(self.phone)].filter(x, x).size() == 1",
     message = "exactly one of user, email or phone must be set")
 public class Recipient {
   @JsonPropertyDescription("User id in this namespace's contact store")
@@ -74,8 +75,10 @@ public class Recipient {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Recipient r && Objects.equals(user, r.user)
-        && Objects.equals(email, r.email) && Objects.equals(phone, r.phone);
+    return o instanceof Recipient r
+        && Objects.equals(user, r.user)
+        && Objects.equals(email, r.email)
+        && Objects.equals(phone, r.phone);
   }
 
   @Override

@@ -10,18 +10,31 @@ import io.fabric8.generator.annotation.Required;
 import java.util.Locale;
 
 /**
- * APNs with token-based authentication: the {@code .p8} signing key is in the Secret
- * ({@code signingKey}); the ids that name it are here.
+ * APNs with token-based authentication: the {@code .p8} signing key is in the Secret ({@code
+ * signingKey}); the ids that name it are here.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ApnsSettings(
-    @Required @Pattern(ApnsSettings.APPLE_ID) @JsonPropertyDescription("Apple Developer Team ID (10 characters)") String teamId,
-    @Required @Pattern(ApnsSettings.APPLE_ID) @JsonPropertyDescription("Key ID of the .p8 signing key (10 characters)") String keyId,
-    @Required @Pattern("^[A-Za-z0-9][A-Za-z0-9.-]*[A-Za-z0-9]$")
-    @JsonPropertyDescription("apns-topic: the app's bundle ID (with its suffix for VoIP and other push types)") String topic,
-    @JsonPropertyDescription("production (api.push.apple.com, default) or sandbox (api.sandbox.push.apple.com)") Environment environment,
-    @JsonPropertyDescription("apns-push-type: alert (default), background, voip, complication, fileprovider, mdm, location, liveactivity or pushtotalk") PushType pushType) {
+    @Required
+        @Pattern(ApnsSettings.APPLE_ID)
+        @JsonPropertyDescription("Apple Developer Team ID (10 characters)")
+        String teamId,
+    @Required
+        @Pattern(ApnsSettings.APPLE_ID)
+        @JsonPropertyDescription("Key ID of the .p8 signing key (10 characters)")
+        String keyId,
+    @Required
+        @Pattern("^[A-Za-z0-9][A-Za-z0-9.-]*[A-Za-z0-9]$")
+        @JsonPropertyDescription(
+            "apns-topic: the app's bundle ID (with its suffix for VoIP and other push types)")
+        String topic,
+    @JsonPropertyDescription(
+            "production (api.push.apple.com, default) or sandbox (api.sandbox.push.apple.com)")
+        Environment environment,
+    @JsonPropertyDescription(
+            "apns-push-type: alert (default), background, voip, complication, fileprovider, mdm, location, liveactivity or pushtotalk")
+        PushType pushType) {
 
   /** Apple's team and key ids: ten upper-case letters or digits. */
   public static final String APPLE_ID = "^[A-Z0-9]{10}$";
@@ -38,7 +51,8 @@ public record ApnsSettings(
 
   /** Which APNs servers a provider talks to. */
   public enum Environment {
-    PRODUCTION, SANDBOX;
+    PRODUCTION,
+    SANDBOX;
 
     @JsonValue
     public String wireName() {
@@ -58,7 +72,15 @@ public record ApnsSettings(
 
   /** The {@code apns-push-type} header values. */
   public enum PushType {
-    ALERT, BACKGROUND, VOIP, COMPLICATION, FILEPROVIDER, MDM, LOCATION, LIVEACTIVITY, PUSHTOTALK;
+    ALERT,
+    BACKGROUND,
+    VOIP,
+    COMPLICATION,
+    FILEPROVIDER,
+    MDM,
+    LOCATION,
+    LIVEACTIVITY,
+    PUSHTOTALK;
 
     @JsonValue
     public String wireName() {

@@ -15,36 +15,48 @@ import io.fabric8.generator.annotation.ValidationRule;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonDeserialize(using = TolerantSpecDeserializer.class)
-@ValidationRule(value = "self.type != 'sendgrid' || has(self.sendgrid)",
+@ValidationRule(
+    value = "self.type != 'sendgrid' || has(self.sendgrid)",
     message = "a sendgrid provider needs spec.sendgrid")
-@ValidationRule(value = "self.type != 'apns' || has(self.apns)",
+@ValidationRule(
+    value = "self.type != 'apns' || has(self.apns)",
     message = "an apns provider needs spec.apns")
-@ValidationRule(value = "self.type != 'fcm' || has(self.fcm)",
+@ValidationRule(
+    value = "self.type != 'fcm' || has(self.fcm)",
     message = "an fcm provider needs spec.fcm")
-@ValidationRule(value = "self.type != 'twilio' || has(self.twilio)",
+@ValidationRule(
+    value = "self.type != 'twilio' || has(self.twilio)",
     message = "a twilio provider needs spec.twilio")
-@ValidationRule(value = "self.type != 'vonage' || has(self.vonage)",
+@ValidationRule(
+    value = "self.type != 'vonage' || has(self.vonage)",
     message = "a vonage provider needs spec.vonage")
-@ValidationRule(value = "self.type != 'webpush' || has(self.webpush)",
+@ValidationRule(
+    value = "self.type != 'webpush' || has(self.webpush)",
     message = "a webpush provider needs spec.webpush")
-@ValidationRule(value = "self.type != 'webpush' || !has(self.endpoint)",
-    message = "a webpush provider sends to each subscription's own endpoint: spec.endpoint does not apply")
-@ValidationRule(value = "self.type != 'smtp' || has(self.smtp)",
+@ValidationRule(
+    value = "self.type != 'webpush' || !has(self.endpoint)",
+    message =
+        "a webpush provider sends to each subscription's own endpoint: spec.endpoint does not apply")
+@ValidationRule(
+    value = "self.type != 'smtp' || has(self.smtp)",
     message = "an smtp provider needs spec.smtp")
-@ValidationRule(value = "self.type != 'smtp' || !has(self.endpoint)",
-    message = "an smtp provider connects to spec.smtp.host and spec.smtp.port: spec.endpoint does not apply")
+@ValidationRule(
+    value = "self.type != 'smtp' || !has(self.endpoint)",
+    message =
+        "an smtp provider connects to spec.smtp.host and spec.smtp.port: spec.endpoint does not apply")
 public class DeliveryProviderSpec extends TolerantSpec {
   @Required
   @JsonPropertyDescription("apns, fcm, webpush, twilio, vonage, sendgrid or smtp")
   private ProviderType type;
 
   @Required
-  @JsonPropertyDescription("Secret holding the credentials (sendgrid: apiKey; apns: signingKey, the .p8 PEM,"
-      + " and caCertificate to trust a private endpoint; fcm: serviceAccount, the JSON key; webpush: vapidPublicKey"
-      + " and vapidPrivateKey, URL-safe base64 as VAPID tools print them; twilio: accountSid with authToken, or"
-      + " with apiKeySid and apiKeySecret; vonage: apiKey and apiSecret, and signatureSecret with signatureMethod"
-      + " (md5hash, md5, sha1, sha256, sha512) to verify signed webhooks; smtp: username and password for AUTH,"
-      + " both or neither, and caCertificate to trust a private relay)")
+  @JsonPropertyDescription(
+      "Secret holding the credentials (sendgrid: apiKey; apns: signingKey, the .p8 PEM,"
+          + " and caCertificate to trust a private endpoint; fcm: serviceAccount, the JSON key; webpush: vapidPublicKey"
+          + " and vapidPrivateKey, URL-safe base64 as VAPID tools print them; twilio: accountSid with authToken, or"
+          + " with apiKeySid and apiKeySecret; vonage: apiKey and apiSecret, and signatureSecret with signatureMethod"
+          + " (md5hash, md5, sha1, sha256, sha512) to verify signed webhooks; smtp: username and password for AUTH,"
+          + " both or neither, and caCertificate to trust a private relay)")
   private SecretReference secretRef;
 
   private SendGridSettings sendgrid;
@@ -61,8 +73,9 @@ public class DeliveryProviderSpec extends TolerantSpec {
 
   private SmtpSettings smtp;
 
-  @JsonPropertyDescription("Base URL overriding the provider's API host (proxies, regional endpoints, simulators);"
-      + " not for webpush or smtp (spec.smtp.host)")
+  @JsonPropertyDescription(
+      "Base URL overriding the provider's API host (proxies, regional endpoints, simulators);"
+          + " not for webpush or smtp (spec.smtp.host)")
   @Pattern("^https?://[^\\s/]+(:[0-9]+)?(/.*)?$")
   private String endpoint;
 

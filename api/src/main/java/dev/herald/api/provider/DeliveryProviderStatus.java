@@ -12,10 +12,12 @@ import java.util.Objects;
 @JsonDeserialize(using = TolerantStatusDeserializer.class)
 public class DeliveryProviderStatus extends HeraldStatus {
   public static final String READY = "Ready";
+
   /** Whether every dispatcher's circuit breaker lets calls through to the provider. */
   public static final String AVAILABLE = "Available";
 
   private String channel;
+
   /** The Secret's resourceVersion last checked, so a rotated Secret is re-checked. */
   private String secretVersion;
 
@@ -37,8 +39,10 @@ public class DeliveryProviderStatus extends HeraldStatus {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof DeliveryProviderStatus s && super.equals(o)
-        && Objects.equals(channel, s.channel) && Objects.equals(secretVersion, s.secretVersion);
+    return o instanceof DeliveryProviderStatus s
+        && super.equals(o)
+        && Objects.equals(channel, s.channel)
+        && Objects.equals(secretVersion, s.secretVersion);
   }
 
   @Override

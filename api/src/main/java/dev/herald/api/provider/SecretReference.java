@@ -11,4 +11,5 @@ import io.fabric8.generator.annotation.Required;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record SecretReference(
-    @Required @Pattern(Patterns.K8S_NAME) @JsonPropertyDescription("Name of the Secret") String name) {}
+    @Required @Pattern(Patterns.K8S_NAME) @JsonPropertyDescription("Name of the Secret")
+        String name) {}

@@ -10,5 +10,8 @@ import io.fabric8.generator.annotation.Required;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record SendGridSettings(
-    @Required @Pattern(Patterns.EMAIL) @JsonPropertyDescription("Default sender address") String from,
-    @Pattern(Patterns.HEADER_TEXT) @JsonPropertyDescription("Default sender name (no control characters)") String fromName) {}
+    @Required @Pattern(Patterns.EMAIL) @JsonPropertyDescription("Default sender address")
+        String from,
+    @Pattern(Patterns.HEADER_TEXT)
+        @JsonPropertyDescription("Default sender name (no control characters)")
+        String fromName) {}

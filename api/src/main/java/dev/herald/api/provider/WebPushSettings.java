@@ -15,9 +15,13 @@ import io.fabric8.generator.annotation.Size;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record WebPushSettings(
-    @Required @Size(max = 256) @Pattern(WebPushSettings.SUBJECT)
-    @JsonPropertyDescription("VAPID subject (the JWT's sub): a mailto: address or an https: URL where the push"
-        + " services can reach you") String subject) {
+    @Required
+        @Size(max = 256)
+        @Pattern(WebPushSettings.SUBJECT)
+        @JsonPropertyDescription(
+            "VAPID subject (the JWT's sub): a mailto: address or an https: URL where the push"
+                + " services can reach you")
+        String subject) {
 
   /** A {@code mailto:} address or an {@code https:} URL, without spaces or control characters. */
   public static final String SUBJECT = "^(mailto:[^\\s@]+@[^\\s@]+|https://[^\\s/]+(/\\S*)?)$";

@@ -4,9 +4,10 @@ import dev.herald.api.Channel;
 import dev.herald.api.Priority;
 
 /**
- * The names of Herald's JetStream resources. Work goes to {@code <prefix>.delivery.<priority>.<channel>}
- * in {@link #stream()}, dead letters to {@code <prefix>.dead.<channel>} in {@link #deadLetterStream()}.
- * Production uses {@link #DEFAULT}; each test class gets names of its own.
+ * The names of Herald's JetStream resources. Work goes to {@code
+ * <prefix>.delivery.<priority>.<channel>} in {@link #stream()}, dead letters to {@code
+ * <prefix>.dead.<channel>} in {@link #deadLetterStream()}. Production uses {@link #DEFAULT}; each
+ * test class gets names of its own.
  */
 public record QueueNames(String stream, String deadLetterStream, String subjectPrefix) {
   public static final QueueNames DEFAULT = new QueueNames("HERALD", "HERALD_DEAD", "herald");

@@ -10,8 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * validates {@link #source()} against the generated schema to report what is wrong.
  */
 public abstract class TolerantSpec {
-  @JsonIgnore
-  private JsonNode source;
+  @JsonIgnore private JsonNode source;
 
   @JsonIgnore
   public JsonNode source() {

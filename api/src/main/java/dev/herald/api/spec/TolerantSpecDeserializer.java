@@ -73,47 +73,66 @@ public final class TolerantSpecDeserializer extends JsonDeserializer<TolerantSpe
   }
 
   private static ObjectMapper lenientMapper(Class<?> raw) {
-    return LENIENT.computeIfAbsent(raw, c -> JsonMapper.builder()
-        .findAndAddModules()
-        .addMixIn(c, PlainBinding.class)
-        .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-        .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-        .enable(DeserializationFeature.READ_UNKNOWN_ENUM_VALUES_AS_NULL)
-        .enable(DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
-        .addHandler(new SkipWhatDoesNotFit())
-        .build());
+    return LENIENT.computeIfAbsent(
+        raw,
+        c ->
+            JsonMapper.builder()
+                .findAndAddModules()
+                .addMixIn(c, PlainBinding.class)
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .enable(DeserializationFeature.READ_UNKNOWN_ENUM_VALUES_AS_NULL)
+                .enable(DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
+                .addHandler(new SkipWhatDoesNotFit())
+                .build());
   }
 
   /** Turns every value that does not fit its field into {@code null} instead of an exception. */
   private static final class SkipWhatDoesNotFit extends DeserializationProblemHandler {
     @Override
-    public Object handleUnexpectedToken(DeserializationContext ctxt, JavaType targetType,
-        JsonToken t, JsonParser p, String failureMsg) throws IOException {
+    public Object handleUnexpectedToken(
+        DeserializationContext ctxt,
+        JavaType targetType,
+        JsonToken t,
+        JsonParser p,
+        String failureMsg)
+        throws IOException {
       p.skipChildren();
       return null;
     }
 
     @Override
-    public Object handleWeirdStringValue(DeserializationContext ctxt, Class<?> targetType,
-        String valueToConvert, String failureMsg) {
+    public Object handleWeirdStringValue(
+        DeserializationContext ctxt,
+        Class<?> targetType,
+        String valueToConvert,
+        String failureMsg) {
       return null;
     }
 
     @Override
-    public Object handleWeirdNumberValue(DeserializationContext ctxt, Class<?> targetType,
-        Number valueToConvert, String failureMsg) {
+    public Object handleWeirdNumberValue(
+        DeserializationContext ctxt,
+        Class<?> targetType,
+        Number valueToConvert,
+        String failureMsg) {
       return null;
     }
 
     @Override
-    public Object handleWeirdNativeValue(DeserializationContext ctxt, JavaType targetType,
-        Object valueToConvert, JsonParser p) {
+    public Object handleWeirdNativeValue(
+        DeserializationContext ctxt, JavaType targetType, Object valueToConvert, JsonParser p) {
       return null;
     }
 
     @Override
-    public Object handleMissingInstantiator(DeserializationContext ctxt, Class<?> instClass,
-        ValueInstantiator valueInsta, JsonParser p, String msg) throws IOException {
+    public Object handleMissingInstantiator(
+        DeserializationContext ctxt,
+        Class<?> instClass,
+        ValueInstantiator valueInsta,
+        JsonParser p,
+        String msg)
+        throws IOException {
       p.skipChildren();
       return null;
     }

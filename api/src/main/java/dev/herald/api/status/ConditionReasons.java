@@ -8,7 +8,9 @@ public final class ConditionReasons {
   private ConditionReasons() {}
 
   // ---- any kind ------------------------------------------------------------------------------
-  /** The spec breaks the schema or a rule the API server cannot check; the message names the field. */
+  /**
+   * The spec breaks the schema or a rule the API server cannot check; the message names the field.
+   */
   public static final String INVALID_SPEC = "InvalidSpec";
 
   // ---- Notification: Accepted ---------------------------------------------------------------

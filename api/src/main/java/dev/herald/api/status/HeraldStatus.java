@@ -50,9 +50,10 @@ public class HeraldStatus {
   public void setCondition(String type, boolean status, String reason, String message) {
     String value = status ? "True" : "False";
     Condition existing = condition(type).orElse(null);
-    String transition = existing != null && value.equals(existing.getStatus())
-        ? existing.getLastTransitionTime()
-        : Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+    String transition =
+        existing != null && value.equals(existing.getStatus())
+            ? existing.getLastTransitionTime()
+            : Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
     Condition next = new Condition(transition, message, observedGeneration, reason, value, type);
     if (existing != null) {
       conditions.set(conditions.indexOf(existing), next);

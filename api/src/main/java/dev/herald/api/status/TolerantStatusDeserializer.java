@@ -41,7 +41,8 @@ public final class TolerantStatusDeserializer extends JsonDeserializer<HeraldSta
 
   @Override
   public JsonDeserializer<?> createContextual(DeserializationContext ctxt, BeanProperty property) {
-    return new TolerantStatusDeserializer(property != null ? property.getType() : ctxt.getContextualType());
+    return new TolerantStatusDeserializer(
+        property != null ? property.getType() : ctxt.getContextualType());
   }
 
   @Override
@@ -49,10 +50,16 @@ public final class TolerantStatusDeserializer extends JsonDeserializer<HeraldSta
     JsonNode tree = p.readValueAsTree();
     Class<?> raw = type.getRawClass();
     try {
-      return (HeraldStatus) PLAIN.computeIfAbsent(raw, c -> JsonMapper.builder()
-          .addMixIn(c, PlainBinding.class)
-          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-          .build()).treeToValue(tree, raw);
+      return (HeraldStatus)
+          PLAIN
+              .computeIfAbsent(
+                  raw,
+                  c ->
+                      JsonMapper.builder()
+                          .addMixIn(c, PlainBinding.class)
+                          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                          .build())
+              .treeToValue(tree, raw);
     } catch (IOException | IllegalArgumentException e) {
       return null;
     }

@@ -16,11 +16,21 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Version(HeraldGroup.VERSION)
 @Kind("NotificationTemplate")
 @ShortNames({"ntpl", "htpl"})
-@AdditionalPrinterColumn(name = "Valid", jsonPath = ".status.conditions[?(@.type==\"Valid\")].status", type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "Channels", jsonPath = ".status.channels", type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
+@AdditionalPrinterColumn(
+    name = "Valid",
+    jsonPath = ".status.conditions[?(@.type==\"Valid\")].status",
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+    name = "Channels",
+    jsonPath = ".status.channels",
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+    name = "Age",
+    jsonPath = ".metadata.creationTimestamp",
+    type = AdditionalPrinterColumn.Type.DATE)
 public class NotificationTemplate
-    extends CustomResource<NotificationTemplateSpec, NotificationTemplateStatus> implements Namespaced {
+    extends CustomResource<NotificationTemplateSpec, NotificationTemplateStatus>
+    implements Namespaced {
 
   // No initStatus(): a resource the API server has not given a status to must read as having none,
   // or status patches would be computed against a status that is not there.

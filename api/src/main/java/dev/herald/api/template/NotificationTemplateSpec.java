@@ -18,18 +18,23 @@ import java.util.Map;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonDeserialize(using = TolerantSpecDeserializer.class)
-@ValidationRule(value = "has(self.email) || has(self.sms) || has(self.push)",
+@ValidationRule(
+    value = "has(self.email) || has(self.sms) || has(self.push)",
     message = "a template needs content for at least one channel: email, sms or push")
 public class NotificationTemplateSpec extends TolerantSpec {
   @JsonPropertyDescription("Locale of the top-level content (BCP 47, default en)")
   @Pattern("^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")
   private String defaultLocale;
+
   private EmailContent email;
   private SmsContent sms;
   private PushContent push;
+
   @JsonPropertyDescription("Overrides per BCP 47 locale, for example de or pt-BR")
   private Map<String, LocalizedContent> locales = new LinkedHashMap<>();
-  @JsonPropertyDescription("Categories sent with this template bypass opt-outs (for example security alerts)")
+
+  @JsonPropertyDescription(
+      "Categories sent with this template bypass opt-outs (for example security alerts)")
   private Boolean critical;
 
   public String getDefaultLocale() {

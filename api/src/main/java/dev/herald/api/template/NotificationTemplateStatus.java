@@ -2,8 +2,8 @@ package dev.herald.api.template;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import dev.herald.api.status.HeraldStatus;
 import dev.herald.api.status.TolerantStatusDeserializer;
 import java.util.Objects;
@@ -27,7 +27,8 @@ public class NotificationTemplateStatus extends HeraldStatus {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof NotificationTemplateStatus s && super.equals(o)
+    return o instanceof NotificationTemplateStatus s
+        && super.equals(o)
         && Objects.equals(channels, s.channels);
   }
 

@@ -14,7 +14,8 @@ import java.util.Map;
 public record PushContent(
     @Required @Size(min = 1, max = 256) @JsonPropertyDescription("Title template") String title,
     @Size(max = 4000) @JsonPropertyDescription("Body template") String body,
-    @JsonPropertyDescription("Custom data sent with the push; values are templates") Map<String, String> data,
+    @JsonPropertyDescription("Custom data sent with the push; values are templates")
+        Map<String, String> data,
     String sound,
     @Min(0) @Max(999999) Integer badge,
     @Size(max = 64) String collapseKey,

@@ -12,4 +12,5 @@ import io.fabric8.generator.annotation.Size;
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record SmsContent(
     @Required @Size(min = 1, max = 1600) @JsonPropertyDescription("Body template") String body,
-    @Min(1) @Max(10) @JsonPropertyDescription("Most segments a rendered body may take (default 3)") Integer maxSegments) {}
+    @Min(1) @Max(10) @JsonPropertyDescription("Most segments a rendered body may take (default 3)")
+        Integer maxSegments) {}

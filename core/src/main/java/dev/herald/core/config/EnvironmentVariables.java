@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * Herald's settings as environment variables: each read names the variable and the range it
- * takes in its error, so that a bad value stops a process with a message that says what to fix.
+ * Herald's settings as environment variables: each read names the variable and the range it takes
+ * in its error, so that a bad value stops a process with a message that says what to fix.
  */
 public final class EnvironmentVariables {
   private final Map<String, String> env;
@@ -34,11 +34,20 @@ public final class EnvironmentVariables {
     try {
       n = Long.parseLong(v.strip());
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(name + " must be a whole number from " + min + " to " + max + unit + ", was \""
-          + shown(v) + "\"");
+      throw new IllegalArgumentException(
+          name
+              + " must be a whole number from "
+              + min
+              + " to "
+              + max
+              + unit
+              + ", was \""
+              + shown(v)
+              + "\"");
     }
     if (n < min || n > max) {
-      throw new IllegalArgumentException(name + " must be from " + min + " to " + max + unit + ", was " + n);
+      throw new IllegalArgumentException(
+          name + " must be from " + min + " to " + max + unit + ", was " + n);
     }
     return n;
   }
@@ -55,7 +64,9 @@ public final class EnvironmentVariables {
     return Duration.ofMillis(number(name, fallback.toMillis(), min, max, " ms"));
   }
 
-  /** Enough of a bad value to recognise it; settings hold no secrets, but need not be echoed whole. */
+  /**
+   * Enough of a bad value to recognise it; settings hold no secrets, but need not be echoed whole.
+   */
   private static String shown(String v) {
     String s = v.strip().replaceAll("\\p{Cntrl}", "?");
     return s.length() > 40 ? s.substring(0, 40) + "…" : s;

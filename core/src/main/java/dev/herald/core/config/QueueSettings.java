@@ -17,8 +17,8 @@ import java.util.Map;
  *     times while Postgres is down. A message that reached a cap would stay in the work-queue
  *     stream, never delivered again, and its delivery would wait forever.
  * @param maxAckPending messages in flight per lane consumer
- * @param duplicateWindow de-duplication window for {@code Nats-Msg-Id}; covers the relay's
- *     longest republish interval
+ * @param duplicateWindow de-duplication window for {@code Nats-Msg-Id}; covers the relay's longest
+ *     republish interval
  * @param maxPublishInFlight unacknowledged asynchronous publishes per process
  * @param strandedAfter how long a delivery may sit {@code queued} or {@code sending} before the
  *     sweeper checks that its message is still in the stream (a backlog is normal; a missing
@@ -36,18 +36,42 @@ public record QueueSettings(
     Duration strandedAfter) {
 
   public static QueueSettings defaults(String natsUrl, QueueNames names) {
-    return new QueueSettings(natsUrl, names, 1, Duration.ofSeconds(60), -1, 5000,
-        Duration.ofMinutes(10), 5000, Duration.ofMinutes(5));
+    return new QueueSettings(
+        natsUrl,
+        names,
+        1,
+        Duration.ofSeconds(60),
+        -1,
+        5000,
+        Duration.ofMinutes(10),
+        5000,
+        Duration.ofMinutes(5));
   }
 
   public QueueSettings withAckWait(Duration ackWait) {
-    return new QueueSettings(natsUrl, names, replicas, ackWait, maxDeliver, maxAckPending,
-        duplicateWindow, maxPublishInFlight, strandedAfter);
+    return new QueueSettings(
+        natsUrl,
+        names,
+        replicas,
+        ackWait,
+        maxDeliver,
+        maxAckPending,
+        duplicateWindow,
+        maxPublishInFlight,
+        strandedAfter);
   }
 
   public QueueSettings withMaxAckPending(int maxAckPending) {
-    return new QueueSettings(natsUrl, names, replicas, ackWait, maxDeliver, maxAckPending,
-        duplicateWindow, maxPublishInFlight, strandedAfter);
+    return new QueueSettings(
+        natsUrl,
+        names,
+        replicas,
+        ackWait,
+        maxDeliver,
+        maxAckPending,
+        duplicateWindow,
+        maxPublishInFlight,
+        strandedAfter);
   }
 
   /**
@@ -56,11 +80,17 @@ public record QueueSettings(
    */
   public static QueueSettings fromEnv(Map<String, String> env) {
     EnvironmentVariables vars = new EnvironmentVariables(env);
-    QueueSettings d = defaults(vars.text("HERALD_NATS_URL", "nats://127.0.0.1:4222"), QueueNames.DEFAULT);
-    return new QueueSettings(d.natsUrl, d.names,
+    QueueSettings d =
+        defaults(vars.text("HERALD_NATS_URL", "nats://127.0.0.1:4222"), QueueNames.DEFAULT);
+    return new QueueSettings(
+        d.natsUrl,
+        d.names,
         vars.integer("HERALD_STREAM_REPLICAS", 1, 1, 5),
         vars.seconds("HERALD_ACK_WAIT_SECONDS", Duration.ofSeconds(60), 1, 3600),
-        d.maxDeliver, d.maxAckPending, d.duplicateWindow, d.maxPublishInFlight,
+        d.maxDeliver,
+        d.maxAckPending,
+        d.duplicateWindow,
+        d.maxPublishInFlight,
         vars.seconds("HERALD_SWEEP_AFTER_SECONDS", d.strandedAfter, 1, 86_400));
   }
 }

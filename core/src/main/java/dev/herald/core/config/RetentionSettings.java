@@ -22,8 +22,8 @@ public record RetentionSettings(int days) {
   }
 
   public static RetentionSettings fromEnv(Map<String, String> env) {
-    return new RetentionSettings(new EnvironmentVariables(env).integer("HERALD_RETENTION_DAYS", DEFAULT_DAYS, 1,
-        36_500));
+    return new RetentionSettings(
+        new EnvironmentVariables(env).integer("HERALD_RETENTION_DAYS", DEFAULT_DAYS, 1, 36_500));
   }
 
   /** The retention period. */

@@ -4,14 +4,19 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * Where Herald's Postgres is, how many connections one process may hold, and how long any one
- * wait on it may last.
+ * Where Herald's Postgres is, how many connections one process may hold, and how long any one wait
+ * on it may last.
  *
  * @param connectTimeout longest wait for a connection from the pool (or a new one to Postgres)
  * @param socketTimeout longest wait for Postgres to answer a statement (a paused or unreachable
  *     server); zero for none
  */
-public record StoreSettings(String jdbcUrl, String user, String password, int maxPoolSize, Duration connectTimeout,
+public record StoreSettings(
+    String jdbcUrl,
+    String user,
+    String password,
+    int maxPoolSize,
+    Duration connectTimeout,
     Duration socketTimeout) {
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
   public static final Duration DEFAULT_SOCKET_TIMEOUT = Duration.ofMinutes(2);
@@ -33,12 +38,15 @@ public record StoreSettings(String jdbcUrl, String user, String password, int ma
   }
 
   /**
-   * Reads {@code HERALD_DB_URL}, {@code HERALD_DB_USER}, {@code HERALD_DB_PASSWORD}, {@code HERALD_DB_POOL},
-   * {@code HERALD_DB_CONNECT_TIMEOUT_SECONDS}, {@code HERALD_DB_SOCKET_TIMEOUT_SECONDS}.
+   * Reads {@code HERALD_DB_URL}, {@code HERALD_DB_USER}, {@code HERALD_DB_PASSWORD}, {@code
+   * HERALD_DB_POOL}, {@code HERALD_DB_CONNECT_TIMEOUT_SECONDS}, {@code
+   * HERALD_DB_SOCKET_TIMEOUT_SECONDS}.
    */
   public static StoreSettings fromEnv(Map<String, String> env) {
     EnvironmentVariables vars = new EnvironmentVariables(env);
-    return new StoreSettings(env.get("HERALD_DB_URL"), vars.text("HERALD_DB_USER", "herald"),
+    return new StoreSettings(
+        env.get("HERALD_DB_URL"),
+        vars.text("HERALD_DB_USER", "herald"),
         env.getOrDefault("HERALD_DB_PASSWORD", ""),
         vars.integer("HERALD_DB_POOL", 10, 1, 1000),
         vars.seconds("HERALD_DB_CONNECT_TIMEOUT_SECONDS", DEFAULT_CONNECT_TIMEOUT, 1, 3600),
@@ -47,7 +55,16 @@ public record StoreSettings(String jdbcUrl, String user, String password, int ma
 
   @Override
   public String toString() {
-    return "StoreSettings[jdbcUrl=" + jdbcUrl + ", user=" + user + ", maxPoolSize=" + maxPoolSize + ", connectTimeout="
-        + connectTimeout + ", socketTimeout=" + socketTimeout + "]";
+    return "StoreSettings[jdbcUrl="
+        + jdbcUrl
+        + ", user="
+        + user
+        + ", maxPoolSize="
+        + maxPoolSize
+        + ", connectTimeout="
+        + connectTimeout
+        + ", socketTimeout="
+        + socketTimeout
+        + "]";
   }
 }

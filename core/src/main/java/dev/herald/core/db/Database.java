@@ -23,16 +23,20 @@ public final class Database implements AutoCloseable {
     this.jdbi = Jdbi.create(dataSource).installPlugin(new PostgresPlugin());
     // Statement failures are logged: their message names the statement's failure, never the values
     // bound to it (addresses, tokens).
-    jdbi.getConfig(StatementExceptions.class).setMessageRendering(StatementExceptions.MessageRendering.NONE);
+    jdbi.getConfig(StatementExceptions.class)
+        .setMessageRendering(StatementExceptions.MessageRendering.NONE);
   }
 
   /** Opens the pool and applies pending migrations; several replicas may do so at once. */
   public static Database open(StoreSettings settings, String poolName) {
     HikariDataSource ds = new HikariDataSource(config(settings, poolName));
     try {
-      var result = Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
+      var result =
+          Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
       if (result.migrationsExecuted > 0) {
-        LOG.info("applied {} schema migration(s), now at version {}", result.migrationsExecuted,
+        LOG.info(
+            "applied {} schema migration(s), now at version {}",
+            result.migrationsExecuted,
             result.targetSchemaVersion);
       }
     } catch (RuntimeException e) {
@@ -47,8 +51,14 @@ public final class Database implements AutoCloseable {
    * that must not wait behind the main pool's (the relay behind API requests) gets its own.
    */
   public static Database openSecond(StoreSettings settings, String poolName, int size) {
-    StoreSettings sized = new StoreSettings(settings.jdbcUrl(), settings.user(), settings.password(), size,
-        settings.connectTimeout(), settings.socketTimeout());
+    StoreSettings sized =
+        new StoreSettings(
+            settings.jdbcUrl(),
+            settings.user(),
+            settings.password(),
+            size,
+            settings.connectTimeout(),
+            settings.socketTimeout());
     return new Database(new HikariDataSource(config(sized, poolName)));
   }
 
@@ -60,9 +70,11 @@ public final class Database implements AutoCloseable {
     config.setMaximumPoolSize(settings.maxPoolSize());
     config.setPoolName(poolName);
     config.setConnectionTimeout(settings.connectTimeout().toMillis());
-    config.addDataSourceProperty("connectTimeout", String.valueOf(Math.max(1, settings.connectTimeout().toSeconds())));
+    config.addDataSourceProperty(
+        "connectTimeout", String.valueOf(Math.max(1, settings.connectTimeout().toSeconds())));
     // A paused or unreachable server must not hold a thread (and the work it holds) for ever.
-    config.addDataSourceProperty("socketTimeout", String.valueOf(settings.socketTimeout().toSeconds()));
+    config.addDataSourceProperty(
+        "socketTimeout", String.valueOf(settings.socketTimeout().toSeconds()));
     // Batched inserts of deliveries become multi-row INSERTs.
     config.addDataSourceProperty("reWriteBatchedInserts", "true");
     config.addDataSourceProperty("ApplicationName", poolName);

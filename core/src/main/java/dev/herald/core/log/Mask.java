@@ -27,13 +27,15 @@ public final class Mask {
     if (number.length() < 6) {
       return "***";
     }
-    return number.substring(0, 3) + "*".repeat(number.length() - 5) + number.substring(number.length() - 2);
+    return number.substring(0, 3)
+        + "*".repeat(number.length() - 5)
+        + number.substring(number.length() - 2);
   }
 
   /**
-   * A device token: its first four characters and its length. A Web Push endpoint keeps its
-   * origin (the push service, which tells nothing about the user) and hides the path that
-   * identifies the subscription.
+   * A device token: its first four characters and its length. A Web Push endpoint keeps its origin
+   * (the push service, which tells nothing about the user) and hides the path that identifies the
+   * subscription.
    */
   public static String token(String token) {
     if (token == null) {

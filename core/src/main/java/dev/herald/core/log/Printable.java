@@ -2,8 +2,8 @@ package dev.herald.core.log;
 
 /**
  * Text made safe for a status condition, an Event, a log line or a problem's detail: every control
- * character (C0, DEL, C1, the Unicode line and paragraph separators) is written as a visible
- * {@code \}{@code uXXXX} escape, so that input cannot add lines, NUL bytes or terminal sequences.
+ * character (C0, DEL, C1, the Unicode line and paragraph separators) is written as a visible {@code
+ * \}{@code uXXXX} escape, so that input cannot add lines, NUL bytes or terminal sequences.
  */
 public final class Printable {
   private Printable() {}

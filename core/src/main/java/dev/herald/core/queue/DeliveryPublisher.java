@@ -41,13 +41,16 @@ public final class DeliveryPublisher {
       return CompletableFuture.failedFuture(e);
     }
     try {
-      String subject = connection.settings().names().delivery(message.priority(), message.channel());
-      PublishOptions options = PublishOptions.builder()
-          .messageId(messageId)
-          .expectedStream(connection.settings().names().stream())
-          .build();
+      String subject =
+          connection.settings().names().delivery(message.priority(), message.channel());
+      PublishOptions options =
+          PublishOptions.builder()
+              .messageId(messageId)
+              .expectedStream(connection.settings().names().stream())
+              .build();
       Headers headers = new Headers().put("Content-Type", "application/json");
-      return jetStream.publishAsync(subject, headers, Json.bytes(message), options)
+      return jetStream
+          .publishAsync(subject, headers, Json.bytes(message), options)
           .whenComplete((ack, error) -> inFlight.release());
     } catch (RuntimeException e) {
       inFlight.release();

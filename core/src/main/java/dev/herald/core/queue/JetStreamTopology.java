@@ -33,35 +33,39 @@ final class JetStreamTopology {
 
   void ensure() throws IOException, JetStreamApiException {
     QueueNames names = settings.names();
-    upsert(StreamConfiguration.builder()
-        .name(names.stream())
-        .subjects(names.allDeliveries())
-        .storageType(StorageType.File)
-        .retentionPolicy(RetentionPolicy.WorkQueue)
-        .discardPolicy(DiscardPolicy.New)
-        .replicas(settings.replicas())
-        .duplicateWindow(settings.duplicateWindow())
-        .maxMsgSize(64 * 1024)
-        .build());
-    upsert(StreamConfiguration.builder()
-        .name(names.deadLetterStream())
-        .subjects(names.allDead())
-        .storageType(StorageType.File)
-        .retentionPolicy(RetentionPolicy.Limits)
-        .replicas(settings.replicas())
-        .maxAge(Duration.ofDays(14))
-        .build());
+    upsert(
+        StreamConfiguration.builder()
+            .name(names.stream())
+            .subjects(names.allDeliveries())
+            .storageType(StorageType.File)
+            .retentionPolicy(RetentionPolicy.WorkQueue)
+            .discardPolicy(DiscardPolicy.New)
+            .replicas(settings.replicas())
+            .duplicateWindow(settings.duplicateWindow())
+            .maxMsgSize(64 * 1024)
+            .build());
+    upsert(
+        StreamConfiguration.builder()
+            .name(names.deadLetterStream())
+            .subjects(names.allDead())
+            .storageType(StorageType.File)
+            .retentionPolicy(RetentionPolicy.Limits)
+            .replicas(settings.replicas())
+            .maxAge(Duration.ofDays(14))
+            .build());
     for (Priority priority : Priority.values()) {
       for (Channel channel : Channel.values()) {
-        jsm.addOrUpdateConsumer(names.stream(), ConsumerConfiguration.builder()
-            .durable(names.consumer(priority, channel))
-            .filterSubject(names.delivery(priority, channel))
-            .ackPolicy(AckPolicy.Explicit)
-            .deliverPolicy(DeliverPolicy.All)
-            .ackWait(settings.ackWait())
-            .maxDeliver(settings.maxDeliver())
-            .maxAckPending(settings.maxAckPending())
-            .build());
+        jsm.addOrUpdateConsumer(
+            names.stream(),
+            ConsumerConfiguration.builder()
+                .durable(names.consumer(priority, channel))
+                .filterSubject(names.delivery(priority, channel))
+                .ackPolicy(AckPolicy.Explicit)
+                .deliverPolicy(DeliverPolicy.All)
+                .ackWait(settings.ackWait())
+                .maxDeliver(settings.maxDeliver())
+                .maxAckPending(settings.maxAckPending())
+                .build());
       }
     }
   }

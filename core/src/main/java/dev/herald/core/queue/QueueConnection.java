@@ -26,22 +26,25 @@ public final class QueueConnection implements AutoCloseable {
   }
 
   public static QueueConnection connect(QueueSettings settings, String name) {
-    Options options = new Options.Builder()
-        .server(settings.natsUrl())
-        .connectionName(name)
-        .maxReconnects(-1)
-        .reconnectWait(Duration.ofMillis(500))
-        .connectionTimeout(Duration.ofSeconds(5))
-        .connectionListener((conn, event) -> {
-          if (event != ConnectionListener.Events.RESUBSCRIBED) {
-            LOG.info("nats connection {}: {}", name, event);
-          }
-        })
-        .build();
+    Options options =
+        new Options.Builder()
+            .server(settings.natsUrl())
+            .connectionName(name)
+            .maxReconnects(-1)
+            .reconnectWait(Duration.ofMillis(500))
+            .connectionTimeout(Duration.ofSeconds(5))
+            .connectionListener(
+                (conn, event) -> {
+                  if (event != ConnectionListener.Events.RESUBSCRIBED) {
+                    LOG.info("nats connection {}: {}", name, event);
+                  }
+                })
+            .build();
     try {
       return new QueueConnection(Nats.connect(options), settings);
     } catch (IOException e) {
-      throw new IllegalStateException("cannot connect to NATS at " + settings.natsUrl() + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot connect to NATS at " + settings.natsUrl() + ": " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while connecting to NATS", e);
@@ -97,8 +100,8 @@ public final class QueueConnection implements AutoCloseable {
     try {
       ensureTopology();
     } catch (RuntimeException e) {
-      org.slf4j.LoggerFactory.getLogger(QueueConnection.class).debug("repairing JetStream's topology failed: {}",
-          e.toString());
+      org.slf4j.LoggerFactory.getLogger(QueueConnection.class)
+          .debug("repairing JetStream's topology failed: {}", e.toString());
     }
   }
 

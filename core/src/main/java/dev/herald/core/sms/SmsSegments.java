@@ -12,6 +12,7 @@ package dev.herald.core.sms;
  *       character outside the Basic Multilingual Plane (most emoji) takes two units, and its
  *       surrogate pair is never split across parts.
  * </ul>
+ *
  * One emoji in a long text turns it from GSM-7 to UCS-2 and can more than double its segments.
  *
  * @param encoding the encoding the body goes in
@@ -21,7 +22,8 @@ package dev.herald.core.sms;
 public record SmsSegments(Encoding encoding, int units, int segments) {
 
   public enum Encoding {
-    GSM_7(160, 153), UCS_2(70, 67);
+    GSM_7(160, 153),
+    UCS_2(70, 67);
 
     private final int single;
     private final int perPart;
@@ -43,14 +45,17 @@ public record SmsSegments(Encoding encoding, int units, int segments) {
   }
 
   /** GSM 03.38 basic character set (one septet each). */
-  private static final String BASIC = "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
-      + "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà";
+  private static final String BASIC =
+      "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
+          + "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà";
+
   /** GSM 03.38 extension table (escape + character: two septets each). */
   private static final String EXTENSION = "\f^{}\\[~]|€";
 
   /** Counts the segments of {@code body}. */
   /** Segments a template may take when it does not say ({@code SmsContent.maxSegments}). */
   public static final int DEFAULT_MAX_SEGMENTS = 3;
+
   /** Twilio refuses bodies longer than this. */
   public static final int MAX_BODY_CHARS = 1600;
 
@@ -64,8 +69,14 @@ public record SmsSegments(Encoding encoding, int units, int segments) {
     if (segments.segments() <= max && body.length() <= MAX_BODY_CHARS) {
       return null;
     }
-    return "the body takes " + segments.segments() + " " + segments.encoding() + " segments (" + segments.units()
-        + " units); the template allows " + max;
+    return "the body takes "
+        + segments.segments()
+        + " "
+        + segments.encoding()
+        + " segments ("
+        + segments.units()
+        + " units); the template allows "
+        + max;
   }
 
   public static SmsSegments of(String body) {
@@ -79,7 +90,8 @@ public record SmsSegments(Encoding encoding, int units, int segments) {
     for (int i = 0; i < body.length(); ) {
       int c = body.codePointAt(i);
       i += Character.charCount(c);
-      int w = encoding == Encoding.GSM_7 ? (EXTENSION.indexOf(c) >= 0 ? 2 : 1) : Character.charCount(c);
+      int w =
+          encoding == Encoding.GSM_7 ? (EXTENSION.indexOf(c) >= 0 ? 2 : 1) : Character.charCount(c);
       units += w;
       if (inPart + w > encoding.perPart()) {
         segments++;
@@ -92,6 +104,7 @@ public record SmsSegments(Encoding encoding, int units, int segments) {
 
   /** Whether every character of {@code text} is in GSM-7's basic or extension table. */
   public static boolean isGsm7(String text) {
-    return text.codePoints().allMatch(c -> c < 0x10000 && (BASIC.indexOf(c) >= 0 || EXTENSION.indexOf(c) >= 0));
+    return text.codePoints()
+        .allMatch(c -> c < 0x10000 && (BASIC.indexOf(c) >= 0 || EXTENSION.indexOf(c) >= 0));
   }
 }

@@ -10,6 +10,8 @@ public final class Addresses {
   public static String normaliseEmail(String email) {
     String trimmed = email.trim();
     int at = trimmed.lastIndexOf('@');
-    return at < 0 ? trimmed : trimmed.substring(0, at + 1) + trimmed.substring(at + 1).toLowerCase(Locale.ROOT);
+    return at < 0
+        ? trimmed
+        : trimmed.substring(0, at + 1) + trimmed.substring(at + 1).toLowerCase(Locale.ROOT);
   }
 }

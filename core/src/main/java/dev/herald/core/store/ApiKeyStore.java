@@ -16,19 +16,27 @@ public final class ApiKeyStore {
 
   /** Records the key's current hash and scopes; a rotated key replaces the old hash. */
   public void upsert(String keyId, String tenant, byte[] hash, List<String> scopes) {
-    jdbi.useHandle(h -> h.createUpdate("""
+    jdbi.useHandle(
+        h ->
+            h.createUpdate(
+                    """
             insert into api_keys (tenant, key_id, key_hash, scopes) values (:tenant, :keyId, :hash, :scopes)
             on conflict (key_id) do update set tenant = excluded.tenant, key_hash = excluded.key_hash,
               scopes = excluded.scopes, revoked_at = null""")
-        .bind("tenant", tenant).bind("keyId", keyId).bind("hash", hash)
-        .bindArray("scopes", String.class, scopes)
-        .execute());
+                .bind("tenant", tenant)
+                .bind("keyId", keyId)
+                .bind("hash", hash)
+                .bindArray("scopes", String.class, scopes)
+                .execute());
   }
 
   /** Marks the key revoked (its Secret is gone or no longer labelled). */
   public void revoke(String keyId) {
-    jdbi.useHandle(h -> h.createUpdate(
-            "update api_keys set revoked_at = now() where key_id = :keyId and revoked_at is null")
-        .bind("keyId", keyId).execute());
+    jdbi.useHandle(
+        h ->
+            h.createUpdate(
+                    "update api_keys set revoked_at = now() where key_id = :keyId and revoked_at is null")
+                .bind("keyId", keyId)
+                .execute());
   }
 }

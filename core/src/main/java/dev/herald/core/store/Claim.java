@@ -18,8 +18,14 @@ import java.util.Optional;
  *     each wait in Postgres), which lengthens a wait that keeps coming back
  * @param webPushKeys for a Web Push subscription, its keys as registered now; null otherwise
  */
-public record Claim(int attempts, String suppression, boolean deviceActive, List<Preference> preferences,
-    int publications, WebPushKeys webPushKeys) implements ClaimAnswer {
+public record Claim(
+    int attempts,
+    String suppression,
+    boolean deviceActive,
+    List<Preference> preferences,
+    int publications,
+    WebPushKeys webPushKeys)
+    implements ClaimAnswer {
   public Claim {
     preferences = List.copyOf(preferences);
   }

@@ -24,7 +24,9 @@ import org.jdbi.v3.core.statement.SqlStatement;
  */
 public final class DeadLetters {
   /** The failure reasons that make a dead letter. */
-  public static final Set<String> REASONS = Set.of(DeliveryReasons.EXHAUSTED, DeliveryReasons.INTERNAL_ERROR);
+  public static final Set<String> REASONS =
+      Set.of(DeliveryReasons.EXHAUSTED, DeliveryReasons.INTERNAL_ERROR);
+
   /** Deliveries requeued per transaction: a large selection moves in several. */
   static final int REQUEUE_BATCH = 5_000;
 
@@ -34,10 +36,12 @@ public final class DeadLetters {
    * @param tenant the namespace (null: every namespace; the HTTP API always names its key's)
    * @param deliveryIds particular deliveries (null or empty: any)
    */
-  public record Selection(String tenant, UUID notificationId, String reason, Channel channel, List<UUID> deliveryIds) {
+  public record Selection(
+      String tenant, UUID notificationId, String reason, Channel channel, List<UUID> deliveryIds) {
     public Selection {
       if (reason != null && !REASONS.contains(reason)) {
-        throw new IllegalArgumentException("reason must be one of " + new java.util.TreeSet<>(REASONS));
+        throw new IllegalArgumentException(
+            "reason must be one of " + new java.util.TreeSet<>(REASONS));
       }
       deliveryIds = deliveryIds == null ? List.of() : List.copyOf(deliveryIds);
     }
@@ -56,9 +60,21 @@ public final class DeadLetters {
    * One dead letter; the address is masked. {@code requeueable} is false when its notification was
    * cancelled, its user erased or its {@code expiresAt} passed.
    */
-  public record DeadLetter(UUID deliveryId, Instant createdAt, String tenant, UUID notificationId, String resourceName,
-      Channel channel, String address, String reason, String errorCode, String error, int attempts, String provider,
-      Instant failedAt, boolean requeueable) {
+  public record DeadLetter(
+      UUID deliveryId,
+      Instant createdAt,
+      String tenant,
+      UUID notificationId,
+      String resourceName,
+      Channel channel,
+      String address,
+      String reason,
+      String errorCode,
+      String error,
+      int attempts,
+      String provider,
+      Instant failedAt,
+      boolean requeueable) {
     /** Where the next page starts. */
     public Cursor cursor() {
       return new Cursor(failedAt, deliveryId);
@@ -86,8 +102,10 @@ public final class DeadLetters {
         if (!id.toString().equals(idText)) {
           throw new IllegalArgumentException("not a cursor");
         }
-        return new Cursor(Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L),
-            Math.floorMod(micros, 1_000_000L) * 1_000L), id);
+        return new Cursor(
+            Instant.ofEpochSecond(
+                Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L),
+            id);
       } catch (RuntimeException e) {
         throw new IllegalArgumentException("not a cursor");
       }
@@ -105,28 +123,43 @@ public final class DeadLetters {
 
   /** Dead letters of the selection, oldest failure first, after {@code after} when given. */
   public List<DeadLetter> list(Selection selection, Cursor after, int limit) {
-    String sql = "select d.id, d.created_at, d.tenant, d.notification_id, n.resource_name, d.channel, d.address,"
-        + " d.failure_reason, d.last_error_code, d.last_error, d.attempts, d.provider, d.updated_at,"
-        + " (" + REQUEUEABLE + ") as requeueable"
-        + " from deliveries d join notifications n on n.id = d.notification_id"
-        + " where " + WHERE
-        + " and (cast(:afterAt as timestamptz) is null or (d.updated_at, d.id) > (:afterAt, :afterId))"
-        + " order by d.updated_at, d.id limit :limit";
-    return jdbi.withHandle(h -> bind(h.createQuery(sql), selection)
-        .bind("afterAt", after == null ? null : ts(after.failedAt()))
-        .bind("afterId", after == null ? null : after.deliveryId())
-        .bind("limit", limit)
-        .map((rs, ctx) -> {
-          Channel channel = Channel.fromWire(rs.getString("channel"));
-          return new DeadLetter(rs.getObject("id", UUID.class),
-              instant(rs.getObject("created_at", OffsetDateTime.class)), rs.getString("tenant"),
-              rs.getObject("notification_id", UUID.class), rs.getString("resource_name"), channel,
-              Mask.address(rs.getString("channel"), rs.getString("address")), rs.getString("failure_reason"),
-              rs.getString("last_error_code"), rs.getString("last_error"), rs.getInt("attempts"),
-              rs.getString("provider"), instant(rs.getObject("updated_at", OffsetDateTime.class)),
-              rs.getBoolean("requeueable"));
-        })
-        .list());
+    String sql =
+        "select d.id, d.created_at, d.tenant, d.notification_id, n.resource_name, d.channel, d.address,"
+            + " d.failure_reason, d.last_error_code, d.last_error, d.attempts, d.provider, d.updated_at,"
+            + " ("
+            + REQUEUEABLE
+            + ") as requeueable"
+            + " from deliveries d join notifications n on n.id = d.notification_id"
+            + " where "
+            + WHERE
+            + " and (cast(:afterAt as timestamptz) is null or (d.updated_at, d.id) > (:afterAt, :afterId))"
+            + " order by d.updated_at, d.id limit :limit";
+    return jdbi.withHandle(
+        h ->
+            bind(h.createQuery(sql), selection)
+                .bind("afterAt", after == null ? null : ts(after.failedAt()))
+                .bind("afterId", after == null ? null : after.deliveryId())
+                .bind("limit", limit)
+                .map(
+                    (rs, ctx) -> {
+                      Channel channel = Channel.fromWire(rs.getString("channel"));
+                      return new DeadLetter(
+                          rs.getObject("id", UUID.class),
+                          instant(rs.getObject("created_at", OffsetDateTime.class)),
+                          rs.getString("tenant"),
+                          rs.getObject("notification_id", UUID.class),
+                          rs.getString("resource_name"),
+                          channel,
+                          Mask.address(rs.getString("channel"), rs.getString("address")),
+                          rs.getString("failure_reason"),
+                          rs.getString("last_error_code"),
+                          rs.getString("last_error"),
+                          rs.getInt("attempts"),
+                          rs.getString("provider"),
+                          instant(rs.getObject("updated_at", OffsetDateTime.class)),
+                          rs.getBoolean("requeueable"));
+                    })
+                .list());
   }
 
   /**
@@ -138,14 +171,17 @@ public final class DeadLetters {
     int deliveries = 0;
     Set<UUID> notifications = new java.util.HashSet<>();
     while (true) {
-      List<UUID> moved = jdbi.inTransaction(h -> {
-        List<UUID> ids = bind(h.createQuery(REQUEUE), selection)
-            .bind("limit", REQUEUE_BATCH)
-            .mapTo(UUID.class)
-            .list();
-        markRequeued(h, ids);
-        return ids;
-      });
+      List<UUID> moved =
+          jdbi.inTransaction(
+              h -> {
+                List<UUID> ids =
+                    bind(h.createQuery(REQUEUE), selection)
+                        .bind("limit", REQUEUE_BATCH)
+                        .mapTo(UUID.class)
+                        .list();
+                markRequeued(h, ids);
+                return ids;
+              });
       deliveries += moved.size();
       notifications.addAll(moved);
       if (moved.size() < REQUEUE_BATCH) {
@@ -166,18 +202,27 @@ public final class DeadLetters {
   public record Count(String tenant, String reason, long count) {}
 
   public List<Count> counts(String tenant) {
-    return jdbi.withHandle(h -> h.createQuery("""
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                    """
             select tenant, failure_reason, count(*) as n from deliveries
             where state = 'failed' and failure_reason in ('exhausted', 'internal_error')
               and (cast(:tenant as text) is null or tenant = :tenant)
             group by tenant, failure_reason order by tenant, failure_reason""")
-        .bind("tenant", tenant)
-        .map((rs, ctx) -> new Count(rs.getString("tenant"), rs.getString("failure_reason"), rs.getLong("n")))
-        .list());
+                .bind("tenant", tenant)
+                .map(
+                    (rs, ctx) ->
+                        new Count(
+                            rs.getString("tenant"),
+                            rs.getString("failure_reason"),
+                            rs.getLong("n")))
+                .list());
   }
 
   // The rows a selection names. A requeue re-checks the row's state after locking it.
-  private static final String WHERE = """
+  private static final String WHERE =
+      """
        d.state = 'failed' and d.failure_reason in ('exhausted', 'internal_error')
               and (cast(:tenant as text) is null or d.tenant = :tenant)
               and (cast(:notificationId as uuid) is null or d.notification_id = :notificationId)
@@ -189,16 +234,21 @@ public final class DeadLetters {
   private static final String REQUEUEABLE =
       "n.cancelled_at is null and (d.expires_at is null or d.expires_at > now()) and d.address not like 'erased:%'";
 
-  private static final String REQUEUE = "update deliveries d set state = 'pending', attempts = 0,"
-      + " failure_reason = null, last_error_code = null, next_attempt_at = now(), updated_at = now()"
-      + " from (select d.id, d.created_at from deliveries d join notifications n on n.id = d.notification_id"
-      + " where " + WHERE + " and " + REQUEUEABLE
-      + " order by d.updated_at, d.id limit :limit for update of d skip locked) picked"
-      + " where d.id = picked.id and d.created_at = picked.created_at and d.state = 'failed'"
-      + " returning d.notification_id";
+  private static final String REQUEUE =
+      "update deliveries d set state = 'pending', attempts = 0,"
+          + " failure_reason = null, last_error_code = null, next_attempt_at = now(), updated_at = now()"
+          + " from (select d.id, d.created_at from deliveries d join notifications n on n.id = d.notification_id"
+          + " where "
+          + WHERE
+          + " and "
+          + REQUEUEABLE
+          + " order by d.updated_at, d.id limit :limit for update of d skip locked) picked"
+          + " where d.id = picked.id and d.created_at = picked.created_at and d.state = 'failed'"
+          + " returning d.notification_id";
 
   private static <S extends SqlStatement<S>> S bind(S statement, Selection s) {
-    return statement.bind("tenant", s.tenant())
+    return statement
+        .bind("tenant", s.tenant())
         .bind("notificationId", s.notificationId())
         .bind("reason", s.reason())
         .bind("channel", s.channel() == null ? null : s.channel().wireName())

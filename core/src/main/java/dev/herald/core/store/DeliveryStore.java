@@ -3,10 +3,10 @@ package dev.herald.core.store;
 import static dev.herald.core.store.NotificationStore.instant;
 import static dev.herald.core.store.NotificationStore.ts;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.api.Channel;
 import dev.herald.api.DeliveryState;
 import dev.herald.api.Priority;
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.api.queue.DeliveryMessage;
 import dev.herald.core.Json;
 import java.time.OffsetDateTime;
@@ -31,10 +31,13 @@ public final class DeliveryStore {
    * rows sorted in this order and takes them in it (a nested loop over {@code unnest(…)}), so that
    * two of them never wait for each other in a cycle.
    */
-  static final java.util.Comparator<UUID> ROW_ORDER = (a, b) -> {
-    int c = Long.compareUnsigned(a.getMostSignificantBits(), b.getMostSignificantBits());
-    return c != 0 ? c : Long.compareUnsigned(a.getLeastSignificantBits(), b.getLeastSignificantBits());
-  };
+  static final java.util.Comparator<UUID> ROW_ORDER =
+      (a, b) -> {
+        int c = Long.compareUnsigned(a.getMostSignificantBits(), b.getMostSignificantBits());
+        return c != 0
+            ? c
+            : Long.compareUnsigned(a.getLeastSignificantBits(), b.getLeastSignificantBits());
+      };
 
   public DeliveryStore(Jdbi jdbi) {
     this.jdbi = jdbi;
@@ -44,7 +47,10 @@ public final class DeliveryStore {
     return jdbi;
   }
 
-  /** A delivery the relay is about to publish, and which publication of it this is (1 for the first). */
+  /**
+   * A delivery the relay is about to publish, and which publication of it this is (1 for the
+   * first).
+   */
   public record Due(DeliveryMessage message, int publication) {
     /**
      * The message's {@code Nats-Msg-Id}: the delivery id for its first publication, and one of its
@@ -53,7 +59,9 @@ public final class DeliveryStore {
      * transaction reuses the id, so the stream drops it.
      */
     public String messageId() {
-      return publication <= 1 ? message.deliveryId().toString() : message.deliveryId() + ":" + publication;
+      return publication <= 1
+          ? message.deliveryId().toString()
+          : message.deliveryId() + ":" + publication;
     }
   }
 
@@ -67,13 +75,15 @@ public final class DeliveryStore {
    * sweeper finds ({@link #stranded}).
    */
   public List<Due> takeDue(Handle h, int limit) {
-    return h.createQuery("update deliveries d set state = 'queued', publications = d.publications + 1, "
-            + "stream_seq = null, updated_at = now() from ("
-            + "select id, created_at from deliveries where state = 'pending' and next_attempt_at <= now() "
-            + "order by priority, next_attempt_at limit :limit for update skip locked) due "
-            + "where d.id = due.id and d.created_at = due.created_at returning d.publications, d.id, d.created_at, "
-            + "d.notification_id, d.tenant, d.channel, d.platform, d.address, d.user_id, d.locale, d.priority, "
-            + "d.expires_at")
+    return h
+        .createQuery(
+            "update deliveries d set state = 'queued', publications = d.publications + 1, "
+                + "stream_seq = null, updated_at = now() from ("
+                + "select id, created_at from deliveries where state = 'pending' and next_attempt_at <= now() "
+                + "order by priority, next_attempt_at limit :limit for update skip locked) due "
+                + "where d.id = due.id and d.created_at = due.created_at returning d.publications, d.id, d.created_at, "
+                + "d.notification_id, d.tenant, d.channel, d.platform, d.address, d.user_id, d.locale, d.priority, "
+                + "d.expires_at")
         .bind("limit", limit)
         .map((rs, ctx) -> new Due(message(rs), rs.getInt("publications")))
         .list()
@@ -90,24 +100,40 @@ public final class DeliveryStore {
     if (unsorted.isEmpty()) {
       return;
     }
-    List<Due> failed = unsorted.stream()
-        .sorted(java.util.Comparator.comparing((Due d) -> d.message().deliveryId(), ROW_ORDER)).toList();
-    jdbi.useHandle(h -> h.createUpdate("""
+    List<Due> failed =
+        unsorted.stream()
+            .sorted(java.util.Comparator.comparing((Due d) -> d.message().deliveryId(), ROW_ORDER))
+            .toList();
+    jdbi.useHandle(
+        h ->
+            h.createUpdate(
+                    """
             update deliveries d set state = 'pending', updated_at = now()
             from unnest(cast(:ids as uuid[]), cast(:createdAts as timestamptz[]), cast(:publications as int[]))
               as f(id, created_at, publication)
             where d.id = f.id and d.created_at = f.created_at
               and d.created_at = any(cast(:partitions as timestamptz[]))
               and d.state = 'queued' and d.stream_seq is null and d.publications = f.publication""")
-        .bindArray("ids", UUID.class, failed.stream().map(f -> f.message().deliveryId()).toList())
-        .bindArray("createdAts", String.class, failed.stream().map(f -> f.message().createdAt().toString()).toList())
-        .bindArray("publications", Integer.class, failed.stream().map(Due::publication).toList())
-        .bindArray("partitions", String.class,
-            failed.stream().map(f -> f.message().createdAt().toString()).distinct().toList())
-        .execute());
+                .bindArray(
+                    "ids", UUID.class, failed.stream().map(f -> f.message().deliveryId()).toList())
+                .bindArray(
+                    "createdAts",
+                    String.class,
+                    failed.stream().map(f -> f.message().createdAt().toString()).toList())
+                .bindArray(
+                    "publications", Integer.class, failed.stream().map(Due::publication).toList())
+                .bindArray(
+                    "partitions",
+                    String.class,
+                    failed.stream()
+                        .map(f -> f.message().createdAt().toString())
+                        .distinct()
+                        .toList())
+                .execute());
   }
 
-  private static final String MESSAGE_COLUMNS = """
+  private static final String MESSAGE_COLUMNS =
+      """
       id, created_at, notification_id, tenant, channel, platform, address, user_id, locale, priority,
       expires_at""";
 
@@ -127,33 +153,47 @@ public final class DeliveryStore {
   }
 
   /**
-   * A delivery that has sat {@code queued} or {@code sending} a while, where its message should
-   * be ({@code streamSequence}; none when the relay published it but never recorded where — it
-   * died, or Postgres went away, in between), which publication it is, and its place in the
-   * oldest-first order ({@code updatedAt}, id) to page on from.
+   * A delivery that has sat {@code queued} or {@code sending} a while, where its message should be
+   * ({@code streamSequence}; none when the relay published it but never recorded where — it died,
+   * or Postgres went away, in between), which publication it is, and its place in the oldest-first
+   * order ({@code updatedAt}, id) to page on from.
    */
-  public record Stranded(DeliveryMessage message, Long streamSequence, int publications, java.time.Instant updatedAt) {}
+  public record Stranded(
+      DeliveryMessage message,
+      Long streamSequence,
+      int publications,
+      java.time.Instant updatedAt) {}
 
   /**
-   * Deliveries unchanged for longer than {@code olderThan} while {@code queued} or {@code
-   * sending} with a stream sequence, or {@code queued} without one, oldest first, after {@code
-   * after} (exclusive) when given.
+   * Deliveries unchanged for longer than {@code olderThan} while {@code queued} or {@code sending}
+   * with a stream sequence, or {@code queued} without one, oldest first, after {@code after}
+   * (exclusive) when given.
    */
   public List<Stranded> stranded(java.time.Duration olderThan, Stranded after, int limit) {
-    return jdbi.withHandle(h -> h.createQuery("select " + MESSAGE_COLUMNS + """
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                    "select "
+                        + MESSAGE_COLUMNS
+                        + """
             , stream_seq, publications, updated_at from deliveries
             where state in ('queued', 'sending') and (stream_seq is not null or state = 'queued')
               and updated_at < now() - make_interval(secs => :seconds)
               and (cast(:afterAt as timestamptz) is null or (updated_at, id) > (:afterAt, :afterId))
             order by updated_at, id
             limit :limit""")
-        .bind("seconds", (double) olderThan.toMillis() / 1000.0)
-        .bind("afterAt", after == null ? null : ts(after.updatedAt()))
-        .bind("afterId", after == null ? null : after.message().deliveryId())
-        .bind("limit", limit)
-        .map((rs, ctx) -> new Stranded(message(rs), rs.getObject("stream_seq", Long.class), rs.getInt("publications"),
-            instant(rs.getObject("updated_at", OffsetDateTime.class))))
-        .list());
+                .bind("seconds", (double) olderThan.toMillis() / 1000.0)
+                .bind("afterAt", after == null ? null : ts(after.updatedAt()))
+                .bind("afterId", after == null ? null : after.message().deliveryId())
+                .bind("limit", limit)
+                .map(
+                    (rs, ctx) ->
+                        new Stranded(
+                            message(rs),
+                            rs.getObject("stream_seq", Long.class),
+                            rs.getInt("publications"),
+                            instant(rs.getObject("updated_at", OffsetDateTime.class))))
+                .list());
   }
 
   /**
@@ -163,17 +203,21 @@ public final class DeliveryStore {
    * it from a message it still held — is left alone, and the copy finds it claimed.
    */
   public boolean requeue(Stranded seen, long newSequence) {
-    return jdbi.withHandle(h -> h.createUpdate("""
+    return jdbi.withHandle(
+        h ->
+            h.createUpdate(
+                        """
             update deliveries set stream_seq = :newSeq,
               updated_at = case when state = 'queued' then now() else updated_at end
             where id = :id and created_at = :createdAt and state in ('queued', 'sending')
               and stream_seq is not distinct from cast(:oldSeq as bigint) and updated_at = :seenAt""")
-        .bind("newSeq", newSequence)
-        .bind("oldSeq", seen.streamSequence())
-        .bind("seenAt", ts(seen.updatedAt()))
-        .bind("id", seen.message().deliveryId())
-        .bind("createdAt", ts(seen.message().createdAt()))
-        .execute() > 0);
+                    .bind("newSeq", newSequence)
+                    .bind("oldSeq", seen.streamSequence())
+                    .bind("seenAt", ts(seen.updatedAt()))
+                    .bind("id", seen.message().deliveryId())
+                    .bind("createdAt", ts(seen.message().createdAt()))
+                    .execute()
+                > 0);
   }
 
   /** A delivery the stream accepted: which publication of it, and the stream sequence it got. */
@@ -185,17 +229,21 @@ public final class DeliveryStore {
    * publication; the sweeper checks them against it.
    *
    * <p>A row another transaction holds is skipped, not waited for: a dispatcher claiming it (it is
-   * then {@code sending}, and JetStream redelivers the message if that dispatcher dies) or a cancel.
-   * Waiting made every claim of a just-published row queue behind the record and the record behind
-   * the claims; rows are locked in id order, so the record never deadlocks with a batch either.
+   * then {@code sending}, and JetStream redelivers the message if that dispatcher dies) or a
+   * cancel. Waiting made every claim of a just-published row queue behind the record and the record
+   * behind the claims; rows are locked in id order, so the record never deadlocks with a batch
+   * either.
    */
   public void recordSequences(Handle h, List<Queued> unsorted) {
     if (unsorted.isEmpty()) {
       return;
     }
-    List<Queued> queued = unsorted.stream()
-        .sorted(java.util.Comparator.comparing((Queued q) -> q.key().id(), ROW_ORDER)).toList();
-    h.createUpdate("""
+    List<Queued> queued =
+        unsorted.stream()
+            .sorted(java.util.Comparator.comparing((Queued q) -> q.key().id(), ROW_ORDER))
+            .toList();
+    h.createUpdate(
+            """
             with q as (
               select * from unnest(cast(:ids as uuid[]), cast(:createdAts as timestamptz[]),
                   cast(:publications as int[]), cast(:seqs as bigint[])) as q(id, created_at, publication, seq)
@@ -209,10 +257,16 @@ public final class DeliveryStore {
             update deliveries d set stream_seq = free.seq from free
             where d.id = free.id and d.created_at = free.created_at""")
         .bindArray("ids", UUID.class, queued.stream().map(q -> q.key().id()).toList())
-        .bindArray("createdAts", String.class, queued.stream().map(q -> q.key().createdAt().toString()).toList())
+        .bindArray(
+            "createdAts",
+            String.class,
+            queued.stream().map(q -> q.key().createdAt().toString()).toList())
         .bindArray("publications", Integer.class, queued.stream().map(Queued::publication).toList())
         .bindArray("seqs", Long.class, queued.stream().map(Queued::streamSequence).toList())
-        .bindArray("partitions", String.class, queued.stream().map(q -> q.key().createdAt().toString()).distinct().toList())
+        .bindArray(
+            "partitions",
+            String.class,
+            queued.stream().map(q -> q.key().createdAt().toString()).distinct().toList())
         .execute();
   }
 
@@ -224,8 +278,8 @@ public final class DeliveryStore {
    * One {@code sending} since before the lease is claimed again: its dispatcher died before
    * recording an outcome, and JetStream redelivered it (the lease is AckWait: a live dispatcher
    * keeps its message from being redelivered). One claimed within the lease is another copy of a
-   * message that a live dispatcher is handling, and is not claimed: two copies of one delivery
-   * in the stream (a publish that landed late, after a broker outage) are never sent twice. A
+   * message that a live dispatcher is handling, and is not claimed: two copies of one delivery in
+   * the stream (a publish that landed late, after a broker outage) are never sent twice. A
    * dispatcher checking its own claim again passes a lease of zero.
    */
   public Map<UUID, Claim> claim(List<DeliveryKey> keys, java.time.Duration lease) {
@@ -233,9 +287,15 @@ public final class DeliveryStore {
     if (keys.isEmpty()) {
       return claimed;
     }
-    List<DeliveryKey> inRowOrder = keys.stream().distinct()
-        .sorted(java.util.Comparator.comparing(DeliveryKey::id, ROW_ORDER)).toList();
-    jdbi.useHandle(h -> h.createQuery("""
+    List<DeliveryKey> inRowOrder =
+        keys.stream()
+            .distinct()
+            .sorted(java.util.Comparator.comparing(DeliveryKey::id, ROW_ORDER))
+            .toList();
+    jdbi.useHandle(
+        h ->
+            h.createQuery(
+                    """
             update deliveries d set state = 'sending', updated_at = now()
             from unnest(cast(:ids as uuid[]), cast(:keyCreatedAts as timestamptz[])) as k(id, created_at)
             where d.id = k.id and d.created_at = k.created_at
@@ -254,14 +314,28 @@ public final class DeliveryStore {
                 and v.platform = d.platform and v.token = d.address) as auth,
               (select json_agg(json_build_array(p.channel, p.category, p.opted_in)) from preferences p
                 where p.tenant = d.tenant and p.user_id = d.user_id)::text as preferences""")
-        .bindArray("ids", UUID.class, inRowOrder.stream().map(DeliveryKey::id).toList())
-        .bindArray("keyCreatedAts", String.class, inRowOrder.stream().map(k -> k.createdAt().toString()).toList())
-        .bindArray("createdAts", String.class, keys.stream().map(k -> k.createdAt().toString()).distinct().toList())
-        .bind("lease", lease.toMillis() / 1000.0)
-        .map((rs, ctx) -> claimed.put(rs.getObject("id", UUID.class), new Claim(rs.getInt("attempts"),
-            rs.getString("suppression"), rs.getBoolean("device_active"), preferences(rs.getString("preferences")),
-            rs.getInt("publications"), webPushKeys(rs.getString("p256dh"), rs.getString("auth")))))
-        .list());
+                .bindArray("ids", UUID.class, inRowOrder.stream().map(DeliveryKey::id).toList())
+                .bindArray(
+                    "keyCreatedAts",
+                    String.class,
+                    inRowOrder.stream().map(k -> k.createdAt().toString()).toList())
+                .bindArray(
+                    "createdAts",
+                    String.class,
+                    keys.stream().map(k -> k.createdAt().toString()).distinct().toList())
+                .bind("lease", lease.toMillis() / 1000.0)
+                .map(
+                    (rs, ctx) ->
+                        claimed.put(
+                            rs.getObject("id", UUID.class),
+                            new Claim(
+                                rs.getInt("attempts"),
+                                rs.getString("suppression"),
+                                rs.getBoolean("device_active"),
+                                preferences(rs.getString("preferences")),
+                                rs.getInt("publications"),
+                                webPushKeys(rs.getString("p256dh"), rs.getString("auth")))))
+                .list());
     return claimed;
   }
 
@@ -269,26 +343,39 @@ public final class DeliveryStore {
    * Of deliveries that {@link #claim} did not claim, those another dispatcher holds within the
    * lease, and how much of it is left.
    */
-  public Map<UUID, java.time.Duration> heldElsewhere(List<DeliveryKey> keys, java.time.Duration lease) {
+  public Map<UUID, java.time.Duration> heldElsewhere(
+      List<DeliveryKey> keys, java.time.Duration lease) {
     Map<UUID, java.time.Duration> held = new HashMap<>();
     if (keys.isEmpty()) {
       return held;
     }
-    jdbi.useHandle(h -> h.createQuery("""
+    jdbi.useHandle(
+        h ->
+            h.createQuery(
+                    """
             select id, extract(epoch from (updated_at + make_interval(secs => :lease) - now())) * 1000 as left_ms
             from deliveries
             where id = any(:ids) and created_at = any(cast(:createdAts as timestamptz[])) and state = 'sending'""")
-        .bindArray("ids", UUID.class, keys.stream().map(DeliveryKey::id).toList())
-        .bindArray("createdAts", String.class, keys.stream().map(k -> k.createdAt().toString()).distinct().toList())
-        .bind("lease", lease.toMillis() / 1000.0)
-        .map((rs, ctx) -> held.put(rs.getObject("id", UUID.class),
-            java.time.Duration.ofMillis(Math.max(0L, (long) Math.ceil(rs.getDouble("left_ms"))))))
-        .list());
+                .bindArray("ids", UUID.class, keys.stream().map(DeliveryKey::id).toList())
+                .bindArray(
+                    "createdAts",
+                    String.class,
+                    keys.stream().map(k -> k.createdAt().toString()).distinct().toList())
+                .bind("lease", lease.toMillis() / 1000.0)
+                .map(
+                    (rs, ctx) ->
+                        held.put(
+                            rs.getObject("id", UUID.class),
+                            java.time.Duration.ofMillis(
+                                Math.max(0L, (long) Math.ceil(rs.getDouble("left_ms"))))))
+                .list());
     return held;
   }
 
   private static dev.herald.core.webpush.WebPushKeys webPushKeys(String p256dh, String auth) {
-    return p256dh == null || auth == null ? null : new dev.herald.core.webpush.WebPushKeys(p256dh, auth);
+    return p256dh == null || auth == null
+        ? null
+        : new dev.herald.core.webpush.WebPushKeys(p256dh, auth);
   }
 
   private static List<Preference> preferences(String json) {
@@ -305,18 +392,21 @@ public final class DeliveryStore {
 
   /**
    * Records outcomes of deliveries in {@code sending}; returns which rows moved. A {@code sent}
-   * outcome is also recorded on a delivery cancelled while its provider call was under way: it
-   * did reach the provider, and status must say so.
+   * outcome is also recorded on a delivery cancelled while its provider call was under way: it did
+   * reach the provider, and status must say so.
    */
   public boolean[] record(List<Outcome> outcomes) {
     if (outcomes.isEmpty()) {
       return new boolean[0];
     }
-    int[] counts = jdbi.inTransaction(h -> {
-      int[] moved = distinctKeys(outcomes) ? recordAll(h, outcomes) : recordEach(h, outcomes);
-      EarlyReceipts.applyRecorded(h, outcomes, moved);
-      return moved;
-    });
+    int[] counts =
+        jdbi.inTransaction(
+            h -> {
+              int[] moved =
+                  distinctKeys(outcomes) ? recordAll(h, outcomes) : recordEach(h, outcomes);
+              EarlyReceipts.applyRecorded(h, outcomes, moved);
+              return moved;
+            });
     boolean[] moved = new boolean[counts.length];
     for (int i = 0; i < counts.length; i++) {
       moved[i] = counts[i] > 0;
@@ -324,7 +414,8 @@ public final class DeliveryStore {
     return moved;
   }
 
-  private static final String RECORD_SET = """
+  private static final String RECORD_SET =
+      """
       state = o.state,
       attempts = d.attempts + o.attempted,
       provider = coalesce(o.provider, d.provider),
@@ -345,9 +436,16 @@ public final class DeliveryStore {
 
   /** One statement for the whole batch: the rows it returns are those that moved. */
   private static int[] recordAll(Handle h, List<Outcome> given) {
-    List<Outcome> outcomes = given.stream()
-        .sorted(java.util.Comparator.comparing((Outcome o) -> o.key().id(), ROW_ORDER)).toList();
-    java.util.Set<UUID> moved = new java.util.HashSet<>(h.createQuery("update deliveries d set " + RECORD_SET + """
+    List<Outcome> outcomes =
+        given.stream()
+            .sorted(java.util.Comparator.comparing((Outcome o) -> o.key().id(), ROW_ORDER))
+            .toList();
+    java.util.Set<UUID> moved =
+        new java.util.HashSet<>(
+            h.createQuery(
+                    "update deliveries d set "
+                        + RECORD_SET
+                        + """
 
             from unnest(cast(:ids as uuid[]), cast(:createdAts as timestamptz[]), cast(:states as text[]),
                 cast(:attempted as int[]), cast(:providers as text[]), cast(:messageIds as text[]),
@@ -356,23 +454,52 @@ public final class DeliveryStore {
               as o(id, created_at, state, attempted, provider, provider_message_id, error_code, error,
                 failure_reason, next_attempt_at)
             where d.id = o.id and d.created_at = o.created_at
-              and d.created_at = any(cast(:partitions as timestamptz[])) and """ + RECORD_WHERE + """
+              and d.created_at = any(cast(:partitions as timestamptz[])) and """
+                        + RECORD_WHERE
+                        + """
 
             returning d.id""")
-        .bindArray("ids", UUID.class, outcomes.stream().map(o -> o.key().id()).toList())
-        .bindArray("createdAts", String.class, outcomes.stream().map(o -> o.key().createdAt().toString()).toList())
-        .bindArray("states", String.class, outcomes.stream().map(o -> o.state().wireName()).toList())
-        .bindArray("attempted", Integer.class, outcomes.stream().map(o -> o.attempted() ? 1 : 0).toList())
-        .bindArray("providers", String.class, outcomes.stream().map(Outcome::provider).toList())
-        .bindArray("messageIds", String.class, outcomes.stream().map(Outcome::providerMessageId).toList())
-        .bindArray("errorCodes", String.class, outcomes.stream().map(Outcome::errorCode).toList())
-        .bindArray("errors", String.class, outcomes.stream().map(o -> truncate(o.error(), 1000)).toList())
-        .bindArray("failureReasons", String.class, outcomes.stream().map(Outcome::failureReason).toList())
-        .bindArray("nextAttemptAts", String.class, outcomes.stream()
-            .map(o -> o.nextAttemptAt() == null ? null : o.nextAttemptAt().toString()).toList())
-        .bindArray("partitions", String.class, outcomes.stream().map(o -> o.key().createdAt().toString()).distinct().toList())
-        .mapTo(UUID.class)
-        .list());
+                .bindArray("ids", UUID.class, outcomes.stream().map(o -> o.key().id()).toList())
+                .bindArray(
+                    "createdAts",
+                    String.class,
+                    outcomes.stream().map(o -> o.key().createdAt().toString()).toList())
+                .bindArray(
+                    "states",
+                    String.class,
+                    outcomes.stream().map(o -> o.state().wireName()).toList())
+                .bindArray(
+                    "attempted",
+                    Integer.class,
+                    outcomes.stream().map(o -> o.attempted() ? 1 : 0).toList())
+                .bindArray(
+                    "providers", String.class, outcomes.stream().map(Outcome::provider).toList())
+                .bindArray(
+                    "messageIds",
+                    String.class,
+                    outcomes.stream().map(Outcome::providerMessageId).toList())
+                .bindArray(
+                    "errorCodes", String.class, outcomes.stream().map(Outcome::errorCode).toList())
+                .bindArray(
+                    "errors",
+                    String.class,
+                    outcomes.stream().map(o -> truncate(o.error(), 1000)).toList())
+                .bindArray(
+                    "failureReasons",
+                    String.class,
+                    outcomes.stream().map(Outcome::failureReason).toList())
+                .bindArray(
+                    "nextAttemptAts",
+                    String.class,
+                    outcomes.stream()
+                        .map(o -> o.nextAttemptAt() == null ? null : o.nextAttemptAt().toString())
+                        .toList())
+                .bindArray(
+                    "partitions",
+                    String.class,
+                    outcomes.stream().map(o -> o.key().createdAt().toString()).distinct().toList())
+                .mapTo(UUID.class)
+                .list());
     int[] counts = new int[given.size()];
     for (int i = 0; i < counts.length; i++) {
       counts[i] = moved.contains(given.get(i).key().id()) ? 1 : 0;
@@ -385,16 +512,22 @@ public final class DeliveryStore {
    * row as the one before left it, so only the first moves it.
    */
   private static int[] recordEach(Handle h, List<Outcome> outcomes) {
-    PreparedBatch batch = h.prepareBatch("update deliveries d set " + RECORD_SET + """
+    PreparedBatch batch =
+        h.prepareBatch(
+            "update deliveries d set "
+                + RECORD_SET
+                + """
 
         from (select cast(:state as text) as state, cast(:attempted as int) as attempted,
             cast(:provider as text) as provider, cast(:providerMessageId as text) as provider_message_id,
             cast(:errorCode as text) as error_code, cast(:error as text) as error,
             cast(:failureReason as text) as failure_reason,
             cast(:nextAttemptAt as timestamptz) as next_attempt_at) o
-        where d.id = :id and d.created_at = :createdAt and """ + RECORD_WHERE);
+        where d.id = :id and d.created_at = :createdAt and """
+                + RECORD_WHERE);
     for (Outcome o : outcomes) {
-      batch.bind("state", o.state().wireName())
+      batch
+          .bind("state", o.state().wireName())
           .bind("attempted", o.attempted() ? 1 : 0)
           .bind("provider", o.provider())
           .bind("providerMessageId", o.providerMessageId())
@@ -414,24 +547,30 @@ public final class DeliveryStore {
    * become Ready, a circuit to close) due now; returns how many.
    */
   public int wake(String tenant, Channel channel, String reason) {
-    return jdbi.withHandle(h -> h.createUpdate("""
+    return jdbi.withHandle(
+        h ->
+            h.createUpdate(
+                    """
             update deliveries set next_attempt_at = now()
             where state = 'pending' and tenant = :tenant and channel = :channel and last_error_code = :reason
               and next_attempt_at > now()""")
-        .bind("tenant", tenant).bind("channel", channel.wireName()).bind("reason", reason)
-        .execute());
+                .bind("tenant", tenant)
+                .bind("channel", channel.wireName())
+                .bind("reason", reason)
+                .execute());
   }
 
   /** The state of one delivery, for tests and the API. */
   public DeliveryState state(DeliveryKey key) {
-    return jdbi.withHandle(h -> h.createQuery(
-            "select state from deliveries where id = :id and created_at = :createdAt")
-        .bind("id", key.id())
-        .bind("createdAt", ts(key.createdAt()))
-        .mapTo(String.class)
-        .findOne()
-        .map(DeliveryState::fromWire)
-        .orElse(null));
+    return jdbi.withHandle(
+        h ->
+            h.createQuery("select state from deliveries where id = :id and created_at = :createdAt")
+                .bind("id", key.id())
+                .bind("createdAt", ts(key.createdAt()))
+                .mapTo(String.class)
+                .findOne()
+                .map(DeliveryState::fromWire)
+                .orElse(null));
   }
 
   private static String truncate(String s, int max) {
@@ -439,13 +578,15 @@ public final class DeliveryStore {
   }
 
   /** A delivery a provider's receipt is about, with what a suppression or opt-out needs. */
-  public record ReceiptTarget(UUID id, Channel channel, String address, String userId, String category) {}
+  public record ReceiptTarget(
+      UUID id, Channel channel, String address, String userId, String category) {}
 
   /**
    * The delivery of a tenant with this id ({@code byProviderMessageId} false) or provider message
    * id (true); empty when there is none — a forged or foreign id finds nothing.
    */
-  public java.util.Optional<ReceiptTarget> receiptTarget(String tenant, boolean byProviderMessageId, String value) {
+  public java.util.Optional<ReceiptTarget> receiptTarget(
+      String tenant, boolean byProviderMessageId, String value) {
     UUID id = null;
     if (!byProviderMessageId) {
       try {
@@ -455,15 +596,27 @@ public final class DeliveryStore {
       }
     }
     UUID deliveryId = id;
-    return jdbi.withHandle(h -> h.createQuery("""
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                    """
             select d.id, d.channel, d.address, d.user_id, n.category from deliveries d
             join notifications n on n.id = d.notification_id
             where d.tenant = :tenant and %s
-            limit 1""".formatted(byProviderMessageId ? "d.provider_message_id = :value" : "d.id = :id"))
-        .bind("tenant", tenant).bind("value", value).bind("id", deliveryId)
-        .map((rs, ctx) -> new ReceiptTarget(rs.getObject("id", UUID.class), Channel.fromWire(rs.getString("channel")),
-            rs.getString("address"), rs.getString("user_id"), rs.getString("category")))
-        .findOne());
+            limit 1"""
+                        .formatted(
+                            byProviderMessageId ? "d.provider_message_id = :value" : "d.id = :id"))
+                .bind("tenant", tenant)
+                .bind("value", value)
+                .bind("id", deliveryId)
+                .map(
+                    (rs, ctx) ->
+                        new ReceiptTarget(
+                            rs.getObject("id", UUID.class),
+                            Channel.fromWire(rs.getString("channel")),
+                            rs.getString("address"),
+                            rs.getString("user_id"),
+                            rs.getString("category")))
+                .findOne());
   }
-
 }

@@ -17,8 +17,8 @@ public record NewDelivery(
     DeliveryState state,
     String failureReason) {
 
-  public static NewDelivery pending(String userId, Channel channel, String platform, String address,
-      String locale) {
+  public static NewDelivery pending(
+      String userId, Channel channel, String platform, String address, String locale) {
     return new NewDelivery(userId, channel, platform, address, locale, DeliveryState.PENDING, null);
   }
 

@@ -5,8 +5,8 @@ import java.time.Instant;
 
 /**
  * What became of one send attempt, recorded in a batch with others. Only a delivery in {@code
- * sending} moves, so a late or repeated outcome never moves a finished delivery backwards. Built
- * by its factories only, one per case, so that no caller assembles flags and reasons by position.
+ * sending} moves, so a late or repeated outcome never moves a finished delivery backwards. Built by
+ * its factories only, one per case, so that no caller assembles flags and reasons by position.
  *
  * <p>{@link #state()} is {@code sent}, {@code failed}, {@code suppressed}, or {@code pending} for a
  * delivery that waits in Postgres until {@link #nextAttemptAt()}, when the relay publishes it
@@ -63,8 +63,16 @@ public final class Outcome {
   private final String failureReason;
   private final Instant nextAttemptAt;
 
-  private Outcome(DeliveryKey key, DeliveryState state, boolean attempted, String provider, String providerMessageId,
-      String errorCode, String error, String failureReason, Instant nextAttemptAt) {
+  private Outcome(
+      DeliveryKey key,
+      DeliveryState state,
+      boolean attempted,
+      String provider,
+      String providerMessageId,
+      String errorCode,
+      String error,
+      String failureReason,
+      Instant nextAttemptAt) {
     this.key = key;
     this.state = state;
     this.attempted = attempted;
@@ -78,7 +86,8 @@ public final class Outcome {
 
   /** The provider took it. */
   public static Outcome sent(DeliveryKey key, String provider, String providerMessageId) {
-    return new Outcome(key, DeliveryState.SENT, true, provider, providerMessageId, null, null, null, null);
+    return new Outcome(
+        key, DeliveryState.SENT, true, provider, providerMessageId, null, null, null, null);
   }
 
   /** The provider refused it for good ({@code errorCode} is its code). */
@@ -87,18 +96,29 @@ public final class Outcome {
   }
 
   /** The provider's last answer was worth retrying, but the attempts ran out. */
-  public static Outcome exhausted(DeliveryKey key, String provider, String errorCode, String error) {
+  public static Outcome exhausted(
+      DeliveryKey key, String provider, String errorCode, String error) {
     return failed(key, true, provider, Failure.EXHAUSTED, errorCode, error);
   }
 
   /** The provider's answer is worth retrying: again at {@code dueAt}, an attempt spent. */
-  public static Outcome retryLater(DeliveryKey key, String provider, String errorCode, String error, Instant dueAt) {
-    return new Outcome(key, DeliveryState.PENDING, true, provider, null, errorCode, error, null, dueAt);
+  public static Outcome retryLater(
+      DeliveryKey key, String provider, String errorCode, String error, Instant dueAt) {
+    return new Outcome(
+        key, DeliveryState.PENDING, true, provider, null, errorCode, error, null, dueAt);
   }
 
   /** Handling failed outside the provider: again at {@code dueAt}, an attempt spent. */
   public static Outcome retryAfterInternalError(DeliveryKey key, String error, Instant dueAt) {
-    return new Outcome(key, DeliveryState.PENDING, true, null, null, DeliveryReasons.INTERNAL_ERROR, error, null,
+    return new Outcome(
+        key,
+        DeliveryState.PENDING,
+        true,
+        null,
+        null,
+        DeliveryReasons.INTERNAL_ERROR,
+        error,
+        null,
         dueAt);
   }
 
@@ -112,7 +132,10 @@ public final class Outcome {
     return failed(key, false, null, Failure.EXPIRED, "expired", "not sent before " + expiresAt);
   }
 
-  /** It can never be sent as it is ({@code errorCode}: notification_missing, render_error, …); no provider was called. */
+  /**
+   * It can never be sent as it is ({@code errorCode}: notification_missing, render_error, …); no
+   * provider was called.
+   */
   public static Outcome unsendable(DeliveryKey key, String errorCode, String error) {
     return failed(key, false, null, Failure.PERMANENT, errorCode, error);
   }
@@ -122,18 +145,37 @@ public final class Outcome {
    * would hold a place every tenant shares) until {@code dueAt}. {@code provider} is the one whose
    * limit it waits for, if any.
    */
-  public static Outcome waiting(DeliveryKey key, Wait why, String provider, String detail, Instant dueAt) {
-    return new Outcome(key, DeliveryState.PENDING, false, provider, null, why.code(), detail, null, dueAt);
+  public static Outcome waiting(
+      DeliveryKey key, Wait why, String provider, String detail, Instant dueAt) {
+    return new Outcome(
+        key, DeliveryState.PENDING, false, provider, null, why.code(), detail, null, dueAt);
   }
 
-  /** Not sent: the recipient opted out, or the address was suppressed, after the notification was accepted. */
+  /**
+   * Not sent: the recipient opted out, or the address was suppressed, after the notification was
+   * accepted.
+   */
   public static Outcome suppressed(DeliveryKey key, String reason) {
     return new Outcome(key, DeliveryState.SUPPRESSED, false, null, null, null, null, reason, null);
   }
 
-  private static Outcome failed(DeliveryKey key, boolean attempted, String provider, Failure failure, String errorCode,
+  private static Outcome failed(
+      DeliveryKey key,
+      boolean attempted,
+      String provider,
+      Failure failure,
+      String errorCode,
       String error) {
-    return new Outcome(key, DeliveryState.FAILED, attempted, provider, null, errorCode, error, failure.stored(), null);
+    return new Outcome(
+        key,
+        DeliveryState.FAILED,
+        attempted,
+        provider,
+        null,
+        errorCode,
+        error,
+        failure.stored(),
+        null);
   }
 
   public DeliveryKey key() {
@@ -156,7 +198,10 @@ public final class Outcome {
     return providerMessageId;
   }
 
-  /** For a waiting delivery, why it waits ({@link Wait} or the provider's code); for a failed one, the code. */
+  /**
+   * For a waiting delivery, why it waits ({@link Wait} or the provider's code); for a failed one,
+   * the code.
+   */
   public String errorCode() {
     return errorCode;
   }
@@ -175,7 +220,12 @@ public final class Outcome {
 
   @Override
   public String toString() {
-    return "Outcome[" + key + ", " + state.wireName() + (failureReason == null ? "" : " " + failureReason)
-        + (errorCode == null ? "" : " " + errorCode) + "]";
+    return "Outcome["
+        + key
+        + ", "
+        + state.wireName()
+        + (failureReason == null ? "" : " " + failureReason)
+        + (errorCode == null ? "" : " " + errorCode)
+        + "]";
   }
 }

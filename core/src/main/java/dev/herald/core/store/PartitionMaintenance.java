@@ -16,8 +16,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps daily delivery partitions created ahead and prunes the days past retention, without
- * holding up the writers of deliveries:
+ * Keeps daily delivery partitions created ahead and prunes the days past retention, without holding
+ * up the writers of deliveries:
  *
  * <ul>
  *   <li>a partition is created as a table of its own and attached (never {@code CREATE TABLE ...
@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
  *       its notifications are deleted a batch per statement;
  *   <li>a day that still holds pending, queued or sending deliveries is kept, and logged, until
  *       they finish;
- *   <li>the Notification CRs of a pruned day are recorded in {@code pruned_notifications} first,
- *       so that they are never accepted again;
+ *   <li>the Notification CRs of a pruned day are recorded in {@code pruned_notifications} first, so
+ *       that they are never accepted again;
  *   <li>a detach or a drop interrupted by a crash is finished by the next run.
  * </ul>
  *
@@ -35,8 +35,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class PartitionMaintenance {
   private static final Logger LOG = LoggerFactory.getLogger(PartitionMaintenance.class);
+
   /** Held by the replica running maintenance; another key serialises partition creation. */
   static final long LOCK = 7236964214190243842L;
+
   static final int DELETE_BATCH = 5000;
   private static final Pattern PARTITION = Pattern.compile("deliveries_p([0-9]{8})");
   private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyyMMdd");
@@ -55,42 +57,60 @@ public final class PartitionMaintenance {
   }
 
   /** What one run did; {@code skipped} when another replica was running it. */
-  public record Result(boolean skipped, int created, int dropped, int kept, long notificationsDeleted) {}
+  public record Result(
+      boolean skipped, int created, int dropped, int kept, long notificationsDeleted) {}
 
   public Result run() {
     // One connection in autocommit for the whole run: the advisory lock is the session's, and
     // DETACH ... CONCURRENTLY must run outside a transaction.
-    return jdbi.withHandle(h -> {
-      if (!h.createQuery("select pg_try_advisory_lock(:key)").bind("key", LOCK).mapTo(Boolean.class).one()) {
-        LOG.debug("partition maintenance is running in another replica");
-        return new Result(true, 0, 0, 0, 0);
-      }
-      try {
-        return maintain(h);
-      } finally {
-        h.createQuery("select pg_advisory_unlock(:key)").bind("key", LOCK).mapTo(Boolean.class).one();
-      }
-    });
+    return jdbi.withHandle(
+        h -> {
+          if (!h.createQuery("select pg_try_advisory_lock(:key)")
+              .bind("key", LOCK)
+              .mapTo(Boolean.class)
+              .one()) {
+            LOG.debug("partition maintenance is running in another replica");
+            return new Result(true, 0, 0, 0, 0);
+          }
+          try {
+            return maintain(h);
+          } finally {
+            h.createQuery("select pg_advisory_unlock(:key)")
+                .bind("key", LOCK)
+                .mapTo(Boolean.class)
+                .one();
+          }
+        });
   }
 
   /** Creates today's partition (and tomorrow's) if missing: an insert found none. */
   static void ensureToday(Jdbi jdbi) {
     LocalDate today = LocalDate.now(ZoneOffset.UTC);
-    jdbi.useHandle(h -> {
-      for (LocalDate d : List.of(today, today.plusDays(1))) {
-        if (h.createQuery("select herald_ensure_delivery_partition(:d)").bind("d", d).mapTo(Boolean.class).one()) {
-          LOG.warn("delivery partition of {} was missing when a notification was accepted; created it", d);
-        }
-      }
-    });
+    jdbi.useHandle(
+        h -> {
+          for (LocalDate d : List.of(today, today.plusDays(1))) {
+            if (h.createQuery("select herald_ensure_delivery_partition(:d)")
+                .bind("d", d)
+                .mapTo(Boolean.class)
+                .one()) {
+              LOG.warn(
+                  "delivery partition of {} was missing when a notification was accepted; created it",
+                  d);
+            }
+          }
+        });
   }
 
   private Result maintain(Handle h) {
-    LocalDate today = h.createQuery("select (now() at time zone 'UTC')::date").mapTo(LocalDate.class).one();
+    LocalDate today =
+        h.createQuery("select (now() at time zone 'UTC')::date").mapTo(LocalDate.class).one();
     LocalDate cutoff = today.minusDays(retentionDays);
     int dropped = finishInterrupted(h, cutoff);
-    int created = h.createQuery("select herald_ensure_delivery_partitions(:days)")
-        .bind("days", daysAhead).mapTo(Integer.class).one();
+    int created =
+        h.createQuery("select herald_ensure_delivery_partitions(:days)")
+            .bind("days", daysAhead)
+            .mapTo(Integer.class)
+            .one();
 
     int kept = 0;
     for (Map.Entry<LocalDate, String> p : attached(h).entrySet()) {
@@ -102,8 +122,12 @@ public final class PartitionMaintenance {
       Map<String, Long> unfinished = unfinished(h, part);
       if (!unfinished.isEmpty()) {
         kept++;
-        LOG.warn("delivery partition {} is past the {}-day retention but holds unfinished deliveries {}: kept until "
-            + "they finish", part, retentionDays, unfinished);
+        LOG.warn(
+            "delivery partition {} is past the {}-day retention but holds unfinished deliveries {}: kept until "
+                + "they finish",
+            part,
+            retentionDays,
+            unfinished);
         continue;
       }
       recordPruned(h, day);
@@ -112,8 +136,12 @@ public final class PartitionMaintenance {
     }
     long deleted = deleteNotificationsOfPrunedDays(h, cutoff);
     if (created > 0 || dropped > 0 || deleted > 0) {
-      LOG.info("delivery partitions: {} created, {} dropped, {} notifications deleted (retention {} days)", created,
-          dropped, deleted, retentionDays);
+      LOG.info(
+          "delivery partitions: {} created, {} dropped, {} notifications deleted (retention {} days)",
+          created,
+          dropped,
+          deleted,
+          retentionDays);
     }
     return new Result(false, created, dropped, kept, deleted);
   }
@@ -124,21 +152,27 @@ public final class PartitionMaintenance {
    * again, whatever detached it.
    */
   private int finishInterrupted(Handle h, LocalDate cutoff) {
-    List<String> pending = h.createQuery("""
+    List<String> pending =
+        h.createQuery(
+                """
             select c.relname from pg_inherits i join pg_class c on c.oid = i.inhrelid
             where i.inhparent = 'deliveries'::regclass and i.inhdetachpending""")
-        .mapTo(String.class).list();
+            .mapTo(String.class)
+            .list();
     for (String part : pending) {
       if (day(part).isPresent()) {
         LOG.info("finishing the interrupted detach of delivery partition {}", part);
         h.execute("alter table deliveries detach partition " + part + " finalize");
       }
     }
-    List<String> detached = h.createQuery("""
+    List<String> detached =
+        h.createQuery(
+                """
             select c.relname from pg_class c
             where c.relkind = 'r' and not c.relispartition
               and c.relnamespace = (select relnamespace from pg_class where oid = 'deliveries'::regclass)""")
-        .mapTo(String.class).list();
+            .mapTo(String.class)
+            .list();
     int dropped = 0;
     for (String part : detached) {
       Optional<LocalDate> day = day(part);
@@ -159,12 +193,18 @@ public final class PartitionMaintenance {
       h.execute("drop table " + part);
       return true;
     }
-    LOG.warn("detached delivery partition {} ({} unfinished deliveries {}): attached again", part,
-        expired ? "past retention, but holding" : "within retention, holding", unfinished);
-    h.execute("alter table deliveries attach partition %s for values from ('%s') to ('%s')"
-        .formatted(part, start(day), start(day.plusDays(1))));
-    h.createUpdate("delete from pruned_notifications where created_at >= :from and created_at < :to")
-        .bind("from", NotificationStore.ts(start(day))).bind("to", NotificationStore.ts(start(day.plusDays(1))))
+    LOG.warn(
+        "detached delivery partition {} ({} unfinished deliveries {}): attached again",
+        part,
+        expired ? "past retention, but holding" : "within retention, holding",
+        unfinished);
+    h.execute(
+        "alter table deliveries attach partition %s for values from ('%s') to ('%s')"
+            .formatted(part, start(day), start(day.plusDays(1))));
+    h.createUpdate(
+            "delete from pruned_notifications where created_at >= :from and created_at < :to")
+        .bind("from", NotificationStore.ts(start(day)))
+        .bind("to", NotificationStore.ts(start(day.plusDays(1))))
         .execute();
     return false;
   }
@@ -172,21 +212,28 @@ public final class PartitionMaintenance {
   /** Deliveries of a partition not finished yet, by state. */
   private static Map<String, Long> unfinished(Handle h, String part) {
     Map<String, Long> byState = new TreeMap<>();
-    h.createQuery("select state, count(*) as n from " + part
-            + " where state in ('pending', 'queued', 'sending') group by state")
+    h.createQuery(
+            "select state, count(*) as n from "
+                + part
+                + " where state in ('pending', 'queued', 'sending') group by state")
         .map((rs, ctx) -> byState.put(rs.getString("state"), rs.getLong("n")))
         .list();
     return byState;
   }
 
-  /** Remembers the Notification CRs of a day before its rows go, so that they are never accepted again. */
+  /**
+   * Remembers the Notification CRs of a day before its rows go, so that they are never accepted
+   * again.
+   */
   private static void recordPruned(Handle h, LocalDate day) {
-    h.createUpdate("""
+    h.createUpdate(
+            """
             insert into pruned_notifications (tenant, source, source_ref, notification_id, created_at)
             select tenant, source, source_ref, id, created_at from notifications
             where created_at >= :from and created_at < :to and source = 'cr'
             on conflict do nothing""")
-        .bind("from", NotificationStore.ts(start(day))).bind("to", NotificationStore.ts(start(day.plusDays(1))))
+        .bind("from", NotificationStore.ts(start(day)))
+        .bind("to", NotificationStore.ts(start(day.plusDays(1))))
         .execute();
   }
 
@@ -200,10 +247,14 @@ public final class PartitionMaintenance {
     long deleted = 0;
     Instant from = Instant.EPOCH;
     while (true) {
-      Optional<Instant> next = h.createQuery(
-              "select min(created_at) from notifications where created_at >= :from and created_at < :cutoff")
-          .bind("from", NotificationStore.ts(from)).bind("cutoff", NotificationStore.ts(start(cutoff)))
-          .mapTo(java.time.OffsetDateTime.class).findOne().map(java.time.OffsetDateTime::toInstant);
+      Optional<Instant> next =
+          h.createQuery(
+                  "select min(created_at) from notifications where created_at >= :from and created_at < :cutoff")
+              .bind("from", NotificationStore.ts(from))
+              .bind("cutoff", NotificationStore.ts(start(cutoff)))
+              .mapTo(java.time.OffsetDateTime.class)
+              .findOne()
+              .map(java.time.OffsetDateTime::toInstant);
       if (next.isEmpty()) {
         return deleted;
       }
@@ -215,12 +266,15 @@ public final class PartitionMaintenance {
       recordPruned(h, day);
       int n;
       do {
-        n = h.createUpdate("""
+        n =
+            h.createUpdate(
+                    """
                 delete from notifications where id in (
                   select id from notifications where created_at >= :from and created_at < :to limit :batch)""")
-            .bind("from", NotificationStore.ts(start(day))).bind("to", NotificationStore.ts(start(day.plusDays(1))))
-            .bind("batch", DELETE_BATCH)
-            .execute();
+                .bind("from", NotificationStore.ts(start(day)))
+                .bind("to", NotificationStore.ts(start(day.plusDays(1))))
+                .bind("batch", DELETE_BATCH)
+                .execute();
         deleted += n;
       } while (n == DELETE_BATCH);
     }
@@ -229,7 +283,8 @@ public final class PartitionMaintenance {
   /** The attached daily partitions, oldest first. */
   private static TreeMap<LocalDate, String> attached(Handle h) {
     TreeMap<LocalDate, String> byDay = new TreeMap<>();
-    h.createQuery("""
+    h.createQuery(
+            """
             select c.relname from pg_inherits i join pg_class c on c.oid = i.inhrelid
             where i.inhparent = 'deliveries'::regclass and not i.inhdetachpending and c.relkind = 'r'""")
         .mapTo(String.class)

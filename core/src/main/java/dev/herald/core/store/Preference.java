@@ -7,7 +7,9 @@ package dev.herald.core.store;
 public record Preference(String channel, String category, boolean optedIn) {
   public static final String ANY = "*";
 
-  /** Higher is more specific: channel × category beats any channel × category beats channel × any. */
+  /**
+   * Higher is more specific: channel × category beats any channel × category beats channel × any.
+   */
   int specificity() {
     return (ANY.equals(category) ? 0 : 2) + (ANY.equals(channel) ? 0 : 1);
   }

@@ -4,7 +4,9 @@ import java.util.Locale;
 
 /** Where a notification came from. */
 public enum Source {
-  CR, API, CAMPAIGN;
+  CR,
+  API,
+  CAMPAIGN;
 
   public String wireName() {
     return name().toLowerCase(Locale.ROOT);

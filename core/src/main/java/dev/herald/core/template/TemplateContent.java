@@ -16,8 +16,8 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * A template's content as it was when a notification was accepted (stored with the notification,
- * so editing a template never changes a send in progress), with the locale fallback chain.
+ * A template's content as it was when a notification was accepted (stored with the notification, so
+ * editing a template never changes a send in progress), with the locale fallback chain.
  */
 public record TemplateContent(
     String defaultLocale,
@@ -33,8 +33,13 @@ public record TemplateContent(
   }
 
   public static TemplateContent of(NotificationTemplateSpec spec) {
-    return new TemplateContent(spec.getDefaultLocale(), spec.getEmail(), spec.getSms(),
-        spec.getPush(), spec.getLocales(), Boolean.TRUE.equals(spec.getCritical()));
+    return new TemplateContent(
+        spec.getDefaultLocale(),
+        spec.getEmail(),
+        spec.getSms(),
+        spec.getPush(),
+        spec.getLocales(),
+        Boolean.TRUE.equals(spec.getCritical()));
   }
 
   public Set<Channel> channels() {
@@ -68,13 +73,16 @@ public record TemplateContent(
    * or null for the top-level content: where to look when that content does not render.
    */
   public String localeKey(Channel channel, String locale) {
-    Function<LocalizedContent, ?> pick = switch (channel) {
-      case EMAIL -> LocalizedContent::email;
-      case SMS -> LocalizedContent::sms;
-      case PUSH -> LocalizedContent::push;
-    };
-    return chain(locale).stream().filter(c -> locales.get(c) != null && pick.apply(locales.get(c)) != null)
-        .findFirst().orElse(null);
+    Function<LocalizedContent, ?> pick =
+        switch (channel) {
+          case EMAIL -> LocalizedContent::email;
+          case SMS -> LocalizedContent::sms;
+          case PUSH -> LocalizedContent::push;
+        };
+    return chain(locale).stream()
+        .filter(c -> locales.get(c) != null && pick.apply(locales.get(c)) != null)
+        .findFirst()
+        .orElse(null);
   }
 
   /** {@code de-AT} → {@code de} → the default locale's override → the top-level content. */
@@ -103,11 +111,12 @@ public record TemplateContent(
 
   private static Map<String, LocalizedContent> lowerCaseKeys(Map<String, LocalizedContent> in) {
     Map<String, LocalizedContent> out = new LinkedHashMap<>();
-    in.forEach((k, v) -> {
-      if (k != null && v != null) {
-        out.put(k.toLowerCase(Locale.ROOT), v);
-      }
-    });
+    in.forEach(
+        (k, v) -> {
+          if (k != null && v != null) {
+            out.put(k.toLowerCase(Locale.ROOT), v);
+          }
+        });
     return out;
   }
 }

@@ -11,7 +11,10 @@ public final class TemplateException extends Exception {
   private final Integer line;
   private final String reason;
 
-  /** {@code reason} may quote the template: its control characters are escaped (see {@link Printable}). */
+  /**
+   * {@code reason} may quote the template: its control characters are escaped (see {@link
+   * Printable}).
+   */
   public TemplateException(String field, Integer line, String reason) {
     super(field + (line != null ? " line " + line : "") + ": " + Printable.of(reason));
     this.field = field;

@@ -18,9 +18,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Renders template content with Pebble. HTML bodies are auto-escaped, so a variable holding
- * {@code <script>} arrives as text; subjects, plain text, SMS and push are not HTML and are not
- * escaped. Variables must exist (strict mode): a typo fails loudly instead of sending a blank.
+ * Renders template content with Pebble. HTML bodies are auto-escaped, so a variable holding {@code
+ * <script>} arrives as text; subjects, plain text, SMS and push are not HTML and are not escaped.
+ * Variables must exist (strict mode): a typo fails loudly instead of sending a blank.
  */
 public final class TemplateRenderer {
   private final PebbleEngine html;
@@ -48,23 +48,27 @@ public final class TemplateRenderer {
         headerSafe(render(text, content.subject(), vars, field + ".subject"), field + ".subject"),
         content.html() == null ? null : render(html, content.html(), vars, field + ".html"),
         content.text() == null ? null : render(text, content.text(), vars, field + ".text"),
-        headerSafe(content.from(), field + ".from"), headerSafe(content.fromName(), field + ".fromName"),
+        headerSafe(content.from(), field + ".from"),
+        headerSafe(content.fromName(), field + ".fromName"),
         headerSafe(content.replyTo(), field + ".replyTo"));
   }
 
   /**
    * {@code value} when it can be a header (an e-mail subject or address, a push title): a CR, an LF
-   * or another control character in it would end the header and start another, so it is refused
-   * (at acceptance, which renders every channel once, and again at send).
+   * or another control character in it would end the header and start another, so it is refused (at
+   * acceptance, which renders every channel once, and again at send).
    */
   static String headerSafe(String value, String field) throws TemplateException {
     if (value != null) {
       for (int i = 0; i < value.length(); i++) {
         char c = value.charAt(i);
         if (c < 0x20 || c == 0x7f || c == '\u2028' || c == '\u2029') {
-          throw new TemplateException(field, null, "renders a line break or control character ("
-              + (c == '\r' ? "CR" : c == '\n' ? "LF" : String.format("U+%04X", (int) c))
-              + "), which cannot be in a header: check the data it uses");
+          throw new TemplateException(
+              field,
+              null,
+              "renders a line break or control character ("
+                  + (c == '\r' ? "CR" : c == '\n' ? "LF" : String.format("U+%04X", (int) c))
+                  + "), which cannot be in a header: check the data it uses");
         }
       }
     }
@@ -84,22 +88,34 @@ public final class TemplateRenderer {
         data.put(e.getKey(), render(text, e.getValue(), vars, field + ".data." + e.getKey()));
       }
     }
-    return new RenderedPush(headerSafe(render(text, content.title(), vars, field + ".title"), field + ".title"),
-        content.body() == null ? null : render(text, content.body(), vars, field + ".body"), data,
-        content.sound(), content.badge(), content.collapseKey(), Boolean.TRUE.equals(content.mutableContent()));
+    return new RenderedPush(
+        headerSafe(render(text, content.title(), vars, field + ".title"), field + ".title"),
+        content.body() == null ? null : render(text, content.body(), vars, field + ".body"),
+        data,
+        content.sound(),
+        content.badge(),
+        content.collapseKey(),
+        Boolean.TRUE.equals(content.mutableContent()));
   }
 
   /** Compiles every template in the content; returns one problem per template that does not. */
   public List<TemplateException> check(TemplateContent content) {
     List<TemplateException> problems = new ArrayList<>();
     checkChannels(problems, "spec", content.email(), content.sms(), content.push());
-    content.locales().forEach((locale, l) -> checkChannels(problems, "spec.locales." + locale,
-        l.email(), l.sms(), l.push()));
+    content
+        .locales()
+        .forEach(
+            (locale, l) ->
+                checkChannels(problems, "spec.locales." + locale, l.email(), l.sms(), l.push()));
     return problems;
   }
 
-  private void checkChannels(List<TemplateException> problems, String prefix, EmailContent email,
-      SmsContent sms, PushContent push) {
+  private void checkChannels(
+      List<TemplateException> problems,
+      String prefix,
+      EmailContent email,
+      SmsContent sms,
+      PushContent push) {
     if (email != null) {
       compile(problems, text, email.subject(), prefix + ".email.subject");
       compile(problems, html, email.html(), prefix + ".email.html");
@@ -117,8 +133,8 @@ public final class TemplateRenderer {
     }
   }
 
-  private static void compile(List<TemplateException> problems, PebbleEngine engine, String source,
-      String field) {
+  private static void compile(
+      List<TemplateException> problems, PebbleEngine engine, String source, String field) {
     if (source == null) {
       return;
     }
@@ -129,8 +145,9 @@ public final class TemplateRenderer {
     }
   }
 
-  private static String render(PebbleEngine engine, String source, Map<String, Object> vars,
-      String field) throws TemplateException {
+  private static String render(
+      PebbleEngine engine, String source, Map<String, Object> vars, String field)
+      throws TemplateException {
     try {
       PebbleTemplate template = engine.getTemplate(source);
       StringWriter out = new StringWriter(source.length() + 64);
@@ -139,7 +156,8 @@ public final class TemplateRenderer {
     } catch (PebbleException e) {
       throw new TemplateException(field, e.getLineNumber(), e.getPebbleMessage());
     } catch (IOException | RuntimeException e) {
-      throw new TemplateException(field, null, e.getClass().getSimpleName() + ": " + e.getMessage());
+      throw new TemplateException(
+          field, null, e.getClass().getSimpleName() + ": " + e.getMessage());
     }
   }
 
@@ -147,8 +165,9 @@ public final class TemplateRenderer {
    * Renders the content of one channel in the recipient's locale (see {@link TemplateContent}'s
    * fallback chain).
    */
-  public Rendered render(TemplateContent content, Channel channel, String locale,
-      Map<String, Object> vars) throws TemplateException {
+  public Rendered render(
+      TemplateContent content, Channel channel, String locale, Map<String, Object> vars)
+      throws TemplateException {
     String field = "template." + channel.wireName();
     return switch (channel) {
       case EMAIL -> {
@@ -179,16 +198,24 @@ public final class TemplateRenderer {
   public sealed interface Rendered permits RenderedEmail, RenderedSms, RenderedPush {}
 
   /**
-   * What a rendered e-mail consists of; html or text may be absent, and a sender left out
-   * means the provider's.
+   * What a rendered e-mail consists of; html or text may be absent, and a sender left out means the
+   * provider's.
    */
   /**
-   * A rendered e-mail; {@code critical} when its template is (it then carries no unsubscribe
-   * link, as it bypasses opt-outs).
+   * A rendered e-mail; {@code critical} when its template is (it then carries no unsubscribe link,
+   * as it bypasses opt-outs).
    */
-  public record RenderedEmail(String subject, String html, String text, String from, String fromName,
-      String replyTo, boolean critical) implements Rendered {
-    public RenderedEmail(String subject, String html, String text, String from, String fromName, String replyTo) {
+  public record RenderedEmail(
+      String subject,
+      String html,
+      String text,
+      String from,
+      String fromName,
+      String replyTo,
+      boolean critical)
+      implements Rendered {
+    public RenderedEmail(
+        String subject, String html, String text, String from, String fromName, String replyTo) {
       this(subject, html, text, from, fromName, replyTo, false);
     }
 
@@ -199,7 +226,17 @@ public final class TemplateRenderer {
 
   public record RenderedSms(String body, Integer maxSegments) implements Rendered {}
 
-  /** A rendered push; sound, badge, collapse key and mutable-content come from the template as written. */
-  public record RenderedPush(String title, String body, Map<String, String> data, String sound, Integer badge,
-      String collapseKey, boolean mutableContent) implements Rendered {}
+  /**
+   * A rendered push; sound, badge, collapse key and mutable-content come from the template as
+   * written.
+   */
+  public record RenderedPush(
+      String title,
+      String body,
+      Map<String, String> data,
+      String sound,
+      Integer badge,
+      String collapseKey,
+      boolean mutableContent)
+      implements Rendered {}
 }

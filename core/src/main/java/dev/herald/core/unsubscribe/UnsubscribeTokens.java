@@ -20,8 +20,10 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class UnsubscribeTokens {
   public static final String ENV_KEY = "HERALD_UNSUBSCRIBE_KEY";
+
   /** Where the API is reachable from outside, for the links ({@code HERALD_API_PUBLIC_URL}). */
   public static final String ENV_PUBLIC_URL = "HERALD_API_PUBLIC_URL";
+
   public static final Duration DEFAULT_VALIDITY = Duration.ofDays(60);
   private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
   private static final Base64.Decoder B64D = Base64.getUrlDecoder();
@@ -39,8 +41,10 @@ public final class UnsubscribeTokens {
   }
 
   public String sign(String tenant, UUID deliveryId, Instant expires) {
-    String payload = B64.encodeToString((tenant + "|" + deliveryId + "|" + expires.getEpochSecond())
-        .getBytes(StandardCharsets.UTF_8));
+    String payload =
+        B64.encodeToString(
+            (tenant + "|" + deliveryId + "|" + expires.getEpochSecond())
+                .getBytes(StandardCharsets.UTF_8));
     return payload + "." + B64.encodeToString(mac(payload));
   }
 
@@ -58,7 +62,8 @@ public final class UnsubscribeTokens {
       String[] parts = new String(B64D.decode(payload), StandardCharsets.UTF_8).split("\\|");
       Instant expires = Instant.ofEpochSecond(Long.parseLong(parts[2]));
       return parts.length == 3 && now.isBefore(expires)
-          ? Optional.of(new Claim(parts[0], UUID.fromString(parts[1]), expires)) : Optional.empty();
+          ? Optional.of(new Claim(parts[0], UUID.fromString(parts[1]), expires))
+          : Optional.empty();
     } catch (IllegalArgumentException | ArrayIndexOutOfBoundsException e) {
       return Optional.empty();
     }

@@ -49,19 +49,26 @@ public final class P256 {
       return false;
     }
     // y² = x³ + ax + b (mod p)
-    BigInteger right = x.pow(3).add(SPEC.getCurve().getA().multiply(x)).add(SPEC.getCurve().getB()).mod(p);
+    BigInteger right =
+        x.pow(3).add(SPEC.getCurve().getA().multiply(x)).add(SPEC.getCurve().getB()).mod(p);
     return y.modPow(BigInteger.TWO, p).equals(right);
   }
 
-  /** The public key of an uncompressed point; {@link IllegalArgumentException} unless {@link #isPoint}. */
+  /**
+   * The public key of an uncompressed point; {@link IllegalArgumentException} unless {@link
+   * #isPoint}.
+   */
   public static ECPublicKey publicKey(byte[] point) {
     if (!isPoint(point)) {
       throw new IllegalArgumentException("not an uncompressed P-256 point");
     }
-    ECPoint w = new ECPoint(new BigInteger(1, Arrays.copyOfRange(point, 1, 33)),
-        new BigInteger(1, Arrays.copyOfRange(point, 33, 65)));
+    ECPoint w =
+        new ECPoint(
+            new BigInteger(1, Arrays.copyOfRange(point, 1, 33)),
+            new BigInteger(1, Arrays.copyOfRange(point, 33, 65)));
     try {
-      return (ECPublicKey) KeyFactory.getInstance("EC").generatePublic(new ECPublicKeySpec(w, SPEC));
+      return (ECPublicKey)
+          KeyFactory.getInstance("EC").generatePublic(new ECPublicKeySpec(w, SPEC));
     } catch (GeneralSecurityException e) {
       throw new IllegalArgumentException("not a usable P-256 public key");
     }
@@ -77,7 +84,8 @@ public final class P256 {
       throw new IllegalArgumentException("not a P-256 private key (out of range)");
     }
     try {
-      return (ECPrivateKey) KeyFactory.getInstance("EC").generatePrivate(new ECPrivateKeySpec(s, SPEC));
+      return (ECPrivateKey)
+          KeyFactory.getInstance("EC").generatePrivate(new ECPrivateKeySpec(s, SPEC));
     } catch (GeneralSecurityException e) {
       throw new IllegalArgumentException("not a usable P-256 private key");
     }

@@ -31,8 +31,11 @@ public record VapidKeyPair(ECPublicKey publicKey, ECPrivateKey privateKey) {
     } else {
       byte[] bytes = Base64Url.decode(pub);
       if (bytes == null || !P256.isPoint(bytes)) {
-        problems.add("key " + PUBLIC_KEY + " is not a VAPID public key (URL-safe base64 of a 65-byte uncompressed"
-            + " P-256 point)");
+        problems.add(
+            "key "
+                + PUBLIC_KEY
+                + " is not a VAPID public key (URL-safe base64 of a 65-byte uncompressed"
+                + " P-256 point)");
       } else {
         publicKey = P256.publicKey(bytes);
       }
@@ -44,7 +47,10 @@ public record VapidKeyPair(ECPublicKey publicKey, ECPrivateKey privateKey) {
       try {
         privateKey = P256.privateKey(bytes);
       } catch (IllegalArgumentException e) {
-        problems.add("key " + PRIVATE_KEY + " is not a VAPID private key (URL-safe base64 of a 32-byte P-256 scalar)");
+        problems.add(
+            "key "
+                + PRIVATE_KEY
+                + " is not a VAPID private key (URL-safe base64 of a 32-byte P-256 scalar)");
       }
     }
     if (publicKey != null && privateKey != null && !pair(publicKey, privateKey)) {
@@ -53,13 +59,17 @@ public record VapidKeyPair(ECPublicKey publicKey, ECPrivateKey privateKey) {
     return problems;
   }
 
-  /** The pair in {@code secret}; {@link IllegalArgumentException} naming the first problem otherwise. */
+  /**
+   * The pair in {@code secret}; {@link IllegalArgumentException} naming the first problem
+   * otherwise.
+   */
   public static VapidKeyPair from(Map<String, String> secret) {
     List<String> problems = problems(secret);
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(problems.get(0));
     }
-    return new VapidKeyPair(P256.publicKey(Base64Url.decode(trimmed(secret.get(PUBLIC_KEY)))),
+    return new VapidKeyPair(
+        P256.publicKey(Base64Url.decode(trimmed(secret.get(PUBLIC_KEY)))),
         P256.privateKey(Base64Url.decode(trimmed(secret.get(PRIVATE_KEY)))));
   }
 

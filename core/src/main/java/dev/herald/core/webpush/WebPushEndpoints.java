@@ -18,25 +18,49 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Which Web Push endpoints Herald will send to: {@code https} on port 443 of a public host name —
- * no IP literal, no name that is local by convention ({@code localhost}, {@code .local},
- * {@code .internal} …), and a name whose addresses are all public ({@link PublicAddresses}). The
- * form is checked when a subscription is registered; the addresses are checked at registration
- * and again at every send, on the very addresses the connection is then made to (so a name that
- * re-binds to an internal address after registration is refused too). Redirects are never followed
- * (the sender's job; see the dispatcher's web push client).
+ * no IP literal, no name that is local by convention ({@code localhost}, {@code .local}, {@code
+ * .internal} …), and a name whose addresses are all public ({@link PublicAddresses}). The form is
+ * checked when a subscription is registered; the addresses are checked at registration and again at
+ * every send, on the very addresses the connection is then made to (so a name that re-binds to an
+ * internal address after registration is refused too). Redirects are never followed (the sender's
+ * job; see the dispatcher's web push client).
  */
 public final class WebPushEndpoints {
   private static final Logger LOG = LoggerFactory.getLogger(WebPushEndpoints.class);
   public static final String PREFIX = "https://";
   public static final int MAX_LENGTH = 2048;
-  /** The longest a registration waits for DNS; a name that does not answer by then is left to the send. */
+
+  /**
+   * The longest a registration waits for DNS; a name that does not answer by then is left to the
+   * send.
+   */
   static final Duration REGISTRATION_LOOKUP = Duration.ofSeconds(2);
+
   private static final Pattern LABEL = Pattern.compile("^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$");
-  /** A top-level domain is letters (or an IDN's A-label): this rules out every numeric IPv4 spelling. */
+
+  /**
+   * A top-level domain is letters (or an IDN's A-label): this rules out every numeric IPv4
+   * spelling.
+   */
   private static final Pattern TLD = Pattern.compile("^([a-z]{2,63}|xn--[a-z0-9-]{1,59})$");
+
   /** Top-level names that are local, reserved or never on the public DNS. */
-  private static final Set<String> LOCAL_TLDS = Set.of("localhost", "local", "localdomain", "internal", "intranet",
-      "lan", "home", "corp", "private", "arpa", "onion", "test", "invalid", "example");
+  private static final Set<String> LOCAL_TLDS =
+      Set.of(
+          "localhost",
+          "local",
+          "localdomain",
+          "internal",
+          "intranet",
+          "lan",
+          "home",
+          "corp",
+          "private",
+          "arpa",
+          "onion",
+          "test",
+          "invalid",
+          "example");
 
   private final HostResolver resolver;
   private final LoopbackAllowance allowance;
@@ -59,7 +83,8 @@ public final class WebPushEndpoints {
   /** These rules plus {@code allowance}'s loopback simulator: the sandbox and tests only. */
   public WebPushEndpoints allowing(LoopbackAllowance allowance) {
     if (!allowance.isEmpty()) {
-      LOG.warn("web push endpoints on localhost ports {} are allowed: a sandbox or test setting, never production",
+      LOG.warn(
+          "web push endpoints on localhost ports {} are allowed: a sandbox or test setting, never production",
           allowance.ports());
     }
     return new WebPushEndpoints(resolver, allowance);
@@ -69,12 +94,16 @@ public final class WebPushEndpoints {
     return allowance;
   }
 
-  /** Whether a push address is a Web Push endpoint, rather than an FCM registration or APNs token. */
+  /**
+   * Whether a push address is a Web Push endpoint, rather than an FCM registration or APNs token.
+   */
   public static boolean isEndpoint(String address) {
     return address != null && address.startsWith(PREFIX);
   }
 
-  /** Why {@code endpoint} cannot be a subscription's, judged by its form alone; empty when it can. */
+  /**
+   * Why {@code endpoint} cannot be a subscription's, judged by its form alone; empty when it can.
+   */
   public Optional<String> formProblem(String endpoint) {
     if (endpoint == null || endpoint.length() > MAX_LENGTH) {
       return Optional.of("must be at most " + MAX_LENGTH + " characters");
@@ -121,7 +150,8 @@ public final class WebPushEndpoints {
       return Optional.of("must name its host, not an IP address");
     }
     if (labels.length < 2 || LOCAL_TLDS.contains(tld)) {
-      return Optional.of("must name a public host (not localhost, .local, .internal or another local name)");
+      return Optional.of(
+          "must name a public host (not localhost, .local, .internal or another local name)");
     }
     for (String label : labels) {
       if (!LABEL.matcher(label).matches()) {
@@ -146,13 +176,16 @@ public final class WebPushEndpoints {
       return Optional.empty(); // only the allowance lets localhost this far
     }
     CompletableFuture<InetAddress[]> lookup = new CompletableFuture<>();
-    Thread.ofVirtual().name("web-push-lookup").start(() -> {
-      try {
-        lookup.complete(resolver.resolve(host));
-      } catch (Exception e) {
-        lookup.completeExceptionally(e);
-      }
-    });
+    Thread.ofVirtual()
+        .name("web-push-lookup")
+        .start(
+            () -> {
+              try {
+                lookup.complete(resolver.resolve(host));
+              } catch (Exception e) {
+                lookup.completeExceptionally(e);
+              }
+            });
     try {
       return refusal(lookup.get(REGISTRATION_LOOKUP.toMillis(), TimeUnit.MILLISECONDS));
     } catch (ExecutionException | TimeoutException e) {
@@ -165,8 +198,9 @@ public final class WebPushEndpoints {
 
   /**
    * The addresses a send to {@code host} may connect to: every address the name has now, each of
-   * them public. An {@link EndpointRefusedException} when any is not (an attacker's name may list
-   * a public address beside an internal one); an {@link UnknownHostException} when it does not resolve.
+   * them public. An {@link EndpointRefusedException} when any is not (an attacker's name may list a
+   * public address beside an internal one); an {@link UnknownHostException} when it does not
+   * resolve.
    */
   public InetAddress[] addressesFor(String host) throws UnknownHostException {
     String name = host.toLowerCase(Locale.ROOT);
@@ -193,7 +227,8 @@ public final class WebPushEndpoints {
     }
     for (InetAddress address : addresses) {
       if (!PublicAddresses.isPublic(address)) {
-        return Optional.of("resolves to a loopback, private, link-local or otherwise non-public address");
+        return Optional.of(
+            "resolves to a loopback, private, link-local or otherwise non-public address");
       }
     }
     return Optional.empty();

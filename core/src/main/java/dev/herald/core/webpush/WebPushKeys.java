@@ -25,7 +25,8 @@ public record WebPushKeys(String p256dh, String auth) {
     if (bytes == null) {
       return Optional.of("must be URL-safe base64");
     }
-    return P256.isPoint(bytes) ? Optional.empty()
+    return P256.isPoint(bytes)
+        ? Optional.empty()
         : Optional.of("must be an uncompressed P-256 public key (65 bytes, a point on the curve)");
   }
 

@@ -14,10 +14,14 @@ class EnvironmentVariablesTest {
   void everyBadValueNamesItsVariable() {
     for (String bad : new String[] {"ten", "1e3", "-5", "99999999999999999999", "0"}) {
       assertThatThrownBy(() -> StoreSettings.fromEnv(Map.of("HERALD_DB_POOL", bad)))
-          .as(bad).hasMessageStartingWith("HERALD_DB_POOL must be").hasMessageContaining("1000");
+          .as(bad)
+          .hasMessageStartingWith("HERALD_DB_POOL must be")
+          .hasMessageContaining("1000");
       assertThatThrownBy(() -> QueueSettings.fromEnv(Map.of("HERALD_ACK_WAIT_SECONDS", bad)))
-          .as(bad).hasMessageStartingWith("HERALD_ACK_WAIT_SECONDS must be");
-      assertThatThrownBy(() -> RetentionSettings.fromEnv(Map.of("HERALD_RETENTION_DAYS", bad + "x")))
+          .as(bad)
+          .hasMessageStartingWith("HERALD_ACK_WAIT_SECONDS must be");
+      assertThatThrownBy(
+              () -> RetentionSettings.fromEnv(Map.of("HERALD_RETENTION_DAYS", bad + "x")))
           .hasMessageStartingWith("HERALD_RETENTION_DAYS must be");
     }
   }

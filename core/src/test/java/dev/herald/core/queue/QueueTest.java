@@ -10,8 +10,8 @@ import dev.herald.testkit.nats.TestNats;
 import io.nats.client.ConsumerContext;
 import io.nats.client.Message;
 import io.nats.client.api.PublishAck;
-import java.time.Duration;
 import io.nats.client.api.StreamInfo;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -26,7 +26,8 @@ class QueueTest {
   @BeforeAll
   static void connect() {
     nats = TestNats.create("queue");
-    connection = QueueConnection.connect(QueueSettings.defaults(nats.url(), nats.names()), "queue-test");
+    connection =
+        QueueConnection.connect(QueueSettings.defaults(nats.url(), nats.names()), "queue-test");
     connection.ensureTopology();
   }
 
@@ -50,11 +51,25 @@ class QueueTest {
   @Test
   void aMessageNakedManyTimesIsStillDelivered() throws Exception {
     // Every wait that is not a provider attempt is a nak; none may strand the message.
-    DeliveryMessage m = new DeliveryMessage(UUID.randomUUID(), UUID.randomUUID(), Instant.now(), "t", Channel.SMS,
-        null, "+14155552671", null, null, Priority.BULK, null);
+    DeliveryMessage m =
+        new DeliveryMessage(
+            UUID.randomUUID(),
+            UUID.randomUUID(),
+            Instant.now(),
+            "t",
+            Channel.SMS,
+            null,
+            "+14155552671",
+            null,
+            null,
+            Priority.BULK,
+            null);
     new DeliveryPublisher(connection).publish(m).get();
-    ConsumerContext lane = connection.nats().getConsumerContext(nats.names().stream(),
-        nats.names().consumer(Priority.BULK, Channel.SMS));
+    ConsumerContext lane =
+        connection
+            .nats()
+            .getConsumerContext(
+                nats.names().stream(), nats.names().consumer(Priority.BULK, Channel.SMS));
     int naks = 120;
     for (int i = 1; i <= naks + 1; i++) {
       Message got = lane.next(Duration.ofSeconds(5));
@@ -71,15 +86,31 @@ class QueueTest {
   @Test
   void republishingTheSameDeliveryIsDroppedAsDuplicate() throws Exception {
     DeliveryPublisher publisher = new DeliveryPublisher(connection);
-    DeliveryMessage m = new DeliveryMessage(UUID.randomUUID(), UUID.randomUUID(), Instant.now(), "t", Channel.EMAIL,
-        null, "a@x.io", null, null, Priority.NORMAL, null);
+    DeliveryMessage m =
+        new DeliveryMessage(
+            UUID.randomUUID(),
+            UUID.randomUUID(),
+            Instant.now(),
+            "t",
+            Channel.EMAIL,
+            null,
+            "a@x.io",
+            null,
+            null,
+            Priority.NORMAL,
+            null);
     PublishAck first = publisher.publish(m).get();
     PublishAck again = publisher.publish(m).get();
 
     assertThat(first.isDuplicate()).isFalse();
     assertThat(again.isDuplicate()).isTrue();
     assertThat(again.getSeqno()).isEqualTo(first.getSeqno());
-    assertThat(connection.management().getStreamInfo(nats.names().stream()).getStreamState().getMsgCount())
+    assertThat(
+            connection
+                .management()
+                .getStreamInfo(nats.names().stream())
+                .getStreamState()
+                .getMsgCount())
         .isEqualTo(1);
   }
 }

@@ -15,7 +15,8 @@ class SmsSegmentsTest {
 
   @Test
   void gsm7FitsA160CharacterSegmentThenGoesIn153CharacterParts() {
-    assertThat(SmsSegments.of("Hello, Ada! Your code is 123456.").encoding()).isEqualTo(Encoding.GSM_7);
+    assertThat(SmsSegments.of("Hello, Ada! Your code is 123456.").encoding())
+        .isEqualTo(Encoding.GSM_7);
     assertThat(SmsSegments.of("a".repeat(160))).isEqualTo(new SmsSegments(Encoding.GSM_7, 160, 1));
     assertThat(SmsSegments.of("a".repeat(161))).isEqualTo(new SmsSegments(Encoding.GSM_7, 161, 2));
     assertThat(SmsSegments.of("a".repeat(306)).segments()).isEqualTo(2);
@@ -26,7 +27,8 @@ class SmsSegmentsTest {
 
   @Test
   void accentedLettersOfTheGsmAlphabetStayGsm7() {
-    assertThat(SmsSegments.of("Grüße aus Köln, ¿qué tal? Ça va, Ødegård! £5 §3 Δ").encoding()).isEqualTo(Encoding.GSM_7);
+    assertThat(SmsSegments.of("Grüße aus Köln, ¿qué tal? Ça va, Ødegård! £5 §3 Δ").encoding())
+        .isEqualTo(Encoding.GSM_7);
     assertThat(SmsSegments.of("line\nbreak\r").encoding()).isEqualTo(Encoding.GSM_7);
   }
 
@@ -35,7 +37,8 @@ class SmsSegmentsTest {
     assertThat(SmsSegments.of("€")).isEqualTo(new SmsSegments(Encoding.GSM_7, 2, 1));
     assertThat(SmsSegments.of("{[~]}|^\\\f").units()).isEqualTo(18);
     assertThat(SmsSegments.of("€".repeat(80))).isEqualTo(new SmsSegments(Encoding.GSM_7, 160, 1));
-    assertThat(SmsSegments.of("€".repeat(80) + "a")).isEqualTo(new SmsSegments(Encoding.GSM_7, 161, 2));
+    assertThat(SmsSegments.of("€".repeat(80) + "a"))
+        .isEqualTo(new SmsSegments(Encoding.GSM_7, 161, 2));
   }
 
   @Test
@@ -49,7 +52,8 @@ class SmsSegmentsTest {
   @Test
   void anythingOutsideGsm7GoesAsUcs2In70And67UnitSegments() {
     assertThat(SmsSegments.of("Привет")).isEqualTo(new SmsSegments(Encoding.UCS_2, 6, 1));
-    assertThat(SmsSegments.of("ç").encoding()).isEqualTo(Encoding.UCS_2); // only upper-case Ç is GSM-7
+    assertThat(SmsSegments.of("ç").encoding())
+        .isEqualTo(Encoding.UCS_2); // only upper-case Ç is GSM-7
     assertThat(SmsSegments.of("中".repeat(70)).segments()).isEqualTo(1);
     assertThat(SmsSegments.of("中".repeat(71)).segments()).isEqualTo(2);
     assertThat(SmsSegments.of("中".repeat(134)).segments()).isEqualTo(2);
@@ -60,14 +64,16 @@ class SmsSegmentsTest {
   void anEmojiTakesTwoUnitsAndTurnsAGsmTextIntoUcs2() {
     assertThat(SmsSegments.of("😀")).isEqualTo(new SmsSegments(Encoding.UCS_2, 2, 1));
     assertThat(SmsSegments.of("a".repeat(100)).segments()).isEqualTo(1);
-    assertThat(SmsSegments.of("a".repeat(99) + "😀")).isEqualTo(new SmsSegments(Encoding.UCS_2, 101, 2));
+    assertThat(SmsSegments.of("a".repeat(99) + "😀"))
+        .isEqualTo(new SmsSegments(Encoding.UCS_2, 101, 2));
     assertThat(SmsSegments.of("😀".repeat(35))).isEqualTo(new SmsSegments(Encoding.UCS_2, 70, 1));
   }
 
   @Test
   void aSurrogatePairIsNeverSplitAcrossParts() {
     // 66 units leave one in the first part: the emoji moves whole to the second
-    assertThat(SmsSegments.of("中".repeat(66) + "😀" + "中".repeat(66))).isEqualTo(new SmsSegments(Encoding.UCS_2, 134, 3));
+    assertThat(SmsSegments.of("中".repeat(66) + "😀" + "中".repeat(66)))
+        .isEqualTo(new SmsSegments(Encoding.UCS_2, 134, 3));
     assertThat(SmsSegments.of("中".repeat(65) + "😀" + "中".repeat(67)).segments()).isEqualTo(2);
   }
 }

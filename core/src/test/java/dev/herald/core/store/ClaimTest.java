@@ -14,8 +14,8 @@ import dev.herald.core.template.TemplateContent;
 import dev.herald.core.webpush.Base64Url;
 import dev.herald.core.webpush.P256;
 import dev.herald.core.webpush.WebPushKeys;
-import dev.herald.testkit.tls.TestCredentials;
 import dev.herald.testkit.postgres.TestDatabase;
+import dev.herald.testkit.tls.TestCredentials;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -38,7 +38,9 @@ class ClaimTest {
   @BeforeAll
   static void open() {
     testDb = TestDatabase.create("claim");
-    db = Database.open(new StoreSettings(testDb.jdbcUrl(), testDb.user(), testDb.password(), 4), "claim-test");
+    db =
+        Database.open(
+            new StoreSettings(testDb.jdbcUrl(), testDb.user(), testDb.password(), 4), "claim-test");
     notifications = new NotificationStore(db.jdbi());
     deliveries = new DeliveryStore(db.jdbi());
     contacts = new ContactStore(db.jdbi());
@@ -54,39 +56,71 @@ class ClaimTest {
   void optOutsSuppressionsAndRemovedDevicesAfterAcceptanceAreSeenAtClaim() {
     contacts.upsertUser(TENANT, "u-1", "u1@x.io", "+14155552671", "en", null, null);
     contacts.addDevice(TENANT, "u-1", "ios", TOKEN);
-    NewNotification n = new NewNotification(TENANT, Source.API, "ref-1", "promo-1", "promo", "marketing", Priority.NORMAL,
-        List.of(Channel.EMAIL, Channel.SMS, Channel.PUSH), List.of(),
-        new TemplateContent(null, new EmailContent("s", "h", null, null, null, null), null, null, null, false),
-        Json.MAPPER.createObjectNode(), null, null);
-    NotificationRecord accepted = notifications.accept(n, List.of(
-        NewDelivery.pending("u-1", Channel.EMAIL, null, "u1@x.io", "en"),
-        NewDelivery.pending("u-1", Channel.SMS, null, "+14155552671", "en"),
-        NewDelivery.pending("u-1", Channel.PUSH, "ios", TOKEN, "en"),
-        NewDelivery.pending(null, Channel.EMAIL, null, "raw@x.io", null))).notification();
+    NewNotification n =
+        new NewNotification(
+            TENANT,
+            Source.API,
+            "ref-1",
+            "promo-1",
+            "promo",
+            "marketing",
+            Priority.NORMAL,
+            List.of(Channel.EMAIL, Channel.SMS, Channel.PUSH),
+            List.of(),
+            new TemplateContent(
+                null, new EmailContent("s", "h", null, null, null, null), null, null, null, false),
+            Json.MAPPER.createObjectNode(),
+            null,
+            null);
+    NotificationRecord accepted =
+        notifications
+            .accept(
+                n,
+                List.of(
+                    NewDelivery.pending("u-1", Channel.EMAIL, null, "u1@x.io", "en"),
+                    NewDelivery.pending("u-1", Channel.SMS, null, "+14155552671", "en"),
+                    NewDelivery.pending("u-1", Channel.PUSH, "ios", TOKEN, "en"),
+                    NewDelivery.pending(null, Channel.EMAIL, null, "raw@x.io", null)))
+            .notification();
 
     // After acceptance, before any dispatcher claims them:
     contacts.setPreference(TENANT, "u-1", new Preference("email", "marketing", false));
     contacts.suppress(TENANT, Channel.SMS, "+14155552671", "stop");
     contacts.removeDevice(TENANT, "u-1", "ios", TOKEN);
 
-    List<DeliveryMessage> due = db.jdbi().inTransaction(h -> deliveries.takeDue(h, 10)).stream()
-        .map(DeliveryStore.Due::message).toList();
+    List<DeliveryMessage> due =
+        db.jdbi().inTransaction(h -> deliveries.takeDue(h, 10)).stream()
+            .map(DeliveryStore.Due::message)
+            .toList();
     assertThat(due).hasSize(4);
-    Map<UUID, Claim> claims = deliveries.claim(due.stream().map(m -> new DeliveryKey(m.deliveryId(), m.createdAt())).toList(), java.time.Duration.ZERO);
-    Map<String, DeliveryMessage> byAddress = due.stream().collect(Collectors.toMap(DeliveryMessage::address, Function.identity()));
+    Map<UUID, Claim> claims =
+        deliveries.claim(
+            due.stream().map(m -> new DeliveryKey(m.deliveryId(), m.createdAt())).toList(),
+            java.time.Duration.ZERO);
+    Map<String, DeliveryMessage> byAddress =
+        due.stream().collect(Collectors.toMap(DeliveryMessage::address, Function.identity()));
     Function<String, Claim> claimOf = address -> claims.get(byAddress.get(address).deliveryId());
 
-    assertThat(claimOf.apply("u1@x.io").blockedBecause(Channel.EMAIL, "marketing", false)).hasValue(DeliveryReasons.OPTED_OUT);
-    assertThat(claimOf.apply("u1@x.io").blockedBecause(Channel.EMAIL, "marketing", true)).as("critical").isEmpty();
-    assertThat(claimOf.apply("u1@x.io").blockedBecause(Channel.EMAIL, "orders", false)).as("other category").isEmpty();
-    assertThat(claimOf.apply("+14155552671").blockedBecause(Channel.SMS, "marketing", true)).hasValue("stop");
-    assertThat(claimOf.apply(TOKEN).blockedBecause(Channel.PUSH, "marketing", true)).hasValue(DeliveryReasons.DEVICE_INACTIVE);
-    assertThat(claimOf.apply("raw@x.io").blockedBecause(Channel.EMAIL, "marketing", false)).isEmpty();
+    assertThat(claimOf.apply("u1@x.io").blockedBecause(Channel.EMAIL, "marketing", false))
+        .hasValue(DeliveryReasons.OPTED_OUT);
+    assertThat(claimOf.apply("u1@x.io").blockedBecause(Channel.EMAIL, "marketing", true))
+        .as("critical")
+        .isEmpty();
+    assertThat(claimOf.apply("u1@x.io").blockedBecause(Channel.EMAIL, "orders", false))
+        .as("other category")
+        .isEmpty();
+    assertThat(claimOf.apply("+14155552671").blockedBecause(Channel.SMS, "marketing", true))
+        .hasValue("stop");
+    assertThat(claimOf.apply(TOKEN).blockedBecause(Channel.PUSH, "marketing", true))
+        .hasValue(DeliveryReasons.DEVICE_INACTIVE);
+    assertThat(claimOf.apply("raw@x.io").blockedBecause(Channel.EMAIL, "marketing", false))
+        .isEmpty();
     assertThat(claimOf.apply("raw@x.io").attempts()).isZero();
 
     DeliveryMessage email = byAddress.get("u1@x.io");
     DeliveryKey emailKey = new DeliveryKey(email.deliveryId(), email.createdAt());
-    assertThat(deliveries.record(List.of(Outcome.suppressed(emailKey, DeliveryReasons.OPTED_OUT)))).containsExactly(true);
+    assertThat(deliveries.record(List.of(Outcome.suppressed(emailKey, DeliveryReasons.OPTED_OUT))))
+        .containsExactly(true);
     assertThat(deliveries.state(emailKey)).isEqualTo(DeliveryState.SUPPRESSED);
     assertThat(notifications.counts(accepted).count(DeliveryState.SUPPRESSED)).isEqualTo(1);
   }
@@ -99,19 +133,40 @@ class ClaimTest {
     contacts.upsertUser(TENANT, "u-2", null, null, "en", null, null);
     contacts.addDevice(TENANT, "u-2", "web", endpoint, registered);
     contacts.addDevice(TENANT, "u-2", "web", "fcm-web-u2:" + "k".repeat(120));
-    NewNotification n = new NewNotification(TENANT, Source.API, "ref-2", "push-2", "push", "orders", Priority.HIGH,
-        List.of(Channel.PUSH), List.of(),
-        new TemplateContent(null, new EmailContent("s", "h", null, null, null, null), null, null, null, false),
-        Json.MAPPER.createObjectNode(), null, null);
-    notifications.accept(n, List.of(NewDelivery.pending("u-2", Channel.PUSH, "web", endpoint, "en"),
-        NewDelivery.pending("u-2", Channel.PUSH, "web", "fcm-web-u2:" + "k".repeat(120), "en")));
+    NewNotification n =
+        new NewNotification(
+            TENANT,
+            Source.API,
+            "ref-2",
+            "push-2",
+            "push",
+            "orders",
+            Priority.HIGH,
+            List.of(Channel.PUSH),
+            List.of(),
+            new TemplateContent(
+                null, new EmailContent("s", "h", null, null, null, null), null, null, null, false),
+            Json.MAPPER.createObjectNode(),
+            null,
+            null);
+    notifications.accept(
+        n,
+        List.of(
+            NewDelivery.pending("u-2", Channel.PUSH, "web", endpoint, "en"),
+            NewDelivery.pending(
+                "u-2", Channel.PUSH, "web", "fcm-web-u2:" + "k".repeat(120), "en")));
     // The browser re-subscribes under the same endpoint with new keys before the send.
     contacts.addDevice(TENANT, "u-2", "web", endpoint, renewed);
 
-    List<DeliveryMessage> due = db.jdbi().inTransaction(h -> deliveries.takeDue(h, 10)).stream()
-        .map(DeliveryStore.Due::message).filter(m -> "u-2".equals(m.userId())).toList();
-    Map<UUID, Claim> claims = deliveries.claim(due.stream().map(m -> new DeliveryKey(m.deliveryId(), m.createdAt()))
-        .toList(), java.time.Duration.ZERO);
+    List<DeliveryMessage> due =
+        db.jdbi().inTransaction(h -> deliveries.takeDue(h, 10)).stream()
+            .map(DeliveryStore.Due::message)
+            .filter(m -> "u-2".equals(m.userId()))
+            .toList();
+    Map<UUID, Claim> claims =
+        deliveries.claim(
+            due.stream().map(m -> new DeliveryKey(m.deliveryId(), m.createdAt())).toList(),
+            java.time.Duration.ZERO);
     for (DeliveryMessage m : due) {
       Claim claim = claims.get(m.deliveryId());
       if (m.address().equals(endpoint)) {
@@ -129,15 +184,26 @@ class ClaimTest {
     contacts.upsertUser(TENANT, "u-3", null, null, "en", null, null);
     WebPushKeys k = keys();
     org.assertj.core.api.Assertions.assertThatThrownBy(
-        () -> contacts.addDevice(TENANT, "u-3", "android", "fcm-android-u3:" + "k".repeat(120), k))
+            () ->
+                contacts.addDevice(
+                    TENANT, "u-3", "android", "fcm-android-u3:" + "k".repeat(120), k))
         .hasMessageContaining("devices_web_push_keys");
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> db.jdbi().useHandle(h -> h.execute(
-        "insert into devices (tenant, platform, token, user_id, p256dh) values (?, 'web', 'https://push.example.com/x', 'u-3', ?)",
-        TENANT, k.p256dh()))).hasMessageContaining("devices_web_push_keys");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                db.jdbi()
+                    .useHandle(
+                        h ->
+                            h.execute(
+                                "insert into devices (tenant, platform, token, user_id, p256dh) values (?, 'web', 'https://push.example.com/x', 'u-3', ?)",
+                                TENANT,
+                                k.p256dh())))
+        .hasMessageContaining("devices_web_push_keys");
   }
 
   private static WebPushKeys keys() {
-    byte[] point = P256.uncompressed((java.security.interfaces.ECPublicKey) TestCredentials.p256().getPublic());
+    byte[] point =
+        P256.uncompressed(
+            (java.security.interfaces.ECPublicKey) TestCredentials.p256().getPublic());
     byte[] auth = new byte[16];
     new java.security.SecureRandom().nextBytes(auth);
     return new WebPushKeys(Base64Url.encode(point), Base64Url.encode(auth));

@@ -48,7 +48,10 @@ class PartitionMaintenanceTest {
   }
 
   private void migrate() {
-    db = Database.open(new StoreSettings(testDb.jdbcUrl(), testDb.user(), testDb.password(), 4), "partitions-test");
+    db =
+        Database.open(
+            new StoreSettings(testDb.jdbcUrl(), testDb.user(), testDb.password(), 4),
+            "partitions-test");
     notifications = new NotificationStore(db.jdbi());
   }
 
@@ -66,34 +69,53 @@ class PartitionMaintenanceTest {
     Instant old = day(-40).plus(Duration.ofHours(3));
     createPartition(old);
     UUID oldNotification = storedNotification("t", "old-1", old, "sent", "delivered");
-    NotificationRecord live = notifications.accept(notification("t", "live-1"), two()).notification();
+    NotificationRecord live =
+        notifications.accept(notification("t", "live-1"), two()).notification();
     // A day still to create, so that maintenance also adds a partition while the reader runs.
-    sql("alter table deliveries detach partition " + partitionName(day(7)) + "; drop table " + partitionName(day(7)));
+    sql(
+        "alter table deliveries detach partition "
+            + partitionName(day(7))
+            + "; drop table "
+            + partitionName(day(7)));
 
     CompletableFuture<Void> maintenance;
     try (Connection reader = testDb.connect()) {
       // A long transaction that has read deliveries (a report, a slow batch): it holds a share lock
       // on the table and every partition until it ends.
       reader.setAutoCommit(false);
-      try (Statement st = reader.createStatement(); ResultSet rs = st.executeQuery("select count(*) from deliveries")) {
+      try (Statement st = reader.createStatement();
+          ResultSet rs = st.executeQuery("select count(*) from deliveries")) {
         rs.next();
       }
-      maintenance = CompletableFuture.runAsync(() -> new PartitionMaintenance(db.jdbi(), 7, 30).run());
-      await().atMost(Duration.ofSeconds(20)).until(() -> sessionsWaitingForLocks() > 0 || maintenance.isDone());
+      maintenance =
+          CompletableFuture.runAsync(() -> new PartitionMaintenance(db.jdbi(), 7, 30).run());
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> sessionsWaitingForLocks() > 0 || maintenance.isDone());
 
       // Writers wait at most 5 s for a lock; waiting behind maintenance would fail them.
-      Jdbi writer = Jdbi.create(() -> {
-        Connection c = testDb.connect();
-        try (Statement st = c.createStatement()) {
-          st.execute("set lock_timeout = '5s'");
-        }
-        return c;
-      }).installPlugin(new PostgresPlugin());
-      NotificationRecord accepted = new NotificationStore(writer).accept(notification("t", "live-2"), two()).notification();
-      int moved = writer.withHandle(h -> h.createUpdate("""
+      Jdbi writer =
+          Jdbi.create(
+                  () -> {
+                    Connection c = testDb.connect();
+                    try (Statement st = c.createStatement()) {
+                      st.execute("set lock_timeout = '5s'");
+                    }
+                    return c;
+                  })
+              .installPlugin(new PostgresPlugin());
+      NotificationRecord accepted =
+          new NotificationStore(writer).accept(notification("t", "live-2"), two()).notification();
+      int moved =
+          writer.withHandle(
+              h ->
+                  h.createUpdate(
+                          """
               update deliveries set state = 'queued', updated_at = now()
               where notification_id = :id and created_at = :createdAt and state = 'pending'""")
-          .bind("id", live.id()).bind("createdAt", NotificationStore.ts(live.createdAt())).execute());
+                      .bind("id", live.id())
+                      .bind("createdAt", NotificationStore.ts(live.createdAt()))
+                      .execute());
 
       assertThat(moved).as("deliveries of live-1 moved on during maintenance").isEqualTo(2);
       assertThat(notifications.counts(accepted).total()).isEqualTo(2);
@@ -103,7 +125,8 @@ class PartitionMaintenanceTest {
     maintenance.get(30, TimeUnit.SECONDS);
 
     assertThat(partitionExists(old)).as("the 40-day-old partition").isFalse();
-    assertThat(count("select count(*) from notifications where id = '" + oldNotification + "'")).isZero();
+    assertThat(count("select count(*) from notifications where id = '" + oldNotification + "'"))
+        .isZero();
     assertThat(partitionExists(day(7))).as("the partition a week ahead").isTrue();
     assertThat(notifications.counts(live).total()).isEqualTo(2);
   }
@@ -115,36 +138,58 @@ class PartitionMaintenanceTest {
     Instant finishedDay = day(-41).plus(Duration.ofHours(1));
     createPartition(unfinishedDay);
     createPartition(finishedDay);
-    UUID unfinished = storedNotification("t", "scheduled-long-ago", unfinishedDay, "queued", "sent");
-    UUID finished = storedNotification("t", "done-long-ago", finishedDay, "sent", "failed", "suppressed");
+    UUID unfinished =
+        storedNotification("t", "scheduled-long-ago", unfinishedDay, "queued", "sent");
+    UUID finished =
+        storedNotification("t", "done-long-ago", finishedDay, "sent", "failed", "suppressed");
     // More notifications on the finished day than one delete statement takes.
-    sql("""
+    sql(
+        """
         insert into notifications (id, tenant, source, source_ref, template, category, priority, channels, content, created_at)
         select gen_random_uuid(), 't', 'api', 'bulk-' || i, 'welcome', 'marketing', 'bulk', '{email}', '{}',
           timestamptz '%s' + i * interval '1 ms'
-        from generate_series(1, 12000) i""".formatted(finishedDay));
+        from generate_series(1, 12000) i"""
+            .formatted(finishedDay));
 
     new PartitionMaintenance(db.jdbi(), 7, 30).run();
 
     assertThat(partitionExists(unfinishedDay)).as("partition with a queued delivery").isTrue();
-    assertThat(count("select count(*) from deliveries where notification_id = '" + unfinished + "'")).isEqualTo(2);
-    assertThat(count("select count(*) from notifications where id = '" + unfinished + "'")).isEqualTo(1);
+    assertThat(
+            count("select count(*) from deliveries where notification_id = '" + unfinished + "'"))
+        .isEqualTo(2);
+    assertThat(count("select count(*) from notifications where id = '" + unfinished + "'"))
+        .isEqualTo(1);
     assertThat(partitionExists(finishedDay)).as("partition of finished deliveries").isFalse();
-    assertThat(count("select count(*) from notifications where created_at >= '%s' and created_at < '%s'"
-        .formatted(day(-41), day(-40)))).as("notifications of the pruned day").isZero();
+    assertThat(
+            count(
+                "select count(*) from notifications where created_at >= '%s' and created_at < '%s'"
+                    .formatted(day(-41), day(-40))))
+        .as("notifications of the pruned day")
+        .isZero();
     assertThat(count("select count(*) from notifications where id = '" + finished + "'")).isZero();
     // The pruned CR is remembered so that it is never accepted again; API sends are not.
-    assertThat(count("select count(*) from pruned_notifications where source = 'cr' and source_ref = 'done-long-ago' "
-        + "and notification_id = '" + finished + "'")).isEqualTo(1);
-    assertThat(count("select count(*) from pruned_notifications where source_ref <> 'done-long-ago'")).isZero();
+    assertThat(
+            count(
+                "select count(*) from pruned_notifications where source = 'cr' and source_ref = 'done-long-ago' "
+                    + "and notification_id = '"
+                    + finished
+                    + "'"))
+        .isEqualTo(1);
+    assertThat(
+            count("select count(*) from pruned_notifications where source_ref <> 'done-long-ago'"))
+        .isZero();
   }
 
   @Test
   void partitionsAreCreatedAheadEvenWhenRowsHadLandedInTheDefaultPartition() {
     // A database as the schema before retention left it, with rows in its default partition: one
     // for a day beyond the partitions created ahead, one for a day before them.
-    Flyway.configure().dataSource(testDb.jdbcUrl(), testDb.user(), testDb.password())
-        .locations("classpath:db/migration").target("3").load().migrate();
+    Flyway.configure()
+        .dataSource(testDb.jdbcUrl(), testDb.user(), testDb.password())
+        .locations("classpath:db/migration")
+        .target("3")
+        .load()
+        .migrate();
     Instant ahead = day(9).plus(Duration.ofHours(2));
     Instant behind = day(-2).plus(Duration.ofHours(2));
     UUID aheadId = storedNotification("t", "ahead", ahead, "pending");
@@ -159,7 +204,8 @@ class PartitionMaintenanceTest {
     }
     assertThat(partitionOf(aheadId)).isEqualTo(partitionName(ahead));
     assertThat(partitionOf(behindId)).isEqualTo(partitionName(behind));
-    assertThat(count("select count(*) from pg_class where relname = 'deliveries_default'")).isZero();
+    assertThat(count("select count(*) from pg_class where relname = 'deliveries_default'"))
+        .isZero();
   }
 
   @Test
@@ -181,32 +227,41 @@ class PartitionMaintenanceTest {
     createPartition(old);
     UUID oldNotification = storedNotification("t", "old", old, "sent");
     String name = partitionName(old);
-    try (Connection reader = testDb.connect(); Connection detacher = testDb.connect()) {
+    try (Connection reader = testDb.connect();
+        Connection detacher = testDb.connect()) {
       reader.setAutoCommit(false);
-      try (Statement st = reader.createStatement(); ResultSet rs = st.executeQuery("select count(*) from deliveries")) {
+      try (Statement st = reader.createStatement();
+          ResultSet rs = st.executeQuery("select count(*) from deliveries")) {
         rs.next();
       }
       int pid = pid(detacher);
       // The second step of a concurrent detach waits for the reader; the process dies there.
-      CompletableFuture<Void> detach = CompletableFuture.runAsync(() -> {
-        try (Statement st = detacher.createStatement()) {
-          st.execute("alter table deliveries detach partition " + name + " concurrently");
-        } catch (java.sql.SQLException expected) {
-          // terminated
-        }
-      });
+      CompletableFuture<Void> detach =
+          CompletableFuture.runAsync(
+              () -> {
+                try (Statement st = detacher.createStatement()) {
+                  st.execute("alter table deliveries detach partition " + name + " concurrently");
+                } catch (java.sql.SQLException expected) {
+                  // terminated
+                }
+              });
       await().atMost(Duration.ofSeconds(20)).until(() -> sessionsWaitingForLocks() > 0);
       sql("select pg_terminate_backend(" + pid + ")");
       detach.get(20, TimeUnit.SECONDS);
       reader.commit();
     }
-    assertThat(count("select count(*) from pg_inherits where inhrelid = '" + name + "'::regclass and inhdetachpending"))
+    assertThat(
+            count(
+                "select count(*) from pg_inherits where inhrelid = '"
+                    + name
+                    + "'::regclass and inhdetachpending"))
         .isEqualTo(1);
 
     new PartitionMaintenance(db.jdbi(), 7, 30).run();
 
     assertThat(count("select count(*) from pg_class where relname = '" + name + "'")).isZero();
-    assertThat(count("select count(*) from notifications where id = '" + oldNotification + "'")).isZero();
+    assertThat(count("select count(*) from notifications where id = '" + oldNotification + "'"))
+        .isZero();
   }
 
   @Test
@@ -220,7 +275,8 @@ class PartitionMaintenanceTest {
     new PartitionMaintenance(db.jdbi(), 7, 30).run();
 
     assertThat(partitionExists(yesterday)).isTrue();
-    assertThat(count("select count(*) from deliveries where notification_id = '" + sent + "'")).isEqualTo(1);
+    assertThat(count("select count(*) from deliveries where notification_id = '" + sent + "'"))
+        .isEqualTo(1);
     assertThat(count("select count(*) from notifications where id = '" + sent + "'")).isEqualTo(1);
   }
 
@@ -250,14 +306,26 @@ class PartitionMaintenanceTest {
   // --- helpers
 
   private static NewNotification notification(String tenant, String ref) {
-    return new NewNotification(tenant, Source.CR, ref, "n-" + ref, "welcome", "transactional", Priority.HIGH,
-        List.of(Channel.EMAIL), List.of(),
-        new TemplateContent(null, new EmailContent("s", "h", null, null, null, null), null, null, null, false),
-        Json.MAPPER.createObjectNode(), null, null);
+    return new NewNotification(
+        tenant,
+        Source.CR,
+        ref,
+        "n-" + ref,
+        "welcome",
+        "transactional",
+        Priority.HIGH,
+        List.of(Channel.EMAIL),
+        List.of(),
+        new TemplateContent(
+            null, new EmailContent("s", "h", null, null, null, null), null, null, null, false),
+        Json.MAPPER.createObjectNode(),
+        null,
+        null);
   }
 
   private static List<NewDelivery> two() {
-    return List.of(NewDelivery.pending(null, Channel.EMAIL, null, "a@x.io", null),
+    return List.of(
+        NewDelivery.pending(null, Channel.EMAIL, null, "a@x.io", null),
         NewDelivery.pending(null, Channel.EMAIL, null, "b@x.io", null));
   }
 
@@ -272,19 +340,30 @@ class PartitionMaintenanceTest {
 
   /** A day's partition, made as a test: the time {@code at} falls in has passed. */
   private void createPartition(Instant at) {
-    Instant start = at.atOffset(ZoneOffset.UTC).toLocalDate().atStartOfDay(ZoneOffset.UTC).toInstant();
-    sql("create table %s partition of deliveries for values from ('%s') to ('%s')"
-        .formatted(partitionName(at), start, start.plus(Duration.ofDays(1))));
+    Instant start =
+        at.atOffset(ZoneOffset.UTC).toLocalDate().atStartOfDay(ZoneOffset.UTC).toInstant();
+    sql(
+        "create table %s partition of deliveries for values from ('%s') to ('%s')"
+            .formatted(partitionName(at), start, start.plus(Duration.ofDays(1))));
   }
 
   private boolean partitionExists(Instant at) {
-    return count("select count(*) from pg_inherits i join pg_class c on c.oid = i.inhrelid "
-        + "where i.inhparent = 'deliveries'::regclass and c.relname = '" + partitionName(at) + "'") == 1;
+    return count(
+            "select count(*) from pg_inherits i join pg_class c on c.oid = i.inhrelid "
+                + "where i.inhparent = 'deliveries'::regclass and c.relname = '"
+                + partitionName(at)
+                + "'")
+        == 1;
   }
 
   private String partitionOf(UUID notificationId) {
-    try (Connection c = testDb.connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
-        "select distinct tableoid::regclass::text from deliveries where notification_id = '" + notificationId + "'")) {
+    try (Connection c = testDb.connect();
+        Statement st = c.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "select distinct tableoid::regclass::text from deliveries where notification_id = '"
+                    + notificationId
+                    + "'")) {
       return rs.next() ? rs.getString(1) : null;
     } catch (java.sql.SQLException e) {
       throw new IllegalStateException(e);
@@ -294,35 +373,44 @@ class PartitionMaintenanceTest {
   /** A CR's notification written {@code createdAt}, with one e-mail delivery per state given. */
   private UUID storedNotification(String tenant, String ref, Instant createdAt, String... states) {
     UUID id = UUID.randomUUID();
-    StringBuilder s = new StringBuilder("""
+    StringBuilder s =
+        new StringBuilder(
+            """
         insert into notifications (id, tenant, source, source_ref, resource_name, template, category, priority,
           channels, content, created_at)
         values ('%s', '%s', 'cr', '%s', '%s', 'welcome', 'transactional', 'normal', '{email}', '{}', '%s');
-        """.formatted(id, tenant, ref, ref, createdAt));
+        """
+                .formatted(id, tenant, ref, ref, createdAt));
     for (int i = 0; i < states.length; i++) {
-      s.append("""
+      s.append(
+          """
           insert into deliveries (id, created_at, notification_id, tenant, channel, address, priority, state, next_attempt_at)
           values (gen_random_uuid(), '%s', '%s', '%s', 'email', 'r%d@x.io', 1, '%s', '%s');
-          """.formatted(createdAt, id, tenant, i, states[i], createdAt));
+          """
+              .formatted(createdAt, id, tenant, i, states[i], createdAt));
     }
     sql(s.toString());
     return id;
   }
 
   private int sessionsWaitingForLocks() {
-    return (int) count("select count(*) from pg_stat_activity where datname = current_database() "
-        + "and wait_event_type = 'Lock' and pid <> pg_backend_pid()");
+    return (int)
+        count(
+            "select count(*) from pg_stat_activity where datname = current_database() "
+                + "and wait_event_type = 'Lock' and pid <> pg_backend_pid()");
   }
 
   private static int pid(Connection c) throws java.sql.SQLException {
-    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("select pg_backend_pid()")) {
+    try (Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("select pg_backend_pid()")) {
       rs.next();
       return rs.getInt(1);
     }
   }
 
   private void sql(String statements) {
-    try (Connection c = testDb.connect(); Statement st = c.createStatement()) {
+    try (Connection c = testDb.connect();
+        Statement st = c.createStatement()) {
       st.execute(statements);
     } catch (java.sql.SQLException e) {
       throw new IllegalStateException(e);
@@ -330,7 +418,9 @@ class PartitionMaintenanceTest {
   }
 
   private long count(String query) {
-    try (Connection c = testDb.connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(query)) {
+    try (Connection c = testDb.connect();
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery(query)) {
       rs.next();
       return rs.getLong(1);
     } catch (java.sql.SQLException e) {

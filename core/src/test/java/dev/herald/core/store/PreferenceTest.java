@@ -23,7 +23,8 @@ class PreferenceTest {
 
   @Test
   void globalOptOutYieldsToASpecificOptIn() {
-    List<Preference> p = List.of(new Preference("*", "*", false), new Preference("sms", "orders", true));
+    List<Preference> p =
+        List.of(new Preference("*", "*", false), new Preference("sms", "orders", true));
     assertThat(ContactStore.optedOut(p, Channel.SMS, "orders")).isFalse();
     assertThat(ContactStore.optedOut(p, Channel.EMAIL, "orders")).isTrue();
     assertThat(ContactStore.optedOut(p, Channel.PUSH, "marketing")).isTrue();
@@ -31,7 +32,8 @@ class PreferenceTest {
 
   @Test
   void categoryOnAnyChannelBeatsChannelOnAnyCategory() {
-    List<Preference> p = List.of(new Preference("*", "marketing", false), new Preference("email", "*", true));
+    List<Preference> p =
+        List.of(new Preference("*", "marketing", false), new Preference("email", "*", true));
     assertThat(ContactStore.optedOut(p, Channel.EMAIL, "marketing")).isTrue();
     assertThat(ContactStore.optedOut(p, Channel.EMAIL, "orders")).isFalse();
   }

@@ -4,9 +4,9 @@ import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Exponential backoff with full jitter between half and all of the step, so that a provider
- * outage is not followed by every retry at the same instant. A provider's own Retry-After wins
- * when it asks for longer.
+ * Exponential backoff with full jitter between half and all of the step, so that a provider outage
+ * is not followed by every retry at the same instant. A provider's own Retry-After wins when it
+ * asks for longer.
  */
 public record Backoff(Duration base, Duration max) {
 

@@ -7,8 +7,8 @@ import java.util.Collection;
 import java.util.Map;
 
 /**
- * What the dispatcher reads and marks in the contact store: users' addresses (for a fallback),
- * and an address a provider refused for good.
+ * What the dispatcher reads and marks in the contact store: users' addresses (for a fallback), and
+ * an address a provider refused for good.
  */
 interface Contacts {
 

@@ -12,10 +12,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * After a user's delivery failed permanently, adds a delivery on the notification's next
- * fallback channel where the user has an address — unless the user is still reachable on the
- * failed channel (another device) or already has a live delivery on that fallback channel. The
- * new row starts {@code pending}; the relay publishes it.
+ * After a user's delivery failed permanently, adds a delivery on the notification's next fallback
+ * channel where the user has an address — unless the user is still reachable on the failed channel
+ * (another device) or already has a live delivery on that fallback channel. The new row starts
+ * {@code pending}; the relay publishes it.
  */
 final class Fallback {
   private static final Logger LOG = LoggerFactory.getLogger(Fallback.class);
@@ -38,7 +38,8 @@ final class Fallback {
       if (inUse.contains(failed.channel())) {
         return;
       }
-      Contact contact = contacts.findUsers(failed.tenant(), List.of(failed.userId())).get(failed.userId());
+      Contact contact =
+          contacts.findUsers(failed.tenant(), List.of(failed.userId())).get(failed.userId());
       if (contact == null) {
         return;
       }
@@ -51,8 +52,12 @@ final class Fallback {
             }
           }
           if (added > 0) {
-            LOG.info("delivery {} failed on {}: falling back to {} ({} deliveries)", failed.deliveryId(),
-                failed.channel().wireName(), next.wireName(), added);
+            LOG.info(
+                "delivery {} failed on {}: falling back to {} ({} deliveries)",
+                failed.deliveryId(),
+                failed.channel().wireName(),
+                next.wireName(),
+                added);
             return;
           }
         }

@@ -3,8 +3,8 @@ package dev.herald.dispatcher.consumer;
 import dev.herald.api.Channel;
 import dev.herald.api.Priority;
 import dev.herald.api.queue.QueueNames;
-import io.nats.client.ConsumerContext;
 import io.nats.client.Connection;
+import io.nats.client.ConsumerContext;
 import io.nats.client.FetchConsumeOptions;
 import io.nats.client.FetchConsumer;
 import io.nats.client.Message;
@@ -24,20 +24,26 @@ import org.slf4j.LoggerFactory;
  * more messages than it has free handler slots, so a backlog stays in the stream, not in memory.
  *
  * <p>{@code high} has slots of its own beside the shared ones, so that a one-time password never
- * waits for a bulk delivery to finish: while bulk holds every shared slot, the puller still looks at
- * {@code high} at least every {@link #FULL_WAIT}.
+ * waits for a bulk delivery to finish: while bulk holds every shared slot, the puller still looks
+ * at {@code high} at least every {@link #FULL_WAIT}.
  */
 public final class LanePuller implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(LanePuller.class);
+
   /**
    * Pauses between empty rounds grow from 5 ms to this, so an idle dispatcher costs little and a
    * message arriving at an idle lane waits at most this long.
    */
   static final Duration MAX_IDLE_PAUSE = Duration.ofMillis(100);
-  /** Longest a puller whose shared slots are all taken waits before it looks at {@code high} again. */
+
+  /**
+   * Longest a puller whose shared slots are all taken waits before it looks at {@code high} again.
+   */
   static final Duration FULL_WAIT = Duration.ofMillis(10);
+
   /** {@code high}'s own slots, as a share of the shared ones. */
   static final int HIGH_SHARE = 4;
+
   /** How often an idle puller checks that its consumers still exist. */
   static final Duration LANE_CHECK = Duration.ofSeconds(5);
 
@@ -52,8 +58,15 @@ public final class LanePuller implements Runnable {
   private final Runnable repairTopology;
   private volatile boolean running = true;
 
-  public LanePuller(Connection nats, QueueNames names, Channel channel, int fetchBatch, Semaphore slots,
-      ExecutorService handlers, Consumer<Message> handler, Runnable repairTopology) {
+  public LanePuller(
+      Connection nats,
+      QueueNames names,
+      Channel channel,
+      int fetchBatch,
+      Semaphore slots,
+      ExecutorService handlers,
+      Consumer<Message> handler,
+      Runnable repairTopology) {
     this.nats = nats;
     this.names = names;
     this.channel = channel;
@@ -69,7 +82,9 @@ public final class LanePuller implements Runnable {
     running = false;
   }
 
-  /** The lane consumers, waiting (and asking for the topology to be set up again) until they exist. */
+  /**
+   * The lane consumers, waiting (and asking for the topology to be set up again) until they exist.
+   */
   private Map<Priority, ConsumerContext> lanes() {
     Map<Priority, ConsumerContext> lanes = new EnumMap<>(Priority.class);
     while (running && lanes.size() < Priority.values().length) {
@@ -102,7 +117,9 @@ public final class LanePuller implements Runnable {
         if (room == 0) {
           // Every shared slot is taken: wait for a few to free (fewer, larger pulls), or look at
           // high again.
-          if (!got && slots.tryAcquire(Math.max(1, fetchBatch / 4), FULL_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+          if (!got
+              && slots.tryAcquire(
+                  Math.max(1, fetchBatch / 4), FULL_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
             slots.release(Math.max(1, fetchBatch / 4));
           }
           idleRounds = 0;
@@ -130,7 +147,9 @@ public final class LanePuller implements Runnable {
               lane.getConsumerInfo();
             }
           }
-          pause(Duration.ofMillis(Math.min(MAX_IDLE_PAUSE.toMillis(), 5L << Math.min(idleRounds++, 5))));
+          pause(
+              Duration.ofMillis(
+                  Math.min(MAX_IDLE_PAUSE.toMillis(), 5L << Math.min(idleRounds++, 5))));
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -148,20 +167,23 @@ public final class LanePuller implements Runnable {
 
   private int drain(ConsumerContext lane, int room, Semaphore slots) throws Exception {
     int n = 0;
-    try (FetchConsumer fetch = lane.fetch(FetchConsumeOptions.builder().maxMessages(room).noWait().build())) {
+    try (FetchConsumer fetch =
+        lane.fetch(FetchConsumeOptions.builder().maxMessages(room).noWait().build())) {
       Message message;
       while ((message = fetch.nextMessage()) != null) {
         slots.acquire();
         Message m = message;
-        handlers.execute(() -> {
-          try {
-            handler.accept(m);
-          } catch (RuntimeException e) {
-            LOG.error("handling a {} delivery failed; it will be redelivered", channel.wireName(), e);
-          } finally {
-            slots.release();
-          }
-        });
+        handlers.execute(
+            () -> {
+              try {
+                handler.accept(m);
+              } catch (RuntimeException e) {
+                LOG.error(
+                    "handling a {} delivery failed; it will be redelivered", channel.wireName(), e);
+              } finally {
+                slots.release();
+              }
+            });
         n++;
       }
     }

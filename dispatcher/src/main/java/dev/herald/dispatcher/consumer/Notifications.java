@@ -9,7 +9,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
-/** What the dispatcher reads of accepted notifications, and the fallback deliveries it adds to them. */
+/**
+ * What the dispatcher reads of accepted notifications, and the fallback deliveries it adds to them.
+ */
 interface Notifications {
 
   /** The content of each of these notifications that is still stored. */
@@ -18,7 +20,10 @@ interface Notifications {
   /** The channels on which the user has a delivery of this notification that is not finished. */
   Set<Channel> channelsInUse(DeliveryKey of, String userId);
 
-  /** Adds a delivery to the notification of {@code of}; false when it has one to that address already. */
+  /**
+   * Adds a delivery to the notification of {@code of}; false when it has one to that address
+   * already.
+   */
   boolean addDelivery(DeliveryKey of, NewDelivery delivery);
 
   /** The notification store in Postgres. */

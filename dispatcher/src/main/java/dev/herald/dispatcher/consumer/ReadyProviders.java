@@ -8,6 +8,10 @@ import java.util.List;
 @FunctionalInterface
 interface ReadyProviders {
 
-  /** Ready providers of the namespace for the channel that can reach {@code address}, in the order they are tried. */
-  List<ProviderRegistry.Candidate> ready(String namespace, Channel channel, String platform, String address);
+  /**
+   * Ready providers of the namespace for the channel that can reach {@code address}, in the order
+   * they are tried.
+   */
+  List<ProviderRegistry.Candidate> ready(
+      String namespace, Channel channel, String platform, String address);
 }

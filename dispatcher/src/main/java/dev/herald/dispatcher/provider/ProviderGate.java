@@ -1,8 +1,8 @@
 package dev.herald.dispatcher.provider;
 
-import dev.herald.providers.SendResult;
 import dev.herald.api.Priority;
 import dev.herald.api.provider.DeliveryProviderSpec;
+import dev.herald.providers.SendResult;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import java.time.Duration;
@@ -20,27 +20,37 @@ import java.util.function.Supplier;
  * deliveries fail over to the next provider of the channel instead of waiting on a broken one.
  *
  * <p>A provider that answers "not before" (a 429 with its reset time, a 503 with Retry-After) is
- * not called again by this process until then: the sends that follow wait in Postgres for that
- * time without an attempt, instead of each collecting a 429 of its own.
+ * not called again by this process until then: the sends that follow wait in Postgres for that time
+ * without an attempt, instead of each collecting a 429 of its own.
  *
  * <p>An open circuit lets probes through once its wait is over (the breaker moves itself to
  * half-open) and closes when they succeed; each time it opens again it waits twice as long, up to
- * {@link #MAX_OPEN}, so a short burst of errors costs seconds and a provider that is down is
- * probed rarely.
+ * {@link #MAX_OPEN}, so a short burst of errors costs seconds and a provider that is down is probed
+ * rarely.
  */
 public final class ProviderGate {
   /** The longest an open circuit waits before it is probed. */
   static final Duration MAX_OPEN = Duration.ofMinutes(2);
-  /** How long a send refused by a half-open circuit (its probes are out) waits before it asks again. */
+
+  /**
+   * How long a send refused by a half-open circuit (its probes are out) waits before it asks again.
+   */
   static final Duration HALF_OPEN_RETRY = Duration.ofSeconds(2);
-  /** The longest a provider's "not before" is obeyed for: a reset far off is more likely a bad clock. */
+
+  /**
+   * The longest a provider's "not before" is obeyed for: a reset far off is more likely a bad
+   * clock.
+   */
   static final Duration MAX_PAUSE = Duration.ofMinutes(1);
+
   /** The limit a throttled send names while the provider asked not to be called. */
   public static final String PROVIDER_RATE_LIMIT = "the provider's rate limit";
 
   /** The breaker's states as Herald names them (status, logs, the provider_circuits table). */
   public enum Circuit {
-    CLOSED, OPEN, HALF_OPEN;
+    CLOSED,
+    OPEN,
+    HALF_OPEN;
 
     public String wireName() {
       return name().toLowerCase(java.util.Locale.ROOT);
@@ -81,6 +91,7 @@ public final class ProviderGate {
   private volatile String lastError;
   private volatile int opened;
   private volatile Instant probeAt = Instant.now();
+
   /** Not before this instant, as the provider asked (epoch: no pause). */
   private volatile Instant pausedUntil = Instant.EPOCH;
 
@@ -88,34 +99,48 @@ public final class ProviderGate {
    * @param openFor how long a circuit stays open the first time it opens
    * @param permitWait how long a send may wait for a rate-limit permit or a concurrency slot
    */
-  public ProviderGate(String name, DeliveryProviderSpec spec, Duration openFor, Duration permitWait,
+  public ProviderGate(
+      String name,
+      DeliveryProviderSpec spec,
+      Duration openFor,
+      Duration permitWait,
       CircuitListener listener) {
     this.openFor = openFor;
-    this.breaker = CircuitBreaker.of(name, CircuitBreakerConfig.custom()
-        // Over the last 10 s, not the last 10 calls: at thousands of sends a second a handful of
-        // connection errors is noise, not an outage.
-        .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.TIME_BASED)
-        .slidingWindowSize(10)
-        .minimumNumberOfCalls(20)
-        .failureRateThreshold(50)
-        .waitIntervalFunctionInOpenState(attempt -> openWait(attempt).toMillis())
-        .automaticTransitionFromOpenToHalfOpenEnabled(true)
-        .permittedNumberOfCallsInHalfOpenState(2)
-        .build());
-    breaker.getEventPublisher().onStateTransition(e -> {
-      Circuit from = circuit(e.getStateTransition().getFromState());
-      Circuit to = circuit(e.getStateTransition().getToState());
-      if (to == Circuit.OPEN) {
-        opened = from == Circuit.HALF_OPEN ? opened + 1 : 1;
-        probeAt = Instant.now().plus(openWait(opened));
-      } else if (to == Circuit.CLOSED) {
-        opened = 0;
-      }
-      listener.changed(from, to, lastError);
-    });
-    this.limits = spec.getRateLimit() == null && spec.getMaxConcurrency() == null ? null
-        : new ProviderLimits(spec.getRateLimit(), spec.getMaxConcurrency());
-    this.nanosPerPermit = spec.getRateLimit() == null ? 0 : TimeUnit.SECONDS.toNanos(1) / spec.getRateLimit();
+    this.breaker =
+        CircuitBreaker.of(
+            name,
+            CircuitBreakerConfig.custom()
+                // Over the last 10 s, not the last 10 calls: at thousands of sends a second a
+                // handful of
+                // connection errors is noise, not an outage.
+                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.TIME_BASED)
+                .slidingWindowSize(10)
+                .minimumNumberOfCalls(20)
+                .failureRateThreshold(50)
+                .waitIntervalFunctionInOpenState(attempt -> openWait(attempt).toMillis())
+                .automaticTransitionFromOpenToHalfOpenEnabled(true)
+                .permittedNumberOfCallsInHalfOpenState(2)
+                .build());
+    breaker
+        .getEventPublisher()
+        .onStateTransition(
+            e -> {
+              Circuit from = circuit(e.getStateTransition().getFromState());
+              Circuit to = circuit(e.getStateTransition().getToState());
+              if (to == Circuit.OPEN) {
+                opened = from == Circuit.HALF_OPEN ? opened + 1 : 1;
+                probeAt = Instant.now().plus(openWait(opened));
+              } else if (to == Circuit.CLOSED) {
+                opened = 0;
+              }
+              listener.changed(from, to, lastError);
+            });
+    this.limits =
+        spec.getRateLimit() == null && spec.getMaxConcurrency() == null
+            ? null
+            : new ProviderLimits(spec.getRateLimit(), spec.getMaxConcurrency());
+    this.nanosPerPermit =
+        spec.getRateLimit() == null ? 0 : TimeUnit.SECONDS.toNanos(1) / spec.getRateLimit();
     this.permitWait = permitWait;
   }
 
@@ -138,14 +163,16 @@ public final class ProviderGate {
   }
 
   /**
-   * Sends through the gate: the circuit's permission first, then the provider's limits, then
-   * {@code stillWanted} (asked right before the call, after any wait), then the call.
+   * Sends through the gate: the circuit's permission first, then the provider's limits, then {@code
+   * stillWanted} (asked right before the call, after any wait), then the call.
    */
   public Passage send(Priority priority, BooleanSupplier stillWanted, Supplier<SendResult> call) {
     // Asking for a permission (not reading the state) is what moves an open circuit to half-open.
     if (!breaker.tryAcquirePermission()) {
-      Instant next = breaker.getState() == CircuitBreaker.State.HALF_OPEN || probeAt.isBefore(Instant.now())
-          ? Instant.now().plus(HALF_OPEN_RETRY) : probeAt;
+      Instant next =
+          breaker.getState() == CircuitBreaker.State.HALF_OPEN || probeAt.isBefore(Instant.now())
+              ? Instant.now().plus(HALF_OPEN_RETRY)
+              : probeAt;
       return new Passage.CircuitOpen(jitter(next));
     }
     Instant pause = pausedUntil;
@@ -155,7 +182,8 @@ public final class ProviderGate {
     }
     if (limits != null) {
       try {
-        Optional<String> full = limits.acquire(priority == null ? Priority.NORMAL : priority, permitWait);
+        Optional<String> full =
+            limits.acquire(priority == null ? Priority.NORMAL : priority, permitWait);
         if (full.isPresent()) {
           breaker.releasePermission();
           return new Passage.Throttled(full.get(), roomExpected());
@@ -191,7 +219,8 @@ public final class ProviderGate {
       if (result instanceof SendResult.Retry retry) {
         lastError = retry.code();
         pauseFor(retry.retryAfter());
-        breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, new ProviderFailure(retry.code()));
+        breaker.onError(
+            System.nanoTime() - start, TimeUnit.NANOSECONDS, new ProviderFailure(retry.code()));
       } else {
         breaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
       }
@@ -205,7 +234,8 @@ public final class ProviderGate {
 
   private synchronized void pauseFor(Duration retryAfter) {
     if (retryAfter != null && retryAfter.isPositive()) {
-      Instant until = Instant.now().plus(retryAfter.compareTo(MAX_PAUSE) > 0 ? MAX_PAUSE : retryAfter);
+      Instant until =
+          Instant.now().plus(retryAfter.compareTo(MAX_PAUSE) > 0 ? MAX_PAUSE : retryAfter);
       if (until.isAfter(pausedUntil)) {
         pausedUntil = until;
       }
@@ -213,9 +243,9 @@ public final class ProviderGate {
   }
 
   /**
-   * When this process expects its provider to have room for one more throttled send: each
-   * throttled send books the next free second-fraction of the rate, so a backlog comes back at
-   * the provider's pace rather than all at once.
+   * When this process expects its provider to have room for one more throttled send: each throttled
+   * send books the next free second-fraction of the rate, so a backlog comes back at the provider's
+   * pace rather than all at once.
    */
   private synchronized Instant roomExpected() {
     long now = System.nanoTime();
@@ -227,7 +257,9 @@ public final class ProviderGate {
     return Instant.now().plusNanos(reservedUntil - now);
   }
 
-  /** Up to a quarter later, so that deliveries parked together do not all come back at one instant. */
+  /**
+   * Up to a quarter later, so that deliveries parked together do not all come back at one instant.
+   */
   private static Instant jitter(Instant at) {
     long span = Math.max(0, Duration.between(Instant.now(), at).toMillis() / 4);
     return at.plusMillis(ThreadLocalRandom.current().nextLong(span + 1));

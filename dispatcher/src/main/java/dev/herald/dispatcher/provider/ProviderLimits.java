@@ -102,12 +102,15 @@ final class ProviderLimits {
     }
   }
 
-  /** Whether the sends waiting ahead (at this priority or higher) use up every permit due within {@code nanos}. */
+  /**
+   * Whether the sends waiting ahead (at this priority or higher) use up every permit due within
+   * {@code nanos}.
+   */
   private boolean rateCannotServeInTime(Priority priority, long nanos) {
     if (tokensPerNano == 0) {
       return false;
     }
-    int ahead = -1;  // not this caller
+    int ahead = -1; // not this caller
     for (int p = 0; p <= priority.ordinal(); p++) {
       ahead += waiting[p];
     }

@@ -22,10 +22,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Ready providers of each namespace and channel, as clients. It watches DeliveryProviders;
- * the operator records the Secret's resourceVersion in status, so a rotated Secret changes the
- * provider and its client is rebuilt with a fresh read of the Secret — no restart, and no
- * cluster-wide watch of Secrets.
+ * The Ready providers of each namespace and channel, as clients. It watches DeliveryProviders; the
+ * operator records the Secret's resourceVersion in status, so a rotated Secret changes the provider
+ * and its client is rebuilt with a fresh read of the Secret — no restart, and no cluster-wide watch
+ * of Secrets.
  */
 public final class ProviderRegistry implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ProviderRegistry.class);
@@ -42,33 +42,45 @@ public final class ProviderRegistry implements AutoCloseable {
   private final Duration permitWait;
   private final ProviderEvents events;
 
-  public ProviderRegistry(KubernetesClient kube, Providers providerTypes, Duration timeout,
-      Duration circuitOpenFor, Duration permitWait, ProviderEvents events) {
+  public ProviderRegistry(
+      KubernetesClient kube,
+      Providers providerTypes,
+      Duration timeout,
+      Duration circuitOpenFor,
+      Duration permitWait,
+      ProviderEvents events) {
     this.kube = kube;
     this.timeout = timeout;
     this.circuitOpenFor = circuitOpenFor;
     this.permitWait = permitWait;
     this.events = events;
     this.providerTypes = providerTypes;
-    this.informer = kube.resources(DeliveryProvider.class).inAnyNamespace().inform(new ResourceEventHandler<>() {
-      @Override
-      public void onAdd(DeliveryProvider p) {
-        announceReady(null, p);
-      }
+    this.informer =
+        kube.resources(DeliveryProvider.class)
+            .inAnyNamespace()
+            .inform(
+                new ResourceEventHandler<>() {
+                  @Override
+                  public void onAdd(DeliveryProvider p) {
+                    announceReady(null, p);
+                  }
 
-      @Override
-      public void onUpdate(DeliveryProvider old, DeliveryProvider p) {
-        announceReady(old, p);
-      }
+                  @Override
+                  public void onUpdate(DeliveryProvider old, DeliveryProvider p) {
+                    announceReady(old, p);
+                  }
 
-      @Override
-      public void onDelete(DeliveryProvider p, boolean unknownFinalState) {}
-    });
+                  @Override
+                  public void onDelete(DeliveryProvider p, boolean unknownFinalState) {}
+                });
   }
 
   /** Deliveries waiting for a Ready provider of the channel need not wait out their full pause. */
   private void announceReady(DeliveryProvider old, DeliveryProvider p) {
-    if (p.getSpec() != null && p.getSpec().getType() != null && isReady(p) && (old == null || !isReady(old))) {
+    if (p.getSpec() != null
+        && p.getSpec().getType() != null
+        && isReady(p)
+        && (old == null || !isReady(old))) {
       events.becameReady(p.getMetadata().getNamespace(), p.getSpec().getType().channel());
     }
   }
@@ -83,12 +95,18 @@ public final class ProviderRegistry implements AutoCloseable {
   public List<Candidate> ready(String namespace, Channel channel, String platform, String address) {
     // Looked up per delivery: the informer's namespace index, not a scan of every provider.
     return informer.getIndexer().byIndex(Cache.NAMESPACE_INDEX, namespace).stream()
-        .filter(p -> p.getSpec() != null && p.getSpec().getType() != null
-            && p.getSpec().getType().channel() == channel
-            && (platform == null || providerTypes.of(p.getSpec().getType()).serves(platform, address)))
+        .filter(
+            p ->
+                p.getSpec() != null
+                    && p.getSpec().getType() != null
+                    && p.getSpec().getType().channel() == channel
+                    && (platform == null
+                        || providerTypes.of(p.getSpec().getType()).serves(platform, address)))
         .filter(ProviderRegistry::isReady)
-        .sorted(Comparator.comparing((DeliveryProvider p) -> Objects.requireNonNullElse(p.getSpec().getOrder(), 100))
-            .thenComparing(p -> p.getMetadata().getName()))
+        .sorted(
+            Comparator.comparing(
+                    (DeliveryProvider p) -> Objects.requireNonNullElse(p.getSpec().getOrder(), 100))
+                .thenComparing(p -> p.getMetadata().getName()))
         .map(p -> candidate(p))
         .filter(c -> c != null)
         .toList();
@@ -96,55 +114,96 @@ public final class ProviderRegistry implements AutoCloseable {
 
   private static boolean isReady(DeliveryProvider p) {
     DeliveryProviderStatus s = p.getStatus();
-    return s != null && s.isTrue(DeliveryProviderStatus.READY)
+    return s != null
+        && s.isTrue(DeliveryProviderStatus.READY)
         && Objects.equals(s.getObservedGeneration(), p.getMetadata().getGeneration());
   }
 
   private Candidate candidate(DeliveryProvider p) {
     String uid = p.getMetadata().getUid();
     String version = p.getMetadata().getGeneration() + "/" + p.getStatus().getSecretVersion();
-    Built built = clients.compute(uid, (k, current) -> {
-      if (current != null && current.version().equals(version)) {
-        return current;
-      }
-      ProviderClient next = build(p);
-      if (current != null) {
-        current.client().close();
-      }
-      String namespace = p.getMetadata().getNamespace();
-      String name = p.getMetadata().getName();
-      Channel channel = p.getSpec().getType().channel();
-      return next == null ? null : new Built(version, next,
-          new ProviderGate(namespace + "/" + name, p.getSpec(), circuitOpenFor, permitWait,
-              (from, to, lastError) -> events.circuitChanged(namespace, name, channel, from, to, lastError)));
-    });
-    return built == null ? null : new Candidate(p.getMetadata().getName(), built.client(), built.gate());
+    Built built =
+        clients.compute(
+            uid,
+            (k, current) -> {
+              if (current != null && current.version().equals(version)) {
+                return current;
+              }
+              ProviderClient next = build(p);
+              if (current != null) {
+                current.client().close();
+              }
+              String namespace = p.getMetadata().getNamespace();
+              String name = p.getMetadata().getName();
+              Channel channel = p.getSpec().getType().channel();
+              return next == null
+                  ? null
+                  : new Built(
+                      version,
+                      next,
+                      new ProviderGate(
+                          namespace + "/" + name,
+                          p.getSpec(),
+                          circuitOpenFor,
+                          permitWait,
+                          (from, to, lastError) ->
+                              events.circuitChanged(
+                                  namespace, name, channel, from, to, lastError)));
+            });
+    return built == null
+        ? null
+        : new Candidate(p.getMetadata().getName(), built.client(), built.gate());
   }
 
   private ProviderClient build(DeliveryProvider p) {
     String namespace = p.getMetadata().getNamespace();
-    // Read as a generic resource: a Secret fabric8's class cannot read must not fail the delivery in hand.
-    GenericKubernetesResource secret = kube.genericKubernetesResources("v1", "Secret").inNamespace(namespace)
-        .withName(p.getSpec().getSecretRef().name()).get();
+    // Read as a generic resource: a Secret fabric8's class cannot read must not fail the delivery
+    // in hand.
+    GenericKubernetesResource secret =
+        kube.genericKubernetesResources("v1", "Secret")
+            .inNamespace(namespace)
+            .withName(p.getSpec().getSecretRef().name())
+            .get();
     if (secret == null) {
-      LOG.warn("provider {}/{}: its Secret is gone; not sending through it", namespace, p.getMetadata().getName());
+      LOG.warn(
+          "provider {}/{}: its Secret is gone; not sending through it",
+          namespace,
+          p.getMetadata().getName());
       return null;
     }
     SecretValues.Readout readout = SecretValues.read(secret);
     if (!readout.problems().isEmpty()) {
-      LOG.warn("provider {}/{}: its Secret cannot be read ({}); not sending through it", namespace,
-          p.getMetadata().getName(), String.join("; ", readout.problems()));
+      LOG.warn(
+          "provider {}/{}: its Secret cannot be read ({}); not sending through it",
+          namespace,
+          p.getMetadata().getName(),
+          String.join("; ", readout.problems()));
       return null;
     }
     try {
-      ProviderClient client = providerTypes.of(p.getSpec().getType())
-          .client(new ProviderConfig(namespace, p.getMetadata().getName(), p.getSpec(), readout.values(), timeout));
-      LOG.info("provider {}/{} ({}): client built", namespace, p.getMetadata().getName(), p.getSpec().getType().wireName());
+      ProviderClient client =
+          providerTypes
+              .of(p.getSpec().getType())
+              .client(
+                  new ProviderConfig(
+                      namespace,
+                      p.getMetadata().getName(),
+                      p.getSpec(),
+                      readout.values(),
+                      timeout));
+      LOG.info(
+          "provider {}/{} ({}): client built",
+          namespace,
+          p.getMetadata().getName(),
+          p.getSpec().getType().wireName());
       return client;
     } catch (IllegalArgumentException e) {
       // The factory names the unusable key, never its value; deliveries wait for a fixed Secret.
-      LOG.warn("provider {}/{}: credentials unusable, not sending through it: {}", namespace,
-          p.getMetadata().getName(), e.getMessage());
+      LOG.warn(
+          "provider {}/{}: credentials unusable, not sending through it: {}",
+          namespace,
+          p.getMetadata().getName(),
+          e.getMessage());
       return null;
     }
   }

@@ -1,7 +1,6 @@
 package dev.herald.dispatcher.consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
 
 import dev.herald.api.Channel;
 import dev.herald.api.DeliveryState;
@@ -28,11 +27,9 @@ import dev.herald.dispatcher.provider.ProviderRegistry;
 import dev.herald.providers.SendResult;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -49,14 +46,18 @@ class DeliveryHandlerTest {
   private static final Duration BASE_BACKOFF = Duration.ofSeconds(2);
   private static final UUID NOTIFICATION = UUID.randomUUID();
   private static final Instant CREATED = Instant.parse("2026-12-03T10:00:00Z");
-  private static final TemplateContent CONTENT = new TemplateContent("en",
-      new EmailContent("Your order {{ orderId }}", null, "Hello {{ name }}", null, null, null),
-      new SmsContent("Order {{ orderId }} shipped", null),
-      new PushContent("Order {{ orderId }}", "Shipped", null, null, null, null, null),
-      Map.of(), false);
+  private static final TemplateContent CONTENT =
+      new TemplateContent(
+          "en",
+          new EmailContent("Your order {{ orderId }}", null, "Hello {{ name }}", null, null, null),
+          new SmsContent("Order {{ orderId }} shipped", null),
+          new PushContent("Order {{ orderId }}", "Shipped", null, null, null, null, null),
+          Map.of(),
+          false);
 
   /** What happened, in order: outcomes stored and what JetStream was told. */
   private final List<String> journal = new CopyOnWriteArrayList<>();
+
   private final List<Outcome> stored = new CopyOnWriteArrayList<>();
   private final Map<UUID, ClaimAnswer> claimable = new ConcurrentHashMap<>();
   private final Map<UUID, Claim> reclaimable = new ConcurrentHashMap<>();
@@ -64,15 +65,19 @@ class DeliveryHandlerTest {
   private volatile boolean storeDown;
   private volatile boolean claimsDown;
 
-  private final InMemoryNotifications notifications = new InMemoryNotifications()
-      .content(NOTIFICATION, content(CONTENT, List.of()));
+  private final InMemoryNotifications notifications =
+      new InMemoryNotifications().content(NOTIFICATION, content(CONTENT, List.of()));
   private final InMemoryContacts contacts = new InMemoryContacts();
   private final List<ProviderRegistry.Candidate> ready = new ArrayList<>();
   private final List<AutoCloseable> closing = new ArrayList<>();
 
-  private static NotificationStore.Content content(TemplateContent content, List<Channel> fallback) {
-    return new NotificationStore.Content(content, Json.MAPPER.createObjectNode().put("name", "Ada")
-        .put("orderId", "1003"), "transactional", fallback);
+  private static NotificationStore.Content content(
+      TemplateContent content, List<Channel> fallback) {
+    return new NotificationStore.Content(
+        content,
+        Json.MAPPER.createObjectNode().put("name", "Ada").put("orderId", "1003"),
+        "transactional",
+        fallback);
   }
 
   private static Claim claim(int attempts) {
@@ -80,63 +85,107 @@ class DeliveryHandlerTest {
   }
 
   private static DeliveryMessage email(UUID id) {
-    return new DeliveryMessage(id, NOTIFICATION, CREATED, "shop", Channel.EMAIL, null, "ada@shop.example", "ada",
-        "en", Priority.NORMAL, null);
+    return new DeliveryMessage(
+        id,
+        NOTIFICATION,
+        CREATED,
+        "shop",
+        Channel.EMAIL,
+        null,
+        "ada@shop.example",
+        "ada",
+        "en",
+        Priority.NORMAL,
+        null);
   }
 
-  private <T, R> Batcher<T, R> batcher(String name, java.util.function.Function<List<T>, List<R>> flush) {
+  private <T, R> Batcher<T, R> batcher(
+      String name, java.util.function.Function<List<T>, List<R>> flush) {
     Batcher<T, R> batcher = new Batcher<>(name, 16, Duration.ofMillis(1), flush);
     closing.add(batcher);
     return batcher;
   }
 
   private DeliveryHandler handler(DispatcherSettings settings, Duration recheckAfter) {
-    Batcher<DeliveryKey, ClaimAnswer> claims = batcher("claims", keys -> {
-      if (claimsDown) {
-        throw new IllegalStateException("connection refused");
-      }
-      return keys.stream().map(k -> claimable.get(k.id())).toList();
-    });
-    Batcher<DeliveryKey, Claim> rechecks = batcher("rechecks", keys -> keys.stream().map(k -> reclaimable.get(k.id())).toList());
-    Batcher<Outcome, Boolean> outcomes = batcher("outcomes", batch -> {
-      if (storeDown) {
-        throw new IllegalStateException("connection refused");
-      }
-      batch.forEach(o -> {
-        stored.add(o);
-        journal.add("stored " + o.state().wireName());
-      });
-      return batch.stream().map(o -> true).toList();
-    });
-    DeliveryHandler handler = new DeliveryHandler(claims, rechecks, outcomes, notifications, contacts,
-        new TemplateRenderer(), (namespace, channel, platform, address) -> List.copyOf(ready), settings,
-        (channel, message, reason) -> deadLetters.add(channel + ":" + reason + ":"
-            + Json.read(message, DeliveryMessage.class).deliveryId()),
-        Duration.ofSeconds(30), recheckAfter);
+    Batcher<DeliveryKey, ClaimAnswer> claims =
+        batcher(
+            "claims",
+            keys -> {
+              if (claimsDown) {
+                throw new IllegalStateException("connection refused");
+              }
+              return keys.stream().map(k -> claimable.get(k.id())).toList();
+            });
+    Batcher<DeliveryKey, Claim> rechecks =
+        batcher("rechecks", keys -> keys.stream().map(k -> reclaimable.get(k.id())).toList());
+    Batcher<Outcome, Boolean> outcomes =
+        batcher(
+            "outcomes",
+            batch -> {
+              if (storeDown) {
+                throw new IllegalStateException("connection refused");
+              }
+              batch.forEach(
+                  o -> {
+                    stored.add(o);
+                    journal.add("stored " + o.state().wireName());
+                  });
+              return batch.stream().map(o -> true).toList();
+            });
+    DeliveryHandler handler =
+        new DeliveryHandler(
+            claims,
+            rechecks,
+            outcomes,
+            notifications,
+            contacts,
+            new TemplateRenderer(),
+            (namespace, channel, platform, address) -> List.copyOf(ready),
+            settings,
+            (channel, message, reason) ->
+                deadLetters.add(
+                    channel
+                        + ":"
+                        + reason
+                        + ":"
+                        + Json.read(message, DeliveryMessage.class).deliveryId()),
+            Duration.ofSeconds(30),
+            recheckAfter);
     closing.add(handler);
     return handler;
   }
 
   private DeliveryHandler handler() {
-    return handler(DispatcherSettings.defaults().withProviderLimits(MAX_ATTEMPTS, Duration.ZERO), Duration.ofHours(1));
+    return handler(
+        DispatcherSettings.defaults().withProviderLimits(MAX_ATTEMPTS, Duration.ZERO),
+        Duration.ofHours(1));
   }
 
   @AfterEach
   void close() throws InterruptedException {
     // A batcher's worker notices it is closed within its 100 ms poll: closed together, not in turn.
-    List<Thread> closers = closing.stream().map(c -> Thread.ofVirtual().start(() -> {
-      try {
-        c.close();
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    })).toList();
+    List<Thread> closers =
+        closing.stream()
+            .map(
+                c ->
+                    Thread.ofVirtual()
+                        .start(
+                            () -> {
+                              try {
+                                c.close();
+                              } catch (Exception e) {
+                                throw new IllegalStateException(e);
+                              }
+                            }))
+            .toList();
     for (Thread closer : closers) {
       closer.join();
     }
   }
 
-  /** Handles a claimable delivery and returns its one stored outcome, or null when none was stored. */
+  /**
+   * Handles a claimable delivery and returns its one stored outcome, or null when none was stored.
+   */
   private Outcome handle(DeliveryHandler handler, DeliveryMessage d, ClaimAnswer claim) {
     claimable.put(d.deliveryId(), claim);
     handler.handle(d, acknowledgement());
@@ -171,7 +220,8 @@ class DeliveryHandlerTest {
 
   private static void assertDueIn(Outcome o, Duration least, Duration most) {
     Instant now = Instant.now();
-    assertThat(o.nextAttemptAt()).isBetween(now.plus(least).minusSeconds(1), now.plus(most).plusMillis(100));
+    assertThat(o.nextAttemptAt())
+        .isBetween(now.plus(least).minusSeconds(1), now.plus(most).plusMillis(100));
   }
 
   @Test
@@ -186,19 +236,36 @@ class DeliveryHandlerTest {
     assertThat(o.providerMessageId()).isEqualTo("provider-message-1");
     assertThat(o.attempted()).isTrue();
     assertThat(journal).containsExactly("stored sent", "ack");
-    assertThat(sendgrid.sent).singleElement().satisfies(s -> assertThat(s.content())
-        .isInstanceOfSatisfying(TemplateRenderer.RenderedEmail.class, e -> {
-          assertThat(e.subject()).isEqualTo("Your order 1003");
-          assertThat(e.text()).isEqualTo("Hello Ada");
-        }));
+    assertThat(sendgrid.sent)
+        .singleElement()
+        .satisfies(
+            s ->
+                assertThat(s.content())
+                    .isInstanceOfSatisfying(
+                        TemplateRenderer.RenderedEmail.class,
+                        e -> {
+                          assertThat(e.subject()).isEqualTo("Your order 1003");
+                          assertThat(e.text()).isEqualTo("Hello Ada");
+                        }));
   }
 
   @Test
   void aDeliveryPastItsExpiryFailsAsExpiredWithoutAProviderCallAndIsTerminated() {
     ScriptedProvider sendgrid = provider("sendgrid");
     DeliveryMessage d = email(UUID.randomUUID());
-    DeliveryMessage expired = new DeliveryMessage(d.deliveryId(), NOTIFICATION, CREATED, "shop", Channel.EMAIL, null,
-        d.address(), "ada", "en", Priority.NORMAL, Instant.now().minusSeconds(1));
+    DeliveryMessage expired =
+        new DeliveryMessage(
+            d.deliveryId(),
+            NOTIFICATION,
+            CREATED,
+            "shop",
+            Channel.EMAIL,
+            null,
+            d.address(),
+            "ada",
+            "en",
+            Priority.NORMAL,
+            Instant.now().minusSeconds(1));
 
     Outcome o = handle(handler(), expired, claim(0));
 
@@ -212,8 +279,19 @@ class DeliveryHandlerTest {
   @Test
   void aDeliveryWhoseNotificationIsNoLongerStoredFailsAndIsTerminated() {
     provider("sendgrid");
-    DeliveryMessage orphan = new DeliveryMessage(UUID.randomUUID(), UUID.randomUUID(), CREATED, "shop", Channel.EMAIL,
-        null, "ada@shop.example", "ada", "en", Priority.NORMAL, null);
+    DeliveryMessage orphan =
+        new DeliveryMessage(
+            UUID.randomUUID(),
+            UUID.randomUUID(),
+            CREATED,
+            "shop",
+            Channel.EMAIL,
+            null,
+            "ada@shop.example",
+            "ada",
+            "en",
+            Priority.NORMAL,
+            null);
 
     Outcome o = handle(handler(), orphan, claim(0));
 
@@ -225,7 +303,8 @@ class DeliveryHandlerTest {
   @Test
   void aRecipientWhoOptedOutSinceAcceptanceIsSuppressedAndNotSent() {
     ScriptedProvider sendgrid = provider("sendgrid");
-    Claim optedOut = new Claim(0, null, true, List.of(new Preference("email", Preference.ANY, false)), 1, null);
+    Claim optedOut =
+        new Claim(0, null, true, List.of(new Preference("email", Preference.ANY, false)), 1, null);
 
     Outcome o = handle(handler(), email(UUID.randomUUID()), optedOut);
 
@@ -239,20 +318,47 @@ class DeliveryHandlerTest {
   void aCriticalTemplateIsSentDespiteAnOptOutButNeverToASuppressedAddress() {
     ScriptedProvider sendgrid = provider("sendgrid");
     UUID critical = UUID.randomUUID();
-    notifications.content(critical, content(new TemplateContent("en", CONTENT.email(), null, null, Map.of(), true),
-        List.of()));
+    notifications.content(
+        critical,
+        content(new TemplateContent("en", CONTENT.email(), null, null, Map.of(), true), List.of()));
     DeliveryHandler handler = handler();
     DeliveryMessage d = email(UUID.randomUUID());
-    DeliveryMessage sendCritical = new DeliveryMessage(d.deliveryId(), critical, CREATED, "shop", Channel.EMAIL, null,
-        d.address(), "ada", "en", Priority.HIGH, null);
+    DeliveryMessage sendCritical =
+        new DeliveryMessage(
+            d.deliveryId(),
+            critical,
+            CREATED,
+            "shop",
+            Channel.EMAIL,
+            null,
+            d.address(),
+            "ada",
+            "en",
+            Priority.HIGH,
+            null);
 
-    Outcome sent = handle(handler, sendCritical,
-        new Claim(0, null, true, List.of(new Preference("email", Preference.ANY, false)), 1, null));
+    Outcome sent =
+        handle(
+            handler,
+            sendCritical,
+            new Claim(
+                0, null, true, List.of(new Preference("email", Preference.ANY, false)), 1, null));
     assertThat(sent.state()).isEqualTo(DeliveryState.SENT);
 
     stored.clear();
-    DeliveryMessage again = new DeliveryMessage(UUID.randomUUID(), critical, CREATED, "shop", Channel.EMAIL, null,
-        d.address(), "ada", "en", Priority.HIGH, null);
+    DeliveryMessage again =
+        new DeliveryMessage(
+            UUID.randomUUID(),
+            critical,
+            CREATED,
+            "shop",
+            Channel.EMAIL,
+            null,
+            d.address(),
+            "ada",
+            "en",
+            Priority.HIGH,
+            null);
     Outcome suppressed = handle(handler, again, new Claim(0, "bounced", true, List.of(), 1, null));
     assertThat(suppressed.state()).isEqualTo(DeliveryState.SUPPRESSED);
     assertThat(suppressed.failureReason()).isEqualTo("bounced");
@@ -262,8 +368,19 @@ class DeliveryHandlerTest {
   @Test
   void aPushToADeviceNoLongerActiveIsSuppressed() {
     provider("fcm");
-    DeliveryMessage push = new DeliveryMessage(UUID.randomUUID(), NOTIFICATION, CREATED, "shop", Channel.PUSH,
-        "android", "token-1", "ada", "en", Priority.NORMAL, null);
+    DeliveryMessage push =
+        new DeliveryMessage(
+            UUID.randomUUID(),
+            NOTIFICATION,
+            CREATED,
+            "shop",
+            Channel.PUSH,
+            "android",
+            "token-1",
+            "ada",
+            "en",
+            Priority.NORMAL,
+            null);
 
     Outcome o = handle(handler(), push, new Claim(0, null, false, List.of(), 1, null));
 
@@ -275,10 +392,30 @@ class DeliveryHandlerTest {
   void aTemplateThatDoesNotRenderFailsAsRenderErrorAndIsTerminated() {
     ScriptedProvider sendgrid = provider("sendgrid");
     UUID broken = UUID.randomUUID();
-    notifications.content(broken, content(new TemplateContent("en",
-        new EmailContent("Hi {{ nickname }}", null, "x", null, null, null), null, null, Map.of(), false), List.of()));
-    DeliveryMessage d = new DeliveryMessage(UUID.randomUUID(), broken, CREATED, "shop", Channel.EMAIL, null,
-        "ada@shop.example", "ada", "en", Priority.NORMAL, null);
+    notifications.content(
+        broken,
+        content(
+            new TemplateContent(
+                "en",
+                new EmailContent("Hi {{ nickname }}", null, "x", null, null, null),
+                null,
+                null,
+                Map.of(),
+                false),
+            List.of()));
+    DeliveryMessage d =
+        new DeliveryMessage(
+            UUID.randomUUID(),
+            broken,
+            CREATED,
+            "shop",
+            Channel.EMAIL,
+            null,
+            "ada@shop.example",
+            "ada",
+            "en",
+            Priority.NORMAL,
+            null);
 
     Outcome o = handle(handler(), d, claim(0));
 
@@ -292,7 +429,8 @@ class DeliveryHandlerTest {
   void withoutAReadyProviderTheDeliveryWaitsWithoutAnAttemptLongerEachTimeItComesBack() {
     DeliveryHandler handler = handler();
 
-    Outcome first = handle(handler, email(UUID.randomUUID()), new Claim(0, null, true, List.of(), 1, null));
+    Outcome first =
+        handle(handler, email(UUID.randomUUID()), new Claim(0, null, true, List.of(), 1, null));
     assertThat(first.state()).isEqualTo(DeliveryState.PENDING);
     assertThat(first.errorCode()).isEqualTo(DeliveryReasons.NO_PROVIDER);
     assertThat(first.attempted()).isFalse();
@@ -300,11 +438,13 @@ class DeliveryHandlerTest {
     assertThat(journal).containsExactly("stored pending", "ack");
 
     stored.clear();
-    Outcome fourth = handle(handler, email(UUID.randomUUID()), new Claim(0, null, true, List.of(), 4, null));
+    Outcome fourth =
+        handle(handler, email(UUID.randomUUID()), new Claim(0, null, true, List.of(), 4, null));
     assertDueIn(fourth, Duration.ofSeconds(8), Duration.ofSeconds(8));
 
     stored.clear();
-    Outcome later = handle(handler, email(UUID.randomUUID()), new Claim(0, null, true, List.of(), 30, null));
+    Outcome later =
+        handle(handler, email(UUID.randomUUID()), new Claim(0, null, true, List.of(), 30, null));
     assertDueIn(later, Duration.ofMinutes(1), Duration.ofMinutes(1));
   }
 
@@ -327,7 +467,8 @@ class DeliveryHandlerTest {
     ScriptedProvider primary = provider("sendgrid-primary");
     ScriptedProvider secondary = provider("sendgrid-secondary");
 
-    assertThat(handle(handler(), email(UUID.randomUUID()), claim(0)).provider()).isEqualTo("sendgrid-primary");
+    assertThat(handle(handler(), email(UUID.randomUUID()), claim(0)).provider())
+        .isEqualTo("sendgrid-primary");
     assertThat(primary.sent).hasSize(1);
     assertThat(secondary.sent).isEmpty();
   }
@@ -349,8 +490,9 @@ class DeliveryHandlerTest {
 
   @Test
   void aThrottledSendWaitsForTheProviderWithoutCallingItOrCountingAnAttempt() {
-    ScriptedProvider twilio = provider("twilio")
-        .answers(new SendResult.Retry("http_429", "too many requests", Duration.ofSeconds(20)));
+    ScriptedProvider twilio =
+        provider("twilio")
+            .answers(new SendResult.Retry("http_429", "too many requests", Duration.ofSeconds(20)));
     DeliveryHandler handler = handler();
     handle(handler, email(UUID.randomUUID()), claim(0));
     stored.clear();
@@ -372,8 +514,10 @@ class DeliveryHandlerTest {
   @Test
   void aDeliveryCancelledWhileItWasHeldIsNotSentAndItsRowIsLeftAsTheCancelWroteIt() {
     ScriptedProvider sendgrid = provider("sendgrid");
-    DeliveryHandler handler = handler(DispatcherSettings.defaults().withProviderLimits(MAX_ATTEMPTS, Duration.ZERO),
-        Duration.ZERO);
+    DeliveryHandler handler =
+        handler(
+            DispatcherSettings.defaults().withProviderLimits(MAX_ATTEMPTS, Duration.ZERO),
+            Duration.ZERO);
     // no claim for it any more: cancelled
     Outcome o = handle(handler, email(UUID.randomUUID()), claim(0));
 
@@ -385,11 +529,20 @@ class DeliveryHandlerTest {
   @Test
   void aRecipientWhoOptedOutWhileTheDeliveryWasHeldIsSuppressedNotSent() {
     ScriptedProvider sendgrid = provider("sendgrid");
-    DeliveryHandler handler = handler(DispatcherSettings.defaults().withProviderLimits(MAX_ATTEMPTS, Duration.ZERO),
-        Duration.ZERO);
+    DeliveryHandler handler =
+        handler(
+            DispatcherSettings.defaults().withProviderLimits(MAX_ATTEMPTS, Duration.ZERO),
+            Duration.ZERO);
     UUID id = UUID.randomUUID();
-    reclaimable.put(id, new Claim(0, null, true, List.of(new Preference(Preference.ANY, Preference.ANY, false)), 1,
-        null));
+    reclaimable.put(
+        id,
+        new Claim(
+            0,
+            null,
+            true,
+            List.of(new Preference(Preference.ANY, Preference.ANY, false)),
+            1,
+            null));
 
     Outcome o = handle(handler, email(id), claim(0));
 
@@ -402,8 +555,10 @@ class DeliveryHandlerTest {
   @Test
   void aDeliveryStillWantedWhenClaimedAgainIsSent() {
     provider("sendgrid");
-    DeliveryHandler handler = handler(DispatcherSettings.defaults().withProviderLimits(MAX_ATTEMPTS, Duration.ZERO),
-        Duration.ZERO);
+    DeliveryHandler handler =
+        handler(
+            DispatcherSettings.defaults().withProviderLimits(MAX_ATTEMPTS, Duration.ZERO),
+            Duration.ZERO);
     UUID id = UUID.randomUUID();
     reclaimable.put(id, claim(0));
 
@@ -414,11 +569,26 @@ class DeliveryHandlerTest {
   void anInvalidDeviceTokenIsDeactivatedSuppressedAndTheUserIsReachedOnTheFallbackChannel() {
     UUID withFallback = UUID.randomUUID();
     notifications.content(withFallback, content(CONTENT, List.of(Channel.SMS, Channel.EMAIL)));
-    contacts.user(new Contact("ada", "ada@shop.example", null, "en", List.of(new Contact.Device("ios", "token-1"))));
-    provider("apns").answers(new SendResult.Permanent("BadDeviceToken", "the token is not valid",
-        SendResult.AddressVerdict.INVALID));
-    DeliveryMessage push = new DeliveryMessage(UUID.randomUUID(), withFallback, CREATED, "shop", Channel.PUSH, "ios",
-        "token-1", "ada", "en", Priority.NORMAL, null);
+    contacts.user(
+        new Contact(
+            "ada", "ada@shop.example", null, "en", List.of(new Contact.Device("ios", "token-1"))));
+    provider("apns")
+        .answers(
+            new SendResult.Permanent(
+                "BadDeviceToken", "the token is not valid", SendResult.AddressVerdict.INVALID));
+    DeliveryMessage push =
+        new DeliveryMessage(
+            UUID.randomUUID(),
+            withFallback,
+            CREATED,
+            "shop",
+            Channel.PUSH,
+            "ios",
+            "token-1",
+            "ada",
+            "en",
+            Priority.NORMAL,
+            null);
 
     Outcome o = handle(handler(), push, claim(0));
 
@@ -427,28 +597,46 @@ class DeliveryHandlerTest {
     assertThat(o.errorCode()).isEqualTo("BadDeviceToken");
     assertThat(journal).containsExactly("stored failed", "term");
     assertThat(contacts.deactivatedDevices).containsExactly("ios:token-1");
-    assertThat(contacts.suppressed).containsExactly(
-        new InMemoryContacts.Mark(Channel.PUSH, "token-1", DeliveryReasons.INVALID_ADDRESS));
+    assertThat(contacts.suppressed)
+        .containsExactly(
+            new InMemoryContacts.Mark(Channel.PUSH, "token-1", DeliveryReasons.INVALID_ADDRESS));
     // sms is first in the chain, but ada has no phone
-    assertThat(notifications.added).singleElement().satisfies(a -> {
-      assertThat(a.delivery().channel()).isEqualTo(Channel.EMAIL);
-      assertThat(a.delivery().address()).isEqualTo("ada@shop.example");
-      assertThat(a.of().id()).isEqualTo(push.deliveryId());
-    });
+    assertThat(notifications.added)
+        .singleElement()
+        .satisfies(
+            a -> {
+              assertThat(a.delivery().channel()).isEqualTo(Channel.EMAIL);
+              assertThat(a.delivery().address()).isEqualTo("ada@shop.example");
+              assertThat(a.of().id()).isEqualTo(push.deliveryId());
+            });
   }
 
   @Test
   void aRecipientWhoRepliedStopIsSuppressedAsOptedOutAndTheDeviceIsLeftAlone() {
-    provider("twilio").answers(new SendResult.Permanent("21610", "unsubscribed recipient",
-        SendResult.AddressVerdict.OPTED_OUT));
-    DeliveryMessage sms = new DeliveryMessage(UUID.randomUUID(), NOTIFICATION, CREATED, "shop", Channel.SMS, null,
-        "+14155552671", null, null, Priority.NORMAL, null);
+    provider("twilio")
+        .answers(
+            new SendResult.Permanent(
+                "21610", "unsubscribed recipient", SendResult.AddressVerdict.OPTED_OUT));
+    DeliveryMessage sms =
+        new DeliveryMessage(
+            UUID.randomUUID(),
+            NOTIFICATION,
+            CREATED,
+            "shop",
+            Channel.SMS,
+            null,
+            "+14155552671",
+            null,
+            null,
+            Priority.NORMAL,
+            null);
 
     Outcome o = handle(handler(), sms, claim(0));
 
     assertThat(o.state()).isEqualTo(DeliveryState.FAILED);
-    assertThat(contacts.suppressed).containsExactly(
-        new InMemoryContacts.Mark(Channel.SMS, "+14155552671", DeliveryReasons.OPTED_OUT));
+    assertThat(contacts.suppressed)
+        .containsExactly(
+            new InMemoryContacts.Mark(Channel.SMS, "+14155552671", DeliveryReasons.OPTED_OUT));
     assertThat(contacts.deactivatedDevices).isEmpty();
     assertThat(notifications.added).as("a raw address has no fallback").isEmpty();
   }
@@ -466,7 +654,8 @@ class DeliveryHandlerTest {
 
   @Test
   void aRetryableAnswerIsRetriedAfterABackoffAndCountsAnAttempt() {
-    ScriptedProvider sendgrid = provider("sendgrid").answers(new SendResult.Retry("http_503", "unavailable", null));
+    ScriptedProvider sendgrid =
+        provider("sendgrid").answers(new SendResult.Retry("http_503", "unavailable", null));
 
     Outcome o = handle(handler(), email(UUID.randomUUID()), claim(1));
 
@@ -482,7 +671,8 @@ class DeliveryHandlerTest {
 
   @Test
   void aProvidersRetryAfterLongerThanTheBackoffIsObeyed() {
-    provider("sendgrid").answers(new SendResult.Retry("http_503", "unavailable", Duration.ofMinutes(3)));
+    provider("sendgrid")
+        .answers(new SendResult.Retry("http_503", "unavailable", Duration.ofMinutes(3)));
 
     Outcome o = handle(handler(), email(UUID.randomUUID()), claim(0));
 
@@ -505,7 +695,8 @@ class DeliveryHandlerTest {
   @Test
   void aFailureOutsideTheProviderIsRetriedAsAnAttemptUntilTheLastWhichFailsAsInternalError() {
     provider("sendgrid");
-    notifications.contentsFailWith = new IllegalStateException("relation \"notifications\" does not exist");
+    notifications.contentsFailWith =
+        new IllegalStateException("relation \"notifications\" does not exist");
     DeliveryHandler handler = handler();
 
     Outcome retried = handle(handler, email(UUID.randomUUID()), claim(0));
@@ -529,10 +720,23 @@ class DeliveryHandlerTest {
   void anOutcomeThatCannotBeStoredLeavesTheMessageUnacknowledgedSoThatJetStreamRedeliversIt() {
     ScriptedProvider sendgrid = provider("sendgrid");
     storeDown = true;
-    DispatcherSettings d = DispatcherSettings.defaults().withProviderLimits(MAX_ATTEMPTS, Duration.ZERO);
-    DeliveryHandler handler = handler(new DispatcherSettings(d.channels(), d.maxInFlight(), d.fetchBatch(),
-        d.maxAttempts(), d.baseBackoff(), d.maxBackoff(), d.sendTimeout(), d.batchDelay(), d.circuitOpenFor(),
-        d.permitWait(), Duration.ofMillis(300)), Duration.ofHours(1));
+    DispatcherSettings d =
+        DispatcherSettings.defaults().withProviderLimits(MAX_ATTEMPTS, Duration.ZERO);
+    DeliveryHandler handler =
+        handler(
+            new DispatcherSettings(
+                d.channels(),
+                d.maxInFlight(),
+                d.fetchBatch(),
+                d.maxAttempts(),
+                d.baseBackoff(),
+                d.maxBackoff(),
+                d.sendTimeout(),
+                d.batchDelay(),
+                d.circuitOpenFor(),
+                d.permitWait(),
+                Duration.ofMillis(300)),
+            Duration.ofHours(1));
 
     Outcome o = handle(handler, email(UUID.randomUUID()), claim(0));
 
@@ -557,7 +761,11 @@ class DeliveryHandlerTest {
   void aCopyOfADeliveryAnotherDispatcherHoldsComesBackOnceItsLeaseHasRunOut() {
     ScriptedProvider sendgrid = provider("sendgrid");
 
-    Outcome o = handle(handler(), email(UUID.randomUUID()), new ClaimAnswer.HeldElsewhere(Duration.ofSeconds(10)));
+    Outcome o =
+        handle(
+            handler(),
+            email(UUID.randomUUID()),
+            new ClaimAnswer.HeldElsewhere(Duration.ofSeconds(10)));
 
     assertThat(o).isNull();
     assertThat(journal).containsExactly("nak 10500 ms");

@@ -13,15 +13,28 @@ import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
-/** The delivery added after a user's delivery failed for good: on the next channel of the chain that can reach them. */
+/**
+ * The delivery added after a user's delivery failed for good: on the next channel of the chain that
+ * can reach them.
+ */
 class FallbackTest {
   private final InMemoryNotifications notifications = new InMemoryNotifications();
   private final InMemoryContacts contacts = new InMemoryContacts();
   private final Fallback fallback = new Fallback(notifications, contacts);
 
   private static DeliveryMessage failed(Channel channel, String userId) {
-    return new DeliveryMessage(UUID.randomUUID(), UUID.randomUUID(), Instant.parse("2026-12-03T10:00:00Z"), "shop",
-        channel, channel == Channel.PUSH ? "ios" : null, "address-that-failed", userId, "en", Priority.NORMAL, null);
+    return new DeliveryMessage(
+        UUID.randomUUID(),
+        UUID.randomUUID(),
+        Instant.parse("2026-12-03T10:00:00Z"),
+        "shop",
+        channel,
+        channel == Channel.PUSH ? "ios" : null,
+        "address-that-failed",
+        userId,
+        "en",
+        Priority.NORMAL,
+        null);
   }
 
   private List<Channel> addedChannels() {
@@ -34,25 +47,38 @@ class FallbackTest {
 
     fallback.after(failed(Channel.PUSH, "ada"), List.of(Channel.PUSH, Channel.SMS, Channel.EMAIL));
 
-    assertThat(notifications.added).extracting(a -> a.delivery().channel(), a -> a.delivery().address(),
-        a -> a.delivery().locale()).containsExactly(tuple(Channel.EMAIL, "ada@shop.example", "de"));
+    assertThat(notifications.added)
+        .extracting(
+            a -> a.delivery().channel(), a -> a.delivery().address(), a -> a.delivery().locale())
+        .containsExactly(tuple(Channel.EMAIL, "ada@shop.example", "de"));
   }
 
   @Test
   void aFallbackToPushGoesToEveryActiveDevice() {
-    contacts.user(new Contact("ada", null, null, null,
-        List.of(new Contact.Device("ios", "t-1"), new Contact.Device("android", "t-2"))));
+    contacts.user(
+        new Contact(
+            "ada",
+            null,
+            null,
+            null,
+            List.of(new Contact.Device("ios", "t-1"), new Contact.Device("android", "t-2"))));
 
     fallback.after(failed(Channel.SMS, "ada"), List.of(Channel.PUSH));
 
-    assertThat(notifications.added).extracting(a -> a.delivery().platform(), a -> a.delivery().address())
+    assertThat(notifications.added)
+        .extracting(a -> a.delivery().platform(), a -> a.delivery().address())
         .containsExactly(tuple("ios", "t-1"), tuple("android", "t-2"));
   }
 
   @Test
   void aUserStillReachableOnTheFailedChannelGetsNoFallback() {
-    contacts.user(new Contact("ada", "ada@shop.example", null, null,
-        List.of(new Contact.Device("ios", "t-1"), new Contact.Device("ios", "t-2"))));
+    contacts.user(
+        new Contact(
+            "ada",
+            "ada@shop.example",
+            null,
+            null,
+            List.of(new Contact.Device("ios", "t-1"), new Contact.Device("ios", "t-2"))));
     // another device's delivery of the same notification is still under way
     notifications.channelsInUse("ada", Set.of(Channel.PUSH));
 

@@ -11,7 +11,10 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** Accepted notifications in memory: their content, the channels a user has live deliveries on, the deliveries added. */
+/**
+ * Accepted notifications in memory: their content, the channels a user has live deliveries on, the
+ * deliveries added.
+ */
 final class InMemoryNotifications implements Notifications {
   /** A delivery added to the notification of {@code of}. */
   record Added(DeliveryKey of, NewDelivery delivery) {}
@@ -19,6 +22,7 @@ final class InMemoryNotifications implements Notifications {
   private final Map<UUID, NotificationStore.Content> contents = new HashMap<>();
   private final Map<String, Set<Channel>> inUse = new HashMap<>();
   final List<Added> added = new CopyOnWriteArrayList<>();
+
   /** Set to make reading content fail, as Postgres being down would. */
   volatile RuntimeException contentsFailWith;
 
@@ -38,7 +42,9 @@ final class InMemoryNotifications implements Notifications {
       throw contentsFailWith;
     }
     Map<UUID, NotificationStore.Content> found = new HashMap<>();
-    notificationIds.stream().filter(contents::containsKey).forEach(id -> found.put(id, contents.get(id)));
+    notificationIds.stream()
+        .filter(contents::containsKey)
+        .forEach(id -> found.put(id, contents.get(id)));
     return found;
   }
 
@@ -49,8 +55,11 @@ final class InMemoryNotifications implements Notifications {
 
   @Override
   public boolean addDelivery(DeliveryKey of, NewDelivery delivery) {
-    if (added.stream().anyMatch(a -> a.delivery().channel() == delivery.channel()
-        && a.delivery().address().equals(delivery.address()))) {
+    if (added.stream()
+        .anyMatch(
+            a ->
+                a.delivery().channel() == delivery.channel()
+                    && a.delivery().address().equals(delivery.address()))) {
       return false;
     }
     added.add(new Added(of, delivery));

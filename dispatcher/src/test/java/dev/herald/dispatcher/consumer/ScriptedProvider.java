@@ -26,8 +26,13 @@ final class ScriptedProvider implements ProviderClient {
 
   ScriptedProvider(String name) {
     this.name = name;
-    this.gate = new ProviderGate("shop/" + name, new DeliveryProviderSpec(), Duration.ofMinutes(1), Duration.ZERO,
-        (from, to, lastError) -> {});
+    this.gate =
+        new ProviderGate(
+            "shop/" + name,
+            new DeliveryProviderSpec(),
+            Duration.ofMinutes(1),
+            Duration.ZERO,
+            (from, to, lastError) -> {});
   }
 
   ScriptedProvider answers(SendResult next) {

@@ -26,13 +26,14 @@ class ProviderLimitsTest {
   }
 
   private Future<Optional<String>> waitFor(ProviderLimits limits, Priority priority) {
-    return senders.submit(() -> {
-      Optional<String> full = limits.acquire(priority, LONG);
-      if (full.isEmpty()) {
-        served.add(priority);
-      }
-      return full;
-    });
+    return senders.submit(
+        () -> {
+          Optional<String> full = limits.acquire(priority, LONG);
+          if (full.isEmpty()) {
+            served.add(priority);
+          }
+          return full;
+        });
   }
 
   @Test
@@ -61,8 +62,12 @@ class ProviderLimitsTest {
     Future<Optional<String>> bulk = waitFor(limits, Priority.BULK);
     Future<Optional<String>> normal = waitFor(limits, Priority.NORMAL);
     Future<Optional<String>> high = waitFor(limits, Priority.HIGH);
-    await().until(() -> limits.waiting(Priority.BULK) == 1 && limits.waiting(Priority.NORMAL) == 1
-        && limits.waiting(Priority.HIGH) == 1);
+    await()
+        .until(
+            () ->
+                limits.waiting(Priority.BULK) == 1
+                    && limits.waiting(Priority.NORMAL) == 1
+                    && limits.waiting(Priority.HIGH) == 1);
 
     limits.release();
     assertThat(high.get()).isEmpty();
@@ -77,12 +82,14 @@ class ProviderLimitsTest {
   void noRoomWithinTheWaitNamesTheLimitThatWasReached() throws Exception {
     ProviderLimits rate = new ProviderLimits(1, null);
     assertThat(rate.acquire(Priority.HIGH, LONG)).isEmpty();
-    assertThat(rate.acquire(Priority.HIGH, Duration.ofMillis(50))).hasValue(ProviderLimits.RATE_LIMIT);
+    assertThat(rate.acquire(Priority.HIGH, Duration.ofMillis(50)))
+        .hasValue(ProviderLimits.RATE_LIMIT);
 
     ProviderLimits slots = new ProviderLimits(null, 2);
     assertThat(slots.acquire(Priority.HIGH, LONG)).isEmpty();
     assertThat(slots.acquire(Priority.HIGH, LONG)).isEmpty();
-    assertThat(slots.acquire(Priority.HIGH, Duration.ofMillis(50))).hasValue(ProviderLimits.MAX_CONCURRENCY);
+    assertThat(slots.acquire(Priority.HIGH, Duration.ofMillis(50)))
+        .hasValue(ProviderLimits.MAX_CONCURRENCY);
     slots.release();
     assertThat(slots.acquire(Priority.BULK, Duration.ofMillis(50))).isEmpty();
     assertThat(slots.waiting(Priority.HIGH)).isZero();
@@ -105,8 +112,10 @@ class ProviderLimitsTest {
     waitFor(limits, Priority.HIGH);
     await().until(() -> limits.waiting(Priority.HIGH) >= 1);
     start = System.nanoTime();
-    assertThat(limits.acquire(Priority.BULK, Duration.ofMillis(500))).hasValue(ProviderLimits.RATE_LIMIT);
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).as("gave up before its wait was over")
+    assertThat(limits.acquire(Priority.BULK, Duration.ofMillis(500)))
+        .hasValue(ProviderLimits.RATE_LIMIT);
+    assertThat(Duration.ofNanos(System.nanoTime() - start))
+        .as("gave up before its wait was over")
         .isLessThan(Duration.ofMillis(400));
   }
 

@@ -30,12 +30,14 @@ import org.slf4j.LoggerFactory;
 public final class EventRecorder {
   private static final Logger LOG = LoggerFactory.getLogger(EventRecorder.class);
   private static final String COMPONENT = "herald-operator";
+
   /** Objects whose last announcements are remembered; the least recently announced is forgotten. */
   static final int REMEMBERED_OBJECTS = 10_000;
 
   /** The type of an Event, as kubectl shows it. */
   public enum Type {
-    NORMAL("Normal"), WARNING("Warning");
+    NORMAL("Normal"),
+    WARNING("Warning");
 
     private final String wireName;
 
@@ -63,16 +65,26 @@ public final class EventRecorder {
       };
 
   public EventRecorder(KubernetesClient client) {
-    this(event -> {
-      try {
-        client.v1().events().inNamespace(event.getMetadata().getNamespace()).resource(event).create();
-        return true;
-      } catch (KubernetesClientException e) {
-        LOG.warn("could not record event {} on {}/{}: {}", event.getReason(), event.getMetadata().getNamespace(),
-            event.getInvolvedObject().getName(), e.getMessage());
-        return false;
-      }
-    });
+    this(
+        event -> {
+          try {
+            client
+                .v1()
+                .events()
+                .inNamespace(event.getMetadata().getNamespace())
+                .resource(event)
+                .create();
+            return true;
+          } catch (KubernetesClientException e) {
+            LOG.warn(
+                "could not record event {} on {}/{}: {}",
+                event.getReason(),
+                event.getMetadata().getNamespace(),
+                event.getInvolvedObject().getName(),
+                e.getMessage());
+            return false;
+          }
+        });
   }
 
   public EventRecorder(Sink sink) {
@@ -99,8 +111,12 @@ public final class EventRecorder {
     synchronized (lastAnnounced) {
       Map<String, Announced> topics = lastAnnounced.get(identity);
       if (topics != null && now.equals(topics.get(topic))) {
-        LOG.debug("{} of {}/{} already announced as {}", topic, on.getMetadata().getNamespace(),
-            on.getMetadata().getName(), reason);
+        LOG.debug(
+            "{} of {}/{} already announced as {}",
+            topic,
+            on.getMetadata().getNamespace(),
+            on.getMetadata().getName(),
+            reason);
         return;
       }
     }
@@ -114,37 +130,44 @@ public final class EventRecorder {
 
   private static String identity(HasMetadata on) {
     String uid = on.getMetadata().getUid();
-    return uid != null ? uid : on.getKind() + "/" + on.getMetadata().getNamespace() + "/"
-        + on.getMetadata().getName();
+    return uid != null
+        ? uid
+        : on.getKind() + "/" + on.getMetadata().getNamespace() + "/" + on.getMetadata().getName();
   }
 
   private boolean emit(HasMetadata on, Type type, String reason, String rawMessage) {
     String message = dev.herald.core.log.Printable.of(rawMessage);
     String now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
     String namespace = on.getMetadata().getNamespace();
-    var event = new EventBuilder()
-        .withNewMetadata()
-        .withName(on.getMetadata().getName() + "." + UUID.randomUUID().toString().substring(0, 8)
-            .toLowerCase(Locale.ROOT))
-        .withNamespace(namespace)
-        .endMetadata()
-        .withInvolvedObject(new ObjectReferenceBuilder()
-            .withApiVersion(on.getApiVersion())
-            .withKind(on.getKind())
-            .withName(on.getMetadata().getName())
+    var event =
+        new EventBuilder()
+            .withNewMetadata()
+            .withName(
+                on.getMetadata().getName()
+                    + "."
+                    + UUID.randomUUID().toString().substring(0, 8).toLowerCase(Locale.ROOT))
             .withNamespace(namespace)
-            .withUid(on.getMetadata().getUid())
-            .withResourceVersion(on.getMetadata().getResourceVersion())
-            .build())
-        .withType(type.wireName)
-        .withReason(reason)
-        .withMessage(message)
-        .withFirstTimestamp(now)
-        .withLastTimestamp(now)
-        .withCount(1)
-        .withNewSource().withComponent(COMPONENT).endSource()
-        .withReportingComponent(COMPONENT)
-        .build();
+            .endMetadata()
+            .withInvolvedObject(
+                new ObjectReferenceBuilder()
+                    .withApiVersion(on.getApiVersion())
+                    .withKind(on.getKind())
+                    .withName(on.getMetadata().getName())
+                    .withNamespace(namespace)
+                    .withUid(on.getMetadata().getUid())
+                    .withResourceVersion(on.getMetadata().getResourceVersion())
+                    .build())
+            .withType(type.wireName)
+            .withReason(reason)
+            .withMessage(message)
+            .withFirstTimestamp(now)
+            .withLastTimestamp(now)
+            .withCount(1)
+            .withNewSource()
+            .withComponent(COMPONENT)
+            .endSource()
+            .withReportingComponent(COMPONENT)
+            .build();
     return sink.write(event);
   }
 }

@@ -17,8 +17,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -38,9 +38,9 @@ import org.slf4j.LoggerFactory;
  * skipped (and reported on it) instead of stopping the informer.
  *
  * <p>A key value belongs to exactly one Secret, and so to one tenant: a Secret holding a value that
- * another Secret already holds (in any namespace) is ignored, with an {@code ApiKeyDuplicate}
- * Event on it; deleting it leaves the owner's key working. At start-up the oldest Secret owns a
- * value. When the owner is deleted, a copy in the same namespace takes over.
+ * another Secret already holds (in any namespace) is ignored, with an {@code ApiKeyDuplicate} Event
+ * on it; deleting it leaves the owner's key working. At start-up the oldest Secret owns a value.
+ * When the owner is deleted, a copy in the same namespace takes over.
  *
  * <p>A {@code client} key is the one shipped in apps in users' hands, so it is public: it has no
  * other scope (a Secret mixing {@code client} with another is ignored), and alone it touches no
@@ -57,16 +57,20 @@ public final class ApiKeys implements AutoCloseable {
    * Who is calling: the key (its Secret), the tenant it belongs to, what it may do, and — for a
    * client key — the user its request's user token speaks for.
    */
-  public record Principal(String keyId, String tenant, Set<Scope> scopes, Optional<String> actingFor) {
+  public record Principal(
+      String keyId, String tenant, Set<Scope> scopes, Optional<String> actingFor) {
     Principal acting(String userId) {
       return new Principal(keyId, tenant, scopes, Optional.of(userId));
     }
 
-    /** Refuses (403) a client app's request about another user than the one its token speaks for. */
+    /**
+     * Refuses (403) a client app's request about another user than the one its token speaks for.
+     */
     void mustActFor(String userId) {
       if (actingFor.isPresent() && !actingFor.get().equals(userId)) {
-        throw Problem.forbidden(UserTokens.HEADER, "this user token speaks for another user than the one this"
-            + " request is about");
+        throw Problem.forbidden(
+            UserTokens.HEADER,
+            "this user token speaks for another user than the one this" + " request is about");
       }
     }
   }
@@ -79,8 +83,13 @@ public final class ApiKeys implements AutoCloseable {
   private final Map<String, Principal> byHash = new ConcurrentHashMap<>();
   private final Map<String, String> hashById = new ConcurrentHashMap<>();
   private final Map<String, RateLimiter> limiters = new ConcurrentHashMap<>();
-  /** Every Secret holding each key value (by hash), and the one that owns it; guarded by {@code this}. */
+
+  /**
+   * Every Secret holding each key value (by hash), and the one that owns it; guarded by {@code
+   * this}.
+   */
   private final Map<String, List<Claim>> claims = new HashMap<>();
+
   private final Map<String, Claim> owners = new HashMap<>();
   private volatile SharedIndexInformer<GenericKubernetesResource> informer;
 
@@ -89,8 +98,12 @@ public final class ApiKeys implements AutoCloseable {
     this.events = new EventRecorder(kube);
     this.store = store;
     this.userTokens = userTokens;
-    this.rateConfig = RateLimiterConfig.custom().limitForPeriod(ratePerSecond)
-        .limitRefreshPeriod(Duration.ofSeconds(1)).timeoutDuration(Duration.ZERO).build();
+    this.rateConfig =
+        RateLimiterConfig.custom()
+            .limitForPeriod(ratePerSecond)
+            .limitRefreshPeriod(Duration.ofSeconds(1))
+            .timeoutDuration(Duration.ZERO)
+            .build();
   }
 
   void start() {
@@ -131,24 +144,39 @@ public final class ApiKeys implements AutoCloseable {
       }
     }
     if (!valid) {
-      LOG.warn("API key Secret {} ignored: it needs 'key' (at least {} characters) and 'scopes' (comma list of {})",
-          keyId, MIN_KEY_LENGTH, Arrays.stream(Scope.values()).map(Scope::wireName).toList());
+      LOG.warn(
+          "API key Secret {} ignored: it needs 'key' (at least {} characters) and 'scopes' (comma list of {})",
+          keyId,
+          MIN_KEY_LENGTH,
+          Arrays.stream(Scope.values()).map(Scope::wireName).toList());
       revoke(keyId);
       return;
     }
     if (scopes.contains(Scope.CLIENT) && scopes.size() > 1) {
       // A client key ships inside apps: whatever else it could do, every user of the app could.
-      LOG.warn("API key Secret {} ignored: the client scope cannot be combined with another", keyId);
-      events.warning(s, "ApiKeyInvalid", "this API key is not used: the client scope is for keys shipped in apps,"
-          + " which are public, and cannot be combined with another scope; give the backend a key of its own");
+      LOG.warn(
+          "API key Secret {} ignored: the client scope cannot be combined with another", keyId);
+      events.warning(
+          s,
+          "ApiKeyInvalid",
+          "this API key is not used: the client scope is for keys shipped in apps,"
+              + " which are public, and cannot be combined with another scope; give the backend a key of its own");
       revoke(keyId);
       return;
     }
     byte[] hash = sha256(key);
     String hex = HexFormat.of().formatHex(hash);
-    Claim claim = new Claim(keyId, s.getMetadata().getNamespace(),
-        s.getMetadata().getCreationTimestamp() == null ? "" : s.getMetadata().getCreationTimestamp(), hash,
-        new Principal(keyId, s.getMetadata().getNamespace(), Set.copyOf(scopes), Optional.empty()), s);
+    Claim claim =
+        new Claim(
+            keyId,
+            s.getMetadata().getNamespace(),
+            s.getMetadata().getCreationTimestamp() == null
+                ? ""
+                : s.getMetadata().getCreationTimestamp(),
+            hash,
+            new Principal(
+                keyId, s.getMetadata().getNamespace(), Set.copyOf(scopes), Optional.empty()),
+            s);
     synchronized (this) {
       release(keyId);
       hashById.put(keyId, hex);
@@ -174,7 +202,12 @@ public final class ApiKeys implements AutoCloseable {
   }
 
   /** A Secret's hold on a key value. */
-  private record Claim(String keyId, String tenant, String created, byte[] hash, Principal principal,
+  private record Claim(
+      String keyId,
+      String tenant,
+      String created,
+      byte[] hash,
+      Principal principal,
       GenericKubernetesResource secret) {}
 
   private static final Comparator<Claim> OLDEST_FIRST =
@@ -182,8 +215,11 @@ public final class ApiKeys implements AutoCloseable {
 
   private void activate(String hex, Claim claim) {
     byHash.put(hex, claim.principal());
-    store.upsert(claim.keyId(), claim.tenant(), claim.hash(), claim.principal().scopes().stream().map(Scope::wireName)
-        .sorted().toList());
+    store.upsert(
+        claim.keyId(),
+        claim.tenant(),
+        claim.hash(),
+        claim.principal().scopes().stream().map(Scope::wireName).sorted().toList());
     LOG.info("API key {} active with scopes {}", claim.keyId(), claim.principal().scopes());
   }
 
@@ -192,10 +228,20 @@ public final class ApiKeys implements AutoCloseable {
     store.revoke(claim.keyId());
     limiters.remove(claim.keyId());
     // Another tenant's Secret is not named to this one.
-    String whose = owner.tenant().equals(claim.tenant()) ? "the Secret " + owner.keyId() : "a Secret of another namespace";
-    LOG.warn("API key Secret {} ignored: its key value is already the key of {}", claim.keyId(), owner.keyId());
-    events.warning(claim.secret(), "ApiKeyDuplicate", "this key value is already the API key of " + whose
-        + "; a key belongs to exactly one Secret, so this one is ignored: give it a new value");
+    String whose =
+        owner.tenant().equals(claim.tenant())
+            ? "the Secret " + owner.keyId()
+            : "a Secret of another namespace";
+    LOG.warn(
+        "API key Secret {} ignored: its key value is already the key of {}",
+        claim.keyId(),
+        owner.keyId());
+    events.warning(
+        claim.secret(),
+        "ApiKeyDuplicate",
+        "this key value is already the API key of "
+            + whose
+            + "; a key belongs to exactly one Secret, so this one is ignored: give it a new value");
   }
 
   /**
@@ -214,10 +260,14 @@ public final class ApiKeys implements AutoCloseable {
     if (owner != null && owner.keyId().equals(keyId)) {
       owners.remove(hex);
       byHash.remove(hex);
-      holders.stream().filter(c -> c.tenant().equals(owner.tenant())).min(OLDEST_FIRST).ifPresent(next -> {
-        owners.put(hex, next);
-        activate(hex, next);
-      });
+      holders.stream()
+          .filter(c -> c.tenant().equals(owner.tenant()))
+          .min(OLDEST_FIRST)
+          .ifPresent(
+              next -> {
+                owners.put(hex, next);
+                activate(hex, next);
+              });
     }
     if (holders.isEmpty()) {
       claims.remove(hex);
@@ -261,7 +311,10 @@ public final class ApiKeys implements AutoCloseable {
     return p;
   }
 
-  /** A route for backends: keys with any of {@code anyOf}, within their rate; a client key is refused (403). */
+  /**
+   * A route for backends: keys with any of {@code anyOf}, within their rate; a client key is
+   * refused (403).
+   */
   Handler<RoutingContext> require(Scope... anyOf) {
     return admit(List.of(anyOf), ClientAccess.NONE, null);
   }
@@ -284,17 +337,25 @@ public final class ApiKeys implements AutoCloseable {
   }
 
   /** Whether, and how, a route lets a client key in. */
-  private enum ClientAccess { NONE, PATH_USER, TOKEN_USER }
+  private enum ClientAccess {
+    NONE,
+    PATH_USER,
+    TOKEN_USER
+  }
 
-  private Handler<RoutingContext> admit(List<Scope> allowed, ClientAccess clients, String userParam) {
+  private Handler<RoutingContext> admit(
+      List<Scope> allowed, ClientAccess clients, String userParam) {
     if (allowed.contains(Scope.CLIENT)) {
-      throw new IllegalArgumentException("client keys are let in by the user they act for, not by a scope");
+      throw new IllegalArgumentException(
+          "client keys are let in by the user they act for, not by a scope");
     }
-    String needed = allowed.stream().map(Scope::wireName).toList()
-        + (clients == ClientAccess.NONE ? "" : ", or client with " + UserTokens.HEADER);
+    String needed =
+        allowed.stream().map(Scope::wireName).toList()
+            + (clients == ClientAccess.NONE ? "" : ", or client with " + UserTokens.HEADER);
     return ctx -> {
       Principal p = authenticate(ctx.request().getHeader("Authorization"));
-      RateLimiter limiter = limiters.computeIfAbsent(p.keyId(), id -> RateLimiter.of(id, rateConfig));
+      RateLimiter limiter =
+          limiters.computeIfAbsent(p.keyId(), id -> RateLimiter.of(id, rateConfig));
       if (!limiter.acquirePermission()) {
         throw Problem.rateLimited(1);
       }
@@ -306,7 +367,8 @@ public final class ApiKeys implements AutoCloseable {
       if (clients == ClientAccess.NONE || !p.scopes().contains(Scope.CLIENT)) {
         throw Problem.forbidden("this key lacks the scope for this request: one of " + needed);
       }
-      Principal acting = p.acting(userTokens.subject(p.tenant(), ctx.request().getHeader(UserTokens.HEADER)));
+      Principal acting =
+          p.acting(userTokens.subject(p.tenant(), ctx.request().getHeader(UserTokens.HEADER)));
       if (clients == ClientAccess.PATH_USER) {
         acting.mustActFor(ctx.pathParam(userParam));
       }

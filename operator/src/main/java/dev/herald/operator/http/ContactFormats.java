@@ -15,8 +15,13 @@ import java.util.regex.Pattern;
 final class ContactFormats {
   private static final Pattern EMAIL = Pattern.compile(Patterns.EMAIL);
   private static final Pattern APNS_TOKEN = Pattern.compile("^[0-9a-fA-F]{64}$");
-  /** FCM registration tokens: URL-safe base64 with a colon-separated prefix, about 150–200 characters. */
+
+  /**
+   * FCM registration tokens: URL-safe base64 with a colon-separated prefix, about 150–200
+   * characters.
+   */
   private static final Pattern FCM_TOKEN = Pattern.compile("^[A-Za-z0-9_:\\-]{100,4096}$");
+
   static final String USER_ID = "^[A-Za-z0-9][A-Za-z0-9._:@+\\-]{0,255}$";
   private static final Pattern USER_ID_PATTERN = Pattern.compile(USER_ID);
 
@@ -67,7 +72,8 @@ final class ContactFormats {
     return switch (platform) {
       case "ios" -> "must be an APNs device token: 64 hexadecimal digits";
       case "android" -> "must be an FCM registration token: 100 or more of A-Z a-z 0-9 _ : -";
-      default -> "must be an FCM registration token (or send a Web Push subscription as subscription)";
+      default ->
+          "must be an FCM registration token (or send a Web Push subscription as subscription)";
     };
   }
 }

@@ -24,7 +24,8 @@ import java.util.UUID;
 final class DeadLetterRoutes {
   static final int MAX_PAGE = 1000;
   static final int MAX_IDS = 1000;
-  private static final Set<String> REQUEUE_FIELDS = Set.of("notification", "reason", "channel", "deliveries", "all");
+  private static final Set<String> REQUEUE_FIELDS =
+      Set.of("notification", "reason", "channel", "deliveries", "all");
   private static final String REASONS = String.join(", ", new TreeSet<>(DeadLetters.REASONS));
 
   private final DeadLetters deadLetters;
@@ -34,8 +35,10 @@ final class DeadLetterRoutes {
   }
 
   void mount(Router router, ApiKeys keys) {
-    blocking(router.get("/v1/dead-letters").handler(keys.require(Scope.SEND, Scope.READ)), this::list);
-    blocking(router.post("/v1/dead-letters/requeue").handler(keys.require(Scope.SEND)), this::requeue);
+    blocking(
+        router.get("/v1/dead-letters").handler(keys.require(Scope.SEND, Scope.READ)), this::list);
+    blocking(
+        router.post("/v1/dead-letters/requeue").handler(keys.require(Scope.SEND)), this::requeue);
   }
 
   private void list(RoutingContext ctx) {
@@ -60,7 +63,8 @@ final class DeadLetterRoutes {
         throw Problem.invalid("after", "must be the cursor of a previous page");
       }
     }
-    DeadLetters.Selection selection = new DeadLetters.Selection(tenant, notification, reason, channel, List.of());
+    DeadLetters.Selection selection =
+        new DeadLetters.Selection(tenant, notification, reason, channel, List.of());
     List<DeadLetters.DeadLetter> page = deadLetters.list(selection, after, limit);
     ObjectNode out = Json.MAPPER.createObjectNode();
     ArrayNode items = out.putArray("deadLetters");
@@ -88,21 +92,36 @@ final class DeadLetterRoutes {
   private void requeue(RoutingContext ctx) {
     String tenant = ApiKeys.principal(ctx).tenant();
     JsonBody body = JsonBody.read(ctx, REQUEUE_FIELDS);
-    UUID notification = body.string("notification", false, 36, DeadLetterRoutes::uuid, "must be a notification id");
-    String reason = body.string("reason", false, 32, r -> DeadLetters.REASONS.contains(r) ? r : null,
-        "must be one of " + REASONS);
-    Channel channel = body.string("channel", false, 8, Channel::fromWire, "must be one of email, sms, push");
+    UUID notification =
+        body.string("notification", false, 36, DeadLetterRoutes::uuid, "must be a notification id");
+    String reason =
+        body.string(
+            "reason",
+            false,
+            32,
+            r -> DeadLetters.REASONS.contains(r) ? r : null,
+            "must be one of " + REASONS);
+    Channel channel =
+        body.string("channel", false, 8, Channel::fromWire, "must be one of email, sms, push");
     List<UUID> deliveries = deliveryIds(body);
     Boolean all = body.bool("all", false);
     body.validOrThrow();
-    DeadLetters.Selection selection = new DeadLetters.Selection(tenant, notification, reason, channel, deliveries);
+    DeadLetters.Selection selection =
+        new DeadLetters.Selection(tenant, notification, reason, channel, deliveries);
     if (selection.isEverything() && !Boolean.TRUE.equals(all)) {
-      throw Problem.invalid("all", "name a notification, reason, channel or deliveries, or set all to true "
-          + "to requeue every dead letter of the namespace");
+      throw Problem.invalid(
+          "all",
+          "name a notification, reason, channel or deliveries, or set all to true "
+              + "to requeue every dead letter of the namespace");
     }
     DeadLetters.Requeued requeued = deadLetters.requeue(selection);
-    json(ctx, 200, Json.MAPPER.createObjectNode().put("requeued", requeued.deliveries())
-        .put("notifications", requeued.notifications()));
+    json(
+        ctx,
+        200,
+        Json.MAPPER
+            .createObjectNode()
+            .put("requeued", requeued.deliveries())
+            .put("notifications", requeued.notifications()));
   }
 
   private static List<UUID> deliveryIds(JsonBody body) {

@@ -23,7 +23,9 @@ final class DeliveryEventRoutes {
   }
 
   void mount(Router router, ApiKeys keys) {
-    blocking(router.post("/v1/deliveries/:id/events").handler(keys.requireOrTokenUser(Scope.SEND)), this::event);
+    blocking(
+        router.post("/v1/deliveries/:id/events").handler(keys.requireOrTokenUser(Scope.SEND)),
+        this::event);
   }
 
   private void event(RoutingContext ctx) {
@@ -34,8 +36,11 @@ final class DeliveryEventRoutes {
       body.error("event", "must be opened or clicked");
     }
     body.validOrThrow();
-    var target = receipts.byId(tenant, ctx.pathParam("id")).filter(t -> t.channel() == Channel.PUSH)
-        .orElseThrow(() -> Problem.notFound("push delivery"));
+    var target =
+        receipts
+            .byId(tenant, ctx.pathParam("id"))
+            .filter(t -> t.channel() == Channel.PUSH)
+            .orElseThrow(() -> Problem.notFound("push delivery"));
     // A client app reports only on pushes to the user its token speaks for.
     ApiKeys.principal(ctx).mustActFor(target.userId());
     if (event.equals("opened")) {

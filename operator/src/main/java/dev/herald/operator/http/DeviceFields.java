@@ -7,22 +7,26 @@ import java.util.Set;
 
 /**
  * A device as {@code POST} and {@code DELETE /v1/users/{id}/devices} take it, checked and
- * normalised: {@code {"platform", "token"}} for an APNs or FCM token, or for a browser
- * {@code {"platform": "web", "subscription": PushSubscription.toJSON()}} — the endpoint with its
- * {@code keys.p256dh} and {@code keys.auth}. A subscription is stored under its endpoint, which is
- * its {@code token} in answers. Invalid fields are reported on the body.
+ * normalised: {@code {"platform", "token"}} for an APNs or FCM token, or for a browser {@code
+ * {"platform": "web", "subscription": PushSubscription.toJSON()}} — the endpoint with its {@code
+ * keys.p256dh} and {@code keys.auth}. A subscription is stored under its endpoint, which is its
+ * {@code token} in answers. Invalid fields are reported on the body.
  *
- * @param webPushKeys the subscription's keys; null for a token (and for a removal, which needs
- *     only the endpoint)
+ * @param webPushKeys the subscription's keys; null for a token (and for a removal, which needs only
+ *     the endpoint)
  */
 record DeviceFields(String platform, String token, WebPushKeys webPushKeys) {
   static final Set<String> NAMES = Set.of("platform", "token", "subscription");
   private static final Set<String> PLATFORMS = Set.of("ios", "android", "web");
-  private static final Set<String> SUBSCRIPTION_FIELDS = Set.of("endpoint", "expirationTime", "keys");
+  private static final Set<String> SUBSCRIPTION_FIELDS =
+      Set.of("endpoint", "expirationTime", "keys");
   private static final Set<String> KEY_FIELDS = Set.of("p256dh", "auth");
 
   /** Whether the device is being registered (keys required) or removed (the endpoint is enough). */
-  enum Purpose { REGISTER, REMOVE }
+  enum Purpose {
+    REGISTER,
+    REMOVE
+  }
 
   static DeviceFields read(JsonBody body, WebPushEndpoints endpoints, Purpose purpose) {
     String platform = body.string("platform", true, 16);
@@ -56,12 +60,17 @@ record DeviceFields(String platform, String token, WebPushKeys webPushKeys) {
     return new DeviceFields(platform, normalised, null);
   }
 
-  /** A bare endpoint names a subscription to remove; it cannot register one, having no keys to encrypt to. */
-  private static DeviceFields endpointAsToken(JsonBody body, String endpoint, WebPushEndpoints endpoints,
-      Purpose purpose) {
+  /**
+   * A bare endpoint names a subscription to remove; it cannot register one, having no keys to
+   * encrypt to.
+   */
+  private static DeviceFields endpointAsToken(
+      JsonBody body, String endpoint, WebPushEndpoints endpoints, Purpose purpose) {
     if (purpose == Purpose.REGISTER) {
-      body.error("token", "a Web Push endpoint needs its keys: send the browser's PushSubscription as"
-          + " subscription {endpoint, keys: {p256dh, auth}}");
+      body.error(
+          "token",
+          "a Web Push endpoint needs its keys: send the browser's PushSubscription as"
+              + " subscription {endpoint, keys: {p256dh, auth}}");
       return new DeviceFields("web", null, null);
     }
     var problem = endpoints.formProblem(endpoint);
@@ -69,8 +78,8 @@ record DeviceFields(String platform, String token, WebPushKeys webPushKeys) {
     return new DeviceFields("web", problem.isPresent() ? null : endpoint, null);
   }
 
-  private static DeviceFields subscription(JsonBody body, JsonNode node, String platform, WebPushEndpoints endpoints,
-      Purpose purpose) {
+  private static DeviceFields subscription(
+      JsonBody body, JsonNode node, String platform, WebPushEndpoints endpoints, Purpose purpose) {
     if (!node.isObject()) {
       body.error("subscription", "must be an object (the browser's PushSubscription.toJSON())");
       return new DeviceFields(platform, null, null);
@@ -78,14 +87,19 @@ record DeviceFields(String platform, String token, WebPushKeys webPushKeys) {
     JsonBody sub = JsonBody.of(node, "subscription.", body, SUBSCRIPTION_FIELDS);
     String endpoint = sub.string("endpoint", true, WebPushEndpoints.MAX_LENGTH);
     if (endpoint != null) {
-      var problem = purpose == Purpose.REGISTER ? endpoints.registrationProblem(endpoint) : endpoints.formProblem(endpoint);
+      var problem =
+          purpose == Purpose.REGISTER
+              ? endpoints.registrationProblem(endpoint)
+              : endpoints.formProblem(endpoint);
       if (problem.isPresent()) {
         sub.error("endpoint", problem.get());
         endpoint = null;
       }
     }
     JsonNode expiration = node.get("expirationTime");
-    if (expiration != null && !expiration.isNull() && !(expiration.isIntegralNumber() && expiration.asLong() >= 0)) {
+    if (expiration != null
+        && !expiration.isNull()
+        && !(expiration.isIntegralNumber() && expiration.asLong() >= 0)) {
       sub.error("expirationTime", "must be null or a time in milliseconds since the epoch");
     }
     JsonNode keysNode = node.get("keys");
@@ -108,8 +122,11 @@ record DeviceFields(String platform, String token, WebPushKeys webPushKeys) {
     if (auth != null) {
       WebPushKeys.authProblem(auth).ifPresent(p -> keys.error("auth", p));
     }
-    boolean usable = p256dh != null && auth != null && WebPushKeys.p256dhProblem(p256dh).isEmpty()
-        && WebPushKeys.authProblem(auth).isEmpty();
+    boolean usable =
+        p256dh != null
+            && auth != null
+            && WebPushKeys.p256dhProblem(p256dh).isEmpty()
+            && WebPushKeys.authProblem(auth).isEmpty();
     return new DeviceFields(platform, endpoint, usable ? new WebPushKeys(p256dh, auth) : null);
   }
 }

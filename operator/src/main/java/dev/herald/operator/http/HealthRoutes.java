@@ -11,7 +11,10 @@ import java.io.UncheckedIOException;
 import java.util.function.BooleanSupplier;
 import org.jdbi.v3.core.Jdbi;
 
-/** {@code /healthz} (the process answers), {@code /readyz} (Postgres answers, caches synced), {@code /openapi.json}. */
+/**
+ * {@code /healthz} (the process answers), {@code /readyz} (Postgres answers, caches synced), {@code
+ * /openapi.json}.
+ */
 final class HealthRoutes {
   static final String OPENAPI_RESOURCE = "/dev/herald/operator/http/openapi.json";
 
@@ -34,18 +37,28 @@ final class HealthRoutes {
   }
 
   void mount(Router router) {
-    router.get("/healthz").handler(ctx -> json(ctx, 200, Json.MAPPER.createObjectNode().put("status", "ok")));
-    blocking(router.get("/readyz"), ctx -> {
-      if (!synced.getAsBoolean()) {
-        throw Problem.of(503, "not-ready", "Not ready", "caches of API keys, templates and providers are not synced yet");
-      }
-      try {
-        jdbi.useHandle(h -> h.execute("select 1"));
-      } catch (RuntimeException e) {
-        throw Problem.of(503, "not-ready", "Not ready", "Postgres does not answer");
-      }
-      json(ctx, 200, Json.MAPPER.createObjectNode().put("status", "ready"));
-    });
-    router.get("/openapi.json").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json").end(openApi));
+    router
+        .get("/healthz")
+        .handler(ctx -> json(ctx, 200, Json.MAPPER.createObjectNode().put("status", "ok")));
+    blocking(
+        router.get("/readyz"),
+        ctx -> {
+          if (!synced.getAsBoolean()) {
+            throw Problem.of(
+                503,
+                "not-ready",
+                "Not ready",
+                "caches of API keys, templates and providers are not synced yet");
+          }
+          try {
+            jdbi.useHandle(h -> h.execute("select 1"));
+          } catch (RuntimeException e) {
+            throw Problem.of(503, "not-ready", "Not ready", "Postgres does not answer");
+          }
+          json(ctx, 200, Json.MAPPER.createObjectNode().put("status", "ready"));
+        });
+    router
+        .get("/openapi.json")
+        .handler(ctx -> ctx.response().putHeader("Content-Type", "application/json").end(openApi));
   }
 }

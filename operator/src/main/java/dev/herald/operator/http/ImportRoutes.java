@@ -23,8 +23,8 @@ import java.util.Set;
  * user object with {@code id} per line) or CSV ({@code text/csv}: a header naming {@code id},
  * {@code email}, {@code phone}, {@code locale}, {@code timeZone}; other columns become string
  * attributes) body of any size — streamed through COPY, never held in memory — and answers with
- * counts and the line numbers and reasons of rejected rows. Valid rows are written even when
- * others are rejected; a failure of the whole import (too large, broken stream) writes nothing.
+ * counts and the line numbers and reasons of rejected rows. Valid rows are written even when others
+ * are rejected; a failure of the whole import (too large, broken stream) writes nothing.
  */
 final class ImportRoutes {
   static final int MAX_LINE = 64 * 1024;
@@ -47,10 +47,15 @@ final class ImportRoutes {
 
   /** Mounted before the body handler: this body is streamed, not buffered. */
   void mount(Router router, ApiKeys keys) {
-    router.post("/v1/imports/users").handler(ctx -> {
-      ctx.request().pause();
-      ctx.next();
-    }).handler(keys.require(Scope.CONTACTS)).handler(this::importUsers);
+    router
+        .post("/v1/imports/users")
+        .handler(
+            ctx -> {
+              ctx.request().pause();
+              ctx.next();
+            })
+        .handler(keys.require(Scope.CONTACTS))
+        .handler(this::importUsers);
   }
 
   private void importUsers(RoutingContext ctx) {
@@ -59,84 +64,108 @@ final class ImportRoutes {
     String format = type == null ? "" : type.toLowerCase(Locale.ROOT);
     boolean csv = format.startsWith("text/csv");
     if (!csv && !format.startsWith("application/x-ndjson")) {
-      throw Problem.of(415, "unsupported-media-type", "Unsupported media type",
+      throw Problem.of(
+          415,
+          "unsupported-media-type",
+          "Unsupported media type",
           "send application/x-ndjson or text/csv");
     }
     HttpServerRequest request = ctx.request();
-    RequestInputStream body = new RequestInputStream(request, ctx.vertx().getOrCreateContext(), limit);
-    ctx.vertx().executeBlocking(() -> run(tenant, csv, body), false).onComplete(ar -> {
-      if (ar.succeeded()) {
-        Responses.json(ctx, 200, ar.result());
-      } else {
-        ctx.response().putHeader("Connection", "close");
-        ctx.fail(ar.cause());
-      }
-    });
+    RequestInputStream body =
+        new RequestInputStream(request, ctx.vertx().getOrCreateContext(), limit);
+    ctx.vertx()
+        .executeBlocking(() -> run(tenant, csv, body), false)
+        .onComplete(
+            ar -> {
+              if (ar.succeeded()) {
+                Responses.json(ctx, 200, ar.result());
+              } else {
+                ctx.response().putHeader("Connection", "close");
+                ctx.fail(ar.cause());
+              }
+            });
   }
 
   private ObjectNode run(String tenant, boolean csv, RequestInputStream body) {
     Report report = new Report();
-    ContactStore.ImportResult result = contacts.importUsers(tenant, sink -> {
-      try (Lines reader = new Lines(body)) {
-        List<String> header = null;
-        long line = 0;
-        for (String text; (text = reader.next()) != null; ) {
-          line++;
-          if (text == Lines.NOT_UTF8) {
-            report.received++;
-            report.reject(line, new FieldError("line", "not valid UTF-8"));
-            continue;
-          }
-          if (text.isBlank()) {
-            continue;
-          }
-          if (csv && header == null) {
-            header = Csv.split(text);
-            continue;
-          }
-          report.received++;
-          if (text.length() > MAX_LINE) {
-            report.reject(line, new FieldError("line", "longer than " + MAX_LINE + " characters"));
-            continue;
-          }
-          ObjectNode user;
-          try {
-            user = csv ? Csv.user(header, text) : ndjson(text);
-          } catch (Problem p) {
-            report.reject(line, new FieldError("line", p.getMessage()));
-            continue;
-          }
-          if (user == null) {
-            report.reject(line, new FieldError("line", csv ? "not the header's number of CSV fields" : "not a JSON object"));
-            continue;
-          }
-          FieldError unstorable = StrictJson.unstorable(user, "");
-          if (unstorable != null) {
-            report.reject(line, unstorable);
-            continue;
-          }
-          JsonBody row = JsonBody.of(user, csv ? null : NDJSON_FIELDS);
-          String id = row.string("id", true, 256);
-          if (id != null && !ContactFormats.userId(id)) {
-            row.error("id", "must match " + ContactFormats.USER_ID);
-          }
-          UserFields fields = UserFields.read(row);
-          if (!row.errors().isEmpty()) {
-            report.reject(line, row.errors().get(0));
-            continue;
-          }
-          sink.add(line, id, fields.email(), fields.phone(), fields.locale(), fields.timeZone(),
-              fields.attributes() == null ? null : Json.write(fields.attributes()));
-          report.imported++;
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    });
+    ContactStore.ImportResult result =
+        contacts.importUsers(
+            tenant,
+            sink -> {
+              try (Lines reader = new Lines(body)) {
+                List<String> header = null;
+                long line = 0;
+                for (String text; (text = reader.next()) != null; ) {
+                  line++;
+                  if (text == Lines.NOT_UTF8) {
+                    report.received++;
+                    report.reject(line, new FieldError("line", "not valid UTF-8"));
+                    continue;
+                  }
+                  if (text.isBlank()) {
+                    continue;
+                  }
+                  if (csv && header == null) {
+                    header = Csv.split(text);
+                    continue;
+                  }
+                  report.received++;
+                  if (text.length() > MAX_LINE) {
+                    report.reject(
+                        line, new FieldError("line", "longer than " + MAX_LINE + " characters"));
+                    continue;
+                  }
+                  ObjectNode user;
+                  try {
+                    user = csv ? Csv.user(header, text) : ndjson(text);
+                  } catch (Problem p) {
+                    report.reject(line, new FieldError("line", p.getMessage()));
+                    continue;
+                  }
+                  if (user == null) {
+                    report.reject(
+                        line,
+                        new FieldError(
+                            "line",
+                            csv ? "not the header's number of CSV fields" : "not a JSON object"));
+                    continue;
+                  }
+                  FieldError unstorable = StrictJson.unstorable(user, "");
+                  if (unstorable != null) {
+                    report.reject(line, unstorable);
+                    continue;
+                  }
+                  JsonBody row = JsonBody.of(user, csv ? null : NDJSON_FIELDS);
+                  String id = row.string("id", true, 256);
+                  if (id != null && !ContactFormats.userId(id)) {
+                    row.error("id", "must match " + ContactFormats.USER_ID);
+                  }
+                  UserFields fields = UserFields.read(row);
+                  if (!row.errors().isEmpty()) {
+                    report.reject(line, row.errors().get(0));
+                    continue;
+                  }
+                  sink.add(
+                      line,
+                      id,
+                      fields.email(),
+                      fields.phone(),
+                      fields.locale(),
+                      fields.timeZone(),
+                      fields.attributes() == null ? null : Json.write(fields.attributes()));
+                  report.imported++;
+                }
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+            });
     return report.json(result);
   }
 
-  /** A line as a strict JSON object (a {@link Problem} when it is not JSON), or null when it is another value. */
+  /**
+   * A line as a strict JSON object (a {@link Problem} when it is not JSON), or null when it is
+   * another value.
+   */
   private static ObjectNode ndjson(String text) {
     JsonNode node = StrictJson.parse(text.getBytes(StandardCharsets.UTF_8), "line");
     return node != null && node.isObject() ? (ObjectNode) node : null;
@@ -144,8 +173,8 @@ final class ImportRoutes {
 
   /**
    * The body's lines (split at LF, a CR before it dropped), each decoded as strict UTF-8: a line
-   * that is not UTF-8 is {@link #NOT_UTF8}, so that only it is rejected; a line longer than
-   * {@link #MAX_LINE} characters' worth of bytes is cut there (and then rejected as too long).
+   * that is not UTF-8 is {@link #NOT_UTF8}, so that only it is rejected; a line longer than {@link
+   * #MAX_LINE} characters' worth of bytes is cut there (and then rejected as too long).
    */
   static final class Lines implements AutoCloseable {
     static final String NOT_UTF8 = new String("\u0000not-utf8");
@@ -173,11 +202,15 @@ final class ImportRoutes {
         return null;
       }
       byte[] bytes = line.toByteArray();
-      int length = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
+      int length =
+          bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
       try {
-        return StandardCharsets.UTF_8.newDecoder().onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+        return StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
             .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
-            .decode(java.nio.ByteBuffer.wrap(bytes, 0, length)).toString();
+            .decode(java.nio.ByteBuffer.wrap(bytes, 0, length))
+            .toString();
       } catch (java.nio.charset.CharacterCodingException e) {
         return bytes.length > MAX_LINE * 4 ? "x".repeat(MAX_LINE + 1) : NOT_UTF8;
       }
@@ -199,15 +232,22 @@ final class ImportRoutes {
     void reject(long line, FieldError error) {
       rejected++;
       if (errors.size() < MAX_REPORTED) {
-        errors.add(Json.MAPPER.createObjectNode().put("line", line).put("field", error.field())
-            .put("message", error.message()));
+        errors.add(
+            Json.MAPPER
+                .createObjectNode()
+                .put("line", line)
+                .put("field", error.field())
+                .put("message", error.message()));
       }
     }
 
     ObjectNode json(ContactStore.ImportResult result) {
       ObjectNode out = Json.MAPPER.createObjectNode();
-      out.put("received", received).put("imported", imported).put("created", result.created())
-          .put("updated", result.updated()).put("rejected", rejected);
+      out.put("received", received)
+          .put("imported", imported)
+          .put("created", result.created())
+          .put("updated", result.updated())
+          .put("rejected", rejected);
       ArrayNode list = out.putArray("errors");
       errors.forEach(list::add);
       out.put("errorsTruncated", rejected > errors.size());

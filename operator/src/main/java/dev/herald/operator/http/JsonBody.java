@@ -12,8 +12,8 @@ import java.util.function.Function;
 
 /**
  * A request's JSON object, read strictly: malformed JSON or a non-object is a 400; unknown fields
- * and wrong types are collected as field errors, and {@link #validOrThrow()} answers all of them
- * at once with a 422.
+ * and wrong types are collected as field errors, and {@link #validOrThrow()} answers all of them at
+ * once with a 422.
  */
 final class JsonBody {
   private final ObjectNode node;
@@ -40,11 +40,18 @@ final class JsonBody {
    */
   static ObjectNode object(RoutingContext ctx) {
     if (!StrictJson.isJson(ctx.request().getHeader("Content-Type"))) {
-      throw Problem.of(415, "unsupported-media-type", "Unsupported media type",
+      throw Problem.of(
+          415,
+          "unsupported-media-type",
+          "Unsupported media type",
           "send Content-Type: application/json (or a +json type), in UTF-8");
     }
-    byte[] bytes = ctx.body() == null || ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
-    if (bytes.length == 0 || new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1).isBlank()) {
+    byte[] bytes =
+        ctx.body() == null || ctx.body().buffer() == null
+            ? new byte[0]
+            : ctx.body().buffer().getBytes();
+    if (bytes.length == 0
+        || new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1).isBlank()) {
       throw Problem.malformed("body", "a JSON object is required");
     }
     JsonNode parsed = StrictJson.parse(bytes, "body");
@@ -58,7 +65,10 @@ final class JsonBody {
     return (ObjectNode) parsed;
   }
 
-  /** A JSON object read from elsewhere (a line of a bulk import), with only the {@code allowed} fields. */
+  /**
+   * A JSON object read from elsewhere (a line of a bulk import), with only the {@code allowed}
+   * fields.
+   */
   static JsonBody of(ObjectNode node, Set<String> allowed) {
     JsonBody body = new JsonBody(node, "", new ArrayList<>());
     body.onlyFields(allowed);
@@ -119,8 +129,12 @@ final class JsonBody {
     return s;
   }
 
-  /** A string converted by {@code convert}; a null result or an exception is reported as {@code expected}. */
-  <T> T string(String name, boolean required, int maxLength, Function<String, T> convert, String expected) {
+  /**
+   * A string converted by {@code convert}; a null result or an exception is reported as {@code
+   * expected}.
+   */
+  <T> T string(
+      String name, boolean required, int maxLength, Function<String, T> convert, String expected) {
     String s = string(name, required, maxLength);
     if (s == null) {
       return null;

@@ -36,6 +36,7 @@ import java.util.UUID;
 final class NotificationRoutes {
   static final String IDEMPOTENCY_KEY = "Idempotency-Key";
   static final int MAX_PAGE = 500;
+
   /** Fields of a Notification spec that only make sense on a CR. */
   private static final List<String> CR_ONLY = List.of("ttlSecondsAfterFinished");
 
@@ -43,7 +44,8 @@ final class NotificationRoutes {
   private final NotificationStore store;
   private final TemplateCatalog catalog;
 
-  NotificationRoutes(NotificationAcceptance acceptance, NotificationStore store, TemplateCatalog catalog) {
+  NotificationRoutes(
+      NotificationAcceptance acceptance, NotificationStore store, TemplateCatalog catalog) {
     this.acceptance = acceptance;
     this.store = store;
     this.catalog = catalog;
@@ -51,24 +53,34 @@ final class NotificationRoutes {
 
   void mount(Router router, ApiKeys keys) {
     blocking(router.post("/v1/notifications").handler(keys.require(Scope.SEND)), this::send);
-    blocking(router.get("/v1/notifications/:id").handler(keys.require(Scope.SEND, Scope.READ)), this::get);
-    blocking(router.delete("/v1/notifications/:id").handler(keys.require(Scope.SEND)), this::cancel);
+    blocking(
+        router.get("/v1/notifications/:id").handler(keys.require(Scope.SEND, Scope.READ)),
+        this::get);
+    blocking(
+        router.delete("/v1/notifications/:id").handler(keys.require(Scope.SEND)), this::cancel);
   }
 
   private void send(RoutingContext ctx) {
     String tenant = ApiKeys.principal(ctx).tenant();
     String key = ctx.request().getHeader(IDEMPOTENCY_KEY);
-    if (key != null && (key.isEmpty() || key.length() > 255 || !key.chars().allMatch(c -> c > 32 && c < 127))) {
+    if (key != null
+        && (key.isEmpty() || key.length() > 255 || !key.chars().allMatch(c -> c > 32 && c < 127))) {
       throw Problem.invalid(IDEMPOTENCY_KEY, "must be 1 to 255 visible ASCII characters");
     }
     ObjectNode body = JsonBody.object(ctx);
-    List<FieldError> errors = new java.util.ArrayList<>(acceptance.validate(body).stream()
-        .map(e -> new FieldError(withoutSpec(e.field()), e.message())).toList());
-    CR_ONLY.stream().filter(body::has).forEach(f -> errors.add(new FieldError(f, "only valid on a Notification resource")));
+    List<FieldError> errors =
+        new java.util.ArrayList<>(
+            acceptance.validate(body).stream()
+                .map(e -> new FieldError(withoutSpec(e.field()), e.message()))
+                .toList());
+    CR_ONLY.stream()
+        .filter(body::has)
+        .forEach(f -> errors.add(new FieldError(f, "only valid on a Notification resource")));
     if (!errors.isEmpty()) {
       throw Problem.invalid(errors);
     }
-    // The canonical form: the same JSON with its keys in another order or other spacing is the same request.
+    // The canonical form: the same JSON with its keys in another order or other spacing is the same
+    // request.
     String hash = HexFormat.of().formatHex(ApiKeys.sha256(StrictJson.canonical(body)));
     String legacyHash = HexFormat.of().formatHex(ApiKeys.sha256(body.toString()));
     if (key != null) {
@@ -84,15 +96,25 @@ final class NotificationRoutes {
     } catch (JsonProcessingException e) {
       throw Problem.malformed("body", "cannot be read as a notification");
     }
-    AcceptRequest request = AcceptRequest.of(tenant, Source.API, key != null ? key : UUID.randomUUID().toString(),
-        null, spec, key == null ? null : hash);
+    AcceptRequest request =
+        AcceptRequest.of(
+            tenant,
+            Source.API,
+            key != null ? key : UUID.randomUUID().toString(),
+            null,
+            spec,
+            key == null ? null : hash);
     NotificationStore.Accepted accepted;
     try {
-      accepted = acceptance.accept(request, catalog.template(tenant, spec.getTemplate()).orElse(null),
-          catalog.providers(tenant));
+      accepted =
+          acceptance.accept(
+              request,
+              catalog.template(tenant, spec.getTemplate()).orElse(null),
+              catalog.providers(tenant));
     } catch (ReconcileProblem p) {
       String field = p.field() != null ? withoutSpec(p.field()) : templateField(p.getMessage());
-      String message = p.field() == null ? p.getMessage() : p.getMessage().substring(p.field().length() + 2);
+      String message =
+          p.field() == null ? p.getMessage() : p.getMessage().substring(p.field().length() + 2);
       throw Problem.invalid(field, message);
     }
     if (!accepted.created()) {
@@ -103,9 +125,16 @@ final class NotificationRoutes {
     accepted(ctx, accepted.notification());
   }
 
-  /** {@code legacyHash}: how a body was hashed before the canonical form (its keys as sent), for keys stored then. */
-  private void answerRepeat(RoutingContext ctx, NotificationRecord earlier, String hash, String legacyHash) {
-    if (!store.requestHash(earlier).map(h -> h.equals(hash) || h.equals(legacyHash)).orElse(false)) {
+  /**
+   * {@code legacyHash}: how a body was hashed before the canonical form (its keys as sent), for
+   * keys stored then.
+   */
+  private void answerRepeat(
+      RoutingContext ctx, NotificationRecord earlier, String hash, String legacyHash) {
+    if (!store
+        .requestHash(earlier)
+        .map(h -> h.equals(hash) || h.equals(legacyHash))
+        .orElse(false)) {
       throw Problem.invalid(IDEMPOTENCY_KEY, "was used before with a different request body");
     }
     accepted(ctx, earlier);
@@ -113,11 +142,19 @@ final class NotificationRoutes {
 
   private static void accepted(RoutingContext ctx, NotificationRecord r) {
     ctx.response().putHeader("Location", "/v1/notifications/" + r.id());
-    json(ctx, 202, Json.MAPPER.createObjectNode().put("id", r.id().toString())
-        .put("createdAt", r.createdAt().toString()));
+    json(
+        ctx,
+        202,
+        Json.MAPPER
+            .createObjectNode()
+            .put("id", r.id().toString())
+            .put("createdAt", r.createdAt().toString()));
   }
 
-  /** A render failure names the template's field first ({@code template.email.subject line 1 …}); else the body. */
+  /**
+   * A render failure names the template's field first ({@code template.email.subject line 1 …});
+   * else the body.
+   */
   private static String templateField(String message) {
     if (message != null && message.startsWith("template.")) {
       int end = message.indexOf(' ');
@@ -176,7 +213,8 @@ final class NotificationRoutes {
       ObjectNode ch = byChannel.putObject(c.getKey().wireName());
       for (Map.Entry<DeliveryState, Long> s : c.getValue().entrySet()) {
         ch.put(s.getKey().wireName(), s.getValue());
-        byState.put(s.getKey().wireName(), byState.path(s.getKey().wireName()).asLong() + s.getValue());
+        byState.put(
+            s.getKey().wireName(), byState.path(s.getKey().wireName()).asLong() + s.getValue());
         total += s.getValue();
       }
     }
@@ -196,7 +234,14 @@ final class NotificationRoutes {
       putInstant(item, "updatedAt", d.updatedAt());
     }
     if (page.size() == limit) {
-      out.put("next", "/v1/notifications/" + r.id() + "?limit=" + limit + "&after=" + page.get(page.size() - 1).id());
+      out.put(
+          "next",
+          "/v1/notifications/"
+              + r.id()
+              + "?limit="
+              + limit
+              + "&after="
+              + page.get(page.size() - 1).id());
     }
     json(ctx, 200, out);
   }
@@ -206,8 +251,14 @@ final class NotificationRoutes {
     NotificationStore.Cancellation c = store.cancel(r);
     // inFlight: deliveries a dispatcher held at that instant; stopped too, unless their provider
     // call was already under way.
-    json(ctx, 200, Json.MAPPER.createObjectNode().put("id", r.id().toString()).put("cancelled", c.cancelled() + c.inFlight())
-        .put("inFlight", c.inFlight()));
+    json(
+        ctx,
+        200,
+        Json.MAPPER
+            .createObjectNode()
+            .put("id", r.id().toString())
+            .put("cancelled", c.cancelled() + c.inFlight())
+            .put("inFlight", c.inFlight()));
   }
 
   private static void putInstant(ObjectNode node, String name, java.time.Instant value) {

@@ -4,8 +4,8 @@ import dev.herald.operator.validation.FieldError;
 import java.util.List;
 
 /**
- * An RFC 9457 problem the API answers with: thrown anywhere in a handler, written as
- * {@code application/problem+json} by {@link Problems}. {@code errors} name the offending fields.
+ * An RFC 9457 problem the API answers with: thrown anywhere in a handler, written as {@code
+ * application/problem+json} by {@link Problems}. {@code errors} name the offending fields.
  */
 public final class Problem extends RuntimeException {
   private final int status;
@@ -14,7 +14,13 @@ public final class Problem extends RuntimeException {
   private final List<FieldError> errors;
   private final Long retryAfterSeconds;
 
-  private Problem(int status, String type, String title, String detail, List<FieldError> errors, Long retryAfter) {
+  private Problem(
+      int status,
+      String type,
+      String title,
+      String detail,
+      List<FieldError> errors,
+      Long retryAfter) {
     super(detail, null, false, false);
     this.status = status;
     this.type = type;
@@ -28,19 +34,28 @@ public final class Problem extends RuntimeException {
   }
 
   /** A problem of any status naming {@code errors}' fields. */
-  public static Problem of(int status, String type, String title, String detail, List<FieldError> errors) {
+  public static Problem of(
+      int status, String type, String title, String detail, List<FieldError> errors) {
     return new Problem(status, type, title, detail, errors, null);
   }
 
   /** A request that cannot be read at all (400), naming the part that is wrong. */
   public static Problem malformed(String field, String detail) {
-    return new Problem(400, "malformed-request", "Malformed request", detail,
-        List.of(new FieldError(field, detail)), null);
+    return new Problem(
+        400,
+        "malformed-request",
+        "Malformed request",
+        detail,
+        List.of(new FieldError(field, detail)),
+        null);
   }
 
   /** A readable request with invalid values (422). */
   public static Problem invalid(List<FieldError> errors) {
-    String detail = errors.size() == 1 ? errors.get(0).toString() : errors.size() + " invalid fields: " + errors.get(0) + " …";
+    String detail =
+        errors.size() == 1
+            ? errors.get(0).toString()
+            : errors.size() + " invalid fields: " + errors.get(0) + " …";
     return new Problem(422, "invalid-request", "Invalid request", detail, errors, null);
   }
 
@@ -49,8 +64,13 @@ public final class Problem extends RuntimeException {
   }
 
   public static Problem tooLarge() {
-    return new Problem(413, "body-too-large", "Request body too large", "the body exceeds the size limit",
-        List.of(new FieldError("body", "exceeds the size limit")), null);
+    return new Problem(
+        413,
+        "body-too-large",
+        "Request body too large",
+        "the body exceeds the size limit",
+        List.of(new FieldError("body", "exceeds the size limit")),
+        null);
   }
 
   public static Problem notFound(String what) {
@@ -76,13 +96,19 @@ public final class Problem extends RuntimeException {
   }
 
   public static Problem rateLimited(long retryAfterSeconds) {
-    return new Problem(429, "rate-limited", "Too many requests",
-        "this key's request rate is exceeded; retry after " + retryAfterSeconds + " s", List.of(), retryAfterSeconds);
+    return new Problem(
+        429,
+        "rate-limited",
+        "Too many requests",
+        "this key's request rate is exceeded; retry after " + retryAfterSeconds + " s",
+        List.of(),
+        retryAfterSeconds);
   }
 
   /** Refused for now (503), to be retried after {@code retryAfterSeconds}. */
   public static Problem unavailable(String detail, long retryAfterSeconds) {
-    return new Problem(503, "unavailable", "Service unavailable", detail, List.of(), retryAfterSeconds);
+    return new Problem(
+        503, "unavailable", "Service unavailable", detail, List.of(), retryAfterSeconds);
   }
 
   public int status() {

@@ -11,9 +11,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one place where failures become {@code application/problem+json}: a {@link Problem} thrown
- * by a handler, the router's own 404/405/413/415, and anything unexpected (500, logged without
- * the request's content).
+ * The one place where failures become {@code application/problem+json}: a {@link Problem} thrown by
+ * a handler, the router's own 404/405/413/415, and anything unexpected (500, logged without the
+ * request's content).
  */
 public final class Problems {
   private static final Logger LOG = LoggerFactory.getLogger(Problems.class);
@@ -41,7 +41,8 @@ public final class Problems {
     if (failure instanceof Problem p) {
       return p;
     }
-    if (failure instanceof IllegalArgumentException && failure.getMessage() != null
+    if (failure instanceof IllegalArgumentException
+        && failure.getMessage() != null
         && failure.getMessage().contains("Invalid")) {
       return Problem.malformed("path", "the request path is not valid");
     }
@@ -50,24 +51,36 @@ public final class Problems {
     return switch (status) {
       case 400 -> Problem.malformed("body", "the request cannot be read");
       case 404 -> Problem.notFound("route " + ctx.request().method() + " " + path);
-      case 405 -> Problem.of(405, "method-not-allowed", "Method not allowed",
-          ctx.request().method() + " is not allowed on " + path);
+      case 405 ->
+          Problem.of(
+              405,
+              "method-not-allowed",
+              "Method not allowed",
+              ctx.request().method() + " is not allowed on " + path);
       case 413 -> Problem.tooLarge();
-      case 415 -> Problem.of(415, "unsupported-media-type", "Unsupported media type", "send application/json");
+      case 415 ->
+          Problem.of(
+              415, "unsupported-media-type", "Unsupported media type", "send application/json");
       default -> {
         // Neither the exception's message nor the concrete path: driver messages can carry bound
         // values, and paths carry addresses (/v1/suppressions/email/…) and unsubscribe tokens.
-        LOG.error("{} {} failed: {} at {}", ctx.request().method(), pathShape(path),
+        LOG.error(
+            "{} {} failed: {} at {}",
+            ctx.request().method(),
+            pathShape(path),
             failure == null ? "status " + status : failure.getClass().getName(),
-            failure == null || failure.getStackTrace().length == 0 ? "?" : failure.getStackTrace()[0]);
-        yield Problem.of(500, "internal", "Internal error", "the request failed; it has been logged");
+            failure == null || failure.getStackTrace().length == 0
+                ? "?"
+                : failure.getStackTrace()[0]);
+        yield Problem.of(
+            500, "internal", "Internal error", "the request failed; it has been logged");
       }
     };
   }
 
   /**
-   * The request's path, decoded, for messages: the raw path when it does not decode (the error
-   * path must never throw), without control characters.
+   * The request's path, decoded, for messages: the raw path when it does not decode (the error path
+   * must never throw), without control characters.
    */
   static String safePath(RoutingContext ctx) {
     String raw = ctx.request().path() == null ? "/" : ctx.request().path();
@@ -79,7 +92,10 @@ public final class Problems {
     return path.replaceAll("\\p{Cntrl}", "?");
   }
 
-  /** {@code /v1/<collection>} and a {@code *} for each segment after it: what a log may show of a path. */
+  /**
+   * {@code /v1/<collection>} and a {@code *} for each segment after it: what a log may show of a
+   * path.
+   */
   static String pathShape(String path) {
     String[] segments = path.split("/", -1);
     StringBuilder shape = new StringBuilder();
@@ -101,7 +117,9 @@ public final class Problems {
       body.put("field", dev.herald.core.log.Printable.of(p.errors().get(0).field()));
       ArrayNode errors = body.putArray("errors");
       for (FieldError e : p.errors()) {
-        errors.addObject().put("field", dev.herald.core.log.Printable.of(e.field()))
+        errors
+            .addObject()
+            .put("field", dev.herald.core.log.Printable.of(e.field()))
             .put("message", dev.herald.core.log.Printable.of(e.message()));
       }
     }

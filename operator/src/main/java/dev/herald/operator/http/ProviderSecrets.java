@@ -24,8 +24,8 @@ final class ProviderSecrets {
 
   private final KubernetesClient kube;
   private final TemplateCatalog catalog;
-  private final Cache<Key, Map<String, String>> cache = Caffeine.newBuilder().expireAfterWrite(TTL)
-      .maximumSize(10_000).build();
+  private final Cache<Key, Map<String, String>> cache =
+      Caffeine.newBuilder().expireAfterWrite(TTL).maximumSize(10_000).build();
 
   ProviderSecrets(KubernetesClient kube, TemplateCatalog catalog) {
     this.kube = kube;
@@ -34,18 +34,30 @@ final class ProviderSecrets {
 
   /** The provider's Secret values; a 404 problem when there is no such provider of that type. */
   Map<String, String> of(String namespace, String provider, ProviderType type) {
-    Map<String, String> values = cache.get(new Key(namespace, provider, type), k -> {
-      DeliveryProvider p = catalog.providers(namespace).stream()
-          .filter(d -> d.getMetadata().getName().equals(provider) && d.getSpec() != null
-              && d.getSpec().getType() == type && d.getSpec().getSecretRef() != null)
-          .findFirst().orElse(null);
-      if (p == null) {
-        return null; // not cached: a provider created a moment later is found
-      }
-      GenericKubernetesResource secret = kube.genericKubernetesResources("v1", "Secret").inNamespace(namespace)
-          .withName(p.getSpec().getSecretRef().name()).get();
-      return secret == null ? null : Map.copyOf(SecretValues.read(secret).values());
-    });
+    Map<String, String> values =
+        cache.get(
+            new Key(namespace, provider, type),
+            k -> {
+              DeliveryProvider p =
+                  catalog.providers(namespace).stream()
+                      .filter(
+                          d ->
+                              d.getMetadata().getName().equals(provider)
+                                  && d.getSpec() != null
+                                  && d.getSpec().getType() == type
+                                  && d.getSpec().getSecretRef() != null)
+                      .findFirst()
+                      .orElse(null);
+              if (p == null) {
+                return null; // not cached: a provider created a moment later is found
+              }
+              GenericKubernetesResource secret =
+                  kube.genericKubernetesResources("v1", "Secret")
+                      .inNamespace(namespace)
+                      .withName(p.getSpec().getSecretRef().name())
+                      .get();
+              return secret == null ? null : Map.copyOf(SecretValues.read(secret).values());
+            });
     if (values == null) {
       throw Problem.notFound("webhook");
     }

@@ -17,22 +17,27 @@ import java.util.Set;
 /**
  * What provider receipts and unsubscribes do to deliveries, suppressions and preferences. Delivery
  * states only move forward (conditional updates), so a late or repeated receipt changes nothing. A
- * receipt that comes before its delivery is recorded as sent is kept and applied when it is
- * ({@link EarlyReceipts}).
+ * receipt that comes before its delivery is recorded as sent is kept and applied when it is ({@link
+ * EarlyReceipts}).
  */
 final class Receipts {
   static final String BOUNCED = "bounced";
   private static final Set<DeliveryState> ACCEPTED = EnumSet.of(DeliveryState.SENT);
-  private static final Set<DeliveryState> REACHED = EnumSet.of(DeliveryState.SENT, DeliveryState.DELIVERED);
-  private static final Set<DeliveryState> SHOWN = EnumSet.of(DeliveryState.SENT, DeliveryState.DELIVERED,
-      DeliveryState.OPENED);
+  private static final Set<DeliveryState> REACHED =
+      EnumSet.of(DeliveryState.SENT, DeliveryState.DELIVERED);
+  private static final Set<DeliveryState> SHOWN =
+      EnumSet.of(DeliveryState.SENT, DeliveryState.DELIVERED, DeliveryState.OPENED);
 
   private final DeliveryStore deliveries;
   private final EarlyReceipts early;
   private final ContactStore contacts;
   private final PreferenceCache preferences;
 
-  Receipts(DeliveryStore deliveries, EarlyReceipts early, ContactStore contacts, PreferenceCache preferences) {
+  Receipts(
+      DeliveryStore deliveries,
+      EarlyReceipts early,
+      ContactStore contacts,
+      PreferenceCache preferences) {
     this.deliveries = deliveries;
     this.early = early;
     this.contacts = contacts;
@@ -40,7 +45,9 @@ final class Receipts {
   }
 
   Optional<ReceiptTarget> byId(String tenant, String deliveryId) {
-    return deliveryId == null ? Optional.empty() : deliveries.receiptTarget(tenant, false, deliveryId);
+    return deliveryId == null
+        ? Optional.empty()
+        : deliveries.receiptTarget(tenant, false, deliveryId);
   }
 
   Optional<ReceiptTarget> byProviderMessageId(String tenant, String messageId) {
@@ -74,7 +81,8 @@ final class Receipts {
    * A receipt for a provider message id no delivery of the tenant carries (yet): kept, because the
    * dispatcher may not have recorded the send the provider already reports on.
    */
-  Result beforeItsSend(String tenant, String messageId, Channel channel, DeliveryState to, String reason) {
+  Result beforeItsSend(
+      String tenant, String messageId, Channel channel, DeliveryState to, String reason) {
     return early.keepForMessage(tenant, messageId, channel, to, reason);
   }
 
@@ -92,8 +100,9 @@ final class Receipts {
    * on that channel; a raw address is suppressed.
    */
   void unsubscribe(String tenant, ReceiptTarget t) {
-    if (t.userId() != null && contacts.setPreference(tenant, t.userId(),
-        new Preference(t.channel().wireName(), t.category(), false))) {
+    if (t.userId() != null
+        && contacts.setPreference(
+            tenant, t.userId(), new Preference(t.channel().wireName(), t.category(), false))) {
       preferences.invalidate(tenant, t.userId());
     } else if (!t.address().startsWith("erased:")) {
       contacts.suppress(tenant, t.channel(), t.address(), "unsubscribe");

@@ -37,22 +37,23 @@ final class RequestInputStream extends InputStream {
     this.request = request;
     this.context = context;
     this.limit = limit;
-    request.handler(chunk -> {
-      if (failed) {
-        return;
-      }
-      received += chunk.length();
-      if (received > limit) {
-        failed = true;
-        chunks.add(Problem.tooLarge());
-        request.pause();
-        return;
-      }
-      chunks.add(chunk);
-      if (chunks.size() >= HIGH && paused.compareAndSet(false, true)) {
-        request.pause();
-      }
-    });
+    request.handler(
+        chunk -> {
+          if (failed) {
+            return;
+          }
+          received += chunk.length();
+          if (received > limit) {
+            failed = true;
+            chunks.add(Problem.tooLarge());
+            request.pause();
+            return;
+          }
+          chunks.add(chunk);
+          if (chunks.size() >= HIGH && paused.compareAndSet(false, true)) {
+            request.pause();
+          }
+        });
     request.endHandler(v -> chunks.add(END));
     request.exceptionHandler(chunks::add);
     request.resume();

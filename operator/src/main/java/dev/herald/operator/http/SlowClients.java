@@ -20,8 +20,10 @@ final class SlowClients {
   private final Vertx vertx;
   private final long headerMillis;
   private final long bodyIdleMillis;
+
   /** Touched only on the event loop that owns each connection; the map itself is shared. */
-  private final Map<HttpConnection, Long> headerTimers = java.util.Collections.synchronizedMap(new IdentityHashMap<>());
+  private final Map<HttpConnection, Long> headerTimers =
+      java.util.Collections.synchronizedMap(new IdentityHashMap<>());
 
   SlowClients(Vertx vertx, Duration headerTimeout, Duration bodyIdleTimeout) {
     this.vertx = vertx;
@@ -29,7 +31,10 @@ final class SlowClients {
     this.bodyIdleMillis = Math.max(1, bodyIdleTimeout.toMillis());
   }
 
-  /** For {@code HttpServer.connectionHandler}: the first request's headers are due within the header timeout. */
+  /**
+   * For {@code HttpServer.connectionHandler}: the first request's headers are due within the header
+   * timeout.
+   */
   void connected(HttpConnection connection) {
     armHeaders(connection);
     connection.closeHandler(v -> cancelHeaders(connection));
@@ -40,11 +45,12 @@ final class SlowClients {
     HttpServerRequest request = ctx.request();
     HttpConnection connection = request.connection();
     cancelHeaders(connection);
-    ctx.addEndHandler(v -> {
-      if (!headerTimers.containsKey(connection)) {
-        armHeaders(connection);
-      }
-    });
+    ctx.addEndHandler(
+        v -> {
+          if (!headerTimers.containsKey(connection)) {
+            armHeaders(connection);
+          }
+        });
     if (!request.isEnded()) {
       watchBody(ctx);
     }
@@ -55,35 +61,46 @@ final class SlowClients {
     HttpServerRequest request = ctx.request();
     long period = Math.max(10, Math.min(250, bodyIdleMillis / 4));
     long[] seen = {request.bytesRead(), System.nanoTime()};
-    vertx.setPeriodic(period, id -> {
-      if (request.isEnded() || ctx.response().ended() || ctx.response().closed()) {
-        vertx.cancelTimer(id);
-        return;
-      }
-      long read = request.bytesRead();
-      long now = System.nanoTime();
-      if (read != seen[0]) {
-        seen[0] = read;
-        seen[1] = now;
-      } else if (Duration.ofNanos(now - seen[1]).toMillis() >= bodyIdleMillis) {
-        vertx.cancelTimer(id);
-        if (!ctx.response().headWritten()) {
-          ctx.response().putHeader("Connection", "close");
-          Problems.write(ctx.response(), Problem.of(408, "request-timeout", "Request timeout",
-              "the request body made no progress for " + bodyIdleMillis + " ms",
-              java.util.List.of(new dev.herald.operator.validation.FieldError("body", "incomplete"))));
-        }
-        request.connection().close();
-      }
-    });
+    vertx.setPeriodic(
+        period,
+        id -> {
+          if (request.isEnded() || ctx.response().ended() || ctx.response().closed()) {
+            vertx.cancelTimer(id);
+            return;
+          }
+          long read = request.bytesRead();
+          long now = System.nanoTime();
+          if (read != seen[0]) {
+            seen[0] = read;
+            seen[1] = now;
+          } else if (Duration.ofNanos(now - seen[1]).toMillis() >= bodyIdleMillis) {
+            vertx.cancelTimer(id);
+            if (!ctx.response().headWritten()) {
+              ctx.response().putHeader("Connection", "close");
+              Problems.write(
+                  ctx.response(),
+                  Problem.of(
+                      408,
+                      "request-timeout",
+                      "Request timeout",
+                      "the request body made no progress for " + bodyIdleMillis + " ms",
+                      java.util.List.of(
+                          new dev.herald.operator.validation.FieldError("body", "incomplete"))));
+            }
+            request.connection().close();
+          }
+        });
   }
 
   private void armHeaders(HttpConnection connection) {
-    long timer = vertx.setTimer(headerMillis, id -> {
-      if (headerTimers.remove(connection) != null) {
-        connection.close();
-      }
-    });
+    long timer =
+        vertx.setTimer(
+            headerMillis,
+            id -> {
+              if (headerTimers.remove(connection) != null) {
+                connection.close();
+              }
+            });
     Long previous = headerTimers.put(connection, timer);
     if (previous != null) {
       vertx.cancelTimer(previous);

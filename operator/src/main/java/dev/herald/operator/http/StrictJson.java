@@ -31,25 +31,37 @@ final class StrictJson {
   static final int MAX_DEPTH = 64;
   static final int MAX_NUMBER = 100;
 
-  private static final ObjectMapper READER = JsonMapper.builder(Json.MAPPER.getFactory().copy()
-          .setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH)
-              .maxNumberLength(MAX_NUMBER).build()))
-      .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-      .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS, JsonReadFeature.ALLOW_JAVA_COMMENTS)
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-      .build();
-  private static final ObjectMapper CANONICAL = JsonMapper.builder()
-      .enable(JsonNodeFeature.WRITE_PROPERTIES_SORTED)
-      .build();
+  private static final ObjectMapper READER =
+      JsonMapper.builder(
+              Json.MAPPER
+                  .getFactory()
+                  .copy()
+                  .setStreamReadConstraints(
+                      StreamReadConstraints.builder()
+                          .maxNestingDepth(MAX_DEPTH)
+                          .maxNumberLength(MAX_NUMBER)
+                          .build()))
+          .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+          .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS, JsonReadFeature.ALLOW_JAVA_COMMENTS)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .build();
+  private static final ObjectMapper CANONICAL =
+      JsonMapper.builder().enable(JsonNodeFeature.WRITE_PROPERTIES_SORTED).build();
 
   private StrictJson() {}
 
-  /** The document in {@code bytes}; a {@link Problem} 400 naming {@code field} when it is not strict JSON. */
+  /**
+   * The document in {@code bytes}; a {@link Problem} 400 naming {@code field} when it is not strict
+   * JSON.
+   */
   static JsonNode parse(byte[] bytes, String field) {
     // Jackson's own UTF-8 decoding lets overlong forms and encoded surrogates through: check first.
     try {
-      StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes));
+      StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes));
     } catch (CharacterCodingException e) {
       throw Problem.malformed(field, "not valid JSON: the bytes are not UTF-8");
     }
@@ -63,7 +75,9 @@ final class StrictJson {
   }
 
   private static String where(JsonLocation at) {
-    return at == null || at.getLineNr() < 0 ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
+    return at == null || at.getLineNr() < 0
+        ? ""
+        : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
   }
 
   /** What was wrong, in words that carry none of the request's bytes. */
@@ -74,7 +88,9 @@ final class StrictJson {
       int a = m.indexOf('\'');
       int b = m.lastIndexOf('\'');
       String name = a >= 0 && b > a ? m.substring(a + 1, b) : "";
-      return name.matches("[A-Za-z0-9_.-]{1,64}") ? "the key " + name + " appears twice" : "a key appears twice";
+      return name.matches("[A-Za-z0-9_.-]{1,64}")
+          ? "the key " + name + " appears twice"
+          : "a key appears twice";
     }
     if (m.contains("nesting depth")) {
       return "nested deeper than " + MAX_DEPTH + " levels";
@@ -94,7 +110,10 @@ final class StrictJson {
     return "unexpected content";
   }
 
-  /** The first string in {@code node} (value or key) Postgres cannot store, as a field error; or null. */
+  /**
+   * The first string in {@code node} (value or key) Postgres cannot store, as a field error; or
+   * null.
+   */
   static FieldError unstorable(JsonNode node, String at) {
     if (node.isTextual()) {
       String why = Text.unstorable(node.textValue());
@@ -134,8 +153,8 @@ final class StrictJson {
   }
 
   /**
-   * Whether a {@code Content-Type} names JSON: {@code application/json} or {@code application/*+json},
-   * with no parameter but {@code charset=utf-8}.
+   * Whether a {@code Content-Type} names JSON: {@code application/json} or {@code
+   * application/*+json}, with no parameter but {@code charset=utf-8}.
    */
   static boolean isJson(String contentType) {
     if (contentType == null) {
@@ -143,9 +162,12 @@ final class StrictJson {
     }
     String[] parts = contentType.split(";", -1);
     String type = parts[0].trim().toLowerCase(Locale.ROOT);
-    boolean json = type.equals("application/json")
-        || (type.startsWith("application/") && type.endsWith("+json") && type.length() > "application/+json".length()
-            && type.substring("application/".length()).matches("[a-z0-9!#$&^_.+-]+"));
+    boolean json =
+        type.equals("application/json")
+            || (type.startsWith("application/")
+                && type.endsWith("+json")
+                && type.length() > "application/+json".length()
+                && type.substring("application/".length()).matches("[a-z0-9!#$&^_.+-]+"));
     if (!json) {
       return false;
     }

@@ -13,7 +13,10 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Set;
 
-/** Address suppressions: {@code /v1/suppressions} (list, add) and {@code /v1/suppressions/{channel}/{address}}. */
+/**
+ * Address suppressions: {@code /v1/suppressions} (list, add) and {@code
+ * /v1/suppressions/{channel}/{address}}.
+ */
 final class SuppressionRoutes {
   static final String MANUAL = "manual";
   private static final Set<String> FIELDS = Set.of("channel", "address", "reason");
@@ -25,9 +28,13 @@ final class SuppressionRoutes {
   }
 
   void mount(Router router, ApiKeys keys) {
-    blocking(router.get("/v1/suppressions").handler(keys.require(Scope.CONTACTS, Scope.READ)), this::list);
+    blocking(
+        router.get("/v1/suppressions").handler(keys.require(Scope.CONTACTS, Scope.READ)),
+        this::list);
     blocking(router.post("/v1/suppressions").handler(keys.require(Scope.CONTACTS)), this::add);
-    blocking(router.delete("/v1/suppressions/:channel/:address").handler(keys.require(Scope.CONTACTS)), this::remove);
+    blocking(
+        router.delete("/v1/suppressions/:channel/:address").handler(keys.require(Scope.CONTACTS)),
+        this::remove);
   }
 
   private void list(RoutingContext ctx) {
@@ -39,15 +46,24 @@ final class SuppressionRoutes {
     }
     ObjectNode out = Json.MAPPER.createObjectNode();
     ArrayNode items = out.putArray("suppressions");
-    contacts.suppressions(tenant, channel, 1000).forEach(s -> items.addObject().put("channel", s.channel())
-        .put("address", s.address()).put("reason", s.reason()).put("createdAt", s.createdAt().toString()));
+    contacts
+        .suppressions(tenant, channel, 1000)
+        .forEach(
+            s ->
+                items
+                    .addObject()
+                    .put("channel", s.channel())
+                    .put("address", s.address())
+                    .put("reason", s.reason())
+                    .put("createdAt", s.createdAt().toString()));
     json(ctx, 200, out);
   }
 
   private void add(RoutingContext ctx) {
     String tenant = ApiKeys.principal(ctx).tenant();
     JsonBody body = JsonBody.read(ctx, FIELDS);
-    Channel channel = body.string("channel", true, 8, Channel::fromWire, "must be one of email, sms, push");
+    Channel channel =
+        body.string("channel", true, 8, Channel::fromWire, "must be one of email, sms, push");
     String raw = body.string("address", true, 4096);
     String reason = body.has("reason") ? body.string("reason", false, 63) : MANUAL;
     String address = channel == null || raw == null ? null : address(channel, raw);
@@ -56,8 +72,14 @@ final class SuppressionRoutes {
     }
     body.validOrThrow();
     contacts.suppress(tenant, channel, address, reason);
-    json(ctx, 201, Json.MAPPER.createObjectNode().put("channel", channel.wireName()).put("address", address)
-        .put("reason", reason));
+    json(
+        ctx,
+        201,
+        Json.MAPPER
+            .createObjectNode()
+            .put("channel", channel.wireName())
+            .put("address", address)
+            .put("reason", reason));
   }
 
   private void remove(RoutingContext ctx) {

@@ -25,7 +25,9 @@ final class Text {
       if (c == 0) {
         return "must not contain a NUL character";
       }
-      if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+      if (Character.isHighSurrogate(c)
+          && i + 1 < s.length()
+          && Character.isLowSurrogate(s.charAt(i + 1))) {
         i++;
       } else if (Character.isSurrogate(c)) {
         return "must not contain an unpaired UTF-16 surrogate";

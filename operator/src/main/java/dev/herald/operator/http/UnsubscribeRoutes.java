@@ -28,10 +28,14 @@ final class UnsubscribeRoutes {
   }
 
   private void unsubscribe(RoutingContext ctx) {
-    var claim = links.flatMap(l -> l.verify(ctx.pathParam("token")))
-        .orElseThrow(() -> Problem.notFound("unsubscribe link"));
-    var target = receipts.byId(claim.tenant(), claim.deliveryId().toString())
-        .orElseThrow(() -> Problem.notFound("unsubscribe link"));
+    var claim =
+        links
+            .flatMap(l -> l.verify(ctx.pathParam("token")))
+            .orElseThrow(() -> Problem.notFound("unsubscribe link"));
+    var target =
+        receipts
+            .byId(claim.tenant(), claim.deliveryId().toString())
+            .orElseThrow(() -> Problem.notFound("unsubscribe link"));
     receipts.unsubscribe(claim.tenant(), target);
     json(ctx, 200, Json.MAPPER.createObjectNode().put("unsubscribed", true));
   }

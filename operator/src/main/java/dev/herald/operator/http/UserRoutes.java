@@ -22,19 +22,21 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Users of the contact store, their devices and their preferences:
- * {@code /v1/users/{id}}, {@code /v1/users/{id}/devices}, {@code /v1/users/{id}/preferences}.
+ * Users of the contact store, their devices and their preferences: {@code /v1/users/{id}}, {@code
+ * /v1/users/{id}/devices}, {@code /v1/users/{id}/preferences}.
  */
 final class UserRoutes {
   private static final Set<String> PREFERENCE_FIELDS = Set.of("optedOutOfAll", "preferences");
-  private static final Set<String> PREFERENCE_ITEM_FIELDS = Set.of("channel", "category", "optedIn");
+  private static final Set<String> PREFERENCE_ITEM_FIELDS =
+      Set.of("channel", "category", "optedIn");
   private static final Set<String> CHANNELS = Set.of("email", "sms", "push", Preference.ANY);
 
   private final ContactStore contacts;
   private final PreferenceCache preferences;
   private final WebPushEndpoints webPushEndpoints;
 
-  UserRoutes(ContactStore contacts, PreferenceCache preferences, WebPushEndpoints webPushEndpoints) {
+  UserRoutes(
+      ContactStore contacts, PreferenceCache preferences, WebPushEndpoints webPushEndpoints) {
     this.contacts = contacts;
     this.preferences = preferences;
     this.webPushEndpoints = webPushEndpoints;
@@ -42,15 +44,23 @@ final class UserRoutes {
 
   void mount(Router router, ApiKeys keys) {
     blocking(router.put("/v1/users/:id").handler(keys.require(Scope.CONTACTS)), this::put);
-    blocking(router.get("/v1/users/:id").handler(keys.require(Scope.CONTACTS, Scope.READ)), this::get);
+    blocking(
+        router.get("/v1/users/:id").handler(keys.require(Scope.CONTACTS, Scope.READ)), this::get);
     blocking(router.delete("/v1/users/:id").handler(keys.require(Scope.CONTACTS)), this::delete);
     // A client app reaches these with a user token for the user the path names.
-    blocking(router.post("/v1/users/:id/devices").handler(keys.requireOrUser("id", Scope.CONTACTS)), this::addDevice);
-    blocking(router.delete("/v1/users/:id/devices").handler(keys.requireOrUser("id", Scope.CONTACTS)),
+    blocking(
+        router.post("/v1/users/:id/devices").handler(keys.requireOrUser("id", Scope.CONTACTS)),
+        this::addDevice);
+    blocking(
+        router.delete("/v1/users/:id/devices").handler(keys.requireOrUser("id", Scope.CONTACTS)),
         this::removeDevice);
-    blocking(router.put("/v1/users/:id/preferences").handler(keys.requireOrUser("id", Scope.CONTACTS)),
+    blocking(
+        router.put("/v1/users/:id/preferences").handler(keys.requireOrUser("id", Scope.CONTACTS)),
         this::putPreferences);
-    blocking(router.get("/v1/users/:id/preferences").handler(keys.requireOrUser("id", Scope.CONTACTS, Scope.READ)),
+    blocking(
+        router
+            .get("/v1/users/:id/preferences")
+            .handler(keys.requireOrUser("id", Scope.CONTACTS, Scope.READ)),
         this::getPreferences);
   }
 
@@ -63,14 +73,24 @@ final class UserRoutes {
     }
     UserFields user = UserFields.read(body);
     body.validOrThrow();
-    boolean created = contacts.upsertUser(tenant, id, user.email(), user.phone(), user.locale(), user.timeZone(),
-        user.attributes());
+    boolean created =
+        contacts.upsertUser(
+            tenant,
+            id,
+            user.email(),
+            user.phone(),
+            user.locale(),
+            user.timeZone(),
+            user.attributes());
     json(ctx, created ? 201 : 200, view(contacts.user(tenant, id).orElseThrow()));
   }
 
   private void get(RoutingContext ctx) {
     String tenant = ApiKeys.principal(ctx).tenant();
-    json(ctx, 200, view(contacts.user(tenant, userId(ctx)).orElseThrow(() -> Problem.notFound("user"))));
+    json(
+        ctx,
+        200,
+        view(contacts.user(tenant, userId(ctx)).orElseThrow(() -> Problem.notFound("user"))));
   }
 
   private void delete(RoutingContext ctx) {
@@ -97,7 +117,10 @@ final class UserRoutes {
     if (!contacts.addDevice(tenant, id, d.platform(), d.token(), d.webPushKeys())) {
       throw Problem.notFound("user");
     }
-    json(ctx, 201, Json.MAPPER.createObjectNode().put("platform", d.platform()).put("token", d.token()));
+    json(
+        ctx,
+        201,
+        Json.MAPPER.createObjectNode().put("platform", d.platform()).put("token", d.token()));
   }
 
   private void removeDevice(RoutingContext ctx) {
@@ -134,7 +157,9 @@ final class UserRoutes {
           item.error("channel", "must be one of email, sms, push, *");
         }
         String category = item.string("category", true, 63);
-        if (category != null && !Preference.ANY.equals(category) && !category.matches(Patterns.CATEGORY)) {
+        if (category != null
+            && !Preference.ANY.equals(category)
+            && !category.matches(Patterns.CATEGORY)) {
           item.error("category", "must be * or match " + Patterns.CATEGORY);
         }
         Boolean optedIn = item.bool("optedIn", true);
@@ -147,7 +172,9 @@ final class UserRoutes {
       body.error("preferences", "a channel × category appears twice");
     }
     if (Boolean.TRUE.equals(optedOutOfAll)) {
-      if (list.stream().anyMatch(p -> Preference.ANY.equals(p.channel()) && Preference.ANY.equals(p.category()))) {
+      if (list.stream()
+          .anyMatch(
+              p -> Preference.ANY.equals(p.channel()) && Preference.ANY.equals(p.category()))) {
         body.error("optedOutOfAll", "conflicts with a * × * preference");
       }
       list.add(new Preference(Preference.ANY, Preference.ANY, false));
@@ -166,17 +193,32 @@ final class UserRoutes {
     if (contacts.user(tenant, id).isEmpty()) {
       throw Problem.notFound("user");
     }
-    json(ctx, 200, preferencesView(contacts.preferences(tenant, List.of(id)).getOrDefault(id, List.of())));
+    json(
+        ctx,
+        200,
+        preferencesView(contacts.preferences(tenant, List.of(id)).getOrDefault(id, List.of())));
   }
 
   private static ObjectNode preferencesView(List<Preference> list) {
     ObjectNode out = Json.MAPPER.createObjectNode();
-    out.put("optedOutOfAll", list.stream().anyMatch(p -> Preference.ANY.equals(p.channel())
-        && Preference.ANY.equals(p.category()) && !p.optedIn()));
+    out.put(
+        "optedOutOfAll",
+        list.stream()
+            .anyMatch(
+                p ->
+                    Preference.ANY.equals(p.channel())
+                        && Preference.ANY.equals(p.category())
+                        && !p.optedIn()));
     ArrayNode items = out.putArray("preferences");
-    list.stream().filter(p -> !(Preference.ANY.equals(p.channel()) && Preference.ANY.equals(p.category())))
-        .forEach(p -> items.addObject().put("channel", p.channel()).put("category", p.category())
-            .put("optedIn", p.optedIn()));
+    list.stream()
+        .filter(p -> !(Preference.ANY.equals(p.channel()) && Preference.ANY.equals(p.category())))
+        .forEach(
+            p ->
+                items
+                    .addObject()
+                    .put("channel", p.channel())
+                    .put("category", p.category())
+                    .put("optedIn", p.optedIn()));
     return out;
   }
 
@@ -189,12 +231,19 @@ final class UserRoutes {
     out.put("timeZone", u.timeZone());
     out.set("attributes", u.attributes());
     ArrayNode devices = out.putArray("devices");
-    u.devices().forEach(d -> {
-      ObjectNode dev = devices.addObject().put("platform", d.platform()).put("token", d.token()).put("active", d.active());
-      if (d.invalidatedReason() != null) {
-        dev.put("invalidatedReason", d.invalidatedReason());
-      }
-    });
+    u.devices()
+        .forEach(
+            d -> {
+              ObjectNode dev =
+                  devices
+                      .addObject()
+                      .put("platform", d.platform())
+                      .put("token", d.token())
+                      .put("active", d.active());
+              if (d.invalidatedReason() != null) {
+                dev.put("invalidatedReason", d.invalidatedReason());
+              }
+            });
     return out;
   }
 }

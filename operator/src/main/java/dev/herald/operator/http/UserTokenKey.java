@@ -28,7 +28,12 @@ import java.util.regex.Pattern;
  * publicKey}, so that the tenant's backend alone holds the private key); {@code issuer}, when set,
  * is the {@code iss} tokens must carry. Tokens must name the tenant's namespace in {@code aud}.
  */
-record UserTokenKey(String tenant, String kid, JWSAlgorithm algorithm, JWSVerifier verifier, Optional<String> issuer) {
+record UserTokenKey(
+    String tenant,
+    String kid,
+    JWSAlgorithm algorithm,
+    JWSVerifier verifier,
+    Optional<String> issuer) {
   static final String LABEL = "herald.dev/user-token-key";
   static final int MIN_SECRET_BYTES = 32;
   static final int MIN_RSA_BITS = 2048;
@@ -47,14 +52,21 @@ record UserTokenKey(String tenant, String kid, JWSAlgorithm algorithm, JWSVerifi
     }
   }
 
-  /** The key that the Secret {@code name} of namespace {@code tenant}, holding {@code values}, defines. */
+  /**
+   * The key that the Secret {@code name} of namespace {@code tenant}, holding {@code values},
+   * defines.
+   */
   static Reading read(String tenant, String name, Map<String, String> values) {
     String algorithm = trimmed(values.get("algorithm"));
     String secret = values.get("secret");
     String publicKey = values.get("publicKey");
     String issuer = trimmed(values.get("issuer"));
-    if (issuer != null && (issuer.isEmpty() || issuer.length() > 256 || issuer.chars().anyMatch(Character::isISOControl))) {
-      return new Refused("issuer", "must be 1 to 256 characters without control characters, or absent");
+    if (issuer != null
+        && (issuer.isEmpty()
+            || issuer.length() > 256
+            || issuer.chars().anyMatch(Character::isISOControl))) {
+      return new Refused(
+          "issuer", "must be 1 to 256 characters without control characters, or absent");
     }
     Optional<String> iss = Optional.ofNullable(issuer);
     if (algorithm == null) {
@@ -68,8 +80,12 @@ record UserTokenKey(String tenant, String kid, JWSAlgorithm algorithm, JWSVerifi
           }
           yield new Usable(new UserTokenKey(tenant, name, JWSAlgorithm.HS256, hmac(secret), iss));
         }
-        case "ES256" -> new Usable(new UserTokenKey(tenant, name, JWSAlgorithm.ES256, ecdsa(secret, publicKey), iss));
-        case "RS256" -> new Usable(new UserTokenKey(tenant, name, JWSAlgorithm.RS256, rsa(secret, publicKey), iss));
+        case "ES256" ->
+            new Usable(
+                new UserTokenKey(tenant, name, JWSAlgorithm.ES256, ecdsa(secret, publicKey), iss));
+        case "RS256" ->
+            new Usable(
+                new UserTokenKey(tenant, name, JWSAlgorithm.RS256, rsa(secret, publicKey), iss));
         default -> new Refused("algorithm", "must be HS256, ES256 or RS256");
       };
     } catch (RefusedKey e) {
@@ -99,7 +115,8 @@ record UserTokenKey(String tenant, String kid, JWSAlgorithm algorithm, JWSVerifi
 
   private static JWSVerifier ecdsa(String secret, String pem) throws RefusedKey {
     PublicKey key = publicKey(secret, pem, "EC", "ES256");
-    if (!(key instanceof ECPublicKey ec) || !Curve.P_256.equals(Curve.forECParameterSpec(ec.getParams()))) {
+    if (!(key instanceof ECPublicKey ec)
+        || !Curve.P_256.equals(Curve.forECParameterSpec(ec.getParams()))) {
       throw refused("publicKey", "ES256 needs an EC key on the P-256 curve");
     }
     try {
@@ -118,20 +135,26 @@ record UserTokenKey(String tenant, String kid, JWSAlgorithm algorithm, JWSVerifi
   }
 
   /** A PEM SubjectPublicKeyInfo; a private key is refused, so that Herald never holds one. */
-  private static PublicKey publicKey(String secret, String pem, String family, String algorithm) throws RefusedKey {
+  private static PublicKey publicKey(String secret, String pem, String family, String algorithm)
+      throws RefusedKey {
     if (secret != null) {
       throw refused("secret", algorithm + " verifies with 'publicKey'; remove 'secret'");
     }
     if (pem == null) {
-      throw refused("publicKey", "is required for " + algorithm + " (PEM, -----BEGIN PUBLIC KEY-----)");
+      throw refused(
+          "publicKey", "is required for " + algorithm + " (PEM, -----BEGIN PUBLIC KEY-----)");
     }
     if (pem.contains("PRIVATE KEY")) {
-      throw refused("publicKey", "holds a private key: give Herald only the public key, and keep the private key"
-          + " in the backend that mints the tokens");
+      throw refused(
+          "publicKey",
+          "holds a private key: give Herald only the public key, and keep the private key"
+              + " in the backend that mints the tokens");
     }
     Matcher m = PEM_PUBLIC_KEY.matcher(pem.strip());
     if (!m.matches()) {
-      throw refused("publicKey", "must be one PEM public key (-----BEGIN PUBLIC KEY-----, SubjectPublicKeyInfo)");
+      throw refused(
+          "publicKey",
+          "must be one PEM public key (-----BEGIN PUBLIC KEY-----, SubjectPublicKeyInfo)");
     }
     try {
       byte[] der = Base64.getMimeDecoder().decode(m.group(1));

@@ -24,8 +24,10 @@ final class UserTokenKeys implements UserTokens.Keys, AutoCloseable {
 
   private final KubernetesClient kube;
   private final EventRecorder events;
+
   /** By {@code <namespace>/<name>}. */
   private final Map<String, UserTokenKey> keys = new ConcurrentHashMap<>();
+
   private volatile SharedIndexInformer<GenericKubernetesResource> informer;
 
   UserTokenKeys(KubernetesClient kube) {
@@ -34,8 +36,12 @@ final class UserTokenKeys implements UserTokens.Keys, AutoCloseable {
   }
 
   void start() {
-    informer = LabelledSecrets.inform(kube, UserTokenKey.LABEL, this::apply,
-        s -> revoke(id(s.getMetadata().getNamespace(), s.getMetadata().getName())));
+    informer =
+        LabelledSecrets.inform(
+            kube,
+            UserTokenKey.LABEL,
+            this::apply,
+            s -> revoke(id(s.getMetadata().getNamespace(), s.getMetadata().getName())));
   }
 
   @Override
@@ -60,7 +66,8 @@ final class UserTokenKeys implements UserTokens.Keys, AutoCloseable {
     if (!readout.problems().isEmpty()) {
       String why = String.join("; ", readout.problems());
       LOG.warn("user-token key Secret {} ignored: it cannot be read: {}", id, why);
-      events.warning(s, "UserTokenKeyUnreadable", "this user-token key Secret cannot be read: " + why);
+      events.warning(
+          s, "UserTokenKeyUnreadable", "this user-token key Secret cannot be read: " + why);
       revoke(id);
       return;
     }

@@ -1,9 +1,9 @@
 package dev.herald.operator.http;
 
 import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimNames;
 import com.nimbusds.jwt.JWTClaimsSet;
@@ -27,23 +27,27 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>the header names the key by {@code kid}, looked up only in the calling key's tenant; its
  *       {@code alg} is exactly the algorithm that key is pinned to (so neither {@code none} nor an
- *       HMAC made with a public key passes); {@code typ}, when present, is {@code JWT}; no
- *       {@code crit}; a {@code jwk}, {@code jku} or {@code x5c} in the header is never used;
+ *       HMAC made with a public key passes); {@code typ}, when present, is {@code JWT}; no {@code
+ *       crit}; a {@code jwk}, {@code jku} or {@code x5c} in the header is never used;
  *   <li>three parts of canonical base64url (one token, one spelling: no padding, no spaces, no
  *       stray bits), and the signature verifies;
  *   <li>claims: {@code sub} a user id; {@code aud} naming the tenant's namespace; {@code exp} and
  *       {@code iat} required, {@code exp} after now and at most the maximum lifetime after {@code
- *       iat}, {@code iat} (and {@code nbf} when present) not in the future; {@code iss} equal to the
- *       key's issuer when the key names one; each within {@link #CLOCK_SKEW}.
+ *       iat}, {@code iat} (and {@code nbf} when present) not in the future; {@code iss} equal to
+ *       the key's issuer when the key names one; each within {@link #CLOCK_SKEW}.
  * </ul>
  */
 final class UserTokens {
   static final String HEADER = "X-Herald-User-Token";
   static final Duration CLOCK_SKEW = Duration.ofSeconds(60);
   static final int MAX_LENGTH = 8192;
+
   /** Three base64url parts, nothing else: no padding, no spaces. */
-  private static final Pattern COMPACT = Pattern.compile("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+");
-  static final Set<JWSAlgorithm> ALGORITHMS = Set.of(JWSAlgorithm.HS256, JWSAlgorithm.ES256, JWSAlgorithm.RS256);
+  private static final Pattern COMPACT =
+      Pattern.compile("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+");
+
+  static final Set<JWSAlgorithm> ALGORITHMS =
+      Set.of(JWSAlgorithm.HS256, JWSAlgorithm.ES256, JWSAlgorithm.RS256);
 
   /** Where keys come from: a tenant's key by its {@code kid}. */
   interface Keys {
@@ -66,23 +70,29 @@ final class UserTokens {
     return keys.synced();
   }
 
-  /** The user id {@code token} speaks for in {@code tenant}; a 401 problem when anything is wrong with it. */
+  /**
+   * The user id {@code token} speaks for in {@code tenant}; a 401 problem when anything is wrong
+   * with it.
+   */
   String subject(String tenant, String token) {
     if (token == null || token.isEmpty()) {
-      throw refused("is required with a client key: a JWT from your backend, signed with one of this tenant's"
-          + " user-token keys, whose sub is the user the app speaks for");
+      throw refused(
+          "is required with a client key: a JWT from your backend, signed with one of this tenant's"
+              + " user-token keys, whose sub is the user the app speaks for");
     }
     if (token.length() > MAX_LENGTH) {
       throw refused("is longer than " + MAX_LENGTH + " characters");
     }
     if (!COMPACT.matcher(token).matches()) {
-      throw refused("is not a signed JWT (header.payload.signature, base64url, signed with HS256, ES256 or RS256)");
+      throw refused(
+          "is not a signed JWT (header.payload.signature, base64url, signed with HS256, ES256 or RS256)");
     }
     SignedJWT jwt;
     try {
       jwt = SignedJWT.parse(token);
     } catch (ParseException e) {
-      throw refused("is not a signed JWT (header.payload.signature, base64url, signed with HS256, ES256 or RS256)");
+      throw refused(
+          "is not a signed JWT (header.payload.signature, base64url, signed with HS256, ES256 or RS256)");
     }
     for (Base64URL part : jwt.getParsedParts()) {
       if (!Base64URL.encode(part.decode()).toString().equals(part.toString())) {
@@ -125,7 +135,8 @@ final class UserTokens {
   private UserTokenKey key(String tenant, JWSHeader header) {
     JWSAlgorithm alg = header.getAlgorithm();
     if (!ALGORITHMS.contains(alg)) {
-      throw refused("is signed with an algorithm Herald does not accept: use HS256, ES256 or RS256");
+      throw refused(
+          "is signed with an algorithm Herald does not accept: use HS256, ES256 or RS256");
     }
     JOSEObjectType type = header.getType();
     if (type != null && !"JWT".equalsIgnoreCase(type.getType())) {
@@ -136,12 +147,23 @@ final class UserTokens {
     }
     String kid = header.getKeyID();
     if (kid == null || kid.isEmpty()) {
-      throw refused("needs kid in its header: the name of the user-token key Secret that signed it");
+      throw refused(
+          "needs kid in its header: the name of the user-token key Secret that signed it");
     }
-    UserTokenKey key = keys.find(tenant, kid)
-        .orElseThrow(() -> refused("names by kid no user-token key of this tenant (unknown, or deleted)"));
+    UserTokenKey key =
+        keys.find(tenant, kid)
+            .orElseThrow(
+                () ->
+                    refused("names by kid no user-token key of this tenant (unknown, or deleted)"));
     if (!alg.equals(key.algorithm())) {
-      throw refused("says alg " + alg + ", but the key " + key.kid() + " verifies " + key.algorithm() + " only");
+      throw refused(
+          "says alg "
+              + alg
+              + ", but the key "
+              + key.kid()
+              + " verifies "
+              + key.algorithm()
+              + " only");
     }
     return key;
   }
@@ -170,7 +192,8 @@ final class UserTokens {
       throw refused("has an exp that is not after its iat");
     }
     if (Duration.between(iat.toInstant(), exp.toInstant()).compareTo(maxLifetime) > 0) {
-      throw refused("lives longer than the " + human(maxLifetime) + " a user token may (exp - iat)");
+      throw refused(
+          "lives longer than the " + human(maxLifetime) + " a user token may (exp - iat)");
     }
   }
 

@@ -33,17 +33,37 @@ public record AcceptRequest(
     String requestHash) {
 
   /** The request of a spec that passed the Notification schema. */
-  public static AcceptRequest of(String tenant, Source source, String sourceRef, String resourceName,
-      NotificationSpec spec, String requestHash) {
-    return new AcceptRequest(tenant, source, sourceRef, resourceName, spec.getTemplate(), spec.getRecipients(),
-        spec.getChannels(), spec.getFallback() == null ? List.of() : spec.getFallback(),
+  public static AcceptRequest of(
+      String tenant,
+      Source source,
+      String sourceRef,
+      String resourceName,
+      NotificationSpec spec,
+      String requestHash) {
+    return new AcceptRequest(
+        tenant,
+        source,
+        sourceRef,
+        resourceName,
+        spec.getTemplate(),
+        spec.getRecipients(),
+        spec.getChannels(),
+        spec.getFallback() == null ? List.of() : spec.getFallback(),
         spec.getCategory() == null ? NotificationAcceptance.DEFAULT_CATEGORY : spec.getCategory(),
         spec.getPriority() == null ? Priority.NORMAL : spec.getPriority(),
-        Json.MAPPER.valueToTree(spec.getData()), spec.getSendAt(), spec.getExpiresAfter(), requestHash);
+        Json.MAPPER.valueToTree(spec.getData()),
+        spec.getSendAt(),
+        spec.getExpiresAfter(),
+        requestHash);
   }
 
   public static AcceptRequest of(Notification resource) {
-    return of(resource.getMetadata().getNamespace(), Source.CR, resource.getMetadata().getUid(),
-        resource.getMetadata().getName(), resource.getSpec(), null);
+    return of(
+        resource.getMetadata().getNamespace(),
+        Source.CR,
+        resource.getMetadata().getUid(),
+        resource.getMetadata().getName(),
+        resource.getSpec(),
+        null);
   }
 }

@@ -10,12 +10,19 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** Computes an accepted Notification's phase, counts and {@code Complete} condition from its deliveries. */
+/**
+ * Computes an accepted Notification's phase, counts and {@code Complete} condition from its
+ * deliveries.
+ */
 final class NotificationProgress {
   private NotificationProgress() {}
 
-  static void apply(NotificationStatus status, NotificationRecord record, DeliveryCounts counts,
-      Iterable<Channel> channels, Instant now) {
+  static void apply(
+      NotificationStatus status,
+      NotificationRecord record,
+      DeliveryCounts counts,
+      Iterable<Channel> channels,
+      Instant now) {
     long total = counts.total();
     long sent = counts.count(DeliveryState.REACHED_PROVIDER);
     long failed = counts.count(DeliveryState.FAILED);
@@ -50,19 +57,34 @@ final class NotificationProgress {
       if (status.getCompletionTime() == null || !wasFinished) {
         status.setCompletionTime(now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
       }
-      status.setCondition(NotificationStatus.COMPLETE, true, phase.name(), String.format(
-          "%d of %d sent, %d failed, %d suppressed, %d cancelled", sent, total, failed, suppressed, cancelled));
+      status.setCondition(
+          NotificationStatus.COMPLETE,
+          true,
+          phase.name(),
+          String.format(
+              "%d of %d sent, %d failed, %d suppressed, %d cancelled",
+              sent, total, failed, suppressed, cancelled));
     } else {
       status.setCompletionTime(null);
-      status.setCondition(NotificationStatus.COMPLETE, false, phase.name(),
+      status.setCondition(
+          NotificationStatus.COMPLETE,
+          false,
+          phase.name(),
           String.format("%d of %d deliveries still in flight", inFlight, total));
     }
   }
 
-  static NotificationPhase phase(NotificationRecord record, long total, long sent, long failed,
-      long cancelled, long inFlight, Instant now) {
+  static NotificationPhase phase(
+      NotificationRecord record,
+      long total,
+      long sent,
+      long failed,
+      long cancelled,
+      long inFlight,
+      Instant now) {
     if (inFlight > 0) {
-      boolean scheduled = record.sendAt() != null && record.sendAt().isAfter(now) && sent == 0 && failed == 0;
+      boolean scheduled =
+          record.sendAt() != null && record.sendAt().isAfter(now) && sent == 0 && failed == 0;
       return scheduled ? NotificationPhase.Scheduled : NotificationPhase.Dispatching;
     }
     if (record.cancelledAt() != null && cancelled > 0) {

@@ -11,5 +11,6 @@ import java.util.List;
  */
 @FunctionalInterface
 public interface NotificationWriter {
-  NotificationStore.Accepted accept(NewNotification notification, List<NewDelivery> deliveries, String requestHash);
+  NotificationStore.Accepted accept(
+      NewNotification notification, List<NewDelivery> deliveries, String requestHash);
 }

@@ -13,9 +13,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Users' preferences as read at fan-out, cached so that a send to many users does not read them
- * one query each time. This replica invalidates a user on every change it makes; changes made
- * through another replica are seen here within {@code ttl}, and by the dispatcher at once: it reads
+ * Users' preferences as read at fan-out, cached so that a send to many users does not read them one
+ * query each time. This replica invalidates a user on every change it makes; changes made through
+ * another replica are seen here within {@code ttl}, and by the dispatcher at once: it reads
  * preferences again from Postgres as it claims each delivery.
  */
 public final class PreferenceCache implements UserPreferences {
@@ -33,13 +33,19 @@ public final class PreferenceCache implements UserPreferences {
   public Map<String, List<Preference>> get(String tenant, Collection<String> userIds) {
     Set<Key> keys = new HashSet<>();
     userIds.forEach(u -> keys.add(new Key(tenant, u)));
-    Map<Key, List<Preference>> found = cache.getAll(keys, missing -> {
-      List<String> ids = missing.stream().map(Key::userId).toList();
-      Map<String, List<Preference>> read = contacts.preferences(tenant, ids);
-      Map<Key, List<Preference>> loaded = new LinkedHashMap<>();
-      ids.forEach(id -> loaded.put(new Key(tenant, id), List.copyOf(read.getOrDefault(id, List.of()))));
-      return loaded;
-    });
+    Map<Key, List<Preference>> found =
+        cache.getAll(
+            keys,
+            missing -> {
+              List<String> ids = missing.stream().map(Key::userId).toList();
+              Map<String, List<Preference>> read = contacts.preferences(tenant, ids);
+              Map<Key, List<Preference>> loaded = new LinkedHashMap<>();
+              ids.forEach(
+                  id ->
+                      loaded.put(
+                          new Key(tenant, id), List.copyOf(read.getOrDefault(id, List.of()))));
+              return loaded;
+            });
     Map<String, List<Preference>> result = new LinkedHashMap<>();
     found.forEach((k, v) -> result.put(k.userId(), v));
     return result;

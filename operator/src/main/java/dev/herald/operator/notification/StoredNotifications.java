@@ -33,12 +33,14 @@ public interface StoredNotifications {
   static StoredNotifications of(NotificationStore store) {
     return new StoredNotifications() {
       @Override
-      public Optional<NotificationRecord> findBySource(String tenant, Source source, String sourceRef) {
+      public Optional<NotificationRecord> findBySource(
+          String tenant, Source source, String sourceRef) {
         return store.findBySource(tenant, source, sourceRef);
       }
 
       @Override
-      public Optional<NotificationStore.Pruned> pruned(String tenant, Source source, String sourceRef) {
+      public Optional<NotificationStore.Pruned> pruned(
+          String tenant, Source source, String sourceRef) {
         return store.pruned(tenant, source, sourceRef);
       }
 

@@ -5,7 +5,9 @@ import dev.herald.api.template.NotificationTemplate;
 import java.util.List;
 import java.util.Optional;
 
-/** Templates and providers of a namespace, read from the operator's informer caches (no API call). */
+/**
+ * Templates and providers of a namespace, read from the operator's informer caches (no API call).
+ */
 public interface TemplateCatalog {
   Optional<NotificationTemplate> template(String namespace, String name);
 

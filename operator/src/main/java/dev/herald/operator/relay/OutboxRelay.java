@@ -20,9 +20,9 @@ import org.slf4j.LoggerFactory;
  * Postgres after a throttle, a retry or a wait for a provider — marking them {@code queued} first
  * and recording their stream sequence after. It is the only publisher: a delivery is committed
  * before it is published, one whose publish failed is {@code pending} again, and one a crash left
- * {@code queued} without a sequence is published again by the sweeper. Each
- * replica runs one; {@code FOR UPDATE SKIP LOCKED} keeps them from publishing the same rows, and
- * {@code Nats-Msg-Id} absorbs what slips through.
+ * {@code queued} without a sequence is published again by the sweeper. Each replica runs one;
+ * {@code FOR UPDATE SKIP LOCKED} keeps them from publishing the same rows, and {@code Nats-Msg-Id}
+ * absorbs what slips through.
  */
 public final class OutboxRelay implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(OutboxRelay.class);
@@ -44,7 +44,11 @@ public final class OutboxRelay implements AutoCloseable {
    * @param repairTopology asked after a failed pass: a broker whose store was wiped has forgotten
    *     the stream the relay publishes to
    */
-  public OutboxRelay(DeliveryStore store, DeliveryPublisher publisher, int batchSize, Duration interval,
+  public OutboxRelay(
+      DeliveryStore store,
+      DeliveryPublisher publisher,
+      int batchSize,
+      Duration interval,
       Runnable repairTopology) {
     this.repairTopology = repairTopology;
     this.store = store;
@@ -112,10 +116,12 @@ public final class OutboxRelay implements AutoCloseable {
     for (int i = 0; i < due.size(); i++) {
       DeliveryStore.Due d = due.get(i);
       try {
-        PublishAck ack = acks.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        PublishAck ack =
+            acks.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         DeliveryMessage m = d.message();
-        queued.add(new DeliveryStore.Queued(new DeliveryKey(m.deliveryId(), m.createdAt()), d.publication(),
-            ack.getSeqno()));
+        queued.add(
+            new DeliveryStore.Queued(
+                new DeliveryKey(m.deliveryId(), m.createdAt()), d.publication(), ack.getSeqno()));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         failed.addAll(due.subList(i, due.size()));
@@ -123,11 +129,14 @@ public final class OutboxRelay implements AutoCloseable {
       } catch (java.util.concurrent.ExecutionException | TimeoutException e) {
         failed.add(d);
         if (firstError == null) {
-          firstError = new IllegalStateException("publish failed: " + (e.getCause() != null ? e.getCause() : e), e);
+          firstError =
+              new IllegalStateException(
+                  "publish failed: " + (e.getCause() != null ? e.getCause() : e), e);
         }
       }
     }
-    // Whatever was acknowledged is recorded even when some publishes failed; the rest are due again.
+    // Whatever was acknowledged is recorded even when some publishes failed; the rest are due
+    // again.
     // Should Postgres be gone now, the rows stay queued without a sequence and the sweeper
     // publishes them again (under the same ids) once they are older than its threshold.
     recordSequences(queued);
@@ -148,7 +157,8 @@ public final class OutboxRelay implements AutoCloseable {
         if (attempt >= RECORD_ATTEMPTS) {
           throw e;
         }
-        LOG.info("recording {} stream sequences failed ({}), trying again", queued.size(), e.toString());
+        LOG.info(
+            "recording {} stream sequences failed ({}), trying again", queued.size(), e.toString());
       }
     }
   }

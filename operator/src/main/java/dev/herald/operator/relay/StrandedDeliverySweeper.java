@@ -3,7 +3,6 @@ package dev.herald.operator.relay;
 import dev.herald.api.queue.DeliveryMessage;
 import dev.herald.core.Json;
 import dev.herald.core.queue.DeliveryPublisher;
-import dev.herald.core.store.DeliveryKey;
 import dev.herald.core.store.DeliveryStore;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
@@ -21,9 +20,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Finds deliveries that Postgres says are in the stream ({@code queued}, or {@code sending} by a
  * dispatcher) but whose message the stream no longer holds — JetStream can lose acknowledged
- * messages after a crash, and a wiped store loses all of them — and publishes them again.
- * Postgres, not NATS, decides what is owed; a message that turns out to exist twice is absorbed
- * by the dispatchers' claim.
+ * messages after a crash, and a wiped store loses all of them — and publishes them again. Postgres,
+ * not NATS, decides what is owed; a message that turns out to exist twice is absorbed by the
+ * dispatchers' claim.
  *
  * <p>A message is in the stream only if the one at the recorded sequence is this delivery's: after
  * a store is wiped, sequences start again and another message may sit at the same number. A pass
@@ -32,10 +31,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class StrandedDeliverySweeper {
   private static final Logger LOG = LoggerFactory.getLogger(StrandedDeliverySweeper.class);
+
   /** JetStream's "no message found". */
   private static final int NO_MESSAGE = 10037;
+
   /** JetStream's error code for a stream that does not exist. */
   static final int STREAM_NOT_FOUND = 10059;
+
   private static final int BATCH = 1000;
 
   private final DeliveryStore store;
@@ -44,9 +46,15 @@ public final class StrandedDeliverySweeper {
   private final String stream;
   private final Runnable repairTopology;
 
-  /** {@code repairTopology} sets the stream and its consumers up again when the broker forgot them. */
-  public StrandedDeliverySweeper(DeliveryStore store, DeliveryPublisher publisher, JetStreamManagement jsm,
-      String stream, Runnable repairTopology) {
+  /**
+   * {@code repairTopology} sets the stream and its consumers up again when the broker forgot them.
+   */
+  public StrandedDeliverySweeper(
+      DeliveryStore store,
+      DeliveryPublisher publisher,
+      JetStreamManagement jsm,
+      String stream,
+      Runnable repairTopology) {
     this.store = store;
     this.publisher = publisher;
     this.jsm = jsm;
@@ -95,9 +103,12 @@ public final class StrandedDeliverySweeper {
       // Another message id: the stream may still remember the first one and drop a republish. One
       // whose publication was never recorded is republished under the relay's own id: a stream that
       // still holds it drops the copy and answers with where the first one is.
-      acks.add(publisher.publish(s.message(), s.streamSequence() == null
-          ? new DeliveryStore.Due(s.message(), s.publications()).messageId()
-          : s.message().deliveryId() + "/" + s.streamSequence()));
+      acks.add(
+          publisher.publish(
+              s.message(),
+              s.streamSequence() == null
+                  ? new DeliveryStore.Due(s.message(), s.publications()).messageId()
+                  : s.message().deliveryId() + "/" + s.streamSequence()));
     }
     int done = 0;
     for (int i = 0; i < lost.size(); i++) {
@@ -141,7 +152,9 @@ public final class StrandedDeliverySweeper {
       throw e;
     }
     try {
-      return s.message().deliveryId().equals(Json.read(info.getData(), DeliveryMessage.class).deliveryId());
+      return s.message()
+          .deliveryId()
+          .equals(Json.read(info.getData(), DeliveryMessage.class).deliveryId());
     } catch (RuntimeException e) {
       return false;
     }

@@ -19,10 +19,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * previous object and are left to the API server.
  */
 final class CelRules {
-  private final CelCompiler compiler = CelCompilerFactory.standardCelCompilerBuilder()
-      .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
-      .addVar("self", SimpleType.DYN)
-      .build();
+  private final CelCompiler compiler =
+      CelCompilerFactory.standardCelCompilerBuilder()
+          .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
+          .addVar("self", SimpleType.DYN)
+          .build();
   private final CelRuntime runtime = CelRuntimeFactory.standardCelRuntimeBuilder().build();
   private final Map<String, CelRuntime.Program> programs = new ConcurrentHashMap<>();
 
@@ -41,13 +42,15 @@ final class CelRules {
   }
 
   private CelRuntime.Program program(String rule) {
-    return programs.computeIfAbsent(rule, r -> {
-      try {
-        CelAbstractSyntaxTree ast = compiler.compile(r).getAst();
-        return runtime.createProgram(ast);
-      } catch (CelValidationException | CelEvaluationException e) {
-        throw new IllegalStateException("invalid CEL rule in the CRD: " + r, e);
-      }
-    });
+    return programs.computeIfAbsent(
+        rule,
+        r -> {
+          try {
+            CelAbstractSyntaxTree ast = compiler.compile(r).getAst();
+            return runtime.createProgram(ast);
+          } catch (CelValidationException | CelEvaluationException e) {
+            throw new IllegalStateException("invalid CEL rule in the CRD: " + r, e);
+          }
+        });
   }
 }

@@ -14,14 +14,14 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 
 /**
  * Checks a resource's spec against the schema of its generated CRD — types, required fields,
  * unknown fields, enums, patterns, lengths, bounds and CEL rules — because not every API server
- * enforces it (fabric8's mock API stores anything). One mechanism for every kind, so the CRD
- * stays the single statement of what is valid.
+ * enforces it (fabric8's mock API stores anything). One mechanism for every kind, so the CRD stays
+ * the single statement of what is valid.
  */
 public final class SchemaValidator {
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -42,7 +42,8 @@ public final class SchemaValidator {
       if (in == null) {
         throw new IllegalStateException("generated CRD " + path + " is not on the classpath");
       }
-      CustomResourceDefinition crd = new KubernetesSerialization().unmarshal(in, CustomResourceDefinition.class);
+      CustomResourceDefinition crd =
+          new KubernetesSerialization().unmarshal(in, CustomResourceDefinition.class);
       JSONSchemaProps root = crd.getSpec().getVersions().get(0).getSchema().getOpenAPIV3Schema();
       return new SchemaValidator(root.getProperties().get("spec"));
     } catch (IOException e) {
@@ -86,8 +87,9 @@ public final class SchemaValidator {
     if (schema.getEnum() != null && !schema.getEnum().isEmpty()) {
       List<String> allowed = schema.getEnum().stream().map(JsonNode::asText).toList();
       if (!value.isTextual() || !allowed.contains(value.asText())) {
-        errors.add(new FieldError(path, "must be one of " + String.join(", ", allowed)
-            + ", not " + value));
+        errors.add(
+            new FieldError(
+                path, "must be one of " + String.join(", ", allowed) + ", not " + value));
       }
     }
     // CEL rules run only on values that are otherwise valid, as the API server does.
@@ -97,13 +99,21 @@ public final class SchemaValidator {
         if (CelRules.isTransitionRule(rule.getRule())) {
           continue;
         }
-        cel.violation(rule.getRule(), plain).ifPresent(why -> errors.add(new FieldError(path,
-            rule.getMessage() != null ? rule.getMessage() : why + ": " + rule.getRule())));
+        cel.violation(rule.getRule(), plain)
+            .ifPresent(
+                why ->
+                    errors.add(
+                        new FieldError(
+                            path,
+                            rule.getMessage() != null
+                                ? rule.getMessage()
+                                : why + ": " + rule.getRule())));
       }
     }
   }
 
-  private void checkObject(JsonNode value, JSONSchemaProps schema, String path, List<FieldError> errors) {
+  private void checkObject(
+      JsonNode value, JSONSchemaProps schema, String path, List<FieldError> errors) {
     Map<String, JSONSchemaProps> properties = schema.getProperties();
     if (schema.getRequired() != null) {
       for (String required : schema.getRequired()) {
@@ -113,8 +123,10 @@ public final class SchemaValidator {
       }
     }
     boolean preserveUnknown = Boolean.TRUE.equals(schema.getXKubernetesPreserveUnknownFields());
-    JSONSchemaProps additional = schema.getAdditionalProperties() != null
-        ? schema.getAdditionalProperties().getSchema() : null;
+    JSONSchemaProps additional =
+        schema.getAdditionalProperties() != null
+            ? schema.getAdditionalProperties().getSchema()
+            : null;
     for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> field = it.next();
       String child = path + "." + field.getKey();
@@ -129,12 +141,15 @@ public final class SchemaValidator {
     }
   }
 
-  private void checkArray(JsonNode value, JSONSchemaProps schema, String path, List<FieldError> errors) {
+  private void checkArray(
+      JsonNode value, JSONSchemaProps schema, String path, List<FieldError> errors) {
     if (schema.getMinItems() != null && value.size() < schema.getMinItems()) {
       errors.add(new FieldError(path, "must have at least " + schema.getMinItems() + " item(s)"));
     }
     if (schema.getMaxItems() != null && value.size() > schema.getMaxItems()) {
-      errors.add(new FieldError(path, "must have at most " + schema.getMaxItems() + " items, has " + value.size()));
+      errors.add(
+          new FieldError(
+              path, "must have at most " + schema.getMaxItems() + " items, has " + value.size()));
     }
     if (schema.getItems() != null && schema.getItems().getSchema() != null) {
       for (int i = 0; i < value.size(); i++) {
@@ -146,7 +161,8 @@ public final class SchemaValidator {
   private void checkString(String s, JSONSchemaProps schema, String path, List<FieldError> errors) {
     int length = s.codePointCount(0, s.length());
     if (schema.getMinLength() != null && length < schema.getMinLength()) {
-      errors.add(new FieldError(path, "must be at least " + schema.getMinLength() + " character(s)"));
+      errors.add(
+          new FieldError(path, "must be at least " + schema.getMinLength() + " character(s)"));
     }
     if (schema.getMaxLength() != null && length > schema.getMaxLength()) {
       errors.add(new FieldError(path, "must be at most " + schema.getMaxLength() + " characters"));
@@ -157,7 +173,8 @@ public final class SchemaValidator {
     }
   }
 
-  private static void checkNumber(JsonNode value, JSONSchemaProps schema, String path, List<FieldError> errors) {
+  private static void checkNumber(
+      JsonNode value, JSONSchemaProps schema, String path, List<FieldError> errors) {
     double n = value.asDouble();
     if (schema.getMinimum() != null && n < schema.getMinimum()) {
       errors.add(new FieldError(path, "must be at least " + format(schema.getMinimum())));
@@ -172,8 +189,9 @@ public final class SchemaValidator {
       case "object" -> value.isObject();
       case "array" -> value.isArray();
       case "string" -> value.isTextual();
-      case "integer" -> value.isIntegralNumber()
-          || (value.isNumber() && value.asDouble() == Math.rint(value.asDouble()));
+      case "integer" ->
+          value.isIntegralNumber()
+              || (value.isNumber() && value.asDouble() == Math.rint(value.asDouble()));
       case "number" -> value.isNumber();
       case "boolean" -> value.isBoolean();
       default -> true;

@@ -22,14 +22,18 @@ class OpenApiDocumentTest {
     Vertx vertx = Vertx.vertx();
     try {
       ApiServer.Services none = new ApiServer.Services(null, null, null, null, null, null, null);
-      var router = ApiServer.router(vertx, ApiSettings.ephemeral(), none, new ApiKeys(null, null, 1, null));
+      var router =
+          ApiServer.router(vertx, ApiSettings.ephemeral(), none, new ApiKeys(null, null, 1, null));
       Set<String> served = new TreeSet<>();
       for (Route r : router.getRoutes()) {
         if (r.getPath() == null || r.methods() == null || r.getPath().endsWith("*")) {
           continue; // the body handler and failure handlers
         }
         for (HttpMethod m : r.methods()) {
-          served.add(m.name().toLowerCase(Locale.ROOT) + " " + r.getPath().replaceAll(":([A-Za-z]+)", "{$1}"));
+          served.add(
+              m.name().toLowerCase(Locale.ROOT)
+                  + " "
+                  + r.getPath().replaceAll(":([A-Za-z]+)", "{$1}"));
         }
       }
       JsonNode doc = Json.MAPPER.readTree(HealthRoutes.openApiDocument());
@@ -37,11 +41,15 @@ class OpenApiDocumentTest {
       Set<String> documented = new TreeSet<>();
       for (Iterator<String> paths = doc.path("paths").fieldNames(); paths.hasNext(); ) {
         String path = paths.next();
-        doc.path("paths").path(path).fieldNames().forEachRemaining(m -> {
-          if (METHODS.contains(m)) {
-            documented.add(m + " " + path);
-          }
-        });
+        doc.path("paths")
+            .path(path)
+            .fieldNames()
+            .forEachRemaining(
+                m -> {
+                  if (METHODS.contains(m)) {
+                    documented.add(m + " " + path);
+                  }
+                });
       }
       assertThat(served).hasSizeGreaterThan(15);
       assertThat(documented).isEqualTo(served);

@@ -9,13 +9,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** A namespace's contact store in memory: users, suppressed addresses and preferences, as fan-out reads them. */
+/**
+ * A namespace's contact store in memory: users, suppressed addresses and preferences, as fan-out
+ * reads them.
+ */
 final class InMemoryContacts implements ContactDirectory, UserPreferences {
   private final Map<String, Contact> users = new LinkedHashMap<>();
   private final Map<Channel, Map<String, String>> suppressed = new HashMap<>();
   private final Map<String, List<Preference>> preferences = new HashMap<>();
 
-  InMemoryContacts user(String id, String email, String phone, String locale, Contact.Device... devices) {
+  InMemoryContacts user(
+      String id, String email, String phone, String locale, Contact.Device... devices) {
     users.put(id, new Contact(id, email, phone, locale, List.of(devices)));
     return this;
   }
@@ -38,7 +42,8 @@ final class InMemoryContacts implements ContactDirectory, UserPreferences {
   }
 
   @Override
-  public Map<String, String> suppressed(String tenant, Channel channel, Collection<String> addresses) {
+  public Map<String, String> suppressed(
+      String tenant, Channel channel, Collection<String> addresses) {
     Map<String, String> onChannel = suppressed.getOrDefault(channel, Map.of());
     Map<String, String> found = new HashMap<>();
     addresses.stream().filter(onChannel::containsKey).forEach(a -> found.put(a, onChannel.get(a)));

@@ -59,14 +59,21 @@ final class InMemoryNotificationStore implements NotificationWriter, StoredNotif
   private final Map<List<Object>, NotificationStore.Pruned> pruned = new HashMap<>();
 
   @Override
-  public NotificationStore.Accepted accept(NewNotification n, List<NewDelivery> deliveries, String requestHash) {
+  public NotificationStore.Accepted accept(
+      NewNotification n, List<NewDelivery> deliveries, String requestHash) {
     List<Object> source = List.of(n.tenant(), n.source(), n.sourceRef());
     Written before = bySource.get(source);
     if (before != null) {
       return new NotificationStore.Accepted(before.record, false);
     }
-    NotificationRecord record = new NotificationRecord(java.util.UUID.randomUUID(), n.tenant(), Instant.now(),
-        n.sendAt(), n.expiresAt(), null);
+    NotificationRecord record =
+        new NotificationRecord(
+            java.util.UUID.randomUUID(),
+            n.tenant(),
+            Instant.now(),
+            n.sendAt(),
+            n.expiresAt(),
+            null);
     bySource.put(source, new Written(record, n, deliveries));
     return new NotificationStore.Accepted(record, true);
   }
@@ -76,7 +83,10 @@ final class InMemoryNotificationStore implements NotificationWriter, StoredNotif
   }
 
   private Written of(NotificationRecord n) {
-    return bySource.values().stream().filter(w -> w.record.id().equals(n.id())).findFirst().orElseThrow();
+    return bySource.values().stream()
+        .filter(w -> w.record.id().equals(n.id()))
+        .findFirst()
+        .orElseThrow();
   }
 
   @Override
@@ -99,7 +109,8 @@ final class InMemoryNotificationStore implements NotificationWriter, StoredNotif
     Written w = of(n);
     Map<Channel, Map<DeliveryState, Long>> counts = new EnumMap<>(Channel.class);
     for (int i = 0; i < w.deliveries.size(); i++) {
-      counts.computeIfAbsent(w.deliveries.get(i).channel(), c -> new EnumMap<>(DeliveryState.class))
+      counts
+          .computeIfAbsent(w.deliveries.get(i).channel(), c -> new EnumMap<>(DeliveryState.class))
           .merge(w.states.get(i), 1L, Long::sum);
     }
     return new DeliveryCounts(counts);
@@ -120,7 +131,9 @@ final class InMemoryNotificationStore implements NotificationWriter, StoredNotif
         cancelled++;
       }
     }
-    w.record = new NotificationRecord(n.id(), n.tenant(), n.createdAt(), n.sendAt(), n.expiresAt(), Instant.now());
+    w.record =
+        new NotificationRecord(
+            n.id(), n.tenant(), n.createdAt(), n.sendAt(), n.expiresAt(), Instant.now());
     return new NotificationStore.Cancellation(cancelled, 0);
   }
 

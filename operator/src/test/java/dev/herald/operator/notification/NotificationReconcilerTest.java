@@ -26,25 +26,36 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * A Notification's status — accepted or why not, phase, counts, what its deliveries wait for —
- * and its Events, given its template, the namespace's providers and its deliveries' states, all in
+ * A Notification's status — accepted or why not, phase, counts, what its deliveries wait for — and
+ * its Events, given its template, the namespace's providers and its deliveries' states, all in
  * memory.
  */
 class NotificationReconcilerTest {
   private static final SchemaValidator SCHEMA = SchemaValidator.forResource(Notification.class);
 
-  private final InMemoryContacts contacts = new InMemoryContacts()
-      .user("ada", "ada@shop.example", null, "en")
-      .user("bob", "bob@shop.example", null, "en");
+  private final InMemoryContacts contacts =
+      new InMemoryContacts()
+          .user("ada", "ada@shop.example", null, "en")
+          .user("bob", "bob@shop.example", null, "en");
   private final InMemoryNotificationStore store = new InMemoryNotificationStore();
   private final RecordedEvents events = new RecordedEvents();
   private final List<DeliveryProvider> providers = new ArrayList<>();
-  private final NotificationReconciler reconciler = new NotificationReconciler(
-      new NotificationAcceptance(SCHEMA, new TemplateRenderer(), new RecipientResolver(contacts, contacts), store,
-          () -> {}, RetentionSettings.defaults()),
-      store, events.recorder(), namespace -> List.copyOf(providers));
+  private final NotificationReconciler reconciler =
+      new NotificationReconciler(
+          new NotificationAcceptance(
+              SCHEMA,
+              new TemplateRenderer(),
+              new RecipientResolver(contacts, contacts),
+              store,
+              () -> {},
+              RetentionSettings.defaults()),
+          store,
+          events.recorder(),
+          namespace -> List.copyOf(providers));
 
-  private static final NotificationTemplate TEMPLATE = Resources.template("""
+  private static final NotificationTemplate TEMPLATE =
+      Resources.template(
+          """
       apiVersion: herald.dev/v1alpha1
       kind: NotificationTemplate
       metadata: {name: welcome, namespace: shop}
@@ -53,19 +64,25 @@ class NotificationReconcilerTest {
       """);
 
   private static DeliveryProvider sendgrid(boolean ready) {
-    return Resources.provider("""
+    return Resources.provider(
+        """
         apiVersion: herald.dev/v1alpha1
         kind: DeliveryProvider
         metadata: {name: sendgrid, namespace: shop, generation: 1}
         spec: {type: sendgrid, secretRef: {name: sendgrid-credentials}}
-        """ + (ready ? """
+        """
+            + (ready
+                ? """
         status:
           observedGeneration: 1
           conditions: [{type: Ready, status: "True", reason: CredentialsFound}]
-        """ : ""));
+        """
+                : ""));
   }
 
-  private final Notification welcome = Resources.notification("""
+  private final Notification welcome =
+      Resources.notification(
+          """
       apiVersion: herald.dev/v1alpha1
       kind: Notification
       metadata: {name: welcome-ada, namespace: shop, uid: uid-1, generation: 1}
@@ -89,7 +106,8 @@ class NotificationReconcilerTest {
   }
 
   @Test
-  void aNotificationWhoseTemplateIsMissingWaitsPendingAndSaysWhichTemplateInAConditionAndAWarning() {
+  void
+      aNotificationWhoseTemplateIsMissingWaitsPendingAndSaysWhichTemplateInAConditionAndAWarning() {
     providers.add(sendgrid(true));
 
     UpdateControl<Notification> control = reconcile();
@@ -100,9 +118,14 @@ class NotificationReconcilerTest {
     assertThat(accepted.getReason()).isEqualTo(ConditionReasons.TEMPLATE_NOT_FOUND);
     assertThat(accepted.getMessage())
         .isEqualTo("spec.template: NotificationTemplate \"welcome\" not found in namespace shop");
-    assertThat(events.shown()).containsExactly("Warning " + ConditionReasons.TEMPLATE_NOT_FOUND
-        + ": spec.template: NotificationTemplate \"welcome\" not found in namespace shop");
-    assertThat(control.getScheduleDelay()).as("checked again later").hasValue(Duration.ofSeconds(30).toMillis());
+    assertThat(events.shown())
+        .containsExactly(
+            "Warning "
+                + ConditionReasons.TEMPLATE_NOT_FOUND
+                + ": spec.template: NotificationTemplate \"welcome\" not found in namespace shop");
+    assertThat(control.getScheduleDelay())
+        .as("checked again later")
+        .hasValue(Duration.ofSeconds(30).toMillis());
     assertThat(store.written()).isEmpty();
   }
 
@@ -116,14 +139,17 @@ class NotificationReconcilerTest {
 
   @Test
   void anInvalidNotificationFailsForGoodAndIsNotCheckedAgain() {
-    Notification invalid = Resources.notification("""
+    Notification invalid =
+        Resources.notification(
+            """
         apiVersion: herald.dev/v1alpha1
         kind: Notification
         metadata: {name: welcome-ada, namespace: shop, uid: uid-2, generation: 1}
         spec: {template: welcome, channels: [pigeon], recipients: [{user: ada}]}
         """);
 
-    UpdateControl<Notification> control = reconciler.reconcile(invalid, new InMemoryContext<>(invalid, TEMPLATE));
+    UpdateControl<Notification> control =
+        reconciler.reconcile(invalid, new InMemoryContext<>(invalid, TEMPLATE));
 
     assertThat(invalid.getStatus().getPhase()).isEqualTo(NotificationPhase.Failed);
     assertThat(invalid.getStatus().condition(NotificationStatus.ACCEPTED).orElseThrow().getReason())
@@ -138,13 +164,15 @@ class NotificationReconcilerTest {
     UpdateControl<Notification> dispatching = reconcile(TEMPLATE);
 
     assertThat(store.written()).hasSize(1);
-    assertThat(status().getNotificationId()).isEqualTo(store.written().get(0).record.id().toString());
+    assertThat(status().getNotificationId())
+        .isEqualTo(store.written().get(0).record.id().toString());
     assertThat(condition(NotificationStatus.ACCEPTED).getStatus()).isEqualTo("True");
     assertThat(status().getPhase()).isEqualTo(NotificationPhase.Dispatching);
     assertThat(status().getTotal()).isEqualTo(2L);
     assertThat(status().getInFlight()).isEqualTo(2L);
     assertThat(condition(NotificationStatus.PROVIDERS_READY).getStatus()).isEqualTo("True");
-    assertThat(dispatching.getScheduleDelay()).as("progress polled")
+    assertThat(dispatching.getScheduleDelay())
+        .as("progress polled")
         .hasValue(NotificationReconciler.PROGRESS_INTERVAL.toMillis());
 
     store.written().get(0).move(Channel.EMAIL, DeliveryState.PENDING, DeliveryState.SENT);
@@ -155,7 +183,8 @@ class NotificationReconcilerTest {
     assertThat(status().getCompletionTime()).isNotNull();
     assertThat(condition(NotificationStatus.COMPLETE).getStatus()).isEqualTo("True");
     assertThat(done.getScheduleDelay()).as("no longer polled").isEmpty();
-    assertThat(events.shown()).contains("Normal Completed: Completed: 2 of 2 sent, 0 failed, 0 suppressed");
+    assertThat(events.shown())
+        .contains("Normal Completed: Completed: 2 of 2 sent, 0 failed, 0 suppressed");
     assertThat(store.written()).as("accepted once").hasSize(1);
   }
 
@@ -168,7 +197,8 @@ class NotificationReconcilerTest {
     Condition ready = condition(NotificationStatus.PROVIDERS_READY);
     assertThat(ready.getStatus()).isEqualTo("False");
     assertThat(ready.getReason()).isEqualTo(ConditionReasons.PROVIDER_NOT_READY);
-    assertThat(ready.getMessage()).isEqualTo("2 email deliveries wait for a Ready provider: sendgrid (not checked yet)");
+    assertThat(ready.getMessage())
+        .isEqualTo("2 email deliveries wait for a Ready provider: sendgrid (not checked yet)");
   }
 
   @Test
@@ -182,8 +212,10 @@ class NotificationReconcilerTest {
     Condition waiting = condition(NotificationStatus.WAITING);
     assertThat(waiting.getStatus()).isEqualTo("True");
     assertThat(waiting.getReason()).isEqualTo(ConditionReasons.CIRCUIT_OPEN);
-    assertThat(waiting.getMessage()).isEqualTo("deliveries wait: 1 for a provider's circuit to close (its recent "
-        + "calls failed), 1 to retry after a provider or internal error");
+    assertThat(waiting.getMessage())
+        .isEqualTo(
+            "deliveries wait: 1 for a provider's circuit to close (its recent "
+                + "calls failed), 1 to retry after a provider or internal error");
   }
 
   @Test
@@ -198,11 +230,16 @@ class NotificationReconcilerTest {
 
     Condition ignored = condition(NotificationReconciler.SPEC_CHANGE_IGNORED);
     assertThat(ignored.getStatus()).isEqualTo("True");
-    assertThat(ignored.getMessage()).startsWith("the spec changed (generation 2) after the notification was accepted "
-        + "at generation 1");
-    assertThat(events.shown()).filteredOn(e -> e.contains(NotificationReconciler.SPEC_CHANGE_IGNORED)).hasSize(1);
-    assertThat(store.written()).singleElement().satisfies(w ->
-        assertThat(w.notification().channels()).containsExactly(Channel.EMAIL));
+    assertThat(ignored.getMessage())
+        .startsWith(
+            "the spec changed (generation 2) after the notification was accepted "
+                + "at generation 1");
+    assertThat(events.shown())
+        .filteredOn(e -> e.contains(NotificationReconciler.SPEC_CHANGE_IGNORED))
+        .hasSize(1);
+    assertThat(store.written())
+        .singleElement()
+        .satisfies(w -> assertThat(w.notification().channels()).containsExactly(Channel.EMAIL));
   }
 
   @Test
@@ -215,6 +252,9 @@ class NotificationReconcilerTest {
     reconciler.cleanup(welcome, new InMemoryContext<>(welcome));
 
     assertThat(written.states).containsExactly(DeliveryState.SENT, DeliveryState.CANCELLED);
-    assertThat(events.shown()).last().asString().startsWith("Normal Cancelled: deleted: 1 unsent deliveries cancelled");
+    assertThat(events.shown())
+        .last()
+        .asString()
+        .startsWith("Normal Cancelled: deleted: 1 unsent deliveries cancelled");
   }
 }

@@ -18,11 +18,19 @@ class OperatorWithoutProviderSdksTest {
 
   @Test
   void theProviderSdksAreNotOnTheOperatorsClassPath() {
-    for (String sdkClass : List.of("com.sendgrid.SendGrid", "com.twilio.Twilio",
-        "com.google.firebase.messaging.FirebaseMessaging", "com.interaso.webpush.WebPush",
-        "com.vonage.client.VonageClient",
-        "jakarta.mail.Transport", "org.eclipse.angus.mail.smtp.SMTPTransport", "com.icegreen.greenmail.util.GreenMail")) {
-      assertThatThrownBy(() -> Class.forName(sdkClass)).as(sdkClass).isInstanceOf(ClassNotFoundException.class);
+    for (String sdkClass :
+        List.of(
+            "com.sendgrid.SendGrid",
+            "com.twilio.Twilio",
+            "com.google.firebase.messaging.FirebaseMessaging",
+            "com.interaso.webpush.WebPush",
+            "com.vonage.client.VonageClient",
+            "jakarta.mail.Transport",
+            "org.eclipse.angus.mail.smtp.SMTPTransport",
+            "com.icegreen.greenmail.util.GreenMail")) {
+      assertThatThrownBy(() -> Class.forName(sdkClass))
+          .as(sdkClass)
+          .isInstanceOf(ClassNotFoundException.class);
     }
   }
 
@@ -30,9 +38,22 @@ class OperatorWithoutProviderSdksTest {
   void everyProvidersChecksAndCallbacksWorkWithoutThem() {
     for (Provider provider : Providers.forChecks().all()) {
       // a class the SDK defines, loaded on the way, would throw NoClassDefFoundError here
-      assertThatCode(() -> provider.credentialProblems(Map.of("apiKey", "x", "serviceAccount", "{}",
-          "username", "u", "password", "p", "caCertificate", "-----BEGIN CERTIFICATE-----\nAA==\n-----END CERTIFICATE-----")))
-          .as(provider.type().wireName()).doesNotThrowAnyException();
+      assertThatCode(
+              () ->
+                  provider.credentialProblems(
+                      Map.of(
+                          "apiKey",
+                          "x",
+                          "serviceAccount",
+                          "{}",
+                          "username",
+                          "u",
+                          "password",
+                          "p",
+                          "caCertificate",
+                          "-----BEGIN CERTIFICATE-----\nAA==\n-----END CERTIFICATE-----")))
+          .as(provider.type().wireName())
+          .doesNotThrowAnyException();
       assertThat(provider.callbacks()).allSatisfy(c -> assertThat(c.path()).isNotNull());
     }
   }

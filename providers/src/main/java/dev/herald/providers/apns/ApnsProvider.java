@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * APNs, iOS push: the Secret's {@code signingKey} (the .p8 key, PKCS#8 PEM) and an optional
- * {@code caCertificate} for a private endpoint; clients through Pushy ({@link ApnsClients}).
+ * APNs, iOS push: the Secret's {@code signingKey} (the .p8 key, PKCS#8 PEM) and an optional {@code
+ * caCertificate} for a private endpoint; clients through Pushy ({@link ApnsClients}).
  */
 public final class ApnsProvider implements Provider {
 
@@ -42,7 +42,8 @@ public final class ApnsProvider implements Provider {
   static boolean isPkcs8EcKey(String pem) {
     try {
       String base64 = pem.replaceAll("-----(BEGIN|END) PRIVATE KEY-----", "").replaceAll("\\s", "");
-      KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(base64)));
+      KeyFactory.getInstance("EC")
+          .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(base64)));
       return pem.contains("-----BEGIN PRIVATE KEY-----");
     } catch (Exception e) {
       return false;

@@ -21,8 +21,8 @@ import java.util.Set;
 
 /**
  * The HTTP transport Herald gives firebase-admin ({@code FirebaseOptions.setHttpTransport}) and
- * google-auth (for the OAuth2 token exchange): google-http-client's request model on the JDK's
- * HTTP client. It does three things the SDK has no setting for.
+ * google-auth (for the OAuth2 token exchange): google-http-client's request model on the JDK's HTTP
+ * client. It does three things the SDK has no setting for.
  *
  * <ul>
  *   <li><b>Endpoint.</b> With {@code spec.endpoint}, requests to {@code fcm.googleapis.com} and to
@@ -30,21 +30,24 @@ import java.util.Set;
  *       everything else goes where it was addressed.
  *   <li><b>One attempt per send.</b> firebase-admin retries a 503 by itself, up to 4 times with
  *       exponential backoff or after the {@code Retry-After} it was given, as long as that is at
- *       most 60 s. That would hide attempts from Herald's retry budget and hold the delivery for
- *       up to minutes. So on 429 and 5xx answers the SDK is shown {@code Retry-After:}
- *       {@value #SDK_RETRY_AFTER}, which it declines to wait for; the provider's own value, if
- *       any, travels in {@value #ORIGINAL_RETRY_AFTER} for Herald's backoff.
+ *       most 60 s. That would hide attempts from Herald's retry budget and hold the delivery for up
+ *       to minutes. So on 429 and 5xx answers the SDK is shown {@code Retry-After:} {@value
+ *       #SDK_RETRY_AFTER}, which it declines to wait for; the provider's own value, if any, travels
+ *       in {@value #ORIGINAL_RETRY_AFTER} for Herald's backoff.
  *   <li><b>Timeouts.</b> The SDK's read timeout bounds each request as a whole.
  * </ul>
  */
 final class FcmHttpTransport extends HttpTransport {
   static final String FCM_HOST = "fcm.googleapis.com";
+
   /** Above firebase-admin's 60 s cap on waiting for {@code Retry-After}: it gives up instead. */
   static final String SDK_RETRY_AFTER = "86400";
+
   /** Where the provider's own {@code Retry-After} is kept. */
   static final String ORIGINAL_RETRY_AFTER = "x-herald-retry-after";
 
-  private static final Set<String> RESTRICTED = Set.of("connection", "content-length", "expect", "host", "upgrade");
+  private static final Set<String> RESTRICTED =
+      Set.of("connection", "content-length", "expect", "host", "upgrade");
 
   private final URI endpoint;
   private final Set<String> routedHosts;
@@ -57,23 +60,35 @@ final class FcmHttpTransport extends HttpTransport {
    */
   FcmHttpTransport(URI endpoint, String tokenHost, Duration connectTimeout) {
     this.endpoint = endpoint;
-    this.routedHosts = tokenHost == null ? Set.of(FCM_HOST) : Set.of(FCM_HOST, tokenHost.toLowerCase(Locale.ROOT));
-    this.http = HttpClient.newBuilder()
-        .connectTimeout(connectTimeout)
-        .version(endpoint != null && "http".equals(endpoint.getScheme()) ? HttpClient.Version.HTTP_1_1
-            : HttpClient.Version.HTTP_2)
-        .followRedirects(HttpClient.Redirect.NEVER)
-        .build();
+    this.routedHosts =
+        tokenHost == null ? Set.of(FCM_HOST) : Set.of(FCM_HOST, tokenHost.toLowerCase(Locale.ROOT));
+    this.http =
+        HttpClient.newBuilder()
+            .connectTimeout(connectTimeout)
+            .version(
+                endpoint != null && "http".equals(endpoint.getScheme())
+                    ? HttpClient.Version.HTTP_1_1
+                    : HttpClient.Version.HTTP_2)
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
   }
 
   /** Where a request addressed to {@code url} goes. */
   URI route(URI url) {
-    if (endpoint == null || url.getHost() == null || !routedHosts.contains(url.getHost().toLowerCase(Locale.ROOT))) {
+    if (endpoint == null
+        || url.getHost() == null
+        || !routedHosts.contains(url.getHost().toLowerCase(Locale.ROOT))) {
       return url;
     }
     String base = endpoint.getRawPath() == null ? "" : endpoint.getRawPath().replaceAll("/+$", "");
     String query = url.getRawQuery() == null ? "" : "?" + url.getRawQuery();
-    return URI.create(endpoint.getScheme() + "://" + endpoint.getRawAuthority() + base + url.getRawPath() + query);
+    return URI.create(
+        endpoint.getScheme()
+            + "://"
+            + endpoint.getRawAuthority()
+            + base
+            + url.getRawPath()
+            + query);
   }
 
   @Override
@@ -117,7 +132,8 @@ final class FcmHttpTransport extends HttpTransport {
         getStreamingContent().writeTo(out);
         body = HttpRequest.BodyPublishers.ofByteArray(out.toByteArray());
       }
-      HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(readTimeout).method(method, body);
+      HttpRequest.Builder request =
+          HttpRequest.newBuilder(uri).timeout(readTimeout).method(method, body);
       for (String[] h : headers) {
         if (!RESTRICTED.contains(h[0].toLowerCase(Locale.ROOT))) {
           request.header(h[0], h[1]);

@@ -23,10 +23,14 @@ public final class FcmProvider implements Provider {
     return ProviderType.FCM;
   }
 
-  /** Android devices, and web devices registered with an FCM token rather than a Web Push subscription. */
+  /**
+   * Android devices, and web devices registered with an FCM token rather than a Web Push
+   * subscription.
+   */
   @Override
   public boolean serves(String platform, String address) {
-    return "android".equals(platform) || ("web".equals(platform) && !WebPushEndpoints.isEndpoint(address));
+    return "android".equals(platform)
+        || ("web".equals(platform) && !WebPushEndpoints.isEndpoint(address));
   }
 
   @Override

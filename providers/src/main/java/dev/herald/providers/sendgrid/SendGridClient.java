@@ -26,16 +26,23 @@ import java.util.Map;
 
 /** Sends one e-mail per delivery through SendGrid's v3 Mail Send API. */
 final class SendGridClient implements ProviderClient {
-  /** SendGrid's answers (https://www.twilio.com/docs/sendgrid/api-reference/mail-send/mail-send#responses). */
-  static final ProviderErrorTable ERRORS = new ProviderErrorTable(Map.of(
-      400, Action.PERMANENT,
-      // A rejected key is the provider's configuration, not the recipient's fault: the delivery
-      // waits for the key to be fixed until its retries run out.
-      401, Action.RETRY,
-      403, Action.RETRY,
-      413, Action.PERMANENT,
-      429, Action.RETRY),
-      Action.PERMANENT, Action.RETRY);
+  /**
+   * SendGrid's answers
+   * (https://www.twilio.com/docs/sendgrid/api-reference/mail-send/mail-send#responses).
+   */
+  static final ProviderErrorTable ERRORS =
+      new ProviderErrorTable(
+          Map.of(
+              400, Action.PERMANENT,
+              // A rejected key is the provider's configuration, not the recipient's fault: the
+              // delivery
+              // waits for the key to be fixed until its retries run out.
+              401, Action.RETRY,
+              403, Action.RETRY,
+              413, Action.PERMANENT,
+              429, Action.RETRY),
+          Action.PERMANENT,
+          Action.RETRY);
 
   /** Above SendGrid's 30 MB message limit nothing is sent. */
   static final int MAX_PAYLOAD_BYTES = 30 * 1024 * 1024;
@@ -47,7 +54,11 @@ final class SendGridClient implements ProviderClient {
 
   private final java.util.Optional<dev.herald.core.unsubscribe.UnsubscribeLinks> unsubscribe;
 
-  SendGridClient(String providerName, SendGrid sendGrid, Closeable http, SendGridSettings settings,
+  SendGridClient(
+      String providerName,
+      SendGrid sendGrid,
+      Closeable http,
+      SendGridSettings settings,
       java.util.Optional<dev.herald.core.unsubscribe.UnsubscribeLinks> unsubscribe) {
     this.unsubscribe = unsubscribe;
     this.providerName = providerName;
@@ -59,7 +70,8 @@ final class SendGridClient implements ProviderClient {
   @Override
   public SendResult send(DeliveryMessage delivery, Rendered content) {
     if (!(content instanceof RenderedEmail email)) {
-      return new SendResult.Permanent("wrong_content", "provider " + providerName + " sends e-mail only");
+      return new SendResult.Permanent(
+          "wrong_content", "provider " + providerName + " sends e-mail only");
     }
     String body;
     try {
@@ -78,7 +90,8 @@ final class SendGridClient implements ProviderClient {
     try {
       response = sendGrid.api(request);
     } catch (IOException e) {
-      return new SendResult.Retry("io_error", e.getClass().getSimpleName() + ": " + e.getMessage(), null);
+      return new SendResult.Retry(
+          "io_error", e.getClass().getSimpleName() + ": " + e.getMessage(), null);
     }
     int status = response.getStatusCode();
     if (status == 202 || status == 200) {
@@ -92,9 +105,12 @@ final class SendGridClient implements ProviderClient {
 
   private Mail mail(DeliveryMessage delivery, RenderedEmail email) {
     Mail mail = new Mail();
-    mail.setFrom(email.from() != null
-        ? new Email(email.from(), email.fromName())
-        : new Email(settings.from(), email.fromName() != null ? email.fromName() : settings.fromName()));
+    mail.setFrom(
+        email.from() != null
+            ? new Email(email.from(), email.fromName())
+            : new Email(
+                settings.from(),
+                email.fromName() != null ? email.fromName() : settings.fromName()));
     if (email.replyTo() != null) {
       mail.setReplyTo(new Email(email.replyTo()));
     }
@@ -106,10 +122,13 @@ final class SendGridClient implements ProviderClient {
     mail.addPersonalization(to);
     // RFC 8058 one-click unsubscribe on every e-mail that honours opt-outs.
     if (!email.critical()) {
-      unsubscribe.ifPresent(links -> {
-        mail.addHeader("List-Unsubscribe", "<" + links.link(delivery.tenant(), delivery.deliveryId()) + ">");
-        mail.addHeader("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
-      });
+      unsubscribe.ifPresent(
+          links -> {
+            mail.addHeader(
+                "List-Unsubscribe",
+                "<" + links.link(delivery.tenant(), delivery.deliveryId()) + ">");
+            mail.addHeader("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
+          });
     }
     // SendGrid requires text/plain before text/html.
     if (email.text() != null) {
@@ -121,12 +140,15 @@ final class SendGridClient implements ProviderClient {
     return mail;
   }
 
-  /** 429: {@code X-RateLimit-Reset} (epoch seconds); 5xx: {@code Retry-After} (seconds) if given. */
+  /**
+   * 429: {@code X-RateLimit-Reset} (epoch seconds); 5xx: {@code Retry-After} (seconds) if given.
+   */
   static Duration retryAfter(Response response) {
     String reset = header(response, "X-RateLimit-Reset");
     if (reset != null) {
       try {
-        Duration d = Duration.between(Instant.now(), Instant.ofEpochSecond(Long.parseLong(reset.trim())));
+        Duration d =
+            Duration.between(Instant.now(), Instant.ofEpochSecond(Long.parseLong(reset.trim())));
         return d.isNegative() ? Duration.ZERO : d;
       } catch (NumberFormatException ignored) {
         // fall through to Retry-After
@@ -151,7 +173,8 @@ final class SendGridClient implements ProviderClient {
     return response.getHeaders().entrySet().stream()
         .filter(e -> e.getKey() != null && e.getKey().equalsIgnoreCase(name))
         .map(Map.Entry::getValue)
-        .findFirst().orElse(null);
+        .findFirst()
+        .orElse(null);
   }
 
   /** The first entry of SendGrid's {@code errors} array, with its field, or the raw body. */

@@ -2,9 +2,9 @@ package dev.herald.providers.sendgrid;
 
 import com.sendgrid.Client;
 import com.sendgrid.SendGrid;
+import dev.herald.core.unsubscribe.UnsubscribeLinks;
 import dev.herald.providers.ProviderClient;
 import dev.herald.providers.ProviderConfig;
-import dev.herald.core.unsubscribe.UnsubscribeLinks;
 import java.net.URI;
 import java.util.Optional;
 import org.apache.http.client.config.RequestConfig;
@@ -24,16 +24,18 @@ final class SendGridClients {
 
   ProviderClient create(ProviderConfig config) {
     int timeout = (int) config.timeout().toMillis();
-    CloseableHttpClient http = HttpClients.custom()
-        .setDefaultRequestConfig(RequestConfig.custom()
-            .setConnectTimeout(timeout)
-            .setConnectionRequestTimeout(timeout)
-            .setSocketTimeout(timeout)
-            .build())
-        .setMaxConnTotal(200)
-        .setMaxConnPerRoute(200)
-        .disableAutomaticRetries()
-        .build();
+    CloseableHttpClient http =
+        HttpClients.custom()
+            .setDefaultRequestConfig(
+                RequestConfig.custom()
+                    .setConnectTimeout(timeout)
+                    .setConnectionRequestTimeout(timeout)
+                    .setSocketTimeout(timeout)
+                    .build())
+            .setMaxConnTotal(200)
+            .setMaxConnPerRoute(200)
+            .disableAutomaticRetries()
+            .build();
     String endpoint = config.spec().getEndpoint();
     boolean plainHttp = endpoint != null && endpoint.startsWith("http://");
     SendGrid sendGrid = new SendGrid(config.secret().get("apiKey"), new Client(http, plainHttp));
@@ -41,6 +43,7 @@ final class SendGridClients {
       URI uri = URI.create(endpoint);
       sendGrid.setHost(uri.getAuthority());
     }
-    return new SendGridClient(config.name(), sendGrid, http, config.spec().getSendgrid(), unsubscribe);
+    return new SendGridClient(
+        config.name(), sendGrid, http, config.spec().getSendgrid(), unsubscribe);
   }
 }

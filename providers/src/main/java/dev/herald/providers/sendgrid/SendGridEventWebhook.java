@@ -3,10 +3,10 @@ package dev.herald.providers.sendgrid;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.core.Json;
 import dev.herald.providers.Callback;
+import dev.herald.providers.CallbackRefused;
 import dev.herald.providers.CallbackReport;
 import dev.herald.providers.CallbackReport.Notice;
 import dev.herald.providers.CallbackReport.Once;
-import dev.herald.providers.CallbackRefused;
 import dev.herald.providers.CallbackRequest;
 import dev.herald.providers.Receipt;
 import dev.herald.providers.Receipt.Ref;
@@ -30,7 +30,8 @@ import java.util.Map;
  * SendGrid's Event Webhook, {@code POST /v1/webhooks/sendgrid/<namespace>/<provider>}: a JSON array
  * of events, signed with ECDSA (P-256, SHA-256) over the timestamp header followed by the body. The
  * provider Secret's {@value #KEY} is the public key SendGrid shows (base64 of its DER form).
- * Verified with the JDK's own ECDSA, as sendgrid-java's {@code EventWebhook} does with BouncyCastle.
+ * Verified with the JDK's own ECDSA, as sendgrid-java's {@code EventWebhook} does with
+ * BouncyCastle.
  */
 final class SendGridEventWebhook implements Callback {
   static final String KEY = "webhookVerificationKey";
@@ -56,7 +57,9 @@ final class SendGridEventWebhook implements Callback {
       throw CallbackRefused.unsigned("the Event Webhook signature headers are missing");
     }
     try {
-      if (Math.abs(Duration.between(Instant.ofEpochSecond(Long.parseLong(timestamp.strip())), now).toSeconds())
+      if (Math.abs(
+              Duration.between(Instant.ofEpochSecond(Long.parseLong(timestamp.strip())), now)
+                  .toSeconds())
           > MAX_AGE.toSeconds()) {
         throw CallbackRefused.unsigned("the Event Webhook timestamp is too old or in the future");
       }
@@ -81,8 +84,10 @@ final class SendGridEventWebhook implements Callback {
       Once once = eventId.isBlank() ? null : new Once(EVENT_KIND, eventId);
       notices.add(new Notice(once, receipt(event)));
     }
-    // ECDSA signatures are randomised: a replay is the same timestamp and body, whatever its signature.
-    return new CallbackReport("sendgrid:" + timestamp + ":" + sha256(request.body()), notices, null);
+    // ECDSA signatures are randomised: a replay is the same timestamp and body, whatever its
+    // signature.
+    return new CallbackReport(
+        "sendgrid:" + timestamp + ":" + sha256(request.body()), notices, null);
   }
 
   /** What one event says; null for an event Herald does not act on. */
@@ -96,8 +101,10 @@ final class SendGridEventWebhook implements Callback {
       case "delivered" -> new Receipt.Delivered(ref);
       case "open" -> new Receipt.Opened(ref);
       case "click" -> new Receipt.Clicked(ref);
-      case "bounce" -> "blocked".equals(event.path("type").asText()) ? new Receipt.Failed(ref, "blocked", false)
-          : new Receipt.Bounced(ref);
+      case "bounce" ->
+          "blocked".equals(event.path("type").asText())
+              ? new Receipt.Failed(ref, "blocked", false)
+              : new Receipt.Bounced(ref);
       case "dropped" -> new Receipt.Failed(ref, "dropped", false);
       case "spamreport" -> new Receipt.Complained(ref);
       case "unsubscribe", "group_unsubscribe" -> new Receipt.Unsubscribed(ref);
@@ -107,14 +114,23 @@ final class SendGridEventWebhook implements Callback {
 
   @Override
   public CallbackReport.Answer answer(CallbackReport report, CallbackReport.Tally tally) {
-    return new CallbackReport.Answer(200, "application/json", Json.MAPPER.createObjectNode()
-        .put("received", tally.received()).put("matched", tally.applied()).put("kept", tally.kept()).toString());
+    return new CallbackReport.Answer(
+        200,
+        "application/json",
+        Json.MAPPER
+            .createObjectNode()
+            .put("received", tally.received())
+            .put("matched", tally.applied())
+            .put("kept", tally.kept())
+            .toString());
   }
 
   static boolean verifies(String publicKey, String timestamp, byte[] body, String signature) {
     try {
-      PublicKey key = KeyFactory.getInstance("EC")
-          .generatePublic(new X509EncodedKeySpec(Base64.getMimeDecoder().decode(publicKey.strip())));
+      PublicKey key =
+          KeyFactory.getInstance("EC")
+              .generatePublic(
+                  new X509EncodedKeySpec(Base64.getMimeDecoder().decode(publicKey.strip())));
       Signature verifier = Signature.getInstance("SHA256withECDSA");
       verifier.initVerify(key);
       verifier.update(timestamp.getBytes(StandardCharsets.UTF_8));

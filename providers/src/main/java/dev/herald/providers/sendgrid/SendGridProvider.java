@@ -11,7 +11,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** SendGrid e-mail: the Secret's {@code apiKey}; clients through sendgrid-java ({@link SendGridClients}). */
+/**
+ * SendGrid e-mail: the Secret's {@code apiKey}; clients through sendgrid-java ({@link
+ * SendGridClients}).
+ */
 public final class SendGridProvider implements Provider {
   private final Optional<UnsubscribeLinks> unsubscribe;
 

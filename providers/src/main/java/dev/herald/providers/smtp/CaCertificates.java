@@ -20,20 +20,24 @@ import javax.net.ssl.TrustManagerFactory;
  * operator checks them without the mail SDK).
  */
 final class CaCertificates {
-  private static final Pattern BLOCK = Pattern.compile(
-      "-----BEGIN CERTIFICATE-----[A-Za-z0-9+/=\\s]+-----END CERTIFICATE-----");
+  private static final Pattern BLOCK =
+      Pattern.compile("-----BEGIN CERTIFICATE-----[A-Za-z0-9+/=\\s]+-----END CERTIFICATE-----");
 
   private CaCertificates() {}
 
-  /** The certificates in {@code pem}; throws {@link IllegalArgumentException} (naming no value) if there are none or one is broken. */
+  /**
+   * The certificates in {@code pem}; throws {@link IllegalArgumentException} (naming no value) if
+   * there are none or one is broken.
+   */
   static List<X509Certificate> parse(String pem) {
     Matcher blocks = BLOCK.matcher(pem);
     List<X509Certificate> out = new ArrayList<>();
     try {
       CertificateFactory factory = CertificateFactory.getInstance("X.509");
       while (blocks.find()) {
-        Collection<? extends Certificate> read = factory.generateCertificates(
-            new ByteArrayInputStream(blocks.group().getBytes(StandardCharsets.US_ASCII)));
+        Collection<? extends Certificate> read =
+            factory.generateCertificates(
+                new ByteArrayInputStream(blocks.group().getBytes(StandardCharsets.US_ASCII)));
         for (Certificate c : read) {
           out.add((X509Certificate) c);
         }
@@ -55,7 +59,8 @@ final class CaCertificates {
       for (int i = 0; i < certificates.size(); i++) {
         store.setCertificateEntry("ca-" + i, certificates.get(i));
       }
-      TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      TrustManagerFactory factory =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       factory.init(store);
       return factory.getTrustManagers();
     } catch (GeneralSecurityException | java.io.IOException e) {

@@ -34,7 +34,11 @@ final class SmtpClient implements ProviderClient {
   private final String username;
   private final Optional<UnsubscribeLinks> unsubscribe;
 
-  SmtpClient(String providerName, SmtpSettings settings, SmtpConnections connections, String username,
+  SmtpClient(
+      String providerName,
+      SmtpSettings settings,
+      SmtpConnections connections,
+      String username,
       Optional<UnsubscribeLinks> unsubscribe) {
     this.providerName = providerName;
     this.settings = settings;
@@ -46,17 +50,21 @@ final class SmtpClient implements ProviderClient {
   @Override
   public SendResult send(DeliveryMessage delivery, Rendered content) {
     if (!(content instanceof RenderedEmail email)) {
-      return new SendResult.Permanent("wrong_content", "provider " + providerName + " sends e-mail only");
+      return new SendResult.Permanent(
+          "wrong_content", "provider " + providerName + " sends e-mail only");
     }
     if (email.html() == null && email.text() == null) {
-      return new SendResult.Permanent("empty_mail", "the rendered e-mail has neither html nor text");
+      return new SendResult.Permanent(
+          "empty_mail", "the rendered e-mail has neither html nor text");
     }
     InternetAddress to;
     try {
       to = new InternetAddress(delivery.address(), true);
     } catch (AddressException e) {
-      return new SendResult.Permanent("InvalidAddress", "not an e-mail address: "
-          + Mask.email(delivery.address()), SendResult.AddressVerdict.INVALID);
+      return new SendResult.Permanent(
+          "InvalidAddress",
+          "not an e-mail address: " + Mask.email(delivery.address()),
+          SendResult.AddressVerdict.INVALID);
     }
     MimeMessage message;
     String messageId;
@@ -64,7 +72,8 @@ final class SmtpClient implements ProviderClient {
       messageId = messageId(delivery, email);
       message = message(connections.session(), delivery, email, to, messageId);
     } catch (MessagingException | UnsupportedEncodingException e) {
-      return new SendResult.Permanent("invalid_mail", SmtpReplies.clean(e.getMessage(), delivery.address(), username));
+      return new SendResult.Permanent(
+          "invalid_mail", SmtpReplies.clean(e.getMessage(), delivery.address(), username));
     }
     SmtpConnections.Connection connection;
     try {
@@ -99,30 +108,43 @@ final class SmtpClient implements ProviderClient {
     return "<" + delivery.deliveryId() + "@" + domain + ">";
   }
 
-  private MimeMessage message(Session session, DeliveryMessage delivery, RenderedEmail email, InternetAddress to,
-      String messageId) throws MessagingException, UnsupportedEncodingException {
+  private MimeMessage message(
+      Session session,
+      DeliveryMessage delivery,
+      RenderedEmail email,
+      InternetAddress to,
+      String messageId)
+      throws MessagingException, UnsupportedEncodingException {
     MimeMessage message = new FixedIdMessage(session, messageId);
-    message.setFrom(email.from() != null
-        ? new InternetAddress(email.from(), email.fromName(), "UTF-8")
-        : new InternetAddress(settings.from(), email.fromName() != null ? email.fromName() : settings.fromName(), "UTF-8"));
+    message.setFrom(
+        email.from() != null
+            ? new InternetAddress(email.from(), email.fromName(), "UTF-8")
+            : new InternetAddress(
+                settings.from(),
+                email.fromName() != null ? email.fromName() : settings.fromName(),
+                "UTF-8"));
     if (email.replyTo() != null) {
       message.setReplyTo(new Address[] {new InternetAddress(email.replyTo())});
     }
     message.setRecipient(Message.RecipientType.TO, to);
     // a line break in a rendered subject would end the header and start another
-    message.setSubject(email.subject() == null ? "" : email.subject().replaceAll("[\\r\\n]+", " "), "UTF-8");
+    message.setSubject(
+        email.subject() == null ? "" : email.subject().replaceAll("[\\r\\n]+", " "), "UTF-8");
     message.setSentDate(new Date());
     message.setHeader(DELIVERY_ID_HEADER, delivery.deliveryId().toString());
     // RFC 8058 one-click unsubscribe on every e-mail that honours opt-outs, as with SendGrid.
     if (!email.critical()) {
-      unsubscribe.ifPresent(links -> {
-        try {
-          message.setHeader("List-Unsubscribe", "<" + links.link(delivery.tenant(), delivery.deliveryId()) + ">");
-          message.setHeader("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
-        } catch (MessagingException e) {
-          throw new IllegalStateException(e);
-        }
-      });
+      unsubscribe.ifPresent(
+          links -> {
+            try {
+              message.setHeader(
+                  "List-Unsubscribe",
+                  "<" + links.link(delivery.tenant(), delivery.deliveryId()) + ">");
+              message.setHeader("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
+            } catch (MessagingException e) {
+              throw new IllegalStateException(e);
+            }
+          });
     }
     if (email.text() != null && email.html() != null) {
       // text first: a mail client shows the last alternative it can render

@@ -14,15 +14,15 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
- * SMTP through Jakarta Mail (Eclipse Angus): a {@link Session} per provider with
- * {@code spec.smtp}'s host, port and security, and a pool of authenticated connections
- * ({@link SmtpConnections}, at most {@code spec.maxConcurrency} kept, {@value #DEFAULT_CONNECTIONS}
- * when not given).
+ * SMTP through Jakarta Mail (Eclipse Angus): a {@link Session} per provider with {@code
+ * spec.smtp}'s host, port and security, and a pool of authenticated connections ({@link
+ * SmtpConnections}, at most {@code spec.maxConcurrency} kept, {@value #DEFAULT_CONNECTIONS} when
+ * not given).
  *
- * <p>{@code starttls} requires STARTTLS — a relay that does not offer it is not sent to, so a
- * man in the middle cannot strip it — and {@code tls} speaks TLS from the first byte; both check
- * the relay's certificate and host name, against the Secret's {@code caCertificate} alone when it
- * has one (a private relay), else the JVM's trust store. {@code none} is plain text throughout.
+ * <p>{@code starttls} requires STARTTLS — a relay that does not offer it is not sent to, so a man
+ * in the middle cannot strip it — and {@code tls} speaks TLS from the first byte; both check the
+ * relay's certificate and host name, against the Secret's {@code caCertificate} alone when it has
+ * one (a private relay), else the JVM's trust store. {@code none} is plain text throughout.
  */
 final class SmtpClients {
   static final int DEFAULT_CONNECTIONS = 10;
@@ -41,8 +41,9 @@ final class SmtpClients {
     String username = value(secret, "username");
     String password = value(secret, "password");
     if ((username == null) != (password == null)) {
-      throw new IllegalArgumentException("the provider's Secret has " + (username == null ? "password without username"
-          : "username without password"));
+      throw new IllegalArgumentException(
+          "the provider's Secret has "
+              + (username == null ? "password without username" : "username without password"));
     }
     String millis = Long.toString(config.timeout().toMillis());
     Properties props = new Properties();
@@ -54,7 +55,8 @@ final class SmtpClients {
     props.put("mail.smtp.auth", Boolean.toString(username != null));
     // no NTLM, DIGEST-MD5 or XOAUTH2 attempts with a user name and password
     props.put("mail.smtp.auth.mechanisms", "PLAIN LOGIN");
-    // isConnected() (the pool's check before reuse) sends RSET, which also ends a failed transaction
+    // isConnected() (the pool's check before reuse) sends RSET, which also ends a failed
+    // transaction
     props.put("mail.smtp.userset", "true");
     props.put("mail.smtp.quitwait", "false");
     if (settings.heloName() != null) {
@@ -75,9 +77,13 @@ final class SmtpClients {
       props.put("mail.smtp.ssl.socketFactory", socketFactory(value(secret, "caCertificate")));
     }
     Session session = Session.getInstance(props);
-    int keep = config.spec().getMaxConcurrency() != null ? config.spec().getMaxConcurrency() : DEFAULT_CONNECTIONS;
-    SmtpConnections connections = new SmtpConnections(session, settings.host(), settings.portOrDefault(), username,
-        password, keep);
+    int keep =
+        config.spec().getMaxConcurrency() != null
+            ? config.spec().getMaxConcurrency()
+            : DEFAULT_CONNECTIONS;
+    SmtpConnections connections =
+        new SmtpConnections(
+            session, settings.host(), settings.portOrDefault(), username, password, keep);
     return new SmtpClient(config.name(), settings, connections, username, unsubscribe);
   }
 
@@ -87,7 +93,8 @@ final class SmtpClients {
     }
     try {
       SSLContext context = SSLContext.getInstance("TLS");
-      context.init(null, CaCertificates.trusting(CaCertificates.parse(caCertificate)), new SecureRandom());
+      context.init(
+          null, CaCertificates.trusting(CaCertificates.parse(caCertificate)), new SecureRandom());
       return context.getSocketFactory();
     } catch (GeneralSecurityException e) {
       throw new IllegalArgumentException("caCertificate cannot be used as a trust anchor");

@@ -10,11 +10,11 @@ import java.util.Deque;
 import java.util.List;
 
 /**
- * Connections to one relay, kept open between mails: connecting costs a TCP and a TLS handshake
- * and AUTH, several round trips that a reused connection spends once. Borrowing never waits (the
- * dispatcher's gate already bounds calls in flight by {@code maxConcurrency}); at most
- * {@code maxIdle} connections are kept. A kept connection is checked with RSET before reuse, so
- * one the relay closed meanwhile (idle timeout, restart) is dropped, not used.
+ * Connections to one relay, kept open between mails: connecting costs a TCP and a TLS handshake and
+ * AUTH, several round trips that a reused connection spends once. Borrowing never waits (the
+ * dispatcher's gate already bounds calls in flight by {@code maxConcurrency}); at most {@code
+ * maxIdle} connections are kept. A kept connection is checked with RSET before reuse, so one the
+ * relay closed meanwhile (idle timeout, restart) is dropped, not used.
  *
  * <p>After {@link #close()} (a rotated Secret: the provider's new client has its own pool)
  * connections in use are closed when they come back, and new ones are not kept.
@@ -22,6 +22,7 @@ import java.util.List;
 final class SmtpConnections implements AutoCloseable {
   /** Relays drop idle connections after a minute or more; one kept longer is not worth an RSET. */
   static final Duration MAX_IDLE = Duration.ofSeconds(50);
+
   /** Relays limit mails per connection (often to 100): a fresh connection before that. */
   static final int MAX_MAILS = 90;
 
@@ -53,7 +54,8 @@ final class SmtpConnections implements AutoCloseable {
   private final Deque<Connection> idle = new ArrayDeque<>();
   private boolean closed;
 
-  SmtpConnections(Session session, String host, int port, String username, String password, int maxIdle) {
+  SmtpConnections(
+      Session session, String host, int port, String username, String password, int maxIdle) {
     this.session = session;
     this.host = host;
     this.port = port;
@@ -76,7 +78,8 @@ final class SmtpConnections implements AutoCloseable {
       if (kept == null) {
         break;
       }
-      // isConnected() sends RSET (mail.smtp.userset): a round trip that also clears any transaction state
+      // isConnected() sends RSET (mail.smtp.userset): a round trip that also clears any transaction
+      // state
       if (System.nanoTime() - kept.lastUsed < MAX_IDLE.toNanos() && kept.transport.isConnected()) {
         return kept;
       }
@@ -87,7 +90,9 @@ final class SmtpConnections implements AutoCloseable {
     return new Connection(transport);
   }
 
-  /** Gives a connection back after one mail; {@code usable} false when the relay closed or broke it. */
+  /**
+   * Gives a connection back after one mail; {@code usable} false when the relay closed or broke it.
+   */
   void release(Connection connection, boolean usable) {
     connection.mails++;
     connection.lastUsed = System.nanoTime();

@@ -21,34 +21,44 @@ import org.eclipse.angus.mail.smtp.SMTPSenderFailedException;
 
 /**
  * What an SMTP relay's answer means for a delivery: the reply code (RFC 5321) and, when the relay
- * gives one, the enhanced status code (RFC 3463), which wins. Like the other providers' tables,
- * a refused credential or policy is the provider's configuration — retried until it is fixed or
- * the attempts run out — and only an unknown mailbox condemns the address.
+ * gives one, the enhanced status code (RFC 3463), which wins. Like the other providers' tables, a
+ * refused credential or policy is the provider's configuration — retried until it is fixed or the
+ * attempts run out — and only an unknown mailbox condemns the address.
  */
 final class SmtpReplies {
   /** Where in the SMTP transaction the relay answered. */
-  enum Stage { CONNECT, MAIL_FROM, RCPT_TO, DATA }
+  enum Stage {
+    CONNECT,
+    MAIL_FROM,
+    RCPT_TO,
+    DATA
+  }
 
   /** Enhanced status codes with a meaning of their own; the rest go by class (below). */
-  static final ProviderCodeTable<String> ENHANCED = ProviderCodeTable.<String>builder()
-      // bad destination mailbox, system, mailbox syntax; moved with no forwarding; null MX
-      .with(Meaning.INVALID_ADDRESS, "5.1.1", "5.1.2", "5.1.3", "5.1.6", "5.1.10")
-      // mailbox full, message too big for the mailbox or the system, media not supported: the
-      // address is fine, this mail will not get there
-      .with(Meaning.PERMANENT, "5.2.2", "5.2.3", "5.3.4", "5.6.1")
-      .build();
+  static final ProviderCodeTable<String> ENHANCED =
+      ProviderCodeTable.<String>builder()
+          // bad destination mailbox, system, mailbox syntax; moved with no forwarding; null MX
+          .with(Meaning.INVALID_ADDRESS, "5.1.1", "5.1.2", "5.1.3", "5.1.6", "5.1.10")
+          // mailbox full, message too big for the mailbox or the system, media not supported: the
+          // address is fine, this mail will not get there
+          .with(Meaning.PERMANENT, "5.2.2", "5.2.3", "5.3.4", "5.6.1")
+          .build();
 
   /** Reply codes without an enhanced code. */
-  static final ProviderCodeTable<Integer> REPLY = ProviderCodeTable.<Integer>builder()
-      // service closing, mailbox busy, local error, insufficient storage: try later
-      .with(Meaning.RETRY, 421, 450, 451, 452)
-      // authentication required, too weak, invalid, needs encryption: the provider's configuration
-      .with(Meaning.RETRY, 530, 534, 535, 538)
-      .with(Meaning.PERMANENT, 552, 554)
-      .build();
+  static final ProviderCodeTable<Integer> REPLY =
+      ProviderCodeTable.<Integer>builder()
+          // service closing, mailbox busy, local error, insufficient storage: try later
+          .with(Meaning.RETRY, 421, 450, 451, 452)
+          // authentication required, too weak, invalid, needs encryption: the provider's
+          // configuration
+          .with(Meaning.RETRY, 530, 534, 535, 538)
+          .with(Meaning.PERMANENT, 552, 554)
+          .build();
 
   /** The reply code, and the enhanced code that follows it. */
-  private static final Pattern REPLY_LINE = Pattern.compile("^([2-5][0-9]{2})(?:[ -]([245]\\.[0-9]{1,3}\\.[0-9]{1,3})\\b)?");
+  private static final Pattern REPLY_LINE =
+      Pattern.compile("^([2-5][0-9]{2})(?:[ -]([245]\\.[0-9]{1,3}\\.[0-9]{1,3})\\b)?");
+
   /** A reply code inside Angus's own message ("... response: 421"). */
   private static final Pattern EMBEDDED_CODE = Pattern.compile("response: ([2-5][0-9]{2})\\b");
 
@@ -57,14 +67,17 @@ final class SmtpReplies {
   /** A failure's result, and whether the connection may serve another mail. */
   record Failure(SendResult result, boolean connectionUsable) {}
 
-  /** What the relay's reply {@code code} (with {@code enhanced}, or null) at {@code stage} means. */
+  /**
+   * What the relay's reply {@code code} (with {@code enhanced}, or null) at {@code stage} means.
+   */
   static Meaning meaning(Stage stage, int code, String enhanced) {
     if (code < 400) {
       return Meaning.RETRY; // no reply at all (a dropped connection), or nonsense
     }
     if (enhanced != null && enhanced.charAt(0) == (char) ('0' + code / 100)) {
       if (enhanced.startsWith("4.") || enhanced.startsWith("5.7.")) {
-        return Meaning.RETRY; // transient, or authentication and policy: the provider's configuration
+        return Meaning
+            .RETRY; // transient, or authentication and policy: the provider's configuration
       }
       if (stage == Stage.MAIL_FROM) {
         return Meaning.RETRY; // the sender is the provider's (or template's) configuration
@@ -128,19 +141,31 @@ final class SmtpReplies {
       Matcher reply = REPLY_LINE.matcher(text.strip());
       String enhanced = reply.find() ? reply.group(2) : null;
       Meaning meaning = meaning(stage, code, enhanced);
-      String what = stage == Stage.CONNECT ? "connecting" : stage == Stage.MAIL_FROM ? "MAIL FROM"
-          : stage == Stage.RCPT_TO ? "RCPT TO" : "DATA";
-      String cause = meaning.action() == dev.herald.providers.ProviderErrorTable.Action.RETRY && code >= 500
-          ? " (the relay refuses the provider's credentials, sender or policy; check the DeliveryProvider)" : "";
-      String message = "relay answered " + what + " with " + clean(firstLine(text), address, username) + cause;
-      return new Failure(meaning.result("smtp_" + code + (enhanced == null ? "" : "_" + enhanced), message, null),
+      String what =
+          stage == Stage.CONNECT
+              ? "connecting"
+              : stage == Stage.MAIL_FROM
+                  ? "MAIL FROM"
+                  : stage == Stage.RCPT_TO ? "RCPT TO" : "DATA";
+      String cause =
+          meaning.action() == dev.herald.providers.ProviderErrorTable.Action.RETRY && code >= 500
+              ? " (the relay refuses the provider's credentials, sender or policy; check the DeliveryProvider)"
+              : "";
+      String message =
+          "relay answered " + what + " with " + clean(firstLine(text), address, username) + cause;
+      return new Failure(
+          meaning.result("smtp_" + code + (enhanced == null ? "" : "_" + enhanced), message, null),
           code != 421 && io == null);
     }
-    return new Failure(new SendResult.Retry(transportCode(e, io), describe(e, io, address, username), null), false);
+    return new Failure(
+        new SendResult.Retry(transportCode(e, io), describe(e, io, address, username), null),
+        false);
   }
 
   private static Throwable next(Throwable t) {
-    return t instanceof MessagingException m && m.getNextException() != null ? m.getNextException() : t.getCause();
+    return t instanceof MessagingException m && m.getNextException() != null
+        ? m.getNextException()
+        : t.getCause();
   }
 
   private static Stage stageOf(String command, Stage fallback) {
@@ -148,8 +173,11 @@ final class SmtpReplies {
       return fallback;
     }
     String c = command.toUpperCase(Locale.ROOT);
-    return c.startsWith("MAIL") ? Stage.MAIL_FROM : c.startsWith("RCPT") ? Stage.RCPT_TO
-        : c.equals(".") || c.startsWith("DATA") || c.startsWith("BDAT") ? Stage.DATA : fallback;
+    return c.startsWith("MAIL")
+        ? Stage.MAIL_FROM
+        : c.startsWith("RCPT")
+            ? Stage.RCPT_TO
+            : c.equals(".") || c.startsWith("DATA") || c.startsWith("BDAT") ? Stage.DATA : fallback;
   }
 
   private static int codeOf(String text) {
@@ -180,9 +208,16 @@ final class SmtpReplies {
     };
   }
 
-  private static String describe(MessagingException e, IOException io, String address, String username) {
-    String text = e.getMessage() + (io == null ? "" : " (" + io.getClass().getSimpleName()
-        + (io.getMessage() == null ? "" : ": " + io.getMessage()) + ")");
+  private static String describe(
+      MessagingException e, IOException io, String address, String username) {
+    String text =
+        e.getMessage()
+            + (io == null
+                ? ""
+                : " ("
+                    + io.getClass().getSimpleName()
+                    + (io.getMessage() == null ? "" : ": " + io.getMessage())
+                    + ")");
     return clean(text, address, username);
   }
 

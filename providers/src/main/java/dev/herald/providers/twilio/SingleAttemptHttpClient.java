@@ -11,11 +11,11 @@ import org.apache.hc.core5.http.Header;
 /**
  * The twilio SDK's own HTTP client, made to send each request once.
  *
- * <p>The SDK retries by itself in two places: {@code HttpClient.reliableRequest} repeats any 5xx
- * up to three times, 100 ms apart, and Apache HttpClient's default retry strategy repeats 429 and
- * 503 once after their {@code Retry-After}. Either would hide attempts from Herald's retry budget
- * (and hold a dispatcher thread meanwhile), so the first is turned off here and the second by
- * {@code disableAutomaticRetries()} in {@link TwilioClientFactory}: one Herald attempt is one HTTP
+ * <p>The SDK retries by itself in two places: {@code HttpClient.reliableRequest} repeats any 5xx up
+ * to three times, 100 ms apart, and Apache HttpClient's default retry strategy repeats 429 and 503
+ * once after their {@code Retry-After}. Either would hide attempts from Herald's retry budget (and
+ * hold a dispatcher thread meanwhile), so the first is turned off here and the second by {@code
+ * disableAutomaticRetries()} in {@link TwilioClientFactory}: one Herald attempt is one HTTP
  * request, and Herald's backoff decides when to try again.
  *
  * <p>It also remembers, per thread, the status and {@code Retry-After} of the last answer: the SDK

@@ -1,10 +1,10 @@
 package dev.herald.providers.twilio;
 
 import dev.herald.providers.Callback;
+import dev.herald.providers.CallbackRefused;
 import dev.herald.providers.CallbackReport;
 import dev.herald.providers.CallbackReport.Notice;
 import dev.herald.providers.CallbackReport.Once;
-import dev.herald.providers.CallbackRefused;
 import dev.herald.providers.CallbackRequest;
 import dev.herald.providers.Receipt;
 import dev.herald.providers.Receipt.Ref;
@@ -17,12 +17,13 @@ import java.util.regex.Pattern;
 /**
  * Twilio's calls to Herald, both form-encoded and signed with {@code X-Twilio-Signature} (the
  * provider Secret's {@code authToken}): status callbacks at {@code …/status} and inbound SMS at
- * {@code …/inbound}. Twilio signs no timestamp: a replay is the same signature, and each callback is
- * honoured once by its message SID.
+ * {@code …/inbound}. Twilio signs no timestamp: a replay is the same signature, and each callback
+ * is honoured once by its message SID.
  */
 final class TwilioCallbacks {
   /** Twilio's message SIDs (SMS and MMS): anything else cannot name a message of ours. */
   private static final Pattern MESSAGE_SID = Pattern.compile("^(SM|MM)[0-9a-fA-F]{32}$");
+
   /** Twilio's error for a message to a number that replied STOP. */
   static final String UNSUBSCRIBED = "21610";
 
@@ -32,7 +33,8 @@ final class TwilioCallbacks {
     return List.of(new Status(), new Inbound());
   }
 
-  private static Map<String, String> verifiedForm(CallbackRequest request, Map<String, String> secret) {
+  private static Map<String, String> verifiedForm(
+      CallbackRequest request, Map<String, String> secret) {
     String authToken = secret.get("authToken");
     if (authToken == null || authToken.isBlank()) {
       throw CallbackRefused.notConfigured("authToken");
@@ -58,7 +60,9 @@ final class TwilioCallbacks {
     abstract CallbackReport report(String replayKey, Map<String, String> form);
   }
 
-  /** Delivery status: {@code delivered}, {@code undelivered} and {@code failed} move SMS deliveries. */
+  /**
+   * Delivery status: {@code delivered}, {@code undelivered} and {@code failed} move SMS deliveries.
+   */
   static final class Status extends TwilioCallback {
     @Override
     public String path() {
@@ -69,13 +73,21 @@ final class TwilioCallbacks {
     CallbackReport report(String replayKey, Map<String, String> form) {
       String sid = form.get("MessageSid");
       String status = form.getOrDefault("MessageStatus", "");
-      Ref ref = Ref.providerMessage(sid, sid != null && MESSAGE_SID.matcher(sid).matches(), form.get("To"));
-      Receipt receipt = sid == null || sid.isBlank() ? null : switch (status) {
-        case "delivered" -> new Receipt.Delivered(ref);
-        case "undelivered", "failed" -> new Receipt.Failed(ref, "undelivered", UNSUBSCRIBED.equals(form.get("ErrorCode")));
-        default -> null;
-      };
-      Once once = sid == null || sid.isBlank() ? null : new Once("twilio-status", sid + ":" + status);
+      Ref ref =
+          Ref.providerMessage(
+              sid, sid != null && MESSAGE_SID.matcher(sid).matches(), form.get("To"));
+      Receipt receipt =
+          sid == null || sid.isBlank()
+              ? null
+              : switch (status) {
+                case "delivered" -> new Receipt.Delivered(ref);
+                case "undelivered", "failed" ->
+                    new Receipt.Failed(
+                        ref, "undelivered", UNSUBSCRIBED.equals(form.get("ErrorCode")));
+                default -> null;
+              };
+      Once once =
+          sid == null || sid.isBlank() ? null : new Once("twilio-status", sid + ":" + status);
       return new CallbackReport(replayKey, List.of(new Notice(once, receipt)), null);
     }
 
@@ -85,7 +97,9 @@ final class TwilioCallbacks {
     }
   }
 
-  /** Inbound SMS: STOP, START and HELP as carriers match them ({@link SmsKeywords}); TwiML answers. */
+  /**
+   * Inbound SMS: STOP, START and HELP as carriers match them ({@link SmsKeywords}); TwiML answers.
+   */
   static final class Inbound extends TwilioCallback {
     @Override
     public String path() {
@@ -97,14 +111,21 @@ final class TwilioCallbacks {
       String sid = form.get("MessageSid");
       Once once = sid == null || sid.isBlank() ? null : new Once("twilio-inbound", sid);
       String body = form.getOrDefault("Body", "");
-      return new CallbackReport(replayKey, List.of(new Notice(once, SmsKeywords.receipt(form.get("From"), body))),
+      return new CallbackReport(
+          replayKey,
+          List.of(new Notice(once, SmsKeywords.receipt(form.get("From"), body))),
           SmsKeywords.asksForHelp(body) ? SmsKeywords.HELP_REPLY : null);
     }
 
     @Override
     public CallbackReport.Answer answer(CallbackReport report, CallbackReport.Tally tally) {
-      String reply = report.help() == null || tally.fresh() == 0 ? "" : "<Message>" + report.help() + "</Message>";
-      return new CallbackReport.Answer(200, "text/xml",
+      String reply =
+          report.help() == null || tally.fresh() == 0
+              ? ""
+              : "<Message>" + report.help() + "</Message>";
+      return new CallbackReport.Answer(
+          200,
+          "text/xml",
           "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response>" + reply + "</Response>");
     }
   }

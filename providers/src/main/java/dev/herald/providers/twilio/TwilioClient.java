@@ -1,7 +1,5 @@
 package dev.herald.providers.twilio;
 
-import dev.herald.core.sms.SmsSegments;
-import dev.herald.core.store.PhoneNumbers;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.twilio.exception.ApiException;
 import com.twilio.exception.TwilioException;
@@ -10,6 +8,8 @@ import com.twilio.rest.api.v2010.account.Message;
 import com.twilio.rest.api.v2010.account.MessageCreator;
 import dev.herald.api.provider.TwilioSettings;
 import dev.herald.api.queue.DeliveryMessage;
+import dev.herald.core.sms.SmsSegments;
+import dev.herald.core.store.PhoneNumbers;
 import dev.herald.core.template.TemplateRenderer.Rendered;
 import dev.herald.core.template.TemplateRenderer.RenderedSms;
 import dev.herald.providers.ProviderClient;
@@ -28,24 +28,27 @@ final class TwilioClient implements ProviderClient {
    * Twilio's error codes (https://www.twilio.com/docs/api/errors). Codes not named here are judged
    * by their HTTP status ({@link ProviderCodeTable#byHttpStatus}).
    */
-  static final ProviderCodeTable<Integer> ERRORS = ProviderCodeTable.<Integer>builder()
-      // 21211 invalid 'To' number, 21614 'To' is not a mobile number
-      .with(Meaning.INVALID_ADDRESS, 21211, 21614)
-      // 21610: the recipient replied STOP to this sender
-      .with(Meaning.OPTED_OUT, 21610)
-      // 20429 too many requests; 20003 authentication: the provider's credentials, not the
-      // recipient, so the delivery waits for them to be fixed; 20500/20503 Twilio's outages
-      .with(Meaning.RETRY, 20429, 20003, 20500, 20503)
-      .build();
-
-
+  static final ProviderCodeTable<Integer> ERRORS =
+      ProviderCodeTable.<Integer>builder()
+          // 21211 invalid 'To' number, 21614 'To' is not a mobile number
+          .with(Meaning.INVALID_ADDRESS, 21211, 21614)
+          // 21610: the recipient replied STOP to this sender
+          .with(Meaning.OPTED_OUT, 21610)
+          // 20429 too many requests; 20003 authentication: the provider's credentials, not the
+          // recipient, so the delivery waits for them to be fixed; 20500/20503 Twilio's outages
+          .with(Meaning.RETRY, 20429, 20003, 20500, 20503)
+          .build();
 
   private final String providerName;
   private final TwilioRestClient twilio;
   private final SingleAttemptHttpClient http;
   private final TwilioSettings settings;
 
-  TwilioClient(String providerName, TwilioRestClient twilio, SingleAttemptHttpClient http, TwilioSettings settings) {
+  TwilioClient(
+      String providerName,
+      TwilioRestClient twilio,
+      SingleAttemptHttpClient http,
+      TwilioSettings settings) {
     this.providerName = providerName;
     this.twilio = twilio;
     this.http = http;
@@ -55,7 +58,8 @@ final class TwilioClient implements ProviderClient {
   @Override
   public SendResult send(DeliveryMessage delivery, Rendered content) {
     if (!(content instanceof RenderedSms sms)) {
-      return new SendResult.Permanent("wrong_content", "provider " + providerName + " sends SMS only");
+      return new SendResult.Permanent(
+          "wrong_content", "provider " + providerName + " sends SMS only");
     }
     String body = sms.body();
     if (body == null || body.isBlank()) {
@@ -67,12 +71,20 @@ final class TwilioClient implements ProviderClient {
     }
     String to = PhoneNumbers.e164(delivery.address());
     if (to == null) {
-      return new SendResult.Permanent("InvalidNumber", "not a valid phone number: " + ProviderText.clean(
-          delivery.address(), "sms", delivery.address()), SendResult.AddressVerdict.INVALID);
+      return new SendResult.Permanent(
+          "InvalidNumber",
+          "not a valid phone number: "
+              + ProviderText.clean(delivery.address(), "sms", delivery.address()),
+          SendResult.AddressVerdict.INVALID);
     }
-    MessageCreator creator = settings.from() != null
-        ? Message.creator(new com.twilio.type.PhoneNumber(to), new com.twilio.type.PhoneNumber(settings.from()), body)
-        : Message.creator(new com.twilio.type.PhoneNumber(to), settings.messagingServiceSid(), body);
+    MessageCreator creator =
+        settings.from() != null
+            ? Message.creator(
+                new com.twilio.type.PhoneNumber(to),
+                new com.twilio.type.PhoneNumber(settings.from()),
+                body)
+            : Message.creator(
+                new com.twilio.type.PhoneNumber(to), settings.messagingServiceSid(), body);
     if (settings.statusCallback() != null) {
       creator.setStatusCallback(URI.create(settings.statusCallback()));
     }
@@ -95,24 +107,36 @@ final class TwilioClient implements ProviderClient {
         return new SendResult.Accepted(null);
       }
       int status = answer == null ? 0 : answer.status();
-      return ProviderCodeTable.byHttpStatus(status).result("http_" + status,
-          "HTTP " + status + " with a body that is not Twilio's JSON", answer == null ? null : answer.retryAfter());
+      return ProviderCodeTable.byHttpStatus(status)
+          .result(
+              "http_" + status,
+              "HTTP " + status + " with a body that is not Twilio's JSON",
+              answer == null ? null : answer.retryAfter());
     }
     if (cause instanceof IOException io) {
       String code = io instanceof InterruptedIOException ? "timeout" : "io_error";
       return new SendResult.Retry(code, describe(e, address), null);
     }
-    Integer status = e.getStatusCode() != null ? e.getStatusCode() : answer != null ? answer.status() : null;
+    Integer status =
+        e.getStatusCode() != null ? e.getStatusCode() : answer != null ? answer.status() : null;
     Meaning fallback = status == null ? Meaning.RETRY : ProviderCodeTable.byHttpStatus(status);
     String code = e.getCode() != null ? "twilio_" + e.getCode() : "http_" + status;
-    String message = (status != null ? "HTTP " + status + ": " : "") + ProviderText.clean(e.getMessage(), "sms", to);
-    return ERRORS.meaning(e.getCode(), fallback).result(code, ProviderText.clean(message, "sms", address),
-        answer != null ? answer.retryAfter() : null);
+    String message =
+        (status != null ? "HTTP " + status + ": " : "")
+            + ProviderText.clean(e.getMessage(), "sms", to);
+    return ERRORS
+        .meaning(e.getCode(), fallback)
+        .result(
+            code,
+            ProviderText.clean(message, "sms", address),
+            answer != null ? answer.retryAfter() : null);
   }
 
   private static String describe(Exception e, String address) {
     Throwable root = e.getCause() != null ? e.getCause() : e;
-    return root.getClass().getSimpleName() + ": " + ProviderText.clean(root.getMessage(), "sms", address);
+    return root.getClass().getSimpleName()
+        + ": "
+        + ProviderText.clean(root.getMessage(), "sms", address);
   }
 
   @Override

@@ -17,8 +17,8 @@ import org.apache.hc.core5.util.Timeout;
 
 /**
  * Twilio through the twilio SDK: a {@link TwilioRestClient} per provider, authenticated with the
- * Secret's {@code accountSid} and {@code authToken}, or with an API key ({@code apiKeySid},
- * {@code apiKeySecret}) of that account.
+ * Secret's {@code accountSid} and {@code authToken}, or with an API key ({@code apiKeySid}, {@code
+ * apiKeySecret}) of that account.
  *
  * <p>{@code spec.endpoint} (a proxy, a regional gateway, the simulator) is reached by routing the
  * SDK's connections there: the request still names {@code https://api.twilio.com/...}, only the
@@ -33,41 +33,55 @@ final class TwilioClients {
     String accountSid = required(secret, "accountSid");
     TwilioSettings settings = Objects.requireNonNull(config.spec().getTwilio(), "spec.twilio");
     Timeout timeout = Timeout.of(config.timeout());
-    RequestConfig requestConfig = RequestConfig.custom()
-        .setConnectionRequestTimeout(timeout)
-        .setConnectTimeout(timeout)
-        .setResponseTimeout(timeout)
-        .build();
-    int connections = config.spec().getMaxConcurrency() != null ? config.spec().getMaxConcurrency() : DEFAULT_CONNECTIONS;
-    HttpClientBuilder builder = HttpClientBuilder.create()
-        .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
-            .setDefaultConnectionConfig(ConnectionConfig.custom()
-                .setConnectTimeout(timeout)
-                .setSocketTimeout(timeout)
-                .build())
-            .setMaxConnTotal(connections)
-            .setMaxConnPerRoute(connections)
-            .build())
-        .setDefaultRequestConfig(requestConfig)
-        // NetworkHttpClient sets its own 30 s defaults on every request: put ours back
-        .addExecInterceptorFirst("herald-timeouts", (request, scope, chain) -> {
-          scope.clientContext.setRequestConfig(requestConfig);
-          return chain.proceed(request, scope);
-        })
-        .disableAutomaticRetries();
+    RequestConfig requestConfig =
+        RequestConfig.custom()
+            .setConnectionRequestTimeout(timeout)
+            .setConnectTimeout(timeout)
+            .setResponseTimeout(timeout)
+            .build();
+    int connections =
+        config.spec().getMaxConcurrency() != null
+            ? config.spec().getMaxConcurrency()
+            : DEFAULT_CONNECTIONS;
+    HttpClientBuilder builder =
+        HttpClientBuilder.create()
+            .setConnectionManager(
+                PoolingHttpClientConnectionManagerBuilder.create()
+                    .setDefaultConnectionConfig(
+                        ConnectionConfig.custom()
+                            .setConnectTimeout(timeout)
+                            .setSocketTimeout(timeout)
+                            .build())
+                    .setMaxConnTotal(connections)
+                    .setMaxConnPerRoute(connections)
+                    .build())
+            .setDefaultRequestConfig(requestConfig)
+            // NetworkHttpClient sets its own 30 s defaults on every request: put ours back
+            .addExecInterceptorFirst(
+                "herald-timeouts",
+                (request, scope, chain) -> {
+                  scope.clientContext.setRequestConfig(requestConfig);
+                  return chain.proceed(request, scope);
+                })
+            .disableAutomaticRetries();
     String endpoint = config.spec().getEndpoint();
     if (endpoint != null) {
       URI uri = URI.create(endpoint);
       boolean tls = "https".equals(uri.getScheme());
-      HttpHost target = new HttpHost(uri.getScheme(), uri.getHost(), uri.getPort() > 0 ? uri.getPort() : tls ? 443 : 80);
+      HttpHost target =
+          new HttpHost(
+              uri.getScheme(), uri.getHost(), uri.getPort() > 0 ? uri.getPort() : tls ? 443 : 80);
       HttpRoute route = new HttpRoute(target, null, tls);
       builder.setRoutePlanner((host, context) -> route);
     }
     SingleAttemptHttpClient http = new SingleAttemptHttpClient(builder);
     String token = secret.get("authToken");
-    TwilioRestClient.Builder client = token != null && !token.isBlank()
-        ? new TwilioRestClient.Builder(accountSid, token)
-        : new TwilioRestClient.Builder(required(secret, "apiKeySid"), required(secret, "apiKeySecret")).accountSid(accountSid);
+    TwilioRestClient.Builder client =
+        token != null && !token.isBlank()
+            ? new TwilioRestClient.Builder(accountSid, token)
+            : new TwilioRestClient.Builder(
+                    required(secret, "apiKeySid"), required(secret, "apiKeySecret"))
+                .accountSid(accountSid);
     return new TwilioClient(config.name(), client.httpClient(http).build(), http, settings);
   }
 

@@ -13,8 +13,8 @@ import java.util.regex.Pattern;
 
 /**
  * Twilio SMS: the Secret's {@code accountSid} with {@code authToken}, or with an API key of that
- * account ({@code apiKeySid}, {@code apiKeySecret}); clients through the twilio SDK
- * ({@link TwilioClients}).
+ * account ({@code apiKeySid}, {@code apiKeySecret}); clients through the twilio SDK ({@link
+ * TwilioClients}).
  */
 public final class TwilioProvider implements Provider {
   private static final Pattern ACCOUNT_SID = Pattern.compile("^AC[0-9a-fA-F]{32}$");
@@ -35,7 +35,8 @@ public final class TwilioProvider implements Provider {
       problems.add("key accountSid is not an account SID (AC followed by 32 hex digits)");
     }
     boolean token = !SecretKeys.blank(secret.get("authToken"));
-    boolean apiKey = !SecretKeys.blank(secret.get("apiKeySid")) && !SecretKeys.blank(secret.get("apiKeySecret"));
+    boolean apiKey =
+        !SecretKeys.blank(secret.get("apiKeySid")) && !SecretKeys.blank(secret.get("apiKeySecret"));
     if (!token && !apiKey) {
       problems.add("needs key authToken, or keys apiKeySid and apiKeySecret");
     } else if (apiKey && !API_KEY_SID.matcher(secret.get("apiKeySid").strip()).matches()) {

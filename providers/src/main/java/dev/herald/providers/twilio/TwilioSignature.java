@@ -17,19 +17,21 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * Twilio's {@code X-Twilio-Signature}: HMAC-SHA1 with the account's auth token over the URL Twilio
  * called followed by each form parameter's name and value, sorted by name, in base64. Twilio may
- * sign the URL with or without its default port, so both are tried, as the twilio SDK's
- * {@code RequestValidator} does. JDK crypto only, compared in constant time.
+ * sign the URL with or without its default port, so both are tried, as the twilio SDK's {@code
+ * RequestValidator} does. JDK crypto only, compared in constant time.
  */
 final class TwilioSignature {
   static final String HEADER = "X-Twilio-Signature";
 
   private TwilioSignature() {}
 
-  static boolean verifies(String authToken, String url, Map<String, String> params, String signature) {
+  static boolean verifies(
+      String authToken, String url, Map<String, String> params, String signature) {
     byte[] given = signature.strip().getBytes(StandardCharsets.UTF_8);
     for (String candidate : java.util.Arrays.asList(url, withPort(url), withoutPort(url))) {
-      if (candidate != null && MessageDigest.isEqual(sign(authToken, candidate, params).getBytes(StandardCharsets.UTF_8),
-          given)) {
+      if (candidate != null
+          && MessageDigest.isEqual(
+              sign(authToken, candidate, params).getBytes(StandardCharsets.UTF_8), given)) {
         return true;
       }
     }
@@ -47,7 +49,8 @@ final class TwilioSignature {
     try {
       Mac mac = Mac.getInstance("HmacSHA1");
       mac.init(new SecretKeySpec(authToken.getBytes(StandardCharsets.UTF_8), "HmacSHA1"));
-      return Base64.getEncoder().encodeToString(mac.doFinal(data.toString().getBytes(StandardCharsets.UTF_8)));
+      return Base64.getEncoder()
+          .encodeToString(mac.doFinal(data.toString().getBytes(StandardCharsets.UTF_8)));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("HmacSHA1 is not available", e);
     }
@@ -67,9 +70,15 @@ final class TwilioSignature {
   }
 
   private static String rebuild(URL u, int port) {
-    String authority = (u.getUserInfo() == null ? "" : u.getUserInfo() + "@") + u.getHost()
-        + (port == -1 ? "" : ":" + port);
-    return u.getProtocol() + "://" + authority + u.getFile() + (u.getRef() == null ? "" : "#" + u.getRef());
+    String authority =
+        (u.getUserInfo() == null ? "" : u.getUserInfo() + "@")
+            + u.getHost()
+            + (port == -1 ? "" : ":" + port);
+    return u.getProtocol()
+        + "://"
+        + authority
+        + u.getFile()
+        + (u.getRef() == null ? "" : "#" + u.getRef());
   }
 
   private static URL parse(String url) {

@@ -3,10 +3,10 @@ package dev.herald.providers.vonage;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.core.Json;
 import dev.herald.providers.Callback;
+import dev.herald.providers.CallbackRefused;
 import dev.herald.providers.CallbackReport;
 import dev.herald.providers.CallbackReport.Notice;
 import dev.herald.providers.CallbackReport.Once;
-import dev.herald.providers.CallbackRefused;
 import dev.herald.providers.CallbackRequest;
 import dev.herald.providers.Receipt;
 import dev.herald.providers.Receipt.Ref;
@@ -26,16 +26,19 @@ import java.util.regex.Pattern;
  * Vonage's calls to Herald, as form posts or JSON ("POST" or "POST-JSON" in the account's webhook
  * settings), each signed with the Secret's {@code signatureSecret} ({@link VonageSignature}):
  * delivery receipts at {@code …/status} and inbound SMS at {@code …/inbound}. Without a signature
- * secret nothing is accepted: an unsigned receipt or STOP could come from anyone. The signed
- * {@code timestamp} must be within {@link #MAX_AGE} of now, and the operator refuses a repeat of
- * a signature for twice as long; each receipt is honoured once by its message id.
+ * secret nothing is accepted: an unsigned receipt or STOP could come from anyone. The signed {@code
+ * timestamp} must be within {@link #MAX_AGE} of now, and the operator refuses a repeat of a
+ * signature for twice as long; each receipt is honoured once by its message id.
  */
 final class VonageCallbacks {
   /** How far a signed timestamp may be from now (the Vonage SDK's own check allows as much). */
   static final Duration MAX_AGE = Duration.ofMinutes(5);
+
   /** Vonage's SMS message ids (16 hex digits, or a UUID on newer platforms). */
-  private static final Pattern MESSAGE_ID = Pattern.compile(
-      "^([0-9A-Fa-f]{16}|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$");
+  private static final Pattern MESSAGE_ID =
+      Pattern.compile(
+          "^([0-9A-Fa-f]{16}|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$");
+
   private static final Pattern DIGITS = Pattern.compile("^[0-9]{6,15}$");
 
   private VonageCallbacks() {}
@@ -45,7 +48,8 @@ final class VonageCallbacks {
   }
 
   /** The request's parameters once its signature verified. */
-  static Map<String, String> verified(CallbackRequest request, Map<String, String> secret, Instant now) {
+  static Map<String, String> verified(
+      CallbackRequest request, Map<String, String> secret, Instant now) {
     String signatureSecret = secret.get("signatureSecret");
     if (signatureSecret == null || signatureSecret.isBlank()) {
       throw CallbackRefused.notConfigured("signatureSecret");
@@ -65,7 +69,8 @@ final class VonageCallbacks {
       throw CallbackRefused.unsigned("the timestamp parameter is missing or not Unix seconds");
     }
     if (Duration.between(signedAt, now).abs().compareTo(MAX_AGE) > 0) {
-      throw CallbackRefused.unsigned("the signature's timestamp is more than " + MAX_AGE.toMinutes() + " minutes off");
+      throw CallbackRefused.unsigned(
+          "the signature's timestamp is more than " + MAX_AGE.toMinutes() + " minutes off");
     }
     if (!VonageSignature.verifies(params, signatureSecret.strip(), method, json)) {
       throw CallbackRefused.forged("the sig parameter does not verify");
@@ -74,7 +79,8 @@ final class VonageCallbacks {
   }
 
   private static boolean isJson(String contentType) {
-    return contentType != null && contentType.toLowerCase(Locale.ROOT).strip().startsWith("application/json");
+    return contentType != null
+        && contentType.toLowerCase(Locale.ROOT).strip().startsWith("application/json");
   }
 
   /** A flat JSON object's members as strings, as Vonage signs them. */
@@ -124,7 +130,8 @@ final class VonageCallbacks {
     @Override
     public CallbackReport read(CallbackRequest request, Map<String, String> secret, Instant now) {
       Map<String, String> params = verified(request, secret, now);
-      return report("vonage:" + params.get(VonageSignature.SIG).strip().toLowerCase(Locale.ROOT), params);
+      return report(
+          "vonage:" + params.get(VonageSignature.SIG).strip().toLowerCase(Locale.ROOT), params);
     }
 
     abstract CallbackReport report(String replayKey, Map<String, String> params);
@@ -136,10 +143,10 @@ final class VonageCallbacks {
   }
 
   /**
-   * Delivery receipts: {@code delivered} moves an SMS delivery to delivered; {@code failed},
-   * {@code rejected} and {@code expired} fail it as undelivered; {@code accepted}, {@code buffered}
-   * and {@code unknown} change nothing. A message sent in parts gets a receipt per part, each with
-   * its own message id but the same {@code client-ref}, Herald's delivery id: that finds it.
+   * Delivery receipts: {@code delivered} moves an SMS delivery to delivered; {@code failed}, {@code
+   * rejected} and {@code expired} fail it as undelivered; {@code accepted}, {@code buffered} and
+   * {@code unknown} change nothing. A message sent in parts gets a receipt per part, each with its
+   * own message id but the same {@code client-ref}, Herald's delivery id: that finds it.
    */
   static final class Status extends VonageCallback {
     @Override
@@ -152,12 +159,19 @@ final class VonageCallbacks {
       String messageId = params.get("messageId");
       String status = params.getOrDefault("status", "").strip().toLowerCase(Locale.ROOT);
       Ref ref = ref(params.get("client-ref"), messageId, international(params.get("msisdn")));
-      Receipt receipt = ref == null ? null : switch (status) {
-        case "delivered" -> new Receipt.Delivered(ref);
-        case "failed", "rejected", "expired" -> new Receipt.Failed(ref, "undelivered", false);
-        default -> null;
-      };
-      Once once = messageId == null || messageId.isBlank() ? null : new Once("vonage-status", messageId + ":" + status);
+      Receipt receipt =
+          ref == null
+              ? null
+              : switch (status) {
+                case "delivered" -> new Receipt.Delivered(ref);
+                case "failed", "rejected", "expired" ->
+                    new Receipt.Failed(ref, "undelivered", false);
+                default -> null;
+              };
+      Once once =
+          messageId == null || messageId.isBlank()
+              ? null
+              : new Once("vonage-status", messageId + ":" + status);
       return new CallbackReport(replayKey, List.of(new Notice(once, receipt)), null);
     }
 
@@ -168,7 +182,8 @@ final class VonageCallbacks {
       if (messageId == null || messageId.isBlank()) {
         return null;
       }
-      return Ref.providerMessage(messageId.strip(), MESSAGE_ID.matcher(messageId.strip()).matches(), to);
+      return Ref.providerMessage(
+          messageId.strip(), MESSAGE_ID.matcher(messageId.strip()).matches(), to);
     }
 
     private static boolean isUuid(String s) {
@@ -180,7 +195,10 @@ final class VonageCallbacks {
     }
   }
 
-  /** Inbound SMS: STOP and START as carriers match them ({@link SmsKeywords}); Vonage takes no reply here. */
+  /**
+   * Inbound SMS: STOP and START as carriers match them ({@link SmsKeywords}); Vonage takes no reply
+   * here.
+   */
   static final class Inbound extends VonageCallback {
     @Override
     public String path() {
@@ -190,8 +208,12 @@ final class VonageCallbacks {
     @Override
     CallbackReport report(String replayKey, Map<String, String> params) {
       String messageId = params.get("messageId");
-      Once once = messageId == null || messageId.isBlank() ? null : new Once("vonage-inbound", messageId.strip());
-      Receipt receipt = SmsKeywords.receipt(international(params.get("msisdn")), params.getOrDefault("text", ""));
+      Once once =
+          messageId == null || messageId.isBlank()
+              ? null
+              : new Once("vonage-inbound", messageId.strip());
+      Receipt receipt =
+          SmsKeywords.receipt(international(params.get("msisdn")), params.getOrDefault("text", ""));
       return new CallbackReport(replayKey, List.of(new Notice(once, receipt)), null);
     }
   }

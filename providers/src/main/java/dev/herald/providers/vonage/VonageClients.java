@@ -37,33 +37,40 @@ import org.apache.http.impl.conn.PoolingHttpClientConnectionManager;
 final class VonageClients {
   /** Connections kept to Vonage when {@code spec.maxConcurrency} does not say. */
   static final int DEFAULT_CONNECTIONS = 50;
+
   /**
    * The SDK's loggers that see requests: at FINE they print headers (the Basic credentials) and
    * bodies (numbers, text), and RequestSigning logs what it signs at INFO. Kept here, strongly
    * referenced, so that the level and filter stay; warnings pass with phone numbers masked.
    */
-  private static final List<Logger> SDK_LOGGERS = List.of(
-      Logger.getLogger("com.vonage.client.AbstractMethod"),
-      Logger.getLogger("com.vonage.client.sms.SmsClient$1Endpoint"),
-      Logger.getLogger("com.vonage.client.DynamicEndpoint"),
-      Logger.getLogger("com.vonage.client.auth.RequestSigning"));
+  private static final List<Logger> SDK_LOGGERS =
+      List.of(
+          Logger.getLogger("com.vonage.client.AbstractMethod"),
+          Logger.getLogger("com.vonage.client.sms.SmsClient$1Endpoint"),
+          Logger.getLogger("com.vonage.client.DynamicEndpoint"),
+          Logger.getLogger("com.vonage.client.auth.RequestSigning"));
 
   static {
     for (Logger logger : SDK_LOGGERS) {
       logger.setLevel(Level.WARNING);
-      logger.setFilter(record -> {
-        if (record.getLevel().intValue() < Level.WARNING.intValue()) {
-          return false;
-        }
-        record.setParameters(null);
-        record.setMessage(mask(ProviderText.clean(record.getMessage(), "sms", null)));
-        return true;
-      });
+      logger.setFilter(
+          record -> {
+            if (record.getLevel().intValue() < Level.WARNING.intValue()) {
+              return false;
+            }
+            record.setParameters(null);
+            record.setMessage(mask(ProviderText.clean(record.getMessage(), "sms", null)));
+            return true;
+          });
     }
   }
 
-  /** Vonage writes numbers without the {@code +}: runs of 7 to 15 digits are masked as phone numbers. */
-  private static final java.util.regex.Pattern BARE_NUMBER = java.util.regex.Pattern.compile("(?<![0-9A-Za-z])[0-9]{7,15}(?![0-9A-Za-z])");
+  /**
+   * Vonage writes numbers without the {@code +}: runs of 7 to 15 digits are masked as phone
+   * numbers.
+   */
+  private static final java.util.regex.Pattern BARE_NUMBER =
+      java.util.regex.Pattern.compile("(?<![0-9A-Za-z])[0-9]{7,15}(?![0-9A-Za-z])");
 
   static String mask(String text) {
     if (text == null) {
@@ -72,7 +79,8 @@ final class VonageClients {
     java.util.regex.Matcher m = BARE_NUMBER.matcher(text);
     StringBuilder out = new StringBuilder();
     while (m.find()) {
-      m.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(dev.herald.core.log.Mask.phone(m.group())));
+      m.appendReplacement(
+          out, java.util.regex.Matcher.quoteReplacement(dev.herald.core.log.Mask.phone(m.group())));
     }
     return m.appendTail(out).toString();
   }
@@ -86,40 +94,50 @@ final class VonageClients {
       throw new IllegalArgumentException("spec.vonage.from is missing");
     }
     int timeout = (int) Math.max(10, Math.min(Integer.MAX_VALUE, config.timeout().toMillis()));
-    int connections = config.spec().getMaxConcurrency() != null ? config.spec().getMaxConcurrency() : DEFAULT_CONNECTIONS;
-    PoolingHttpClientConnectionManager pool = new PoolingHttpClientConnectionManager(5, TimeUnit.MINUTES);
+    int connections =
+        config.spec().getMaxConcurrency() != null
+            ? config.spec().getMaxConcurrency()
+            : DEFAULT_CONNECTIONS;
+    PoolingHttpClientConnectionManager pool =
+        new PoolingHttpClientConnectionManager(5, TimeUnit.MINUTES);
     pool.setMaxTotal(connections);
     pool.setDefaultMaxPerRoute(connections);
-    pool.setDefaultSocketConfig(SocketConfig.custom().setTcpNoDelay(true).setSoTimeout(timeout).build());
+    pool.setDefaultSocketConfig(
+        SocketConfig.custom().setTcpNoDelay(true).setSoTimeout(timeout).build());
     // a pooled connection idle for a second is checked before use: a closed one is never written to
     pool.setValidateAfterInactivity(1000);
     LastAnswer last = new LastAnswer();
-    CloseableHttpClient http = HttpClientBuilder.create()
-        .setConnectionManager(pool)
-        .setDefaultRequestConfig(RequestConfig.custom()
-            .setConnectTimeout(timeout)
-            .setConnectionRequestTimeout(timeout)
-            .setSocketTimeout(timeout)
-            .setRedirectsEnabled(false)
-            .build())
-        .disableAutomaticRetries()
-        .disableRedirectHandling()
-        .disableCookieManagement()
-        .evictIdleConnections(30, TimeUnit.SECONDS)
-        .addInterceptorLast((HttpResponseInterceptor) (response, context) -> last.record(response))
-        .build();
+    CloseableHttpClient http =
+        HttpClientBuilder.create()
+            .setConnectionManager(pool)
+            .setDefaultRequestConfig(
+                RequestConfig.custom()
+                    .setConnectTimeout(timeout)
+                    .setConnectionRequestTimeout(timeout)
+                    .setSocketTimeout(timeout)
+                    .setRedirectsEnabled(false)
+                    .build())
+            .disableAutomaticRetries()
+            .disableRedirectHandling()
+            .disableCookieManagement()
+            .evictIdleConnections(30, TimeUnit.SECONDS)
+            .addInterceptorLast(
+                (HttpResponseInterceptor) (response, context) -> last.record(response))
+            .build();
     HttpConfig.Builder httpConfig = HttpConfig.builder().timeoutMillis(timeout);
     String endpoint = config.spec().getEndpoint();
     if (endpoint != null) {
       httpConfig.restBaseUri(endpoint).apiBaseUri(endpoint);
     }
-    @SuppressWarnings("deprecation") // the only way to hand the SDK a client without its retries and timeouts
-    VonageClient vonage = VonageClient.builder()
-        .httpConfig(httpConfig.build())
-        .httpClient(http)
-        .apiKey(apiKey)
-        .apiSecret(apiSecret)
-        .build();
+    @SuppressWarnings(
+        "deprecation") // the only way to hand the SDK a client without its retries and timeouts
+    VonageClient vonage =
+        VonageClient.builder()
+            .httpConfig(httpConfig.build())
+            .httpClient(http)
+            .apiKey(apiKey)
+            .apiSecret(apiSecret)
+            .build();
     return new VonageSmsClient(config.name(), vonage.getSmsClient(), last, http, settings);
   }
 
@@ -131,7 +149,9 @@ final class VonageClients {
     return value.strip();
   }
 
-  /** The status and {@code Retry-After} of the last answer on each thread (the SDK keeps neither). */
+  /**
+   * The status and {@code Retry-After} of the last answer on each thread (the SDK keeps neither).
+   */
   static final class LastAnswer {
     record Answer(int status, Duration retryAfter) {}
 
@@ -143,8 +163,10 @@ final class VonageClients {
 
     void record(HttpResponse response) {
       var header = response.getFirstHeader("Retry-After");
-      last.set(new Answer(response.getStatusLine().getStatusCode(),
-          header == null ? null : dev.herald.providers.RetryAfter.parse(header.getValue())));
+      last.set(
+          new Answer(
+              response.getStatusLine().getStatusCode(),
+              header == null ? null : dev.herald.providers.RetryAfter.parse(header.getValue())));
     }
 
     Answer get() {

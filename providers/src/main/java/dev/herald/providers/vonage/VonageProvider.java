@@ -12,9 +12,9 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * Vonage SMS: the Secret's {@code apiKey} and {@code apiSecret} send; an optional
- * {@code signatureSecret} (with {@code signatureMethod}) verifies its signed webhooks. Clients
- * through the Vonage SDK ({@link VonageClients}); checks and callbacks need only the JDK.
+ * Vonage SMS: the Secret's {@code apiKey} and {@code apiSecret} send; an optional {@code
+ * signatureSecret} (with {@code signatureMethod}) verifies its signed webhooks. Clients through the
+ * Vonage SDK ({@link VonageClients}); checks and callbacks need only the JDK.
  */
 public final class VonageProvider implements Provider {
   /** Vonage API keys and secrets are short runs of letters and digits. */
@@ -33,16 +33,22 @@ public final class VonageProvider implements Provider {
       if (SecretKeys.blank(value)) {
         problems.add("key " + key + " is missing or empty");
       } else if (!TOKEN.matcher(value.strip()).matches()) {
-        problems.add("key " + key + " is not a Vonage API " + (key.equals("apiKey") ? "key" : "secret")
-            + " (4 to 64 letters and digits)");
+        problems.add(
+            "key "
+                + key
+                + " is not a Vonage API "
+                + (key.equals("apiKey") ? "key" : "secret")
+                + " (4 to 64 letters and digits)");
       }
     }
     String method = secret.get("signatureMethod");
     if (!SecretKeys.blank(method) && VonageSignature.Method.of(method) == null) {
-      problems.add("key signatureMethod is not one of " + String.join(", ", VonageSignature.Method.NAMES));
+      problems.add(
+          "key signatureMethod is not one of " + String.join(", ", VonageSignature.Method.NAMES));
     }
     if (!SecretKeys.blank(method) && SecretKeys.blank(secret.get("signatureSecret"))) {
-      problems.add("key signatureMethod is set but key signatureSecret is missing: webhooks cannot be verified");
+      problems.add(
+          "key signatureMethod is set but key signatureSecret is missing: webhooks cannot be verified");
     }
     return problems;
   }

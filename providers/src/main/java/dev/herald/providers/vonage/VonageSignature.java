@@ -12,11 +12,11 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Vonage's signed webhooks: the {@code sig} parameter is a hash over every other parameter,
- * sorted by name, as {@code &name=value} with {@code &} and {@code =} in names and values turned
- * into {@code _}; {@code md5hash} is MD5 of that text followed by the signature secret, the others
- * an HMAC keyed with it; lower-case hex. The signed {@code timestamp} parameter dates it. JDK
- * crypto only, compared in constant time.
+ * Vonage's signed webhooks: the {@code sig} parameter is a hash over every other parameter, sorted
+ * by name, as {@code &name=value} with {@code &} and {@code =} in names and values turned into
+ * {@code _}; {@code md5hash} is MD5 of that text followed by the signature secret, the others an
+ * HMAC keyed with it; lower-case hex. The signed {@code timestamp} parameter dates it. JDK crypto
+ * only, compared in constant time.
  */
 final class VonageSignature {
   static final String SIG = "sig";
@@ -30,7 +30,8 @@ final class VonageSignature {
     SHA256("sha256", "HmacSHA256"),
     SHA512("sha512", "HmacSHA512");
 
-    static final List<String> NAMES = java.util.Arrays.stream(values()).map(m -> m.wireName).toList();
+    static final List<String> NAMES =
+        java.util.Arrays.stream(values()).map(m -> m.wireName).toList();
 
     private final String wireName;
     private final String hmac;
@@ -44,7 +45,10 @@ final class VonageSignature {
       return wireName;
     }
 
-    /** The method named {@code name}; {@code md5hash} when blank; null when Vonage has no such method. */
+    /**
+     * The method named {@code name}; {@code md5hash} when blank; null when Vonage has no such
+     * method.
+     */
     static Method of(String name) {
       if (name == null || name.isBlank()) {
         return MD5HASH;
@@ -67,16 +71,21 @@ final class VonageSignature {
    */
   static String sign(Map<String, String> params, String secret, Method method, boolean withEmpty) {
     StringBuilder text = new StringBuilder();
-    new TreeMap<>(params).forEach((name, value) -> {
-      // trim(), not isBlank(): Vonage drops values of only control characters and spaces, not other Unicode spaces
-      if (!SIG.equals(name) && value != null && (withEmpty || !value.trim().isEmpty())) {
-        text.append('&').append(clean(name)).append('=').append(clean(value));
-      }
-    });
+    new TreeMap<>(params)
+        .forEach(
+            (name, value) -> {
+              // trim(), not isBlank(): Vonage drops values of only control characters and spaces,
+              // not other Unicode spaces
+              if (!SIG.equals(name) && value != null && (withEmpty || !value.trim().isEmpty())) {
+                text.append('&').append(clean(name)).append('=').append(clean(value));
+              }
+            });
     try {
       byte[] digest;
       if (method.hmac == null) {
-        digest = MessageDigest.getInstance("MD5").digest((text + secret).getBytes(StandardCharsets.UTF_8));
+        digest =
+            MessageDigest.getInstance("MD5")
+                .digest((text + secret).getBytes(StandardCharsets.UTF_8));
       } else {
         Mac mac = Mac.getInstance(method.hmac);
         mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), method.hmac));
@@ -98,10 +107,13 @@ final class VonageSignature {
       return false;
     }
     byte[] expected = given.strip().toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8);
-    if (MessageDigest.isEqual(sign(params, secret, method, false).getBytes(StandardCharsets.UTF_8), expected)) {
+    if (MessageDigest.isEqual(
+        sign(params, secret, method, false).getBytes(StandardCharsets.UTF_8), expected)) {
       return true;
     }
-    return json && MessageDigest.isEqual(sign(params, secret, method, true).getBytes(StandardCharsets.UTF_8), expected);
+    return json
+        && MessageDigest.isEqual(
+            sign(params, secret, method, true).getBytes(StandardCharsets.UTF_8), expected);
   }
 
   private static String clean(String s) {

@@ -32,18 +32,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends one SMS per delivery through Vonage's SMS API ({@code POST /sms/json}), with the Vonage SDK.
- * Vonage answers 200 for most refusals too, with a status per message part: {@link #ERRORS}.
+ * Sends one SMS per delivery through Vonage's SMS API ({@code POST /sms/json}), with the Vonage
+ * SDK. Vonage answers 200 for most refusals too, with a status per message part: {@link #ERRORS}.
  */
 final class VonageSmsClient implements ProviderClient {
   private static final Logger LOG = LoggerFactory.getLogger(VonageSmsClient.class);
 
   /** How long the provider pauses after a throttling answer without {@code Retry-After}. */
   static final Duration RATE_WAIT = Duration.ofSeconds(1);
+
   /** How long it pauses when the account itself cannot send (suspended, out of credit). */
   static final Duration ACCOUNT_WAIT = Duration.ofMinutes(1);
+
   /** Vonage's bounds on a message's time to live. */
   private static final long MIN_TTL_MS = 20_000;
+
   private static final long MAX_TTL_MS = 604_800_000;
 
   /**
@@ -52,21 +55,28 @@ final class VonageSmsClient implements ProviderClient {
    * Retried: throttling and outages, and the account's own configuration (credentials, signing,
    * suspension, credit), which waits for a fix rather than blaming the recipient.
    */
-  static final ProviderCodeTable<Integer> ERRORS = ProviderCodeTable.<Integer>builder()
-      // 1 throttled, 10 too many binds; 5 internal error, 13 communication failure (no longer used)
-      .with(Meaning.RETRY, 1, 10, 5, 13)
-      // 4 invalid credentials, 11 account not provisioned for the SMS API, 14 invalid signature,
-      // 32 signed request with an api_secret; 8 account barred, 9 out of credit
-      .with(Meaning.RETRY, 4, 11, 14, 32, 8, 9)
-      // 7 number barred: the recipient is on the account's blocklist (in the US, they replied STOP)
-      .with(Meaning.OPTED_OUT, 7)
-      // 33 number de-activated
-      .with(Meaning.INVALID_ADDRESS, 33)
-      // 2 missing and 3 invalid parameters, 6 invalid message (unroutable), 12 too long, 15 illegal
-      // sender for the destination, 16 ttl, 17 unreachable, 18 destinations, 19 facility, 20 class
-      // (16-20 no longer used), 22 network code, 23 callback URL, 29 destination not whitelisted (trial account)
-      .with(Meaning.PERMANENT, 2, 3, 6, 12, 15, 16, 17, 18, 19, 20, 22, 23, 29)
-      .build();
+  static final ProviderCodeTable<Integer> ERRORS =
+      ProviderCodeTable.<Integer>builder()
+          // 1 throttled, 10 too many binds; 5 internal error, 13 communication failure (no longer
+          // used)
+          .with(Meaning.RETRY, 1, 10, 5, 13)
+          // 4 invalid credentials, 11 account not provisioned for the SMS API, 14 invalid
+          // signature,
+          // 32 signed request with an api_secret; 8 account barred, 9 out of credit
+          .with(Meaning.RETRY, 4, 11, 14, 32, 8, 9)
+          // 7 number barred: the recipient is on the account's blocklist (in the US, they replied
+          // STOP)
+          .with(Meaning.OPTED_OUT, 7)
+          // 33 number de-activated
+          .with(Meaning.INVALID_ADDRESS, 33)
+          // 2 missing and 3 invalid parameters, 6 invalid message (unroutable), 12 too long, 15
+          // illegal
+          // sender for the destination, 16 ttl, 17 unreachable, 18 destinations, 19 facility, 20
+          // class
+          // (16-20 no longer used), 22 network code, 23 callback URL, 29 destination not
+          // whitelisted (trial account)
+          .with(Meaning.PERMANENT, 2, 3, 6, 12, 15, 16, 17, 18, 19, 20, 22, 23, 29)
+          .build();
 
   private final String providerName;
   private final SmsClient sms;
@@ -75,7 +85,11 @@ final class VonageSmsClient implements ProviderClient {
   private final VonageSettings settings;
   private final String from;
 
-  VonageSmsClient(String providerName, SmsClient sms, LastAnswer last, CloseableHttpClient http,
+  VonageSmsClient(
+      String providerName,
+      SmsClient sms,
+      LastAnswer last,
+      CloseableHttpClient http,
       VonageSettings settings) {
     this.providerName = providerName;
     this.sms = sms;
@@ -90,7 +104,8 @@ final class VonageSmsClient implements ProviderClient {
   @Override
   public SendResult send(DeliveryMessage delivery, Rendered content) {
     if (!(content instanceof RenderedSms rendered)) {
-      return new SendResult.Permanent("wrong_content", "provider " + providerName + " sends SMS only");
+      return new SendResult.Permanent(
+          "wrong_content", "provider " + providerName + " sends SMS only");
     }
     String body = rendered.body();
     if (body == null || body.isBlank()) {
@@ -102,8 +117,11 @@ final class VonageSmsClient implements ProviderClient {
     }
     String to = PhoneNumbers.e164(delivery.address());
     if (to == null) {
-      return new SendResult.Permanent("InvalidNumber", "not a valid phone number: " + ProviderText.clean(
-          delivery.address(), "sms", delivery.address()), SendResult.AddressVerdict.INVALID);
+      return new SendResult.Permanent(
+          "InvalidNumber",
+          "not a valid phone number: "
+              + ProviderText.clean(delivery.address(), "sms", delivery.address()),
+          SendResult.AddressVerdict.INVALID);
     }
     // GSM-7 text goes as text; anything else as unicode (UCS-2), or Vonage would mangle it
     TextMessage message = new TextMessage(from, to.substring(1), body, !SmsSegments.isGsm7(body));
@@ -133,7 +151,8 @@ final class VonageSmsClient implements ProviderClient {
   private SendResult result(SmsSubmissionResponse response, String address, String to) {
     List<SmsSubmissionResponseMessage> parts = response == null ? null : response.getMessages();
     if (parts == null || parts.isEmpty()) {
-      return new SendResult.Retry("malformed_answer", "Vonage answered without a status for the message", null);
+      return new SendResult.Retry(
+          "malformed_answer", "Vonage answered without a status for the message", null);
     }
     SmsSubmissionResponseMessage accepted = null;
     SmsSubmissionResponseMessage refused = null;
@@ -149,22 +168,34 @@ final class VonageSmsClient implements ProviderClient {
     }
     if (accepted != null) {
       // some parts went out: sending again would repeat them, so it counts as sent
-      LOG.warn("{}: Vonage took {} of {} parts of the SMS to {}; part status {}", providerName,
-          parts.stream().filter(p -> p.getStatus() == MessageStatus.OK).count(), parts.size(), Mask.phone(to),
+      LOG.warn(
+          "{}: Vonage took {} of {} parts of the SMS to {}; part status {}",
+          providerName,
+          parts.stream().filter(p -> p.getStatus() == MessageStatus.OK).count(),
+          parts.size(),
+          Mask.phone(to),
           refused.getStatus());
       return new SendResult.Accepted(accepted.getId());
     }
-    MessageStatus status = refused.getStatus() == null ? MessageStatus.UNKNOWN : refused.getStatus();
+    MessageStatus status =
+        refused.getStatus() == null ? MessageStatus.UNKNOWN : refused.getStatus();
     int code = status.getMessageStatus();
     LastAnswer.Answer answer = last.get();
     int http = answer == null ? 200 : answer.status();
     String codeName = status == MessageStatus.UNKNOWN ? "vonage_unknown" : "vonage_" + code;
-    String text = status.name().toLowerCase(java.util.Locale.ROOT) + ": " + clean(refused.getErrorText(), address, to);
-    Meaning meaning = ERRORS.meaning(status == MessageStatus.UNKNOWN ? null : code, ProviderCodeTable.byHttpStatus(http));
+    String text =
+        status.name().toLowerCase(java.util.Locale.ROOT)
+            + ": "
+            + clean(refused.getErrorText(), address, to);
+    Meaning meaning =
+        ERRORS.meaning(
+            status == MessageStatus.UNKNOWN ? null : code, ProviderCodeTable.byHttpStatus(http));
     return meaning.result(codeName, text, retryAfter(code, answer));
   }
 
-  /** The pause a retried status asks for: Vonage's {@code Retry-After} if any, else by what it says. */
+  /**
+   * The pause a retried status asks for: Vonage's {@code Retry-After} if any, else by what it says.
+   */
   private static Duration retryAfter(int code, LastAnswer.Answer answer) {
     if (answer != null && answer.retryAfter() != null) {
       return answer.retryAfter();
@@ -182,7 +213,9 @@ final class VonageSmsClient implements ProviderClient {
     int status = answer == null ? 0 : answer.status();
     Meaning meaning = status == 0 ? Meaning.RETRY : ProviderCodeTable.byHttpStatus(status);
     String body = clean(e.getMessage(), address, to);
-    return meaning.result("http_" + status, "HTTP " + status + ": " + body,
+    return meaning.result(
+        "http_" + status,
+        "HTTP " + status + ": " + body,
         answer == null ? null : answer.retryAfter());
   }
 
@@ -192,12 +225,16 @@ final class VonageSmsClient implements ProviderClient {
    */
   private SendResult unreadable(VonageResponseParseException e, String address) {
     if (e.getCause() instanceof IOException io && !(io instanceof JsonProcessingException)) {
-      return new SendResult.Retry(io instanceof InterruptedIOException ? "timeout" : "io_error", describe(io, address),
+      return new SendResult.Retry(
+          io instanceof InterruptedIOException ? "timeout" : "io_error",
+          describe(io, address),
           null);
     }
     LastAnswer.Answer answer = last.get();
     int status = answer == null ? 0 : answer.status();
-    return new SendResult.Retry("malformed_answer", "HTTP " + status + " with a body that is not Vonage's JSON",
+    return new SendResult.Retry(
+        "malformed_answer",
+        "HTTP " + status + " with a body that is not Vonage's JSON",
         answer == null ? null : answer.retryAfter());
   }
 
@@ -207,9 +244,13 @@ final class VonageSmsClient implements ProviderClient {
     return new SendResult.Retry(code, describe(cause, address), null);
   }
 
-  /** Vonage's text with the recipient masked in every form it may take: as given, E.164, and without the +. */
+  /**
+   * Vonage's text with the recipient masked in every form it may take: as given, E.164, and without
+   * the +.
+   */
   private static String clean(String text, String address, String to) {
-    return VonageClients.mask(ProviderText.clean(ProviderText.clean(text, "sms", address), "sms", to));
+    return VonageClients.mask(
+        ProviderText.clean(ProviderText.clean(text, "sms", address), "sms", to));
   }
 
   private static String describe(Throwable e, String address) {

@@ -34,12 +34,12 @@ import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
 import org.apache.hc.core5.util.Timeout;
 
 /**
- * HTTP to push services, and only to public ones. Every connection goes to an address that
- * {@link WebPushEndpoints#addressesFor} returned for the endpoint's host at that moment — the
- * client's own DNS resolver, so the address checked is the address connected to, and a name that
- * re-binds to an internal address is refused when the connection is made. Redirects are never
- * followed, nothing is retried by the client, no proxy or system property is consulted, and at
- * most {@value #MAX_ANSWER_BYTES} bytes of an answer are read.
+ * HTTP to push services, and only to public ones. Every connection goes to an address that {@link
+ * WebPushEndpoints#addressesFor} returned for the endpoint's host at that moment — the client's own
+ * DNS resolver, so the address checked is the address connected to, and a name that re-binds to an
+ * internal address is refused when the connection is made. Redirects are never followed, nothing is
+ * retried by the client, no proxy or system property is consulted, and at most {@value
+ * #MAX_ANSWER_BYTES} bytes of an answer are read.
  */
 final class PushServiceTransport implements AutoCloseable {
   static final int MAX_ANSWER_BYTES = 8 * 1024;
@@ -51,32 +51,39 @@ final class PushServiceTransport implements AutoCloseable {
 
   PushServiceTransport(WebPushEndpoints endpoints, Duration timeout) {
     Timeout t = Timeout.of(timeout);
-    this.http = HttpClients.custom()
-        .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
-            .setDnsResolver(new PublicOnlyResolver(endpoints))
-            .setTlsSocketStrategy(new DefaultClientTlsStrategy(sslContext(endpoints.allowance())))
-            .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(t).setSocketTimeout(t).build())
-            .setMaxConnTotal(256)
-            .setMaxConnPerRoute(64)
-            .build())
-        .setDefaultRequestConfig(RequestConfig.custom().setRedirectsEnabled(false).setResponseTimeout(t).build())
-        .disableRedirectHandling()
-        .disableAutomaticRetries()
-        .disableCookieManagement()
-        .disableAuthCaching()
-        .disableContentCompression()
-        .build();
+    this.http =
+        HttpClients.custom()
+            .setConnectionManager(
+                PoolingHttpClientConnectionManagerBuilder.create()
+                    .setDnsResolver(new PublicOnlyResolver(endpoints))
+                    .setTlsSocketStrategy(
+                        new DefaultClientTlsStrategy(sslContext(endpoints.allowance())))
+                    .setDefaultConnectionConfig(
+                        ConnectionConfig.custom().setConnectTimeout(t).setSocketTimeout(t).build())
+                    .setMaxConnTotal(256)
+                    .setMaxConnPerRoute(64)
+                    .build())
+            .setDefaultRequestConfig(
+                RequestConfig.custom().setRedirectsEnabled(false).setResponseTimeout(t).build())
+            .disableRedirectHandling()
+            .disableAutomaticRetries()
+            .disableCookieManagement()
+            .disableAuthCaching()
+            .disableContentCompression()
+            .build();
   }
 
   /** POSTs {@code body} to {@code endpoint}; an {@link IOException} when no answer came. */
   Answer post(URI endpoint, Map<String, String> headers, byte[] body) throws IOException {
-    ClassicRequestBuilder request = ClassicRequestBuilder.post(endpoint)
-        .setEntity(new ByteArrayEntity(body, ContentType.APPLICATION_OCTET_STREAM));
-    headers.forEach((name, value) -> {
-      if (!name.equalsIgnoreCase("Content-Type")) {
-        request.addHeader(name, value);
-      }
-    });
+    ClassicRequestBuilder request =
+        ClassicRequestBuilder.post(endpoint)
+            .setEntity(new ByteArrayEntity(body, ContentType.APPLICATION_OCTET_STREAM));
+    headers.forEach(
+        (name, value) -> {
+          if (!name.equalsIgnoreCase("Content-Type")) {
+            request.addHeader(name, value);
+          }
+        });
     ClassicHttpResponse response = http.executeOpen(null, request.build(), null);
     try {
       return answer(response);
@@ -98,13 +105,15 @@ final class PushServiceTransport implements AutoCloseable {
         byte[] head = in.readNBytes(MAX_ANSWER_BYTES);
         text = new String(head, StandardCharsets.UTF_8);
         if (head.length < MAX_ANSWER_BYTES) {
-          EntityUtils.consume(response.getEntity()); // read to its end: the connection may serve the next push
+          EntityUtils.consume(
+              response.getEntity()); // read to its end: the connection may serve the next push
         }
       } catch (IOException e) {
         text = "(answer cut short)";
       }
     }
-    return new Answer(response.getCode(), header(response, "Location"), header(response, "Retry-After"), text);
+    return new Answer(
+        response.getCode(), header(response, "Location"), header(response, "Retry-After"), text);
   }
 
   private static Optional<String> header(ClassicHttpResponse response, String name) {
@@ -112,13 +121,17 @@ final class PushServiceTransport implements AutoCloseable {
     return h == null ? Optional.empty() : Optional.ofNullable(h.getValue());
   }
 
-  /** The JDK's trust, plus the loopback simulator's certificate when the sandbox or a test allows one. */
+  /**
+   * The JDK's trust, plus the loopback simulator's certificate when the sandbox or a test allows
+   * one.
+   */
   private static SSLContext sslContext(LoopbackAllowance allowance) {
     try {
       if (allowance.isEmpty()) {
         return SSLContext.getDefault();
       }
-      TrustManagerFactory system = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      TrustManagerFactory system =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       system.init((KeyStore) null);
       KeyStore anchors = KeyStore.getInstance("PKCS12");
       anchors.load(null, null);
@@ -131,7 +144,8 @@ final class PushServiceTransport implements AutoCloseable {
         }
       }
       anchors.setCertificateEntry("loopback-simulator", allowance.certificate());
-      TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      TrustManagerFactory trust =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       trust.init(anchors);
       SSLContext context = SSLContext.getInstance("TLS");
       context.init(null, trust.getTrustManagers(), null);

@@ -34,15 +34,21 @@ import javax.net.ssl.SSLException;
  * 8291), identified with a VAPID JWT (RFC 8292) for the endpoint's origin, POSTed to the endpoint
  * with {@code TTL} (until the notification expires, else four weeks), {@code Urgency} (high for
  * priority high, low for bulk) and {@code Topic} (the collapse key, when it is one). The endpoint
- * is checked again before the call and its addresses when connecting ({@link PushServiceTransport}).
+ * is checked again before the call and its addresses when connecting ({@link
+ * PushServiceTransport}).
  */
 final class WebPushClient implements ProviderClient {
   /** RFC 8291 §4: one 4096-byte record less its header, tag and padding delimiter. */
   static final int MAX_PLAINTEXT_BYTES = 3993;
-  /** What the push service keeps an undelivered message for when the notification does not expire. */
+
+  /**
+   * What the push service keeps an undelivered message for when the notification does not expire.
+   */
   static final Duration DEFAULT_TTL = Duration.ofDays(28);
+
   /** A {@code Topic}: at most 32 URL-safe base64 characters (RFC 8030 §5.4). */
   private static final Pattern TOPIC = Pattern.compile("^[A-Za-z0-9_-]{1,32}$");
+
   private static final int MAX_MESSAGE_ID = 512;
 
   private final String providerName;
@@ -50,7 +56,11 @@ final class WebPushClient implements ProviderClient {
   private final WebPushEndpoints endpoints;
   private final PushServiceTransport transport;
 
-  WebPushClient(String providerName, WebPush webPush, WebPushEndpoints endpoints, PushServiceTransport transport) {
+  WebPushClient(
+      String providerName,
+      WebPush webPush,
+      WebPushEndpoints endpoints,
+      PushServiceTransport transport) {
     this.providerName = providerName;
     this.webPush = webPush;
     this.endpoints = endpoints;
@@ -65,22 +75,30 @@ final class WebPushClient implements ProviderClient {
   @Override
   public SendResult send(DeliveryMessage delivery, Rendered content, WebPushKeys keys) {
     if (!(content instanceof RenderedPush push)) {
-      return new SendResult.Permanent("wrong_content", "provider " + providerName + " sends push only");
+      return new SendResult.Permanent(
+          "wrong_content", "provider " + providerName + " sends push only");
     }
     String endpoint = delivery.address();
     if (keys == null || !WebPushEndpoints.isEndpoint(endpoint)) {
-      return new SendResult.Permanent("not_a_subscription", "the device is not a Web Push subscription with keys");
+      return new SendResult.Permanent(
+          "not_a_subscription", "the device is not a Web Push subscription with keys");
     }
     Optional<String> refused = endpoints.formProblem(endpoint);
     if (refused.isPresent()) {
-      return new SendResult.Permanent("endpoint_refused", "the endpoint " + refused.get(), AddressVerdict.INVALID);
+      return new SendResult.Permanent(
+          "endpoint_refused", "the endpoint " + refused.get(), AddressVerdict.INVALID);
     }
     byte[] plaintext = payload(push);
     if (plaintext.length > MAX_PLAINTEXT_BYTES) {
-      return new SendResult.Permanent("PayloadTooLarge", "the web push payload is " + plaintext.length
-          + " bytes; the limit is " + MAX_PLAINTEXT_BYTES);
+      return new SendResult.Permanent(
+          "PayloadTooLarge",
+          "the web push payload is "
+              + plaintext.length
+              + " bytes; the limit is "
+              + MAX_PLAINTEXT_BYTES);
     }
-    Map<String, String> headers = webPush.getHeaders(endpoint, ttlSeconds(delivery), topic(push), urgency(delivery));
+    Map<String, String> headers =
+        webPush.getHeaders(endpoint, ttlSeconds(delivery), topic(push), urgency(delivery));
     byte[] body = webPush.getBody(plaintext, keys.p256dhBytes(), keys.authBytes());
     PushServiceTransport.Answer answer;
     try {
@@ -92,11 +110,19 @@ final class WebPushClient implements ProviderClient {
     } catch (SocketTimeoutException e) {
       return new SendResult.Retry("timeout", e.getClass().getSimpleName(), null);
     } catch (SSLException e) {
-      return new SendResult.Retry("tls_error", e.getClass().getSimpleName() + ": "
-          + ProviderText.clean(e.getMessage(), "push", endpoint), null);
+      return new SendResult.Retry(
+          "tls_error",
+          e.getClass().getSimpleName()
+              + ": "
+              + ProviderText.clean(e.getMessage(), "push", endpoint),
+          null);
     } catch (IOException e) {
-      return new SendResult.Retry("io_error", e.getClass().getSimpleName() + ": "
-          + ProviderText.clean(e.getMessage(), "push", endpoint), null);
+      return new SendResult.Retry(
+          "io_error",
+          e.getClass().getSimpleName()
+              + ": "
+              + ProviderText.clean(e.getMessage(), "push", endpoint),
+          null);
     }
     return result(answer, endpoint);
   }
@@ -104,16 +130,22 @@ final class WebPushClient implements ProviderClient {
   private static SendResult result(PushServiceTransport.Answer answer, String endpoint) {
     int status = answer.status();
     if (status / 100 == 2) {
-      return new SendResult.Accepted(answer.location().filter(l -> l.length() <= MAX_MESSAGE_ID).orElse(null));
+      return new SendResult.Accepted(
+          answer.location().filter(l -> l.length() <= MAX_MESSAGE_ID).orElse(null));
     }
     if (status / 100 == 3) {
-      // A push service never redirects (RFC 8030): following one could lead anywhere, an internal host included.
-      return new SendResult.Permanent("endpoint_redirected", "HTTP " + status + ": the push endpoint redirects;"
-          + " redirects are not followed", AddressVerdict.INVALID);
+      // A push service never redirects (RFC 8030): following one could lead anywhere, an internal
+      // host included.
+      return new SendResult.Permanent(
+          "endpoint_redirected",
+          "HTTP " + status + ": the push endpoint redirects;" + " redirects are not followed",
+          AddressVerdict.INVALID);
     }
     Meaning meaning = PushServiceAnswers.meaning(status);
     String message = "HTTP " + status + ": " + ProviderText.clean(answer.text(), "push", endpoint);
-    return meaning.result(PushServiceAnswers.code(status), message,
+    return meaning.result(
+        PushServiceAnswers.code(status),
+        message,
         answer.retryAfter().map(RetryAfter::parse).orElse(null));
   }
 
@@ -131,17 +163,23 @@ final class WebPushClient implements ProviderClient {
   }
 
   static int ttlSeconds(DeliveryMessage delivery) {
-    Duration ttl = delivery.expiresAt() == null ? DEFAULT_TTL : Duration.between(Instant.now(), delivery.expiresAt());
+    Duration ttl =
+        delivery.expiresAt() == null
+            ? DEFAULT_TTL
+            : Duration.between(Instant.now(), delivery.expiresAt());
     return (int) Math.max(0, Math.min(ttl.toSeconds(), Integer.MAX_VALUE));
   }
 
   static WebPush.Urgency urgency(DeliveryMessage delivery) {
-    return delivery.priority() == Priority.HIGH ? WebPush.Urgency.High
+    return delivery.priority() == Priority.HIGH
+        ? WebPush.Urgency.High
         : delivery.priority() == Priority.BULK ? WebPush.Urgency.Low : WebPush.Urgency.Normal;
   }
 
   private static String topic(RenderedPush push) {
-    return push.collapseKey() != null && TOPIC.matcher(push.collapseKey()).matches() ? push.collapseKey() : null;
+    return push.collapseKey() != null && TOPIC.matcher(push.collapseKey()).matches()
+        ? push.collapseKey()
+        : null;
   }
 
   @Override

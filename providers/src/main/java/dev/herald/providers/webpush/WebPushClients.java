@@ -11,9 +11,9 @@ import dev.herald.providers.ProviderConfig;
 /**
  * Standard Web Push through com.interaso:webpush, which builds the VAPID header and the aes128gcm
  * body with the JDK's crypto; Herald sends them itself ({@link PushServiceTransport}) so that only
- * public push services are reached. The VAPID key pair comes from the Secret
- * ({@value VapidKeyPair#PUBLIC_KEY}, {@value VapidKeyPair#PRIVATE_KEY}), the subject from
- * {@code spec.webpush.subject}.
+ * public push services are reached. The VAPID key pair comes from the Secret ({@value
+ * VapidKeyPair#PUBLIC_KEY}, {@value VapidKeyPair#PRIVATE_KEY}), the subject from {@code
+ * spec.webpush.subject}.
  */
 final class WebPushClients {
   private final WebPushEndpoints endpoints;
@@ -28,7 +28,9 @@ final class WebPushClients {
       throw new IllegalArgumentException("spec.webpush.subject is missing");
     }
     VapidKeyPair keys = VapidKeyPair.from(config.secret());
-    WebPush webPush = new WebPush(settings.subject(), new VapidKeys(keys.publicKey(), keys.privateKey()));
-    return new WebPushClient(config.name(), webPush, endpoints, new PushServiceTransport(endpoints, config.timeout()));
+    WebPush webPush =
+        new WebPush(settings.subject(), new VapidKeys(keys.publicKey(), keys.privateKey()));
+    return new WebPushClient(
+        config.name(), webPush, endpoints, new PushServiceTransport(endpoints, config.timeout()));
   }
 }

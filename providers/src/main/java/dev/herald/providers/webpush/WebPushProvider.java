@@ -11,8 +11,8 @@ import java.util.Map;
 
 /**
  * Standard Web Push (VAPID, RFC 8291) to the push service a browser subscribed with: the Secret's
- * VAPID key pair; clients through com.interaso:webpush ({@link WebPushClients}), reaching only
- * the push services {@code endpoints} allow.
+ * VAPID key pair; clients through com.interaso:webpush ({@link WebPushClients}), reaching only the
+ * push services {@code endpoints} allow.
  */
 public final class WebPushProvider implements Provider {
   private final WebPushEndpoints endpoints;

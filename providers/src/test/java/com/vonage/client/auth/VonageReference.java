@@ -19,16 +19,26 @@ public final class VonageReference {
 
   private VonageReference() {}
 
-  /** The {@code timestamp} and {@code sig} the SDK adds to {@code params} signed at {@code epochSeconds}. */
-  public static Map<String, String> sign(Map<String, String> params, String secret, String method, long epochSeconds) {
-    return RequestSigning.constructSignatureForRequestParameters(params, secret, epochSeconds, hashType(method));
+  /**
+   * The {@code timestamp} and {@code sig} the SDK adds to {@code params} signed at {@code
+   * epochSeconds}.
+   */
+  public static Map<String, String> sign(
+      Map<String, String> params, String secret, String method, long epochSeconds) {
+    return RequestSigning.constructSignatureForRequestParameters(
+        params, secret, epochSeconds, hashType(method));
   }
 
-  /** Whether the SDK accepts form {@code params} (with {@code sig} and {@code timestamp}) at {@code nowMillis}. */
-  public static boolean verifies(Map<String, String> params, String secret, String method, long nowMillis) {
+  /**
+   * Whether the SDK accepts form {@code params} (with {@code sig} and {@code timestamp}) at {@code
+   * nowMillis}.
+   */
+  public static boolean verifies(
+      Map<String, String> params, String secret, String method, long nowMillis) {
     Map<String, String[]> form = new java.util.LinkedHashMap<>();
     params.forEach((k, v) -> form.put(k, new String[] {v}));
-    return RequestSigning.verifyRequestSignature(null, null, form, secret, nowMillis, hashType(method));
+    return RequestSigning.verifyRequestSignature(
+        null, null, form, secret, nowMillis, hashType(method));
   }
 
   private static HashType hashType(String method) {

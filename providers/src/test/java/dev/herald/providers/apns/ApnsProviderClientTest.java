@@ -39,23 +39,50 @@ class ApnsProviderClientTest {
   private static ProviderClient client;
 
   private final String token = simulator.registerToken(TOPIC, ApnsSimulator.newToken());
-  private final RenderedPush push = new RenderedPush("Shipped", "Your order is on its way",
-      Map.of("order", "A-17"), "chime.caf", 3, "order-A-17", true);
+  private final RenderedPush push =
+      new RenderedPush(
+          "Shipped",
+          "Your order is on its way",
+          Map.of("order", "A-17"),
+          "chime.caf",
+          3,
+          "order-A-17",
+          true);
 
   @BeforeAll
   static void start() {
     simulator = ApnsSimulator.start();
-    client = client(simulator.baseUrl(), simulator.teamId(), simulator.certificatePem(), ApnsSettings.PushType.ALERT);
-    client.send(ios(simulator.registerToken(TOPIC, ApnsSimulator.newToken()), Priority.NORMAL),
-        new RenderedPush("warm-up", null, Map.of(), null, null, null, false)); // TLS and HTTP/2 set up
+    client =
+        client(
+            simulator.baseUrl(),
+            simulator.teamId(),
+            simulator.certificatePem(),
+            ApnsSettings.PushType.ALERT);
+    client.send(
+        ios(simulator.registerToken(TOPIC, ApnsSimulator.newToken()), Priority.NORMAL),
+        new RenderedPush(
+            "warm-up", null, Map.of(), null, null, null, false)); // TLS and HTTP/2 set up
     // a cold first send may outlast the timeout: let it land before the tests count
     await().atMost(Duration.ofSeconds(10)).until(() -> simulator.notifications().size() == 1);
   }
 
-  private static ProviderClient client(String endpoint, String teamId, String ca, ApnsSettings.PushType pushType) {
-    return new ApnsProvider().client(TestDeliveries.config(ProviderType.APNS, endpoint,
-        spec -> spec.setApns(new ApnsSettings(teamId, simulator.keyId(), TOPIC, ApnsSettings.Environment.SANDBOX, pushType)),
-        Map.of("signingKey", simulator.signingKeyPem(), "caCertificate", ca), Duration.ofSeconds(1)));
+  private static ProviderClient client(
+      String endpoint, String teamId, String ca, ApnsSettings.PushType pushType) {
+    return new ApnsProvider()
+        .client(
+            TestDeliveries.config(
+                ProviderType.APNS,
+                endpoint,
+                spec ->
+                    spec.setApns(
+                        new ApnsSettings(
+                            teamId,
+                            simulator.keyId(),
+                            TOPIC,
+                            ApnsSettings.Environment.SANDBOX,
+                            pushType)),
+                Map.of("signingKey", simulator.signingKeyPem(), "caCertificate", ca),
+                Duration.ofSeconds(1)));
   }
 
   private static DeliveryMessage ios(String token, Priority priority) {
@@ -76,7 +103,8 @@ class ApnsProviderClientTest {
   @Test
   void anAcceptedPushCarriesItsHeadersAndPayload() {
     Instant expires = Instant.now().plus(Duration.ofHours(2));
-    DeliveryMessage delivery = TestDeliveries.delivery(Channel.PUSH, "ios", token, Priority.HIGH, expires);
+    DeliveryMessage delivery =
+        TestDeliveries.delivery(Channel.PUSH, "ios", token, Priority.HIGH, expires);
     SendResult result = client.send(delivery, push);
 
     assertThat(result).isEqualTo(new SendResult.Accepted(delivery.deliveryId().toString()));
@@ -99,7 +127,8 @@ class ApnsProviderClientTest {
 
   @Test
   void aNormalPushConservesPowerAndIsStoredWhenItDoesNotExpire() {
-    assertThat(client.send(ios(token, Priority.NORMAL), push)).isInstanceOf(SendResult.Accepted.class);
+    assertThat(client.send(ios(token, Priority.NORMAL), push))
+        .isInstanceOf(SendResult.Accepted.class);
     ReceivedPush received = simulator.notifications().get(0);
     assertThat(received.priority()).isEqualTo(DeliveryPriority.CONSERVE_POWER);
     assertThat(received.expiration()).isAfter(Instant.now().plus(Duration.ofDays(29)));
@@ -107,45 +136,61 @@ class ApnsProviderClientTest {
 
   @Test
   void badGoneAndForeignTokensInvalidateTheDevice() {
-    assertPermanent(client.send(ios("not-a-hex-token", Priority.HIGH), push), "BadDeviceToken", AddressVerdict.INVALID);
+    assertPermanent(
+        client.send(ios("not-a-hex-token", Priority.HIGH), push),
+        "BadDeviceToken",
+        AddressVerdict.INVALID);
 
     simulator.expireToken(token, Instant.parse("2026-01-02T03:04:05Z"));
     SendResult gone = client.send(ios(token, Priority.HIGH), push);
     assertPermanent(gone, "Unregistered", AddressVerdict.INVALID);
-    assertThat(((SendResult.Permanent) gone).message()).contains("410").contains("2026-01-02T03:04:05Z")
+    assertThat(((SendResult.Permanent) gone).message())
+        .contains("410")
+        .contains("2026-01-02T03:04:05Z")
         .doesNotContain(token);
 
-    assertPermanent(client.send(ios(ApnsSimulator.newToken(), Priority.HIGH), push), "DeviceTokenNotForTopic",
+    assertPermanent(
+        client.send(ios(ApnsSimulator.newToken(), Priority.HIGH), push),
+        "DeviceTokenNotForTopic",
         AddressVerdict.INVALID);
     assertThat(simulator.notifications()).isEmpty();
   }
 
   @Test
   void throttlingAndOutagesAreRetried() {
-    simulator.rejectNext(1, RejectionReason.TOO_MANY_REQUESTS)
+    simulator
+        .rejectNext(1, RejectionReason.TOO_MANY_REQUESTS)
         .rejectNext(1, RejectionReason.INTERNAL_SERVER_ERROR)
         .rejectNext(1, RejectionReason.SERVICE_UNAVAILABLE);
     assertRetry(client.send(ios(token, Priority.HIGH), push), "TooManyRequests");
     assertRetry(client.send(ios(token, Priority.HIGH), push), "InternalServerError");
     assertRetry(client.send(ios(token, Priority.HIGH), push), "ServiceUnavailable");
     assertThat(simulator.requests()).isEqualTo(3);
-    assertThat(client.send(ios(token, Priority.HIGH), push)).isInstanceOf(SendResult.Accepted.class);
+    assertThat(client.send(ios(token, Priority.HIGH), push))
+        .isInstanceOf(SendResult.Accepted.class);
   }
 
   @Test
   void aPayloadOverFourKilobytesIsPermanentBeforeAndAfterSending() {
-    RenderedPush big = new RenderedPush("Big", null, Map.of("blob", "x".repeat(4100)), null, null, null, false);
-    assertPermanent(client.send(ios(token, Priority.HIGH), big), "PayloadTooLarge", AddressVerdict.UNCHANGED);
+    RenderedPush big =
+        new RenderedPush("Big", null, Map.of("blob", "x".repeat(4100)), null, null, null, false);
+    assertPermanent(
+        client.send(ios(token, Priority.HIGH), big), "PayloadTooLarge", AddressVerdict.UNCHANGED);
     assertThat(simulator.requests()).isZero();
 
     simulator.rejectNext(1, RejectionReason.PAYLOAD_TOO_LARGE);
-    assertPermanent(client.send(ios(token, Priority.HIGH), push), "PayloadTooLarge", AddressVerdict.UNCHANGED);
+    assertPermanent(
+        client.send(ios(token, Priority.HIGH), push), "PayloadTooLarge", AddressVerdict.UNCHANGED);
   }
 
   @Test
   void aProviderTokenOfAnotherTeamIsRetriedNotBlamedOnTheDevice() {
-    ProviderClient otherTeam = client(simulator.baseUrl(), "ZZZZZZZZZZ", simulator.certificatePem(),
-        ApnsSettings.PushType.ALERT);
+    ProviderClient otherTeam =
+        client(
+            simulator.baseUrl(),
+            "ZZZZZZZZZZ",
+            simulator.certificatePem(),
+            ApnsSettings.PushType.ALERT);
     try {
       assertRetry(otherTeam.send(ios(token, Priority.HIGH), push), "InvalidProviderToken");
     } finally {
@@ -155,10 +200,15 @@ class ApnsProviderClientTest {
 
   @Test
   void aBackgroundPushGoesSilentlyWithPriorityFive() {
-    ProviderClient background = client(simulator.baseUrl(), simulator.teamId(), simulator.certificatePem(),
-        ApnsSettings.PushType.BACKGROUND);
+    ProviderClient background =
+        client(
+            simulator.baseUrl(),
+            simulator.teamId(),
+            simulator.certificatePem(),
+            ApnsSettings.PushType.BACKGROUND);
     try {
-      assertThat(background.send(ios(token, Priority.HIGH), push)).isInstanceOf(SendResult.Accepted.class);
+      assertThat(background.send(ios(token, Priority.HIGH), push))
+          .isInstanceOf(SendResult.Accepted.class);
     } finally {
       background.close();
     }
@@ -175,7 +225,9 @@ class ApnsProviderClientTest {
     simulator.delayNext(1, Duration.ofMillis(1500));
     assertRetry(client.send(ios(token, Priority.HIGH), push), "timeout");
     // APNs took it although the client gave up: the duplicate-send window the fault tests measure
-    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(simulator.notifications()).hasSize(1));
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(() -> assertThat(simulator.notifications()).hasSize(1));
   }
 
   @Test
@@ -184,7 +236,8 @@ class ApnsProviderClientTest {
     String endpoint = gone.baseUrl();
     String ca = gone.certificatePem();
     gone.close();
-    ProviderClient toNowhere = client(endpoint, simulator.teamId(), ca, ApnsSettings.PushType.ALERT);
+    ProviderClient toNowhere =
+        client(endpoint, simulator.teamId(), ca, ApnsSettings.PushType.ALERT);
     try {
       assertRetry(toNowhere.send(ios(token, Priority.HIGH), push), "connection_error");
     } finally {
@@ -195,10 +248,15 @@ class ApnsProviderClientTest {
   @Test
   void anAnswerThatIsNotHttp2IsRetried() {
     try (GarbageTlsServer garbage = GarbageTlsServer.start()) {
-      ProviderClient confused = client(garbage.baseUrl(), simulator.teamId(), garbage.certificatePem(),
-          ApnsSettings.PushType.ALERT);
+      ProviderClient confused =
+          client(
+              garbage.baseUrl(),
+              simulator.teamId(),
+              garbage.certificatePem(),
+              ApnsSettings.PushType.ALERT);
       try {
-        assertThat(confused.send(ios(token, Priority.HIGH), push)).isInstanceOf(SendResult.Retry.class);
+        assertThat(confused.send(ios(token, Priority.HIGH), push))
+            .isInstanceOf(SendResult.Retry.class);
         assertThat(garbage.connections()).isPositive();
       } finally {
         confused.close();

@@ -38,23 +38,37 @@ class FcmClientTest {
   private static ProviderClient client;
 
   private final String token = FcmSimulator.newToken();
-  private final RenderedPush push = new RenderedPush("Shipped", "Your order is on its way",
-      Map.of("order", "A-17", "link", "https://shop.example/orders/A-17"), "chime", 3, "order-A-17", false);
+  private final RenderedPush push =
+      new RenderedPush(
+          "Shipped",
+          "Your order is on its way",
+          Map.of("order", "A-17", "link", "https://shop.example/orders/A-17"),
+          "chime",
+          3,
+          "order-A-17",
+          false);
 
   @BeforeAll
   static void start() {
     simulator = FcmSimulator.start(PROJECT);
     client = client(simulator.serviceAccountJson());
-    client.send(android(FcmSimulator.newToken(), Priority.NORMAL, null),
+    client.send(
+        android(FcmSimulator.newToken(), Priority.NORMAL, null),
         new RenderedPush("warm-up", null, Map.of(), null, null, null, false));
-    // a cold first send (OAuth exchange included) may outlast the timeout: let it land before the tests count
+    // a cold first send (OAuth exchange included) may outlast the timeout: let it land before the
+    // tests count
     await().atMost(Duration.ofSeconds(10)).until(() -> simulator.messages().size() == 1);
   }
 
   private static ProviderClient client(String serviceAccount) {
-    return new FcmProvider().client(TestDeliveries.config(ProviderType.FCM, simulator.baseUrl(),
-        spec -> spec.setFcm(new FcmSettings(PROJECT)), Map.of("serviceAccount", serviceAccount),
-        Duration.ofSeconds(1)));
+    return new FcmProvider()
+        .client(
+            TestDeliveries.config(
+                ProviderType.FCM,
+                simulator.baseUrl(),
+                spec -> spec.setFcm(new FcmSettings(PROJECT)),
+                Map.of("serviceAccount", serviceAccount),
+                Duration.ofSeconds(1)));
   }
 
   private static DeliveryMessage android(String token, Priority priority, Instant expiresAt) {
@@ -84,7 +98,8 @@ class FcmClientTest {
     assertThat(received.notification().path("body").asText()).isEqualTo("Your order is on its way");
     assertThat(received.data()).containsEntry("order", "A-17");
     assertThat(received.androidPriority()).isEqualTo("HIGH");
-    assertThat(Double.parseDouble(received.androidTtl().replace("s", ""))).isCloseTo(3600, within(5.0));
+    assertThat(Double.parseDouble(received.androidTtl().replace("s", "")))
+        .isCloseTo(3600, within(5.0));
     assertThat(received.android().path("collapse_key").asText()).isEqualTo("order-A-17");
     assertThat(received.android().path("notification").path("sound").asText()).isEqualTo("chime");
     assertThat(received.webpush()).isNull();
@@ -100,8 +115,13 @@ class FcmClientTest {
 
   @Test
   void aWebPushCarriesUrgencyTtlAndTheLink() {
-    DeliveryMessage web = TestDeliveries.delivery(Channel.PUSH, "web", token, Priority.NORMAL,
-        Instant.now().plus(Duration.ofMinutes(10)));
+    DeliveryMessage web =
+        TestDeliveries.delivery(
+            Channel.PUSH,
+            "web",
+            token,
+            Priority.NORMAL,
+            Instant.now().plus(Duration.ofMinutes(10)));
     assertThat(client.send(web, push)).isInstanceOf(SendResult.Accepted.class);
 
     ReceivedFcmMessage received = simulator.messagesTo(token).get(0);
@@ -114,11 +134,16 @@ class FcmClientTest {
   @Test
   void goneAndForeignTokensInvalidateTheDevice() {
     simulator.unregister(token);
-    assertPermanent(client.send(android(token, Priority.HIGH, null), push), "UNREGISTERED", AddressVerdict.INVALID);
+    assertPermanent(
+        client.send(android(token, Priority.HIGH, null), push),
+        "UNREGISTERED",
+        AddressVerdict.INVALID);
 
     String foreign = FcmSimulator.newToken();
     simulator.registerToOtherSender(foreign);
-    assertPermanent(client.send(android(foreign, Priority.HIGH, null), push), "SENDER_ID_MISMATCH",
+    assertPermanent(
+        client.send(android(foreign, Priority.HIGH, null), push),
+        "SENDER_ID_MISMATCH",
         AddressVerdict.INVALID);
   }
 
@@ -128,7 +153,8 @@ class FcmClientTest {
     assertPermanent(badToken, "INVALID_ARGUMENT", AddressVerdict.INVALID);
     assertThat(((SendResult.Permanent) badToken).message()).doesNotContain("not-a-token");
 
-    RenderedPush reservedKey = new RenderedPush("Hi", null, Map.of("google.sent_time", "1"), null, null, null, false);
+    RenderedPush reservedKey =
+        new RenderedPush("Hi", null, Map.of("google.sent_time", "1"), null, null, null, false);
     SendResult badMessage = client.send(android(token, Priority.HIGH, null), reservedKey);
     assertPermanent(badMessage, "INVALID_ARGUMENT", AddressVerdict.UNCHANGED);
     assertThat(((SendResult.Permanent) badMessage).message()).contains("Invalid data payload key");
@@ -136,15 +162,23 @@ class FcmClientTest {
 
   @Test
   void quotaAndOutagesAreRetriedOnceHonouringRetryAfter() {
-    simulator.failNext(1, FcmError.QUOTA_EXCEEDED, Duration.ofSeconds(30))
+    simulator
+        .failNext(1, FcmError.QUOTA_EXCEEDED, Duration.ofSeconds(30))
         .failNext(1, FcmError.UNAVAILABLE, Duration.ofSeconds(5))
         .failNext(1, FcmError.INTERNAL);
 
-    assertThat(assertRetry(client.send(android(token, Priority.HIGH, null), push), "QUOTA_EXCEEDED").retryAfter())
+    assertThat(
+            assertRetry(client.send(android(token, Priority.HIGH, null), push), "QUOTA_EXCEEDED")
+                .retryAfter())
         .isEqualTo(Duration.ofSeconds(30));
-    assertThat(assertRetry(client.send(android(token, Priority.HIGH, null), push), "UNAVAILABLE").retryAfter())
+    assertThat(
+            assertRetry(client.send(android(token, Priority.HIGH, null), push), "UNAVAILABLE")
+                .retryAfter())
         .isEqualTo(Duration.ofSeconds(5));
-    assertThat(assertRetry(client.send(android(token, Priority.HIGH, null), push), "INTERNAL").retryAfter()).isNull();
+    assertThat(
+            assertRetry(client.send(android(token, Priority.HIGH, null), push), "INTERNAL")
+                .retryAfter())
+        .isNull();
     // firebase-admin would have retried the 503 up to four times: one Herald attempt is one request
     assertThat(simulator.requests()).isEqualTo(3);
   }
@@ -154,7 +188,8 @@ class FcmClientTest {
     try (FcmSimulator other = FcmSimulator.start(PROJECT)) {
       ProviderClient wrongKey = client(other.serviceAccountJson());
       try {
-        assertThat(wrongKey.send(android(token, Priority.HIGH, null), push)).isInstanceOf(SendResult.Retry.class);
+        assertThat(wrongKey.send(android(token, Priority.HIGH, null), push))
+            .isInstanceOf(SendResult.Retry.class);
         assertThat(simulator.requests()).isZero();
         assertThat(simulator.tokenRequests()).isPositive();
       } finally {
@@ -165,8 +200,12 @@ class FcmClientTest {
 
   @Test
   void aTooLargePayloadFailsBeforeSending() {
-    RenderedPush big = new RenderedPush("Big", null, Map.of("blob", "x".repeat(5000)), null, null, null, false);
-    assertPermanent(client.send(android(token, Priority.HIGH, null), big), "PayloadTooLarge", AddressVerdict.UNCHANGED);
+    RenderedPush big =
+        new RenderedPush("Big", null, Map.of("blob", "x".repeat(5000)), null, null, null, false);
+    assertPermanent(
+        client.send(android(token, Priority.HIGH, null), big),
+        "PayloadTooLarge",
+        AddressVerdict.UNCHANGED);
     assertThat(simulator.requests()).isZero();
   }
 
@@ -174,19 +213,24 @@ class FcmClientTest {
   void aTimeoutIsRetriedAndTheMessageMayStillGoOut() {
     simulator.delayNext(1, Duration.ofSeconds(2));
     assertRetry(client.send(android(token, Priority.HIGH, null), push), "timeout");
-    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(simulator.messagesTo(token)).hasSize(1));
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(() -> assertThat(simulator.messagesTo(token)).hasSize(1));
   }
 
   @Test
   void aSuccessWithAGarbledBodyCountsAsAccepted() {
     simulator.malformedNext(1, Malformation.GARBAGE_BODY);
-    assertThat(client.send(android(token, Priority.HIGH, null), push)).isEqualTo(new SendResult.Accepted(null));
+    assertThat(client.send(android(token, Priority.HIGH, null), push))
+        .isEqualTo(new SendResult.Accepted(null));
   }
 
   @Test
   void aTruncatedAnswerIsRetriedAndTheClientKeepsWorking() {
     simulator.malformedNext(1, Malformation.TRUNCATED);
-    assertThat(client.send(android(token, Priority.HIGH, null), push)).isInstanceOf(SendResult.Retry.class);
-    assertThat(client.send(android(token, Priority.HIGH, null), push)).isInstanceOf(SendResult.Accepted.class);
+    assertThat(client.send(android(token, Priority.HIGH, null), push))
+        .isInstanceOf(SendResult.Retry.class);
+    assertThat(client.send(android(token, Priority.HIGH, null), push))
+        .isInstanceOf(SendResult.Accepted.class);
   }
 }

@@ -30,9 +30,21 @@ class SendGridClientTest {
   private static ProviderClient client;
   private static ProviderClient wrongKey;
 
-  private final DeliveryMessage delivery = new DeliveryMessage(UUID.randomUUID(), UUID.randomUUID(), Instant.now(),
-      "shop", Channel.EMAIL, null, "ada@example.com", "u-1", "en", Priority.NORMAL, null);
-  private final RenderedEmail email = new RenderedEmail("Your order", "<p>Shipped</p>", "Shipped", null, null, null);
+  private final DeliveryMessage delivery =
+      new DeliveryMessage(
+          UUID.randomUUID(),
+          UUID.randomUUID(),
+          Instant.now(),
+          "shop",
+          Channel.EMAIL,
+          null,
+          "ada@example.com",
+          "u-1",
+          "en",
+          Priority.NORMAL,
+          null);
+  private final RenderedEmail email =
+      new RenderedEmail("Your order", "<p>Shipped</p>", "Shipped", null, null, null);
 
   @BeforeAll
   static void start() {
@@ -47,8 +59,10 @@ class SendGridClientTest {
     spec.setSecretRef(new SecretReference("creds"));
     spec.setSendgrid(new SendGridSettings("shop@herald.example", "Shop"));
     spec.setEndpoint(simulator.baseUrl());
-    return new SendGridProvider(java.util.Optional.empty()).client(new ProviderConfig("shop", "sendgrid", spec, Map.of("apiKey", key),
-        Duration.ofMillis(500)));
+    return new SendGridProvider(java.util.Optional.empty())
+        .client(
+            new ProviderConfig(
+                "shop", "sendgrid", spec, Map.of("apiKey", key), Duration.ofMillis(500)));
   }
 
   @AfterAll
@@ -68,65 +82,89 @@ class SendGridClientTest {
     SendResult result = client.send(delivery, email);
 
     assertThat(result).isInstanceOf(SendResult.Accepted.class);
-    assertThat(((SendResult.Accepted) result).providerMessageId()).isNotBlank()
+    assertThat(((SendResult.Accepted) result).providerMessageId())
+        .isNotBlank()
         .isEqualTo(simulator.mails().get(0).messageId());
     var mail = simulator.mails().get(0);
     assertThat(mail.toEmails()).containsExactly("ada@example.com");
     assertThat(mail.from()).isEqualTo("shop@herald.example");
     assertThat(mail.subject()).isEqualTo("Your order");
     assertThat(mail.html()).isEqualTo("<p>Shipped</p>");
-    assertThat(mail.customArgs()).containsEntry("herald_delivery_id", delivery.deliveryId().toString());
+    assertThat(mail.customArgs())
+        .containsEntry("herald_delivery_id", delivery.deliveryId().toString());
   }
 
   @Test
   void serverErrorsAndRateLimitsAreRetriedHonouringTheReset() {
     simulator.failNext(1, 503);
-    assertThat(client.send(delivery, email)).isInstanceOfSatisfying(SendResult.Retry.class,
-        r -> assertThat(r.code()).isEqualTo("http_503"));
+    assertThat(client.send(delivery, email))
+        .isInstanceOfSatisfying(
+            SendResult.Retry.class, r -> assertThat(r.code()).isEqualTo("http_503"));
 
     simulator.rateLimitNext(1, Duration.ofSeconds(30));
-    assertThat(client.send(delivery, email)).isInstanceOfSatisfying(SendResult.Retry.class, r -> {
-      assertThat(r.code()).isEqualTo("http_429");
-      assertThat(r.retryAfter()).isBetween(Duration.ofSeconds(25), Duration.ofSeconds(31));
-    });
+    assertThat(client.send(delivery, email))
+        .isInstanceOfSatisfying(
+            SendResult.Retry.class,
+            r -> {
+              assertThat(r.code()).isEqualTo("http_429");
+              assertThat(r.retryAfter()).isBetween(Duration.ofSeconds(25), Duration.ofSeconds(31));
+            });
     assertThat(simulator.mails()).isEmpty();
   }
 
   @Test
   void aRejectedKeyIsRetriedNotBlamedOnTheRecipient() {
-    assertThat(wrongKey.send(delivery, email)).isInstanceOfSatisfying(SendResult.Retry.class,
-        r -> assertThat(r.code()).isEqualTo("http_401"));
+    assertThat(wrongKey.send(delivery, email))
+        .isInstanceOfSatisfying(
+            SendResult.Retry.class, r -> assertThat(r.code()).isEqualTo("http_401"));
   }
 
   @Test
   void anInvalidMailIsPermanentWithSendGridsReasonAndField() {
-    DeliveryMessage bad = new DeliveryMessage(UUID.randomUUID(), UUID.randomUUID(), Instant.now(), "shop",
-        Channel.EMAIL, null, "not-an-address", null, null, Priority.NORMAL, null);
-    assertThat(client.send(bad, email)).isInstanceOfSatisfying(SendResult.Permanent.class, p -> {
-      assertThat(p.code()).isEqualTo("http_400");
-      assertThat(p.message()).contains("personalizations");
-    });
+    DeliveryMessage bad =
+        new DeliveryMessage(
+            UUID.randomUUID(),
+            UUID.randomUUID(),
+            Instant.now(),
+            "shop",
+            Channel.EMAIL,
+            null,
+            "not-an-address",
+            null,
+            null,
+            Priority.NORMAL,
+            null);
+    assertThat(client.send(bad, email))
+        .isInstanceOfSatisfying(
+            SendResult.Permanent.class,
+            p -> {
+              assertThat(p.code()).isEqualTo("http_400");
+              assertThat(p.message()).contains("personalizations");
+            });
   }
 
   @Test
   void aTimeoutIsRetried() {
     simulator.delayNext(1, Duration.ofSeconds(2));
-    assertThat(client.send(delivery, email)).isInstanceOfSatisfying(SendResult.Retry.class,
-        r -> assertThat(r.code()).isEqualTo("io_error"));
+    assertThat(client.send(delivery, email))
+        .isInstanceOfSatisfying(
+            SendResult.Retry.class, r -> assertThat(r.code()).isEqualTo("io_error"));
   }
 
   @Test
   void aSuccessStatusWithAGarbageBodyStillCountsAsAccepted() {
     simulator.malformedNext(1, SendGridSimulator.Malformation.GARBAGE_BODY);
-    assertThat(client.send(delivery, email)).isInstanceOfSatisfying(SendResult.Accepted.class,
-        a -> assertThat(a.providerMessageId()).isNull());
+    assertThat(client.send(delivery, email))
+        .isInstanceOfSatisfying(
+            SendResult.Accepted.class, a -> assertThat(a.providerMessageId()).isNull());
   }
 
   @Test
   void aTruncatedAnswerIsRetriedAndTheClientKeepsWorking() {
     simulator.malformedNext(1, SendGridSimulator.Malformation.TRUNCATED);
-    assertThat(client.send(delivery, email)).isInstanceOfSatisfying(SendResult.Retry.class,
-        r -> assertThat(r.code()).isEqualTo("io_error"));
+    assertThat(client.send(delivery, email))
+        .isInstanceOfSatisfying(
+            SendResult.Retry.class, r -> assertThat(r.code()).isEqualTo("io_error"));
     assertThat(client.send(delivery, email)).isInstanceOf(SendResult.Accepted.class);
   }
 }

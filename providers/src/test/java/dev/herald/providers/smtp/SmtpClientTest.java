@@ -38,15 +38,29 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The SMTP adapter through Jakarta Mail (Angus) against a real SMTP server: the simulator's front and GreenMail. */
+/**
+ * The SMTP adapter through Jakarta Mail (Angus) against a real SMTP server: the simulator's front
+ * and GreenMail.
+ */
 class SmtpClientTest {
-  private static final Optional<UnsubscribeLinks> LINKS = Optional.of(new UnsubscribeLinks(
-      new UnsubscribeTokens("k".repeat(32)), "https://herald.shop.example", Duration.ofDays(30), Clock.systemUTC()));
+  private static final Optional<UnsubscribeLinks> LINKS =
+      Optional.of(
+          new UnsubscribeLinks(
+              new UnsubscribeTokens("k".repeat(32)),
+              "https://herald.shop.example",
+              Duration.ofDays(30),
+              Clock.systemUTC()));
   private static SmtpSimulator relay;
 
   private final List<ProviderClient> clients = new ArrayList<>();
-  private final RenderedEmail email = new RenderedEmail("Your order ✓ shipped", "<p>Shipped <b>1001</b></p>",
-      "Shipped 1001", null, "Shop Ünicode", null);
+  private final RenderedEmail email =
+      new RenderedEmail(
+          "Your order ✓ shipped",
+          "<p>Shipped <b>1001</b></p>",
+          "Shipped 1001",
+          null,
+          "Shop Ünicode",
+          null);
 
   @BeforeAll
   static void start() {
@@ -68,12 +82,27 @@ class SmtpClientTest {
     clients.forEach(ProviderClient::close);
   }
 
-  private ProviderClient client(SmtpSimulator sim, Security security, Map<String, String> secret, Integer maxConcurrency) {
-    ProviderClient client = new SmtpProvider(LINKS).client(TestDeliveries.config(ProviderType.SMTP, null, spec -> {
-      spec.setSmtp(new SmtpSettings(sim.host(), sim.port(), security, "orders@shop.example", "Shop",
-          "dispatcher-1.herald.test"));
-      spec.setMaxConcurrency(maxConcurrency);
-    }, secret, Duration.ofSeconds(2)));
+  private ProviderClient client(
+      SmtpSimulator sim, Security security, Map<String, String> secret, Integer maxConcurrency) {
+    ProviderClient client =
+        new SmtpProvider(LINKS)
+            .client(
+                TestDeliveries.config(
+                    ProviderType.SMTP,
+                    null,
+                    spec -> {
+                      spec.setSmtp(
+                          new SmtpSettings(
+                              sim.host(),
+                              sim.port(),
+                              security,
+                              "orders@shop.example",
+                              "Shop",
+                              "dispatcher-1.herald.test"));
+                      spec.setMaxConcurrency(maxConcurrency);
+                    },
+                    secret,
+                    Duration.ofSeconds(2)));
     clients.add(client);
     return client;
   }
@@ -96,14 +125,19 @@ class SmtpClientTest {
     assertThat(messageId).isEqualTo("<" + delivery.deliveryId() + "@shop.example>");
     MimeMessage mail = relay.mailsTo("ada@example.com").getFirst();
     assertThat(mail.getMessageID()).isEqualTo(messageId);
-    assertThat(mail.getHeader("X-Herald-Delivery-Id", null)).isEqualTo(delivery.deliveryId().toString());
-    assertThat((InternetAddress) mail.getFrom()[0]).satisfies(from -> {
-      assertThat(from.getAddress()).isEqualTo("orders@shop.example");
-      assertThat(from.getPersonal()).isEqualTo("Shop Ünicode");
-    });
+    assertThat(mail.getHeader("X-Herald-Delivery-Id", null))
+        .isEqualTo(delivery.deliveryId().toString());
+    assertThat((InternetAddress) mail.getFrom()[0])
+        .satisfies(
+            from -> {
+              assertThat(from.getAddress()).isEqualTo("orders@shop.example");
+              assertThat(from.getPersonal()).isEqualTo("Shop Ünicode");
+            });
     assertThat(mail.getSubject()).isEqualTo("Your order ✓ shipped");
-    assertThat(mail.getHeader("List-Unsubscribe", null)).matches("<https://herald\\.shop\\.example/v1/unsubscribe/.+>");
-    assertThat(mail.getHeader("List-Unsubscribe-Post", null)).isEqualTo("List-Unsubscribe=One-Click");
+    assertThat(mail.getHeader("List-Unsubscribe", null))
+        .matches("<https://herald\\.shop\\.example/v1/unsubscribe/.+>");
+    assertThat(mail.getHeader("List-Unsubscribe-Post", null))
+        .isEqualTo("List-Unsubscribe=One-Click");
     assertThat(mail.getContentType()).startsWith("multipart/alternative");
     Multipart parts = (Multipart) mail.getContent();
     assertThat(parts.getCount()).isEqualTo(2);
@@ -111,27 +145,37 @@ class SmtpClientTest {
     assertThat(parts.getBodyPart(0).getContent()).isEqualTo("Shipped 1001");
     assertThat(parts.getBodyPart(1).isMimeType("text/html")).isTrue();
     assertThat(parts.getBodyPart(1).getContent()).isEqualTo("<p>Shipped <b>1001</b></p>");
-    assertThat(relay.sessions()).last().satisfies(s -> {
-      assertThat(s.tls()).isTrue();
-      assertThat(s.authenticatedAs()).isEqualTo(relay.username());
-      assertThat(s.heloName()).isEqualTo("dispatcher-1.herald.test");
-    });
+    assertThat(relay.sessions())
+        .last()
+        .satisfies(
+            s -> {
+              assertThat(s.tls()).isTrue();
+              assertThat(s.authenticatedAs()).isEqualTo(relay.username());
+              assertThat(s.heloName()).isEqualTo("dispatcher-1.herald.test");
+            });
   }
 
   @Test
   void aCriticalMailHasNoUnsubscribeHeadersAndASingleBodyIsNotMultipart() throws Exception {
-    client().send(to("grace@example.com"), new RenderedEmail("Reset", null, "Your code is 123456", null, null,
-        "help@shop.example", true));
+    client()
+        .send(
+            to("grace@example.com"),
+            new RenderedEmail(
+                "Reset", null, "Your code is 123456", null, null, "help@shop.example", true));
     MimeMessage mail = relay.mailsTo("grace@example.com").getFirst();
     assertThat(mail.getHeader("List-Unsubscribe")).isNull();
     assertThat(mail.isMimeType("text/plain")).isTrue();
     assertThat(mail.getContent()).isEqualTo("Your code is 123456");
-    assertThat(((InternetAddress) mail.getReplyTo()[0]).getAddress()).isEqualTo("help@shop.example");
+    assertThat(((InternetAddress) mail.getReplyTo()[0]).getAddress())
+        .isEqualTo("help@shop.example");
   }
 
   @Test
   void aLineBreakInTheRenderedSubjectCannotAddAHeader() throws Exception {
-    client().send(to("eve@example.com"), new RenderedEmail("Hi\r\nBcc: victim@example.com", null, "x", null, null, null));
+    client()
+        .send(
+            to("eve@example.com"),
+            new RenderedEmail("Hi\r\nBcc: victim@example.com", null, "x", null, null, null));
     MimeMessage mail = relay.mailsTo("eve@example.com").getFirst();
     assertThat(mail.getHeader("Bcc")).isNull();
     assertThat(mail.getSubject()).isEqualTo("Hi Bcc: victim@example.com");
@@ -142,13 +186,15 @@ class SmtpClientTest {
   void connectionsAreReusedUpToMaxConcurrencyAndOneTheRelayDroppedIsReplaced() {
     ProviderClient client = client(relay, Security.STARTTLS, relay.credentials(), 2);
     for (int i = 0; i < 5; i++) {
-      assertThat(client.send(to("reuse" + i + "@example.com"), email)).isInstanceOf(SendResult.Accepted.class);
+      assertThat(client.send(to("reuse" + i + "@example.com"), email))
+          .isInstanceOf(SendResult.Accepted.class);
     }
     assertThat(relay.connections()).as("one connection, one AUTH for five mails").isEqualTo(1);
     assertThat(relay.authentications()).isEqualTo(1);
 
     relay.dropConnections();
-    assertThat(client.send(to("after-drop@example.com"), email)).isInstanceOf(SendResult.Accepted.class);
+    assertThat(client.send(to("after-drop@example.com"), email))
+        .isInstanceOf(SendResult.Accepted.class);
     assertThat(relay.connections()).isEqualTo(2);
     assertThat(relay.mails()).hasSize(6);
   }
@@ -175,9 +221,13 @@ class SmtpClientTest {
     ProviderClient client = client();
     SendResult result = client.send(to("user-unknown@example.com"), email);
     assertPermanent(result, "smtp_550_5.1.1", AddressVerdict.INVALID);
-    assertThat(((SendResult.Permanent) result).message()).contains("RCPT TO", "User unknown")
+    assertThat(((SendResult.Permanent) result).message())
+        .contains("RCPT TO", "User unknown")
         .doesNotContain("user-unknown@example.com");
-    assertPermanent(client.send(to("mailbox-unavailable@example.com"), email), "smtp_550", AddressVerdict.INVALID);
+    assertPermanent(
+        client.send(to("mailbox-unavailable@example.com"), email),
+        "smtp_550",
+        AddressVerdict.INVALID);
     assertThat(client.send(to("fine@example.com"), email)).isInstanceOf(SendResult.Accepted.class);
     assertThat(relay.connections()).isEqualTo(1);
   }
@@ -185,7 +235,10 @@ class SmtpClientTest {
   @Test
   void aFullMailboxFailsThisDeliveryOnlyAndAFullForNowIsRetried() {
     ProviderClient client = client();
-    assertPermanent(client.send(to("mailbox-full@example.com"), email), "smtp_552_5.2.2", AddressVerdict.UNCHANGED);
+    assertPermanent(
+        client.send(to("mailbox-full@example.com"), email),
+        "smtp_552_5.2.2",
+        AddressVerdict.UNCHANGED);
     assertRetry(client.send(to("mailbox-full-for-now@example.com"), email), "smtp_452_4.2.2");
     assertRetry(client.send(to("try-later@example.com"), email), "smtp_451_4.3.0");
     assertThat(relay.mails()).isEmpty();
@@ -193,7 +246,8 @@ class SmtpClientTest {
 
   @Test
   void aPolicyRefusalIsTheProvidersConfigurationNotTheRecipients() {
-    SendResult.Retry retry = assertRetry(client().send(to("policy@example.com"), email), "smtp_550_5.7.1");
+    SendResult.Retry retry =
+        assertRetry(client().send(to("policy@example.com"), email), "smtp_550_5.7.1");
     assertThat(retry.message()).contains("DeliveryProvider");
   }
 
@@ -204,7 +258,8 @@ class SmtpClientTest {
     assertRetry(client.send(to("drop@example.com"), email), "connection_lost");
     relay.answerNext(1, SmtpAnswer.DROP);
     assertRetry(client.send(to("scripted@example.com"), email), "connection_lost");
-    assertThat(client.send(to("scripted@example.com"), email)).isInstanceOf(SendResult.Accepted.class);
+    assertThat(client.send(to("scripted@example.com"), email))
+        .isInstanceOf(SendResult.Accepted.class);
   }
 
   @Test
@@ -216,9 +271,23 @@ class SmtpClientTest {
   @Test
   void aRefusedConnectionIsRetried() {
     int closedPort = FreePorts.find();
-    ProviderClient client = new SmtpProvider(Optional.empty()).client(TestDeliveries.config(ProviderType.SMTP, null,
-        spec -> spec.setSmtp(new SmtpSettings("127.0.0.1", closedPort, Security.NONE, "orders@shop.example", null, null)),
-        Map.of(), Duration.ofSeconds(1)));
+    ProviderClient client =
+        new SmtpProvider(Optional.empty())
+            .client(
+                TestDeliveries.config(
+                    ProviderType.SMTP,
+                    null,
+                    spec ->
+                        spec.setSmtp(
+                            new SmtpSettings(
+                                "127.0.0.1",
+                                closedPort,
+                                Security.NONE,
+                                "orders@shop.example",
+                                null,
+                                null)),
+                    Map.of(),
+                    Duration.ofSeconds(1)));
     clients.add(client);
     assertRetry(client.send(to("ada@example.com"), email), "connect_failed");
   }
@@ -227,8 +296,10 @@ class SmtpClientTest {
   void wrongCredentialsAreRetriedAndNeverShown() {
     Map<String, String> wrong = new HashMap<>(relay.credentials());
     wrong.put("password", "not-the-password-" + "x".repeat(8));
-    SendResult.Retry retry = assertRetry(client(relay, Security.STARTTLS, wrong, null).send(to("ada@example.com"), email),
-        "smtp_535_5.7.8");
+    SendResult.Retry retry =
+        assertRetry(
+            client(relay, Security.STARTTLS, wrong, null).send(to("ada@example.com"), email),
+            "smtp_535_5.7.8");
     assertThat(retry.message()).doesNotContain(relay.username()).doesNotContain("not-the-password");
     assertThat(relay.mails()).isEmpty();
   }
@@ -237,11 +308,17 @@ class SmtpClientTest {
   void withoutTheCaTheSelfSignedRelayIsNotTrusted() {
     Map<String, String> noCa = new HashMap<>(relay.credentials());
     noCa.remove("caCertificate");
-    assertRetry(client(relay, Security.STARTTLS, noCa, null).send(to("ada@example.com"), email), "tls_failed");
+    assertRetry(
+        client(relay, Security.STARTTLS, noCa, null).send(to("ada@example.com"), email),
+        "tls_failed");
     Map<String, String> otherCa = new HashMap<>(relay.credentials());
-    otherCa.put("caCertificate", TestCredentials.pem("CERTIFICATE",
-        encoded(TestCredentials.selfSigned(TestCredentials.p256()))));
-    assertRetry(client(relay, Security.STARTTLS, otherCa, null).send(to("ada@example.com"), email), "tls_failed");
+    otherCa.put(
+        "caCertificate",
+        TestCredentials.pem(
+            "CERTIFICATE", encoded(TestCredentials.selfSigned(TestCredentials.p256()))));
+    assertRetry(
+        client(relay, Security.STARTTLS, otherCa, null).send(to("ada@example.com"), email),
+        "tls_failed");
     assertThat(relay.mails()).isEmpty();
   }
 
@@ -259,16 +336,22 @@ class SmtpClientTest {
   void implicitTlsAndPlainRelaysWork() throws Exception {
     try (SmtpSimulator smtps = SmtpSimulator.start(Security.TLS);
         SmtpSimulator local = SmtpSimulator.withoutAuth(Security.NONE)) {
-      assertThat(client(smtps, Security.TLS, smtps.credentials(), null).send(to("tls@example.com"), email))
+      assertThat(
+              client(smtps, Security.TLS, smtps.credentials(), null)
+                  .send(to("tls@example.com"), email))
           .isInstanceOf(SendResult.Accepted.class);
       assertThat(smtps.sessions()).last().satisfies(s -> assertThat(s.tls()).isTrue());
       assertThat(client(local, Security.NONE, Map.of(), null).send(to("plain@example.com"), email))
           .isInstanceOf(SendResult.Accepted.class);
-      assertThat(local.sessions()).last().satisfies(s -> {
-        assertThat(s.tls()).isFalse();
-        assertThat(s.authenticatedAs()).isNull();
-      });
-      assertThat(local.mailsTo("plain@example.com").getFirst().getSubject()).isEqualTo("Your order ✓ shipped");
+      assertThat(local.sessions())
+          .last()
+          .satisfies(
+              s -> {
+                assertThat(s.tls()).isFalse();
+                assertThat(s.authenticatedAs()).isNull();
+              });
+      assertThat(local.mailsTo("plain@example.com").getFirst().getSubject())
+          .isEqualTo("Your order ✓ shipped");
     }
   }
 
@@ -283,7 +366,9 @@ class SmtpClientTest {
       Map<String, String> rotated = new HashMap<>(rotating.credentials());
       ProviderClient after = client(rotating, Security.STARTTLS, rotated, null);
       assertThat(after.send(to("two@example.com"), email)).isInstanceOf(SendResult.Accepted.class);
-      assertThat(rotating.sessions()).last().satisfies(s -> assertThat(s.authenticatedAs()).isEqualTo("herald-rotated"));
+      assertThat(rotating.sessions())
+          .last()
+          .satisfies(s -> assertThat(s.authenticatedAs()).isEqualTo("herald-rotated"));
 
       // the registry closes the client it replaced: its kept connection goes with it
       before.close();
@@ -295,9 +380,14 @@ class SmtpClientTest {
   @Test
   void whatIsNotAnEmailAddressOrNotEmailIsRefusedBeforeConnecting() {
     ProviderClient client = client();
-    assertPermanent(client.send(to("not an address"), email), "InvalidAddress", AddressVerdict.INVALID);
-    assertPermanent(client.send(to("ada@example.com"), new dev.herald.core.template.TemplateRenderer.RenderedSms("hi", null)),
-        "wrong_content", AddressVerdict.UNCHANGED);
+    assertPermanent(
+        client.send(to("not an address"), email), "InvalidAddress", AddressVerdict.INVALID);
+    assertPermanent(
+        client.send(
+            to("ada@example.com"),
+            new dev.herald.core.template.TemplateRenderer.RenderedSms("hi", null)),
+        "wrong_content",
+        AddressVerdict.UNCHANGED);
     assertThat(relay.connections()).isZero();
   }
 

@@ -44,18 +44,38 @@ class TwilioClientTest {
   static void start() {
     simulator = TwilioSimulator.start().addApiKey(API_KEY, "key-secret");
     TwilioSettings fromNumber = new TwilioSettings(FROM, null, CALLBACK);
-    client = client(fromNumber, Map.of("accountSid", simulator.accountSid(), "authToken", simulator.authToken()));
-    viaApiKey = client(new TwilioSettings(null, SERVICE, null),
-        Map.of("accountSid", simulator.accountSid(), "apiKeySid", API_KEY, "apiKeySecret", "key-secret"));
-    wrongToken = client(fromNumber, Map.of("accountSid", simulator.accountSid(), "authToken", "wrong"));
-    client.send(delivery(TO), new RenderedSms("warm-up", null)); // connection and class loading out of the way
+    client =
+        client(
+            fromNumber,
+            Map.of("accountSid", simulator.accountSid(), "authToken", simulator.authToken()));
+    viaApiKey =
+        client(
+            new TwilioSettings(null, SERVICE, null),
+            Map.of(
+                "accountSid",
+                simulator.accountSid(),
+                "apiKeySid",
+                API_KEY,
+                "apiKeySecret",
+                "key-secret"));
+    wrongToken =
+        client(fromNumber, Map.of("accountSid", simulator.accountSid(), "authToken", "wrong"));
+    client.send(
+        delivery(TO),
+        new RenderedSms("warm-up", null)); // connection and class loading out of the way
     // a cold first send may outlast the timeout: let it land before the tests count
     await().atMost(Duration.ofSeconds(10)).until(() -> simulator.messages().size() == 1);
   }
 
   private static ProviderClient client(TwilioSettings settings, Map<String, String> secret) {
-    return new TwilioProvider().client(TestDeliveries.config(ProviderType.TWILIO, simulator.baseUrl(),
-        spec -> spec.setTwilio(settings), secret, Duration.ofSeconds(1)));
+    return new TwilioProvider()
+        .client(
+            TestDeliveries.config(
+                ProviderType.TWILIO,
+                simulator.baseUrl(),
+                spec -> spec.setTwilio(settings),
+                secret,
+                Duration.ofSeconds(1)));
   }
 
   private static DeliveryMessage delivery(String to) {
@@ -102,12 +122,14 @@ class TwilioClientTest {
 
   @Test
   void numbersAreNormalisedToE164AndInvalidOnesNeverSent() {
-    assertThat(client.send(delivery("+49 (151) 1234-5678"), sms)).isInstanceOf(SendResult.Accepted.class);
+    assertThat(client.send(delivery("+49 (151) 1234-5678"), sms))
+        .isInstanceOf(SendResult.Accepted.class);
     assertThat(simulator.messages().get(0).to()).isEqualTo(TO);
 
     SendResult invalid = client.send(delivery("+49123"), sms);
     assertPermanent(invalid, "InvalidNumber", AddressVerdict.INVALID);
-    assertPermanent(client.send(delivery("015112345678"), sms), "InvalidNumber", AddressVerdict.INVALID);
+    assertPermanent(
+        client.send(delivery("015112345678"), sms), "InvalidNumber", AddressVerdict.INVALID);
     assertThat(simulator.requests()).isEqualTo(1);
   }
 
@@ -116,7 +138,9 @@ class TwilioClientTest {
     simulator.rejectNumber(TO, 21211);
     SendResult invalid = client.send(delivery(TO), sms);
     assertPermanent(invalid, "twilio_21211", AddressVerdict.INVALID);
-    assertThat(((SendResult.Permanent) invalid).message()).contains("not a valid phone number").doesNotContain(TO);
+    assertThat(((SendResult.Permanent) invalid).message())
+        .contains("not a valid phone number")
+        .doesNotContain(TO);
 
     simulator.rejectNumber(TO, 21614);
     assertPermanent(client.send(delivery(TO), sms), "twilio_21614", AddressVerdict.INVALID);
@@ -158,16 +182,22 @@ class TwilioClientTest {
   @Test
   void bodiesOverTheTemplatesSegmentLimitFailBeforeSending() {
     SendResult fourParts = client.send(delivery(TO), new RenderedSms("x".repeat(4 * 153), null));
-    assertThat(fourParts).isInstanceOfSatisfying(SendResult.Permanent.class, p -> {
-      assertThat(p.code()).isEqualTo("TooManySegments");
-      assertThat(p.message()).contains("4 GSM_7 segments").contains("allows 3");
-    });
+    assertThat(fourParts)
+        .isInstanceOfSatisfying(
+            SendResult.Permanent.class,
+            p -> {
+              assertThat(p.code()).isEqualTo("TooManySegments");
+              assertThat(p.message()).contains("4 GSM_7 segments").contains("allows 3");
+            });
     // one emoji turns 100 characters into UCS-2: two segments, over a limit of one
-    assertPermanent(client.send(delivery(TO), new RenderedSms("😀" + "x".repeat(99), 1)), "TooManySegments",
+    assertPermanent(
+        client.send(delivery(TO), new RenderedSms("😀" + "x".repeat(99), 1)),
+        "TooManySegments",
         AddressVerdict.UNCHANGED);
     assertThat(simulator.requests()).isZero();
 
-    assertThat(client.send(delivery(TO), new RenderedSms("x".repeat(3 * 153), null))).isInstanceOf(SendResult.Accepted.class);
+    assertThat(client.send(delivery(TO), new RenderedSms("x".repeat(3 * 153), null)))
+        .isInstanceOf(SendResult.Accepted.class);
     assertThat(simulator.messages().get(0).numSegments()).isEqualTo(3);
   }
 
@@ -176,7 +206,9 @@ class TwilioClientTest {
     simulator.delayNext(1, Duration.ofSeconds(2));
     assertRetry(client.send(delivery(TO), sms), "timeout");
     // Twilio took it although the client gave up: the duplicate-send window the fault tests measure
-    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(simulator.messages()).hasSize(1));
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(() -> assertThat(simulator.messages()).hasSize(1));
   }
 
   @Test

@@ -21,21 +21,30 @@ class TwilioSignatureTest {
   Arbitrary<String> urls() {
     Arbitrary<String> hosts = Arbitraries.of("herald.example", "api.shop.example", "127.0.0.1");
     Arbitrary<String> ports = Arbitraries.of("", ":443", ":8443", ":80");
-    Arbitrary<String> paths = Arbitraries.strings().alpha().numeric().ofMaxLength(12).map(p -> "/v1/webhooks/twilio/ns/" + p);
+    Arbitrary<String> paths =
+        Arbitraries.strings()
+            .alpha()
+            .numeric()
+            .ofMaxLength(12)
+            .map(p -> "/v1/webhooks/twilio/ns/" + p);
     Arbitrary<String> queries = Arbitraries.of("", "?a=1", "?x=%20y&z=2");
-    return net.jqwik.api.Combinators.combine(Arbitraries.of("https", "http"), hosts, ports, paths, queries)
+    return net.jqwik.api.Combinators.combine(
+            Arbitraries.of("https", "http"), hosts, ports, paths, queries)
         .as((scheme, host, port, path, query) -> scheme + "://" + host + port + path + query);
   }
 
   @Provide
   Arbitrary<Map<String, String>> forms() {
-    return Arbitraries.maps(Arbitraries.of("MessageSid", "MessageStatus", "To", "From", "Body", "ErrorCode", "a", "B"),
-        Arbitraries.strings().ofMaxLength(40)).ofMaxSize(8);
+    return Arbitraries.maps(
+            Arbitraries.of(
+                "MessageSid", "MessageStatus", "To", "From", "Body", "ErrorCode", "a", "B"),
+            Arbitraries.strings().ofMaxLength(40))
+        .ofMaxSize(8);
   }
 
   @Property(tries = 300)
-  void acceptsWhatTwiliosValidatorAcceptsAndNothingElse(@ForAll("urls") String url,
-      @ForAll("forms") Map<String, String> form) {
+  void acceptsWhatTwiliosValidatorAcceptsAndNothingElse(
+      @ForAll("urls") String url, @ForAll("forms") Map<String, String> form) {
     String token = "0123456789abcdef0123456789abcdef";
     String signature = TwilioSignature.sign(token, url, form);
     assertThat(new RequestValidator(token).validate(url, form, signature)).isTrue();
@@ -50,13 +59,27 @@ class TwilioSignatureTest {
   }
 
   @Property(tries = 100)
-  void aSignatureOverTheUrlWithOrWithoutItsDefaultPortVerifies(@ForAll("forms") Map<String, String> form) {
+  void aSignatureOverTheUrlWithOrWithoutItsDefaultPortVerifies(
+      @ForAll("forms") Map<String, String> form) {
     String token = "0123456789abcdef0123456789abcdef";
-    String signedWithPort = TwilioSignature.sign(token, "https://herald.example:443/v1/webhooks/twilio/ns/p/status", form);
-    assertThat(TwilioSignature.verifies(token, "https://herald.example/v1/webhooks/twilio/ns/p/status", form,
-        signedWithPort)).isTrue();
-    String signedWithout = TwilioSignature.sign(token, "https://herald.example/v1/webhooks/twilio/ns/p/status", form);
-    assertThat(TwilioSignature.verifies(token, "https://herald.example:443/v1/webhooks/twilio/ns/p/status", form,
-        signedWithout)).isTrue();
+    String signedWithPort =
+        TwilioSignature.sign(
+            token, "https://herald.example:443/v1/webhooks/twilio/ns/p/status", form);
+    assertThat(
+            TwilioSignature.verifies(
+                token,
+                "https://herald.example/v1/webhooks/twilio/ns/p/status",
+                form,
+                signedWithPort))
+        .isTrue();
+    String signedWithout =
+        TwilioSignature.sign(token, "https://herald.example/v1/webhooks/twilio/ns/p/status", form);
+    assertThat(
+            TwilioSignature.verifies(
+                token,
+                "https://herald.example:443/v1/webhooks/twilio/ns/p/status",
+                form,
+                signedWithout))
+        .isTrue();
   }
 }

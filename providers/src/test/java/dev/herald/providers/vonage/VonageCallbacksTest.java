@@ -45,20 +45,43 @@ class VonageCallbacksTest {
   }
 
   private static ReceivedVonageSms sent(String clientRef, int parts) {
-    List<String> ids = java.util.stream.IntStream.range(0, parts).mapToObj(i -> "0A00000012345" + i + "CD").toList();
-    return new ReceivedVonageSms(ids, vonage.apiKey(), vonage.apiSecret(), "Herald", "4915112345678", "hi", "text",
-        clientRef, null, null, Map.of());
+    List<String> ids =
+        java.util.stream.IntStream.range(0, parts)
+            .mapToObj(i -> "0A00000012345" + i + "CD")
+            .toList();
+    return new ReceivedVonageSms(
+        ids,
+        vonage.apiKey(),
+        vonage.apiSecret(),
+        "Herald",
+        "4915112345678",
+        "hi",
+        "text",
+        clientRef,
+        null,
+        null,
+        Map.of());
   }
 
   private static CallbackRequest form(String path, Map<String, String> params) {
-    String body = params.entrySet().stream().map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
-        + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8)).collect(Collectors.joining("&"));
-    return new CallbackRequest(URL + path, Map.of("Content-Type", "application/x-www-form-urlencoded"),
+    String body =
+        params.entrySet().stream()
+            .map(
+                e ->
+                    URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8)
+                        + "="
+                        + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+            .collect(Collectors.joining("&"));
+    return new CallbackRequest(
+        URL + path,
+        Map.of("Content-Type", "application/x-www-form-urlencoded"),
         body.getBytes(StandardCharsets.UTF_8));
   }
 
   private static CallbackRequest json(String path, Map<String, String> params) throws Exception {
-    return new CallbackRequest(URL + path, Map.of("Content-Type", "application/json; charset=utf-8"),
+    return new CallbackRequest(
+        URL + path,
+        Map.of("Content-Type", "application/json; charset=utf-8"),
         new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsBytes(params));
   }
 
@@ -72,10 +95,14 @@ class VonageCallbacksTest {
     String delivery = UUID.randomUUID().toString();
     ReceivedVonageSms sms = sent(delivery, 2);
     for (int part = 0; part < 2; part++) {
-      CallbackReport report = status.read(form("status", vonage.deliveryReceipt(sms, part, "delivered", "0")), secret,
-          Instant.now());
+      CallbackReport report =
+          status.read(
+              form("status", vonage.deliveryReceipt(sms, part, "delivered", "0")),
+              secret,
+              Instant.now());
       assertThat(only(report)).isEqualTo(new Receipt.Delivered(Receipt.Ref.delivery(delivery)));
-      assertThat(report.notices().get(0).once().id()).isEqualTo(sms.messageIds().get(part) + ":delivered");
+      assertThat(report.notices().get(0).once().id())
+          .isEqualTo(sms.messageIds().get(part) + ":delivered");
     }
   }
 
@@ -84,11 +111,21 @@ class VonageCallbacksTest {
     ReceivedVonageSms sms = sent(null, 1);
     Receipt.Ref byId = Receipt.Ref.providerMessage(sms.messageId(), true, "+4915112345678");
     for (String s : List.of("failed", "rejected", "expired")) {
-      assertThat(only(status.read(form("status", vonage.deliveryReceipt(sms, 0, s, "1")), secret, Instant.now())))
+      assertThat(
+              only(
+                  status.read(
+                      form("status", vonage.deliveryReceipt(sms, 0, s, "1")),
+                      secret,
+                      Instant.now())))
           .isEqualTo(new Receipt.Failed(byId, "undelivered", false));
     }
     for (String s : List.of("accepted", "buffered", "unknown")) {
-      assertThat(only(status.read(form("status", vonage.deliveryReceipt(sms, 0, s, "0")), secret, Instant.now())))
+      assertThat(
+              only(
+                  status.read(
+                      form("status", vonage.deliveryReceipt(sms, 0, s, "0")),
+                      secret,
+                      Instant.now())))
           .isNull();
     }
   }
@@ -96,31 +133,67 @@ class VonageCallbacksTest {
   @Test
   void jsonWebhooksAreReadAsWellAsForms() throws Exception {
     ReceivedVonageSms sms = sent(null, 1);
-    Receipt receipt = only(status.read(json("status", vonage.deliveryReceipt(sms, 0, "delivered", "0")), secret,
-        Instant.now()));
+    Receipt receipt =
+        only(
+            status.read(
+                json("status", vonage.deliveryReceipt(sms, 0, "delivered", "0")),
+                secret,
+                Instant.now()));
     assertThat(receipt).isInstanceOf(Receipt.Delivered.class);
-    assertThatThrownBy(() -> status.read(new CallbackRequest(URL + "status", Map.of("Content-Type", "application/json"),
-        "[1]".getBytes(StandardCharsets.UTF_8)), secret, Instant.now()))
-        .isInstanceOfSatisfying(CallbackRefused.class, e -> assertThat(e.why()).isEqualTo(Why.MALFORMED));
+    assertThatThrownBy(
+            () ->
+                status.read(
+                    new CallbackRequest(
+                        URL + "status",
+                        Map.of("Content-Type", "application/json"),
+                        "[1]".getBytes(StandardCharsets.UTF_8)),
+                    secret,
+                    Instant.now()))
+        .isInstanceOfSatisfying(
+            CallbackRefused.class, e -> assertThat(e.why()).isEqualTo(Why.MALFORMED));
   }
 
   @Test
   void inboundStopAndStartOptTheSenderOutAndIn() {
-    assertThat(only(inbound.read(form("inbound", vonage.inboundMessage("447700900001", "Herald", " Stop ")), secret,
-        Instant.now()))).isEqualTo(new Receipt.OptedOut("+447700900001"));
-    assertThat(only(inbound.read(form("inbound", vonage.inboundMessage("+447700900001", "Herald", "START")), secret,
-        Instant.now()))).isEqualTo(new Receipt.OptedIn("+447700900001"));
-    assertThat(only(inbound.read(form("inbound", vonage.inboundMessage("447700900001", "Herald", "stop texting me")),
-        secret, Instant.now()))).isNull();
+    assertThat(
+            only(
+                inbound.read(
+                    form("inbound", vonage.inboundMessage("447700900001", "Herald", " Stop ")),
+                    secret,
+                    Instant.now())))
+        .isEqualTo(new Receipt.OptedOut("+447700900001"));
+    assertThat(
+            only(
+                inbound.read(
+                    form("inbound", vonage.inboundMessage("+447700900001", "Herald", "START")),
+                    secret,
+                    Instant.now())))
+        .isEqualTo(new Receipt.OptedIn("+447700900001"));
+    assertThat(
+            only(
+                inbound.read(
+                    form(
+                        "inbound",
+                        vonage.inboundMessage("447700900001", "Herald", "stop texting me")),
+                    secret,
+                    Instant.now())))
+        .isNull();
   }
 
   @Test
   void theSameCallbackHasTheSameReplayKeyAndAnotherADifferentOne() {
     Map<String, String> stop = vonage.inboundMessage("447700900001", "Herald", "STOP");
     String key = inbound.read(form("inbound", stop), secret, Instant.now()).replayKey();
-    assertThat(inbound.read(form("inbound", stop), secret, Instant.now()).replayKey()).isEqualTo(key);
-    assertThat(inbound.read(form("inbound", vonage.inboundMessage("447700900001", "Herald", "STOP")), secret,
-        Instant.now()).replayKey()).isNotEqualTo(key);
+    assertThat(inbound.read(form("inbound", stop), secret, Instant.now()).replayKey())
+        .isEqualTo(key);
+    assertThat(
+            inbound
+                .read(
+                    form("inbound", vonage.inboundMessage("447700900001", "Herald", "STOP")),
+                    secret,
+                    Instant.now())
+                .replayKey())
+        .isNotEqualTo(key);
   }
 
   @Test
@@ -143,19 +216,29 @@ class VonageCallbacksTest {
     Map<String, String> otherMethod = new java.util.HashMap<>(secret);
     otherMethod.put("signatureMethod", "sha256");
     assertRefused(status, form("inbound", stop), otherMethod, Why.FORGED);
-    assertRefused(inbound, form("inbound", stop), Map.of("apiKey", "k", "apiSecret", "s"), Why.NOT_CONFIGURED);
+    assertRefused(
+        inbound,
+        form("inbound", stop),
+        Map.of("apiKey", "k", "apiSecret", "s"),
+        Why.NOT_CONFIGURED);
     Map<String, String> unknownMethod = new java.util.HashMap<>(secret);
     unknownMethod.put("signatureMethod", "sha3");
     assertRefused(inbound, form("inbound", stop), unknownMethod, Why.NOT_CONFIGURED);
   }
 
-  private static void assertRefused(dev.herald.providers.Callback callback, CallbackRequest request,
-      Map<String, String> secret, Why why) {
+  private static void assertRefused(
+      dev.herald.providers.Callback callback,
+      CallbackRequest request,
+      Map<String, String> secret,
+      Why why) {
     assertThatThrownBy(() -> callback.read(request, secret, Instant.now()))
-        .isInstanceOfSatisfying(CallbackRefused.class, e -> {
-          assertThat(e.why()).isEqualTo(why);
-          secret.values().stream().filter(v -> v.length() >= 8)
-              .forEach(v -> assertThat(e.getMessage()).doesNotContain(v));
-        });
+        .isInstanceOfSatisfying(
+            CallbackRefused.class,
+            e -> {
+              assertThat(e.why()).isEqualTo(why);
+              secret.values().stream()
+                  .filter(v -> v.length() >= 8)
+                  .forEach(v -> assertThat(e.getMessage()).doesNotContain(v));
+            });
   }
 }

@@ -15,19 +15,36 @@ import net.jqwik.api.Provide;
 /**
  * Herald verifies Vonage's signed webhooks with the JDK alone; the Vonage SDK's own signing and
  * verification (on this module's test class path only) are the reference, and the simulator's
- * signing a third, independent one: all accept the same signatures, and none a changed
- * parameter, secret or hash.
+ * signing a third, independent one: all accept the same signatures, and none a changed parameter,
+ * secret or hash.
  */
 class VonageSignatureTest {
 
   @Provide
   Arbitrary<Map<String, String>> params() {
-    Arbitrary<String> values = Arbitraries.oneOf(
-        Arbitraries.strings().ofMinLength(1).ofMaxLength(30),
-        Arbitraries.strings().withChars("ab&=_ +").ofMinLength(1).ofMaxLength(10),
-        Arbitraries.of("delivered", "447700900000", "0A0000001234ABCD", "2026-12-03 10:00:00", "Stop ✋"));
-    return Arbitraries.maps(Arbitraries.of("msisdn", "to", "messageId", "status", "err-code", "client-ref", "text",
-        "api-key", "nonce", "message-timestamp", "a&b", "x=y"), values).ofMinSize(1).ofMaxSize(10);
+    Arbitrary<String> values =
+        Arbitraries.oneOf(
+            Arbitraries.strings().ofMinLength(1).ofMaxLength(30),
+            Arbitraries.strings().withChars("ab&=_ +").ofMinLength(1).ofMaxLength(10),
+            Arbitraries.of(
+                "delivered", "447700900000", "0A0000001234ABCD", "2026-12-03 10:00:00", "Stop ✋"));
+    return Arbitraries.maps(
+            Arbitraries.of(
+                "msisdn",
+                "to",
+                "messageId",
+                "status",
+                "err-code",
+                "client-ref",
+                "text",
+                "api-key",
+                "nonce",
+                "message-timestamp",
+                "a&b",
+                "x=y"),
+            values)
+        .ofMinSize(1)
+        .ofMaxSize(10);
   }
 
   @Provide
@@ -41,8 +58,10 @@ class VonageSignatureTest {
   }
 
   @Property(tries = 400)
-  void acceptsWhatTheVonageSdkSignsAndNothingElse(@ForAll("params") Map<String, String> form,
-      @ForAll("methods") String method, @ForAll("secrets") String secret) {
+  void acceptsWhatTheVonageSdkSignsAndNothingElse(
+      @ForAll("params") Map<String, String> form,
+      @ForAll("methods") String method,
+      @ForAll("secrets") String secret) {
     long now = System.currentTimeMillis() / 1000;
     Map<String, String> signed = new HashMap<>(form);
     signed.putAll(VonageReference.sign(form, secret, method, now));
@@ -56,8 +75,10 @@ class VonageSignatureTest {
     assertThat(VonageSignature.verifies(upper, secret, m, false)).as("hex in either case").isTrue();
 
     assertThat(VonageSignature.verifies(signed, secret + "x", m, false)).isFalse();
-    VonageSignature.Method other = m == VonageSignature.Method.SHA256 ? VonageSignature.Method.SHA512
-        : VonageSignature.Method.SHA256;
+    VonageSignature.Method other =
+        m == VonageSignature.Method.SHA256
+            ? VonageSignature.Method.SHA512
+            : VonageSignature.Method.SHA256;
     assertThat(VonageSignature.verifies(signed, secret, other, false)).isFalse();
     Map<String, String> changed = new HashMap<>(signed);
     changed.merge("status", "!", String::concat);
@@ -69,12 +90,15 @@ class VonageSignatureTest {
   }
 
   @Property(tries = 200)
-  void whatHeraldSignsTheSdkAccepts(@ForAll("params") Map<String, String> form, @ForAll("methods") String method,
+  void whatHeraldSignsTheSdkAccepts(
+      @ForAll("params") Map<String, String> form,
+      @ForAll("methods") String method,
       @ForAll("secrets") String secret) {
     long now = System.currentTimeMillis() / 1000;
     Map<String, String> signed = new HashMap<>(form);
     signed.put("timestamp", Long.toString(now));
-    signed.put("sig", VonageSignature.sign(signed, secret, VonageSignature.Method.of(method), false));
+    signed.put(
+        "sig", VonageSignature.sign(signed, secret, VonageSignature.Method.of(method), false));
     assertThat(VonageReference.verifies(signed, secret, method, now * 1000)).isTrue();
   }
 
@@ -82,6 +106,8 @@ class VonageSignatureTest {
   void onlyVonagesFiveMethodsAreKnown(@ForAll("secrets") String name) {
     assertThat(VonageSignature.Method.of(name)).isNull();
     assertThat(VonageSignature.Method.of(" SHA256 ")).isEqualTo(VonageSignature.Method.SHA256);
-    assertThat(VonageSignature.Method.of(null)).as("md5hash unless set").isEqualTo(VonageSignature.Method.MD5HASH);
+    assertThat(VonageSignature.Method.of(null))
+        .as("md5hash unless set")
+        .isEqualTo(VonageSignature.Method.MD5HASH);
   }
 }

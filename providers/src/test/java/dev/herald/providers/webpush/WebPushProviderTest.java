@@ -14,14 +14,14 @@ import org.junit.jupiter.api.Test;
 class WebPushProviderTest {
   private final WebPushProvider provider = new WebPushProvider(WebPushEndpoints.publicOnly());
 
-
   @Test
   void aWebPushSecretNamesWhatIsMissingOrWrongAndNeverAValue() {
     var pair = TestCredentials.p256();
     String pub = Base64Url.encode(P256.uncompressed((ECPublicKey) pair.getPublic()));
     byte[] s = ((ECPrivateKey) pair.getPrivate()).getS().toByteArray();
     byte[] scalar = new byte[32];
-    System.arraycopy(s, Math.max(0, s.length - 32), scalar, Math.max(0, 32 - s.length), Math.min(32, s.length));
+    System.arraycopy(
+        s, Math.max(0, s.length - 32), scalar, Math.max(0, 32 - s.length), Math.min(32, s.length));
     String priv = Base64Url.encode(scalar);
 
     assertThat(provider.credentialProblems(Map.of("vapidPublicKey", pub, "vapidPrivateKey", priv)))
@@ -29,6 +29,7 @@ class WebPushProviderTest {
     assertThat(provider.credentialProblems(Map.of("vapidPublicKey", pub)))
         .containsExactly("key vapidPrivateKey is missing or empty");
     assertThat(provider.credentialProblems(Map.of("vapidPrivateKey", priv, "vapidPublicKey", "x")))
-        .singleElement().satisfies(p -> assertThat(p).startsWith("key vapidPublicKey is not").doesNotContain(priv));
+        .singleElement()
+        .satisfies(p -> assertThat(p).startsWith("key vapidPublicKey is not").doesNotContain(priv));
   }
 }

@@ -9,9 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Checks that a {@code bench.json} is complete: a {@code mode}, and every figure of
- * {@link BenchKeys#REQUIRED} present as a positive number. {@code .ci/run} runs it after
- * {@code ./herald bench --quick}; it judges completeness only, never speed.
+ * Checks that a {@code bench.json} is complete: a {@code mode}, and every figure of {@link
+ * BenchKeys#REQUIRED} present as a positive number. {@code .ci/run} runs it after {@code ./herald
+ * bench --quick}; it judges completeness only, never speed.
  */
 public final class BenchCompleteness {
   private BenchCompleteness() {}
@@ -39,7 +39,10 @@ public final class BenchCompleteness {
     return problems;
   }
 
-  /** {@code BenchCompleteness <bench.json>}: exit 0 when complete, 1 (naming each problem) otherwise. */
+  /**
+   * {@code BenchCompleteness <bench.json>}: exit 0 when complete, 1 (naming each problem)
+   * otherwise.
+   */
   public static void main(String[] args) throws IOException {
     if (args.length != 1) {
       System.err.println("usage: BenchCompleteness <bench.json>");
@@ -52,7 +55,8 @@ public final class BenchCompleteness {
     }
     List<String> problems = problems(new ObjectMapper().readTree(file.toFile()));
     if (problems.isEmpty()) {
-      System.out.println(file + ": complete (" + BenchKeys.REQUIRED.size() + " figures, every one positive)");
+      System.out.println(
+          file + ": complete (" + BenchKeys.REQUIRED.size() + " figures, every one positive)");
       return;
     }
     problems.forEach(p -> System.err.println(file + ": " + p));

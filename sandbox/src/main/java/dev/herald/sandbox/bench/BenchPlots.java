@@ -11,7 +11,10 @@ import java.nio.file.Path;
 import java.util.List;
 import javax.imageio.ImageIO;
 
-/** The bench's two pictures, drawn with Java2D: deliveries per second over the run, and the one-time passwords' latencies. */
+/**
+ * The bench's two pictures, drawn with Java2D: deliveries per second over the run, and the one-time
+ * passwords' latencies.
+ */
 final class BenchPlots {
   private static final int W = 1000;
   private static final int H = 520;
@@ -19,7 +22,9 @@ final class BenchPlots {
   private static final int RIGHT = 30;
   private static final int TOP = 50;
   private static final int BOTTOM = 60;
-  private static final Color[] SERIES = {new Color(0xE0, 0x6C, 0x1F), new Color(0x1F, 0x6F, 0xB4), new Color(0x2E, 0x9E, 0x4F)};
+  private static final Color[] SERIES = {
+    new Color(0xE0, 0x6C, 0x1F), new Color(0x1F, 0x6F, 0xB4), new Color(0x2E, 0x9E, 0x4F)
+  };
 
   /** A labelled span of the time axis (a phase). */
   record Span(String label, double fromSecond, double toSecond) {}
@@ -33,7 +38,8 @@ final class BenchPlots {
    * Deliveries recorded sent per second over the run ({@code perSecond[i]} in second {@code i}),
    * the phases shaded behind.
    */
-  static void throughput(Path file, String title, long[] perSecond, List<Span> phases) throws IOException {
+  static void throughput(Path file, String title, long[] perSecond, List<Span> phases)
+      throws IOException {
     BufferedImage img = canvas();
     Graphics2D g = graphics(img);
     double maxY = 1;
@@ -52,11 +58,18 @@ final class BenchPlots {
       g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
       g.drawString(s.label(), x0 + 3, TOP + 14 + (i % 3) * 13);
     }
-    axes(g, title, "seconds since the first e2e phase began", "deliveries recorded sent per second", maxX, maxY);
+    axes(
+        g,
+        title,
+        "seconds since the first e2e phase began",
+        "deliveries recorded sent per second",
+        maxX,
+        maxY);
     g.setColor(SERIES[0]);
     g.setStroke(new BasicStroke(2f));
     for (int i = 1; i < perSecond.length; i++) {
-      g.drawLine(x(i - 0.5, maxX), y(perSecond[i - 1], maxY), x(i + 0.5, maxX), y(perSecond[i], maxY));
+      g.drawLine(
+          x(i - 0.5, maxX), y(perSecond[i - 1], maxY), x(i + 0.5, maxX), y(perSecond[i], maxY));
     }
     g.dispose();
     ImageIO.write(img, "png", file.toFile());
@@ -73,19 +86,31 @@ final class BenchPlots {
       }
     }
     maxX = niceCeiling(maxX * 1.05);
-    axes(g, title, "milliseconds from the API's acceptance to the simulator", "share of one-time passwords arrived (%)",
-        maxX, 100);
+    axes(
+        g,
+        title,
+        "milliseconds from the API's acceptance to the simulator",
+        "share of one-time passwords arrived (%)",
+        maxX,
+        100);
     for (int i = 0; i < series.size(); i++) {
       Series s = series.get(i);
       double[] ms = s.sortedMs();
       g.setColor(SERIES[i % SERIES.length]);
       g.setStroke(new BasicStroke(2f));
       for (int k = 1; k < ms.length; k++) {
-        g.drawLine(x(ms[k - 1], maxX), y(100.0 * k / ms.length, 100), x(ms[k], maxX), y(100.0 * (k + 1) / ms.length, 100));
+        g.drawLine(
+            x(ms[k - 1], maxX),
+            y(100.0 * k / ms.length, 100),
+            x(ms[k], maxX),
+            y(100.0 * (k + 1) / ms.length, 100));
       }
       g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 12));
-      String p = ms.length == 0 ? "no data" : String.format("p50 %.0f ms, p99 %.0f ms", Percentile.of(ms, 50),
-          Percentile.of(ms, 99));
+      String p =
+          ms.length == 0
+              ? "no data"
+              : String.format(
+                  "p50 %.0f ms, p99 %.0f ms", Percentile.of(ms, 50), Percentile.of(ms, 99));
       g.drawString(s.label() + " (" + ms.length + "): " + p, LEFT + 20, H - BOTTOM - 40 + i * 16);
     }
     g.dispose();
@@ -99,13 +124,15 @@ final class BenchPlots {
   private static Graphics2D graphics(BufferedImage img) {
     Graphics2D g = img.createGraphics();
     g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-    g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+    g.setRenderingHint(
+        RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
     g.setColor(Color.WHITE);
     g.fillRect(0, 0, W, H);
     return g;
   }
 
-  private static void axes(Graphics2D g, String title, String xLabel, String yLabel, double maxX, double maxY) {
+  private static void axes(
+      Graphics2D g, String title, String xLabel, String yLabel, double maxX, double maxY) {
     g.setColor(Color.BLACK);
     g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
     g.drawString(title, LEFT, 30);
@@ -120,12 +147,15 @@ final class BenchPlots {
       g.drawLine(LEFT + 1, y(vy, maxY), W - RIGHT, y(vy, maxY));
       g.setColor(Color.BLACK);
       g.drawString(format(vx), x(vx, maxX) - 10, H - BOTTOM + 16);
-      g.drawString(format(vy), LEFT - 8 - g.getFontMetrics().stringWidth(format(vy)), y(vy, maxY) + 4);
+      g.drawString(
+          format(vy), LEFT - 8 - g.getFontMetrics().stringWidth(format(vy)), y(vy, maxY) + 4);
     }
-    g.drawString(xLabel, LEFT + (W - LEFT - RIGHT) / 2 - g.getFontMetrics().stringWidth(xLabel) / 2, H - 20);
+    g.drawString(
+        xLabel, LEFT + (W - LEFT - RIGHT) / 2 - g.getFontMetrics().stringWidth(xLabel) / 2, H - 20);
     Graphics2D r = (Graphics2D) g.create();
     r.rotate(-Math.PI / 2);
-    r.drawString(yLabel, -(TOP + (H - TOP - BOTTOM) / 2) - r.getFontMetrics().stringWidth(yLabel) / 2, 18);
+    r.drawString(
+        yLabel, -(TOP + (H - TOP - BOTTOM) / 2) - r.getFontMetrics().stringWidth(yLabel) / 2, 18);
     r.dispose();
   }
 

@@ -29,8 +29,9 @@ final class BenchProgress implements AutoCloseable {
     this.out = out;
     this.terminal = isTerminal();
     this.steps = steps;
-    this.ticker = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
-        Thread.ofPlatform().daemon().name("bench-progress").factory());
+    this.ticker =
+        java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("bench-progress").factory());
     if (terminal) {
       ticker.scheduleAtFixedRate(this::tick, 0, 250, java.util.concurrent.TimeUnit.MILLISECONDS);
     }
@@ -54,7 +55,12 @@ final class BenchProgress implements AutoCloseable {
     if (terminal) {
       out.print("\r\033[2K");
     }
-    out.printf("[%2d/%d] %-34s %s (%.1f s)%n", step, steps, name, summary,
+    out.printf(
+        "[%2d/%d] %-34s %s (%.1f s)%n",
+        step,
+        steps,
+        name,
+        summary,
         Duration.between(stepStarted, Instant.now()).toMillis() / 1000.0);
     out.flush();
     name = "";
@@ -65,8 +71,18 @@ final class BenchProgress implements AutoCloseable {
       long d = Math.min(done.getAsLong(), total);
       int filled = (int) (BAR * d / total);
       long s = Duration.between(started, Instant.now()).toSeconds();
-      out.printf("\r\033[2K  [%s%s] step %d/%d %s  %,d/%,d %s  %d:%02d", "#".repeat(filled), "-".repeat(BAR - filled),
-          step, steps, name, d, total, unit, s / 60, s % 60);
+      out.printf(
+          "\r\033[2K  [%s%s] step %d/%d %s  %,d/%,d %s  %d:%02d",
+          "#".repeat(filled),
+          "-".repeat(BAR - filled),
+          step,
+          steps,
+          name,
+          d,
+          total,
+          unit,
+          s / 60,
+          s % 60);
       out.flush();
     }
   }

@@ -16,7 +16,8 @@ import java.util.Map;
  * flame graph.
  */
 final class BenchReport {
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   static final String THROUGHPUT_PNG = "deliveries-per-second.png";
   static final String LATENCY_PNG = "otp-latency.png";
 
@@ -32,31 +33,62 @@ final class BenchReport {
     root.put("started_at", run.startedAt().toString());
     root.put("elapsed_s", round(run.elapsed().toMillis() / 1000.0));
     BenchRun.Machine m = run.machine();
-    root.putObject("machine").put("cores", m.cores()).put("memory_gb", round(m.memoryGb())).put("cpu", m.cpu())
-        .put("os", m.os()).put("java", m.java()).put("load_average_at_start", m.loadAtStart())
+    root.putObject("machine")
+        .put("cores", m.cores())
+        .put("memory_gb", round(m.memoryGb()))
+        .put("cpu", m.cpu())
+        .put("os", m.os())
+        .put("java", m.java())
+        .put("load_average_at_start", m.loadAtStart())
         .put("load_average_at_end", m.loadAtEnd());
     root.put("dispatchers", run.dispatchers());
-    root.putObject("herald_jvm_options").put("operator", String.join(" ", BenchSystem.OPERATOR_JVM))
+    root.putObject("herald_jvm_options")
+        .put("operator", String.join(" ", BenchSystem.OPERATOR_JVM))
         .put("dispatcher", String.join(" ", BenchSystem.DISPATCHER_JVM));
-    root.set("plan", JSON.valueToTree(Map.of("raw_messages", run.plan().rawMessages(), "raw_rows", run.plan().rawRows(),
-        "otp_sends", run.plan().otpSends(), "bulk_drain", run.plan().bulkDrain(), "api_clients",
-        run.plan().apiKeys() * run.plan().apiClientsPerKey(), "api_seconds", run.plan().apiTime().toSeconds())));
+    root.set(
+        "plan",
+        JSON.valueToTree(
+            Map.of(
+                "raw_messages",
+                run.plan().rawMessages(),
+                "raw_rows",
+                run.plan().rawRows(),
+                "otp_sends",
+                run.plan().otpSends(),
+                "bulk_drain",
+                run.plan().bulkDrain(),
+                "api_clients",
+                run.plan().apiKeys() * run.plan().apiClientsPerKey(),
+                "api_seconds",
+                run.plan().apiTime().toSeconds())));
     var phases = root.putArray("phases");
     List<BulkPhase.Result> all = new ArrayList<>(run.e2e());
     all.add(run.bulkDrain());
     for (BulkPhase.Result p : all) {
-      ObjectNode n = phases.addObject().put("name", p.name()).put("channels", String.join("+", p.channels()))
-          .put("deliveries", p.deliveries()).put("sent", p.sentAtMillis().length).put("not_sent", p.notSent())
-          .put("steady_per_s", round(p.steadyPerSecond())).put("accept_to_last_sent_s", round(p.wallSeconds()));
+      ObjectNode n =
+          phases
+              .addObject()
+              .put("name", p.name())
+              .put("channels", String.join("+", p.channels()))
+              .put("deliveries", p.deliveries())
+              .put("sent", p.sentAtMillis().length)
+              .put("not_sent", p.notSent())
+              .put("steady_per_s", round(p.steadyPerSecond()))
+              .put("accept_to_last_sent_s", round(p.wallSeconds()));
       ObjectNode cpu = n.putObject("cpu_s");
       p.cpuSeconds().forEach((role, s) -> cpu.put(role, round(s)));
     }
-    root.putObject("otp").put("idle_sent", run.otpIdle().sent()).put("idle_received", run.otpIdle().received())
-        .put("under_bulk_sent", run.otpUnderBulk().sent()).put("under_bulk_received", run.otpUnderBulk().received())
+    root.putObject("otp")
+        .put("idle_sent", run.otpIdle().sent())
+        .put("idle_received", run.otpIdle().received())
+        .put("under_bulk_sent", run.otpUnderBulk().sent())
+        .put("under_bulk_received", run.otpUnderBulk().received())
         .put("under_bulk_sent_while_draining", run.otpUnderBulk().sentWhileBusy())
         .put("idle_max_ms", round(run.otpIdle().percentile(100)))
         .put("under_bulk_max_ms", round(run.otpUnderBulk().percentile(100)));
-    root.putObject("api").put("clients", run.api().clients()).put("accepted", run.api().accepted())
+    root.putObject("api")
+        .put("clients", run.api().clients())
+        .put("accepted", run.api().accepted())
         .put("refused", run.api().refused());
     ObjectNode ceilings = root.putObject("simulator_failed_requests");
     run.ceilings().forEach((name, c) -> ceilings.put(name, c.failed()));
@@ -69,7 +101,9 @@ final class BenchReport {
       Path profileDir = dir.resolve("profile");
       Files.createDirectories(profileDir);
       p.getValue().writeCollapsed(profileDir.resolve(p.getKey() + ".collapsed"));
-      FlameGraphSvg.write(profileDir.resolve(p.getKey() + "-flame.svg"), "Herald " + p.getKey() + "s, whole bench run",
+      FlameGraphSvg.write(
+          profileDir.resolve(p.getKey() + "-flame.svg"),
+          "Herald " + p.getKey() + "s, whole bench run",
           p.getValue().collapsed());
     }
     Files.writeString(dir.resolve("bench.md"), BenchMarkdown.of(run, command));
@@ -94,14 +128,28 @@ final class BenchReport {
           perSecond[s]++;
         }
       }
-      spans.add(new BenchPlots.Span(p.name(), (p.firstAccepted().toEpochMilli() - origin) / 1000.0,
-          (p.lastSent().toEpochMilli() - origin) / 1000.0));
+      spans.add(
+          new BenchPlots.Span(
+              p.name(),
+              (p.firstAccepted().toEpochMilli() - origin) / 1000.0,
+              (p.lastSent().toEpochMilli() - origin) / 1000.0));
     }
-    BenchPlots.throughput(dir.resolve(THROUGHPUT_PNG), "Herald: deliveries recorded sent per second (" + run.plan().mode()
-        + " run, " + run.machine().cores() + " cores)", perSecond, spans);
-    BenchPlots.latencyDistribution(dir.resolve(LATENCY_PNG), "High-priority one-time passwords: accept → at the simulator",
-        List.of(new BenchPlots.Series("idle", run.otpIdle().sortedMs()),
-            new BenchPlots.Series(String.format("over a %,d-delivery bulk drain", run.plan().bulkDrain()),
+    BenchPlots.throughput(
+        dir.resolve(THROUGHPUT_PNG),
+        "Herald: deliveries recorded sent per second ("
+            + run.plan().mode()
+            + " run, "
+            + run.machine().cores()
+            + " cores)",
+        perSecond,
+        spans);
+    BenchPlots.latencyDistribution(
+        dir.resolve(LATENCY_PNG),
+        "High-priority one-time passwords: accept → at the simulator",
+        List.of(
+            new BenchPlots.Series("idle", run.otpIdle().sortedMs()),
+            new BenchPlots.Series(
+                String.format("over a %,d-delivery bulk drain", run.plan().bulkDrain()),
                 run.otpUnderBulk().sortedMs())));
   }
 

@@ -15,17 +15,38 @@ import java.util.Map;
  * @param profiles the JFR profile of each kind of Herald process ("dispatcher", "operator")
  * @param pgStatements the statements Postgres spent the most time on during the e2e phases
  */
-record BenchRun(BenchPlan plan, Instant startedAt, Duration elapsed, Machine machine, int dispatchers,
-    double rawJetStreamPerSecond, double rawPgRowsPerSecond, Map<String, SimulatorCeilings.Ceiling> ceilings,
-    List<BulkPhase.Result> e2e, BulkPhase.Result bulkDrain, OtpPhase.Latencies otpIdle, OtpPhase.Latencies otpUnderBulk,
-    ApiSendsPhase.Result api, Map<String, Double> maxRssMb, Map<String, JfrProfile> profiles,
+record BenchRun(
+    BenchPlan plan,
+    Instant startedAt,
+    Duration elapsed,
+    Machine machine,
+    int dispatchers,
+    double rawJetStreamPerSecond,
+    double rawPgRowsPerSecond,
+    Map<String, SimulatorCeilings.Ceiling> ceilings,
+    List<BulkPhase.Result> e2e,
+    BulkPhase.Result bulkDrain,
+    OtpPhase.Latencies otpIdle,
+    OtpPhase.Latencies otpUnderBulk,
+    ApiSendsPhase.Result api,
+    Map<String, Double> maxRssMb,
+    Map<String, JfrProfile> profiles,
     List<PgStatements.Entry> pgStatements) {
 
   /** The machine the run was on, and how busy it was. */
-  record Machine(int cores, double memoryGb, String cpu, String os, String java, double loadAtStart, double loadAtEnd) {}
+  record Machine(
+      int cores,
+      double memoryGb,
+      String cpu,
+      String os,
+      String java,
+      double loadAtStart,
+      double loadAtEnd) {}
 
   BulkPhase.Result phase(String name) {
-    return e2e.stream().filter(p -> p.name().equals(name)).findFirst()
+    return e2e.stream()
+        .filter(p -> p.name().equals(name))
+        .findFirst()
         .orElseThrow(() -> new IllegalStateException("no phase " + name));
   }
 

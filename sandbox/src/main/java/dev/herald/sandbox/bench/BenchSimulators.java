@@ -15,20 +15,36 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The provider simulators of the bench, with zero latency, in this JVM. They keep nothing: each
- * counts what it accepted, and the SendGrid simulator remembers when each one-time password
- * (a mail whose subject is {@code "OTP <code>"}) arrived.
+ * counts what it accepted, and the SendGrid simulator remembers when each one-time password (a mail
+ * whose subject is {@code "OTP <code>"}) arrived.
  */
-record BenchSimulators(SendGridSimulator sendgrid, TwilioSimulator twilio, ApnsSimulator apns, FcmSimulator fcm,
-    AtomicLong mails, AtomicLong sms, AtomicLong iosPushes, AtomicLong androidPushes, Map<String, Instant> otpArrivals)
+record BenchSimulators(
+    SendGridSimulator sendgrid,
+    TwilioSimulator twilio,
+    ApnsSimulator apns,
+    FcmSimulator fcm,
+    AtomicLong mails,
+    AtomicLong sms,
+    AtomicLong iosPushes,
+    AtomicLong androidPushes,
+    Map<String, Instant> otpArrivals)
     implements AutoCloseable {
   static final String SENDGRID_KEY = "SG.bench.simulator-key";
   static final String APNS_TOPIC = "dev.herald.bench";
   static final String FCM_PROJECT = "herald-bench";
 
   static BenchSimulators start() {
-    BenchSimulators sims = new BenchSimulators(SendGridSimulator.start(SENDGRID_KEY), TwilioSimulator.start(),
-        ApnsSimulator.start(), FcmSimulator.start(FCM_PROJECT), new AtomicLong(), new AtomicLong(), new AtomicLong(),
-        new AtomicLong(), new ConcurrentHashMap<>());
+    BenchSimulators sims =
+        new BenchSimulators(
+            SendGridSimulator.start(SENDGRID_KEY),
+            TwilioSimulator.start(),
+            ApnsSimulator.start(),
+            FcmSimulator.start(FCM_PROJECT),
+            new AtomicLong(),
+            new AtomicLong(),
+            new AtomicLong(),
+            new AtomicLong(),
+            new ConcurrentHashMap<>());
     sims.sendgrid.forwardMails(sims::mailArrived);
     sims.twilio.forwardMessages(m -> sims.sms.incrementAndGet());
     sims.apns.forwardNotifications(p -> sims.iosPushes.incrementAndGet());
@@ -62,8 +78,13 @@ record BenchSimulators(SendGridSimulator sendgrid, TwilioSimulator twilio, ApnsS
 
   /** The simulator of {@code type}: the bench runs no web push simulator. */
   ProviderSimulator of(ProviderType type) {
-    return List.<ProviderSimulator>of(sendgrid, twilio, apns, fcm).stream().filter(s -> s.type() == type).findFirst()
-        .orElseThrow(() -> new IllegalArgumentException("the bench runs no " + type.wireName() + " simulator"));
+    return List.<ProviderSimulator>of(sendgrid, twilio, apns, fcm).stream()
+        .filter(s -> s.type() == type)
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "the bench runs no " + type.wireName() + " simulator"));
   }
 
   @Override

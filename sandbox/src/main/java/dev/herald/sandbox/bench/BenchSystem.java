@@ -19,7 +19,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -29,20 +28,26 @@ import java.util.Map;
 /**
  * Herald as the bench measures it, on this machine: a private Postgres and nats-server, the mock
  * Kubernetes API, the provider simulators, and the operator and each dispatcher in a JVM of its
- * own, each recording a JFR profile for the whole run. One namespace, {@value #NAMESPACE}, holds
- * a provider per simulator with its limits raised out of the way, the templates, the API keys and
- * the users the push and mixed phases send to.
+ * own, each recording a JFR profile for the whole run. One namespace, {@value #NAMESPACE}, holds a
+ * provider per simulator with its limits raised out of the way, the templates, the API keys and the
+ * users the push and mixed phases send to.
  */
 final class BenchSystem implements AutoCloseable {
   static final String NAMESPACE = "bench";
+
   /**
    * The JVM options of Herald's processes, as a small production container would set them: the
    * collector a 2-core container gets, and a dispatcher sized to what it holds (deliveries in hand,
    * the content cache, the provider clients' buffers) rather than to the machine.
    */
   static final List<String> OPERATOR_JVM = List.of("-XX:+UseSerialGC", "-Xmx384m");
-  static final List<String> DISPATCHER_JVM = List.of("-XX:+UseSerialGC", "-Xmx192m",
-      "-XX:MaxMetaspaceSize=128m", "-XX:ReservedCodeCacheSize=64m");
+
+  static final List<String> DISPATCHER_JVM =
+      List.of(
+          "-XX:+UseSerialGC",
+          "-Xmx192m",
+          "-XX:MaxMetaspaceSize=128m",
+          "-XX:ReservedCodeCacheSize=64m");
 
   static List<String> jvmOptions(String process) {
     return process.startsWith("dispatcher") ? DISPATCHER_JVM : OPERATOR_JVM;
@@ -70,22 +75,31 @@ final class BenchSystem implements AutoCloseable {
     sims = BenchSimulators.start();
   }
 
-  /** Starts the mock Kubernetes API, the operator and the dispatchers; returns when the API is ready. */
+  /**
+   * Starts the mock Kubernetes API, the operator and the dispatchers; returns when the API is
+   * ready.
+   */
   void startHerald() throws IOException {
     kube = LocalKubernetes.start(0);
     kube.createCrds(LocalKubernetes.crdsOnClasspath(".herald.dev-v1.yml"));
     Path kubeconfig = kube.front().writeKubeconfig(state.resolve("kubeconfig"));
-    herald = new HeraldProcesses(state, new HeraldProcesses.Servers(kubeconfig, postgres.jdbcUrl(), postgres.user(),
-        nats.url(), 1),
-        // one API key's default of 100 requests a second would measure the limiter, not the API
-        // (glibc's malloc keeps an arena per thread by default: resident memory no Java option bounds)
-        Map.of("HERALD_API_RATE_LIMIT", "1000000", "MALLOC_ARENA_MAX", "2"),
-        name -> {
-          List<String> options = new ArrayList<>(jvmOptions(name));
-          options.add("-XX:StartFlightRecording=filename=" + profileDir.resolve(name + ".jfr")
-              + ",settings=profile,dumponexit=true");
-          return options;
-        });
+    herald =
+        new HeraldProcesses(
+            state,
+            new HeraldProcesses.Servers(
+                kubeconfig, postgres.jdbcUrl(), postgres.user(), nats.url(), 1),
+            // one API key's default of 100 requests a second would measure the limiter, not the API
+            // (glibc's malloc keeps an arena per thread by default: resident memory no Java option
+            // bounds)
+            Map.of("HERALD_API_RATE_LIMIT", "1000000", "MALLOC_ARENA_MAX", "2"),
+            name -> {
+              List<String> options = new ArrayList<>(jvmOptions(name));
+              options.add(
+                  "-XX:StartFlightRecording=filename="
+                      + profileDir.resolve(name + ".jfr")
+                      + ",settings=profile,dumponexit=true");
+              return options;
+            });
     for (int i = 0; i < dispatcherCount; i++) {
       herald.startDispatcher();
     }
@@ -103,45 +117,79 @@ final class BenchSystem implements AutoCloseable {
   /** The process ids of each role, now. */
   Map<String, List<Long>> roles() {
     Map<String, List<Long>> roles = new LinkedHashMap<>();
-    roles.put("operator", herald == null ? List.of() : herald.operatorPid().stream().boxed().toList());
-    roles.put("dispatchers", herald == null ? List.of() : List.copyOf(herald.dispatcherPids().values()));
+    roles.put(
+        "operator", herald == null ? List.of() : herald.operatorPid().stream().boxed().toList());
+    roles.put(
+        "dispatchers", herald == null ? List.of() : List.copyOf(herald.dispatcherPids().values()));
     roles.put("postgres", List.of(postgres.pid()));
     roles.put("nats-server", List.of(nats.pid()));
     roles.put("bench", List.of(ProcessHandle.current().pid()));
     return roles;
   }
 
-  // ---- the namespace ------------------------------------------------------------------------------
+  // ---- the namespace
+  // ------------------------------------------------------------------------------
 
   /**
-   * Providers for every simulator (rate limit and concurrency raised far above what the machine
-   * can reach), the templates, {@code users} users (e-mail, phone, one device each: even ones
-   * Android, odd ones iOS) and {@code apiKeys} API keys; returns the keys once the API takes them.
+   * Providers for every simulator (rate limit and concurrency raised far above what the machine can
+   * reach), the templates, {@code users} users (e-mail, phone, one device each: even ones Android,
+   * odd ones iOS) and {@code apiKeys} API keys; returns the keys once the API takes them.
    */
   List<String> setUpNamespace(int users, int apiKeys) throws SQLException {
     KubernetesClient c = client();
-    Map<ProviderType, String> settings = Map.of(
-        ProviderType.SENDGRID, "  sendgrid: {from: bench@herald.example, fromName: Herald}\n",
-        ProviderType.TWILIO, "  twilio: {from: \"+14155550100\"}\n",
-        ProviderType.APNS, "  apns: {teamId: " + sims.apns().teamId() + ", keyId: " + sims.apns().keyId()
-            + ", topic: " + BenchSimulators.APNS_TOPIC + ", environment: sandbox}\n",
-        ProviderType.FCM, "  fcm: {projectId: " + BenchSimulators.FCM_PROJECT + "}\n");
+    Map<ProviderType, String> settings =
+        Map.of(
+            ProviderType.SENDGRID,
+            "  sendgrid: {from: bench@herald.example, fromName: Herald}\n",
+            ProviderType.TWILIO,
+            "  twilio: {from: \"+14155550100\"}\n",
+            ProviderType.APNS,
+            "  apns: {teamId: "
+                + sims.apns().teamId()
+                + ", keyId: "
+                + sims.apns().keyId()
+                + ", topic: "
+                + BenchSimulators.APNS_TOPIC
+                + ", environment: sandbox}\n",
+            ProviderType.FCM,
+            "  fcm: {projectId: " + BenchSimulators.FCM_PROJECT + "}\n");
     for (var provider : settings.entrySet()) {
       String name = provider.getKey().name().toLowerCase();
-      c.secrets().inNamespace(NAMESPACE).resource(new SecretBuilder()
-          .withMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NAMESPACE).build())
-          .withStringData(sims.of(provider.getKey()).credentials()).build()).create();
-      c.resource("apiVersion: herald.dev/v1alpha1\nkind: DeliveryProvider\nmetadata: {name: " + name + ", namespace: "
-          + NAMESPACE + "}\nspec:\n  type: " + name + "\n  secretRef: {name: " + name + "}\n  endpoint: "
-          + sims.of(provider.getKey()).endpoint() + "\n  rateLimit: 1000000\n  maxConcurrency: 1000\n" + provider.getValue())
+      c.secrets()
+          .inNamespace(NAMESPACE)
+          .resource(
+              new SecretBuilder()
+                  .withMetadata(
+                      new ObjectMetaBuilder().withName(name).withNamespace(NAMESPACE).build())
+                  .withStringData(sims.of(provider.getKey()).credentials())
+                  .build())
+          .create();
+      c.resource(
+              "apiVersion: herald.dev/v1alpha1\nkind: DeliveryProvider\nmetadata: {name: "
+                  + name
+                  + ", namespace: "
+                  + NAMESPACE
+                  + "}\nspec:\n  type: "
+                  + name
+                  + "\n  secretRef: {name: "
+                  + name
+                  + "}\n  endpoint: "
+                  + sims.of(provider.getKey()).endpoint()
+                  + "\n  rateLimit: 1000000\n  maxConcurrency: 1000\n"
+                  + provider.getValue())
           .create();
     }
-    c.resource("apiVersion: herald.dev/v1alpha1\nkind: NotificationTemplate\nmetadata: {name: bulk, namespace: "
-        + NAMESPACE + "}\nspec:\n  email: {subject: \"Run {{ run }}\", html: \"<p>{{ run }} for you</p>\", "
-        + "text: \"{{ run }} for you\"}\n  sms: {body: \"Herald bench {{ run }}\"}\n"
-        + "  push: {title: \"Bench {{ run }}\", body: \"A push of the bench\"}\n").create();
-    c.resource("apiVersion: herald.dev/v1alpha1\nkind: NotificationTemplate\nmetadata: {name: otp, namespace: "
-        + NAMESPACE + "}\nspec:\n  critical: true\n  email: {subject: \"OTP {{ code }}\", text: \"Your code is {{ code }}\"}\n")
+    c.resource(
+            "apiVersion: herald.dev/v1alpha1\nkind: NotificationTemplate\nmetadata: {name: bulk, namespace: "
+                + NAMESPACE
+                + "}\nspec:\n  email: {subject: \"Run {{ run }}\", html: \"<p>{{ run }} for you</p>\", "
+                + "text: \"{{ run }} for you\"}\n  sms: {body: \"Herald bench {{ run }}\"}\n"
+                + "  push: {title: \"Bench {{ run }}\", body: \"A push of the bench\"}\n")
+        .create();
+    c.resource(
+            "apiVersion: herald.dev/v1alpha1\nkind: NotificationTemplate\nmetadata: {name: otp, namespace: "
+                + NAMESPACE
+                + "}\nspec:\n  critical: true\n  email: {subject: \"OTP {{ code }}\", text: \"Your code is {{ code }}\"}\n")
         .create();
     insertUsers(users);
     List<String> keys = new ArrayList<>();
@@ -158,10 +206,12 @@ final class BenchSystem implements AutoCloseable {
   private void insertUsers(int users) throws SQLException {
     try (Connection c = postgres.connect()) {
       c.setAutoCommit(false);
-      try (PreparedStatement user = c.prepareStatement(
-              "insert into users (tenant, user_id, email, phone, locale) values (?, ?, ?, ?, 'en-US')");
-          PreparedStatement device = c.prepareStatement(
-              "insert into devices (tenant, user_id, platform, token) values (?, ?, ?, ?)")) {
+      try (PreparedStatement user =
+              c.prepareStatement(
+                  "insert into users (tenant, user_id, email, phone, locale) values (?, ?, ?, ?, 'en-US')");
+          PreparedStatement device =
+              c.prepareStatement(
+                  "insert into devices (tenant, user_id, platform, token) values (?, ?, ?, ?)")) {
         for (int i = 0; i < users; i++) {
           String id = userId(i);
           user.setString(1, NAMESPACE);
@@ -200,25 +250,61 @@ final class BenchSystem implements AutoCloseable {
   }
 
   private String createApiKey(int i) {
-    String key = "hk_bench_" + i + "_" + HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
-    client().secrets().inNamespace(NAMESPACE).resource(new SecretBuilder()
-        .withMetadata(new ObjectMetaBuilder().withName("bench-key-" + i).withNamespace(NAMESPACE)
-            .addToLabels("herald.dev/api-key", "true").build())
-        .withStringData(Map.of("key", key, "scopes", "send,read")).build()).create();
+    String key =
+        "hk_bench_" + i + "_" + HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
+    client()
+        .secrets()
+        .inNamespace(NAMESPACE)
+        .resource(
+            new SecretBuilder()
+                .withMetadata(
+                    new ObjectMetaBuilder()
+                        .withName("bench-key-" + i)
+                        .withNamespace(NAMESPACE)
+                        .addToLabels("herald.dev/api-key", "true")
+                        .build())
+                .withStringData(Map.of("key", key, "scopes", "send,read"))
+                .build())
+        .create();
     return key;
   }
 
   private void awaitKey(String key) {
-    await(() -> api().status("GET", "/v1/notifications/00000000-0000-7000-8000-000000000000", key, null, null) == 404,
-        Duration.ofSeconds(60), "the API did not take a bench key");
+    await(
+        () ->
+            api()
+                    .status(
+                        "GET",
+                        "/v1/notifications/00000000-0000-7000-8000-000000000000",
+                        key,
+                        null,
+                        null)
+                == 404,
+        Duration.ofSeconds(60),
+        "the API did not take a bench key");
   }
 
   private void awaitProvidersReady(List<String> names) {
-    await(() -> names.stream().allMatch(n -> {
-      DeliveryProvider p = client().resources(DeliveryProvider.class).inNamespace(NAMESPACE).withName(n).get();
-      return p != null && p.getStatus() != null && p.getStatus().condition(DeliveryProviderStatus.READY)
-          .map(cond -> "True".equals(cond.getStatus())).orElse(false);
-    }), Duration.ofSeconds(60), "the bench's providers did not become Ready");
+    await(
+        () ->
+            names.stream()
+                .allMatch(
+                    n -> {
+                      DeliveryProvider p =
+                          client()
+                              .resources(DeliveryProvider.class)
+                              .inNamespace(NAMESPACE)
+                              .withName(n)
+                              .get();
+                      return p != null
+                          && p.getStatus() != null
+                          && p.getStatus()
+                              .condition(DeliveryProviderStatus.READY)
+                              .map(cond -> "True".equals(cond.getStatus()))
+                              .orElse(false);
+                    }),
+        Duration.ofSeconds(60),
+        "the bench's providers did not become Ready");
   }
 
   static void await(java.util.function.BooleanSupplier condition, Duration atMost, String failure) {
@@ -231,7 +317,10 @@ final class BenchSystem implements AutoCloseable {
     dev.herald.sandbox.process.Polling.pause(d);
   }
 
-  /** Stops the dispatchers and the operator first (their JFR recordings are written as they exit), then the rest. */
+  /**
+   * Stops the dispatchers and the operator first (their JFR recordings are written as they exit),
+   * then the rest.
+   */
   void stopHerald() {
     if (herald != null) {
       herald.close();

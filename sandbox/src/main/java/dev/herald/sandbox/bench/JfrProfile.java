@@ -18,15 +18,16 @@ import jdk.jfr.consumer.RecordingFile;
 
 /**
  * Where a process's CPU time went, from the {@code jdk.ExecutionSample} events of its JFR
- * recordings (Java threads on CPU, sampled every 10 ms with {@code settings=profile}): the
- * samples as collapsed stacks ({@code root;…;leaf count}, the input of flame-graph tools), the
- * methods most often on top of a stack (self time) and those most often anywhere in it (total).
+ * recordings (Java threads on CPU, sampled every 10 ms with {@code settings=profile}): the samples
+ * as collapsed stacks ({@code root;…;leaf count}, the input of flame-graph tools), the methods most
+ * often on top of a stack (self time) and those most often anywhere in it (total).
  */
 final class JfrProfile {
   /** A method and the share of samples it had. */
   record Hot(String method, long samples, double share) {}
 
-  private static final java.util.regex.Pattern LAMBDA_ADDRESS = java.util.regex.Pattern.compile("\\$\\$Lambda[./][0-9a-fx/.]*");
+  private static final java.util.regex.Pattern LAMBDA_ADDRESS =
+      java.util.regex.Pattern.compile("\\$\\$Lambda[./][0-9a-fx/.]*");
 
   private final Map<String, Long> collapsed = new HashMap<>();
   private final Map<String, Long> self = new HashMap<>();
@@ -37,7 +38,8 @@ final class JfrProfile {
    * Reads the samples taken between {@code from} and {@code to} (the load, not the start-up) in
    * every recording in {@code recordings} (one process's, or several of one kind merged).
    */
-  static JfrProfile read(List<Path> recordings, java.time.Instant from, java.time.Instant to) throws IOException {
+  static JfrProfile read(List<Path> recordings, java.time.Instant from, java.time.Instant to)
+      throws IOException {
     JfrProfile p = new JfrProfile();
     for (Path file : recordings) {
       if (!Files.isRegularFile(file)) {
@@ -46,8 +48,10 @@ final class JfrProfile {
       try (RecordingFile in = new RecordingFile(file)) {
         while (in.hasMoreEvents()) {
           RecordedEvent e = in.readEvent();
-          if (e.getEventType().getName().equals("jdk.ExecutionSample") && e.getStackTrace() != null
-              && !e.getStartTime().isBefore(from) && !e.getStartTime().isAfter(to)) {
+          if (e.getEventType().getName().equals("jdk.ExecutionSample")
+              && e.getStackTrace() != null
+              && !e.getStartTime().isBefore(from)
+              && !e.getStartTime().isAfter(to)) {
             p.add(e.getStackTrace().getFrames());
           }
         }
@@ -74,7 +78,9 @@ final class JfrProfile {
     }
     StringBuilder stack = new StringBuilder();
     for (int i = names.size() - 1; i >= 0; i--) {
-      stack.append(stack.isEmpty() ? "" : ";").append(names.get(i).replace(';', ':').replace(' ', '_'));
+      stack
+          .append(stack.isEmpty() ? "" : ";")
+          .append(names.get(i).replace(';', ':').replace(' ', '_'));
     }
     collapsed.merge(stack.toString(), 1L, Long::sum);
   }
@@ -84,8 +90,12 @@ final class JfrProfile {
     if (m == null) {
       return "[unknown]";
     }
-    // a lambda's class is named after its address (Foo$$Lambda.0x0000…): one name for all its copies
-    String type = m.getType() == null ? "?" : LAMBDA_ADDRESS.matcher(m.getType().getName()).replaceAll("\\$\\$Lambda");
+    // a lambda's class is named after its address (Foo$$Lambda.0x0000…): one name for all its
+    // copies
+    String type =
+        m.getType() == null
+            ? "?"
+            : LAMBDA_ADDRESS.matcher(m.getType().getName()).replaceAll("\\$\\$Lambda");
     return type + "." + m.getName();
   }
 
@@ -99,9 +109,8 @@ final class JfrProfile {
   }
 
   /**
-   * Self time by package (its first three names, e.g. {@code io.netty.handler},
-   * {@code dev.herald.dispatcher}): which library the CPU is spent in, which a flat list of
-   * methods hides.
+   * Self time by package (its first three names, e.g. {@code io.netty.handler}, {@code
+   * dev.herald.dispatcher}): which library the CPU is spent in, which a flat list of methods hides.
    */
   List<Hot> topSelfByPackage(int n) {
     Map<String, Long> byPackage = new HashMap<>();
@@ -118,20 +127,31 @@ final class JfrProfile {
 
   /** The methods most often anywhere on the stack, of Herald's own code when {@code heraldOnly}. */
   List<Hot> topTotal(int n, boolean heraldOnly) {
-    Map<String, Long> chosen = heraldOnly ? total.entrySet().stream().filter(e -> e.getKey().startsWith("dev.herald."))
-        .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)) : total;
+    Map<String, Long> chosen =
+        heraldOnly
+            ? total.entrySet().stream()
+                .filter(e -> e.getKey().startsWith("dev.herald."))
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue))
+            : total;
     return top(chosen, n);
   }
 
   private List<Hot> top(Map<String, Long> counts, int n) {
-    return counts.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(n)
-        .map(e -> new Hot(e.getKey(), e.getValue(), samples == 0 ? 0 : (double) e.getValue() / samples)).toList();
+    return counts.entrySet().stream()
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        .limit(n)
+        .map(
+            e ->
+                new Hot(
+                    e.getKey(), e.getValue(), samples == 0 ? 0 : (double) e.getValue() / samples))
+        .toList();
   }
 
   /** The collapsed stacks, biggest first. */
   Map<String, Long> collapsed() {
     Map<String, Long> sorted = new LinkedHashMap<>();
-    collapsed.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+    collapsed.entrySet().stream()
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
         .forEach(e -> sorted.put(e.getKey(), e.getValue()));
     return sorted;
   }

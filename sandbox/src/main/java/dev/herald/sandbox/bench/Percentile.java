@@ -1,6 +1,9 @@
 package dev.herald.sandbox.bench;
 
-/** The nearest-rank percentile of sorted values, the one definition every figure and plot of the bench uses. */
+/**
+ * The nearest-rank percentile of sorted values, the one definition every figure and plot of the
+ * bench uses.
+ */
 final class Percentile {
   private Percentile() {}
 

@@ -9,11 +9,11 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * CPU time and resident memory of the processes the bench runs, read from Linux's
- * {@code /proc/<pid>/stat} (clock ticks) and {@code /proc/<pid>/status} ({@code VmRSS}). A role
+ * CPU time and resident memory of the processes the bench runs, read from Linux's {@code
+ * /proc/<pid>/stat} (clock ticks) and {@code /proc/<pid>/status} ({@code VmRSS}). A role
  * ("postgres") may be several processes: Postgres' backends are children of the postmaster, so a
- * role's CPU counts each process's own time, the time of its children already reaped
- * ({@code cutime}, {@code cstime}) and that of its live children.
+ * role's CPU counts each process's own time, the time of its children already reaped ({@code
+ * cutime}, {@code cstime}) and that of its live children.
  */
 final class ProcessMeter {
   /** Clock ticks per second ({@code getconf CLK_TCK}); 100 on every Linux the bench runs on. */
@@ -21,7 +21,9 @@ final class ProcessMeter {
 
   private final Supplier<Map<String, List<Long>>> roles;
 
-  /** @param roles the process ids of each role now (dispatchers may come and go) */
+  /**
+   * @param roles the process ids of each role now (dispatchers may come and go)
+   */
   ProcessMeter(Supplier<Map<String, List<Long>>> roles) {
     this.roles = roles;
   }
@@ -29,14 +31,25 @@ final class ProcessMeter {
   /** CPU seconds used so far, by role. */
   Map<String, Double> cpuSeconds() {
     Map<String, Double> cpu = new LinkedHashMap<>();
-    roles.get().forEach((role, pids) -> cpu.put(role, pids.stream().mapToDouble(ProcessMeter::cpuWithChildren).sum()));
+    roles
+        .get()
+        .forEach(
+            (role, pids) ->
+                cpu.put(role, pids.stream().mapToDouble(ProcessMeter::cpuWithChildren).sum()));
     return cpu;
   }
 
-  /** Resident memory in MB of each process of each role, by role: the largest of the role's processes. */
+  /**
+   * Resident memory in MB of each process of each role, by role: the largest of the role's
+   * processes.
+   */
   Map<String, Double> largestRssMb() {
     Map<String, Double> rss = new LinkedHashMap<>();
-    roles.get().forEach((role, pids) -> rss.put(role, pids.stream().mapToDouble(ProcessMeter::rssMb).max().orElse(0)));
+    roles
+        .get()
+        .forEach(
+            (role, pids) ->
+                rss.put(role, pids.stream().mapToDouble(ProcessMeter::rssMb).max().orElse(0)));
     return rss;
   }
 
@@ -49,10 +62,16 @@ final class ProcessMeter {
 
   static double cpuWithChildren(long pid) {
     double own = cpuSeconds(pid, true);
-    return own + ProcessHandle.of(pid).map(h -> h.children().mapToDouble(c -> cpuSeconds(c.pid(), true)).sum()).orElse(0.0);
+    return own
+        + ProcessHandle.of(pid)
+            .map(h -> h.children().mapToDouble(c -> cpuSeconds(c.pid(), true)).sum())
+            .orElse(0.0);
   }
 
-  /** utime + stime (+ cutime + cstime when {@code withReaped}) of one process, in seconds; 0 once it is gone. */
+  /**
+   * utime + stime (+ cutime + cstime when {@code withReaped}) of one process, in seconds; 0 once it
+   * is gone.
+   */
   static double cpuSeconds(long pid, boolean withReaped) {
     try {
       String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));

@@ -37,27 +37,48 @@ final class RawJetStream {
 
   private RawJetStream() {}
 
-  /** Messages per second through publish, pull and ack; {@code progress} gets the messages acked so far. */
-  static double roundTripPerSecond(String natsUrl, int messages, LongConsumer progress) throws Exception {
+  /**
+   * Messages per second through publish, pull and ack; {@code progress} gets the messages acked so
+   * far.
+   */
+  static double roundTripPerSecond(String natsUrl, int messages, LongConsumer progress)
+      throws Exception {
     try (Connection nc = Nats.connect(new Options.Builder().server(natsUrl).build())) {
       JetStreamManagement jsm = nc.jetStreamManagement();
-      jsm.addStream(StreamConfiguration.builder().name(STREAM).subjects(SUBJECT)
-          .retentionPolicy(RetentionPolicy.WorkQueue).storageType(StorageType.File).replicas(1).build());
-      jsm.addOrUpdateConsumer(STREAM, ConsumerConfiguration.builder().durable("raw").filterSubject(SUBJECT).ackPolicy(AckPolicy.Explicit)
-          .maxAckPending(20_000).ackWait(Duration.ofSeconds(30)).build());
+      jsm.addStream(
+          StreamConfiguration.builder()
+              .name(STREAM)
+              .subjects(SUBJECT)
+              .retentionPolicy(RetentionPolicy.WorkQueue)
+              .storageType(StorageType.File)
+              .replicas(1)
+              .build());
+      jsm.addOrUpdateConsumer(
+          STREAM,
+          ConsumerConfiguration.builder()
+              .durable("raw")
+              .filterSubject(SUBJECT)
+              .ackPolicy(AckPolicy.Explicit)
+              .maxAckPending(20_000)
+              .ackWait(Duration.ofSeconds(30))
+              .build());
       JetStream js = nc.jetStream();
       JetStreamSubscription sub = js.subscribe(SUBJECT, PullSubscribeOptions.bind(STREAM, "raw"));
       AtomicLong acked = new AtomicLong();
       Instant started = Instant.now();
-      Thread consumer = Thread.ofPlatform().name("raw-jetstream-consumer").start(() -> {
-        while (acked.get() < messages) {
-          List<Message> batch = sub.fetch(1_000, Duration.ofSeconds(1));
-          for (Message m : batch) {
-            m.ack();
-          }
-          progress.accept(acked.addAndGet(batch.size()));
-        }
-      });
+      Thread consumer =
+          Thread.ofPlatform()
+              .name("raw-jetstream-consumer")
+              .start(
+                  () -> {
+                    while (acked.get() < messages) {
+                      List<Message> batch = sub.fetch(1_000, Duration.ofSeconds(1));
+                      for (Message m : batch) {
+                        m.ack();
+                      }
+                      progress.accept(acked.addAndGet(batch.size()));
+                    }
+                  });
       Semaphore inFlight = new Semaphore(MAX_PUBLISHES_IN_FLIGHT);
       for (int i = 0; i < messages; i++) {
         inFlight.acquire();
@@ -75,10 +96,16 @@ final class RawJetStream {
 
   /** A message shaped like Herald's DeliveryMessage JSON (≈300 bytes). */
   static byte[] message(String deliveryId, int i) {
-    return ("{\"deliveryId\":\"" + deliveryId + "\",\"notificationId\":\"0196f5c2-9a7e-7000-8000-00000000"
-        + String.format("%04d", i % 10_000) + "\",\"createdAt\":\"2026-12-02T10:15:30.123456Z\",\"tenant\":\"bench-tenant\","
-        + "\"channel\":\"email\",\"address\":\"recipient-" + i + "@customers.bench.example\",\"userId\":\"user-" + i
-        + "\",\"locale\":\"en-US\",\"priority\":\"bulk\",\"expiresAt\":\"2026-12-03T10:15:30.123456Z\"}")
+    return ("{\"deliveryId\":\""
+            + deliveryId
+            + "\",\"notificationId\":\"0196f5c2-9a7e-7000-8000-00000000"
+            + String.format("%04d", i % 10_000)
+            + "\",\"createdAt\":\"2026-12-02T10:15:30.123456Z\",\"tenant\":\"bench-tenant\","
+            + "\"channel\":\"email\",\"address\":\"recipient-"
+            + i
+            + "@customers.bench.example\",\"userId\":\"user-"
+            + i
+            + "\",\"locale\":\"en-US\",\"priority\":\"bulk\",\"expiresAt\":\"2026-12-03T10:15:30.123456Z\"}")
         .getBytes(StandardCharsets.UTF_8);
   }
 }

@@ -30,15 +30,24 @@ final class RawPostgres {
 
   private RawPostgres() {}
 
-  /** Rows per second through insert and three updates; {@code progress} gets the rows finished so far. */
-  static double lifecycleRowsPerSecond(String adminJdbcUrl, String user, int port, int rows, LongConsumer progress)
+  /**
+   * Rows per second through insert and three updates; {@code progress} gets the rows finished so
+   * far.
+   */
+  static double lifecycleRowsPerSecond(
+      String adminJdbcUrl, String user, int port, int rows, LongConsumer progress)
       throws SQLException {
-    try (Connection admin = DriverManager.getConnection(adminJdbcUrl, user, ""); Statement s = admin.createStatement()) {
+    try (Connection admin = DriverManager.getConnection(adminJdbcUrl, user, "");
+        Statement s = admin.createStatement()) {
       s.execute("drop database if exists " + DATABASE);
       s.execute("create database " + DATABASE);
     }
     String url = "jdbc:postgresql://127.0.0.1:" + port + "/" + DATABASE;
-    Flyway.configure().dataSource(url, user, "").locations("classpath:db/migration").load().migrate();
+    Flyway.configure()
+        .dataSource(url, user, "")
+        .locations("classpath:db/migration")
+        .load()
+        .migrate();
     Properties props = new Properties();
     props.setProperty("user", user);
     props.setProperty("reWriteBatchedInserts", "true");
@@ -57,9 +66,11 @@ final class RawPostgres {
         batches.add(ids);
       }
       Instant started = Instant.now();
-      try (PreparedStatement insert = c.prepareStatement("insert into deliveries (id, created_at, notification_id, "
-          + "tenant, user_id, channel, address, locale, priority, state, next_attempt_at) "
-          + "values (?, ?, ?, 'bench-tenant', ?, 'email', ?, 'en-US', 2, 'pending', now())")) {
+      try (PreparedStatement insert =
+          c.prepareStatement(
+              "insert into deliveries (id, created_at, notification_id, "
+                  + "tenant, user_id, channel, address, locale, priority, state, next_attempt_at) "
+                  + "values (?, ?, ?, 'bench-tenant', ?, 'email', ?, 'en-US', 2, 'pending', now())")) {
         int n = 0;
         for (UUID[] batch : batches) {
           for (UUID id : batch) {
@@ -74,12 +85,13 @@ final class RawPostgres {
         }
       }
       String[] changes = {
-          "update deliveries set state = 'queued', publications = publications + 1, stream_seq = 1, updated_at = now() "
-              + "where created_at = ? and id = any(?) and state = 'pending'",
-          "update deliveries set state = 'sending', attempts = attempts + 1, provider = 'sendgrid', updated_at = now() "
-              + "where created_at = ? and id = any(?) and state = 'queued'",
-          "update deliveries set state = 'sent', provider_message_id = id::text, sent_at = now(), updated_at = now() "
-              + "where created_at = ? and id = any(?) and state = 'sending'"};
+        "update deliveries set state = 'queued', publications = publications + 1, stream_seq = 1, updated_at = now() "
+            + "where created_at = ? and id = any(?) and state = 'pending'",
+        "update deliveries set state = 'sending', attempts = attempts + 1, provider = 'sendgrid', updated_at = now() "
+            + "where created_at = ? and id = any(?) and state = 'queued'",
+        "update deliveries set state = 'sent', provider_message_id = id::text, sent_at = now(), updated_at = now() "
+            + "where created_at = ? and id = any(?) and state = 'sending'"
+      };
       long done = 0;
       for (UUID[] batch : batches) {
         Array ids = c.createArrayOf("uuid", batch);
@@ -96,7 +108,8 @@ final class RawPostgres {
       double seconds = Duration.between(started, Instant.now()).toNanos() / 1e9;
       return rows / seconds;
     } finally {
-      try (Connection admin = DriverManager.getConnection(adminJdbcUrl, user, ""); Statement s = admin.createStatement()) {
+      try (Connection admin = DriverManager.getConnection(adminJdbcUrl, user, "");
+          Statement s = admin.createStatement()) {
         s.execute("drop database if exists " + DATABASE);
       }
     }

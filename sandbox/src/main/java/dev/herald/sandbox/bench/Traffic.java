@@ -9,7 +9,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
-/** Sends notifications through Herald's HTTP API as an application would, and says when each was accepted. */
+/**
+ * Sends notifications through Herald's HTTP API as an application would, and says when each was
+ * accepted.
+ */
 final class Traffic {
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -28,10 +31,26 @@ final class Traffic {
    *
    * @param recipients each recipient's JSON object, e.g. {@code {"email":"a@b.example"}}
    */
-  Accepted send(String key, String idempotencyKey, String template, List<String> channels, String priority,
-      String data, List<String> recipients) {
-    String body = "{\"template\":\"" + template + "\",\"channels\":[\"" + String.join("\",\"", channels)
-        + "\"],\"priority\":\"" + priority + "\",\"data\":" + data + ",\"recipients\":[" + String.join(",", recipients) + "]}";
+  Accepted send(
+      String key,
+      String idempotencyKey,
+      String template,
+      List<String> channels,
+      String priority,
+      String data,
+      List<String> recipients) {
+    String body =
+        "{\"template\":\""
+            + template
+            + "\",\"channels\":[\""
+            + String.join("\",\"", channels)
+            + "\"],\"priority\":\""
+            + priority
+            + "\",\"data\":"
+            + data
+            + ",\"recipients\":["
+            + String.join(",", recipients)
+            + "]}";
     Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
     HeraldApi.Answer last = null;
     while (Instant.now().isBefore(deadline)) {
@@ -40,13 +59,19 @@ final class Traffic {
         Instant at = Instant.now();
         return new Accepted(idOf(last.body()), at);
       }
-      if (last.status() >= 400 && last.status() < 500 && last.status() != 429 && last.status() != 408) {
+      if (last.status() >= 400
+          && last.status() < 500
+          && last.status() != 429
+          && last.status() != 408) {
         break; // a refusal: sending it again changes nothing
       }
       BenchSystem.pause(Duration.ofMillis(100));
     }
-    throw new IllegalStateException("send " + idempotencyKey + " was not accepted: "
-        + (last == null ? "no answer" : last.status() + " " + last.body()));
+    throw new IllegalStateException(
+        "send "
+            + idempotencyKey
+            + " was not accepted: "
+            + (last == null ? "no answer" : last.status() + " " + last.body()));
   }
 
   static UUID idOf(String body) {

@@ -13,11 +13,22 @@ import java.time.Duration;
  *     moment of each fault (a call the provider accepted and whose outcome was never recorded)
  * @param recovery from the end of the (last) fault to the first mail accepted after it
  * @param elapsed the whole scenario, traffic included
- * @param note what else the scenario measured (a latency and its bound, calls made while told to wait)
+ * @param note what else the scenario measured (a latency and its bound, calls made while told to
+ *     wait)
  * @param withinBound whether what the note measured stayed within the scenario's stated bound
  */
-record FaultResult(String scenario, String fault, int deliveries, int delivered, int lost, int duplicated,
-    int duplicateWindow, Duration recovery, Duration elapsed, String note, boolean withinBound) {
+record FaultResult(
+    String scenario,
+    String fault,
+    int deliveries,
+    int delivered,
+    int lost,
+    int duplicated,
+    int duplicateWindow,
+    Duration recovery,
+    Duration elapsed,
+    String note,
+    boolean withinBound) {
 
   boolean passed() {
     return lost == 0 && duplicated <= duplicateWindow && withinBound;

@@ -39,15 +39,22 @@ import java.util.Map;
 /**
  * Herald as it runs in production, on this machine, for the fault suite: a private Postgres and
  * nats-server, fabric8's mock Kubernetes API behind its front, the SendGrid simulator, and the
- * operator and each dispatcher in a JVM of its own, so that killing one is a real SIGKILL.
- * Postgres and nats-server restart on their old ports, so clients find them again.
+ * operator and each dispatcher in a JVM of its own, so that killing one is a real SIGKILL. Postgres
+ * and nats-server restart on their old ports, so clients find them again.
  */
 final class FaultSystem implements AutoCloseable {
   static final String SENDGRID_KEY = "SG.faults.simulator-key";
   static final Duration ACK_WAIT = Duration.ofSeconds(10);
-  /** Deliveries sitting in the stream longer than this are checked against it (production: 5 min). */
+
+  /**
+   * Deliveries sitting in the stream longer than this are checked against it (production: 5 min).
+   */
   static final Duration SWEEP_AFTER = Duration.ofSeconds(15);
-  /** Each dispatcher's deliveries in hand: three at most stay under what the simulator serves at once (~100). */
+
+  /**
+   * Each dispatcher's deliveries in hand: three at most stay under what the simulator serves at
+   * once (~100).
+   */
   static final int MAX_IN_FLIGHT = 24;
 
   private final Path state;
@@ -56,8 +63,10 @@ final class FaultSystem implements AutoCloseable {
   final SendGridSimulator sendgrid;
   private PrivatePostgres postgres;
   private PrivateNats nats;
+
   /** Instead of {@link #nats}: a JetStream cluster whose stream has a replica on every node. */
   private final PrivateNatsCluster cluster;
+
   private final HeraldProcesses herald;
 
   private FaultSystem(Path state, int natsNodes) throws IOException {
@@ -74,12 +83,23 @@ final class FaultSystem implements AutoCloseable {
     kube.createCrds(LocalKubernetes.crdsOnClasspath(".herald.dev-v1.yml"));
     kubeconfig = kube.front().writeKubeconfig(state.resolve("kubeconfig"));
     sendgrid = SendGridSimulator.start(SENDGRID_KEY);
-    herald = new HeraldProcesses(state, new HeraldProcesses.Servers(kubeconfig, postgres.jdbcUrl(), postgres.user(),
-        cluster != null ? cluster.url() : nats.url(), cluster != null ? cluster.size() : 1),
-        Map.of("HERALD_ACK_WAIT_SECONDS", String.valueOf(ACK_WAIT.toSeconds()),
-            "HERALD_MAX_IN_FLIGHT", String.valueOf(MAX_IN_FLIGHT),
-            "HERALD_SWEEP_AFTER_SECONDS", String.valueOf(SWEEP_AFTER.toSeconds())),
-        name -> List.of("-XX:+UseSerialGC", "-Xmx384m", "-XX:TieredStopAtLevel=1"));
+    herald =
+        new HeraldProcesses(
+            state,
+            new HeraldProcesses.Servers(
+                kubeconfig,
+                postgres.jdbcUrl(),
+                postgres.user(),
+                cluster != null ? cluster.url() : nats.url(),
+                cluster != null ? cluster.size() : 1),
+            Map.of(
+                "HERALD_ACK_WAIT_SECONDS",
+                String.valueOf(ACK_WAIT.toSeconds()),
+                "HERALD_MAX_IN_FLIGHT",
+                String.valueOf(MAX_IN_FLIGHT),
+                "HERALD_SWEEP_AFTER_SECONDS",
+                String.valueOf(SWEEP_AFTER.toSeconds())),
+            name -> List.of("-XX:+UseSerialGC", "-Xmx384m", "-XX:TieredStopAtLevel=1"));
   }
 
   /** Starts the infrastructure, the operator and {@code dispatchers} dispatchers. */
@@ -87,7 +107,10 @@ final class FaultSystem implements AutoCloseable {
     return start(state, dispatchers, 1);
   }
 
-  /** As above, on a JetStream cluster of {@code natsNodes} nodes (stream replicas on each) when more than one. */
+  /**
+   * As above, on a JetStream cluster of {@code natsNodes} nodes (stream replicas on each) when more
+   * than one.
+   */
   static FaultSystem start(Path state, int dispatchers, int natsNodes) throws IOException {
     FaultSystem system = new FaultSystem(state, natsNodes);
     try {
@@ -133,7 +156,9 @@ final class FaultSystem implements AutoCloseable {
 
   // ---- the infrastructure ---------------------------------------------------------------------
 
-  /** Stops nats-server (cleanly) and starts it again on the same port and store, after {@code down}. */
+  /**
+   * Stops nats-server (cleanly) and starts it again on the same port and store, after {@code down}.
+   */
   void restartNats(Duration down) {
     int port = nats.port();
     nats.close();
@@ -160,7 +185,10 @@ final class FaultSystem implements AutoCloseable {
     nats = PrivateNats.start(state.resolve("nats"), false, port);
   }
 
-  /** Stops Postgres with {@code signal} (INT fast, QUIT immediate) and starts it again on the same port. */
+  /**
+   * Stops Postgres with {@code signal} (INT fast, QUIT immediate) and starts it again on the same
+   * port.
+   */
   void restartPostgres(StopSignal signal, Duration down) {
     int port = postgres.port();
     ProcessHygiene.signal(postgres.pid(), signal);
@@ -170,7 +198,10 @@ final class FaultSystem implements AutoCloseable {
     postgres = PrivatePostgres.start(state.resolve("postgres"), Map.of(), port);
   }
 
-  /** SIGSTOPs Postgres for {@code paused}, then SIGCONTs it: every statement under way hangs meanwhile. */
+  /**
+   * SIGSTOPs Postgres for {@code paused}, then SIGCONTs it: every statement under way hangs
+   * meanwhile.
+   */
   void pausePostgres(Duration paused) {
     signal(postgres.pid(), "STOP");
     try {
@@ -220,7 +251,9 @@ final class FaultSystem implements AutoCloseable {
     p.setSpec(spec);
     c.resource(p).create();
     NotificationTemplateSpec t = new NotificationTemplateSpec();
-    t.setEmail(new EmailContent("Run {{ run }}", "<p>{{ run }} for {{ recipient.id }}</p>", null, null, null, null));
+    t.setEmail(
+        new EmailContent(
+            "Run {{ run }}", "<p>{{ run }} for {{ recipient.id }}</p>", null, null, null, null));
     NotificationTemplate template = new NotificationTemplate();
     template.setMetadata(new ObjectMetaBuilder().withName("run").withNamespace(ns).build());
     template.setSpec(t);
@@ -229,9 +262,16 @@ final class FaultSystem implements AutoCloseable {
 
   /** The Secret of a namespace's SendGrid provider. */
   void providerSecret(String ns) {
-    client().secrets().inNamespace(ns).resource(new SecretBuilder()
-        .withMetadata(new ObjectMetaBuilder().withName("sendgrid").withNamespace(ns).build())
-        .withStringData(Map.of("apiKey", SENDGRID_KEY)).build()).create();
+    client()
+        .secrets()
+        .inNamespace(ns)
+        .resource(
+            new SecretBuilder()
+                .withMetadata(
+                    new ObjectMetaBuilder().withName("sendgrid").withNamespace(ns).build())
+                .withStringData(Map.of("apiKey", SENDGRID_KEY))
+                .build())
+        .create();
   }
 
   /** The work stream Herald's processes use (their default names). */
@@ -249,14 +289,29 @@ final class FaultSystem implements AutoCloseable {
 
   /** A key of a namespace's own, accepted by the API once this returns. */
   String apiKey(String ns) {
-    String key = "hk_" + ns.replace('-', '_') + "_" + HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
-    client().secrets().inNamespace(ns).resource(new SecretBuilder()
-        .withMetadata(new ObjectMetaBuilder().withName("faults-key").withNamespace(ns)
-            .addToLabels("herald.dev/api-key", "true").build())
-        .withStringData(Map.of("key", key, "scopes", "send,read")).build()).create();
+    String key =
+        "hk_"
+            + ns.replace('-', '_')
+            + "_"
+            + HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
+    client()
+        .secrets()
+        .inNamespace(ns)
+        .resource(
+            new SecretBuilder()
+                .withMetadata(
+                    new ObjectMetaBuilder()
+                        .withName("faults-key")
+                        .withNamespace(ns)
+                        .addToLabels("herald.dev/api-key", "true")
+                        .build())
+                .withStringData(Map.of("key", key, "scopes", "send,read"))
+                .build())
+        .create();
     Instant deadline = Instant.now().plusSeconds(60);
     while (Instant.now().isBefore(deadline)) {
-      if (status("GET", "/v1/notifications/00000000-0000-7000-8000-000000000000", key, null, null) == 404) {
+      if (status("GET", "/v1/notifications/00000000-0000-7000-8000-000000000000", key, null, null)
+          == 404) {
         return key;
       }
       pause(Duration.ofMillis(200));
@@ -271,10 +326,18 @@ final class FaultSystem implements AutoCloseable {
   Instant send(String key, String idempotencyKey, List<String> addresses, Duration patience) {
     StringBuilder recipients = new StringBuilder();
     for (String a : addresses) {
-      recipients.append(recipients.isEmpty() ? "" : ",").append("{\"email\":\"").append(a).append("\"}");
+      recipients
+          .append(recipients.isEmpty() ? "" : ",")
+          .append("{\"email\":\"")
+          .append(a)
+          .append("\"}");
     }
-    String body = "{\"template\":\"run\",\"channels\":[\"email\"],\"priority\":\"normal\",\"data\":{\"run\":\""
-        + idempotencyKey + "\"},\"recipients\":[" + recipients + "]}";
+    String body =
+        "{\"template\":\"run\",\"channels\":[\"email\"],\"priority\":\"normal\",\"data\":{\"run\":\""
+            + idempotencyKey
+            + "\"},\"recipients\":["
+            + recipients
+            + "]}";
     Instant deadline = Instant.now().plus(patience);
     int last = -1;
     while (Instant.now().isBefore(deadline)) {
@@ -284,7 +347,8 @@ final class FaultSystem implements AutoCloseable {
       }
       pause(Duration.ofMillis(250));
     }
-    throw new IllegalStateException("notification " + idempotencyKey + " was not accepted (last answer " + last + ")");
+    throw new IllegalStateException(
+        "notification " + idempotencyKey + " was not accepted (last answer " + last + ")");
   }
 
   private int status(String method, String path, String key, String body, String idempotencyKey) {
@@ -297,7 +361,8 @@ final class FaultSystem implements AutoCloseable {
   Map<String, List<String>> deliveries(String ns) {
     for (int attempt = 0; ; attempt++) {
       try (Connection c = postgres.connect();
-           PreparedStatement ps = c.prepareStatement("select id::text, state from deliveries where tenant = ?")) {
+          PreparedStatement ps =
+              c.prepareStatement("select id::text, state from deliveries where tenant = ?")) {
         ps.setString(1, ns);
         Map<String, List<String>> byState = new HashMap<>();
         try (ResultSet rs = ps.executeQuery()) {

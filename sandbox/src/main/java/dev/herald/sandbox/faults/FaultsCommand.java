@@ -13,23 +13,33 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code ./herald faults}: starts Herald's processes and their servers on this machine, breaks
- * them while real traffic flows, and counts at the simulator what every delivery received.
+ * {@code ./herald faults}: starts Herald's processes and their servers on this machine, breaks them
+ * while real traffic flows, and counts at the simulator what every delivery received.
  */
-@Command(name = "faults", mixinStandardHelpOptions = true,
-    description = "Kill, restart and pause Herald's processes and servers mid-run; count what was lost and doubled.")
+@Command(
+    name = "faults",
+    mixinStandardHelpOptions = true,
+    description =
+        "Kill, restart and pause Herald's processes and servers mid-run; count what was lost and doubled.")
 public final class FaultsCommand implements Callable<Integer> {
   @Option(names = "--quick", description = "Smaller runs (a few thousand deliveries each), for CI.")
   boolean quick;
 
-  @Option(names = "--only", split = ",", description = "Only these scenarios (comma-separated names).")
+  @Option(
+      names = "--only",
+      split = ",",
+      description = "Only these scenarios (comma-separated names).")
   java.util.Set<String> only = java.util.Set.of();
 
-  @Option(names = "--out", defaultValue = ".herald/faults", description = "Where faults.json and faults.md go (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--out",
+      defaultValue = ".herald/faults",
+      description = "Where faults.json and faults.md go (default: ${DEFAULT-VALUE}).")
   Path out;
 
   public static void main(String[] args) {
-    java.util.logging.Logger.getLogger("io.fabric8.mockwebserver").setLevel(java.util.logging.Level.WARNING);
+    java.util.logging.Logger.getLogger("io.fabric8.mockwebserver")
+        .setLevel(java.util.logging.Level.WARNING);
     System.exit(new CommandLine(new FaultsCommand()).execute(args));
   }
 
@@ -52,7 +62,8 @@ public final class FaultsCommand implements Callable<Integer> {
     FaultReport.write(out, quick, started, results);
     System.out.println();
     System.out.print(FaultReport.markdown(quick, started, results));
-    System.out.println("\nWritten: " + out.resolve("faults.json") + ", " + out.resolve("faults.md"));
+    System.out.println(
+        "\nWritten: " + out.resolve("faults.json") + ", " + out.resolve("faults.md"));
     return results.stream().allMatch(FaultResult::passed);
   }
 

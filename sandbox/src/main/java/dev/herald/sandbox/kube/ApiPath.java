@@ -7,24 +7,29 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * A Kubernetes API resource path, taken apart:
- * {@code /api/v1[/namespaces/{ns}]/{resource}[/{name}[/{subresource}]]} or
- * {@code /apis/{group}/{version}[/namespaces/{ns}]/{resource}[/{name}[/{subresource}]]}.
+ * A Kubernetes API resource path, taken apart: {@code
+ * /api/v1[/namespaces/{ns}]/{resource}[/{name}[/{subresource}]]} or {@code
+ * /apis/{group}/{version}[/namespaces/{ns}]/{resource}[/{name}[/{subresource}]]}.
  *
  * @param group the API group, empty for the core group
  * @param namespace the namespace, or {@code null} for a cluster-scoped or all-namespaces path
  * @param name the object's name, or {@code null} for the collection
  * @param subresource e.g. {@code status}, or {@code null}
  */
-record ApiPath(String group, String version, String namespace, String resource, String name,
+record ApiPath(
+    String group,
+    String version,
+    String namespace,
+    String resource,
+    String name,
     String subresource) {
 
   private static final Set<String> NAMESPACE_SUBRESOURCES = Set.of("status", "finalize");
 
   /** Parses a path (without query string); empty when it names no resource (e.g. discovery). */
   static Optional<ApiPath> parse(String path) {
-    List<String> segments = new ArrayList<>(Arrays.stream(path.split("/"))
-        .filter(s -> !s.isEmpty()).toList());
+    List<String> segments =
+        new ArrayList<>(Arrays.stream(path.split("/")).filter(s -> !s.isEmpty()).toList());
     String group;
     String version;
     List<String> rest;
@@ -39,8 +44,10 @@ record ApiPath(String group, String version, String namespace, String resource, 
     } else {
       return Optional.empty();
     }
-    boolean namespaced = rest.get(0).equals("namespaces") && rest.size() >= 3
-        && !(rest.size() == 3 && NAMESPACE_SUBRESOURCES.contains(rest.get(2)));
+    boolean namespaced =
+        rest.get(0).equals("namespaces")
+            && rest.size() >= 3
+            && !(rest.size() == 3 && NAMESPACE_SUBRESOURCES.contains(rest.get(2)));
     String namespace = null;
     if (namespaced) {
       namespace = rest.get(1);
@@ -64,8 +71,8 @@ record ApiPath(String group, String version, String namespace, String resource, 
 
   /** The path of the object itself (without the subresource). */
   String objectPath() {
-    StringBuilder b = new StringBuilder(group.isEmpty() ? "/api/" + version
-        : "/apis/" + group + "/" + version);
+    StringBuilder b =
+        new StringBuilder(group.isEmpty() ? "/api/" + version : "/apis/" + group + "/" + version);
     if (namespace != null) {
       b.append("/namespaces/").append(namespace);
     }

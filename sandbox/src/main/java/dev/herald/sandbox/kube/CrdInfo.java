@@ -7,23 +7,44 @@ import java.util.Optional;
 
 /**
  * What the front needs to know of a CustomResourceDefinition stored in the mock: its names for
- * discovery, its versions, subresources, printer columns and schemas. Reads {@code apiextensions.k8s.io/v1}
- * CRDs and the older {@code v1beta1} layout (top-level version, subresources and columns).
+ * discovery, its versions, subresources, printer columns and schemas. Reads {@code
+ * apiextensions.k8s.io/v1} CRDs and the older {@code v1beta1} layout (top-level version,
+ * subresources and columns).
  */
-record CrdInfo(String group, String plural, String singular, String kind, boolean namespaced,
-    List<String> shortNames, List<String> categories, List<Version> versions) {
+record CrdInfo(
+    String group,
+    String plural,
+    String singular,
+    String kind,
+    boolean namespaced,
+    List<String> shortNames,
+    List<String> categories,
+    List<Version> versions) {
 
-  /** @param schema the version's {@code openAPIV3Schema} (a missing node when it has none) */
-  record Version(String name, boolean served, boolean storage, boolean status, boolean scale,
-      List<Column> columns, JsonNode schema) {}
+  /**
+   * @param schema the version's {@code openAPIV3Schema} (a missing node when it has none)
+   */
+  record Version(
+      String name,
+      boolean served,
+      boolean storage,
+      boolean status,
+      boolean scale,
+      List<Column> columns,
+      JsonNode schema) {}
 
-  record Column(String name, String type, String format, String description, int priority,
-      String jsonPath) {}
+  record Column(
+      String name, String type, String format, String description, int priority, String jsonPath) {}
 
   /** The column kube-apiserver shows for a CRD that defines none. */
-  static final Column DEFAULT_AGE = new Column("Age", "date", "",
-      "CreationTimestamp is a timestamp representing the server time when this object was created.",
-      0, ".metadata.creationTimestamp");
+  static final Column DEFAULT_AGE =
+      new Column(
+          "Age",
+          "date",
+          "",
+          "CreationTimestamp is a timestamp representing the server time when this object was created.",
+          0,
+          ".metadata.creationTimestamp");
 
   static Optional<CrdInfo> from(JsonNode crd) {
     JsonNode spec = crd.path("spec");
@@ -44,20 +65,39 @@ record CrdInfo(String group, String plural, String singular, String kind, boolea
     if (spec.path("versions").isArray() && !spec.path("versions").isEmpty()) {
       for (JsonNode v : spec.path("versions")) {
         JsonNode subresources = v.has("subresources") ? v.path("subresources") : topSubresources;
-        JsonNode columns = v.has("additionalPrinterColumns") ? v.path("additionalPrinterColumns")
-            : topColumns;
-        versions.add(new Version(v.path("name").asText(), v.path("served").asBoolean(true),
-            v.path("storage").asBoolean(false), subresources.has("status"),
-            subresources.has("scale"), columns(columns),
-            v.has("schema") ? v.path("schema").path("openAPIV3Schema") : topSchema));
+        JsonNode columns =
+            v.has("additionalPrinterColumns") ? v.path("additionalPrinterColumns") : topColumns;
+        versions.add(
+            new Version(
+                v.path("name").asText(),
+                v.path("served").asBoolean(true),
+                v.path("storage").asBoolean(false),
+                subresources.has("status"),
+                subresources.has("scale"),
+                columns(columns),
+                v.has("schema") ? v.path("schema").path("openAPIV3Schema") : topSchema));
       }
     } else if (spec.hasNonNull("version")) {
-      versions.add(new Version(spec.path("version").asText(), true, true,
-          topSubresources.has("status"), topSubresources.has("scale"), columns(topColumns),
-          topSchema));
+      versions.add(
+          new Version(
+              spec.path("version").asText(),
+              true,
+              true,
+              topSubresources.has("status"),
+              topSubresources.has("scale"),
+              columns(topColumns),
+              topSchema));
     }
-    return Optional.of(new CrdInfo(group, plural, singular, kind, namespaced,
-        strings(names.path("shortNames")), strings(names.path("categories")), versions));
+    return Optional.of(
+        new CrdInfo(
+            group,
+            plural,
+            singular,
+            kind,
+            namespaced,
+            strings(names.path("shortNames")),
+            strings(names.path("categories")),
+            versions));
   }
 
   Optional<Version> version(String name) {
@@ -74,11 +114,15 @@ record CrdInfo(String group, String plural, String singular, String kind, boolea
     List<Column> columns = new ArrayList<>();
     for (JsonNode c : array) {
       String path = c.has("jsonPath") ? c.path("jsonPath").asText() : c.path("JSONPath").asText();
-      columns.add(new Column(c.path("name").asText(), c.path("type").asText("string"),
-          c.path("format").asText(""),
-          c.path("description").asText("Custom resource definition column (in JSONPath format): "
-              + path),
-          c.path("priority").asInt(0), path));
+      columns.add(
+          new Column(
+              c.path("name").asText(),
+              c.path("type").asText("string"),
+              c.path("format").asText(""),
+              c.path("description")
+                  .asText("Custom resource definition column (in JSONPath format): " + path),
+              c.path("priority").asInt(0),
+              path));
     }
     return columns;
   }

@@ -16,11 +16,11 @@ import java.util.regex.Pattern;
 
 /**
  * The legacy (non-aggregated) discovery documents kubectl and client libraries read before anything
- * else: {@code /api}, {@code /api/v1}, {@code /apis}, {@code /apis/<group>} and
- * {@code /apis/<group>/<version>}. Built-in groups come from a fixed list of the resources a
- * sandbox may touch (the mock stores any kind); custom resources from the CRDs stored in the mock,
- * with their short names, categories and subresources, so that {@code kubectl get notif},
- * {@code kubectl get herald} and {@code kubectl api-resources} work.
+ * else: {@code /api}, {@code /api/v1}, {@code /apis}, {@code /apis/<group>} and {@code
+ * /apis/<group>/<version>}. Built-in groups come from a fixed list of the resources a sandbox may
+ * touch (the mock stores any kind); custom resources from the CRDs stored in the mock, with their
+ * short names, categories and subresources, so that {@code kubectl get notif}, {@code kubectl get
+ * herald} and {@code kubectl api-resources} work.
  */
 final class Discovery {
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
@@ -28,66 +28,137 @@ final class Discovery {
       List.of("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch");
   private static final List<String> SUBRESOURCE_VERBS = List.of("get", "patch", "update");
 
-  private record Builtin(String name, String kind, boolean namespaced, List<String> shortNames,
-      List<String> categories, List<String> subresources) {}
+  private record Builtin(
+      String name,
+      String kind,
+      boolean namespaced,
+      List<String> shortNames,
+      List<String> categories,
+      List<String> subresources) {}
 
   /** Built-in group/version → its resources. */
   private static final Map<String, List<Builtin>> BUILTIN = new LinkedHashMap<>();
 
   static {
     List<String> all = List.of("all");
-    BUILTIN.put("v1", List.of(
-        ns("configmaps", "ConfigMap", "cm"),
-        ns("endpoints", "Endpoints", "ep"),
-        ns("events", "Event", "ev"),
-        ns("limitranges", "LimitRange", "limits"),
-        new Builtin("namespaces", "Namespace", false, List.of("ns"), List.of(),
-            List.of("status", "finalize")),
-        new Builtin("nodes", "Node", false, List.of("no"), List.of(), List.of("status")),
-        new Builtin("persistentvolumeclaims", "PersistentVolumeClaim", true, List.of("pvc"),
-            List.of(), List.of("status")),
-        new Builtin("persistentvolumes", "PersistentVolume", false, List.of("pv"), List.of(),
-            List.of("status")),
-        new Builtin("pods", "Pod", true, List.of("po"), all, List.of("status", "log")),
-        ns("podtemplates", "PodTemplate"),
-        new Builtin("replicationcontrollers", "ReplicationController", true, List.of("rc"), all,
-            List.of("status", "scale")),
-        ns("resourcequotas", "ResourceQuota", "quota"),
-        ns("secrets", "Secret"),
-        ns("serviceaccounts", "ServiceAccount", "sa"),
-        new Builtin("services", "Service", true, List.of("svc"), all, List.of("status"))));
-    BUILTIN.put("apiextensions.k8s.io/v1", List.of(
-        new Builtin("customresourcedefinitions", "CustomResourceDefinition", false,
-            List.of("crd", "crds"), List.of("api-extensions"), List.of("status"))));
-    BUILTIN.put("apps/v1", List.of(
-        ns("controllerrevisions", "ControllerRevision"),
-        new Builtin("daemonsets", "DaemonSet", true, List.of("ds"), all, List.of("status")),
-        new Builtin("deployments", "Deployment", true, List.of("deploy"), all,
-            List.of("status", "scale")),
-        new Builtin("replicasets", "ReplicaSet", true, List.of("rs"), all,
-            List.of("status", "scale")),
-        new Builtin("statefulsets", "StatefulSet", true, List.of("sts"), all,
-            List.of("status", "scale"))));
-    BUILTIN.put("autoscaling/v2", List.of(
-        new Builtin("horizontalpodautoscalers", "HorizontalPodAutoscaler", true, List.of("hpa"),
-            all, List.of("status"))));
-    BUILTIN.put("batch/v1", List.of(
-        new Builtin("cronjobs", "CronJob", true, List.of("cj"), all, List.of("status")),
-        new Builtin("jobs", "Job", true, List.of(), all, List.of("status"))));
+    BUILTIN.put(
+        "v1",
+        List.of(
+            ns("configmaps", "ConfigMap", "cm"),
+            ns("endpoints", "Endpoints", "ep"),
+            ns("events", "Event", "ev"),
+            ns("limitranges", "LimitRange", "limits"),
+            new Builtin(
+                "namespaces",
+                "Namespace",
+                false,
+                List.of("ns"),
+                List.of(),
+                List.of("status", "finalize")),
+            new Builtin("nodes", "Node", false, List.of("no"), List.of(), List.of("status")),
+            new Builtin(
+                "persistentvolumeclaims",
+                "PersistentVolumeClaim",
+                true,
+                List.of("pvc"),
+                List.of(),
+                List.of("status")),
+            new Builtin(
+                "persistentvolumes",
+                "PersistentVolume",
+                false,
+                List.of("pv"),
+                List.of(),
+                List.of("status")),
+            new Builtin("pods", "Pod", true, List.of("po"), all, List.of("status", "log")),
+            ns("podtemplates", "PodTemplate"),
+            new Builtin(
+                "replicationcontrollers",
+                "ReplicationController",
+                true,
+                List.of("rc"),
+                all,
+                List.of("status", "scale")),
+            ns("resourcequotas", "ResourceQuota", "quota"),
+            ns("secrets", "Secret"),
+            ns("serviceaccounts", "ServiceAccount", "sa"),
+            new Builtin("services", "Service", true, List.of("svc"), all, List.of("status"))));
+    BUILTIN.put(
+        "apiextensions.k8s.io/v1",
+        List.of(
+            new Builtin(
+                "customresourcedefinitions",
+                "CustomResourceDefinition",
+                false,
+                List.of("crd", "crds"),
+                List.of("api-extensions"),
+                List.of("status"))));
+    BUILTIN.put(
+        "apps/v1",
+        List.of(
+            ns("controllerrevisions", "ControllerRevision"),
+            new Builtin("daemonsets", "DaemonSet", true, List.of("ds"), all, List.of("status")),
+            new Builtin(
+                "deployments",
+                "Deployment",
+                true,
+                List.of("deploy"),
+                all,
+                List.of("status", "scale")),
+            new Builtin(
+                "replicasets", "ReplicaSet", true, List.of("rs"), all, List.of("status", "scale")),
+            new Builtin(
+                "statefulsets",
+                "StatefulSet",
+                true,
+                List.of("sts"),
+                all,
+                List.of("status", "scale"))));
+    BUILTIN.put(
+        "autoscaling/v2",
+        List.of(
+            new Builtin(
+                "horizontalpodautoscalers",
+                "HorizontalPodAutoscaler",
+                true,
+                List.of("hpa"),
+                all,
+                List.of("status"))));
+    BUILTIN.put(
+        "batch/v1",
+        List.of(
+            new Builtin("cronjobs", "CronJob", true, List.of("cj"), all, List.of("status")),
+            new Builtin("jobs", "Job", true, List.of(), all, List.of("status"))));
     BUILTIN.put("coordination.k8s.io/v1", List.of(ns("leases", "Lease")));
     BUILTIN.put("events.k8s.io/v1", List.of(ns("events", "Event", "ev")));
-    BUILTIN.put("networking.k8s.io/v1", List.of(
-        new Builtin("ingresses", "Ingress", true, List.of("ing"), List.of(), List.of("status")),
-        ns("networkpolicies", "NetworkPolicy", "netpol")));
-    BUILTIN.put("policy/v1", List.of(
-        new Builtin("poddisruptionbudgets", "PodDisruptionBudget", true, List.of("pdb"),
-            List.of(), List.of("status"))));
-    BUILTIN.put("rbac.authorization.k8s.io/v1", List.of(
-        new Builtin("clusterrolebindings", "ClusterRoleBinding", false, List.of(), List.of(),
-            List.of()),
-        new Builtin("clusterroles", "ClusterRole", false, List.of(), List.of(), List.of()),
-        ns("rolebindings", "RoleBinding"),
-        ns("roles", "Role")));
+    BUILTIN.put(
+        "networking.k8s.io/v1",
+        List.of(
+            new Builtin("ingresses", "Ingress", true, List.of("ing"), List.of(), List.of("status")),
+            ns("networkpolicies", "NetworkPolicy", "netpol")));
+    BUILTIN.put(
+        "policy/v1",
+        List.of(
+            new Builtin(
+                "poddisruptionbudgets",
+                "PodDisruptionBudget",
+                true,
+                List.of("pdb"),
+                List.of(),
+                List.of("status"))));
+    BUILTIN.put(
+        "rbac.authorization.k8s.io/v1",
+        List.of(
+            new Builtin(
+                "clusterrolebindings",
+                "ClusterRoleBinding",
+                false,
+                List.of(),
+                List.of(),
+                List.of()),
+            new Builtin("clusterroles", "ClusterRole", false, List.of(), List.of(), List.of()),
+            ns("rolebindings", "RoleBinding"),
+            ns("roles", "Role")));
   }
 
   private final String serverAddress;
@@ -131,7 +202,8 @@ final class Discovery {
     for (String v : versions) {
       vs.addObject().put("groupVersion", group + "/" + v).put("version", v);
     }
-    n.putObject("preferredVersion").put("groupVersion", group + "/" + versions.get(0))
+    n.putObject("preferredVersion")
+        .put("groupVersion", group + "/" + versions.get(0))
         .put("version", versions.get(0));
     n.set("serverAddressByClientCIDRs", serverAddresses());
     return Optional.of(n);
@@ -150,11 +222,25 @@ final class Discovery {
     if (builtins != null) {
       known = true;
       for (Builtin b : builtins) {
-        resources.add(resource(b.name(), singular(b.kind()), b.namespaced(), b.kind(), VERBS,
-            b.shortNames(), b.categories()));
+        resources.add(
+            resource(
+                b.name(),
+                singular(b.kind()),
+                b.namespaced(),
+                b.kind(),
+                VERBS,
+                b.shortNames(),
+                b.categories()));
         for (String sub : b.subresources()) {
-          resources.add(resource(b.name() + "/" + sub, "", b.namespaced(), b.kind(),
-              sub.equals("log") ? List.of("get") : SUBRESOURCE_VERBS, List.of(), List.of()));
+          resources.add(
+              resource(
+                  b.name() + "/" + sub,
+                  "",
+                  b.namespaced(),
+                  b.kind(),
+                  sub.equals("log") ? List.of("get") : SUBRESOURCE_VERBS,
+                  List.of(),
+                  List.of()));
         }
       }
     }
@@ -167,15 +253,36 @@ final class Discovery {
         continue;
       }
       known = true;
-      resources.add(resource(crd.plural(), crd.singular(), crd.namespaced(), crd.kind(), VERBS,
-          crd.shortNames(), crd.categories()));
+      resources.add(
+          resource(
+              crd.plural(),
+              crd.singular(),
+              crd.namespaced(),
+              crd.kind(),
+              VERBS,
+              crd.shortNames(),
+              crd.categories()));
       if (v.get().status()) {
-        resources.add(resource(crd.plural() + "/status", "", crd.namespaced(), crd.kind(),
-            SUBRESOURCE_VERBS, List.of(), List.of()));
+        resources.add(
+            resource(
+                crd.plural() + "/status",
+                "",
+                crd.namespaced(),
+                crd.kind(),
+                SUBRESOURCE_VERBS,
+                List.of(),
+                List.of()));
       }
       if (v.get().scale()) {
-        ObjectNode scale = resource(crd.plural() + "/scale", "", crd.namespaced(), "Scale",
-            SUBRESOURCE_VERBS, List.of(), List.of());
+        ObjectNode scale =
+            resource(
+                crd.plural() + "/scale",
+                "",
+                crd.namespaced(),
+                "Scale",
+                SUBRESOURCE_VERBS,
+                List.of(),
+                List.of());
         scale.put("group", "autoscaling").put("version", "v1");
         resources.add(scale);
       }
@@ -186,17 +293,32 @@ final class Discovery {
   /** The kind of {@code resource} in {@code group}/{@code version}, if served. */
   Optional<String> kind(String group, String version, String resource, List<CrdInfo> crds) {
     String groupVersion = group.isEmpty() ? version : group + "/" + version;
-    Optional<String> builtin = BUILTIN.getOrDefault(groupVersion, List.of()).stream()
-        .filter(b -> b.name().equals(resource)).map(Builtin::kind).findFirst();
+    Optional<String> builtin =
+        BUILTIN.getOrDefault(groupVersion, List.of()).stream()
+            .filter(b -> b.name().equals(resource))
+            .map(Builtin::kind)
+            .findFirst();
     if (builtin.isPresent()) {
       return builtin;
     }
-    return crds.stream().filter(c -> c.group().equals(group) && c.plural().equals(resource)
-        && c.version(version).isPresent()).map(CrdInfo::kind).findFirst();
+    return crds.stream()
+        .filter(
+            c ->
+                c.group().equals(group)
+                    && c.plural().equals(resource)
+                    && c.version(version).isPresent())
+        .map(CrdInfo::kind)
+        .findFirst();
   }
 
-  private static ObjectNode resource(String name, String singular, boolean namespaced, String kind,
-      List<String> verbs, List<String> shortNames, List<String> categories) {
+  private static ObjectNode resource(
+      String name,
+      String singular,
+      boolean namespaced,
+      String kind,
+      List<String> verbs,
+      List<String> shortNames,
+      List<String> categories) {
     ObjectNode r = NODES.objectNode();
     r.put("name", name);
     r.put("singularName", singular);
@@ -229,11 +351,13 @@ final class Discovery {
         names.add(gv.substring(0, slash));
       }
     }
-    new TreeSet<>(crds.stream().map(CrdInfo::group).toList()).forEach(g -> {
-      if (!names.contains(g)) {
-        names.add(g);
-      }
-    });
+    new TreeSet<>(crds.stream().map(CrdInfo::group).toList())
+        .forEach(
+            g -> {
+              if (!names.contains(g)) {
+                names.add(g);
+              }
+            });
     return names;
   }
 
@@ -247,7 +371,8 @@ final class Discovery {
     }
     for (CrdInfo crd : crds) {
       if (crd.group().equals(group)) {
-        crd.versions().stream().filter(CrdInfo.Version::served)
+        crd.versions().stream()
+            .filter(CrdInfo.Version::served)
             .forEach(v -> versions.add(v.name()));
       }
     }
@@ -257,16 +382,17 @@ final class Discovery {
   private static final Pattern KUBE_VERSION = Pattern.compile("v(\\d+)(?:(alpha|beta)(\\d+))?");
 
   /** v2 &gt; v1 &gt; v1beta2 &gt; v1beta1 &gt; v1alpha1 &gt; anything else (alphabetical). */
-  static final Comparator<String> VERSION_PRIORITY = (a, b) -> {
-    long[] ka = versionKey(a);
-    long[] kb = versionKey(b);
-    for (int i = 0; i < ka.length; i++) {
-      if (ka[i] != kb[i]) {
-        return Long.compare(kb[i], ka[i]);
-      }
-    }
-    return a.compareTo(b);
-  };
+  static final Comparator<String> VERSION_PRIORITY =
+      (a, b) -> {
+        long[] ka = versionKey(a);
+        long[] kb = versionKey(b);
+        for (int i = 0; i < ka.length; i++) {
+          if (ka[i] != kb[i]) {
+            return Long.compare(kb[i], ka[i]);
+          }
+        }
+        return a.compareTo(b);
+      };
 
   private static long[] versionKey(String v) {
     Matcher m = KUBE_VERSION.matcher(v);

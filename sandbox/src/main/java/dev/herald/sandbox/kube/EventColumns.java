@@ -18,32 +18,62 @@ final class EventColumns {
   private EventColumns() {}
 
   static Tables table(Clock clock) {
-    return Tables.of(List.of(
-        column("Last Seen", 0, "Time when this Event was last observed.",
-            e -> NODES.textNode(lastSeen(e, clock))),
-        column("Type", 0, "Type of this event (Normal, Warning), new types could be added in the "
-            + "future", e -> text(e.path("type"))),
-        column("Reason", 0, "This should be a short, machine understandable string that gives the "
-            + "reason for the transition into the object's current status.",
-            e -> text(e.path("reason"))),
-        column("Object", 0, "The object that this event is about.",
-            e -> NODES.textNode(object(regarding(e)))),
-        column("Subobject", 1, "If referring to a piece of an object instead of an entire object, "
-            + "this string should contain a valid JSON/Go field access statement.",
-            e -> text(regarding(e).path("fieldPath"))),
-        column("Source", 1, "The component reporting this event.",
-            e -> NODES.textNode(source(e))),
-        column("Message", 0, "A human-readable description of the status of this operation.",
-            e -> NODES.textNode(first(e, "message", "note").trim())),
-        column("First Seen", 1, "The time at which the event was first recorded.",
-            e -> NODES.textNode(firstSeen(e, clock))),
-        new Tables.Column("Count", "string", "", "The number of times this event has occurred.", 1,
-            e -> NODES.numberNode(count(e))),
-        new Tables.Column("Name", "string", "name", Tables.NAME.description(), 1,
-            Tables.NAME.cell())));
+    return Tables.of(
+        List.of(
+            column(
+                "Last Seen",
+                0,
+                "Time when this Event was last observed.",
+                e -> NODES.textNode(lastSeen(e, clock))),
+            column(
+                "Type",
+                0,
+                "Type of this event (Normal, Warning), new types could be added in the " + "future",
+                e -> text(e.path("type"))),
+            column(
+                "Reason",
+                0,
+                "This should be a short, machine understandable string that gives the "
+                    + "reason for the transition into the object's current status.",
+                e -> text(e.path("reason"))),
+            column(
+                "Object",
+                0,
+                "The object that this event is about.",
+                e -> NODES.textNode(object(regarding(e)))),
+            column(
+                "Subobject",
+                1,
+                "If referring to a piece of an object instead of an entire object, "
+                    + "this string should contain a valid JSON/Go field access statement.",
+                e -> text(regarding(e).path("fieldPath"))),
+            column(
+                "Source", 1, "The component reporting this event.", e -> NODES.textNode(source(e))),
+            column(
+                "Message",
+                0,
+                "A human-readable description of the status of this operation.",
+                e -> NODES.textNode(first(e, "message", "note").trim())),
+            column(
+                "First Seen",
+                1,
+                "The time at which the event was first recorded.",
+                e -> NODES.textNode(firstSeen(e, clock))),
+            new Tables.Column(
+                "Count",
+                "string",
+                "",
+                "The number of times this event has occurred.",
+                1,
+                e -> NODES.numberNode(count(e))),
+            new Tables.Column(
+                "Name", "string", "name", Tables.NAME.description(), 1, Tables.NAME.cell())));
   }
 
-  private static Tables.Column column(String name, int priority, String description,
+  private static Tables.Column column(
+      String name,
+      int priority,
+      String description,
       java.util.function.Function<JsonNode, JsonNode> cell) {
     return new Tables.Column(name, "string", "", description, priority, cell);
   }

@@ -7,8 +7,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 /**
  * {@code events.k8s.io/v1} as a read-only view of the {@code core/v1} Events the mock holds, as
  * kube-apiserver serves both from one store (the mock keeps them apart, so an Event written in one
- * API would be missing from the other). Newer kubectl and client libraries read Events here
- * ({@code regarding}, {@code note}, {@code reportingController}); writes are refused.
+ * API would be missing from the other). Newer kubectl and client libraries read Events here ({@code
+ * regarding}, {@code note}, {@code reportingController}); writes are refused.
  */
 final class EventsV1 {
   static final String GROUP = "events.k8s.io";
@@ -18,7 +18,9 @@ final class EventsV1 {
 
   /** Whether {@code api} names Events of {@code events.k8s.io/v1}. */
   static boolean isEventsV1(ApiPath api) {
-    return api.group().equals(GROUP) && api.version().equals("v1") && api.resource().equals("events");
+    return api.group().equals(GROUP)
+        && api.version().equals("v1")
+        && api.resource().equals("events");
   }
 
   /** Whether {@code api} names Events of either API. */

@@ -8,11 +8,11 @@ import java.util.Optional;
 /**
  * A Kubernetes field selector ({@code ?fieldSelector=involvedObject.name=x,type!=Normal}), applied
  * by the front because the mock's CRUD mode reads none but {@code metadata.name} (and answers an
- * empty list to any other). Terms are {@code path=value}, {@code path==value} or
- * {@code path!=value}, joined by commas; {@code \,}, {@code \=} and {@code \\} escape. A path is
- * any dotted field of the object ({@code involvedObject.uid}, {@code status.phase}); a field the
- * object lacks reads as the empty string. kube-apiserver accepts only the fields each kind
- * declares; this accepts any.
+ * empty list to any other). Terms are {@code path=value}, {@code path==value} or {@code
+ * path!=value}, joined by commas; {@code \,}, {@code \=} and {@code \\} escape. A path is any
+ * dotted field of the object ({@code involvedObject.uid}, {@code status.phase}); a field the object
+ * lacks reads as the empty string. kube-apiserver accepts only the fields each kind declares; this
+ * accepts any.
  */
 record FieldSelector(List<Term> terms) {
   /** One requirement. */
@@ -54,8 +54,10 @@ record FieldSelector(List<Term> terms) {
 
   /** The name a {@code metadata.name=x} term asks for, the one field the mock can select on. */
   Optional<String> name() {
-    return terms.stream().filter(t -> t.equal() && t.path().equals("metadata.name"))
-        .map(Term::value).findFirst();
+    return terms.stream()
+        .filter(t -> t.equal() && t.path().equals("metadata.name"))
+        .map(Term::value)
+        .findFirst();
   }
 
   private static Term term(String term) {
@@ -70,8 +72,10 @@ record FieldSelector(List<Term> terms) {
         return new Term(term.substring(0, i).trim(), true, unescape(term.substring(valueStart)));
       }
     }
-    throw new IllegalArgumentException("invalid field selector term \"" + term
-        + "\": expected field=value, field==value or field!=value");
+    throw new IllegalArgumentException(
+        "invalid field selector term \""
+            + term
+            + "\": expected field=value, field==value or field!=value");
   }
 
   /** Splits on {@code separator} where it is not escaped with a backslash. */

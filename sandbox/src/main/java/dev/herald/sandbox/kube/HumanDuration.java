@@ -3,9 +3,9 @@ package dev.herald.sandbox.kube;
 import java.time.Duration;
 
 /**
- * Kubernetes' short human-readable durations ({@code 45s}, {@code 3m12s}, {@code 5h4m},
- * {@code 2d3h}): what {@code kubectl get} shows in an AGE column. A port of
- * {@code k8s.io/apimachinery/pkg/util/duration.HumanDuration}.
+ * Kubernetes' short human-readable durations ({@code 45s}, {@code 3m12s}, {@code 5h4m}, {@code
+ * 2d3h}): what {@code kubectl get} shows in an AGE column. A port of {@code
+ * k8s.io/apimachinery/pkg/util/duration.HumanDuration}.
  */
 final class HumanDuration {
   private HumanDuration() {}

@@ -9,11 +9,11 @@ import java.util.Base64;
 
 /**
  * Reads the few Kubernetes protobuf request bodies the sandbox meets, as JSON. kubectl's generator
- * commands ({@code kubectl create secret generic}, {@code create configmap},
- * {@code create namespace}) send built-in kinds as {@code application/vnd.kubernetes.protobuf},
- * which the mock cannot read: the envelope ({@code k8s\0} + {@code runtime.Unknown}) and the
- * fields those commands set of ConfigMap, Secret and Namespace are decoded here. Anything else is
- * {@link UnsupportedKindException}.
+ * commands ({@code kubectl create secret generic}, {@code create configmap}, {@code create
+ * namespace}) send built-in kinds as {@code application/vnd.kubernetes.protobuf}, which the mock
+ * cannot read: the envelope ({@code k8s\0} + {@code runtime.Unknown}) and the fields those commands
+ * set of ConfigMap, Secret and Namespace are decoded here. Anything else is {@link
+ * UnsupportedKindException}.
  */
 final class KubeProtobuf {
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
@@ -29,7 +29,8 @@ final class KubeProtobuf {
 
   /** The object in a protobuf request body, as JSON. */
   static ObjectNode toJson(byte[] body) throws UnsupportedKindException {
-    if (body.length < MAGIC.length || !Arrays.equals(body, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
+    if (body.length < MAGIC.length
+        || !Arrays.equals(body, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
       throw new UnsupportedKindException("not a Kubernetes protobuf envelope");
     }
     try {
@@ -55,13 +56,15 @@ final class KubeProtobuf {
           default -> unknown.skip(tag);
         }
       }
-      ObjectNode object = switch (apiVersion + "/" + kind) {
-        case "v1/ConfigMap" -> configMap(new Reader(raw, 0, raw.length));
-        case "v1/Secret" -> secret(new Reader(raw, 0, raw.length));
-        case "v1/Namespace" -> namespace(new Reader(raw, 0, raw.length));
-        default -> throw new UnsupportedKindException(
-            "the sandbox cannot read " + kind + " (" + apiVersion + ") sent as protobuf");
-      };
+      ObjectNode object =
+          switch (apiVersion + "/" + kind) {
+            case "v1/ConfigMap" -> configMap(new Reader(raw, 0, raw.length));
+            case "v1/Secret" -> secret(new Reader(raw, 0, raw.length));
+            case "v1/Namespace" -> namespace(new Reader(raw, 0, raw.length));
+            default ->
+                throw new UnsupportedKindException(
+                    "the sandbox cannot read " + kind + " (" + apiVersion + ") sent as protobuf");
+          };
       ObjectNode json = NODES.objectNode();
       json.put("apiVersion", apiVersion);
       json.put("kind", kind);
@@ -154,8 +157,8 @@ final class KubeProtobuf {
       int tag = entry.tag();
       switch (tag >>> 3) {
         case 1 -> key = entry.string();
-        case 2 -> value = bytesValue ? Base64.getEncoder().encodeToString(entry.bytes())
-            : entry.string();
+        case 2 ->
+            value = bytesValue ? Base64.getEncoder().encodeToString(entry.bytes()) : entry.string();
         default -> entry.skip(tag);
       }
     }

@@ -47,8 +47,8 @@ import java.util.stream.Stream;
  */
 public final class LocalKubernetes implements AutoCloseable {
   /**
-   * The mock logs every request at INFO through java.util.logging (to stderr); kept here so that the
-   * level set in {@link #start(int)} is not lost with a garbage-collected logger.
+   * The mock logs every request at INFO through java.util.logging (to stderr); kept here so that
+   * the level set in {@link #start(int)} is not lost with a garbage-collected logger.
    */
   private static final java.util.logging.Logger MOCK_LOG =
       java.util.logging.Logger.getLogger("io.fabric8.mockwebserver.MockWebServer");
@@ -74,15 +74,19 @@ public final class LocalKubernetes implements AutoCloseable {
     if (!Boolean.getBoolean("herald.kube.mock.log")) {
       MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
     }
-    KubernetesMockServer mock = new KubernetesMockServer(new Context(Serialization.jsonMapper()),
-        new MockWebServer(), new HashMap<ServerRequest, Queue<ServerResponse>>(),
-        new KubernetesCrudDispatcher(), false);
+    KubernetesMockServer mock =
+        new KubernetesMockServer(
+            new Context(Serialization.jsonMapper()),
+            new MockWebServer(),
+            new HashMap<ServerRequest, Queue<ServerResponse>>(),
+            new KubernetesCrudDispatcher(),
+            false);
     mock.init(LoopbackPorts.LOOPBACK, 0);
     KubeApiFront front = null;
     try {
       front = KubeApiFront.start(URI.create("http://127.0.0.1:" + mock.getPort() + "/"), frontPort);
-      KubernetesClient client = mock.createClient(
-          b -> b.withHttpClientFactory(new VertxHttpClientFactory()));
+      KubernetesClient client =
+          mock.createClient(b -> b.withHttpClientFactory(new VertxHttpClientFactory()));
       return new LocalKubernetes(mock, front, client);
     } catch (RuntimeException | Error e) {
       if (front != null) {
@@ -122,14 +126,21 @@ public final class LocalKubernetes implements AutoCloseable {
    */
   public KubernetesClient newFrontClient() {
     Config config = Config.fromKubeconfig(front.kubeconfig());
-    return new KubernetesClientBuilder().withConfig(config)
-        .withHttpClientFactory(new VertxHttpClientFactory()).build();
+    return new KubernetesClientBuilder()
+        .withConfig(config)
+        .withHttpClientFactory(new VertxHttpClientFactory())
+        .build();
   }
 
   /** Creates (or replaces) CRDs in the mock, which then serves their resources and discovery. */
   public void createCrds(Collection<CustomResourceDefinition> crds) {
     for (CustomResourceDefinition crd : crds) {
-      client.apiextensions().v1().customResourceDefinitions().resource(crd).createOr(c -> c.update());
+      client
+          .apiextensions()
+          .v1()
+          .customResourceDefinitions()
+          .resource(crd)
+          .createOr(c -> c.update());
     }
   }
 
@@ -139,8 +150,10 @@ public final class LocalKubernetes implements AutoCloseable {
    * {@code herald-api}'s jar), in name order.
    */
   public static List<CustomResourceDefinition> crdsOnClasspath(String suffix) {
-    ClassLoader loader = Thread.currentThread().getContextClassLoader() != null
-        ? Thread.currentThread().getContextClassLoader() : LocalKubernetes.class.getClassLoader();
+    ClassLoader loader =
+        Thread.currentThread().getContextClassLoader() != null
+            ? Thread.currentThread().getContextClassLoader()
+            : LocalKubernetes.class.getClassLoader();
     TreeSet<String> names = new TreeSet<>();
     try {
       Enumeration<URL> dirs = loader.getResources("META-INF/fabric8/");
@@ -150,13 +163,15 @@ public final class LocalKubernetes implements AutoCloseable {
           JarURLConnection connection = (JarURLConnection) dir.openConnection();
           connection.setUseCaches(false);
           try (JarFile jar = connection.getJarFile()) {
-            jar.stream().map(e -> e.getName())
+            jar.stream()
+                .map(e -> e.getName())
                 .filter(n -> n.startsWith("META-INF/fabric8/") && n.endsWith(suffix))
                 .forEach(names::add);
           }
         } else if (dir.getProtocol().equals("file")) {
           try (Stream<Path> files = Files.list(Path.of(dir.toURI()))) {
-            files.map(p -> "META-INF/fabric8/" + p.getFileName())
+            files
+                .map(p -> "META-INF/fabric8/" + p.getFileName())
                 .filter(n -> n.endsWith(suffix))
                 .forEach(names::add);
           }

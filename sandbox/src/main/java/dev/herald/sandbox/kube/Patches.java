@@ -13,18 +13,18 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The two patch formats the mock API server gets wrong, applied here instead: JSON merge patch
- * (RFC 7386; the mock "merges" by Jackson's {@code readerForUpdating}, which appends to arrays
- * instead of replacing them and stores {@code null}s instead of removing fields) and Kubernetes'
- * strategic merge patch (which the mock rejects with 415).
+ * The two patch formats the mock API server gets wrong, applied here instead: JSON merge patch (RFC
+ * 7386; the mock "merges" by Jackson's {@code readerForUpdating}, which appends to arrays instead
+ * of replacing them and stores {@code null}s instead of removing fields) and Kubernetes' strategic
+ * merge patch (which the mock rejects with 415).
  *
  * <p>Strategic merge patch is applied without the Go types' patch strategies, from what the patch
- * itself says: the directives kubectl emits ({@code $patch: delete|replace|merge},
- * {@code $retainKeys}, {@code $setElementOrder/<list>}, {@code $deleteFromPrimitiveList/<list>})
- * are honoured, a list named by {@code $setElementOrder/} is merged by the key its entries name
- * (e.g. {@code name} for containers), and any other list is replaced, as in a merge patch. That is
- * what kubectl's three-way patches need; custom resources have no patch strategies at all, so for
- * them it is exactly a JSON merge patch.
+ * itself says: the directives kubectl emits ({@code $patch: delete|replace|merge}, {@code
+ * $retainKeys}, {@code $setElementOrder/<list>}, {@code $deleteFromPrimitiveList/<list>}) are
+ * honoured, a list named by {@code $setElementOrder/} is merged by the key its entries name (e.g.
+ * {@code name} for containers), and any other list is replaced, as in a merge patch. That is what
+ * kubectl's three-way patches need; custom resources have no patch strategies at all, so for them
+ * it is exactly a JSON merge patch.
  */
 final class Patches {
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
@@ -40,7 +40,8 @@ final class Patches {
     if (!patch.isObject()) {
       return patch.deepCopy();
     }
-    ObjectNode result = target != null && target.isObject() ? target.deepCopy() : NODES.objectNode();
+    ObjectNode result =
+        target != null && target.isObject() ? target.deepCopy() : NODES.objectNode();
     for (Iterator<Map.Entry<String, JsonNode>> it = patch.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
       if (e.getValue().isNull()) {
@@ -53,8 +54,8 @@ final class Patches {
   }
 
   /**
-   * Kubernetes strategic merge patch (see the class comment): {@code patch} applied to (a copy
-   * of) {@code target}. Returns {@code null} when the patch deletes the whole object.
+   * Kubernetes strategic merge patch (see the class comment): {@code patch} applied to (a copy of)
+   * {@code target}. Returns {@code null} when the patch deletes the whole object.
    */
   static JsonNode strategicMergePatch(JsonNode target, JsonNode patch) {
     if (!patch.isObject()) {
@@ -67,7 +68,8 @@ final class Patches {
     if (directive.equals("replace")) {
       return withoutDirectives(patch);
     }
-    ObjectNode result = target != null && target.isObject() ? target.deepCopy() : NODES.objectNode();
+    ObjectNode result =
+        target != null && target.isObject() ? target.deepCopy() : NODES.objectNode();
     Set<String> listsDone = new HashSet<>();
     for (Iterator<Map.Entry<String, JsonNode>> it = patch.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
@@ -87,8 +89,13 @@ final class Patches {
         }
       } else if (value.isArray()) {
         listsDone.add(key);
-        result.set(key, mergeList(result.get(key), (ArrayNode) value,
-            patch.get(ORDER + key), patch.get(DELETE_FROM + key)));
+        result.set(
+            key,
+            mergeList(
+                result.get(key),
+                (ArrayNode) value,
+                patch.get(ORDER + key),
+                patch.get(DELETE_FROM + key)));
       } else {
         result.set(key, value.deepCopy());
       }
@@ -96,11 +103,18 @@ final class Patches {
     // lists that only a directive mentions (an element deleted, or only reordered)
     for (Iterator<String> it = patch.fieldNames(); it.hasNext(); ) {
       String key = it.next();
-      String list = key.startsWith(ORDER) ? key.substring(ORDER.length())
-          : key.startsWith(DELETE_FROM) ? key.substring(DELETE_FROM.length()) : null;
+      String list =
+          key.startsWith(ORDER)
+              ? key.substring(ORDER.length())
+              : key.startsWith(DELETE_FROM) ? key.substring(DELETE_FROM.length()) : null;
       if (list != null && listsDone.add(list) && result.has(list)) {
-        result.set(list, mergeList(result.get(list), NODES.arrayNode(),
-            patch.get(ORDER + list), patch.get(DELETE_FROM + list)));
+        result.set(
+            list,
+            mergeList(
+                result.get(list),
+                NODES.arrayNode(),
+                patch.get(ORDER + list),
+                patch.get(DELETE_FROM + list)));
       }
     }
     JsonNode retain = patch.get(RETAIN_KEYS);
@@ -108,18 +122,21 @@ final class Patches {
       Set<String> keep = new HashSet<>();
       retain.forEach(k -> keep.add(k.asText()));
       List<String> drop = new ArrayList<>();
-      result.fieldNames().forEachRemaining(k -> {
-        if (!keep.contains(k)) {
-          drop.add(k);
-        }
-      });
+      result
+          .fieldNames()
+          .forEachRemaining(
+              k -> {
+                if (!keep.contains(k)) {
+                  drop.add(k);
+                }
+              });
       drop.forEach(result::remove);
     }
     return result;
   }
 
-  private static JsonNode mergeList(JsonNode current, ArrayNode patch, JsonNode order,
-      JsonNode deletes) {
+  private static JsonNode mergeList(
+      JsonNode current, ArrayNode patch, JsonNode order, JsonNode deletes) {
     boolean hasOrder = order != null && order.isArray();
     boolean hasDeletes = deletes != null && deletes.isArray();
     if (!hasOrder && !hasDeletes) {
@@ -133,17 +150,22 @@ final class Patches {
       return replaced;
     }
     ArrayNode base = current != null && current.isArray() ? (ArrayNode) current : NODES.arrayNode();
-    String mergeKey = hasOrder && order.size() > 0 && order.get(0).isObject()
-        && order.get(0).size() == 1 ? order.get(0).fieldNames().next() : null;
+    String mergeKey =
+        hasOrder && order.size() > 0 && order.get(0).isObject() && order.get(0).size() == 1
+            ? order.get(0).fieldNames().next()
+            : null;
     if (mergeKey != null) {
       return mergeObjectList(base, patch, (ArrayNode) order, mergeKey);
     }
-    return mergePrimitiveList(base, patch, hasOrder ? (ArrayNode) order : null,
+    return mergePrimitiveList(
+        base,
+        patch,
+        hasOrder ? (ArrayNode) order : null,
         hasDeletes ? (ArrayNode) deletes : NODES.arrayNode());
   }
 
-  private static ArrayNode mergeObjectList(ArrayNode base, ArrayNode patch, ArrayNode order,
-      String mergeKey) {
+  private static ArrayNode mergeObjectList(
+      ArrayNode base, ArrayNode patch, ArrayNode order, String mergeKey) {
     Map<JsonNode, JsonNode> merged = new LinkedHashMap<>();
     for (JsonNode element : base) {
       merged.put(element.path(mergeKey), element);
@@ -175,8 +197,8 @@ final class Patches {
     return result;
   }
 
-  private static ArrayNode mergePrimitiveList(ArrayNode base, ArrayNode patch, ArrayNode order,
-      ArrayNode deletes) {
+  private static ArrayNode mergePrimitiveList(
+      ArrayNode base, ArrayNode patch, ArrayNode order, ArrayNode deletes) {
     List<JsonNode> values = new ArrayList<>();
     base.forEach(values::add);
     for (JsonNode v : patch) {
@@ -200,11 +222,13 @@ final class Patches {
   private static JsonNode withoutDirectives(JsonNode node) {
     if (node.isObject()) {
       ObjectNode copy = NODES.objectNode();
-      node.fields().forEachRemaining(e -> {
-        if (!e.getKey().startsWith("$")) {
-          copy.set(e.getKey(), withoutDirectives(e.getValue()));
-        }
-      });
+      node.fields()
+          .forEachRemaining(
+              e -> {
+                if (!e.getKey().startsWith("$")) {
+                  copy.set(e.getKey(), withoutDirectives(e.getValue()));
+                }
+              });
       return copy;
     }
     if (node.isArray()) {

@@ -18,14 +18,16 @@ import java.util.Optional;
 final class RecentLists {
   /** Lists longer than this are not remembered (kubectl lists in pages of 500). */
   static final int MAX_ITEMS = 500;
+
   private static final int MAX_LISTS = 256;
 
-  private final Map<String, List<JsonNode>> lists = new LinkedHashMap<>(16, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, List<JsonNode>> eldest) {
-      return size() > MAX_LISTS;
-    }
-  };
+  private final Map<String, List<JsonNode>> lists =
+      new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, List<JsonNode>> eldest) {
+          return size() > MAX_LISTS;
+        }
+      };
 
   /** Remembers the items of a list of {@code collection} at {@code resourceVersion}. */
   synchronized void remember(String collection, String resourceVersion, JsonNode items) {
@@ -54,7 +56,10 @@ final class RecentLists {
 
   private static String identity(JsonNode item) {
     JsonNode m = item.path("metadata");
-    return m.path("namespace").asText("") + "/" + m.path("name").asText("") + "/"
+    return m.path("namespace").asText("")
+        + "/"
+        + m.path("name").asText("")
+        + "/"
         + m.path("uid").asText("");
   }
 

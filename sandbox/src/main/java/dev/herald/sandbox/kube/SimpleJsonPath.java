@@ -10,8 +10,8 @@ import java.util.List;
  * evaluated over a Jackson tree:
  *
  * <ul>
- *   <li>fields: {@code .status.phase}, {@code .metadata.labels.app\.kubernetes\.io/name},
- *       {@code ['a.b']}, {@code .*}
+ *   <li>fields: {@code .status.phase}, {@code .metadata.labels.app\.kubernetes\.io/name}, {@code
+ *       ['a.b']}, {@code .*}
  *   <li>array elements: {@code [0]}, {@code [-1]}, {@code [*]}
  *   <li>filters: {@code [?(@.type=="Ready")]} with {@code == != < <= > >=} against a string,
  *       number, {@code true}/{@code false}/{@code null}, or a bare {@code [?(@.field)]} (exists)
@@ -39,7 +39,9 @@ final class SimpleJsonPath {
     this.steps = steps;
   }
 
-  /** Parses {@code expression}; throws {@link IllegalArgumentException} when it is not supported. */
+  /**
+   * Parses {@code expression}; throws {@link IllegalArgumentException} when it is not supported.
+   */
   static SimpleJsonPath parse(String expression) {
     String e = expression.trim();
     if (e.startsWith("{") && e.endsWith("}")) {
@@ -246,8 +248,10 @@ final class SimpleJsonPath {
         if (c == '.') {
           pos++;
           StringBuilder b = new StringBuilder();
-          while (pos < s.length() && "=!<>) ".indexOf(s.charAt(pos)) < 0
-              && s.charAt(pos) != '.' && s.charAt(pos) != '[') {
+          while (pos < s.length()
+              && "=!<>) ".indexOf(s.charAt(pos)) < 0
+              && s.charAt(pos) != '.'
+              && s.charAt(pos) != '[') {
             b.append(s.charAt(pos++));
           }
           path.add(b.toString());

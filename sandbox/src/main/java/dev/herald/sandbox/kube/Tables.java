@@ -15,19 +15,21 @@ import java.util.function.Function;
 
 /**
  * Server-side printing, as kube-apiserver does it: a {@code meta.k8s.io/v1 Table} with one row per
- * object. kubectl asks for it with {@code Accept: application/json;as=Table;v=v1;g=meta.k8s.io}
- * and shows the columns of priority 0 (all of them with {@code -o wide}). A custom resource's
- * columns ({@link #forCrd}) are {@code Name} and the CRD's {@code additionalPrinterColumns} (or
- * {@code Age} when it defines none), cells typed like the column ({@code integer}, {@code number},
- * {@code boolean}, {@code string}, and {@code date} rendered as an age such as {@code 5m12s});
- * built-in kinds bring their own columns ({@link EventColumns}).
+ * object. kubectl asks for it with {@code Accept: application/json;as=Table;v=v1;g=meta.k8s.io} and
+ * shows the columns of priority 0 (all of them with {@code -o wide}). A custom resource's columns
+ * ({@link #forCrd}) are {@code Name} and the CRD's {@code additionalPrinterColumns} (or {@code Age}
+ * when it defines none), cells typed like the column ({@code integer}, {@code number}, {@code
+ * boolean}, {@code string}, and {@code date} rendered as an age such as {@code 5m12s}); built-in
+ * kinds bring their own columns ({@link EventColumns}).
  */
 final class Tables {
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
   /** What each row carries besides its cells ({@code ?includeObject=}). */
   enum IncludeObject {
-    NONE, METADATA, OBJECT;
+    NONE,
+    METADATA,
+    OBJECT;
 
     static IncludeObject of(String param) {
       if (param == null || param.isEmpty()) {
@@ -45,17 +47,27 @@ final class Tables {
    * One column of a table: its definition, and how its cell is read from an object ({@code null}
    * shows as {@code <none>}).
    */
-  record Column(String name, String type, String format, String description, int priority,
+  record Column(
+      String name,
+      String type,
+      String format,
+      String description,
+      int priority,
       Function<JsonNode, JsonNode> cell) {}
 
   /** The Name column kube-apiserver puts first in a custom resource's table. */
-  static final Column NAME = new Column("Name", "string", "name",
-      "Name must be unique within a namespace. Is required when creating resources, although "
-          + "some resources may allow a client to request the generation of an appropriate name "
-          + "automatically. Name is primarily intended for creation idempotence and configuration "
-          + "definition. Cannot be updated. More info: "
-          + "https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names", 0,
-      object -> NODES.textNode(object.path("metadata").path("name").asText("")));
+  static final Column NAME =
+      new Column(
+          "Name",
+          "string",
+          "name",
+          "Name must be unique within a namespace. Is required when creating resources, although "
+              + "some resources may allow a client to request the generation of an appropriate name "
+              + "automatically. Name is primarily intended for creation idempotence and configuration "
+              + "definition. Cannot be updated. More info: "
+              + "https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names",
+          0,
+          object -> NODES.textNode(object.path("metadata").path("name").asText("")));
 
   private final List<Column> columns;
 
@@ -80,8 +92,14 @@ final class Tables {
         path = null; // an unsupported expression: the column shows <none>
       }
       SimpleJsonPath compiled = path;
-      columns.add(new Column(c.name(), c.type(), c.format(), c.description(), c.priority(),
-          object -> cell(c.type(), compiled, object, clock)));
+      columns.add(
+          new Column(
+              c.name(),
+              c.type(),
+              c.format(),
+              c.description(),
+              c.priority(),
+              object -> cell(c.type(), compiled, object, clock)));
     }
     return new Tables(columns);
   }
@@ -144,7 +162,7 @@ final class Tables {
         partial.put("apiVersion", "meta.k8s.io/v1");
         partial.set("metadata", object.path("metadata").deepCopy());
       }
-      case NONE -> { }
+      case NONE -> {}
     }
     return row;
   }
@@ -161,7 +179,8 @@ final class Tables {
       case "integer" -> value.isNumber() ? NODES.numberNode(value.asLong()) : NODES.nullNode();
       case "number" -> value.isNumber() ? NODES.numberNode(value.asDouble()) : NODES.nullNode();
       case "boolean" -> value.isBoolean() ? value : NODES.nullNode();
-      case "date" -> value.isTextual() ? NODES.textNode(age(value.asText(), clock)) : NODES.nullNode();
+      case "date" ->
+          value.isTextual() ? NODES.textNode(age(value.asText(), clock)) : NODES.nullNode();
       case "string" -> NODES.textNode(text(value));
       default -> NODES.nullNode();
     };

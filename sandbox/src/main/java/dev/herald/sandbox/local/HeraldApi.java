@@ -6,7 +6,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.time.Instant;
 
 /**
  * A plain HTTP client of the operator's API on 127.0.0.1: what a caller of Herald sends, with no
@@ -34,9 +33,12 @@ public final class HeraldApi {
     return "http://127.0.0.1:" + port;
   }
 
-  /** The status of one request; {@code key}, {@code body} and {@code idempotencyKey} may be null. */
+  /**
+   * The status of one request; {@code key}, {@code body} and {@code idempotencyKey} may be null.
+   */
   public int status(String method, String path, String key, String body, String idempotencyKey) {
-    return call(method, path, key, body, idempotencyKey, HttpResponse.BodyHandlers.discarding()).status();
+    return call(method, path, key, body, idempotencyKey, HttpResponse.BodyHandlers.discarding())
+        .status();
   }
 
   /** One request, with the answer's body. */
@@ -46,15 +48,25 @@ public final class HeraldApi {
 
   /** Waits until {@code /readyz} answers 200; false when {@code patience} ran out first. */
   public boolean awaitReady(Duration patience) {
-    return dev.herald.sandbox.process.Polling.until(() -> status("GET", "/readyz", null, null, null) == 200, patience,
-        Duration.ofMillis(200));
+    return dev.herald.sandbox.process.Polling.until(
+        () -> status("GET", "/readyz", null, null, null) == 200, patience, Duration.ofMillis(200));
   }
 
-  private <T> Answer call(String method, String path, String key, String body, String idempotencyKey,
+  private <T> Answer call(
+      String method,
+      String path,
+      String key,
+      String body,
+      String idempotencyKey,
       HttpResponse.BodyHandler<T> handler) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url() + path))
-        .timeout(Duration.ofSeconds(30))
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(url() + path))
+            .timeout(Duration.ofSeconds(30))
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body));
     if (key != null) {
       b.header("Authorization", "Bearer " + key);
     }

@@ -17,18 +17,21 @@ import java.util.OptionalLong;
 import java.util.function.Function;
 
 /**
- * Herald's operator and dispatchers on this machine, each in a JVM of its own as in production
- * (so that a kill is a real SIGKILL and each process's CPU and memory can be read), started from
- * this JVM's classpath against servers started elsewhere (a private Postgres and nats-server, the
- * mock Kubernetes API). Each writes {@code <name>.log} in the log directory; all are
- * {@link ProcessHygiene} children, stopped with SIGTERM (20 s grace) at the latest when this JVM exits.
+ * Herald's operator and dispatchers on this machine, each in a JVM of its own as in production (so
+ * that a kill is a real SIGKILL and each process's CPU and memory can be read), started from this
+ * JVM's classpath against servers started elsewhere (a private Postgres and nats-server, the mock
+ * Kubernetes API). Each writes {@code <name>.log} in the log directory; all are {@link
+ * ProcessHygiene} children, stopped with SIGTERM (20 s grace) at the latest when this JVM exits.
  */
 public final class HeraldProcesses implements AutoCloseable {
   private static final Duration STOP_GRACE = Duration.ofSeconds(20);
   private static final Duration API_PATIENCE = Duration.ofSeconds(90);
 
-  /** Where Herald's processes find the servers (these survive a server restarted on its old port). */
-  public record Servers(Path kubeconfig, String jdbcUrl, String dbUser, String natsUrl, int streamReplicas) {}
+  /**
+   * Where Herald's processes find the servers (these survive a server restarted on its old port).
+   */
+  public record Servers(
+      Path kubeconfig, String jdbcUrl, String dbUser, String natsUrl, int streamReplicas) {}
 
   private final Path logDir;
   private final Servers servers;
@@ -43,7 +46,11 @@ public final class HeraldProcesses implements AutoCloseable {
    * @param env settings every process gets beyond the servers' ({@code HERALD_ACK_WAIT_SECONDS}, …)
    * @param jvmOptions the JVM options of the process of that name ("operator", "dispatcher-1", …)
    */
-  public HeraldProcesses(Path logDir, Servers servers, Map<String, String> env, Function<String, List<String>> jvmOptions) {
+  public HeraldProcesses(
+      Path logDir,
+      Servers servers,
+      Map<String, String> env,
+      Function<String, List<String>> jvmOptions) {
     this.logDir = logDir;
     this.servers = servers;
     this.env = Map.copyOf(env);
@@ -59,7 +66,8 @@ public final class HeraldProcesses implements AutoCloseable {
   public void startOperator() {
     operator = java("operator", "dev.herald.operator.Main");
     if (!api.awaitReady(API_PATIENCE)) {
-      throw new IllegalStateException("the operator's API did not become ready; see " + logDir.resolve("operator.log"));
+      throw new IllegalStateException(
+          "the operator's API did not become ready; see " + logDir.resolve("operator.log"));
     }
   }
 
@@ -130,8 +138,11 @@ public final class HeraldProcesses implements AutoCloseable {
     }
     command.addAll(jvmOptions.apply(name));
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(logDir.resolve(name + ".log").toFile()));
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(
+                ProcessBuilder.Redirect.appendTo(logDir.resolve(name + ".log").toFile()));
     builder.environment().putAll(environment(name));
     try {
       return ProcessHygiene.start(name, builder, StopSignal.TERM, STOP_GRACE);

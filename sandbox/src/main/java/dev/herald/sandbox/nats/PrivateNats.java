@@ -25,13 +25,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A private {@code nats-server} with JetStream for the sandbox:
- * {@code nats-server -a 127.0.0.1 -p <free port> -js -sd <storeDir>} (and {@code -m <free port>}
- * for the monitoring endpoint when asked), never the machine's own server on 4222.
+ * A private {@code nats-server} with JetStream for the sandbox: {@code nats-server -a 127.0.0.1 -p
+ * <free port> -js -sd <storeDir>} (and {@code -m <free port>} for the monitoring endpoint when
+ * asked), never the machine's own server on 4222.
  *
  * <ul>
- *   <li>Binary: {@code $HERALD_NATS_SERVER} (or {@code -Dherald.nats.server}) if set, else
- *       {@code /usr/sbin/nats-server}, else {@code nats-server} on the {@code PATH}.
+ *   <li>Binary: {@code $HERALD_NATS_SERVER} (or {@code -Dherald.nats.server}) if set, else {@code
+ *       /usr/sbin/nats-server}, else {@code nats-server} on the {@code PATH}.
  *   <li>Ready when a client connection is greeted with the server's {@code INFO} and it reports
  *       JetStream enabled.
  *   <li>Its log goes to {@code <storeDir>.log} and its pid to {@code <storeDir>.pid} beside the
@@ -58,8 +58,8 @@ public final class PrivateNats implements AutoCloseable {
   private final ManagedProcess process;
   private boolean closed;
 
-  private PrivateNats(Path storeDir, Path logFile, int port, int monitoringPort,
-      ManagedProcess process) {
+  private PrivateNats(
+      Path storeDir, Path logFile, int port, int monitoringPort, ManagedProcess process) {
     this.storeDir = storeDir;
     this.logFile = logFile;
     this.port = port;
@@ -93,14 +93,32 @@ public final class PrivateNats implements AutoCloseable {
    * route port {@code routePort}, routing to every port of {@code routePorts} (itself included is
    * fine). Restarted with the same arguments and store, it rejoins with what it had.
    */
-  public static PrivateNats startClusterNode(Path storeDir, String name, String cluster, int port, int routePort,
+  public static PrivateNats startClusterNode(
+      Path storeDir,
+      String name,
+      String cluster,
+      int port,
+      int routePort,
       List<Integer> routePorts) {
-    String routes = String.join(",", routePorts.stream().map(p -> "nats://127.0.0.1:" + p).toList());
-    return start(storeDir, false, port, List.of("--name", name, "--cluster_name", cluster,
-        "--cluster", "nats://127.0.0.1:" + routePort, "--routes", routes));
+    String routes =
+        String.join(",", routePorts.stream().map(p -> "nats://127.0.0.1:" + p).toList());
+    return start(
+        storeDir,
+        false,
+        port,
+        List.of(
+            "--name",
+            name,
+            "--cluster_name",
+            cluster,
+            "--cluster",
+            "nats://127.0.0.1:" + routePort,
+            "--routes",
+            routes));
   }
 
-  private static PrivateNats start(Path storeDir, boolean monitoring, int fixedPort, List<String> extraArgs) {
+  private static PrivateNats start(
+      Path storeDir, boolean monitoring, int fixedPort, List<String> extraArgs) {
     Path store = storeDir.toAbsolutePath().normalize();
     Path logFile = store.resolveSibling(store.getFileName() + ".log");
     Path pidFile = store.resolveSibling(store.getFileName() + ".pid");
@@ -111,20 +129,32 @@ public final class PrivateNats implements AutoCloseable {
       for (int attempt = 1; ; attempt++) {
         int port = fixedPort != 0 ? fixedPort : LoopbackPorts.free();
         int monitoringPort = monitoring ? LoopbackPorts.free() : -1;
-        List<String> command = new ArrayList<>(List.of(binary,
-            "-a", "127.0.0.1", "-p", Integer.toString(port),
-            "-js", "-sd", store.toString(),
-            "-P", pidFile.toString()));
+        List<String> command =
+            new ArrayList<>(
+                List.of(
+                    binary,
+                    "-a",
+                    "127.0.0.1",
+                    "-p",
+                    Integer.toString(port),
+                    "-js",
+                    "-sd",
+                    store.toString(),
+                    "-P",
+                    pidFile.toString()));
         if (monitoring) {
           command.addAll(List.of("-m", Integer.toString(monitoringPort)));
         }
         command.addAll(extraArgs);
         long logOffset = Files.exists(logFile) ? Files.size(logFile) : 0;
-        ManagedProcess process = ProcessHygiene.start("nats-server",
-            new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())),
-            StopSignal.TERM, STOP_GRACE);
+        ManagedProcess process =
+            ProcessHygiene.start(
+                "nats-server",
+                new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())),
+                StopSignal.TERM,
+                STOP_GRACE);
         PrivateNats nats = new PrivateNats(store, logFile, port, monitoringPort, process);
         try {
           nats.awaitReady(logOffset);
@@ -133,8 +163,11 @@ public final class PrivateNats implements AutoCloseable {
         } catch (PortTakenException e) {
           process.stop();
           if (attempt >= PORT_ATTEMPTS || fixedPort != 0) {
-            throw new IllegalStateException("nats-server could not bind a free port after "
-                + attempt + " attempts; see " + logFile);
+            throw new IllegalStateException(
+                "nats-server could not bind a free port after "
+                    + attempt
+                    + " attempts; see "
+                    + logFile);
           }
         } catch (RuntimeException | Error e) {
           nats.close();
@@ -163,7 +196,9 @@ public final class PrivateNats implements AutoCloseable {
 
   /** {@code http://127.0.0.1:<monitoring port>}, when started with monitoring. */
   public Optional<String> monitoringUrl() {
-    return monitoringPort > 0 ? Optional.of("http://127.0.0.1:" + monitoringPort) : Optional.empty();
+    return monitoringPort > 0
+        ? Optional.of("http://127.0.0.1:" + monitoringPort)
+        : Optional.empty();
   }
 
   /** The JetStream store directory (absolute). */
@@ -212,8 +247,13 @@ public final class PrivateNats implements AutoCloseable {
         if (log.contains("address already in use")) {
           throw new PortTakenException();
         }
-        throw new IllegalStateException("nats-server exited with "
-            + process.process().exitValue() + " while starting; its log (" + logFile + "):\n" + log);
+        throw new IllegalStateException(
+            "nats-server exited with "
+                + process.process().exitValue()
+                + " while starting; its log ("
+                + logFile
+                + "):\n"
+                + log);
       }
       Optional<String> info = info();
       if (info.isPresent()) {
@@ -229,8 +269,15 @@ public final class PrivateNats implements AutoCloseable {
         throw new IllegalStateException("interrupted while waiting for nats-server", e);
       }
     }
-    throw new IllegalStateException("nats-server was not ready within " + START_TIMEOUT + " ("
-        + last + "); its log (" + logFile + "):\n" + ServerLog.since(logFile, logOffset));
+    throw new IllegalStateException(
+        "nats-server was not ready within "
+            + START_TIMEOUT
+            + " ("
+            + last
+            + "); its log ("
+            + logFile
+            + "):\n"
+            + ServerLog.since(logFile, logOffset));
   }
 
   /** The server's greeting on a fresh connection, if it answers with one. */
@@ -238,8 +285,9 @@ public final class PrivateNats implements AutoCloseable {
     try (Socket socket = new Socket()) {
       socket.connect(new InetSocketAddress(LoopbackPorts.LOOPBACK, port), 1000);
       socket.setSoTimeout(1000);
-      BufferedReader in = new BufferedReader(
-          new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+      BufferedReader in =
+          new BufferedReader(
+              new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
       String line = in.readLine();
       return line != null && line.startsWith("INFO ") ? Optional.of(line) : Optional.empty();
     } catch (IOException e) {
@@ -249,9 +297,10 @@ public final class PrivateNats implements AutoCloseable {
 
   /** The nats-server binary to run (see the class comment). */
   public static String binary() {
-    String configured = Optional.ofNullable(System.getenv(BINARY_ENV))
-        .filter(s -> !s.isBlank())
-        .orElse(System.getProperty("herald.nats.server"));
+    String configured =
+        Optional.ofNullable(System.getenv(BINARY_ENV))
+            .filter(s -> !s.isBlank())
+            .orElse(System.getProperty("herald.nats.server"));
     if (configured != null && !configured.isBlank()) {
       if (!Files.isExecutable(Path.of(configured))) {
         throw new IllegalStateException(BINARY_ENV + "=" + configured + " is not executable");
@@ -268,16 +317,18 @@ public final class PrivateNats implements AutoCloseable {
         return Path.of(dir, "nats-server").toString();
       }
     }
-    throw new IllegalStateException("no nats-server in /usr/sbin or on the PATH; install it or set "
-        + BINARY_ENV);
+    throw new IllegalStateException(
+        "no nats-server in /usr/sbin or on the PATH; install it or set " + BINARY_ENV);
   }
 
   private static void stopLeftover(Path pidFile, Path store) throws IOException {
-    Optional<ProcessHandle> leftover = ProcessHygiene.leftover(pidFile, "nats-server",
-        "-sd " + store + " ");
+    Optional<ProcessHandle> leftover =
+        ProcessHygiene.leftover(pidFile, "nats-server", "-sd " + store + " ");
     if (leftover.isPresent()) {
-      LOG.warn("stopping nats-server (pid {}) left running on {} by an earlier run",
-          leftover.get().pid(), store);
+      LOG.warn(
+          "stopping nats-server (pid {}) left running on {} by an earlier run",
+          leftover.get().pid(),
+          store);
       ProcessHygiene.terminate(leftover.get(), StopSignal.TERM, STOP_GRACE);
     }
     Files.deleteIfExists(pidFile);

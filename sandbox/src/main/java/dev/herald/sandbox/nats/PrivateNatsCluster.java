@@ -11,15 +11,14 @@ import io.nats.client.Options;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * A JetStream cluster of private nats-server processes on loopback: each node its own store, a
- * fixed client and route port, routes to all. A node killed and started again keeps its ports
- * and store, so it rejoins and catches up.
+ * fixed client and route port, routes to all. A node killed and started again keeps its ports and
+ * store, so it rejoins and catches up.
  */
 public final class PrivateNatsCluster implements AutoCloseable {
   /** The cluster's name in every node's {@code --cluster_name}. */
@@ -107,32 +106,42 @@ public final class PrivateNatsCluster implements AutoCloseable {
     for (int p : routePorts) {
       routes.add(p);
     }
-    nodes[i] = PrivateNats.startClusterNode(dir.resolve(nodeName(i)), nodeName(i), NAME, ports[i], routePorts[i],
-        routes);
+    nodes[i] =
+        PrivateNats.startClusterNode(
+            dir.resolve(nodeName(i)), nodeName(i), NAME, ports[i], routePorts[i], routes);
   }
 
   private void awaitJetStream(Duration atMost) {
     Exception[] last = {null};
-    boolean formed = Polling.until(() -> {
-      try (Connection c = connect()) {
-        c.jetStreamManagement().getAccountStatistics();
-        return true;
-      } catch (IOException | JetStreamApiException e) {
-        last[0] = e;
-        return false;
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return false;
-      }
-    }, atMost, Duration.ofMillis(250));
+    boolean formed =
+        Polling.until(
+            () -> {
+              try (Connection c = connect()) {
+                c.jetStreamManagement().getAccountStatistics();
+                return true;
+              } catch (IOException | JetStreamApiException e) {
+                last[0] = e;
+                return false;
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+              }
+            },
+            atMost,
+            Duration.ofMillis(250));
     if (!formed) {
-      throw new IllegalStateException("the JetStream cluster did not form within " + atMost + ": " + last[0]);
+      throw new IllegalStateException(
+          "the JetStream cluster did not form within " + atMost + ": " + last[0]);
     }
   }
 
   private Connection connect() throws IOException, InterruptedException {
-    return Nats.connect(new Options.Builder().server(url()).connectionTimeout(Duration.ofSeconds(2))
-        .maxReconnects(0).build());
+    return Nats.connect(
+        new Options.Builder()
+            .server(url())
+            .connectionTimeout(Duration.ofSeconds(2))
+            .maxReconnects(0)
+            .build());
   }
 
   @Override

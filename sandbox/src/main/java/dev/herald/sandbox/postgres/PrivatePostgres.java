@@ -43,26 +43,28 @@ import org.slf4j.LoggerFactory;
  *   <li>Binaries: {@code $HERALD_PG_BIN} (or {@code -Dherald.pg.bin}) if set, else the newest
  *       {@code /usr/lib/postgresql/<major>/bin} holding {@code initdb} and {@code postgres}.
  *   <li>The data directory is initialised on first use ({@code initdb}, superuser {@value #USER},
- *       trust authentication, UTF-8, C locale) and reused afterwards; the database
- *       {@value #DATABASE} is created when missing. The server's log is appended to
- *       {@code <dataDir>.log} beside it. {@code initdb} runs with {@code --no-sync} (about a
- *       second less on a busy disk): the sandbox's data can always be made anew, and should a crash
- *       right after the first start ever damage it, removing the directory starts afresh.
- *   <li>PostgreSQL refuses to run as root. When the JVM runs as root, {@code initdb} and
- *       {@code postgres} run under {@code unshare -U}: in a new user namespace without a mapping
- *       they run as {@code nobody}, which is also who the (root-owned) data directory appears to
- *       belong to there, so PostgreSQL's ownership checks pass while the files stay root's.
+ *       trust authentication, UTF-8, C locale) and reused afterwards; the database {@value
+ *       #DATABASE} is created when missing. The server's log is appended to {@code <dataDir>.log}
+ *       beside it. {@code initdb} runs with {@code --no-sync} (about a second less on a busy disk):
+ *       the sandbox's data can always be made anew, and should a crash right after the first start
+ *       ever damage it, removing the directory starts afresh.
+ *   <li>PostgreSQL refuses to run as root. When the JVM runs as root, {@code initdb} and {@code
+ *       postgres} run under {@code unshare -U}: in a new user namespace without a mapping they run
+ *       as {@code nobody}, which is also who the (root-owned) data directory appears to belong to
+ *       there, so PostgreSQL's ownership checks pass while the files stay root's.
  *   <li>The server is a {@link ProcessHygiene} child: {@link #close()} asks for a fast shutdown
  *       (SIGINT) and waits for it to exit; the JVM's exit does the same at the latest. A server
- *       left over by a JVM that was killed outright is found by the data directory's
- *       {@code postmaster.pid} and stopped before a new one starts.
+ *       left over by a JVM that was killed outright is found by the data directory's {@code
+ *       postmaster.pid} and stopped before a new one starts.
  * </ul>
  */
 public final class PrivatePostgres implements AutoCloseable {
   /** The database {@link #jdbcUrl()} names, created when missing. */
   public static final String DATABASE = "herald";
+
   /** The superuser, created by {@code initdb}; no password (trust authentication). */
   public static final String USER = "herald";
+
   /** Environment variable naming the directory of the PostgreSQL binaries to use. */
   public static final String BIN_ENV = "HERALD_PG_BIN";
 
@@ -79,8 +81,8 @@ public final class PrivatePostgres implements AutoCloseable {
   private final ManagedProcess process;
   private boolean closed;
 
-  private PrivatePostgres(Path dataDir, Path socketDir, Path logFile, int port,
-      ManagedProcess process) {
+  private PrivatePostgres(
+      Path dataDir, Path socketDir, Path logFile, int port, ManagedProcess process) {
     this.dataDir = dataDir;
     this.socketDir = socketDir;
     this.logFile = logFile;
@@ -122,21 +124,26 @@ public final class PrivatePostgres implements AutoCloseable {
       for (int attempt = 1; ; attempt++) {
         int port = fixedPort != 0 ? fixedPort : LoopbackPorts.free();
         long logOffset = Files.exists(logFile) ? Files.size(logFile) : 0;
-        ManagedProcess process = ProcessHygiene.start("postgres",
-            serverCommand(bin, data, socketDir, port, settings, logFile),
-            StopSignal.INT, STOP_GRACE);
+        ManagedProcess process =
+            ProcessHygiene.start(
+                "postgres",
+                serverCommand(bin, data, socketDir, port, settings, logFile),
+                StopSignal.INT,
+                STOP_GRACE);
         PrivatePostgres pg = new PrivatePostgres(data, socketDir, logFile, port, process);
         try {
           pg.awaitReady(logOffset);
           pg.createDatabase();
-          LOG.info("PostgreSQL ready on 127.0.0.1:{} (data {}, pid {})", port, data,
-              process.pid());
+          LOG.info("PostgreSQL ready on 127.0.0.1:{} (data {}, pid {})", port, data, process.pid());
           return pg;
         } catch (PortTakenException e) {
           pg.stopServer();
           if (attempt >= PORT_ATTEMPTS || fixedPort != 0) {
-            throw new IllegalStateException("PostgreSQL could not bind a free port after "
-                + attempt + " attempts; see " + logFile);
+            throw new IllegalStateException(
+                "PostgreSQL could not bind a free port after "
+                    + attempt
+                    + " attempts; see "
+                    + logFile);
           }
           LOG.debug("port {} was taken meanwhile; trying another", port);
         } catch (RuntimeException | Error e) {
@@ -229,8 +236,8 @@ public final class PrivatePostgres implements AutoCloseable {
     props.setProperty("user", USER);
     props.setProperty("connectTimeout", "5");
     props.setProperty("ApplicationName", "herald-sandbox");
-    return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/" + database,
-        props);
+    return DriverManager.getConnection(
+        "jdbc:postgresql://127.0.0.1:" + port + "/" + database, props);
   }
 
   private void awaitReady(long logOffset) {
@@ -242,10 +249,16 @@ public final class PrivatePostgres implements AutoCloseable {
         if (log.contains("Address already in use") || log.contains("could not bind")) {
           throw new PortTakenException();
         }
-        throw new IllegalStateException("PostgreSQL exited with " + process.process().exitValue()
-            + " while starting; its log (" + logFile + "):\n" + log);
+        throw new IllegalStateException(
+            "PostgreSQL exited with "
+                + process.process().exitValue()
+                + " while starting; its log ("
+                + logFile
+                + "):\n"
+                + log);
       }
-      try (Connection c = connect("postgres"); Statement s = c.createStatement()) {
+      try (Connection c = connect("postgres");
+          Statement s = c.createStatement()) {
         s.execute("SELECT 1");
         return;
       } catch (SQLException e) {
@@ -253,14 +266,21 @@ public final class PrivatePostgres implements AutoCloseable {
       }
       pause(Duration.ofMillis(25));
     }
-    throw new IllegalStateException("PostgreSQL did not accept connections within "
-        + START_TIMEOUT + " (last error: " + last + "); its log (" + logFile + "):\n"
-        + ServerLog.since(logFile, logOffset));
+    throw new IllegalStateException(
+        "PostgreSQL did not accept connections within "
+            + START_TIMEOUT
+            + " (last error: "
+            + last
+            + "); its log ("
+            + logFile
+            + "):\n"
+            + ServerLog.since(logFile, logOffset));
   }
 
   private void createDatabase() {
     try (Connection c = connect("postgres");
-        PreparedStatement exists = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
+        PreparedStatement exists =
+            c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
       exists.setString(1, DATABASE);
       try (ResultSet rs = exists.executeQuery()) {
         if (rs.next()) {
@@ -271,20 +291,23 @@ public final class PrivatePostgres implements AutoCloseable {
         s.execute("CREATE DATABASE " + DATABASE);
       }
     } catch (SQLException e) {
-      throw new IllegalStateException("cannot create database " + DATABASE + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot create database " + DATABASE + ": " + e.getMessage(), e);
     }
   }
 
   /** The directory of the PostgreSQL binaries to use (see the class comment). */
   public static Path binaries() {
-    String configured = Optional.ofNullable(System.getenv(BIN_ENV))
-        .filter(s -> !s.isBlank())
-        .orElse(System.getProperty("herald.pg.bin"));
+    String configured =
+        Optional.ofNullable(System.getenv(BIN_ENV))
+            .filter(s -> !s.isBlank())
+            .orElse(System.getProperty("herald.pg.bin"));
     if (configured != null && !configured.isBlank()) {
       Path bin = Path.of(configured);
-      if (!Files.isExecutable(bin.resolve("postgres")) || !Files.isExecutable(bin.resolve("initdb"))) {
-        throw new IllegalStateException(BIN_ENV + "=" + configured
-            + " does not hold executable postgres and initdb");
+      if (!Files.isExecutable(bin.resolve("postgres"))
+          || !Files.isExecutable(bin.resolve("initdb"))) {
+        throw new IllegalStateException(
+            BIN_ENV + "=" + configured + " does not hold executable postgres and initdb");
       }
       return bin;
     }
@@ -292,10 +315,18 @@ public final class PrivatePostgres implements AutoCloseable {
     try (Stream<Path> majors = Files.isDirectory(root) ? Files.list(root) : Stream.empty()) {
       return majors
           .map(p -> p.resolve("bin"))
-          .filter(b -> Files.isExecutable(b.resolve("postgres")) && Files.isExecutable(b.resolve("initdb")))
+          .filter(
+              b ->
+                  Files.isExecutable(b.resolve("postgres"))
+                      && Files.isExecutable(b.resolve("initdb")))
           .max(Comparator.comparing(PrivatePostgres::majorOf))
-          .orElseThrow(() -> new IllegalStateException("no PostgreSQL binaries under " + root
-              + "/*/bin; install PostgreSQL or set " + BIN_ENV));
+          .orElseThrow(
+              () ->
+                  new IllegalStateException(
+                      "no PostgreSQL binaries under "
+                          + root
+                          + "/*/bin; install PostgreSQL or set "
+                          + BIN_ENV));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -336,18 +367,31 @@ public final class PrivatePostgres implements AutoCloseable {
     if (Files.isDirectory(data)) {
       try (Stream<Path> entries = Files.list(data)) {
         if (entries.findAny().isPresent()) {
-          throw new IllegalStateException(data + " is neither empty nor a PostgreSQL data directory");
+          throw new IllegalStateException(
+              data + " is neither empty nor a PostgreSQL data directory");
         }
       }
     }
     LOG.info("initialising a PostgreSQL cluster in {}", data);
-    List<String> command = asNonRoot(List.of(bin.resolve("initdb").toString(),
-        "-D", data.toString(), "-U", USER, "--auth=trust", "-E", "UTF8", "--locale=C",
-        "--no-sync", "--no-instructions"));
-    Process initdb = new ProcessBuilder(command)
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
-        .start();
+    List<String> command =
+        asNonRoot(
+            List.of(
+                bin.resolve("initdb").toString(),
+                "-D",
+                data.toString(),
+                "-U",
+                USER,
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--locale=C",
+                "--no-sync",
+                "--no-instructions"));
+    Process initdb =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+            .start();
     try {
       if (!initdb.waitFor(INITDB_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
         ProcessHygiene.terminate(initdb.toHandle(), StopSignal.TERM, Duration.ofSeconds(5));
@@ -359,33 +403,53 @@ public final class PrivatePostgres implements AutoCloseable {
       throw new InterruptedIOException("interrupted during initdb");
     }
     if (initdb.exitValue() != 0) {
-      throw new IllegalStateException("initdb failed (exit " + initdb.exitValue() + "); see "
-          + logFile + ":\n" + ServerLog.tail(logFile));
+      throw new IllegalStateException(
+          "initdb failed (exit "
+              + initdb.exitValue()
+              + "); see "
+              + logFile
+              + ":\n"
+              + ServerLog.tail(logFile));
     }
   }
 
   private static void checkVersion(Path bin, Path data) throws IOException {
     String dataVersion = Files.readString(data.resolve("PG_VERSION")).trim();
-    Process version = new ProcessBuilder(bin.resolve("postgres").toString(), "--version")
-        .redirectErrorStream(true).start();
+    Process version =
+        new ProcessBuilder(bin.resolve("postgres").toString(), "--version")
+            .redirectErrorStream(true)
+            .start();
     String out = new String(version.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     Matcher m = Pattern.compile("\\) (\\d+)").matcher(out);
     if (m.find() && !m.group(1).equals(dataVersion)) {
-      throw new IllegalStateException(data + " was initialised by PostgreSQL " + dataVersion
-          + " but " + bin + " is PostgreSQL " + m.group(1)
-          + ": remove the directory or set " + BIN_ENV);
+      throw new IllegalStateException(
+          data
+              + " was initialised by PostgreSQL "
+              + dataVersion
+              + " but "
+              + bin
+              + " is PostgreSQL "
+              + m.group(1)
+              + ": remove the directory or set "
+              + BIN_ENV);
     }
   }
 
-  private static ProcessBuilder serverCommand(Path bin, Path data, Path socketDir, int port,
-      Map<String, String> settings, Path logFile) {
+  private static ProcessBuilder serverCommand(
+      Path bin, Path data, Path socketDir, int port, Map<String, String> settings, Path logFile) {
     Map<String, String> all = new LinkedHashMap<>();
     all.put("listen_addresses", "127.0.0.1");
     all.put("unix_socket_directories", socketDir.toString());
     all.put("unix_socket_permissions", "0700");
     all.putAll(settings);
-    List<String> command = new ArrayList<>(List.of(bin.resolve("postgres").toString(),
-        "-D", data.toString(), "-p", Integer.toString(port)));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                bin.resolve("postgres").toString(),
+                "-D",
+                data.toString(),
+                "-p",
+                Integer.toString(port)));
     all.forEach((k, v) -> command.addAll(List.of("-c", k + "=" + v)));
     return new ProcessBuilder(asNonRoot(command))
         .redirectErrorStream(true)
@@ -393,16 +457,18 @@ public final class PrivatePostgres implements AutoCloseable {
   }
 
   /**
-   * Stops a server left running on {@code data} by a JVM that died without its shutdown hooks
-   * (its {@code postmaster.pid} names a live postgres whose command line names this directory).
+   * Stops a server left running on {@code data} by a JVM that died without its shutdown hooks (its
+   * {@code postmaster.pid} names a live postgres whose command line names this directory).
    */
   private static void stopLeftover(Path data) throws IOException {
     Path pidFile = data.resolve("postmaster.pid");
-    Optional<ProcessHandle> leftover = ProcessHygiene.leftover(pidFile, "postgres",
-        "-D " + data + " ");
+    Optional<ProcessHandle> leftover =
+        ProcessHygiene.leftover(pidFile, "postgres", "-D " + data + " ");
     if (leftover.isPresent()) {
-      LOG.warn("stopping PostgreSQL (pid {}) left running on {} by an earlier run",
-          leftover.get().pid(), data);
+      LOG.warn(
+          "stopping PostgreSQL (pid {}) left running on {} by an earlier run",
+          leftover.get().pid(),
+          data);
       ProcessHygiene.terminate(leftover.get(), StopSignal.INT, STOP_GRACE);
     }
     // No postgres runs on this directory now: a postmaster.pid left behind is stale, and if its pid
@@ -424,13 +490,15 @@ public final class PrivatePostgres implements AutoCloseable {
       return;
     }
     try (Stream<Path> walk = Files.walk(dir)) {
-      walk.sorted(Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.deleteIfExists(p);
-        } catch (IOException e) {
-          // best effort
-        }
-      });
+      walk.sorted(Comparator.reverseOrder())
+          .forEach(
+              p -> {
+                try {
+                  Files.deleteIfExists(p);
+                } catch (IOException e) {
+                  // best effort
+                }
+              });
     } catch (IOException e) {
       // best effort
     }

@@ -26,20 +26,19 @@ import org.slf4j.LoggerFactory;
  * dispatcher JVMs) and makes sure none of them outlives the JVM that started it.
  *
  * <ul>
- *   <li>Every process started here is registered; a JVM shutdown hook (Ctrl-C, SIGTERM,
- *       {@code System.exit}, end of {@code main}) first runs the {@link #addShutdownAction
- *       shutdown actions} (stop what uses the servers), then stops the processes still registered,
- *       newest first,
- *       each with its own polite {@link StopSignal} and grace period, then kills whatever is left of
- *       it and of its descendants ({@link ProcessHandle#descendants()}, snapshotted before the
- *       signal because orphans are re-parented away from the tree).
+ *   <li>Every process started here is registered; a JVM shutdown hook (Ctrl-C, SIGTERM, {@code
+ *       System.exit}, end of {@code main}) first runs the {@link #addShutdownAction shutdown
+ *       actions} (stop what uses the servers), then stops the processes still registered, newest
+ *       first, each with its own polite {@link StopSignal} and grace period, then kills whatever is
+ *       left of it and of its descendants ({@link ProcessHandle#descendants()}, snapshotted before
+ *       the signal because orphans are re-parented away from the tree).
  *   <li>Where util-linux's {@code setsid} is available, each child runs in a session of its own, so
  *       that a Ctrl-C in the terminal reaches the JVM only and the shutdown hook decides the order
  *       (dispatchers before the database they write to).
  *   <li>Where {@code setpriv --pdeathsig} is available (Linux), each child also gets a parent-death
- *       signal, so that it is stopped even when the JVM dies without running its hooks
- *       ({@code kill -9}, OOM killer). The signal is tied to the <em>thread</em> that forked the
- *       child, so every child is started from one long-lived launcher thread.
+ *       signal, so that it is stopped even when the JVM dies without running its hooks ({@code kill
+ *       -9}, OOM killer). The signal is tied to the <em>thread</em> that forked the child, so every
+ *       child is started from one long-lived launcher thread.
  * </ul>
  *
  * <p>Set {@code -Dherald.process.setsid=false} or {@code -Dherald.process.pdeathsig=false} to turn
@@ -53,11 +52,13 @@ public final class ProcessHygiene {
 
   private static final Map<Long, ManagedProcess> LIVE = new LinkedHashMap<>();
   private static final List<Runnable> SHUTDOWN_ACTIONS = new ArrayList<>();
-  private static final ExecutorService LAUNCHER = Executors.newSingleThreadExecutor(r -> {
-    Thread t = new Thread(r, "herald-process-launcher");
-    t.setDaemon(true);
-    return t;
-  });
+  private static final ExecutorService LAUNCHER =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "herald-process-launcher");
+            t.setDaemon(true);
+            return t;
+          });
   private static boolean hookInstalled;
   private static volatile Boolean pdeathsigSupported;
   private static volatile Boolean setsidSupported;
@@ -73,14 +74,16 @@ public final class ProcessHygiene {
    * @param stopSignal the signal that asks it to stop
    * @param grace how long it may take to stop before it and its descendants are killed
    */
-  public static ManagedProcess start(String name, ProcessBuilder builder, StopSignal stopSignal,
-      Duration grace) throws IOException {
-    ProcessBuilder wrapped = new ProcessBuilder(wrap(builder.command(), stopSignal))
-        .directory(builder.directory())
-        .redirectInput(builder.redirectInput())
-        .redirectOutput(builder.redirectOutput())
-        .redirectError(builder.redirectError())
-        .redirectErrorStream(builder.redirectErrorStream());
+  public static ManagedProcess start(
+      String name, ProcessBuilder builder, StopSignal stopSignal, Duration grace)
+      throws IOException {
+    ProcessBuilder wrapped =
+        new ProcessBuilder(wrap(builder.command(), stopSignal))
+            .directory(builder.directory())
+            .redirectInput(builder.redirectInput())
+            .redirectOutput(builder.redirectOutput())
+            .redirectError(builder.redirectError())
+            .redirectErrorStream(builder.redirectErrorStream());
     wrapped.environment().clear();
     wrapped.environment().putAll(builder.environment());
     Process process;
@@ -105,8 +108,8 @@ public final class ProcessHygiene {
    * Registers a process started elsewhere, so that it is stopped with the JVM too (without the
    * parent-death signal, which only {@link #start} can give).
    */
-  public static ManagedProcess adopt(String name, Process process, StopSignal stopSignal,
-      Duration grace) {
+  public static ManagedProcess adopt(
+      String name, Process process, StopSignal stopSignal, Duration grace) {
     ManagedProcess managed = new ManagedProcess(name, process, stopSignal, grace);
     register(managed);
     return managed;
@@ -115,8 +118,8 @@ public final class ProcessHygiene {
   /**
    * Runs {@code action} in this class's shutdown hook <em>before</em> any registered process is
    * stopped (actions run newest first). The JVM runs its shutdown hooks all at once, in no order:
-   * an application that must stop what uses the servers (operator, dispatchers) before the
-   * servers themselves registers that here instead of adding a hook of its own.
+   * an application that must stop what uses the servers (operator, dispatchers) before the servers
+   * themselves registers that here instead of adding a hook of its own.
    */
   public static void addShutdownAction(Runnable action) {
     synchronized (LIVE) {
@@ -161,10 +164,11 @@ public final class ProcessHygiene {
       case KILL -> handle.destroyForcibly();
       default -> {
         try {
-          Process kill = new ProcessBuilder("kill", "-" + signal.number(), Long.toString(pid))
-              .redirectErrorStream(true)
-              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-              .start();
+          Process kill =
+              new ProcessBuilder("kill", "-" + signal.number(), Long.toString(pid))
+                  .redirectErrorStream(true)
+                  .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                  .start();
           if (!kill.waitFor(5, TimeUnit.SECONDS)) {
             kill.destroyForcibly();
           }
@@ -211,9 +215,9 @@ public final class ProcessHygiene {
   }
 
   /**
-   * Finds a process left over by an earlier JVM that was killed without running its hooks, from
-   * the pid written in {@code pidFile}, if it is still alive and its command line contains every
-   * one of {@code mustContain} (so a recycled pid is never taken for it).
+   * Finds a process left over by an earlier JVM that was killed without running its hooks, from the
+   * pid written in {@code pidFile}, if it is still alive and its command line contains every one of
+   * {@code mustContain} (so a recycled pid is never taken for it).
    */
   public static Optional<ProcessHandle> leftover(Path pidFile, String... mustContain) {
     try {
@@ -224,15 +228,16 @@ public final class ProcessHygiene {
       long pid = Long.parseLong(first);
       return ProcessHandle.of(pid)
           .filter(ProcessHandle::isAlive)
-          .filter(h -> {
-            String cmd = commandLine(h);
-            for (String s : mustContain) {
-              if (!cmd.contains(s)) {
-                return false;
-              }
-            }
-            return true;
-          });
+          .filter(
+              h -> {
+                String cmd = commandLine(h);
+                for (String s : mustContain) {
+                  if (!cmd.contains(s)) {
+                    return false;
+                  }
+                }
+                return true;
+              });
     } catch (IOException | NumberFormatException e) {
       return Optional.empty();
     }
@@ -280,8 +285,8 @@ public final class ProcessHygiene {
 
   private static void installHook() {
     if (!hookInstalled) {
-      Runtime.getRuntime().addShutdownHook(
-          new Thread(ProcessHygiene::onShutdown, "herald-process-hygiene"));
+      Runtime.getRuntime()
+          .addShutdownHook(new Thread(ProcessHygiene::onShutdown, "herald-process-hygiene"));
       hookInstalled = true;
     }
   }
@@ -317,8 +322,9 @@ public final class ProcessHygiene {
   public static boolean pdeathsigSupported() {
     Boolean supported = pdeathsigSupported;
     if (supported == null) {
-      supported = Boolean.parseBoolean(System.getProperty("herald.process.pdeathsig", "true"))
-          && runsCleanly("setpriv", "--pdeathsig", "TERM", "--", "true");
+      supported =
+          Boolean.parseBoolean(System.getProperty("herald.process.pdeathsig", "true"))
+              && runsCleanly("setpriv", "--pdeathsig", "TERM", "--", "true");
       pdeathsigSupported = supported;
     }
     return supported;
@@ -328,8 +334,9 @@ public final class ProcessHygiene {
   public static boolean setsidSupported() {
     Boolean supported = setsidSupported;
     if (supported == null) {
-      supported = Boolean.parseBoolean(System.getProperty("herald.process.setsid", "true"))
-          && runsCleanly("setsid", "true");
+      supported =
+          Boolean.parseBoolean(System.getProperty("herald.process.setsid", "true"))
+              && runsCleanly("setsid", "true");
       setsidSupported = supported;
     }
     return supported;
@@ -337,10 +344,11 @@ public final class ProcessHygiene {
 
   private static boolean runsCleanly(String... command) {
     try {
-      Process p = new ProcessBuilder(command)
-          .redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-          .start();
+      Process p =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .start();
       if (!p.waitFor(5, TimeUnit.SECONDS)) {
         p.destroyForcibly();
         return false;

@@ -3,8 +3,8 @@ package dev.herald.sandbox.process;
 /**
  * The POSIX signal that asks a child process to stop. Each server has its own polite one:
  * PostgreSQL shuts down fast (rolls back open transactions, checkpoints) on {@link #INT}, while
- * {@link #TERM} would wait for every client to disconnect; nats-server stops cleanly on
- * {@link #TERM} or {@link #INT}.
+ * {@link #TERM} would wait for every client to disconnect; nats-server stops cleanly on {@link
+ * #TERM} or {@link #INT}.
  */
 public enum StopSignal {
   /** SIGINT (2). PostgreSQL: fast shutdown. */

@@ -21,7 +21,8 @@ class BenchArithmeticTest {
 
   @Test
   void theSteadyRateLeavesOutTheRampAndTheTail() {
-    // 1,000 deliveries: 100 trickle in over 10 s, 800 at one a millisecond, 100 trickle out over 10 s
+    // 1,000 deliveries: 100 trickle in over 10 s, 800 at one a millisecond, 100 trickle out over 10
+    // s
     long[] at = new long[1000];
     for (int i = 0; i < 100; i++) {
       at[i] = i * 100L;
@@ -39,7 +40,9 @@ class BenchArithmeticTest {
   @Test
   void selfTimeIsGroupedByTheFirstThreeNamesOfThePackage() {
     assertEquals("io.netty.handler", JfrProfile.packageOf("io.netty.handler.ssl.SslHandler.wrap"));
-    assertEquals("dev.herald.dispatcher", JfrProfile.packageOf("dev.herald.dispatcher.consumer.LanePuller$$Lambda.run"));
+    assertEquals(
+        "dev.herald.dispatcher",
+        JfrProfile.packageOf("dev.herald.dispatcher.consumer.LanePuller$$Lambda.run"));
     assertEquals("java.lang", JfrProfile.packageOf("java.lang.String.equals"));
     assertEquals("(default)", JfrProfile.packageOf("Main.main"));
   }

@@ -8,7 +8,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The check .ci/run makes of bench.json: every figure present and positive; it never judges speed. */
+/**
+ * The check .ci/run makes of bench.json: every figure present and positive; it never judges speed.
+ */
 class BenchCompletenessTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -28,7 +30,8 @@ class BenchCompletenessTest {
     ObjectNode bench = complete();
     bench.remove("otp_p99_ms_under_bulk");
     bench.remove("sim_ceiling_per_s_apns");
-    assertEquals(List.of("otp_p99_ms_under_bulk: missing", "sim_ceiling_per_s_apns: missing"),
+    assertEquals(
+        List.of("otp_p99_ms_under_bulk: missing", "sim_ceiling_per_s_apns: missing"),
         BenchCompleteness.problems(bench));
   }
 
@@ -41,7 +44,8 @@ class BenchCompletenessTest {
     bench.put("e2e_ratio_pg", "0.1");
     List<String> problems = BenchCompleteness.problems(bench);
     assertEquals(4, problems.size(), problems.toString());
-    assertTrue(problems.contains("raw_jetstream_roundtrip_per_s: not positive (0)"), problems.toString());
+    assertTrue(
+        problems.contains("raw_jetstream_roundtrip_per_s: not positive (0)"), problems.toString());
     assertTrue(problems.contains("api_sends_per_s: not positive (-3)"), problems.toString());
     assertTrue(problems.contains("dispatcher_rss_mb: missing"), problems.toString());
     assertTrue(problems.contains("e2e_ratio_pg: not a number (\"0.1\")"), problems.toString());
@@ -52,16 +56,33 @@ class BenchCompletenessTest {
     ObjectNode bench = complete();
     bench.remove("mode");
     assertEquals(List.of("mode: missing"), BenchCompleteness.problems(bench));
-    assertEquals(List.of("bench.json is not a JSON object"), BenchCompleteness.problems(JSON.createArrayNode()));
+    assertEquals(
+        List.of("bench.json is not a JSON object"),
+        BenchCompleteness.problems(JSON.createArrayNode()));
   }
 
   @Test
   void theHeadlineFiguresOfTheIssueAreRequired() {
-    for (String key : List.of("raw_jetstream_roundtrip_per_s", "raw_pg_lifecycle_rows_per_s", "e2e_deliveries_per_s_email",
-        "e2e_deliveries_per_s_sms", "e2e_deliveries_per_s_push", "e2e_deliveries_per_s_mixed", "e2e_ratio_jetstream",
-        "e2e_ratio_pg", "otp_p50_ms", "otp_p99_ms", "otp_p99_ms_under_bulk", "api_sends_per_s", "dispatcher_rss_mb",
-        "operator_rss_mb", "cpu_s_per_1000_operator", "cpu_s_per_1000_dispatchers", "cpu_s_per_1000_postgres",
-        "cpu_s_per_1000_nats")) {
+    for (String key :
+        List.of(
+            "raw_jetstream_roundtrip_per_s",
+            "raw_pg_lifecycle_rows_per_s",
+            "e2e_deliveries_per_s_email",
+            "e2e_deliveries_per_s_sms",
+            "e2e_deliveries_per_s_push",
+            "e2e_deliveries_per_s_mixed",
+            "e2e_ratio_jetstream",
+            "e2e_ratio_pg",
+            "otp_p50_ms",
+            "otp_p99_ms",
+            "otp_p99_ms_under_bulk",
+            "api_sends_per_s",
+            "dispatcher_rss_mb",
+            "operator_rss_mb",
+            "cpu_s_per_1000_operator",
+            "cpu_s_per_1000_dispatchers",
+            "cpu_s_per_1000_postgres",
+            "cpu_s_per_1000_nats")) {
       assertTrue(BenchKeys.REQUIRED.containsKey(key), key);
     }
   }

@@ -20,10 +20,14 @@ class FaultSuiteQuickTest {
     boolean passed = FaultsCommand.run(true, out);
 
     JsonNode report = Json.MAPPER.readTree(Files.readString(out.resolve("faults.json")));
-    assertThat(report.path("scenarios")).hasSize(new FaultSuite(true, System.out).scenarios().size());
+    assertThat(report.path("scenarios"))
+        .hasSize(new FaultSuite(true, System.out).scenarios().size());
     for (JsonNode scenario : report.path("scenarios")) {
-      assertThat(scenario.path("lost").asInt()).as("lost in %s", scenario.path("scenario").asText()).isZero();
-      assertThat(scenario.path("duplicated").asInt()).as("duplicated in %s", scenario.path("scenario").asText())
+      assertThat(scenario.path("lost").asInt())
+          .as("lost in %s", scenario.path("scenario").asText())
+          .isZero();
+      assertThat(scenario.path("duplicated").asInt())
+          .as("duplicated in %s", scenario.path("scenario").asText())
           .isLessThanOrEqualTo(scenario.path("duplicateWindow").asInt());
       assertThat(scenario.path("delivered").asInt()).isEqualTo(scenario.path("deliveries").asInt());
     }

@@ -23,10 +23,12 @@ class ApiPathTest {
 
   @Test
   void namesThingsAsKubectlDoes() {
-    ApiPath p = ApiPath.parse("/apis/herald.dev/v1alpha1/namespaces/default/notifications/n/status")
-        .orElseThrow();
+    ApiPath p =
+        ApiPath.parse("/apis/herald.dev/v1alpha1/namespaces/default/notifications/n/status")
+            .orElseThrow();
     assertThat(p.qualifiedResource()).isEqualTo("notifications.herald.dev");
-    assertThat(p.objectPath()).isEqualTo("/apis/herald.dev/v1alpha1/namespaces/default/notifications/n");
+    assertThat(p.objectPath())
+        .isEqualTo("/apis/herald.dev/v1alpha1/namespaces/default/notifications/n");
     assertThat(p.groupVersion()).isEqualTo("herald.dev/v1alpha1");
   }
 }

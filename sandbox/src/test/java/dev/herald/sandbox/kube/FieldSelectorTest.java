@@ -8,7 +8,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 
 class FieldSelectorTest {
-  private static final JsonNode EVENT = read("""
+  private static final JsonNode EVENT =
+      read(
+          """
       {"metadata": {"name": "welcome.1f2e", "namespace": "shop"},
        "involvedObject": {"kind": "Notification", "name": "welcome", "namespace": "shop",
                           "uid": "0000-99"},
@@ -17,10 +19,16 @@ class FieldSelectorTest {
 
   @Test
   void matchesWhatKubectlDescribeAsksFor() {
-    assertThat(FieldSelector.parse("involvedObject.kind=Notification,involvedObject.uid=0000-99,"
-        + "involvedObject.name=welcome,involvedObject.namespace=shop").matches(EVENT)).isTrue();
-    assertThat(FieldSelector.parse("involvedObject.name=welcome,involvedObject.uid=other")
-        .matches(EVENT)).isFalse();
+    assertThat(
+            FieldSelector.parse(
+                    "involvedObject.kind=Notification,involvedObject.uid=0000-99,"
+                        + "involvedObject.name=welcome,involvedObject.namespace=shop")
+                .matches(EVENT))
+        .isTrue();
+    assertThat(
+            FieldSelector.parse("involvedObject.name=welcome,involvedObject.uid=other")
+                .matches(EVENT))
+        .isFalse();
   }
 
   @Test
@@ -37,13 +45,15 @@ class FieldSelectorTest {
 
   @Test
   void namesTheObjectTheMockCanSelect() {
-    assertThat(FieldSelector.parse("metadata.namespace=shop,metadata.name=w1").name()).hasValue("w1");
+    assertThat(FieldSelector.parse("metadata.namespace=shop,metadata.name=w1").name())
+        .hasValue("w1");
     assertThat(FieldSelector.parse("metadata.name!=w1").name()).isEmpty();
   }
 
   @Test
   void refusesATermWithoutAnOperator() {
-    assertThatThrownBy(() -> FieldSelector.parse("type")).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> FieldSelector.parse("type"))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("field=value");
   }
 }

@@ -10,7 +10,9 @@ import org.junit.jupiter.api.Test;
 class SimpleJsonPathTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private static final JsonNode OBJECT = read("""
+  private static final JsonNode OBJECT =
+      read(
+          """
       {"metadata": {"name": "n1", "creationTimestamp": "2026-11-25T10:00:00Z",
                     "labels": {"app.kubernetes.io/name": "herald"}},
        "spec": {"channels": ["email", "sms"], "weights": [1, 2, 3]},
@@ -35,7 +37,8 @@ class SimpleJsonPathTest {
     assertThat(first(".spec.channels[-1]")).isEqualTo("sms");
     assertThat(SimpleJsonPath.parse(".spec.weights[*]").evaluate(OBJECT)).hasSize(3);
     assertThat(SimpleJsonPath.parse(".status.conditions[*].type").evaluate(OBJECT))
-        .extracting(JsonNode::asText).containsExactly("Scheduled", "Ready");
+        .extracting(JsonNode::asText)
+        .containsExactly("Scheduled", "Ready");
   }
 
   @Test

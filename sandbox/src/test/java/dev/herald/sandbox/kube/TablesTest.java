@@ -11,19 +11,23 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class TablesTest {
-  private static final Clock NOW = Clock.fixed(Instant.parse("2026-11-25T10:05:12Z"), ZoneOffset.UTC);
+  private static final Clock NOW =
+      Clock.fixed(Instant.parse("2026-11-25T10:05:12Z"), ZoneOffset.UTC);
 
-  private static final List<CrdInfo.Column> COLUMNS = List.of(
-      new CrdInfo.Column("Phase", "string", "", "phase", 0, ".status.phase"),
-      new CrdInfo.Column("Sent", "integer", "", "sent", 0, ".status.sent"),
-      new CrdInfo.Column("Ready", "string", "", "ready", 0,
-          ".status.conditions[?(@.type==\"Ready\")].status"),
-      new CrdInfo.Column("Rate", "number", "", "rate", 1, ".status.rate"),
-      new CrdInfo.Column("Paused", "boolean", "", "paused", 1, ".spec.paused"),
-      new CrdInfo.Column("Channels", "string", "", "channels", 1, ".spec.channels"),
-      new CrdInfo.Column("Age", "date", "", "age", 0, ".metadata.creationTimestamp"));
+  private static final List<CrdInfo.Column> COLUMNS =
+      List.of(
+          new CrdInfo.Column("Phase", "string", "", "phase", 0, ".status.phase"),
+          new CrdInfo.Column("Sent", "integer", "", "sent", 0, ".status.sent"),
+          new CrdInfo.Column(
+              "Ready", "string", "", "ready", 0, ".status.conditions[?(@.type==\"Ready\")].status"),
+          new CrdInfo.Column("Rate", "number", "", "rate", 1, ".status.rate"),
+          new CrdInfo.Column("Paused", "boolean", "", "paused", 1, ".spec.paused"),
+          new CrdInfo.Column("Channels", "string", "", "channels", 1, ".spec.channels"),
+          new CrdInfo.Column("Age", "date", "", "age", 0, ".metadata.creationTimestamp"));
 
-  private static final JsonNode LIST = read("""
+  private static final JsonNode LIST =
+      read(
+          """
       {"kind": "List", "apiVersion": "v1", "metadata": {"resourceVersion": "42"},
        "items": [
          {"metadata": {"name": "a", "namespace": "default", "creationTimestamp": "2026-11-25T10:00:00Z"},
@@ -47,15 +51,21 @@ class TablesTest {
     assertThat(table.path("columnDefinitions").get(4).path("priority").asInt()).isEqualTo(1);
 
     JsonNode a = table.path("rows").get(0);
-    assertThat(a.path("cells").toString()).isEqualTo(read("""
+    assertThat(a.path("cells").toString())
+        .isEqualTo(
+            read("""
         ["a", "Completed", 3, "True", 1.5, true, "[\\"email\\",\\"sms\\"]", "5m12s"]
-        """).toString());
+        """)
+                .toString());
     assertThat(a.path("object").path("kind").asText()).isEqualTo("PartialObjectMetadata");
     assertThat(a.path("object").path("metadata").path("namespace").asText()).isEqualTo("default");
     assertThat(a.path("object").has("spec")).isFalse();
 
     JsonNode b = table.path("rows").get(1);
-    assertThat(b.path("cells")).isEqualTo(read("""
+    assertThat(b.path("cells"))
+        .isEqualTo(
+            read(
+                """
         ["b", null, null, null, null, null, null, "12s"]
         """));
   }
@@ -63,8 +73,9 @@ class TablesTest {
   @Test
   void aSingleObjectIsOneRowAndHeadersCanBeLeftOut() {
     JsonNode object = LIST.path("items").get(0);
-    JsonNode table = Tables.forCrd(List.of(CrdInfo.DEFAULT_AGE), NOW)
-        .table(object, Tables.IncludeObject.NONE, true);
+    JsonNode table =
+        Tables.forCrd(List.of(CrdInfo.DEFAULT_AGE), NOW)
+            .table(object, Tables.IncludeObject.NONE, true);
     assertThat(table.path("columnDefinitions")).isEmpty();
     assertThat(table.path("rows")).hasSize(1);
     assertThat(table.path("rows").get(0).path("cells")).isEqualTo(read("[\"a\", \"5m12s\"]"));

@@ -23,8 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class PrivateNatsTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void servesJetStreamFromItsOwnStoreAcrossRestarts() throws Exception {
@@ -36,17 +35,27 @@ class PrivateNatsTest {
       port = nats.port();
       assertThat(port).isNotEqualTo(4222);
       assertThat(nats.url()).isEqualTo("nats://127.0.0.1:" + port);
-      assertThat(store.resolveSibling("nats.pid")).content().isEqualToIgnoringWhitespace(Long.toString(pid));
+      assertThat(store.resolveSibling("nats.pid"))
+          .content()
+          .isEqualToIgnoringWhitespace(Long.toString(pid));
 
-      HttpResponse<String> health = HttpClient.newHttpClient().send(
-          HttpRequest.newBuilder(URI.create(nats.monitoringUrl().orElseThrow() + "/healthz")).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> health =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(
+                          URI.create(nats.monitoringUrl().orElseThrow() + "/healthz"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
       assertThat(health.statusCode()).isEqualTo(200);
 
       try (Connection c = connect(nats)) {
         JetStreamManagement jsm = c.jetStreamManagement();
-        jsm.addStream(StreamConfiguration.builder()
-            .name("SANDBOX").subjects("sandbox.>").storageType(StorageType.File).build());
+        jsm.addStream(
+            StreamConfiguration.builder()
+                .name("SANDBOX")
+                .subjects("sandbox.>")
+                .storageType(StorageType.File)
+                .build());
         JetStream js = c.jetStream();
         PublishAck ack = js.publish("sandbox.hello", "kept".getBytes(StandardCharsets.UTF_8));
         assertThat(ack.getStream()).isEqualTo("SANDBOX");
@@ -57,18 +66,25 @@ class PrivateNatsTest {
     assertThat(LoopbackPorts.accepts(port, Duration.ofMillis(200))).isFalse();
     assertThat(store.resolveSibling("nats.log")).exists();
 
-    try (PrivateNats again = PrivateNats.start(store); Connection c = connect(again)) {
+    try (PrivateNats again = PrivateNats.start(store);
+        Connection c = connect(again)) {
       assertThat(again.monitoringUrl()).isEmpty();
       StreamInfo info = c.jetStreamManagement().getStreamInfo("SANDBOX");
       assertThat(info.getStreamState().getMsgCount()).isEqualTo(1);
-      String data = new String(c.jetStreamManagement().getLastMessage("SANDBOX", "sandbox.hello")
-          .getData(), StandardCharsets.UTF_8);
+      String data =
+          new String(
+              c.jetStreamManagement().getLastMessage("SANDBOX", "sandbox.hello").getData(),
+              StandardCharsets.UTF_8);
       assertThat(data).isEqualTo("kept");
     }
   }
 
   private static Connection connect(PrivateNats nats) throws Exception {
-    return Nats.connect(new Options.Builder().server(nats.url())
-        .connectionTimeout(Duration.ofSeconds(5)).maxReconnects(0).build());
+    return Nats.connect(
+        new Options.Builder()
+            .server(nats.url())
+            .connectionTimeout(Duration.ofSeconds(5))
+            .maxReconnects(0)
+            .build());
   }
 }

@@ -22,11 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 class PrivatePostgresTest {
   /** Shared by the tests of this class, so that initdb runs once (≈1 s). */
-  @TempDir
-  static Path shared;
+  @TempDir static Path shared;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void initialisesStartsStopsAndReusesItsDataDirectory() throws Exception {
@@ -80,16 +78,29 @@ class PrivatePostgresTest {
     if ("root".equals(System.getProperty("user.name"))) {
       command.addAll(List.of("unshare", "-U"));
     }
-    command.addAll(List.of(PrivatePostgres.binaries().resolve("postgres").toString(),
-        "-D", data.toAbsolutePath().normalize().toString(), "-p", Integer.toString(port),
-        "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=" + sockets));
-    Process orphan = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(dir.resolve("orphan.log").toFile()).start();
+    command.addAll(
+        List.of(
+            PrivatePostgres.binaries().resolve("postgres").toString(),
+            "-D",
+            data.toAbsolutePath().normalize().toString(),
+            "-p",
+            Integer.toString(port),
+            "-c",
+            "listen_addresses=127.0.0.1",
+            "-c",
+            "unix_socket_directories=" + sockets));
+    Process orphan =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("orphan.log").toFile())
+            .start();
     try {
-      await().atMost(Duration.ofSeconds(20))
+      await()
+          .atMost(Duration.ofSeconds(20))
           .until(() -> LoopbackPorts.accepts(port, Duration.ofMillis(200)));
 
-      try (PrivatePostgres pg = PrivatePostgres.start(data); Connection c = pg.connect()) {
+      try (PrivatePostgres pg = PrivatePostgres.start(data);
+          Connection c = pg.connect()) {
         assertThat(orphan.waitFor(10, TimeUnit.SECONDS)).isTrue();
         assertThat(pg.port()).isNotEqualTo(port);
         assertThat(c.isValid(2)).isTrue();

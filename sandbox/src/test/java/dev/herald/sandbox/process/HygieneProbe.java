@@ -10,9 +10,9 @@ import java.util.List;
 
 /**
  * Run in a JVM of its own by {@link ProcessHygieneTest}: starts a private PostgreSQL, a private
- * nats-server and a shell with two children of its own, registers a shutdown action that writes
- * to the file named by its second argument whether the servers were still up when it ran, prints
- * their pids on one line starting with {@code READY}, then waits to be killed.
+ * nats-server and a shell with two children of its own, registers a shutdown action that writes to
+ * the file named by its second argument whether the servers were still up when it ran, prints their
+ * pids on one line starting with {@code READY}, then waits to be killed.
  */
 public final class HygieneProbe {
   private HygieneProbe() {}
@@ -22,27 +22,38 @@ public final class HygieneProbe {
     PrivatePostgres pg = PrivatePostgres.start(dir.resolve("postgres"));
     PrivateNats nats = PrivateNats.start(dir.resolve("nats"));
     Path marker = Path.of(args[1]);
-    ProcessHygiene.addShutdownAction(() -> {
-      // what an orchestrator does here: stop what uses the servers, while they are still up
-      boolean up = pg.isRunning() && nats.isRunning()
-          && LoopbackPorts.accepts(pg.port(), Duration.ofSeconds(1))
-          && LoopbackPorts.accepts(nats.port(), Duration.ofSeconds(1));
-      try {
-        Files.writeString(marker, up ? "servers up" : "servers down");
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    });
-    ManagedProcess shell = ProcessHygiene.start("shell",
-        new ProcessBuilder("bash", "-c", "sleep 300 & sleep 300 & wait"),
-        StopSignal.TERM, Duration.ofSeconds(2));
+    ProcessHygiene.addShutdownAction(
+        () -> {
+          // what an orchestrator does here: stop what uses the servers, while they are still up
+          boolean up =
+              pg.isRunning()
+                  && nats.isRunning()
+                  && LoopbackPorts.accepts(pg.port(), Duration.ofSeconds(1))
+                  && LoopbackPorts.accepts(nats.port(), Duration.ofSeconds(1));
+          try {
+            Files.writeString(marker, up ? "servers up" : "servers down");
+          } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        });
+    ManagedProcess shell =
+        ProcessHygiene.start(
+            "shell",
+            new ProcessBuilder("bash", "-c", "sleep 300 & sleep 300 & wait"),
+            StopSignal.TERM,
+            Duration.ofSeconds(2));
     List<ProcessHandle> sleeps;
     do {
       sleeps = shell.process().toHandle().children().toList();
       Thread.onSpinWait();
     } while (sleeps.size() < 2);
     StringBuilder line = new StringBuilder("READY");
-    line.append(' ').append(pg.pid()).append(' ').append(nats.pid()).append(' ').append(shell.pid());
+    line.append(' ')
+        .append(pg.pid())
+        .append(' ')
+        .append(nats.pid())
+        .append(' ')
+        .append(shell.pid());
     sleeps.forEach(s -> line.append(' ').append(s.pid()));
     System.out.println(line);
     System.out.flush();

@@ -20,15 +20,18 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ProcessHygieneTest {
   /** Shared, so the second probe reuses the PostgreSQL data directory the first initialised. */
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
 
   @Test
   void stopsAProcessAndItsDescendants() throws Exception {
-    ManagedProcess shell = ProcessHygiene.start("shell",
-        new ProcessBuilder("bash", "-c", "trap '' TERM; sleep 300 & sleep 300 & wait"),
-        StopSignal.TERM, Duration.ofMillis(300));
-    await().atMost(Duration.ofSeconds(10))
+    ManagedProcess shell =
+        ProcessHygiene.start(
+            "shell",
+            new ProcessBuilder("bash", "-c", "trap '' TERM; sleep 300 & sleep 300 & wait"),
+            StopSignal.TERM,
+            Duration.ofMillis(300));
+    await()
+        .atMost(Duration.ofSeconds(10))
         .until(() -> shell.process().toHandle().children().count() == 2);
     List<ProcessHandle> tree = shell.process().toHandle().descendants().toList();
     assertThat(ProcessHygiene.live()).contains(shell);
@@ -45,10 +48,17 @@ class ProcessHygieneTest {
   @Test
   void sendsTheProcessItsOwnStopSignal() throws Exception {
     Path marker = dir.resolve("got-int");
-    ManagedProcess shell = ProcessHygiene.start("shell",
-        new ProcessBuilder("bash", "-c",
-            "trap 'echo INT > " + marker + "; exit 0' INT; echo up; while :; do sleep 0.05; done"),
-        StopSignal.INT, Duration.ofSeconds(10));
+    ManagedProcess shell =
+        ProcessHygiene.start(
+            "shell",
+            new ProcessBuilder(
+                "bash",
+                "-c",
+                "trap 'echo INT > "
+                    + marker
+                    + "; exit 0' INT; echo up; while :; do sleep 0.05; done"),
+            StopSignal.INT,
+            Duration.ofSeconds(10));
     new BufferedReader(new InputStreamReader(shell.process().getInputStream())).readLine();
 
     assertThat(shell.stop()).isTrue();
@@ -64,9 +74,11 @@ class ProcessHygieneTest {
     ProcessHygiene.signal(probe.jvm.pid(), StopSignal.INT); // what Ctrl-C sends
 
     assertThat(probe.jvm.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    await().atMost(Duration.ofSeconds(10))
+    await()
+        .atMost(Duration.ofSeconds(10))
         .untilAsserted(() -> assertThat(all).noneMatch(ProcessHandle::isAlive));
-    assertThat(probe.marker()).as("the shutdown action ran before the servers were stopped")
+    assertThat(probe.marker())
+        .as("the shutdown action ran before the servers were stopped")
         .hasContent("servers up");
   }
 
@@ -81,7 +93,8 @@ class ProcessHygieneTest {
 
     assertThat(probe.jvm.waitFor(30, TimeUnit.SECONDS)).isTrue();
     if (ProcessHygiene.pdeathsigSupported()) {
-      await().atMost(Duration.ofSeconds(30))
+      await()
+          .atMost(Duration.ofSeconds(30))
           .untilAsserted(() -> assertThat(servers).noneMatch(ProcessHandle::isAlive));
     }
     // the shell's own children are not ours to reach after a kill -9 (no hook ran)
@@ -94,28 +107,38 @@ class ProcessHygieneTest {
       String id = Long.toString(System.nanoTime());
       Path err = dir.resolve("probe-" + id + ".err");
       Path marker = dir.resolve("probe-" + id + ".shutdown");
-      Process jvm = new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-Xshare:auto",
-          "-cp", System.getProperty("java.class.path"),
-          HygieneProbe.class.getName(), dir.toString(), marker.toString())
-          .redirectError(err.toFile())
-          .start();
-      BufferedReader out = new BufferedReader(
-          new InputStreamReader(jvm.getInputStream(), StandardCharsets.UTF_8));
-      String ready = CompletableFuture.supplyAsync(() -> {
-        try {
-          for (String line; (line = out.readLine()) != null; ) {
-            if (line.startsWith("READY ")) {
-              return line;
-            }
-          }
-          return "exited";
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      }).get(90, TimeUnit.SECONDS);
+      Process jvm =
+          new ProcessBuilder(
+                  java,
+                  "-XX:TieredStopAtLevel=1",
+                  "-Xshare:auto",
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  HygieneProbe.class.getName(),
+                  dir.toString(),
+                  marker.toString())
+              .redirectError(err.toFile())
+              .start();
+      BufferedReader out =
+          new BufferedReader(new InputStreamReader(jvm.getInputStream(), StandardCharsets.UTF_8));
+      String ready =
+          CompletableFuture.supplyAsync(
+                  () -> {
+                    try {
+                      for (String line; (line = out.readLine()) != null; ) {
+                        if (line.startsWith("READY ")) {
+                          return line;
+                        }
+                      }
+                      return "exited";
+                    } catch (IOException e) {
+                      throw new UncheckedIOException(e);
+                    }
+                  })
+              .get(90, TimeUnit.SECONDS);
       assertThat(ready).as(() -> "the probe's stderr:\n" + readQuietly(err)).startsWith("READY ");
-      long[] pids = Arrays.stream(ready.substring(6).trim().split(" "))
-          .mapToLong(Long::parseLong).toArray();
+      long[] pids =
+          Arrays.stream(ready.substring(6).trim().split(" ")).mapToLong(Long::parseLong).toArray();
       return new Probe(jvm, pids, marker);
     }
 

@@ -1,20 +1,20 @@
 package dev.herald.testkit.apns;
 
-import dev.herald.api.provider.ProviderType;
-import dev.herald.testkit.ProviderSimulator;
-import dev.herald.testkit.tls.TestCredentials;
 import com.eatthepath.pushy.apns.ApnsPushNotification;
 import com.eatthepath.pushy.apns.auth.ApnsVerificationKey;
 import com.eatthepath.pushy.apns.server.MockApnsServer;
 import com.eatthepath.pushy.apns.server.MockApnsServerBuilder;
+import com.eatthepath.pushy.apns.server.OnceVerifiedTokenHandlerFactory;
 import com.eatthepath.pushy.apns.server.ParsingMockApnsServerListenerAdapter;
 import com.eatthepath.pushy.apns.server.PushNotificationHandler;
 import com.eatthepath.pushy.apns.server.RejectedNotificationException;
 import com.eatthepath.pushy.apns.server.RejectionReason;
-import com.eatthepath.pushy.apns.server.OnceVerifiedTokenHandlerFactory;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.herald.api.provider.ProviderType;
+import dev.herald.testkit.ProviderSimulator;
 import dev.herald.testkit.http.Faults;
+import dev.herald.testkit.tls.TestCredentials;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -55,25 +55,27 @@ import javax.net.ssl.SSLException;
  * }</pre>
  *
  * <h2>What it answers</h2>
+ *
  * For each notification, in order:
+ *
  * <ol>
- *   <li>the next scripted fault ({@link #rejectNext} with any {@link RejectionReason}, e.g.
- *       {@code TOO_MANY_REQUESTS} → 429, {@code INTERNAL_SERVER_ERROR} → 500,
- *       {@code SERVICE_UNAVAILABLE} → 503, {@code PAYLOAD_TOO_LARGE} → 413; or
- *       {@link #delayNext});
- *   <li>Pushy's validation: {@code BadDeviceToken} for a token that is not 64 hex digits,
- *       {@code Unregistered} (410, with the timestamp) for a token {@link #expireToken expired},
- *       {@code DeviceTokenNotForTopic} for a token not {@link #registerToken registered} for the
- *       topic, {@code BadCollapseId}, {@code BadPriority}, {@code InvalidPushType},
- *       {@code PayloadEmpty}, {@code PayloadTooLarge} (over 4096 bytes), and the provider token:
- *       its signature against the simulator's key, its age (an hour at most), the topic, and
- *       {@code InvalidProviderToken} when the token's team or key id is not the simulator's. A
- *       token that passed is not verified again for its topic until it is an hour old, as APNs
- *       does ({@link OnceVerifiedTokenHandlerFactory});
+ *   <li>the next scripted fault ({@link #rejectNext} with any {@link RejectionReason}, e.g. {@code
+ *       TOO_MANY_REQUESTS} → 429, {@code INTERNAL_SERVER_ERROR} → 500, {@code SERVICE_UNAVAILABLE}
+ *       → 503, {@code PAYLOAD_TOO_LARGE} → 413; or {@link #delayNext});
+ *   <li>Pushy's validation: {@code BadDeviceToken} for a token that is not 64 hex digits, {@code
+ *       Unregistered} (410, with the timestamp) for a token {@link #expireToken expired}, {@code
+ *       DeviceTokenNotForTopic} for a token not {@link #registerToken registered} for the topic,
+ *       {@code BadCollapseId}, {@code BadPriority}, {@code InvalidPushType}, {@code PayloadEmpty},
+ *       {@code PayloadTooLarge} (over 4096 bytes), and the provider token: its signature against
+ *       the simulator's key, its age (an hour at most), the topic, and {@code InvalidProviderToken}
+ *       when the token's team or key id is not the simulator's. A token that passed is not verified
+ *       again for its topic until it is an hour old, as APNs does ({@link
+ *       OnceVerifiedTokenHandlerFactory});
  *   <li>otherwise 200, and the notification is recorded as a {@link ReceivedPush}.
  * </ol>
- * Delays block the server's event loop (Pushy's mock handles notifications synchronously), so
- * every connection to this simulator waits with the delayed one.
+ *
+ * Delays block the server's event loop (Pushy's mock handles notifications synchronously), so every
+ * connection to this simulator waits with the delayed one.
  *
  * <p>It listens on all interfaces (Pushy's mock binds no address); connect to 127.0.0.1. A
  * MockApnsServer cannot be restarted: once closed, start a new simulator. The server runs on one
@@ -102,7 +104,8 @@ public final class ApnsSimulator implements ProviderSimulator {
   private final List<RejectionReason> rejections = new ArrayList<>();
   private final AtomicInteger requests = new AtomicInteger();
   private final CountDownLatch closing = new CountDownLatch(1);
-  private final NioEventLoopGroup eventLoop = new NioEventLoopGroup(1, new DefaultThreadFactory("apns-simulator", true));
+  private final NioEventLoopGroup eventLoop =
+      new NioEventLoopGroup(1, new DefaultThreadFactory("apns-simulator", true));
   private final MockApnsServer server;
   private final int port;
 
@@ -111,15 +114,22 @@ public final class ApnsSimulator implements ProviderSimulator {
     this.keyId = Objects.requireNonNull(keyId, "keyId");
     OnceVerifiedTokenHandlerFactory validating;
     try {
-      ApnsVerificationKey verification = new ApnsVerificationKey(keyId, teamId, (ECPublicKey) signingKey.getPublic());
-      validating = new OnceVerifiedTokenHandlerFactory(tokensByTopic, expiredTokens,
-          Map.of(keyId, verification), Map.of(verification, keyTopics), this::checkIssuer);
-      server = new MockApnsServerBuilder()
-          .setServerCredentials(new X509Certificate[] {certificate}, tlsKey.getPrivate(), null)
-          .setHandlerFactory(session -> handler(validating.buildHandler(session)))
-          .setListener(new Recorder())
-          .setEventLoopGroup(eventLoop)
-          .build();
+      ApnsVerificationKey verification =
+          new ApnsVerificationKey(keyId, teamId, (ECPublicKey) signingKey.getPublic());
+      validating =
+          new OnceVerifiedTokenHandlerFactory(
+              tokensByTopic,
+              expiredTokens,
+              Map.of(keyId, verification),
+              Map.of(verification, keyTopics),
+              this::checkIssuer);
+      server =
+          new MockApnsServerBuilder()
+              .setServerCredentials(new X509Certificate[] {certificate}, tlsKey.getPrivate(), null)
+              .setHandlerFactory(session -> handler(validating.buildHandler(session)))
+              .setListener(new Recorder())
+              .setEventLoopGroup(eventLoop)
+              .build();
       port = server.start(0).get(10, TimeUnit.SECONDS);
     } catch (GeneralSecurityException | SSLException e) {
       throw new IllegalStateException("cannot set up the APNs simulator", e);
@@ -133,7 +143,10 @@ public final class ApnsSimulator implements ProviderSimulator {
     return new ApnsSimulator(TestCredentials.appleId(), TestCredentials.appleId());
   }
 
-  /** Starts a simulator that accepts provider tokens of {@code teamId} signed with key {@code keyId}. */
+  /**
+   * Starts a simulator that accepts provider tokens of {@code teamId} signed with key {@code
+   * keyId}.
+   */
   public static ApnsSimulator start(String teamId, String keyId) {
     return new ApnsSimulator(teamId, keyId);
   }
@@ -160,7 +173,9 @@ public final class ApnsSimulator implements ProviderSimulator {
     return keyId;
   }
 
-  /** The token-signing key as Apple hands it out: PKCS#8 PEM (the content of a {@code .p8} file). */
+  /**
+   * The token-signing key as Apple hands it out: PKCS#8 PEM (the content of a {@code .p8} file).
+   */
   public String signingKeyPem() {
     return TestCredentials.pem("PRIVATE KEY", signingKey.getPrivate().getEncoded());
   }
@@ -179,10 +194,15 @@ public final class ApnsSimulator implements ProviderSimulator {
     }
   }
 
-  /** Accepts {@code token} for {@code topic} from now on (and the topic for the signing key); returns the token. */
+  /**
+   * Accepts {@code token} for {@code topic} from now on (and the topic for the signing key);
+   * returns the token.
+   */
   public String registerToken(String topic, String token) {
     keyTopics.add(Objects.requireNonNull(topic, "topic"));
-    tokensByTopic.computeIfAbsent(topic, t -> ConcurrentHashMap.newKeySet()).add(Objects.requireNonNull(token, "token"));
+    tokensByTopic
+        .computeIfAbsent(topic, t -> ConcurrentHashMap.newKeySet())
+        .add(Objects.requireNonNull(token, "token"));
     return token;
   }
 
@@ -223,9 +243,9 @@ public final class ApnsSimulator implements ProviderSimulator {
   }
 
   /**
-   * For load runs: from now on each accepted notification goes to {@code listener} (on the
-   * server's event loop: keep it short) instead of being kept, so that {@link #notifications()}
-   * stops growing and memory stays flat.
+   * For load runs: from now on each accepted notification goes to {@code listener} (on the server's
+   * event loop: keep it short) instead of being kept, so that {@link #notifications()} stops
+   * growing and memory stays flat.
    */
   public ApnsSimulator forwardNotifications(Consumer<? super ReceivedPush> listener) {
     forward = Objects.requireNonNull(listener, "listener");
@@ -244,7 +264,10 @@ public final class ApnsSimulator implements ProviderSimulator {
     return requests.get();
   }
 
-  /** Forgets notifications, rejections, the request count and faults (not registered or expired tokens). */
+  /**
+   * Forgets notifications, rejections, the request count and faults (not registered or expired
+   * tokens).
+   */
   public void reset() {
     faults.clear();
     synchronized (accepted) {
@@ -255,7 +278,6 @@ public final class ApnsSimulator implements ProviderSimulator {
   }
 
   /** Stops the server and closes its connections; it cannot be started again. */
-
   @Override
   public int accepted() {
     return notifications().size();
@@ -275,6 +297,7 @@ public final class ApnsSimulator implements ProviderSimulator {
   public Map<String, String> credentials() {
     return Map.of("signingKey", signingKeyPem(), "caCertificate", certificatePem());
   }
+
   @Override
   public void close() {
     if (closing.getCount() == 0) {
@@ -323,7 +346,8 @@ public final class ApnsSimulator implements ProviderSimulator {
   /** Pushy's mock checks the signature but takes any team id and key id: real APNs does not. */
   private void checkIssuer(Http2Headers headers) throws RejectedNotificationException {
     CharSequence authorization = headers.get("authorization");
-    String jwt = authorization == null ? "" : authorization.toString().replaceFirst("^(?i)bearer\\s+", "");
+    String jwt =
+        authorization == null ? "" : authorization.toString().replaceFirst("^(?i)bearer\\s+", "");
     String[] parts = jwt.split("\\.");
     try {
       Base64.Decoder b64 = Base64.getUrlDecoder();
@@ -341,8 +365,16 @@ public final class ApnsSimulator implements ProviderSimulator {
   private final class Recorder extends ParsingMockApnsServerListenerAdapter {
     @Override
     public void handlePushNotificationAccepted(ApnsPushNotification n) {
-      ReceivedPush push = new ReceivedPush(n.getToken(), n.getTopic(), n.getPayload(), n.getPriority(),
-          n.getExpiration(), n.getCollapseId(), n.getPushType(), n.getApnsId());
+      ReceivedPush push =
+          new ReceivedPush(
+              n.getToken(),
+              n.getTopic(),
+              n.getPayload(),
+              n.getPriority(),
+              n.getExpiration(),
+              n.getCollapseId(),
+              n.getPushType(),
+              n.getApnsId());
       Consumer<? super ReceivedPush> listener = forward;
       if (listener != null) {
         listener.accept(push);
@@ -354,7 +386,8 @@ public final class ApnsSimulator implements ProviderSimulator {
     }
 
     @Override
-    public void handlePushNotificationRejected(ApnsPushNotification n, RejectionReason reason, Instant expiredAt) {
+    public void handlePushNotificationRejected(
+        ApnsPushNotification n, RejectionReason reason, Instant expiredAt) {
       synchronized (accepted) {
         rejections.add(reason);
       }

@@ -1,7 +1,7 @@
 package dev.herald.testkit.apns;
 
-import dev.herald.testkit.tls.TestCredentials;
 import dev.herald.testkit.ports.FreePorts;
+import dev.herald.testkit.tls.TestCredentials;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -13,8 +13,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLServerSocket;
 
 /**
- * A TLS server on 127.0.0.1 that speaks no HTTP/2: it completes the handshake with the same kind
- * of self-signed certificate as {@link ApnsSimulator}, answers whatever arrives with an HTTP/1.1
+ * A TLS server on 127.0.0.1 that speaks no HTTP/2: it completes the handshake with the same kind of
+ * self-signed certificate as {@link ApnsSimulator}, answers whatever arrives with an HTTP/1.1
  * response, and hangs up. For testing what a client does with a malformed answer.
  */
 public final class GarbageTlsServer implements AutoCloseable {
@@ -31,8 +31,11 @@ public final class GarbageTlsServer implements AutoCloseable {
     } catch (java.security.cert.CertificateEncodingException e) {
       throw new IllegalStateException(e);
     }
-    SSLServerSocket server = (SSLServerSocket) TestCredentials.serverContext(key, certificate)
-        .getServerSocketFactory().createServerSocket(0, 16, FreePorts.LOOPBACK);
+    SSLServerSocket server =
+        (SSLServerSocket)
+            TestCredentials.serverContext(key, certificate)
+                .getServerSocketFactory()
+                .createServerSocket(0, 16, FreePorts.LOOPBACK);
     this.socket = server;
     this.acceptor = Thread.ofVirtual().name("garbage-tls").start(this::acceptLoop);
   }
@@ -81,8 +84,9 @@ public final class GarbageTlsServer implements AutoCloseable {
       InputStream in = client.getInputStream();
       in.read(new byte[4096]); // whatever the client opens with (the TLS handshake happens here)
       OutputStream out = client.getOutputStream();
-      out.write("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\nhello"
-          .getBytes(StandardCharsets.US_ASCII));
+      out.write(
+          "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\nhello"
+              .getBytes(StandardCharsets.US_ASCII));
       out.flush();
     } catch (IOException ignored) {
       // the client hung up first: nothing to answer

@@ -6,8 +6,8 @@ import java.time.Instant;
 import java.util.UUID;
 
 /**
- * One notification the {@link ApnsSimulator} accepted, as its HTTP/2 request carried it. Any
- * field may be {@code null} when the request left the header out.
+ * One notification the {@link ApnsSimulator} accepted, as its HTTP/2 request carried it. Any field
+ * may be {@code null} when the request left the header out.
  *
  * @param token the device token from the {@code :path}
  * @param topic {@code apns-topic}

@@ -2,8 +2,8 @@ package dev.herald.testkit.fcm;
 
 /**
  * The FCM HTTP v1 errors the simulator answers, each with its HTTP status, Google's canonical
- * {@code status} and the message FCM uses. All but {@link #UNAUTHENTICATED} carry an {@code FcmError}
- * detail whose {@code errorCode} is the constant's name.
+ * {@code status} and the message FCM uses. All but {@link #UNAUTHENTICATED} carry an {@code
+ * FcmError} detail whose {@code errorCode} is the constant's name.
  */
 public enum FcmError {
   /** 404: the token was valid once and is no longer (app uninstalled, token rotated). */
@@ -13,7 +13,10 @@ public enum FcmError {
   /** 403: the token belongs to another sender (project). */
   SENDER_ID_MISMATCH(403, "PERMISSION_DENIED", "SenderId mismatch"),
   /** 429: the project or device is over its quota; comes with {@code Retry-After}. */
-  QUOTA_EXCEEDED(429, "RESOURCE_EXHAUSTED", "Quota exceeded for quota metric 'Send requests' of service 'fcm.googleapis.com'."),
+  QUOTA_EXCEEDED(
+      429,
+      "RESOURCE_EXHAUSTED",
+      "Quota exceeded for quota metric 'Send requests' of service 'fcm.googleapis.com'."),
   /** 503: overloaded; may come with {@code Retry-After}. */
   UNAVAILABLE(503, "UNAVAILABLE", "The service is currently unavailable."),
   /** 500. */
@@ -21,9 +24,12 @@ public enum FcmError {
   /** 401: APNs or web push refused the project's credentials. */
   THIRD_PARTY_AUTH_ERROR(401, "UNAUTHENTICATED", "Auth error from APNS or Web Push Service"),
   /** 401 without an FCM detail: the OAuth2 access token is missing, unknown or expired. */
-  UNAUTHENTICATED(401, "UNAUTHENTICATED", "Request had invalid authentication credentials. Expected OAuth 2 access "
-      + "token, login cookie or other valid authentication credential. See "
-      + "https://developers.google.com/identity/sign-in/web/devconsole-project.");
+  UNAUTHENTICATED(
+      401,
+      "UNAUTHENTICATED",
+      "Request had invalid authentication credentials. Expected OAuth 2 access "
+          + "token, login cookie or other valid authentication credential. See "
+          + "https://developers.google.com/identity/sign-in/web/devconsole-project.");
 
   private final int httpStatus;
   private final String status;

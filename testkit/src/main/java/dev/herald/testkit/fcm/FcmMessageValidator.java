@@ -11,21 +11,37 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Checks an FCM HTTP v1 {@code message} the way FCM does and names each problem with the field
- * path FCM reports in its {@code BadRequest} detail ({@code message.token},
- * {@code message.android.ttl}, ...).
+ * Checks an FCM HTTP v1 {@code message} the way FCM does and names each problem with the field path
+ * FCM reports in its {@code BadRequest} detail ({@code message.token}, {@code message.android.ttl},
+ * ...).
  */
 final class FcmMessageValidator {
   /** FCM's limit on what a message carries to the device (data and notification). */
   static final int MAX_PAYLOAD_BYTES = 4096;
-  static final String INVALID_TOKEN = "The registration token is not a valid FCM registration token";
 
-  /** Shape of a registration token: long, URL-safe base64 with {@code :} (real ones are ~150 characters). */
+  static final String INVALID_TOKEN =
+      "The registration token is not a valid FCM registration token";
+
+  /**
+   * Shape of a registration token: long, URL-safe base64 with {@code :} (real ones are ~150
+   * characters).
+   */
   static final Pattern TOKEN = Pattern.compile("^[A-Za-z0-9_:\\-]{16,4096}$");
+
   private static final Pattern TOPIC = Pattern.compile("^[a-zA-Z0-9\\-_.~%]{1,900}$");
   private static final Pattern DURATION = Pattern.compile("^[0-9]{1,12}(\\.[0-9]{1,9})?s$");
-  private static final Set<String> MESSAGE_FIELDS = Set.of("name", "data", "notification", "android", "webpush",
-      "apns", "fcm_options", "token", "topic", "condition");
+  private static final Set<String> MESSAGE_FIELDS =
+      Set.of(
+          "name",
+          "data",
+          "notification",
+          "android",
+          "webpush",
+          "apns",
+          "fcm_options",
+          "token",
+          "topic",
+          "condition");
   private static final Set<String> URGENCIES = Set.of("very-low", "low", "normal", "high");
 
   /** One entry of a {@code BadRequest} detail's {@code fieldViolations}. */
@@ -37,15 +53,23 @@ final class FcmMessageValidator {
   static List<Violation> validate(JsonNode message) {
     List<Violation> problems = new ArrayList<>();
     if (message == null || !message.isObject()) {
-      problems.add(new Violation("message", "Invalid value at 'message': a message object is required"));
+      problems.add(
+          new Violation("message", "Invalid value at 'message': a message object is required"));
       return problems;
     }
-    message.fieldNames().forEachRemaining(name -> {
-      if (!MESSAGE_FIELDS.contains(name)) {
-        problems.add(new Violation("message." + name,
-            "Invalid JSON payload received. Unknown name \"" + name + "\" at 'message': Cannot find field."));
-      }
-    });
+    message
+        .fieldNames()
+        .forEachRemaining(
+            name -> {
+              if (!MESSAGE_FIELDS.contains(name)) {
+                problems.add(
+                    new Violation(
+                        "message." + name,
+                        "Invalid JSON payload received. Unknown name \""
+                            + name
+                            + "\" at 'message': Cannot find field."));
+              }
+            });
     validateTarget(message, problems);
     validateStringMap(message.get("data"), "message.data", true, problems);
     validateNotification(message.get("notification"), "message.notification", problems);
@@ -53,8 +77,10 @@ final class FcmMessageValidator {
     validateWebpush(message.get("webpush"), problems);
     validateApns(message.get("apns"), problems);
     if (payloadBytes(message) > MAX_PAYLOAD_BYTES) {
-      problems.add(new Violation("message", "Message is too big: data and notification exceed "
-          + MAX_PAYLOAD_BYTES + " bytes"));
+      problems.add(
+          new Violation(
+              "message",
+              "Message is too big: data and notification exceed " + MAX_PAYLOAD_BYTES + " bytes"));
     }
     return problems;
   }
@@ -67,8 +93,12 @@ final class FcmMessageValidator {
       }
     }
     if (targets != 1) {
-      problems.add(new Violation("message", "Exactly one of message.token, message.topic or message.condition "
-          + "must be set; found " + targets));
+      problems.add(
+          new Violation(
+              "message",
+              "Exactly one of message.token, message.topic or message.condition "
+                  + "must be set; found "
+                  + targets));
       return;
     }
     JsonNode token = message.get("token");
@@ -76,8 +106,9 @@ final class FcmMessageValidator {
       problems.add(new Violation("message.token", INVALID_TOKEN));
     }
     JsonNode topic = message.get("topic");
-    if (topic != null && (!topic.isTextual()
-        || !TOPIC.matcher(topic.asText().replaceFirst("^/topics/", "")).matches())) {
+    if (topic != null
+        && (!topic.isTextual()
+            || !TOPIC.matcher(topic.asText().replaceFirst("^/topics/", "")).matches())) {
       problems.add(new Violation("message.topic", "Invalid topic name"));
     }
     JsonNode condition = message.get("condition");
@@ -91,19 +122,31 @@ final class FcmMessageValidator {
       return;
     }
     JsonNode priority = android.get("priority");
-    if (priority != null && (!priority.isTextual()
-        || !Set.of("NORMAL", "HIGH").contains(priority.asText().toUpperCase(Locale.ROOT)))) {
-      problems.add(new Violation("message.android.priority", "Invalid value at 'message.android.priority' "
-          + "(type.googleapis.com/google.firebase.fcm.v1.AndroidMessagePriority), \"" + priority.asText() + "\""));
+    if (priority != null
+        && (!priority.isTextual()
+            || !Set.of("NORMAL", "HIGH").contains(priority.asText().toUpperCase(Locale.ROOT)))) {
+      problems.add(
+          new Violation(
+              "message.android.priority",
+              "Invalid value at 'message.android.priority' "
+                  + "(type.googleapis.com/google.firebase.fcm.v1.AndroidMessagePriority), \""
+                  + priority.asText()
+                  + "\""));
     }
     JsonNode ttl = android.get("ttl");
     if (ttl != null && (!ttl.isTextual() || !DURATION.matcher(ttl.asText()).matches())) {
-      problems.add(new Violation("message.android.ttl", "Invalid value at 'message.android.ttl' "
-          + "(type.googleapis.com/google.protobuf.Duration), Field 'ttl', Illegal duration format; duration must end "
-          + "with 's'"));
+      problems.add(
+          new Violation(
+              "message.android.ttl",
+              "Invalid value at 'message.android.ttl' "
+                  + "(type.googleapis.com/google.protobuf.Duration), Field 'ttl', Illegal duration format; duration must end "
+                  + "with 's'"));
     }
     requireText(android.get("collapse_key"), "message.android.collapse_key", problems);
-    requireText(android.get("restricted_package_name"), "message.android.restricted_package_name", problems);
+    requireText(
+        android.get("restricted_package_name"),
+        "message.android.restricted_package_name",
+        problems);
     validateStringMap(android.get("data"), "message.android.data", true, problems);
     validateNotification(android.get("notification"), "message.android.notification", problems);
   }
@@ -117,11 +160,15 @@ final class FcmMessageValidator {
     if (headers != null && headers.isObject()) {
       JsonNode ttl = headers.get("TTL");
       if (ttl != null && !ttl.asText().matches("^[0-9]{1,10}$")) {
-        problems.add(new Violation("message.webpush.headers.TTL", "TTL must be a non-negative number of seconds"));
+        problems.add(
+            new Violation(
+                "message.webpush.headers.TTL", "TTL must be a non-negative number of seconds"));
       }
       JsonNode urgency = headers.get("Urgency");
       if (urgency != null && !URGENCIES.contains(urgency.asText())) {
-        problems.add(new Violation("message.webpush.headers.Urgency", "Urgency must be one of " + URGENCIES));
+        problems.add(
+            new Violation(
+                "message.webpush.headers.Urgency", "Urgency must be one of " + URGENCIES));
       }
     }
     validateStringMap(webpush.get("data"), "message.webpush.data", true, problems);
@@ -130,7 +177,9 @@ final class FcmMessageValidator {
     if (requireObject(options, "message.webpush.fcm_options", problems) && options.has("link")) {
       JsonNode link = options.get("link");
       if (!link.isTextual() || !isHttpsUrl(link.asText())) {
-        problems.add(new Violation("message.webpush.fcm_options.link", "Invalid link: it must be an HTTPS URL"));
+        problems.add(
+            new Violation(
+                "message.webpush.fcm_options.link", "Invalid link: it must be an HTTPS URL"));
       }
     }
   }
@@ -143,7 +192,8 @@ final class FcmMessageValidator {
     requireObject(apns.get("payload"), "message.apns.payload", problems);
   }
 
-  private static void validateNotification(JsonNode notification, String path, List<Violation> problems) {
+  private static void validateNotification(
+      JsonNode notification, String path, List<Violation> problems) {
     if (!requireObject(notification, path, problems)) {
       return;
     }
@@ -153,17 +203,25 @@ final class FcmMessageValidator {
   }
 
   /** An object of strings; {@code data} maps also refuse FCM's reserved keys. */
-  private static void validateStringMap(JsonNode map, String path, boolean data, List<Violation> problems) {
+  private static void validateStringMap(
+      JsonNode map, String path, boolean data, List<Violation> problems) {
     if (!requireObject(map, path, problems)) {
       return;
     }
     for (Map.Entry<String, JsonNode> e : map.properties()) {
       String key = e.getKey();
       if (!e.getValue().isTextual()) {
-        problems.add(new Violation(path + "." + key, "Invalid value at '" + path + "[" + key + "].value' (TYPE_STRING)"));
+        problems.add(
+            new Violation(
+                path + "." + key,
+                "Invalid value at '" + path + "[" + key + "].value' (TYPE_STRING)"));
       }
-      if (data && (key.equals("from") || key.equals("notification") || key.equals("message_type")
-          || key.startsWith("google.") || key.startsWith("gcm."))) {
+      if (data
+          && (key.equals("from")
+              || key.equals("notification")
+              || key.equals("message_type")
+              || key.startsWith("google.")
+              || key.startsWith("gcm."))) {
         problems.add(new Violation(path, "Invalid data payload key: " + key));
       }
     }
@@ -187,7 +245,10 @@ final class FcmMessageValidator {
     }
   }
 
-  /** What the message carries to a device: its data and notification blocks, top-level and per platform. */
+  /**
+   * What the message carries to a device: its data and notification blocks, top-level and per
+   * platform.
+   */
   static int payloadBytes(JsonNode message) {
     int bytes = 0;
     for (JsonNode block : List.of(message, message.path("android"), message.path("webpush"))) {

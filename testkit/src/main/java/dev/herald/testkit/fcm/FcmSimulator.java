@@ -1,12 +1,12 @@
 package dev.herald.testkit.fcm;
 
-import dev.herald.api.provider.ProviderType;
-import dev.herald.testkit.ProviderSimulator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
+import dev.herald.api.provider.ProviderType;
+import dev.herald.testkit.ProviderSimulator;
 import dev.herald.testkit.fcm.FcmMessageValidator.Violation;
 import dev.herald.testkit.http.Faults;
 import dev.herald.testkit.http.Malformation;
@@ -40,20 +40,23 @@ import java.util.regex.Pattern;
 
 /**
  * A local stand-in for Firebase Cloud Messaging's HTTP v1 API and for Google's OAuth2 token
- * endpoint, on plain HTTP at 127.0.0.1 and a free port, for testing through the real
- * firebase-admin SDK (whose transport sends {@code https://fcm.googleapis.com} and
- * {@code https://oauth2.googleapis.com} here).
+ * endpoint, on plain HTTP at 127.0.0.1 and a free port, for testing through the real firebase-admin
+ * SDK (whose transport sends {@code https://fcm.googleapis.com} and {@code
+ * https://oauth2.googleapis.com} here).
  *
  * <h2>Credentials</h2>
+ *
  * The simulator makes its own service account at start: {@link #serviceAccountJson()} is the JSON
- * key file a Secret would hold (RSA key, {@code token_uri} {@value #TOKEN_URI}). {@code POST /token}
- * takes the SDK's JWT-bearer grant, verifies the assertion's RS256 signature, issuer, audience,
- * scope and expiry, and answers {@code {"access_token", "expires_in": 3600, "token_type":
+ * key file a Secret would hold (RSA key, {@code token_uri} {@value #TOKEN_URI}). {@code POST
+ * /token} takes the SDK's JWT-bearer grant, verifies the assertion's RS256 signature, issuer,
+ * audience, scope and expiry, and answers {@code {"access_token", "expires_in": 3600, "token_type":
  * "Bearer"}}; it answers {@code 400 invalid_grant} otherwise. Tokens made elsewhere can be let in
  * with {@link #acceptAccessToken}.
  *
  * <h2>What {@code POST /v1/projects/{project}/messages:send} answers</h2>
+ *
  * Every send is counted ({@link #requests()}). Then, in order:
+ *
  * <ol>
  *   <li>the next scripted fault ({@link #failNext}, {@link #delayNext}, {@link #malformedNext});
  *   <li>401 {@code UNAUTHENTICATED} without {@code Authorization: Bearer} and an access token it
@@ -63,29 +66,35 @@ import java.util.regex.Pattern;
  *       malformed token, android priority or TTL, webpush header or non-HTTPS link, non-string
  *       data, reserved data keys, or more than 4096 bytes of data and notification; the field is
  *       named in a {@code google.rpc.BadRequest} detail;
- *   <li>404 {@code UNREGISTERED} for a token made {@link #unregister unregistered}; 403
- *       {@code SENDER_ID_MISMATCH} for one {@link #registerToOtherSender registered to another
- *       sender};
- *   <li>otherwise 200 {@code {"name":"projects/<p>/messages/<id>"}}, recorded as a
- *       {@link ReceivedFcmMessage} (also with {@code validate_only}).
+ *   <li>404 {@code UNREGISTERED} for a token made {@link #unregister unregistered}; 403 {@code
+ *       SENDER_ID_MISMATCH} for one {@link #registerToOtherSender registered to another sender};
+ *   <li>otherwise 200 {@code {"name":"projects/<p>/messages/<id>"}}, recorded as a {@link
+ *       ReceivedFcmMessage} (also with {@code validate_only}).
  * </ol>
+ *
  * Errors are Google's: {@code {"error":{"code":404,"message":...,"status":"NOT_FOUND","details":
  * [{"@type":"type.googleapis.com/google.firebase.fcm.v1.FcmError","errorCode":"UNREGISTERED"}]}}}.
  *
  * <p>Thread-safe: requests are served concurrently, and everything can be scripted from any thread.
  */
 public final class FcmSimulator implements ProviderSimulator {
-  /** The {@code token_uri} of the simulator's service account (reach it through the SDK's transport). */
+  /**
+   * The {@code token_uri} of the simulator's service account (reach it through the SDK's
+   * transport).
+   */
   public static final String TOKEN_URI = "https://oauth2.googleapis.com/token";
+
   /** Where the token endpoint listens on the simulator. */
   public static final String TOKEN_PATH = "/token";
+
   /** The scope FCM sends need. */
   public static final String MESSAGING_SCOPE = "https://www.googleapis.com/auth/firebase.messaging";
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final Pattern SEND_PATH = Pattern.compile("^/v1/projects/([^/]+)/messages:send$");
-  private static final String FCM_ERROR_TYPE = "type.googleapis.com/google.firebase.fcm.v1.FcmError";
+  private static final String FCM_ERROR_TYPE =
+      "type.googleapis.com/google.firebase.fcm.v1.FcmError";
   private static final String BAD_REQUEST_TYPE = "type.googleapis.com/google.rpc.BadRequest";
   private static final String JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer";
 
@@ -130,7 +139,8 @@ public final class FcmSimulator implements ProviderSimulator {
   /** A random token of the shape FCM hands out ({@code <22 chars>:APA91b<134 chars>}). */
   public static String newToken() {
     Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
-    return b64.encodeToString(randomBytes(16)).substring(0, 22) + ":APA91b"
+    return b64.encodeToString(randomBytes(16)).substring(0, 22)
+        + ":APA91b"
         + b64.encodeToString(randomBytes(101)).substring(0, 134);
   }
 
@@ -142,7 +152,9 @@ public final class FcmSimulator implements ProviderSimulator {
     return server.port();
   }
 
-  /** {@code http://127.0.0.1:<port>}: where to send {@code fcm.googleapis.com} and the token URI. */
+  /**
+   * {@code http://127.0.0.1:<port>}: where to send {@code fcm.googleapis.com} and the token URI.
+   */
   public String baseUrl() {
     return server.baseUrl();
   }
@@ -154,32 +166,42 @@ public final class FcmSimulator implements ProviderSimulator {
 
   /** The JSON key file of the simulator's service account, as Google Cloud hands it out. */
   public String serviceAccountJson() {
-    String pem = "-----BEGIN PRIVATE KEY-----\n"
-        + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-            .encodeToString(serviceAccountKey.getPrivate().getEncoded())
-        + "\n-----END PRIVATE KEY-----\n";
+    String pem =
+        "-----BEGIN PRIVATE KEY-----\n"
+            + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                .encodeToString(serviceAccountKey.getPrivate().getEncoded())
+            + "\n-----END PRIVATE KEY-----\n";
     ObjectNode key = JSON.createObjectNode();
     key.put("type", "service_account");
     key.put("project_id", projectId);
     key.put("private_key_id", privateKeyId);
     key.put("private_key", pem);
     key.put("client_email", clientEmail());
-    key.put("client_id", "1" + Long.toString(Math.abs(RANDOM.nextLong() % 100_000_000_000_000_000L)));
+    key.put(
+        "client_id", "1" + Long.toString(Math.abs(RANDOM.nextLong() % 100_000_000_000_000_000L)));
     key.put("auth_uri", "https://accounts.google.com/o/oauth2/auth");
     key.put("token_uri", TOKEN_URI);
     key.put("auth_provider_x509_cert_url", "https://www.googleapis.com/oauth2/v1/certs");
-    key.put("client_x509_cert_url", "https://www.googleapis.com/robot/v1/metadata/x509/" + clientEmail());
+    key.put(
+        "client_x509_cert_url",
+        "https://www.googleapis.com/robot/v1/metadata/x509/" + clientEmail());
     key.put("universe_domain", "googleapis.com");
     return key.toString();
   }
 
-  /** Lets {@code accessToken} authorise sends for an hour, as if the token endpoint had issued it. */
+  /**
+   * Lets {@code accessToken} authorise sends for an hour, as if the token endpoint had issued it.
+   */
   public FcmSimulator acceptAccessToken(String accessToken) {
-    accessTokens.put(Objects.requireNonNull(accessToken, "accessToken"), Instant.now().plus(Duration.ofHours(1)));
+    accessTokens.put(
+        Objects.requireNonNull(accessToken, "accessToken"),
+        Instant.now().plus(Duration.ofHours(1)));
     return this;
   }
 
-  /** Forgets every access token issued or accepted: the next send is 401 until a new one is fetched. */
+  /**
+   * Forgets every access token issued or accepted: the next send is 401 until a new one is fetched.
+   */
   public FcmSimulator revokeAccessTokens() {
     accessTokens.clear();
     return this;
@@ -206,7 +228,10 @@ public final class FcmSimulator implements ProviderSimulator {
     return failNext(times, error, null);
   }
 
-  /** Answers the next {@code times} sends with {@code error} and, if not null, {@code Retry-After} in seconds. */
+  /**
+   * Answers the next {@code times} sends with {@code error} and, if not null, {@code Retry-After}
+   * in seconds.
+   */
   public FcmSimulator failNext(int times, FcmError error, Duration retryAfter) {
     Objects.requireNonNull(error, "error");
     if (retryAfter != null && retryAfter.isNegative()) {
@@ -228,7 +253,10 @@ public final class FcmSimulator implements ProviderSimulator {
     return this;
   }
 
-  /** Breaks the next {@code times} send responses (200 with HTML, or a truncated 200); nothing is recorded. */
+  /**
+   * Breaks the next {@code times} send responses (200 with HTML, or a truncated 200); nothing is
+   * recorded.
+   */
   public FcmSimulator malformedNext(int times, Malformation kind) {
     faults.add(times, new Malformed(Objects.requireNonNull(kind, "kind")));
     return this;
@@ -279,7 +307,6 @@ public final class FcmSimulator implements ProviderSimulator {
     tokenRequests.set(0);
   }
 
-
   @Override
   public int accepted() {
     return messages().size();
@@ -299,6 +326,7 @@ public final class FcmSimulator implements ProviderSimulator {
   public Map<String, String> credentials() {
     return Map.of("serviceAccount", serviceAccountJson());
   }
+
   @Override
   public void close() {
     server.close();
@@ -322,8 +350,13 @@ public final class FcmSimulator implements ProviderSimulator {
       }
       Matcher send = SEND_PATH.matcher(path);
       if (!send.matches()) {
-        sendGoogleError(exchange, 404, "NOT_FOUND", "The requested URL " + path + " was not found on this server.",
-            null, List.of());
+        sendGoogleError(
+            exchange,
+            404,
+            "NOT_FOUND",
+            "The requested URL " + path + " was not found on this server.",
+            null,
+            List.of());
         return;
       }
       requests.incrementAndGet();
@@ -331,7 +364,9 @@ public final class FcmSimulator implements ProviderSimulator {
         case null -> {}
         case Fail f -> {
           if (f.retryAfter() != null) {
-            exchange.getResponseHeaders().set("Retry-After", Long.toString(f.retryAfter().toSeconds()));
+            exchange
+                .getResponseHeaders()
+                .set("Retry-After", Long.toString(f.retryAfter().toSeconds()));
           }
           sendFcmError(exchange, f.error(), f.error().message(), List.of());
           return;
@@ -356,14 +391,24 @@ public final class FcmSimulator implements ProviderSimulator {
       return;
     }
     if (!authorized(exchange.getRequestHeaders().getFirst("Authorization"))) {
-      exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"https://accounts.google.com/\"");
-      sendFcmError(exchange, FcmError.UNAUTHENTICATED, FcmError.UNAUTHENTICATED.message(), List.of());
+      exchange
+          .getResponseHeaders()
+          .set("WWW-Authenticate", "Bearer realm=\"https://accounts.google.com/\"");
+      sendFcmError(
+          exchange, FcmError.UNAUTHENTICATED, FcmError.UNAUTHENTICATED.message(), List.of());
       return;
     }
     if (!projectId.equals(project)) {
-      sendGoogleError(exchange, 403, "PERMISSION_DENIED", "Permission 'cloudmessaging.messages.create' denied on "
-          + "resource '//cloudresourcemanager.googleapis.com/projects/" + project + "' (or it may not exist).",
-          null, List.of());
+      sendGoogleError(
+          exchange,
+          403,
+          "PERMISSION_DENIED",
+          "Permission 'cloudmessaging.messages.create' denied on "
+              + "resource '//cloudresourcemanager.googleapis.com/projects/"
+              + project
+              + "' (or it may not exist).",
+          null,
+          List.of());
       return;
     }
     JsonNode request;
@@ -373,21 +418,32 @@ public final class FcmSimulator implements ProviderSimulator {
       request = null;
     }
     if (request == null || !request.isObject()) {
-      sendFcmError(exchange, FcmError.INVALID_ARGUMENT, "Invalid JSON payload received. Expected an object.",
+      sendFcmError(
+          exchange,
+          FcmError.INVALID_ARGUMENT,
+          "Invalid JSON payload received. Expected an object.",
           List.of());
       return;
     }
     List<Violation> violations = new ArrayList<>();
-    request.fieldNames().forEachRemaining(name -> {
-      if (!name.equals("message") && !name.equals("validate_only")) {
-        violations.add(new Violation(name, "Invalid JSON payload received. Unknown name \"" + name
-            + "\": Cannot find field."));
-      }
-    });
+    request
+        .fieldNames()
+        .forEachRemaining(
+            name -> {
+              if (!name.equals("message") && !name.equals("validate_only")) {
+                violations.add(
+                    new Violation(
+                        name,
+                        "Invalid JSON payload received. Unknown name \""
+                            + name
+                            + "\": Cannot find field."));
+              }
+            });
     JsonNode message = request.get("message");
     violations.addAll(FcmMessageValidator.validate(message));
     if (!violations.isEmpty()) {
-      sendFcmError(exchange, FcmError.INVALID_ARGUMENT, violations.get(0).description(), violations);
+      sendFcmError(
+          exchange, FcmError.INVALID_ARGUMENT, violations.get(0).description(), violations);
       return;
     }
     String token = textOrNull(message.get("token"));
@@ -396,18 +452,34 @@ public final class FcmSimulator implements ProviderSimulator {
       return;
     }
     if (token != null && otherSender.contains(token)) {
-      sendFcmError(exchange, FcmError.SENDER_ID_MISMATCH, FcmError.SENDER_ID_MISMATCH.message(), List.of());
+      sendFcmError(
+          exchange, FcmError.SENDER_ID_MISMATCH, FcmError.SENDER_ID_MISMATCH.message(), List.of());
       return;
     }
-    String name = "projects/" + projectId + "/messages/0:" + System.currentTimeMillis()
-        + messageCounter.incrementAndGet() + "%" + HexFormat.of().formatHex(randomBytes(8));
+    String name =
+        "projects/"
+            + projectId
+            + "/messages/0:"
+            + System.currentTimeMillis()
+            + messageCounter.incrementAndGet()
+            + "%"
+            + HexFormat.of().formatHex(randomBytes(8));
     Map<String, String> data = new LinkedHashMap<>();
     message.path("data").properties().forEach(e -> data.put(e.getKey(), e.getValue().asText()));
     String topic = textOrNull(message.get("topic"));
-    ReceivedFcmMessage received = new ReceivedFcmMessage(name, token,
-        topic == null ? null : topic.replaceFirst("^/topics/", ""), textOrNull(message.get("condition")), data,
-        message.get("notification"), message.get("android"), message.get("webpush"), message.get("apns"),
-        request.path("validate_only").asBoolean(false), message);
+    ReceivedFcmMessage received =
+        new ReceivedFcmMessage(
+            name,
+            token,
+            topic == null ? null : topic.replaceFirst("^/topics/", ""),
+            textOrNull(message.get("condition")),
+            data,
+            message.get("notification"),
+            message.get("android"),
+            message.get("webpush"),
+            message.get("apns"),
+            request.path("validate_only").asBoolean(false),
+            message);
     messages.add(received);
     SimulatorServer.sendJson(exchange, 200, JSON.createObjectNode().put("name", name));
   }
@@ -431,12 +503,14 @@ public final class FcmSimulator implements ProviderSimulator {
     for (String pair : body.text().split("&")) {
       int eq = pair.indexOf('=');
       if (eq > 0) {
-        form.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+        form.put(
+            URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
             URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
       }
     }
     if (!JWT_BEARER.equals(form.get("grant_type"))) {
-      sendOAuthError(exchange, 400, "unsupported_grant_type", "Invalid grant_type: " + form.get("grant_type"));
+      sendOAuthError(
+          exchange, 400, "unsupported_grant_type", "Invalid grant_type: " + form.get("grant_type"));
       return;
     }
     String problem = assertionProblem(form.get("assertion"));
@@ -444,7 +518,8 @@ public final class FcmSimulator implements ProviderSimulator {
       sendOAuthError(exchange, 400, "invalid_grant", problem);
       return;
     }
-    String accessToken = "ya29.sim-" + Base64.getUrlEncoder().withoutPadding().encodeToString(randomBytes(32));
+    String accessToken =
+        "ya29.sim-" + Base64.getUrlEncoder().withoutPadding().encodeToString(randomBytes(32));
     accessTokens.put(accessToken, Instant.now().plus(Duration.ofHours(1)));
     ObjectNode answer = JSON.createObjectNode();
     answer.put("access_token", accessToken);
@@ -497,15 +572,27 @@ public final class FcmSimulator implements ProviderSimulator {
 
   // ---- responses ------------------------------------------------------------------------------
 
-  private static void sendFcmError(HttpExchange exchange, FcmError error, String message, List<Violation> violations)
+  private static void sendFcmError(
+      HttpExchange exchange, FcmError error, String message, List<Violation> violations)
       throws IOException {
-    sendGoogleError(exchange, error.httpStatus(), error.status(), message,
-        error.hasFcmDetail() ? error.name() : null, violations);
+    sendGoogleError(
+        exchange,
+        error.httpStatus(),
+        error.status(),
+        message,
+        error.hasFcmDetail() ? error.name() : null,
+        violations);
   }
 
   /** Google's error body: {@code {"error":{"code","message","status","details":[...]}}}. */
-  private static void sendGoogleError(HttpExchange exchange, int httpStatus, String status, String message,
-      String fcmErrorCode, List<Violation> violations) throws IOException {
+  private static void sendGoogleError(
+      HttpExchange exchange,
+      int httpStatus,
+      String status,
+      String message,
+      String fcmErrorCode,
+      List<Violation> violations)
+      throws IOException {
     ObjectNode root = JSON.createObjectNode();
     ObjectNode error = root.putObject("error");
     error.put("code", httpStatus);
@@ -516,8 +603,10 @@ public final class FcmSimulator implements ProviderSimulator {
       details.addObject().put("@type", FCM_ERROR_TYPE).put("errorCode", fcmErrorCode);
     }
     if (!violations.isEmpty()) {
-      ArrayNode list = details.addObject().put("@type", BAD_REQUEST_TYPE).putArray("fieldViolations");
-      violations.forEach(v -> list.addObject().put("field", v.field()).put("description", v.description()));
+      ArrayNode list =
+          details.addObject().put("@type", BAD_REQUEST_TYPE).putArray("fieldViolations");
+      violations.forEach(
+          v -> list.addObject().put("field", v.field()).put("description", v.description()));
     }
     if (!details.isEmpty()) {
       error.set("details", details);
@@ -525,9 +614,11 @@ public final class FcmSimulator implements ProviderSimulator {
     SimulatorServer.sendJson(exchange, httpStatus, root);
   }
 
-  private static void sendOAuthError(HttpExchange exchange, int status, String error, String description)
-      throws IOException {
-    SimulatorServer.sendJson(exchange, status,
+  private static void sendOAuthError(
+      HttpExchange exchange, int status, String error, String description) throws IOException {
+    SimulatorServer.sendJson(
+        exchange,
+        status,
         JSON.createObjectNode().put("error", error).put("error_description", description));
   }
 

@@ -37,7 +37,8 @@ public record ReceivedFcmMessage(
 
   /** {@code android.priority} in upper case ({@code HIGH}, {@code NORMAL}), or {@code null}. */
   public String androidPriority() {
-    return android == null || !android.hasNonNull("priority") ? null
+    return android == null || !android.hasNonNull("priority")
+        ? null
         : android.get("priority").asText().toUpperCase(java.util.Locale.ROOT);
   }
 

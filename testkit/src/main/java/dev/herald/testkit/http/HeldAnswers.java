@@ -5,9 +5,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Answers a simulator accepts but holds back until the test releases them: the window in which
- * the provider has the message and its client does not know yet. Consumed one per accepted
- * request, in the order they were scripted. Thread-safe.
+ * Answers a simulator accepts but holds back until the test releases them: the window in which the
+ * provider has the message and its client does not know yet. Consumed one per accepted request, in
+ * the order they were scripted. Thread-safe.
  */
 public final class HeldAnswers {
   private final Faults<CountDownLatch> holds = new Faults<>();

@@ -52,7 +52,10 @@ public final class Recorded<T> {
     return forward == null;
   }
 
-  /** From now on hands each item to {@code listener} (on the thread that accepted it) instead of keeping it. */
+  /**
+   * From now on hands each item to {@code listener} (on the thread that accepted it) instead of
+   * keeping it.
+   */
   public void forwardTo(Consumer<? super T> listener) {
     forward = Objects.requireNonNull(listener, "listener");
   }

@@ -5,6 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import dev.herald.testkit.ports.FreePorts;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,11 +17,6 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import io.vertx.core.Context;
-import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
-import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -40,9 +40,11 @@ import java.util.concurrent.TimeoutException;
  */
 public final class SimulatorServer implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private final Vertx vertx = Vertx.vertx(new VertxOptions()
-      .setEventLoopPoolSize(Math.max(2, Runtime.getRuntime().availableProcessors()))
-      .setWorkerPoolSize(1));
+  private final Vertx vertx =
+      Vertx.vertx(
+          new VertxOptions()
+              .setEventLoopPoolSize(Math.max(2, Runtime.getRuntime().availableProcessors()))
+              .setWorkerPoolSize(1));
   private final HttpServer server;
   private final ExecutorService executor;
   private final CountDownLatch closing = new CountDownLatch(1);
@@ -50,24 +52,30 @@ public final class SimulatorServer implements AutoCloseable {
 
   private SimulatorServer(HttpHandler handler) throws IOException {
     this.executor = Executors.newVirtualThreadPerTaskExecutor();
-    this.server = vertx.createHttpServer(new HttpServerOptions()
-        .setHost(FreePorts.LOOPBACK.getHostAddress())
-        .setPort(0)
-        .setAcceptBacklog(4096)
-        .setHandle100ContinueAutomatically(true)
-        .setMaxHeaderSize(64 * 1024)
-        .setMaxInitialLineLength(16 * 1024));
-    server.requestHandler(request -> {
-      Context context = vertx.getOrCreateContext();
-      request.body().onComplete(body -> {
-        if (body.failed() || closing.getCount() == 0) {
-          request.connection().close();
-          return;
-        }
-        VertxExchange exchange = new VertxExchange(request, body.result(), context);
-        serve(handler, exchange);
-      });
-    });
+    this.server =
+        vertx.createHttpServer(
+            new HttpServerOptions()
+                .setHost(FreePorts.LOOPBACK.getHostAddress())
+                .setPort(0)
+                .setAcceptBacklog(4096)
+                .setHandle100ContinueAutomatically(true)
+                .setMaxHeaderSize(64 * 1024)
+                .setMaxInitialLineLength(16 * 1024));
+    server.requestHandler(
+        request -> {
+          Context context = vertx.getOrCreateContext();
+          request
+              .body()
+              .onComplete(
+                  body -> {
+                    if (body.failed() || closing.getCount() == 0) {
+                      request.connection().close();
+                      return;
+                    }
+                    VertxExchange exchange = new VertxExchange(request, body.result(), context);
+                    serve(handler, exchange);
+                  });
+        });
     try {
       server.listen().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
@@ -75,23 +83,25 @@ public final class SimulatorServer implements AutoCloseable {
       throw new IOException("interrupted while starting", e);
     } catch (ExecutionException | TimeoutException e) {
       vertx.close();
-      throw new IOException("cannot listen on " + FreePorts.LOOPBACK, e.getCause() == null ? e : e.getCause());
+      throw new IOException(
+          "cannot listen on " + FreePorts.LOOPBACK, e.getCause() == null ? e : e.getCause());
     }
   }
 
   private void serve(HttpHandler handler, VertxExchange exchange) {
     open.add(exchange);
     try {
-      executor.execute(() -> {
-        try {
-          handler.handle(exchange);
-          exchange.close();
-        } catch (Throwable e) {
-          exchange.abort();
-        } finally {
-          open.remove(exchange);
-        }
-      });
+      executor.execute(
+          () -> {
+            try {
+              handler.handle(exchange);
+              exchange.close();
+            } catch (Throwable e) {
+              exchange.abort();
+            } finally {
+              open.remove(exchange);
+            }
+          });
     } catch (RejectedExecutionException e) {
       open.remove(exchange);
       exchange.abort();
@@ -121,7 +131,9 @@ public final class SimulatorServer implements AutoCloseable {
     return "http://" + host();
   }
 
-  /** Waits for {@code delay}; true if the server started closing meanwhile (drop the exchange then). */
+  /**
+   * Waits for {@code delay}; true if the server started closing meanwhile (drop the exchange then).
+   */
   public boolean awaitClosing(Duration delay) {
     try {
       return closing.await(delay.toNanos(), TimeUnit.NANOSECONDS);
@@ -207,14 +219,19 @@ public final class SimulatorServer implements AutoCloseable {
 
   /**
    * Answers as {@code kind} says: {@link Malformation#GARBAGE_BODY} with 200 and an HTML body
-   * labelled JSON; {@link Malformation#TRUNCATED} with {@code status}, a JSON content type, part
-   * of a body and a dropped connection.
+   * labelled JSON; {@link Malformation#TRUNCATED} with {@code status}, a JSON content type, part of
+   * a body and a dropped connection.
    */
-  public static void sendMalformed(HttpExchange exchange, Malformation kind, int status) throws IOException {
+  public static void sendMalformed(HttpExchange exchange, Malformation kind, int status)
+      throws IOException {
     switch (kind) {
-      case GARBAGE_BODY -> sendBytes(exchange, 200, "application/json",
-          "<html><body>upstream connect error or disconnect/reset before headers</body></html>"
-              .getBytes(StandardCharsets.UTF_8));
+      case GARBAGE_BODY ->
+          sendBytes(
+              exchange,
+              200,
+              "application/json",
+              "<html><body>upstream connect error or disconnect/reset before headers</body></html>"
+                  .getBytes(StandardCharsets.UTF_8));
       case TRUNCATED -> {
         byte[] partial = "{\"sid\":\"SM".getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", "application/json");

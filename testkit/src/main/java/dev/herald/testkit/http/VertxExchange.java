@@ -33,22 +33,23 @@ final class VertxExchange extends HttpExchange {
   private final Map<String, Object> attributes = new HashMap<>();
   private InputStream in;
   private final ByteArrayOutputStream written = new ByteArrayOutputStream();
-  private OutputStream out = new OutputStream() {
-    @Override
-    public void write(int b) {
-      written.write(b);
-    }
+  private OutputStream out =
+      new OutputStream() {
+        @Override
+        public void write(int b) {
+          written.write(b);
+        }
 
-    @Override
-    public void write(byte[] b, int off, int len) {
-      written.write(b, off, len);
-    }
+        @Override
+        public void write(byte[] b, int off, int len) {
+          written.write(b, off, len);
+        }
 
-    @Override
-    public void close() {
-      VertxExchange.this.close();
-    }
-  };
+        @Override
+        public void close() {
+          VertxExchange.this.close();
+        }
+      };
   private int status = -1;
   private long declaredLength;
   private boolean closed;

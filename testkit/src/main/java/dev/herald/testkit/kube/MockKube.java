@@ -77,6 +77,7 @@ public final class MockKube implements AutoCloseable {
   }
 
   private static final String CONTEXT = "herald-mock";
+
   /** The mock accepts any credentials; clients send this bearer token. */
   private static final String TOKEN = "secret";
 
@@ -111,8 +112,13 @@ public final class MockKube implements AutoCloseable {
       throw new IllegalArgumentException("not a port: " + port);
     }
     Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
-    KubernetesMockServer server = new KubernetesMockServer(new Context(Serialization.jsonMapper()),
-        new MockWebServer(), responses, new KubernetesMixedDispatcher(responses), https);
+    KubernetesMockServer server =
+        new KubernetesMockServer(
+            new Context(Serialization.jsonMapper()),
+            new MockWebServer(),
+            responses,
+            new KubernetesMixedDispatcher(responses),
+            https);
     server.init(FreePorts.LOOPBACK, port);
     MockKube kube = null;
     try {
@@ -145,10 +151,11 @@ public final class MockKube implements AutoCloseable {
 
   /** A new client of its own (own connection pool and watches); closed by {@link #close()} too. */
   public KubernetesClient newClient() {
-    KubernetesClient c = new KubernetesClientBuilder()
-        .withConfig(config())
-        .withHttpClientFactory(httpClientFactory())
-        .build();
+    KubernetesClient c =
+        new KubernetesClientBuilder()
+            .withConfig(config())
+            .withHttpClientFactory(httpClientFactory())
+            .build();
     synchronized (clients) {
       if (closed.get()) {
         c.close();
@@ -164,14 +171,15 @@ public final class MockKube implements AutoCloseable {
    * token, any certificate trusted, no HTTP/2. A fresh copy each call.
    */
   public Config config() {
-    NamedContext context = new NamedContextBuilder()
-        .withName(CONTEXT)
-        .withNewContext()
-        .withCluster(CONTEXT)
-        .withUser(CONTEXT)
-        .withNamespace(DEFAULT_NAMESPACE)
-        .endContext()
-        .build();
+    NamedContext context =
+        new NamedContextBuilder()
+            .withName(CONTEXT)
+            .withNewContext()
+            .withCluster(CONTEXT)
+            .withUser(CONTEXT)
+            .withNamespace(DEFAULT_NAMESPACE)
+            .endContext()
+            .build();
     return new ConfigBuilder(Config.empty())
         .withMasterUrl(url())
         .withTrustCerts(true)
@@ -186,8 +194,8 @@ public final class MockKube implements AutoCloseable {
   }
 
   /**
-   * The API server's URL, e.g. {@code https://127.0.0.1:40123/}: always the address, never
-   * {@code localhost}, which may resolve to an IPv6 address the server does not listen on.
+   * The API server's URL, e.g. {@code https://127.0.0.1:40123/}: always the address, never {@code
+   * localhost}, which may resolve to an IPv6 address the server does not listen on.
    */
   public String url() {
     return (https ? "https" : "http") + "://127.0.0.1:" + server.getPort() + "/";
@@ -213,7 +221,8 @@ public final class MockKube implements AutoCloseable {
    * {@value #DEFAULT_NAMESPACE}, TLS verification off), for kubectl and other tools.
    */
   public Path writeKubeconfig(Path file) {
-    String kubeconfig = """
+    String kubeconfig =
+        """
         apiVersion: v1
         kind: Config
         clusters:
@@ -232,7 +241,8 @@ public final class MockKube implements AutoCloseable {
             user: %1$s
             namespace: %4$s
         current-context: %1$s
-        """.formatted(CONTEXT, url().replaceAll("/$", ""), TOKEN, DEFAULT_NAMESPACE);
+        """
+            .formatted(CONTEXT, url().replaceAll("/$", ""), TOKEN, DEFAULT_NAMESPACE);
     try {
       Path parent = file.toAbsolutePath().getParent();
       if (parent != null) {
@@ -286,7 +296,8 @@ public final class MockKube implements AutoCloseable {
     ClassLoader loader = type.getClassLoader();
     try (InputStream in = loader.getResourceAsStream(resource)) {
       if (in == null) {
-        throw new IllegalStateException(resource + " is not on the classpath; is herald-api built with its CRDs?");
+        throw new IllegalStateException(
+            resource + " is not on the classpath; is herald-api built with its CRDs?");
       }
       return Serialization.unmarshal(in, CustomResourceDefinition.class);
     } catch (IOException e) {

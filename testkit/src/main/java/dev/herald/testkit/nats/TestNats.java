@@ -15,14 +15,14 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * JetStream names of its own on the machine's NATS server, for one test class or test: a
- * {@link QueueNames} no other run uses, and the removal of whatever was made under it.
+ * JetStream names of its own on the machine's NATS server, for one test class or test: a {@link
+ * QueueNames} no other run uses, and the removal of whatever was made under it.
  *
- * <p>Names: stream {@code T_<HINT>_<RANDOM>} (upper case), dead-letter stream
- * {@code <stream>_DEAD}, subject prefix {@code t<random>} (the same random part, lower case, no
- * dots). {@link #create(String)} makes no stream; the code under test does, as in production.
- * {@link #close()} deletes both streams, with their consumers, and any other stream whose subjects
- * lie under the prefix.
+ * <p>Names: stream {@code T_<HINT>_<RANDOM>} (upper case), dead-letter stream {@code
+ * <stream>_DEAD}, subject prefix {@code t<random>} (the same random part, lower case, no dots).
+ * {@link #create(String)} makes no stream; the code under test does, as in production. {@link
+ * #close()} deletes both streams, with their consumers, and any other stream whose subjects lie
+ * under the prefix.
  *
  * <p>The server is {@code HERALD_TEST_NATS_URL} (default {@code nats://127.0.0.1:4222}), which must
  * have JetStream enabled. Streams not cleaned up by {@link #close()} are removed when the JVM exits
@@ -31,6 +31,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class TestNats implements AutoCloseable {
   /** Every stream made here starts with this. */
   public static final String STREAM_PREFIX = "T_";
+
   /** The suffix of the dead-letter stream's name. */
   public static final String DEAD_SUFFIX = "_DEAD";
 
@@ -62,8 +63,8 @@ public final class TestNats implements AutoCloseable {
     try (Connection nc = connect(url)) {
       nc.jetStreamManagement().getAccountStatistics();
     } catch (IOException | JetStreamApiException e) {
-      throw new IllegalStateException("NATS with JetStream is not available at " + url
-          + " (set HERALD_TEST_NATS_URL)", e);
+      throw new IllegalStateException(
+          "NATS with JetStream is not available at " + url + " (set HERALD_TEST_NATS_URL)", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted connecting to " + url, e);
@@ -105,8 +106,8 @@ public final class TestNats implements AutoCloseable {
   }
 
   /**
-   * Deletes the stream and the dead-letter stream if they exist (their consumers go with them),
-   * and every other stream with subjects under the prefix. Calling it again does nothing.
+   * Deletes the stream and the dead-letter stream if they exist (their consumers go with them), and
+   * every other stream with subjects under the prefix. Calling it again does nothing.
    */
   @Override
   public void close() {
@@ -150,7 +151,10 @@ public final class TestNats implements AutoCloseable {
     if (closed.compareAndSet(false, true)) {
       try {
         clean();
-      } catch (IOException | JetStreamApiException | InterruptedException | RuntimeException ignored) {
+      } catch (IOException
+          | JetStreamApiException
+          | InterruptedException
+          | RuntimeException ignored) {
         // best effort at exit
       }
     }
@@ -168,12 +172,13 @@ public final class TestNats implements AutoCloseable {
   }
 
   private static Connection connect(String url) throws IOException, InterruptedException {
-    Options options = new Options.Builder()
-        .server(url)
-        .connectionName("herald-testkit")
-        .connectionTimeout(Duration.ofSeconds(5))
-        .maxReconnects(0)
-        .build();
+    Options options =
+        new Options.Builder()
+            .server(url)
+            .connectionName("herald-testkit")
+            .connectionTimeout(Duration.ofSeconds(5))
+            .maxReconnects(0)
+            .build();
     return Nats.connect(options);
   }
 

@@ -12,9 +12,9 @@ import java.util.List;
  * Finds TCP ports that are free on the loopback interface, for processes that must be told a port
  * up front ({@code nats-server -p}, {@code postgres -p}, a mock API on a fixed port).
  *
- * <p>A port found here is only free at the moment it was checked: another process may take it before
- * it is used. Servers that can bind port 0 themselves (everything in this testkit) should do so
- * instead.
+ * <p>A port found here is only free at the moment it was checked: another process may take it
+ * before it is used. Servers that can bind port 0 themselves (everything in this testkit) should do
+ * so instead.
  */
 public final class FreePorts {
   /** 127.0.0.1, whatever the JVM's IPv4/IPv6 preference. */

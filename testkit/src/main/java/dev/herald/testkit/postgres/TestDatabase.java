@@ -13,21 +13,22 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A database of its own on the machine's Postgres, for one test class or test: created empty by
- * {@link #create(String)}, dropped by {@link #close()}. Its name is
- * {@code herald_<hint>_<random>} (lower case, at most 63 characters), so parallel runs and
- * concurrent engineers never see one another's data.
+ * {@link #create(String)}, dropped by {@link #close()}. Its name is {@code herald_<hint>_<random>}
+ * (lower case, at most 63 characters), so parallel runs and concurrent engineers never see one
+ * another's data.
  *
- * <p>The server is found through the environment: {@code HERALD_TEST_PG_HOST} (default
- * {@code 127.0.0.1}), {@code HERALD_TEST_PG_PORT} ({@code 5432}), {@code HERALD_TEST_PG_USER}
- * ({@code postgres}) and {@code HERALD_TEST_PG_PASSWORD} (none). The user must be allowed to
- * create databases. Administrative statements go through the {@code postgres} database, or
- * {@code test} where {@code postgres} cannot be reached.
+ * <p>The server is found through the environment: {@code HERALD_TEST_PG_HOST} (default {@code
+ * 127.0.0.1}), {@code HERALD_TEST_PG_PORT} ({@code 5432}), {@code HERALD_TEST_PG_USER} ({@code
+ * postgres}) and {@code HERALD_TEST_PG_PASSWORD} (none). The user must be allowed to create
+ * databases. Administrative statements go through the {@code postgres} database, or {@code test}
+ * where {@code postgres} cannot be reached.
  *
  * <p>A database not closed is dropped when the JVM exits normally.
  */
 public final class TestDatabase implements AutoCloseable {
   /** Every database made here starts with this. */
   public static final String PREFIX = "herald_";
+
   /** Postgres' limit on identifiers (NAMEDATALEN - 1). */
   public static final int MAX_NAME_LENGTH = 63;
 
@@ -58,7 +59,8 @@ public final class TestDatabase implements AutoCloseable {
     SQLException last = null;
     // CREATE DATABASE fails when someone else is connected to template1 at that instant; retry
     for (int attempt = 0; attempt < 5; attempt++) {
-      try (Connection admin = server.admin(); Statement st = admin.createStatement()) {
+      try (Connection admin = server.admin();
+          Statement st = admin.createStatement()) {
         st.execute("CREATE DATABASE " + quote(name));
         return new TestDatabase(server, name);
       } catch (SQLException e) {
@@ -131,7 +133,8 @@ public final class TestDatabase implements AutoCloseable {
     } catch (IllegalStateException alreadyExiting) {
       // the hook is running or about to; dropping twice is harmless
     }
-    try (Connection admin = server.admin(); Statement st = admin.createStatement()) {
+    try (Connection admin = server.admin();
+        Statement st = admin.createStatement()) {
       st.execute("DROP DATABASE IF EXISTS " + quote(name) + " WITH (FORCE)");
     } catch (SQLException e) {
       throw new IllegalStateException("cannot drop database " + name + " on " + server, e);
@@ -145,7 +148,8 @@ public final class TestDatabase implements AutoCloseable {
 
   private void dropQuietly() {
     if (closed.compareAndSet(false, true)) {
-      try (Connection admin = server.admin(); Statement st = admin.createStatement()) {
+      try (Connection admin = server.admin();
+          Statement st = admin.createStatement()) {
         st.execute("DROP DATABASE IF EXISTS " + quote(name) + " WITH (FORCE)");
       } catch (SQLException ignored) {
         // best effort at exit
@@ -162,8 +166,11 @@ public final class TestDatabase implements AutoCloseable {
     static Server fromEnvironment() {
       String port = env("HERALD_TEST_PG_PORT", "5432");
       try {
-        return new Server(env("HERALD_TEST_PG_HOST", "127.0.0.1"), Integer.parseInt(port),
-            env("HERALD_TEST_PG_USER", "postgres"), env("HERALD_TEST_PG_PASSWORD", ""));
+        return new Server(
+            env("HERALD_TEST_PG_HOST", "127.0.0.1"),
+            Integer.parseInt(port),
+            env("HERALD_TEST_PG_USER", "postgres"),
+            env("HERALD_TEST_PG_PASSWORD", ""));
       } catch (NumberFormatException e) {
         throw new IllegalArgumentException("HERALD_TEST_PG_PORT is not a port: " + port, e);
       }

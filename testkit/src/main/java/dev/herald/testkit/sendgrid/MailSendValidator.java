@@ -19,13 +19,16 @@ final class MailSendValidator {
   static final int MAX_CATEGORIES = 10;
   static final int MAX_CATEGORY_LENGTH = 255;
 
-  private static final String HELP = "http://sendgrid.com/docs/API_Reference/Web_API_v3/Mail/errors.html";
+  private static final String HELP =
+      "http://sendgrid.com/docs/API_Reference/Web_API_v3/Mail/errors.html";
 
-  private static final Pattern EMAIL = Pattern.compile(
-      "^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
-          + "@([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$");
-  private static final Pattern TEMPLATE_ID = Pattern.compile(
-      "^(d-[0-9a-fA-F]{32}|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$");
+  private static final Pattern EMAIL =
+      Pattern.compile(
+          "^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+              + "@([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$");
+  private static final Pattern TEMPLATE_ID =
+      Pattern.compile(
+          "^(d-[0-9a-fA-F]{32}|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$");
 
   /** One entry of SendGrid's {@code errors} array. */
   record ApiError(String message, String field, String help) {}
@@ -49,12 +52,17 @@ final class MailSendValidator {
     boolean template = hasValidTemplate(body);
     JsonNode templateId = body.get("template_id");
     if (present(templateId) && !template) {
-      errors.add(new ApiError("The template_id must be a valid GUID, you provided '"
-          + (templateId.isTextual() ? templateId.asText() : templateId.toString()) + "'.",
-          "template_id", HELP + "#message.template_id"));
+      errors.add(
+          new ApiError(
+              "The template_id must be a valid GUID, you provided '"
+                  + (templateId.isTextual() ? templateId.asText() : templateId.toString())
+                  + "'.",
+              "template_id",
+              HELP + "#message.template_id"));
     }
 
-    boolean everyPersonalizationHasSubject = validatePersonalizations(body.get("personalizations"), errors);
+    boolean everyPersonalizationHasSubject =
+        validatePersonalizations(body.get("personalizations"), errors);
     validateFrom(body.get("from"), errors);
     validateReplyTo(body.get("reply_to"), errors);
 
@@ -62,9 +70,12 @@ final class MailSendValidator {
     if (present(subject) && !subject.isTextual()) {
       errors.add(typeError("string", subject, "subject"));
     } else if (!template && blank(subject) && !everyPersonalizationHasSubject) {
-      errors.add(new ApiError("The subject is required. You can get around this requirement if you use a "
-          + "template with a subject defined or if every personalization has a subject defined.",
-          "subject", HELP + "#message.subject"));
+      errors.add(
+          new ApiError(
+              "The subject is required. You can get around this requirement if you use a "
+                  + "template with a subject defined or if every personalization has a subject defined.",
+              "subject",
+              HELP + "#message.subject"));
     }
 
     validateContent(body.get("content"), template, errors);
@@ -75,18 +86,26 @@ final class MailSendValidator {
   }
 
   /** Returns whether every personalization carries a subject of its own. */
-  private static boolean validatePersonalizations(JsonNode personalizations, List<ApiError> errors) {
+  private static boolean validatePersonalizations(
+      JsonNode personalizations, List<ApiError> errors) {
     if (personalizations == null || !personalizations.isArray() || personalizations.isEmpty()) {
-      errors.add(new ApiError(
-          "The personalizations field is required and must have at least one personalization.",
-          "personalizations", HELP + "#-Personalizations-Errors"));
+      errors.add(
+          new ApiError(
+              "The personalizations field is required and must have at least one personalization.",
+              "personalizations",
+              HELP + "#-Personalizations-Errors"));
       return false;
     }
     if (personalizations.size() > MAX_PERSONALIZATIONS) {
-      errors.add(new ApiError("The personalization block is limited to " + MAX_PERSONALIZATIONS
-          + " personalizations per API request. You have provided " + personalizations.size()
-          + " personalizations. Please consider splitting this into multiple requests and resending your request.",
-          "personalizations", HELP + "#-Personalizations-Errors"));
+      errors.add(
+          new ApiError(
+              "The personalization block is limited to "
+                  + MAX_PERSONALIZATIONS
+                  + " personalizations per API request. You have provided "
+                  + personalizations.size()
+                  + " personalizations. Please consider splitting this into multiple requests and resending your request.",
+              "personalizations",
+              HELP + "#-Personalizations-Errors"));
       return false;
     }
     boolean allHaveSubject = true;
@@ -101,9 +120,12 @@ final class MailSendValidator {
       }
       JsonNode to = p.get("to");
       if (to == null || !to.isArray() || to.isEmpty()) {
-        errors.add(new ApiError("The to array is required for all personalization objects, and must have at "
-            + "least one email object with a valid email address.", path + ".to",
-            HELP + "#message.personalizations.to"));
+        errors.add(
+            new ApiError(
+                "The to array is required for all personalization objects, and must have at "
+                    + "least one email object with a valid email address.",
+                path + ".to",
+                HELP + "#message.personalizations.to"));
       } else {
         recipients += validateAddresses(to, path + ".to", errors);
       }
@@ -123,10 +145,15 @@ final class MailSendValidator {
         errors.add(duplicate);
       }
       JsonNode from = p.get("from");
-      if (present(from) && (!from.isObject() || !from.path("email").isTextual()
-          || !isValidEmail(from.path("email").asText()))) {
-        errors.add(new ApiError("The from email does not contain a valid address.", path + ".from.email",
-            HELP + "#message.from"));
+      if (present(from)
+          && (!from.isObject()
+              || !from.path("email").isTextual()
+              || !isValidEmail(from.path("email").asText()))) {
+        errors.add(
+            new ApiError(
+                "The from email does not contain a valid address.",
+                path + ".from.email",
+                HELP + "#message.from"));
       }
       JsonNode subject = p.get("subject");
       if (present(subject) && !subject.isTextual()) {
@@ -143,10 +170,14 @@ final class MailSendValidator {
       }
     }
     if (recipients > MAX_RECIPIENTS) {
-      errors.add(new ApiError("The total number of recipients must be no more than " + MAX_RECIPIENTS
-          + ". This includes all recipients defined within the to, cc, and bcc parameters, across each object "
-          + "that you include in the personalizations array.", "personalizations",
-          HELP + "#-Personalizations-Errors"));
+      errors.add(
+          new ApiError(
+              "The total number of recipients must be no more than "
+                  + MAX_RECIPIENTS
+                  + ". This includes all recipients defined within the to, cc, and bcc parameters, across each object "
+                  + "that you include in the personalizations array.",
+              "personalizations",
+              HELP + "#-Personalizations-Errors"));
     }
     return allHaveSubject;
   }
@@ -156,9 +187,15 @@ final class MailSendValidator {
     for (int j = 0; j < addresses.size(); j++) {
       JsonNode address = addresses.get(j);
       JsonNode email = address.get("email");
-      if (!address.isObject() || email == null || !email.isTextual() || !isValidEmail(email.asText())) {
-        errors.add(new ApiError("Does not contain a valid address.", path + "." + j + ".email",
-            HELP + "#-Email-Address"));
+      if (!address.isObject()
+          || email == null
+          || !email.isTextual()
+          || !isValidEmail(email.asText())) {
+        errors.add(
+            new ApiError(
+                "Does not contain a valid address.",
+                path + "." + j + ".email",
+                HELP + "#-Email-Address"));
         continue;
       }
       JsonNode name = address.get("name");
@@ -182,9 +219,17 @@ final class MailSendValidator {
           continue;
         }
         if (!seen.add(email.asText().toLowerCase(Locale.ROOT))) {
-          return new ApiError("Each email address in the personalization block should be unique between to, cc, "
-              + "and bcc. We found the first duplicate instance of [" + email.asText() + "] in the " + path + "."
-              + list + " field.", path + "." + list, HELP + "#message.recipient_errors");
+          return new ApiError(
+              "Each email address in the personalization block should be unique between to, cc, "
+                  + "and bcc. We found the first duplicate instance of ["
+                  + email.asText()
+                  + "] in the "
+                  + path
+                  + "."
+                  + list
+                  + " field.",
+              path + "." + list,
+              HELP + "#message.recipient_errors");
         }
       }
     }
@@ -193,14 +238,25 @@ final class MailSendValidator {
 
   private static void validateFrom(JsonNode from, List<ApiError> errors) {
     JsonNode email = from == null ? null : from.get("email");
-    if (from == null || !from.isObject() || email == null || !email.isTextual() || email.asText().isBlank()) {
-      errors.add(new ApiError("The from object must be provided for every email send. It is an object that "
-          + "requires the email parameter, but may also contain a name parameter.  e.g. "
-          + "{\"email\" : \"example@example.com\"}  or {\"email\" : \"example@example.com\", \"name\" : "
-          + "\"Example Recipient\"}.", "from.email", HELP + "#message.from"));
+    if (from == null
+        || !from.isObject()
+        || email == null
+        || !email.isTextual()
+        || email.asText().isBlank()) {
+      errors.add(
+          new ApiError(
+              "The from object must be provided for every email send. It is an object that "
+                  + "requires the email parameter, but may also contain a name parameter.  e.g. "
+                  + "{\"email\" : \"example@example.com\"}  or {\"email\" : \"example@example.com\", \"name\" : "
+                  + "\"Example Recipient\"}.",
+              "from.email",
+              HELP + "#message.from"));
     } else if (!isValidEmail(email.asText())) {
-      errors.add(new ApiError("The from email does not contain a valid address.", "from.email",
-          HELP + "#message.from"));
+      errors.add(
+          new ApiError(
+              "The from email does not contain a valid address.",
+              "from.email",
+              HELP + "#message.from"));
     } else if (present(from.get("name")) && !from.get("name").isTextual()) {
       errors.add(typeError("string", from.get("name"), "from.name"));
     }
@@ -211,19 +267,28 @@ final class MailSendValidator {
       return;
     }
     JsonNode email = replyTo.get("email");
-    if (!replyTo.isObject() || email == null || !email.isTextual() || !isValidEmail(email.asText())) {
-      errors.add(new ApiError("The reply_to email does not contain a valid address.", "reply_to.email",
-          HELP + "#message.reply_to"));
+    if (!replyTo.isObject()
+        || email == null
+        || !email.isTextual()
+        || !isValidEmail(email.asText())) {
+      errors.add(
+          new ApiError(
+              "The reply_to email does not contain a valid address.",
+              "reply_to.email",
+              HELP + "#message.reply_to"));
     }
   }
 
   private static void validateContent(JsonNode content, boolean template, List<ApiError> errors) {
     if (!present(content) || (content.isArray() && content.isEmpty())) {
       if (!template) {
-        errors.add(new ApiError("Unless a valid template_id is provided, the content parameter is required. "
-            + "There must be at least one defined content block. We typically suggest both text/plain and "
-            + "text/html blocks are included, but only one block is required.", "content",
-            HELP + "#message.content"));
+        errors.add(
+            new ApiError(
+                "Unless a valid template_id is provided, the content parameter is required. "
+                    + "There must be at least one defined content block. We typically suggest both text/plain and "
+                    + "text/html blocks are included, but only one block is required.",
+                "content",
+                HELP + "#message.content"));
       }
       return;
     }
@@ -242,17 +307,27 @@ final class MailSendValidator {
       }
       JsonNode type = block.get("type");
       if (type == null || !type.isTextual() || type.asText().isBlank()) {
-        errors.add(new ApiError("The content type must be provided for every content block, for example "
-            + "text/plain or text/html.", path + ".type", HELP + "#message.content.type"));
+        errors.add(
+            new ApiError(
+                "The content type must be provided for every content block, for example "
+                    + "text/plain or text/html.",
+                path + ".type",
+                HELP + "#message.content.type"));
       } else if (type.asText().chars().anyMatch(c -> c == ';' || c == '\r' || c == '\n')) {
-        errors.add(new ApiError("Content types may not contain ;, carriage returns, or newlines.",
-            path + ".type", HELP + "#message.content.type"));
+        errors.add(
+            new ApiError(
+                "Content types may not contain ;, carriage returns, or newlines.",
+                path + ".type",
+                HELP + "#message.content.type"));
       } else {
         String t = type.asText().toLowerCase(Locale.ROOT);
         if (t.equals("text/plain") || t.equals("text/html")) {
           if ((t.equals("text/plain") ? plainAt : htmlAt) >= 0) {
-            errors.add(new ApiError("If present, text/plain and text/html may only be provided once.",
-                path + ".type", HELP + "#message.content.type"));
+            errors.add(
+                new ApiError(
+                    "If present, text/plain and text/html may only be provided once.",
+                    path + ".type",
+                    HELP + "#message.content.type"));
           } else if (t.equals("text/plain")) {
             plainAt = k;
           } else {
@@ -262,13 +337,20 @@ final class MailSendValidator {
       }
       JsonNode value = block.get("value");
       if (value == null || !value.isTextual() || value.asText().isEmpty()) {
-        errors.add(new ApiError("The content value must be a string at least one character in length.",
-            path + ".value", HELP + "#message.content.value"));
+        errors.add(
+            new ApiError(
+                "The content value must be a string at least one character in length.",
+                path + ".value",
+                HELP + "#message.content.value"));
       }
     }
     if ((plainAt > 0) || (htmlAt >= 0 && htmlAt != (plainAt == 0 ? 1 : 0))) {
-      errors.add(new ApiError("If present, text/plain content must be first, followed by text/html, followed "
-          + "by any other content.", "content", HELP + "#message.content"));
+      errors.add(
+          new ApiError(
+              "If present, text/plain content must be first, followed by text/html, followed "
+                  + "by any other content.",
+              "content",
+              HELP + "#message.content"));
     }
   }
 
@@ -281,16 +363,24 @@ final class MailSendValidator {
       return;
     }
     if (categories.size() > MAX_CATEGORIES) {
-      errors.add(new ApiError("Too many categories. You may only apply up to " + MAX_CATEGORIES
-          + " categories per email.", "categories", HELP + "#message.categories"));
+      errors.add(
+          new ApiError(
+              "Too many categories. You may only apply up to "
+                  + MAX_CATEGORIES
+                  + " categories per email.",
+              "categories",
+              HELP + "#message.categories"));
     }
     for (int k = 0; k < categories.size(); k++) {
       JsonNode category = categories.get(k);
       if (!category.isTextual()) {
         errors.add(typeError("string", category, "categories." + k));
       } else if (category.asText().length() > MAX_CATEGORY_LENGTH) {
-        errors.add(new ApiError("A category cannot be longer than " + MAX_CATEGORY_LENGTH + " characters.",
-            "categories." + k, HELP + "#message.categories"));
+        errors.add(
+            new ApiError(
+                "A category cannot be longer than " + MAX_CATEGORY_LENGTH + " characters.",
+                "categories." + k,
+                HELP + "#message.categories"));
       }
     }
   }
@@ -312,7 +402,8 @@ final class MailSendValidator {
   }
 
   private static ApiError typeError(String expected, JsonNode given, String field) {
-    return new ApiError("Invalid type. Expected: " + expected + ", given: " + jsonType(given) + ".", field, null);
+    return new ApiError(
+        "Invalid type. Expected: " + expected + ", given: " + jsonType(given) + ".", field, null);
   }
 
   private static String jsonType(JsonNode node) {

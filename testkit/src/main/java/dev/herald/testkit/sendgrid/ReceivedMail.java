@@ -7,13 +7,13 @@ import java.util.Objects;
 
 /**
  * One mail the {@link SendGridSimulator} accepted: <b>one per personalization</b> of an accepted
- * {@code POST /v3/mail/send} request, with top-level values merged in as SendGrid merges them
- * (a personalization's {@code subject} replaces the top-level one; its {@code headers} and
- * {@code custom_args} are added to, and win over, the top-level ones).
+ * {@code POST /v3/mail/send} request, with top-level values merged in as SendGrid merges them (a
+ * personalization's {@code subject} replaces the top-level one; its {@code headers} and {@code
+ * custom_args} are added to, and win over, the top-level ones).
  *
  * <p>All mails from one request share that request's {@code X-Message-Id} as {@link #messageId()}
- * and are told apart by {@link #personalizationIndex()}; SendGrid's event webhook reports an
- * {@code sg_message_id} that starts with the same id.
+ * and are told apart by {@link #personalizationIndex()}; SendGrid's event webhook reports an {@code
+ * sg_message_id} that starts with the same id.
  *
  * @param messageId the {@code X-Message-Id} returned for the request
  * @param personalizationIndex index of the personalization in the request
@@ -32,8 +32,8 @@ import java.util.Objects;
  * @param headers the effective custom headers
  * @param customArgs the effective {@code custom_args}
  * @param categories the request's {@code categories}
- * @param raw the whole request body as received, shared by the mails of one request (read it, do not
- *     modify it)
+ * @param raw the whole request body as received, shared by the mails of one request (read it, do
+ *     not modify it)
  * @param arrivedAt when its request arrived (the provider call started)
  */
 public record ReceivedMail(

@@ -1,13 +1,13 @@
 package dev.herald.testkit.sendgrid;
 
-import dev.herald.api.provider.ProviderType;
-import dev.herald.testkit.ProviderSimulator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
+import dev.herald.api.provider.ProviderType;
+import dev.herald.testkit.ProviderSimulator;
 import dev.herald.testkit.http.Faults;
 import dev.herald.testkit.http.HeldAnswers;
 import dev.herald.testkit.http.Recorded;
@@ -43,24 +43,26 @@ import java.util.function.Consumer;
  * }</pre>
  *
  * <h2>What it answers</h2>
+ *
  * Every request is counted ({@link #requests()}) and its body read in full. Then, in order:
+ *
  * <ol>
- *   <li>the next scripted fault, if any ({@link #failNext}, {@link #rateLimitNext},
- *       {@link #malformedNext}, {@link #delayNext}); faults are consumed one per request, in the
- *       order they were scripted, whatever the request;
+ *   <li>the next scripted fault, if any ({@link #failNext}, {@link #rateLimitNext}, {@link
+ *       #malformedNext}, {@link #delayNext}); faults are consumed one per request, in the order
+ *       they were scripted, whatever the request;
  *   <li>404 for any path but {@code /v3/mail/send}, 405 for a method other than POST;
  *   <li>401 unless {@code Authorization: Bearer <apiKey>};
  *   <li>413 when the body exceeds the size limit (30 MiB, as SendGrid's, unless configured);
  *   <li>400 {@code {"errors":[{"message","field","help"}...]}} for a body that is not a JSON object
- *       or that SendGrid would reject, listing every problem with the field SendGrid names
- *       ({@code from.email}, {@code personalizations.0.to}, {@code subject}, {@code content},
- *       ...);
+ *       or that SendGrid would reject, listing every problem with the field SendGrid names ({@code
+ *       from.email}, {@code personalizations.0.to}, {@code subject}, {@code content}, ...);
  *   <li>otherwise 202 with an empty body and a unique {@code X-Message-Id}; the mail is recorded as
  *       one {@link ReceivedMail} per personalization.
  * </ol>
+ *
  * A delay fault holds the response back and then handles the request normally, so a client that
- * timed out may still have had its mail accepted, as with the real service. The other faults
- * answer instead of normal handling and record nothing.
+ * timed out may still have had its mail accepted, as with the real service. The other faults answer
+ * instead of normal handling and record nothing.
  *
  * <p>Header names are written with only their first letter in upper case ({@code X-message-id});
  * HTTP header names are case-insensitive, so look them up that way.
@@ -71,8 +73,10 @@ import java.util.function.Consumer;
 public final class SendGridSimulator implements ProviderSimulator {
   /** The path of the Mail Send endpoint. */
   public static final String MAIL_SEND_PATH = "/v3/mail/send";
+
   /** SendGrid's limit on the size of a request: 30 MiB. */
   public static final long DEFAULT_MAX_BODY_BYTES = 30L * 1024 * 1024;
+
   /** The {@code X-RateLimit-Limit} reported with a 429. */
   public static final int RATE_LIMIT = 600;
 
@@ -105,8 +109,10 @@ public final class SendGridSimulator implements ProviderSimulator {
   private final Faults<Fault> faults = new Faults<>();
   private volatile Instant outageUntil = Instant.MIN;
   private volatile int outageStatus;
+
   /** During an outage from {@link #rateLimitFor}: 429s whose reset is the outage's end. */
   private volatile boolean outageRateLimits;
+
   private final Recorded<ReceivedMail> mails = new Recorded<>();
   private final AtomicInteger requests = new AtomicInteger();
   private final HeldAnswers holds = new HeldAnswers();
@@ -157,9 +163,9 @@ public final class SendGridSimulator implements ProviderSimulator {
   // ---- scripted faults ----------------------------------------------------------------------
 
   /**
-   * Answers the next {@code times} requests with {@code status} (400–599) and a SendGrid error
-   * body {@code {"errors":[{"field":null,"message":...}]}}; 429 comes with the rate-limit headers
-   * as from {@link #rateLimitNext} with a one-second reset.
+   * Answers the next {@code times} requests with {@code status} (400–599) and a SendGrid error body
+   * {@code {"errors":[{"field":null,"message":...}]}}; 429 comes with the rate-limit headers as
+   * from {@link #rateLimitNext} with a one-second reset.
    */
   public SendGridSimulator failNext(int times, int status) {
     if (status < 400 || status > 599) {
@@ -192,10 +198,10 @@ public final class SendGridSimulator implements ProviderSimulator {
   }
 
   /**
-   * Answers the next {@code times} requests with 429, {@code X-RateLimit-Limit},
-   * {@code X-RateLimit-Remaining: 0} and {@code X-RateLimit-Reset} set to the epoch second
-   * {@code reset} from the moment of the answer, and SendGrid's body
-   * {@code {"errors":[{"field":null,"message":"too many requests"}]}}.
+   * Answers the next {@code times} requests with 429, {@code X-RateLimit-Limit}, {@code
+   * X-RateLimit-Remaining: 0} and {@code X-RateLimit-Reset} set to the epoch second {@code reset}
+   * from the moment of the answer, and SendGrid's body {@code
+   * {"errors":[{"field":null,"message":"too many requests"}]}}.
    */
   public SendGridSimulator rateLimitNext(int times, Duration reset) {
     requireNonNegative(reset, "reset");
@@ -203,8 +209,8 @@ public final class SendGridSimulator implements ProviderSimulator {
   }
 
   /**
-   * Holds the response to the next {@code times} requests back for {@code delay}, then handles
-   * them normally (a mail may be accepted after its client gave up). {@link #close()} ends a delay
+   * Holds the response to the next {@code times} requests back for {@code delay}, then handles them
+   * normally (a mail may be accepted after its client gave up). {@link #close()} ends a delay
    * early, without answering.
    */
   public SendGridSimulator delayNext(int times, Duration delay) {
@@ -223,8 +229,8 @@ public final class SendGridSimulator implements ProviderSimulator {
   }
 
   /**
-   * Accepts the next mail as usual (it shows in what the simulator saw, with its id) but holds
-   * the answer back until the returned action runs (or {@link #close()} drops it).
+   * Accepts the next mail as usual (it shows in what the simulator saw, with its id) but holds the
+   * answer back until the returned action runs (or {@link #close()} drops it).
    */
   public Runnable holdNextAnswer() {
     return holds.holdNext();
@@ -244,8 +250,8 @@ public final class SendGridSimulator implements ProviderSimulator {
 
   /**
    * For load runs: from now on each accepted mail goes to {@code listener} (on the request's
-   * thread) instead of being kept, and arrival times are no longer kept either, so that
-   * {@link #mails()} and {@link #arrivals()} stop growing and memory stays flat.
+   * thread) instead of being kept, and arrival times are no longer kept either, so that {@link
+   * #mails()} and {@link #arrivals()} stop growing and memory stays flat.
    */
   public SendGridSimulator forwardMails(Consumer<? super ReceivedMail> listener) {
     mails.forwardTo(listener);
@@ -264,7 +270,10 @@ public final class SendGridSimulator implements ProviderSimulator {
     return requests.get();
   }
 
-  /** Requests it is serving now: at a crash of a client, the calls that may be accepted but not recorded. */
+  /**
+   * Requests it is serving now: at a crash of a client, the calls that may be accepted but not
+   * recorded.
+   */
   public int requestsInFlight() {
     return inFlight.get();
   }
@@ -301,7 +310,6 @@ public final class SendGridSimulator implements ProviderSimulator {
   }
 
   /** Stops listening, ends pending delays and closes open connections. */
-
   @Override
   public int accepted() {
     return mails().size();
@@ -321,6 +329,7 @@ public final class SendGridSimulator implements ProviderSimulator {
   public Map<String, String> credentials() {
     return Map.of("apiKey", apiKey);
   }
+
   @Override
   public void close() {
     server.close();
@@ -354,8 +363,12 @@ public final class SendGridSimulator implements ProviderSimulator {
         body = SimulatorServer.readBody(exchange.getRequestBody(), maxBodyBytes);
         Instant now = Instant.now();
         Instant until = outageUntil;
-        fault = !now.isBefore(until) ? faults.next()
-            : outageRateLimits ? new RateLimit(Duration.between(now, until)) : new Fail(outageStatus);
+        fault =
+            !now.isBefore(until)
+                ? faults.next()
+                : outageRateLimits
+                    ? new RateLimit(Duration.between(now, until))
+                    : new Fail(outageStatus);
         if (fault instanceof Delay d && server.awaitClosing(d.delay())) {
           return; // closing: drop the exchange unanswered
         }
@@ -389,7 +402,8 @@ public final class SendGridSimulator implements ProviderSimulator {
     }
   }
 
-  private void handleNormally(HttpExchange exchange, Body body, Instant arrived) throws IOException {
+  private void handleNormally(HttpExchange exchange, Body body, Instant arrived)
+      throws IOException {
     String path = exchange.getRequestURI().getPath();
     if (!MAIL_SEND_PATH.equals(path) && !(MAIL_SEND_PATH + "/").equals(path)) {
       sendErrors(exchange, 404, simpleErrors("resource not found"));
@@ -405,7 +419,10 @@ public final class SendGridSimulator implements ProviderSimulator {
       return;
     }
     if (body.tooLarge()) {
-      sendErrors(exchange, 413, simpleErrors("The JSON payload you have included in your request is too large."));
+      sendErrors(
+          exchange,
+          413,
+          simpleErrors("The JSON payload you have included in your request is too large."));
       return;
     }
     JsonNode mail;
@@ -471,25 +488,26 @@ public final class SendGridSimulator implements ProviderSimulator {
       JsonNode subject = p.hasNonNull("subject") ? p.get("subject") : mail.get("subject");
       JsonNode data = p.get("dynamic_template_data");
       JsonNode sender = p.hasNonNull("from") ? p.get("from") : from;
-      received.add(new ReceivedMail(
-          messageId,
-          i,
-          sender.get("email").asText(),
-          textOrNull(sender.get("name")),
-          addresses(p.get("to")),
-          addresses(p.get("cc")),
-          addresses(p.get("bcc")),
-          textOrNull(mail.path("reply_to").get("email")),
-          textOrNull(subject),
-          html,
-          text,
-          textOrNull(mail.get("template_id")),
-          data == null || data.isNull() ? null : data.deepCopy(),
-          headers,
-          customArgs,
-          categories,
-          mail,
-          arrived));
+      received.add(
+          new ReceivedMail(
+              messageId,
+              i,
+              sender.get("email").asText(),
+              textOrNull(sender.get("name")),
+              addresses(p.get("to")),
+              addresses(p.get("cc")),
+              addresses(p.get("bcc")),
+              textOrNull(mail.path("reply_to").get("email")),
+              textOrNull(subject),
+              html,
+              text,
+              textOrNull(mail.get("template_id")),
+              data == null || data.isNull() ? null : data.deepCopy(),
+              headers,
+              customArgs,
+              categories,
+              mail,
+              arrived));
     }
     mails.addAll(received);
   }
@@ -568,7 +586,8 @@ public final class SendGridSimulator implements ProviderSimulator {
     return root;
   }
 
-  private static void sendErrors(HttpExchange exchange, int status, ObjectNode body) throws IOException {
+  private static void sendErrors(HttpExchange exchange, int status, ObjectNode body)
+      throws IOException {
     byte[] bytes;
     try {
       bytes = JSON.writeValueAsBytes(body);
@@ -584,10 +603,13 @@ public final class SendGridSimulator implements ProviderSimulator {
 
   private static void sendMalformed(HttpExchange exchange, Malformation kind) throws IOException {
     switch (kind) {
-      case GARBAGE_BODY -> SimulatorServer.sendMalformed(exchange, dev.herald.testkit.http.Malformation.GARBAGE_BODY, 200);
+      case GARBAGE_BODY ->
+          SimulatorServer.sendMalformed(
+              exchange, dev.herald.testkit.http.Malformation.GARBAGE_BODY, 200);
       case TRUNCATED -> {
         exchange.getResponseHeaders().set("X-Message-Id", "truncated");
-        SimulatorServer.sendMalformed(exchange, dev.herald.testkit.http.Malformation.TRUNCATED, 202);
+        SimulatorServer.sendMalformed(
+            exchange, dev.herald.testkit.http.Malformation.TRUNCATED, 202);
       }
     }
   }

@@ -3,13 +3,17 @@ package dev.herald.testkit.smtp;
 import java.util.Locale;
 
 /**
- * What the {@link SmtpSimulator} answers to a recipient instead of accepting it. A recipient
- * whose local part is an answer's {@link #localPart()} ({@code user-unknown@example.com}) always
- * gets it; any other can be scripted ({@link SmtpSimulator#answer}, {@link SmtpSimulator#answerNext}).
+ * What the {@link SmtpSimulator} answers to a recipient instead of accepting it. A recipient whose
+ * local part is an answer's {@link #localPart()} ({@code user-unknown@example.com}) always gets it;
+ * any other can be scripted ({@link SmtpSimulator#answer}, {@link SmtpSimulator#answerNext}).
  */
 public enum SmtpAnswer {
   /** 550 5.1.1: no such mailbox. */
-  USER_UNKNOWN(550, "5.1.1", "<%s>: Recipient address rejected: User unknown in virtual mailbox table", false),
+  USER_UNKNOWN(
+      550,
+      "5.1.1",
+      "<%s>: Recipient address rejected: User unknown in virtual mailbox table",
+      false),
   /** 550 without an enhanced status code, as older relays answer. */
   MAILBOX_UNAVAILABLE(550, null, "Requested action not taken: mailbox unavailable", false),
   /** 552 5.2.2: the mailbox is full. */

@@ -45,19 +45,21 @@ import javax.net.ssl.SSLSocket;
 
 /**
  * A local SMTP relay for testing through the real Jakarta Mail client, on 127.0.0.1 and a free
- * port. GreenMail receives, stores and parses the mails; in front of it the simulator speaks what
- * a production relay does and GreenMail does not:
+ * port. GreenMail receives, stores and parses the mails; in front of it the simulator speaks what a
+ * production relay does and GreenMail does not:
+ *
  * <ul>
  *   <li>security as a DeliveryProvider's {@code spec.smtp.security}: STARTTLS offered and required
- *       before AUTH and MAIL ({@link Security#STARTTLS}), TLS from the first byte
- *       ({@link Security#TLS}), or none; the certificate is self-signed for {@code localhost} and
- *       {@code 127.0.0.1}, made at start ({@link #caCertificatePem()} trusts it);
+ *       before AUTH and MAIL ({@link Security#STARTTLS}), TLS from the first byte ({@link
+ *       Security#TLS}), or none; the certificate is self-signed for {@code localhost} and {@code
+ *       127.0.0.1}, made at start ({@link #caCertificatePem()} trusts it);
  *   <li>AUTH PLAIN and LOGIN with {@link #username()} and {@link #password()}, required before MAIL
  *       ({@link #withoutAuth()} for a relay that needs none), credentials that can be rotated
  *       ({@link #rotateCredentials});
  *   <li>scripted replies to RCPT TO per recipient ({@link SmtpAnswer}): a recipient whose local
  *       part names an answer ({@code user-unknown@...}) always gets it, others as scripted.
  * </ul>
+ *
  * Everything else (MAIL FROM, DATA, RSET, NOOP, QUIT) is relayed to GreenMail and answered by it.
  *
  * <p>Thread-safe: each connection is served on a virtual thread of its own.
@@ -94,14 +96,21 @@ public final class SmtpSimulator implements ProviderSimulator {
     greenMail = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
     greenMail.start();
     try {
-      ServerSocket socket = security == Security.TLS ? tls.getServerSocketFactory().createServerSocket() : new ServerSocket();
+      ServerSocket socket =
+          security == Security.TLS
+              ? tls.getServerSocketFactory().createServerSocket()
+              : new ServerSocket();
       socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
       server = socket;
     } catch (IOException e) {
       greenMail.stop();
       throw new IllegalStateException("cannot listen for SMTP", e);
     }
-    acceptor = Thread.ofPlatform().daemon().name("smtp-simulator-" + server.getLocalPort()).start(this::accept);
+    acceptor =
+        Thread.ofPlatform()
+            .daemon()
+            .name("smtp-simulator-" + server.getLocalPort())
+            .start(this::accept);
   }
 
   /** A relay that requires STARTTLS and AUTH, as most submission services do (port 587). */
@@ -145,7 +154,10 @@ public final class SmtpSimulator implements ProviderSimulator {
     return password;
   }
 
-  /** Its TLS certificate (self-signed), as PEM: what a Secret's {@code caCertificate} holds to trust it. */
+  /**
+   * Its TLS certificate (self-signed), as PEM: what a Secret's {@code caCertificate} holds to trust
+   * it.
+   */
   public String caCertificatePem() {
     try {
       return TestCredentials.pem("CERTIFICATE", certificate.getEncoded());
@@ -163,19 +175,26 @@ public final class SmtpSimulator implements ProviderSimulator {
 
   // ---- scripted answers ----------------------------------------------------------------------
 
-  /** Answers RCPT TO for {@code recipient} (case-insensitive) with {@code answer} until {@link #reset()}. */
+  /**
+   * Answers RCPT TO for {@code recipient} (case-insensitive) with {@code answer} until {@link
+   * #reset()}.
+   */
   public SmtpSimulator answer(String recipient, SmtpAnswer answer) {
     byRecipient.put(recipient.toLowerCase(Locale.ROOT), Objects.requireNonNull(answer, "answer"));
     return this;
   }
 
-  /** Answers the next {@code times} RCPT TO commands, whatever the recipient, with {@code answer}. */
+  /**
+   * Answers the next {@code times} RCPT TO commands, whatever the recipient, with {@code answer}.
+   */
   public SmtpSimulator answerNext(int times, SmtpAnswer answer) {
     nextAnswers.add(times, Objects.requireNonNull(answer, "answer"));
     return this;
   }
 
-  /** Closes every client connection now, as a relay restarting or timing idle connections out does. */
+  /**
+   * Closes every client connection now, as a relay restarting or timing idle connections out does.
+   */
   public void dropConnections() {
     for (Socket s : List.copyOf(open)) {
       closeQuietly(s);
@@ -195,8 +214,12 @@ public final class SmtpSimulator implements ProviderSimulator {
     for (MimeMessage m : mails()) {
       try {
         var to = m.getRecipients(Message.RecipientType.TO);
-        if (to != null && Arrays.stream(to).anyMatch(a -> a instanceof InternetAddress ia
-            && ia.getAddress().equalsIgnoreCase(address))) {
+        if (to != null
+            && Arrays.stream(to)
+                .anyMatch(
+                    a ->
+                        a instanceof InternetAddress ia
+                            && ia.getAddress().equalsIgnoreCase(address))) {
           out.add(m);
         }
       } catch (MessagingException e) {
@@ -221,7 +244,10 @@ public final class SmtpSimulator implements ProviderSimulator {
     return authentications.get();
   }
 
-  /** Each connection's EHLO name, TLS and AUTH user, in the order they said EHLO (the latest after STARTTLS). */
+  /**
+   * Each connection's EHLO name, TLS and AUTH user, in the order they said EHLO (the latest after
+   * STARTTLS).
+   */
   public List<Session> sessions() {
     return List.copyOf(sessions);
   }
@@ -258,11 +284,16 @@ public final class SmtpSimulator implements ProviderSimulator {
     return null;
   }
 
-  /** {@code spec.smtp.host}, {@code port} and {@code security} set to this simulator's, the rest kept. */
+  /**
+   * {@code spec.smtp.host}, {@code port} and {@code security} set to this simulator's, the rest
+   * kept.
+   */
   @Override
   public void pointAt(DeliveryProviderSpec spec) {
-    SmtpSettings s = spec.getSmtp() != null ? spec.getSmtp()
-        : new SmtpSettings(null, null, null, "notifications@herald.example", null, null);
+    SmtpSettings s =
+        spec.getSmtp() != null
+            ? spec.getSmtp()
+            : new SmtpSettings(null, null, null, "notifications@herald.example", null, null);
     spec.setSmtp(s.withServer(host(), port(), security));
     spec.setEndpoint(null);
   }
@@ -305,22 +336,25 @@ public final class SmtpSimulator implements ProviderSimulator {
       }
       connections.incrementAndGet();
       open.add(client);
-      Thread.ofVirtual().name("smtp-session").start(() -> {
-        Conversation conversation = null;
-        try {
-          conversation = new Conversation(client);
-          conversation.run();
-        } catch (IOException | RuntimeException e) {
-          // the client went away, or was dropped on purpose
-        } finally {
-          open.remove(client);
-          closeQuietly(client);
-          if (conversation != null) { // after STARTTLS: the TLS socket over the client's
-            open.remove(conversation.client);
-            closeQuietly(conversation.client);
-          }
-        }
-      });
+      Thread.ofVirtual()
+          .name("smtp-session")
+          .start(
+              () -> {
+                Conversation conversation = null;
+                try {
+                  conversation = new Conversation(client);
+                  conversation.run();
+                } catch (IOException | RuntimeException e) {
+                  // the client went away, or was dropped on purpose
+                } finally {
+                  open.remove(client);
+                  closeQuietly(client);
+                  if (conversation != null) { // after STARTTLS: the TLS socket over the client's
+                    open.remove(conversation.client);
+                    closeQuietly(conversation.client);
+                  }
+                }
+              });
     }
   }
 
@@ -349,7 +383,8 @@ public final class SmtpSimulator implements ProviderSimulator {
     }
 
     void run() throws IOException {
-      try (Socket backend = new Socket(InetAddress.getLoopbackAddress(), greenMail.getSmtp().getPort())) {
+      try (Socket backend =
+          new Socket(InetAddress.getLoopbackAddress(), greenMail.getSmtp().getPort())) {
         InputStream bin = new BufferedInputStream(backend.getInputStream());
         OutputStream bout = backend.getOutputStream();
         readReply(bin); // GreenMail's greeting
@@ -425,9 +460,12 @@ public final class SmtpSimulator implements ProviderSimulator {
         return;
       }
       reply("220 2.0.0 Ready to start TLS");
-      SSLSocket upgraded = (SSLSocket) tls.getSocketFactory().createSocket(client, host(), port(), true);
+      SSLSocket upgraded =
+          (SSLSocket) tls.getSocketFactory().createSocket(client, host(), port(), true);
       upgraded.setUseClientMode(false);
-      upgraded.startHandshake(); // a client that does not trust the certificate ends the conversation here
+      upgraded
+          .startHandshake(); // a client that does not trust the certificate ends the conversation
+      // here
       open.remove(client);
       client = upgraded;
       open.add(client);
@@ -573,7 +611,8 @@ public final class SmtpSimulator implements ProviderSimulator {
   }
 
   /** Sends one command to GreenMail and returns its whole reply. */
-  private static String forward(OutputStream bout, InputStream bin, String line) throws IOException {
+  private static String forward(OutputStream bout, InputStream bin, String line)
+      throws IOException {
     bout.write((line + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
     bout.flush();
     return readReply(bin);

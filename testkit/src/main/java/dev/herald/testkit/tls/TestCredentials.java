@@ -55,15 +55,27 @@ public final class TestCredentials {
     X500Name name = new X500Name("CN=localhost, O=Herald test server");
     Instant now = Instant.now();
     try {
-      X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(name,
-          new BigInteger(63, RANDOM), Date.from(now.minus(Duration.ofHours(1))),
-          Date.from(now.plus(Duration.ofDays(2))), name, key.getPublic());
-      builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
-          new GeneralName(GeneralName.dNSName, "localhost"),
-          new GeneralName(GeneralName.iPAddress, "127.0.0.1")}));
+      X509v3CertificateBuilder builder =
+          new JcaX509v3CertificateBuilder(
+              name,
+              new BigInteger(63, RANDOM),
+              Date.from(now.minus(Duration.ofHours(1))),
+              Date.from(now.plus(Duration.ofDays(2))),
+              name,
+              key.getPublic());
+      builder.addExtension(
+          Extension.subjectAlternativeName,
+          false,
+          new GeneralNames(
+              new GeneralName[] {
+                new GeneralName(GeneralName.dNSName, "localhost"),
+                new GeneralName(GeneralName.iPAddress, "127.0.0.1")
+              }));
       builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
-      return new JcaX509CertificateConverter().getCertificate(
-          builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(key.getPrivate())));
+      return new JcaX509CertificateConverter()
+          .getCertificate(
+              builder.build(
+                  new JcaContentSignerBuilder("SHA256withECDSA").build(key.getPrivate())));
     } catch (GeneralSecurityException | OperatorCreationException | java.io.IOException e) {
       throw new IllegalStateException("cannot make a self-signed certificate", e);
     }
@@ -76,7 +88,8 @@ public final class TestCredentials {
       store.load(null, null);
       char[] password = "unused".toCharArray();
       store.setKeyEntry("server", key.getPrivate(), password, new Certificate[] {certificate});
-      KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      KeyManagerFactory keys =
+          KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
       keys.init(store, password);
       SSLContext context = SSLContext.getInstance("TLS");
       context.init(keys.getKeyManagers(), null, RANDOM);
@@ -87,9 +100,13 @@ public final class TestCredentials {
   }
 
   public static String pem(String type, byte[] der) {
-    return "-----BEGIN " + type + "-----\n"
+    return "-----BEGIN "
+        + type
+        + "-----\n"
         + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
-        + "\n-----END " + type + "-----\n";
+        + "\n-----END "
+        + type
+        + "-----\n";
   }
 
   /** Ten random upper-case letters and digits, the shape of Apple's team and key ids. */

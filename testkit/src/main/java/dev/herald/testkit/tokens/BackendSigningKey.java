@@ -39,7 +39,11 @@ public final class BackendSigningKey {
   private final Map<String, String> secretData;
   private final String publicKeyPem;
 
-  private BackendSigningKey(String kid, JWSAlgorithm algorithm, JWSSigner signer, Map<String, String> secretData,
+  private BackendSigningKey(
+      String kid,
+      JWSAlgorithm algorithm,
+      JWSSigner signer,
+      Map<String, String> secretData,
       String publicKeyPem) {
     this.kid = kid;
     this.algorithm = algorithm;
@@ -57,8 +61,12 @@ public final class BackendSigningKey {
 
   public static BackendSigningKey hs256(String kid, String secret) {
     try {
-      return new BackendSigningKey(kid, JWSAlgorithm.HS256, new MACSigner(secret.getBytes(StandardCharsets.UTF_8)),
-          Map.of("algorithm", "HS256", "secret", secret), null);
+      return new BackendSigningKey(
+          kid,
+          JWSAlgorithm.HS256,
+          new MACSigner(secret.getBytes(StandardCharsets.UTF_8)),
+          Map.of("algorithm", "HS256", "secret", secret),
+          null);
     } catch (JOSEException e) {
       throw new IllegalArgumentException(e);
     }
@@ -68,7 +76,11 @@ public final class BackendSigningKey {
   public static BackendSigningKey es256(String kid) {
     KeyPair pair = pair("EC", 0, new ECGenParameterSpec("secp256r1"));
     try {
-      return asymmetric(kid, JWSAlgorithm.ES256, new ECDSASigner((ECPrivateKey) pair.getPrivate()), pair.getPublic());
+      return asymmetric(
+          kid,
+          JWSAlgorithm.ES256,
+          new ECDSASigner((ECPrivateKey) pair.getPrivate()),
+          pair.getPublic());
     } catch (JOSEException e) {
       throw new IllegalStateException(e);
     }
@@ -77,16 +89,19 @@ public final class BackendSigningKey {
   /** A fresh RSA key pair of {@code bits}; the Secret holds only the public key. */
   public static BackendSigningKey rs256(String kid, int bits) {
     KeyPair pair = pair("RSA", bits, null);
-    return asymmetric(kid, JWSAlgorithm.RS256, new RSASSASigner(pair.getPrivate(), true), pair.getPublic());
+    return asymmetric(
+        kid, JWSAlgorithm.RS256, new RSASSASigner(pair.getPrivate(), true), pair.getPublic());
   }
 
   public static BackendSigningKey rs256(String kid) {
     return rs256(kid, 2048);
   }
 
-  private static BackendSigningKey asymmetric(String kid, JWSAlgorithm alg, JWSSigner signer, PublicKey publicKey) {
+  private static BackendSigningKey asymmetric(
+      String kid, JWSAlgorithm alg, JWSSigner signer, PublicKey publicKey) {
     String pem = pem(publicKey);
-    return new BackendSigningKey(kid, alg, signer, Map.of("algorithm", alg.getName(), "publicKey", pem), pem);
+    return new BackendSigningKey(
+        kid, alg, signer, Map.of("algorithm", alg.getName(), "publicKey", pem), pem);
   }
 
   private static KeyPair pair(String family, int bits, ECGenParameterSpec curve) {
@@ -106,7 +121,8 @@ public final class BackendSigningKey {
   /** A public key as PEM SubjectPublicKeyInfo, as {@code openssl pkey -pubout} writes it. */
   public static String pem(PublicKey key) {
     return "-----BEGIN PUBLIC KEY-----\n"
-        + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(key.getEncoded())
+        + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+            .encodeToString(key.getEncoded())
         + "\n-----END PUBLIC KEY-----\n";
   }
 
@@ -118,7 +134,9 @@ public final class BackendSigningKey {
     return algorithm;
   }
 
-  /** What the tenant's Secret labelled {@code herald.dev/user-token-key=true} holds for this key. */
+  /**
+   * What the tenant's Secret labelled {@code herald.dev/user-token-key=true} holds for this key.
+   */
   public Map<String, String> secretData() {
     return secretData;
   }
@@ -133,9 +151,16 @@ public final class BackendSigningKey {
     return new JWSHeader.Builder(algorithm).keyID(kid).type(JOSEObjectType.JWT);
   }
 
-  /** The claims a backend sends: sub, aud (the tenant's namespace), iat now and exp after {@code lifetime}. */
-  public static JWTClaimsSet.Builder claims(String subject, String tenant, Instant now, Duration lifetime) {
-    return new JWTClaimsSet.Builder().subject(subject).audience(tenant).issueTime(Date.from(now))
+  /**
+   * The claims a backend sends: sub, aud (the tenant's namespace), iat now and exp after {@code
+   * lifetime}.
+   */
+  public static JWTClaimsSet.Builder claims(
+      String subject, String tenant, Instant now, Duration lifetime) {
+    return new JWTClaimsSet.Builder()
+        .subject(subject)
+        .audience(tenant)
+        .issueTime(Date.from(now))
         .expirationTime(Date.from(now.plus(lifetime)));
   }
 
@@ -163,7 +188,9 @@ public final class BackendSigningKey {
   /** This key's signature over {@code signingInput} (the first two parts of a token), base64url. */
   public String signature(String signingInput) {
     try {
-      return signer.sign(new JWSHeader(algorithm), signingInput.getBytes(StandardCharsets.US_ASCII)).toString();
+      return signer
+          .sign(new JWSHeader(algorithm), signingInput.getBytes(StandardCharsets.US_ASCII))
+          .toString();
     } catch (JOSEException e) {
       throw new IllegalStateException(e);
     }

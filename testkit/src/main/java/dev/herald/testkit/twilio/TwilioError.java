@@ -12,9 +12,13 @@ public enum TwilioError {
   INTERNAL_SERVER_ERROR(20500, 500, "Internal Server Error"),
   SERVICE_UNAVAILABLE(20503, 503, "Service Unavailable"),
   INVALID_TO(21211, 400, "The 'To' number %s is not a valid phone number."),
-  INVALID_FROM(21212, 400, "The 'From' number %s is not a valid phone number, shortcode, or alphanumeric sender ID."),
+  INVALID_FROM(
+      21212,
+      400,
+      "The 'From' number %s is not a valid phone number, shortcode, or alphanumeric sender ID."),
   BODY_REQUIRED(21602, 400, "Message body is required."),
-  FROM_REQUIRED(21603, 400, "A 'From' or 'MessagingServiceSid' parameter is required to send a message."),
+  FROM_REQUIRED(
+      21603, 400, "A 'From' or 'MessagingServiceSid' parameter is required to send a message."),
   TO_REQUIRED(21604, 400, "A 'To' phone number is required."),
   INVALID_STATUS_CALLBACK(21609, 400, "The StatusCallback URL %s is not a valid URL."),
   UNSUBSCRIBED(21610, 400, "Attempt to send to unsubscribed recipient"),

@@ -1,10 +1,10 @@
 package dev.herald.testkit.twilio;
 
-import dev.herald.api.provider.ProviderType;
-import dev.herald.testkit.ProviderSimulator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
+import dev.herald.api.provider.ProviderType;
+import dev.herald.testkit.ProviderSimulator;
 import dev.herald.testkit.http.Faults;
 import dev.herald.testkit.http.HeldAnswers;
 import dev.herald.testkit.http.Malformation;
@@ -20,7 +20,6 @@ import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -35,33 +34,36 @@ import java.util.regex.Pattern;
 
 /**
  * A local stand-in for Twilio's Programmable Messaging API, {@code POST
- * /2010-04-01/Accounts/{AccountSid}/Messages.json}, on plain HTTP at 127.0.0.1 and a free port,
- * for testing through the real twilio SDK (route its connections here; the URL it builds stays
- * {@code https://api.twilio.com/...}).
+ * /2010-04-01/Accounts/{AccountSid}/Messages.json}, on plain HTTP at 127.0.0.1 and a free port, for
+ * testing through the real twilio SDK (route its connections here; the URL it builds stays {@code
+ * https://api.twilio.com/...}).
  *
  * <h2>What it answers</h2>
+ *
  * Every request is counted ({@link #requests()}) and read in full. Then, in order:
+ *
  * <ol>
- *   <li>the next scripted fault, if any ({@link #failNext}, {@link #rateLimitNext},
- *       {@link #delayNext}, {@link #malformedNext}), consumed one per request in order;
+ *   <li>the next scripted fault, if any ({@link #failNext}, {@link #rateLimitNext}, {@link
+ *       #delayNext}, {@link #malformedNext}), consumed one per request in order;
  *   <li>20404 for any other path, 20004 for a method other than POST;
  *   <li>20003 (401, with {@code WWW-Authenticate}) unless HTTP Basic auth names the account SID
  *       with its auth token, or one of its API keys ({@link #addApiKey}) with its secret; 20404 if
  *       the path names another account;
  *   <li>the form ({@code application/x-www-form-urlencoded}) checked as Twilio does: 21604 without
- *       {@code To}, 21603 without {@code From} or {@code MessagingServiceSid}, 21602 without
- *       {@code Body}, 21617 for a body over 1,600 characters, 21211 for a {@code To} that is not
- *       E.164, 21212 for a bad {@code From}, 21701 for a malformed Messaging Service SID, 21609
- *       for a {@code StatusCallback} that is not an http(s) URL;
+ *       {@code To}, 21603 without {@code From} or {@code MessagingServiceSid}, 21602 without {@code
+ *       Body}, 21617 for a body over 1,600 characters, 21211 for a {@code To} that is not E.164,
+ *       21212 for a bad {@code From}, 21701 for a malformed Messaging Service SID, 21609 for a
+ *       {@code StatusCallback} that is not an http(s) URL;
  *   <li>the outcome scripted for the {@code To} number ({@link #rejectNumber}), e.g. 21610 for a
  *       recipient who replied STOP, 21614 for a landline;
  *   <li>otherwise 201 with Twilio's message resource ({@code sid} {@code SM…}, {@code status}
  *       {@code queued}, or {@code accepted} for a Messaging Service, {@code num_segments}, …),
  *       recorded as a {@link ReceivedSms}.
  * </ol>
+ *
  * Errors are Twilio's JSON: {@code {"code":21211,"message":"...","more_info":
- * "https://www.twilio.com/docs/errors/21211","status":400}}. Messages name the number concerned,
- * as Twilio's do (so logs that echo them must mask it).
+ * "https://www.twilio.com/docs/errors/21211","status":400}}. Messages name the number concerned, as
+ * Twilio's do (so logs that echo them must mask it).
  *
  * <p>Thread-safe: requests are served concurrently, and everything can be scripted from any thread.
  */
@@ -71,14 +73,17 @@ public final class TwilioSimulator implements ProviderSimulator {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final SecureRandom RANDOM = new SecureRandom();
-  private static final Pattern PATH = Pattern.compile("^/2010-04-01/Accounts/([^/]+)/Messages\\.json$");
+  private static final Pattern PATH =
+      Pattern.compile("^/2010-04-01/Accounts/([^/]+)/Messages\\.json$");
   private static final Pattern E164 = Pattern.compile("^\\+[1-9][0-9]{1,14}$");
   private static final Pattern SHORT_CODE = Pattern.compile("^[0-9]{5,6}$");
-  private static final Pattern ALPHANUMERIC_SENDER = Pattern.compile("^(?=.*[A-Za-z])[A-Za-z0-9 ]{1,11}$");
+  private static final Pattern ALPHANUMERIC_SENDER =
+      Pattern.compile("^(?=.*[A-Za-z])[A-Za-z0-9 ]{1,11}$");
   private static final Pattern MESSAGING_SERVICE = Pattern.compile("^MG[0-9a-f]{32}$");
   private static final DateTimeFormatter RFC_2822 = DateTimeFormatter.RFC_1123_DATE_TIME;
-  private static final String GSM7 = "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
-      + "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà";
+  private static final String GSM7 =
+      "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
+          + "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà";
   private static final String GSM7_EXTENSION = "\f^{}\\[~]|€";
 
   private sealed interface Fault {}
@@ -110,7 +115,9 @@ public final class TwilioSimulator implements ProviderSimulator {
     return new TwilioSimulator(accountSid, authToken);
   }
 
-  /** Starts a simulator of a new random account (see {@link #accountSid()}, {@link #authToken()}). */
+  /**
+   * Starts a simulator of a new random account (see {@link #accountSid()}, {@link #authToken()}).
+   */
   public static TwilioSimulator start() {
     return start(newSid("AC"), HexFormat.of().formatHex(randomBytes(16)));
   }
@@ -151,8 +158,8 @@ public final class TwilioSimulator implements ProviderSimulator {
   // ---- scripted outcomes ----------------------------------------------------------------------
 
   /**
-   * Answers every message to {@code to} with Twilio's error {@code code} (21211, 21610, 21614,
-   * ...) from now on, until {@link #acceptNumber} or {@link #reset()}.
+   * Answers every message to {@code to} with Twilio's error {@code code} (21211, 21610, 21614, ...)
+   * from now on, until {@link #acceptNumber} or {@link #reset()}.
    */
   public TwilioSimulator rejectNumber(String to, int code) {
     numberOutcomes.put(Objects.requireNonNull(to, "to"), TwilioError.of(code));
@@ -174,7 +181,9 @@ public final class TwilioSimulator implements ProviderSimulator {
     return this;
   }
 
-  /** Answers the next {@code times} requests with 429 / 20429 and {@code Retry-After} in seconds. */
+  /**
+   * Answers the next {@code times} requests with 429 / 20429 and {@code Retry-After} in seconds.
+   */
   public TwilioSimulator rateLimitNext(int times, Duration retryAfter) {
     requireNonNegative(retryAfter, "retryAfter");
     faults.add(times, new Fail(TwilioError.TOO_MANY_REQUESTS, retryAfter));
@@ -244,7 +253,9 @@ public final class TwilioSimulator implements ProviderSimulator {
     faults.clear();
   }
 
-  /** Forgets messages, the request count, scripted faults and per-number outcomes (not API keys). */
+  /**
+   * Forgets messages, the request count, scripted faults and per-number outcomes (not API keys).
+   */
   public void reset() {
     faults.clear();
     holds.clear();
@@ -252,7 +263,6 @@ public final class TwilioSimulator implements ProviderSimulator {
     messages.clear();
     requests.set(0);
   }
-
 
   @Override
   public int accepted() {
@@ -273,6 +283,7 @@ public final class TwilioSimulator implements ProviderSimulator {
   public Map<String, String> credentials() {
     return Map.of("accountSid", accountSid(), "authToken", authToken());
   }
+
   @Override
   public void close() {
     server.close();
@@ -293,7 +304,9 @@ public final class TwilioSimulator implements ProviderSimulator {
         case null -> {}
         case Fail f -> {
           if (f.retryAfter() != null) {
-            exchange.getResponseHeaders().set("Retry-After", Long.toString(f.retryAfter().toSeconds()));
+            exchange
+                .getResponseHeaders()
+                .set("Retry-After", Long.toString(f.retryAfter().toSeconds()));
           }
           sendError(exchange, f.error(), exchange.getRequestURI().getPath());
           return;
@@ -353,7 +366,9 @@ public final class TwilioSimulator implements ProviderSimulator {
     } else if (!E164.matcher(to).matches()) {
       problem = TwilioError.INVALID_TO;
       subject = to;
-    } else if (!blank(from) && !E164.matcher(from).matches() && !SHORT_CODE.matcher(from).matches()
+    } else if (!blank(from)
+        && !E164.matcher(from).matches()
+        && !SHORT_CODE.matcher(from).matches()
         && !ALPHANUMERIC_SENDER.matcher(from).matches()) {
       problem = TwilioError.INVALID_FROM;
       subject = from;
@@ -373,8 +388,18 @@ public final class TwilioSimulator implements ProviderSimulator {
     }
     String sid = newSid("SM");
     int segments = segments(text);
-    ReceivedSms sms = new ReceivedSms(sid, accountSid, user, to, blank(from) ? null : from,
-        blank(service) ? null : service, text, callback, segments, form);
+    ReceivedSms sms =
+        new ReceivedSms(
+            sid,
+            accountSid,
+            user,
+            to,
+            blank(from) ? null : from,
+            blank(service) ? null : service,
+            text,
+            callback,
+            segments,
+            form);
     messages.add(sms);
     if (holds.awaitRelease(server)) {
       return;
@@ -389,7 +414,9 @@ public final class TwilioSimulator implements ProviderSimulator {
     }
     String decoded;
     try {
-      decoded = new String(Base64.getDecoder().decode(header.substring(6).strip()), StandardCharsets.UTF_8);
+      decoded =
+          new String(
+              Base64.getDecoder().decode(header.substring(6).strip()), StandardCharsets.UTF_8);
     } catch (IllegalArgumentException e) {
       return null;
     }
@@ -432,7 +459,8 @@ public final class TwilioSimulator implements ProviderSimulator {
     return m;
   }
 
-  private static void sendError(HttpExchange exchange, TwilioError error, String subject) throws IOException {
+  private static void sendError(HttpExchange exchange, TwilioError error, String subject)
+      throws IOException {
     ObjectNode body = JSON.createObjectNode();
     body.put("code", error.code());
     body.put("message", error.message(subject));
@@ -441,10 +469,17 @@ public final class TwilioSimulator implements ProviderSimulator {
     SimulatorServer.sendJson(exchange, error.status(), body);
   }
 
-  /** Segments as Twilio bills them: GSM-7 160 / 153 per part (extension characters take two), else UCS-2 70 / 67. */
+  /**
+   * Segments as Twilio bills them: GSM-7 160 / 153 per part (extension characters take two), else
+   * UCS-2 70 / 67.
+   */
   static int segments(String text) {
-    boolean gsm = text.codePoints().allMatch(c -> GSM7.indexOf(c) >= 0 || GSM7_EXTENSION.indexOf(c) >= 0);
-    int units = gsm ? text.codePoints().map(c -> GSM7_EXTENSION.indexOf(c) >= 0 ? 2 : 1).sum() : text.length();
+    boolean gsm =
+        text.codePoints().allMatch(c -> GSM7.indexOf(c) >= 0 || GSM7_EXTENSION.indexOf(c) >= 0);
+    int units =
+        gsm
+            ? text.codePoints().map(c -> GSM7_EXTENSION.indexOf(c) >= 0 ? 2 : 1).sum()
+            : text.length();
     int single = gsm ? 160 : 70;
     int part = gsm ? 153 : 67;
     return units <= single ? 1 : (units + part - 1) / part;
@@ -458,7 +493,8 @@ public final class TwilioSimulator implements ProviderSimulator {
     for (String pair : form.split("&")) {
       int eq = pair.indexOf('=');
       String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-      String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+      String value =
+          eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
       params.put(key, value);
     }
     return params;
@@ -467,7 +503,8 @@ public final class TwilioSimulator implements ProviderSimulator {
   private static boolean isHttpUrl(String url) {
     try {
       URI uri = new URI(url);
-      return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null;
+      return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+          && uri.getHost() != null;
     } catch (Exception e) {
       return false;
     }

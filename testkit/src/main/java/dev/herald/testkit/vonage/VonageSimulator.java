@@ -51,25 +51,28 @@ import javax.crypto.spec.SecretKeySpec;
  * free port, for testing through the real Vonage SDK (its REST base URL set to {@link #baseUrl()}).
  *
  * <h2>What it answers</h2>
+ *
  * Every request is counted ({@link #requests()}) and read in full. Then, in order:
+ *
  * <ol>
- *   <li>the next scripted fault, if any ({@link #failNext}, {@link #httpErrorNext},
- *       {@link #delayNext}, {@link #malformedNext}), consumed one per request in order;
+ *   <li>the next scripted fault, if any ({@link #failNext}, {@link #httpErrorNext}, {@link
+ *       #delayNext}, {@link #malformedNext}), consumed one per request in order;
  *   <li>404 for any other path, 405 for a method other than POST;
  *   <li>status 4 (Bad Credentials, HTTP 200 as Vonage answers it) unless HTTP Basic auth or the
- *       {@code api_key} / {@code api_secret} parameters name the key with one of its secrets (a
- *       key has two during a rotation: {@link #addSecret}, {@link #removeSecret});
+ *       {@code api_key} / {@code api_secret} parameters name the key with one of its secrets (a key
+ *       has two during a rotation: {@link #addSecret}, {@link #removeSecret});
  *   <li>the form checked as Vonage does: status 2 without {@code from}, {@code to} or {@code text};
  *       3 for a {@code to} that is not a number, a {@code from} that is neither a number nor an
- *       alphanumeric id of up to 11 characters, a {@code type} other than {@code text} or
- *       {@code unicode}, or a {@code ttl} outside 20 s – 7 days; 23 for a {@code callback} that is
- *       not an http(s) URL;
+ *       alphanumeric id of up to 11 characters, a {@code type} other than {@code text} or {@code
+ *       unicode}, or a {@code ttl} outside 20 s – 7 days; 23 for a {@code callback} that is not an
+ *       http(s) URL;
  *   <li>the status scripted for the {@code to} number ({@link #rejectNumber}), e.g. 7 for a barred
  *       number, 6 for an unroutable one;
  *   <li>otherwise 200 with a message per part (as carriers count parts: GSM-7 153 / UCS-2 67 after
- *       one of 160 / 70), each with its {@code message-id} and status 0, recorded as a
- *       {@link ReceivedVonageSms}.
+ *       one of 160 / 70), each with its {@code message-id} and status 0, recorded as a {@link
+ *       ReceivedVonageSms}.
  * </ol>
+ *
  * Numbers in the JSON are strings, as Vonage writes them. Errors name the number concerned, as
  * Vonage's do (so logs that echo them must mask it).
  *
@@ -82,13 +85,16 @@ public final class VonageSimulator implements ProviderSimulator {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final Pattern NUMBER = Pattern.compile("^\\+?[1-9][0-9]{6,14}$");
-  private static final Pattern SENDER = Pattern.compile("^(\\+?[0-9]{3,15}|[A-Za-z0-9][A-Za-z0-9 ]{0,9}[A-Za-z0-9]|[A-Za-z0-9])$");
-  private static final String GSM7 = "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
-      + "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà";
+  private static final Pattern SENDER =
+      Pattern.compile("^(\\+?[0-9]{3,15}|[A-Za-z0-9][A-Za-z0-9 ]{0,9}[A-Za-z0-9]|[A-Za-z0-9])$");
+  private static final String GSM7 =
+      "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
+          + "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà";
   private static final String GSM7_EXTENSION = "\f^{}\\[~]|€";
-  private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
-      .withZone(ZoneOffset.UTC);
-  private static final DateTimeFormatter SCTS = DateTimeFormatter.ofPattern("yyMMddHHmm").withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter TIMESTAMP =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter SCTS =
+      DateTimeFormatter.ofPattern("yyMMddHHmm").withZone(ZoneOffset.UTC);
 
   private sealed interface Fault {}
 
@@ -110,29 +116,38 @@ public final class VonageSimulator implements ProviderSimulator {
   private final Recorded<ReceivedVonageSms> messages = new Recorded<>();
   private final AtomicInteger requests = new AtomicInteger();
   private final HeldAnswers holds = new HeldAnswers();
-  private final HttpClient webhooks = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient webhooks =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final SimulatorServer server;
 
-  private VonageSimulator(String apiKey, String apiSecret, String signatureSecret, String signatureMethod) {
+  private VonageSimulator(
+      String apiKey, String apiSecret, String signatureSecret, String signatureMethod) {
     this.apiKey = Objects.requireNonNull(apiKey, "apiKey");
     this.apiSecret = Objects.requireNonNull(apiSecret, "apiSecret");
     this.secrets.add(apiSecret);
     this.signatureSecret = Objects.requireNonNull(signatureSecret, "signatureSecret");
-    this.signatureMethod = Objects.requireNonNull(signatureMethod, "signatureMethod").toLowerCase(Locale.ROOT);
-    signature(Map.of(), "check", this.signatureMethod); // an unknown method fails here, not at the first webhook
+    this.signatureMethod =
+        Objects.requireNonNull(signatureMethod, "signatureMethod").toLowerCase(Locale.ROOT);
+    signature(
+        Map.of(),
+        "check",
+        this.signatureMethod); // an unknown method fails here, not at the first webhook
     this.server = SimulatorServer.start("Vonage", this::handle);
   }
 
   /**
-   * Starts a simulator of the account {@code apiKey} with one secret, signing webhooks with
-   * {@code signatureSecret} by {@code signatureMethod} ({@code md5hash}, {@code md5}, {@code sha1},
-   * {@code sha256}, {@code sha512}).
+   * Starts a simulator of the account {@code apiKey} with one secret, signing webhooks with {@code
+   * signatureSecret} by {@code signatureMethod} ({@code md5hash}, {@code md5}, {@code sha1}, {@code
+   * sha256}, {@code sha512}).
    */
-  public static VonageSimulator start(String apiKey, String apiSecret, String signatureSecret, String signatureMethod) {
+  public static VonageSimulator start(
+      String apiKey, String apiSecret, String signatureSecret, String signatureMethod) {
     return new VonageSimulator(apiKey, apiSecret, signatureSecret, signatureMethod);
   }
 
-  /** Starts a simulator of a new random account that signs webhooks with {@code signatureMethod}. */
+  /**
+   * Starts a simulator of a new random account that signs webhooks with {@code signatureMethod}.
+   */
   public static VonageSimulator start(String signatureMethod) {
     return start(hex(4), hex(8), hex(24), signatureMethod);
   }
@@ -186,9 +201,13 @@ public final class VonageSimulator implements ProviderSimulator {
 
   // ---- scripted outcomes ----------------------------------------------------------------------
 
-  /** Answers every message to {@code to} (with or without {@code +}) with {@code status}, until {@link #acceptNumber} or {@link #reset()}. */
+  /**
+   * Answers every message to {@code to} (with or without {@code +}) with {@code status}, until
+   * {@link #acceptNumber} or {@link #reset()}.
+   */
   public VonageSimulator rejectNumber(String to, VonageStatus status) {
-    numberOutcomes.put(digits(Objects.requireNonNull(to, "to")), Objects.requireNonNull(status, "status"));
+    numberOutcomes.put(
+        digits(Objects.requireNonNull(to, "to")), Objects.requireNonNull(status, "status"));
     return this;
   }
 
@@ -205,14 +224,18 @@ public final class VonageSimulator implements ProviderSimulator {
 
   /**
    * Answers the next {@code times} requests with HTTP {@code status} (429, 500, 503 …) and a body
-   * that is not the SMS API's JSON, with {@code Retry-After} in seconds unless {@code retryAfter} is null.
+   * that is not the SMS API's JSON, with {@code Retry-After} in seconds unless {@code retryAfter}
+   * is null.
    */
   public VonageSimulator httpErrorNext(int times, int status, Duration retryAfter) {
     faults.add(times, new HttpError(status, retryAfter));
     return this;
   }
 
-  /** Holds the answer to the next {@code times} requests back for {@code delay}, then handles them normally. */
+  /**
+   * Holds the answer to the next {@code times} requests back for {@code delay}, then handles them
+   * normally.
+   */
   public VonageSimulator delayNext(int times, Duration delay) {
     if (Objects.requireNonNull(delay, "delay").isNegative()) {
       throw new IllegalArgumentException("delay must not be negative: " + delay);
@@ -222,8 +245,8 @@ public final class VonageSimulator implements ProviderSimulator {
   }
 
   /**
-   * Breaks the next {@code times} answers: {@link Malformation#GARBAGE_BODY} answers 200 with
-   * HTML, {@link Malformation#TRUNCATED} 200 with half a body; nothing is recorded.
+   * Breaks the next {@code times} answers: {@link Malformation#GARBAGE_BODY} answers 200 with HTML,
+   * {@link Malformation#TRUNCATED} 200 with half a body; nothing is recorded.
    */
   public VonageSimulator malformedNext(int times, Malformation kind) {
     faults.add(times, new Malformed(Objects.requireNonNull(kind, "kind")));
@@ -275,11 +298,12 @@ public final class VonageSimulator implements ProviderSimulator {
   // ---- webhooks to Herald ---------------------------------------------------------------------
 
   /**
-   * A delivery receipt for part {@code part} of {@code sms}, signed: {@code status} is
-   * {@code delivered}, {@code failed}, {@code rejected}, {@code expired}, {@code accepted},
-   * {@code buffered} or {@code unknown}, {@code errCode} Vonage's {@code err-code} ("0" when delivered).
+   * A delivery receipt for part {@code part} of {@code sms}, signed: {@code status} is {@code
+   * delivered}, {@code failed}, {@code rejected}, {@code expired}, {@code accepted}, {@code
+   * buffered} or {@code unknown}, {@code errCode} Vonage's {@code err-code} ("0" when delivered).
    */
-  public Map<String, String> deliveryReceipt(ReceivedVonageSms sms, int part, String status, String errCode) {
+  public Map<String, String> deliveryReceipt(
+      ReceivedVonageSms sms, int part, String status, String errCode) {
     Instant now = Instant.now();
     Map<String, String> p = new LinkedHashMap<>();
     p.put("msisdn", digits(sms.to()));
@@ -312,7 +336,10 @@ public final class VonageSimulator implements ProviderSimulator {
     return sign(p);
   }
 
-  /** {@code params} with {@code timestamp} (now), a {@code nonce} and their {@code sig}, as Vonage signs webhooks. */
+  /**
+   * {@code params} with {@code timestamp} (now), a {@code nonce} and their {@code sig}, as Vonage
+   * signs webhooks.
+   */
   public Map<String, String> sign(Map<String, String> params) {
     return sign(params, Instant.now());
   }
@@ -328,24 +355,42 @@ public final class VonageSimulator implements ProviderSimulator {
   }
 
   /**
-   * Vonage's signature of {@code params} (any {@code sig} and empty values left out): sorted
-   * {@code &name=value} with {@code &} and {@code =} replaced by {@code _}; MD5 of it and the
-   * secret for {@code md5hash}, else the HMAC keyed with the secret; lower-case hex.
+   * Vonage's signature of {@code params} (any {@code sig} and empty values left out): sorted {@code
+   * &name=value} with {@code &} and {@code =} replaced by {@code _}; MD5 of it and the secret for
+   * {@code md5hash}, else the HMAC keyed with the secret; lower-case hex.
    */
   public static String signature(Map<String, String> params, String secret, String method) {
-    String text = new TreeMap<>(params).entrySet().stream()
-        .filter(e -> !"sig".equals(e.getKey()) && e.getValue() != null && !e.getValue().trim().isEmpty())
-        .map(e -> "&" + e.getKey().replaceAll("[&=]", "_") + "=" + e.getValue().replaceAll("[&=]", "_"))
-        .collect(Collectors.joining());
+    String text =
+        new TreeMap<>(params)
+            .entrySet().stream()
+                .filter(
+                    e ->
+                        !"sig".equals(e.getKey())
+                            && e.getValue() != null
+                            && !e.getValue().trim().isEmpty())
+                .map(
+                    e ->
+                        "&"
+                            + e.getKey().replaceAll("[&=]", "_")
+                            + "="
+                            + e.getValue().replaceAll("[&=]", "_"))
+                .collect(Collectors.joining());
     return "md5hash".equals(method) ? md5(text + secret) : hmac(text, secret, method);
   }
 
-  /** Posts {@code params} to {@code url} as a form, as Vonage's "POST" webhooks do; returns the HTTP status. */
+  /**
+   * Posts {@code params} to {@code url} as a form, as Vonage's "POST" webhooks do; returns the HTTP
+   * status.
+   */
   public int post(String url, Map<String, String> params) {
-    String body = params.entrySet().stream()
-        .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
-            + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
-        .collect(Collectors.joining("&"));
+    String body =
+        params.entrySet().stream()
+            .map(
+                e ->
+                    URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8)
+                        + "="
+                        + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+            .collect(Collectors.joining("&"));
     return send(url, "application/x-www-form-urlencoded", body);
   }
 
@@ -359,9 +404,13 @@ public final class VonageSimulator implements ProviderSimulator {
   }
 
   private int send(String url, String contentType, String body) {
-    HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
-        .header("Content-Type", contentType).header("User-Agent", "Vonage-Simulator")
-        .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(url))
+            .timeout(Duration.ofSeconds(10))
+            .header("Content-Type", contentType)
+            .header("User-Agent", "Vonage-Simulator")
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build();
     try {
       return webhooks.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
     } catch (IOException e) {
@@ -389,8 +438,15 @@ public final class VonageSimulator implements ProviderSimulator {
 
   @Override
   public Map<String, String> credentials() {
-    return Map.of("apiKey", apiKey, "apiSecret", apiSecret, "signatureSecret", signatureSecret,
-        "signatureMethod", signatureMethod);
+    return Map.of(
+        "apiKey",
+        apiKey,
+        "apiSecret",
+        apiSecret,
+        "signatureSecret",
+        signatureSecret,
+        "signatureMethod",
+        signatureMethod);
   }
 
   @Override
@@ -418,9 +474,14 @@ public final class VonageSimulator implements ProviderSimulator {
         }
         case HttpError h -> {
           if (h.retryAfter() != null) {
-            exchange.getResponseHeaders().set("Retry-After", Long.toString(h.retryAfter().toSeconds()));
+            exchange
+                .getResponseHeaders()
+                .set("Retry-After", Long.toString(h.retryAfter().toSeconds()));
           }
-          SimulatorServer.sendBytes(exchange, h.status(), "text/plain",
+          SimulatorServer.sendBytes(
+              exchange,
+              h.status(),
+              "text/plain",
               ("HTTP " + h.status()).getBytes(StandardCharsets.UTF_8));
           return;
         }
@@ -440,12 +501,14 @@ public final class VonageSimulator implements ProviderSimulator {
 
   private void handleNormally(HttpExchange exchange, Body body) throws IOException {
     if (!"/sms/json".equals(exchange.getRequestURI().getPath())) {
-      SimulatorServer.sendBytes(exchange, 404, "text/plain", "Not Found".getBytes(StandardCharsets.UTF_8));
+      SimulatorServer.sendBytes(
+          exchange, 404, "text/plain", "Not Found".getBytes(StandardCharsets.UTF_8));
       return;
     }
     if (!"POST".equalsIgnoreCase(exchange.getRequestMethod())) {
       exchange.getResponseHeaders().set("Allow", "GET, POST");
-      SimulatorServer.sendBytes(exchange, 405, "text/plain", "Method Not Allowed".getBytes(StandardCharsets.UTF_8));
+      SimulatorServer.sendBytes(
+          exchange, 405, "text/plain", "Method Not Allowed".getBytes(StandardCharsets.UTF_8));
       return;
     }
     Map<String, String> form = parseForm(body.text());
@@ -494,8 +557,19 @@ public final class VonageSimulator implements ProviderSimulator {
     for (int i = 0; i < parts; i++) {
       ids.add(messageId());
     }
-    ReceivedVonageSms sms = new ReceivedVonageSms(ids, apiKey, secret, from, to, text, type, form.get("client-ref"),
-        callback, ttl == null ? null : Long.parseLong(ttl), form);
+    ReceivedVonageSms sms =
+        new ReceivedVonageSms(
+            ids,
+            apiKey,
+            secret,
+            from,
+            to,
+            text,
+            type,
+            form.get("client-ref"),
+            callback,
+            ttl == null ? null : Long.parseLong(ttl),
+            form);
     messages.add(sms);
     if (holds.awaitRelease(server)) {
       return;
@@ -524,7 +598,9 @@ public final class VonageSimulator implements ProviderSimulator {
     String secret = form.get("api_secret");
     if (header != null && header.regionMatches(true, 0, "Basic ", 0, 6)) {
       try {
-        String decoded = new String(Base64.getDecoder().decode(header.substring(6).strip()), StandardCharsets.UTF_8);
+        String decoded =
+            new String(
+                Base64.getDecoder().decode(header.substring(6).strip()), StandardCharsets.UTF_8);
         int colon = decoded.indexOf(':');
         if (colon > 0) {
           key = decoded.substring(0, colon);
@@ -537,8 +613,8 @@ public final class VonageSimulator implements ProviderSimulator {
     return apiKey.equals(key) && secret != null && secrets.contains(secret) ? secret : null;
   }
 
-  private static void sendStatus(HttpExchange exchange, VonageStatus status, String subject, String to)
-      throws IOException {
+  private static void sendStatus(
+      HttpExchange exchange, VonageStatus status, String subject, String to) throws IOException {
     ObjectNode answer = JSON.createObjectNode();
     answer.put("message-count", "1");
     ObjectNode m = answer.putArray("messages").addObject();
@@ -550,10 +626,16 @@ public final class VonageSimulator implements ProviderSimulator {
     SimulatorServer.sendJson(exchange, 200, answer);
   }
 
-  /** Parts as carriers count them: GSM-7 160 in one, else 153 each (extension characters two); UCS-2 70, else 67. */
+  /**
+   * Parts as carriers count them: GSM-7 160 in one, else 153 each (extension characters two); UCS-2
+   * 70, else 67.
+   */
   static int parts(String text, boolean unicode) {
     boolean gsm = !unicode && isGsm7(text);
-    int units = gsm ? text.codePoints().map(c -> GSM7_EXTENSION.indexOf(c) >= 0 ? 2 : 1).sum() : text.length();
+    int units =
+        gsm
+            ? text.codePoints().map(c -> GSM7_EXTENSION.indexOf(c) >= 0 ? 2 : 1).sum()
+            : text.length();
     int single = gsm ? 160 : 70;
     int part = gsm ? 153 : 67;
     return units <= single ? 1 : (units + part - 1) / part;
@@ -580,7 +662,8 @@ public final class VonageSimulator implements ProviderSimulator {
     for (String pair : form.split("&")) {
       int eq = pair.indexOf('=');
       String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-      String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+      String value =
+          eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
       params.put(key, value);
     }
     return params;
@@ -589,7 +672,8 @@ public final class VonageSimulator implements ProviderSimulator {
   private static boolean isHttpUrl(String url) {
     try {
       URI uri = new URI(url);
-      return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null;
+      return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+          && uri.getHost() != null;
     } catch (Exception e) {
       return false;
     }
@@ -616,21 +700,25 @@ public final class VonageSimulator implements ProviderSimulator {
 
   private static String md5(String text) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(text.getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("MD5").digest(text.getBytes(StandardCharsets.UTF_8)));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }
   }
 
   private static String hmac(String text, String secret, String method) {
-    String algorithm = switch (method) {
-      case "md5" -> "HmacMD5";
-      case "sha1" -> "HmacSHA1";
-      case "sha256" -> "HmacSHA256";
-      case "sha512" -> "HmacSHA512";
-      default -> throw new IllegalArgumentException("Vonage signs with md5hash, md5, sha1, sha256 or sha512, not "
-          + method);
-    };
+    String algorithm =
+        switch (method) {
+          case "md5" -> "HmacMD5";
+          case "sha1" -> "HmacSHA1";
+          case "sha256" -> "HmacSHA256";
+          case "sha512" -> "HmacSHA512";
+          default ->
+              throw new IllegalArgumentException(
+                  "Vonage signs with md5hash, md5, sha1, sha256 or sha512, not " + method);
+        };
     try {
       Mac mac = Mac.getInstance(algorithm);
       mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), algorithm));

@@ -1,8 +1,8 @@
 package dev.herald.testkit.vonage;
 
 /**
- * The SMS API's per-message statuses the simulator answers with, and the {@code error-text}
- * Vonage gives them (https://developer.vonage.com/messaging/sms/guides/troubleshooting-sms).
+ * The SMS API's per-message statuses the simulator answers with, and the {@code error-text} Vonage
+ * gives them (https://developer.vonage.com/messaging/sms/guides/troubleshooting-sms).
  */
 public enum VonageStatus {
   OK(0, null),

@@ -60,8 +60,13 @@ public final class BrowserSubscription {
 
   /** {@code PushSubscription.toJSON()}, as a browser's script would send it to its server. */
   public String toJson() {
-    return "{\"endpoint\":\"" + endpoint + "\",\"expirationTime\":null,\"keys\":{\"p256dh\":\"" + p256dh()
-        + "\",\"auth\":\"" + auth() + "\"}}";
+    return "{\"endpoint\":\""
+        + endpoint
+        + "\",\"expirationTime\":null,\"keys\":{\"p256dh\":\""
+        + p256dh()
+        + "\",\"auth\":\""
+        + auth()
+        + "\"}}";
   }
 
   /** The plaintext of an aes128gcm body encrypted to this subscription; throws if it is not one. */
@@ -75,7 +80,8 @@ public final class BrowserSubscription {
     int recordSize = in.getInt();
     int idLength = in.get() & 0xff;
     if (idLength != 65 || recordSize < 18) {
-      throw new GeneralSecurityException("not an RFC 8291 header (key id " + idLength + " bytes, rs " + recordSize + ")");
+      throw new GeneralSecurityException(
+          "not an RFC 8291 header (key id " + idLength + " bytes, rs " + recordSize + ")");
     }
     byte[] senderPublic = new byte[65];
     in.get(senderPublic);
@@ -91,10 +97,12 @@ public final class BrowserSubscription {
     byte[] ecdhSecret = agreement.generateSecret();
 
     byte[] receiverPublic = uncompressed((ECPublicKey) keys.getPublic());
-    byte[] keyInfo = concat("WebPush: info\0".getBytes(StandardCharsets.US_ASCII), receiverPublic, senderPublic);
+    byte[] keyInfo =
+        concat("WebPush: info\0".getBytes(StandardCharsets.US_ASCII), receiverPublic, senderPublic);
     byte[] ikm = expand(hmac(auth, ecdhSecret), keyInfo, 32);
     byte[] prk = hmac(salt, ikm);
-    byte[] cek = expand(prk, "Content-Encoding: aes128gcm\0".getBytes(StandardCharsets.US_ASCII), 16);
+    byte[] cek =
+        expand(prk, "Content-Encoding: aes128gcm\0".getBytes(StandardCharsets.US_ASCII), 16);
     byte[] nonce = expand(prk, "Content-Encoding: nonce\0".getBytes(StandardCharsets.US_ASCII), 12);
 
     Cipher aes = Cipher.getInstance("AES/GCM/NoPadding");
@@ -123,11 +131,16 @@ public final class BrowserSubscription {
       throw new GeneralSecurityException("not an uncompressed point");
     }
     KeyFactory factory = KeyFactory.getInstance("EC");
-    java.security.AlgorithmParameters parameters = java.security.AlgorithmParameters.getInstance("EC");
+    java.security.AlgorithmParameters parameters =
+        java.security.AlgorithmParameters.getInstance("EC");
     parameters.init(new ECGenParameterSpec("secp256r1"));
-    return (ECPublicKey) factory.generatePublic(new ECPublicKeySpec(new ECPoint(
-        new BigInteger(1, Arrays.copyOfRange(point, 1, 33)), new BigInteger(1, Arrays.copyOfRange(point, 33, 65))),
-        parameters.getParameterSpec(java.security.spec.ECParameterSpec.class)));
+    return (ECPublicKey)
+        factory.generatePublic(
+            new ECPublicKeySpec(
+                new ECPoint(
+                    new BigInteger(1, Arrays.copyOfRange(point, 1, 33)),
+                    new BigInteger(1, Arrays.copyOfRange(point, 33, 65))),
+                parameters.getParameterSpec(java.security.spec.ECParameterSpec.class)));
   }
 
   private static void fixed(BigInteger value, byte[] out, int at) {
@@ -143,7 +156,8 @@ public final class BrowserSubscription {
   }
 
   /** HKDF-Expand (RFC 5869) for at most one block. */
-  private static byte[] expand(byte[] prk, byte[] info, int length) throws GeneralSecurityException {
+  private static byte[] expand(byte[] prk, byte[] info, int length)
+      throws GeneralSecurityException {
     return Arrays.copyOf(hmac(prk, concat(info, new byte[] {1})), length);
   }
 

@@ -10,5 +10,5 @@ package dev.herald.testkit.webpush;
  * @param topic the {@code Topic} header, or null
  * @param vapidSubject the VAPID JWT's {@code sub}
  */
-public record ReceivedWebPush(String endpoint, String payload, long ttl, String urgency, String topic,
-    String vapidSubject) {}
+public record ReceivedWebPush(
+    String endpoint, String payload, long ttl, String urgency, String topic, String vapidSubject) {}

@@ -1,12 +1,12 @@
 package dev.herald.testkit.webpush;
 
-import dev.herald.api.provider.ProviderType;
-import dev.herald.testkit.ProviderSimulator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
+import dev.herald.api.provider.ProviderType;
+import dev.herald.testkit.ProviderSimulator;
 import dev.herald.testkit.http.Faults;
 import dev.herald.testkit.http.Malformation;
 import dev.herald.testkit.http.SimulatorServer;
@@ -39,20 +39,21 @@ import java.util.regex.Pattern;
 /**
  * A push service and the browsers subscribed to it, on this machine, speaking the Web Push wire
  * protocol (RFC 8030) over TLS at {@code https://localhost:<port>}. It makes subscriptions as a
- * browser's {@code pushManager.subscribe} would ({@link #subscribe}); for every push it checks
- * the VAPID header (RFC 8292: {@code vapid t=…, k=…}, the JWT signed with the key of its own
- * {@link #vapidSecret() key pair}, {@code aud} the endpoint's origin, {@code exp} within 24 hours,
- * a {@code sub}), the {@code TTL} and {@code Content-Encoding: aes128gcm} headers, and decrypts
- * the body with the subscription's private key (RFC 8291), so tests read the plaintext that
- * arrived. It answers 201, or 401 for a bad VAPID header, 400 for a bad request, 404 for an
- * unknown and 410 for an unsubscribed subscription, 413 above 4096 bytes — or what was scripted.
+ * browser's {@code pushManager.subscribe} would ({@link #subscribe}); for every push it checks the
+ * VAPID header (RFC 8292: {@code vapid t=…, k=…}, the JWT signed with the key of its own {@link
+ * #vapidSecret() key pair}, {@code aud} the endpoint's origin, {@code exp} within 24 hours, a
+ * {@code sub}), the {@code TTL} and {@code Content-Encoding: aes128gcm} headers, and decrypts the
+ * body with the subscription's private key (RFC 8291), so tests read the plaintext that arrived. It
+ * answers 201, or 401 for a bad VAPID header, 400 for a bad request, 404 for an unknown and 410 for
+ * an unsubscribed subscription, 413 above 4096 bytes — or what was scripted.
  *
  * <p>A second listener, the {@link #trapUrl() trap}, stands for an internal address a redirect
  * could point at: it counts what reaches it, which for Herald must stay nothing.
  */
 public final class WebPushSimulator implements ProviderSimulator {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Pattern VAPID = Pattern.compile("^vapid t=([A-Za-z0-9_.-]+), ?k=([A-Za-z0-9_-]+)$");
+  private static final Pattern VAPID =
+      Pattern.compile("^vapid t=([A-Za-z0-9_.-]+), ?k=([A-Za-z0-9_-]+)$");
   private static final Pattern SUBJECT = Pattern.compile("^(mailto:\\S+@\\S+|https://\\S+)$");
   static final int MAX_BODY = 4096;
 
@@ -71,7 +72,8 @@ public final class WebPushSimulator implements ProviderSimulator {
   private final AtomicInteger trapHits = new AtomicInteger();
 
   private WebPushSimulator() throws IOException {
-    HttpsConfigurator tls = new HttpsConfigurator(TestCredentials.serverContext(tlsKey, certificate));
+    HttpsConfigurator tls =
+        new HttpsConfigurator(TestCredentials.serverContext(tlsKey, certificate));
     server = HttpsServer.create(new InetSocketAddress(FreePorts.LOOPBACK, 0), 64);
     server.setHttpsConfigurator(tls);
     server.setExecutor(executor);
@@ -80,10 +82,13 @@ public final class WebPushSimulator implements ProviderSimulator {
     trap = HttpsServer.create(new InetSocketAddress(FreePorts.LOOPBACK, 0), 8);
     trap.setHttpsConfigurator(tls);
     trap.setExecutor(executor);
-    trap.createContext("/", exchange -> {
-      trapHits.incrementAndGet();
-      SimulatorServer.sendBytes(exchange, 200, "text/plain", "internal".getBytes(StandardCharsets.UTF_8));
-    });
+    trap.createContext(
+        "/",
+        exchange -> {
+          trapHits.incrementAndGet();
+          SimulatorServer.sendBytes(
+              exchange, 200, "text/plain", "internal".getBytes(StandardCharsets.UTF_8));
+        });
     trap.start();
   }
 
@@ -114,13 +119,17 @@ public final class WebPushSimulator implements ProviderSimulator {
 
   /** The Secret of a webpush provider whose pushes this simulator accepts: its VAPID key pair. */
   public Map<String, String> vapidSecret() {
-    return Map.of("vapidPublicKey", applicationServerKey(), "vapidPrivateKey", BrowserSubscription.base64(
-        scalar((ECPrivateKey) vapid.getPrivate())));
+    return Map.of(
+        "vapidPublicKey",
+        applicationServerKey(),
+        "vapidPrivateKey",
+        BrowserSubscription.base64(scalar((ECPrivateKey) vapid.getPrivate())));
   }
 
   /** The VAPID public key browsers subscribe with. */
   public String applicationServerKey() {
-    return BrowserSubscription.base64(BrowserSubscription.uncompressed((ECPublicKey) vapid.getPublic()));
+    return BrowserSubscription.base64(
+        BrowserSubscription.uncompressed((ECPublicKey) vapid.getPublic()));
   }
 
   /** A new subscription, as a browser gets from {@code pushManager.subscribe}. */
@@ -228,8 +237,14 @@ public final class WebPushSimulator implements ProviderSimulator {
         reject(exchange, 400, "cannot decrypt: " + e.getMessage());
         return;
       }
-      received.add(new ReceivedWebPush(subscription.endpoint(), new String(plaintext, StandardCharsets.UTF_8),
-          Long.parseLong(ttl), urgency, exchange.getRequestHeaders().getFirst("Topic"), subject));
+      received.add(
+          new ReceivedWebPush(
+              subscription.endpoint(),
+              new String(plaintext, StandardCharsets.UTF_8),
+              Long.parseLong(ttl),
+              urgency,
+              exchange.getRequestHeaders().getFirst("Topic"),
+              subject));
       exchange.getResponseHeaders().set("Location", origin() + "/message/" + UUID.randomUUID());
       exchange.sendResponseHeaders(201, -1);
     }
@@ -245,7 +260,8 @@ public final class WebPushSimulator implements ProviderSimulator {
       throw new GeneralSecurityException("not a vapid t=…, k=… header");
     }
     if (!m.group(2).equals(applicationServerKey())) {
-      throw new GeneralSecurityException("k is not the application server key the browser subscribed with");
+      throw new GeneralSecurityException(
+          "k is not the application server key the browser subscribed with");
     }
     String[] jwt = m.group(1).split("\\.");
     if (jwt.length != 3) {
@@ -294,16 +310,20 @@ public final class WebPushSimulator implements ProviderSimulator {
     switch (answer) {
       case WebPushAnswer.Status s -> {
         if (s.retryAfter() != null) {
-          exchange.getResponseHeaders().set("Retry-After", Long.toString(s.retryAfter().toSeconds()));
+          exchange
+              .getResponseHeaders()
+              .set("Retry-After", Long.toString(s.retryAfter().toSeconds()));
         }
-        SimulatorServer.sendJson(exchange, s.status(), Map.of("code", s.status(), "error", "scripted"));
+        SimulatorServer.sendJson(
+            exchange, s.status(), Map.of("code", s.status(), "error", "scripted"));
       }
       case WebPushAnswer.Redirect r -> {
         exchange.getResponseHeaders().set("Location", r.location());
         exchange.sendResponseHeaders(307, -1);
       }
-      case WebPushAnswer.Garbled g -> SimulatorServer.sendMalformed(exchange,
-          g.truncated() ? Malformation.TRUNCATED : Malformation.GARBAGE_BODY, 201);
+      case WebPushAnswer.Garbled g ->
+          SimulatorServer.sendMalformed(
+              exchange, g.truncated() ? Malformation.TRUNCATED : Malformation.GARBAGE_BODY, 201);
     }
   }
 
@@ -324,7 +344,6 @@ public final class WebPushSimulator implements ProviderSimulator {
     trapHits.set(0);
   }
 
-
   @Override
   public int accepted() {
     return pushes().size();
@@ -344,6 +363,7 @@ public final class WebPushSimulator implements ProviderSimulator {
   public Map<String, String> credentials() {
     return vapidSecret();
   }
+
   @Override
   public void close() {
     server.stop(0);

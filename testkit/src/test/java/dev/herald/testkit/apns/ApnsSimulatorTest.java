@@ -31,7 +31,8 @@ import org.junit.jupiter.api.Test;
 class ApnsSimulatorTest {
   private static final String TOPIC = "dev.herald.app";
   private static final String PAYLOAD = "{\"aps\":{\"alert\":\"Hello\"}}";
-  private static final NioEventLoopGroup EVENT_LOOP = new NioEventLoopGroup(1, new DefaultThreadFactory("apns-test", true));
+  private static final NioEventLoopGroup EVENT_LOOP =
+      new NioEventLoopGroup(1, new DefaultThreadFactory("apns-test", true));
   private static ApnsSimulator sim;
   private static ApnsClient client;
 
@@ -43,8 +44,8 @@ class ApnsSimulatorTest {
     client = client(sim, sim.port(), sim.teamId(), sim.signingKeyPem(), sim.certificatePem());
   }
 
-  private static ApnsClient client(ApnsSimulator trust, int port, String teamId, String keyPem, String caPem)
-      throws Exception {
+  private static ApnsClient client(
+      ApnsSimulator trust, int port, String teamId, String keyPem, String caPem) throws Exception {
     return new ApnsClientBuilder()
         .setApnsServer("127.0.0.1", port)
         .setSigningKey(ApnsSigningKey.loadFromInputStream(stream(keyPem), teamId, trust.keyId()))
@@ -69,29 +70,52 @@ class ApnsSimulatorTest {
     sim.reset();
   }
 
-  private static PushNotificationResponse<SimpleApnsPushNotification> send(ApnsClient c, String token) throws Exception {
-    return c.sendNotification(new SimpleApnsPushNotification(token, TOPIC, PAYLOAD)).get(5, TimeUnit.SECONDS);
+  private static PushNotificationResponse<SimpleApnsPushNotification> send(
+      ApnsClient c, String token) throws Exception {
+    return c.sendNotification(new SimpleApnsPushNotification(token, TOPIC, PAYLOAD))
+        .get(5, TimeUnit.SECONDS);
   }
 
   @Test
   void acceptsAndRecordsWhatTheClientSent() throws Exception {
     UUID id = UUID.randomUUID();
     Instant expires = Instant.now().plusSeconds(3600);
-    var response = client.sendNotification(new SimpleApnsPushNotification(token, TOPIC, PAYLOAD, expires,
-        DeliveryPriority.CONSERVE_POWER, PushType.BACKGROUND, "collapse-1", id)).get(5, TimeUnit.SECONDS);
+    var response =
+        client
+            .sendNotification(
+                new SimpleApnsPushNotification(
+                    token,
+                    TOPIC,
+                    PAYLOAD,
+                    expires,
+                    DeliveryPriority.CONSERVE_POWER,
+                    PushType.BACKGROUND,
+                    "collapse-1",
+                    id))
+            .get(5, TimeUnit.SECONDS);
 
     assertThat(response.isAccepted()).isTrue();
     assertThat(response.getApnsId()).isEqualTo(id);
     ReceivedPush push = sim.notifications().get(0);
-    assertThat(push).isEqualTo(new ReceivedPush(token, TOPIC, PAYLOAD, DeliveryPriority.CONSERVE_POWER,
-        Instant.ofEpochSecond(expires.getEpochSecond()), "collapse-1", PushType.BACKGROUND, id));
+    assertThat(push)
+        .isEqualTo(
+            new ReceivedPush(
+                token,
+                TOPIC,
+                PAYLOAD,
+                DeliveryPriority.CONSERVE_POWER,
+                Instant.ofEpochSecond(expires.getEpochSecond()),
+                "collapse-1",
+                PushType.BACKGROUND,
+                id));
     assertThat(sim.requests()).isEqualTo(1);
   }
 
   @Test
   void rejectsBadUnknownAndExpiredTokensAsApnsDoes() throws Exception {
     assertThat(send(client, "not-hex").getRejectionReason()).hasValue("BadDeviceToken");
-    assertThat(send(client, ApnsSimulator.newToken()).getRejectionReason()).hasValue("DeviceTokenNotForTopic");
+    assertThat(send(client, ApnsSimulator.newToken()).getRejectionReason())
+        .hasValue("DeviceTokenNotForTopic");
 
     Instant since = Instant.parse("2026-03-04T05:06:07Z");
     sim.expireToken(token, since);
@@ -99,14 +123,18 @@ class ApnsSimulatorTest {
     assertThat(gone.getStatusCode()).isEqualTo(410);
     assertThat(gone.getRejectionReason()).hasValue("Unregistered");
     assertThat(gone.getTokenInvalidationTimestamp()).hasValue(since);
-    assertThat(sim.rejections()).containsExactly(RejectionReason.BAD_DEVICE_TOKEN,
-        RejectionReason.DEVICE_TOKEN_NOT_FOR_TOPIC, RejectionReason.UNREGISTERED);
+    assertThat(sim.rejections())
+        .containsExactly(
+            RejectionReason.BAD_DEVICE_TOKEN,
+            RejectionReason.DEVICE_TOKEN_NOT_FOR_TOPIC,
+            RejectionReason.UNREGISTERED);
     assertThat(sim.notifications()).isEmpty();
   }
 
   @Test
   void scriptedRejectionsComeInOrderWithTheirStatus() throws Exception {
-    sim.rejectNext(1, RejectionReason.TOO_MANY_REQUESTS).rejectNext(1, RejectionReason.SERVICE_UNAVAILABLE)
+    sim.rejectNext(1, RejectionReason.TOO_MANY_REQUESTS)
+        .rejectNext(1, RejectionReason.SERVICE_UNAVAILABLE)
         .rejectNext(1, RejectionReason.PAYLOAD_TOO_LARGE);
     assertThat(send(client, token).getStatusCode()).isEqualTo(429);
     assertThat(send(client, token).getRejectionReason()).hasValue("ServiceUnavailable");
@@ -117,9 +145,11 @@ class ApnsSimulatorTest {
 
   @Test
   void refusesProviderTokensOfAnotherTeamOrKey() throws Exception {
-    ApnsClient otherTeam = client(sim, sim.port(), "TEAM000000", sim.signingKeyPem(), sim.certificatePem());
+    ApnsClient otherTeam =
+        client(sim, sim.port(), "TEAM000000", sim.signingKeyPem(), sim.certificatePem());
     try (ApnsSimulator other = ApnsSimulator.start(sim.teamId(), sim.keyId())) {
-      ApnsClient otherKey = client(sim, sim.port(), sim.teamId(), other.signingKeyPem(), sim.certificatePem());
+      ApnsClient otherKey =
+          client(sim, sim.port(), sim.teamId(), other.signingKeyPem(), sim.certificatePem());
       assertThat(send(otherTeam, token).getRejectionReason()).hasValue("InvalidProviderToken");
       assertThat(send(otherKey, token).getRejectionReason()).hasValue("InvalidProviderToken");
       otherKey.close().get(5, TimeUnit.SECONDS);
@@ -132,17 +162,20 @@ class ApnsSimulatorTest {
   void aDelayedNotificationIsAnsweredAfterTheDelay() throws Exception {
     sim.delayNext(1, Duration.ofMillis(600));
     long start = System.nanoTime();
-    PushNotificationFuture<SimpleApnsPushNotification, PushNotificationResponse<SimpleApnsPushNotification>> future =
-        client.sendNotification(new SimpleApnsPushNotification(token, TOPIC, PAYLOAD));
+    PushNotificationFuture<
+            SimpleApnsPushNotification, PushNotificationResponse<SimpleApnsPushNotification>>
+        future = client.sendNotification(new SimpleApnsPushNotification(token, TOPIC, PAYLOAD));
     await().atMost(Duration.ofSeconds(5)).until(future::isDone);
     assertThat(future.get().isAccepted()).isTrue();
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(600));
+    assertThat(Duration.ofNanos(System.nanoTime() - start))
+        .isGreaterThanOrEqualTo(Duration.ofMillis(600));
   }
 
   @Test
   void aClientCannotTalkHttp2ToTheGarbageServer() throws Exception {
     try (GarbageTlsServer garbage = GarbageTlsServer.start()) {
-      ApnsClient confused = client(sim, garbage.port(), sim.teamId(), sim.signingKeyPem(), garbage.certificatePem());
+      ApnsClient confused =
+          client(sim, garbage.port(), sim.teamId(), sim.signingKeyPem(), garbage.certificatePem());
       try {
         assertThatThrownBy(() -> send(confused, token)).isInstanceOf(ExecutionException.class);
         assertThat(garbage.connections()).isPositive();

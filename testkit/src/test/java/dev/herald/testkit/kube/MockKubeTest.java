@@ -67,17 +67,28 @@ class MockKubeTest {
   @Test
   void servesTheHeraldCrdsAndTheirDiscovery() {
     KubernetesClient client = kube.client();
-    List<String> crds = client.apiextensions().v1().customResourceDefinitions().list().getItems().stream()
-        .map(crd -> crd.getMetadata().getName())
-        .toList();
-    assertThat(crds).containsExactlyInAnyOrder(
-        "notifications.herald.dev", "notificationtemplates.herald.dev", "deliveryproviders.herald.dev");
+    List<String> crds =
+        client.apiextensions().v1().customResourceDefinitions().list().getItems().stream()
+            .map(crd -> crd.getMetadata().getName())
+            .toList();
+    assertThat(crds)
+        .containsExactlyInAnyOrder(
+            "notifications.herald.dev",
+            "notificationtemplates.herald.dev",
+            "deliveryproviders.herald.dev");
     CustomResourceDefinition crd =
-        client.apiextensions().v1().customResourceDefinitions().withName("notifications.herald.dev").get();
+        client
+            .apiextensions()
+            .v1()
+            .customResourceDefinitions()
+            .withName("notifications.herald.dev")
+            .get();
     assertThat(crd.getSpec().getVersions().get(0).getSubresources().getStatus()).isNotNull();
 
-    APIResourceList discovery = client.getApiResources(HeraldGroup.GROUP + "/" + HeraldGroup.VERSION);
-    assertThat(discovery.getResources()).extracting(APIResource::getName)
+    APIResourceList discovery =
+        client.getApiResources(HeraldGroup.GROUP + "/" + HeraldGroup.VERSION);
+    assertThat(discovery.getResources())
+        .extracting(APIResource::getName)
         .contains("notifications", "notificationtemplates", "deliveryproviders");
     assertThat(client.supports(Notification.class)).isTrue();
   }
@@ -90,18 +101,22 @@ class MockKubeTest {
     assertThat(created.getMetadata().getNamespace()).isEqualTo(MockKube.DEFAULT_NAMESPACE);
 
     BlockingQueue<Notification> seen = new LinkedBlockingQueue<>();
-    try (Watch ignored = kube.newClient().resources(Notification.class).withName("welcome")
-        .watch(new Watcher<>() {
-          @Override
-          public void eventReceived(Action action, Notification resource) {
-            if (action == Action.MODIFIED) {
-              seen.add(resource);
-            }
-          }
+    try (Watch ignored =
+        kube.newClient()
+            .resources(Notification.class)
+            .withName("welcome")
+            .watch(
+                new Watcher<>() {
+                  @Override
+                  public void eventReceived(Action action, Notification resource) {
+                    if (action == Action.MODIFIED) {
+                      seen.add(resource);
+                    }
+                  }
 
-          @Override
-          public void onClose(WatcherException cause) {}
-        })) {
+                  @Override
+                  public void onClose(WatcherException cause) {}
+                })) {
       // the status subresource: a change of spec sent with it is ignored
       Notification withStatus = client.resources(Notification.class).withName("welcome").get();
       NotificationStatus status = new NotificationStatus();
@@ -110,28 +125,39 @@ class MockKubeTest {
       withStatus.setStatus(status);
       withStatus.getSpec().setTemplate("changed-through-status");
       Notification updated = client.resource(withStatus).updateStatus();
-      assertThat(updated.getStatus().getPhase()).isEqualTo(dev.herald.api.notification.NotificationPhase.Dispatching);
+      assertThat(updated.getStatus().getPhase())
+          .isEqualTo(dev.herald.api.notification.NotificationPhase.Dispatching);
 
       Notification read = client.resources(Notification.class).withName("welcome").get();
-      assertThat(read.getStatus().getPhase()).isEqualTo(dev.herald.api.notification.NotificationPhase.Dispatching);
+      assertThat(read.getStatus().getPhase())
+          .isEqualTo(dev.herald.api.notification.NotificationPhase.Dispatching);
       assertThat(read.getStatus().getTotal()).isEqualTo(1L);
       assertThat(read.getSpec().getTemplate()).isEqualTo("order-shipped");
 
       Notification event = seen.poll(10, TimeUnit.SECONDS);
       assertThat(event).as("MODIFIED event from the watch").isNotNull();
-      assertThat(event.getStatus().getPhase()).isEqualTo(dev.herald.api.notification.NotificationPhase.Dispatching);
+      assertThat(event.getStatus().getPhase())
+          .isEqualTo(dev.herald.api.notification.NotificationPhase.Dispatching);
 
       // JSON merge patch of the status, as the operator sends it
-      client.resources(Notification.class).withName("welcome").subresource("status")
-          .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"status\":{\"phase\":\"Completed\",\"sent\":1}}");
+      client
+          .resources(Notification.class)
+          .withName("welcome")
+          .subresource("status")
+          .patch(
+              PatchContext.of(PatchType.JSON_MERGE),
+              "{\"status\":{\"phase\":\"Completed\",\"sent\":1}}");
       Notification patched = client.resources(Notification.class).withName("welcome").get();
-      assertThat(patched.getStatus().getPhase()).isEqualTo(dev.herald.api.notification.NotificationPhase.Completed);
+      assertThat(patched.getStatus().getPhase())
+          .isEqualTo(dev.herald.api.notification.NotificationPhase.Completed);
       assertThat(patched.getStatus().getSent()).isEqualTo(1L);
       assertThat(patched.getStatus().getTotal()).isEqualTo(1L);
       assertThat(patched.getSpec().getTemplate()).isEqualTo("order-shipped");
 
       Notification patchEvent = seen.poll(10, TimeUnit.SECONDS);
-      while (patchEvent != null && patchEvent.getStatus().getPhase() != dev.herald.api.notification.NotificationPhase.Completed) {
+      while (patchEvent != null
+          && patchEvent.getStatus().getPhase()
+              != dev.herald.api.notification.NotificationPhase.Completed) {
         patchEvent = seen.poll(10, TimeUnit.SECONDS);
       }
       assertThat(patchEvent).as("MODIFIED event for the patch").isNotNull();
@@ -143,8 +169,11 @@ class MockKubeTest {
     try (KubernetesClient client = kube.newClient()) {
       assertThat(client.getHttpClient()).isInstanceOf(VertxHttpClient.class);
     }
-    try (KubernetesClient byConfig = new KubernetesClientBuilder().withConfig(kube.config())
-        .withHttpClientFactory(MockKube.httpClientFactory()).build()) {
+    try (KubernetesClient byConfig =
+        new KubernetesClientBuilder()
+            .withConfig(kube.config())
+            .withHttpClientFactory(MockKube.httpClientFactory())
+            .build()) {
       assertThat(byConfig.resources(Notification.class).list().getItems()).isNotNull();
     }
   }
@@ -157,10 +186,14 @@ class MockKubeTest {
     Path file = kube.writeKubeconfig(dir.resolve("kube/config"));
     Config fromFile = Config.fromKubeconfig(Files.readString(file));
     assertThat(fromFile.getMasterUrl()).startsWith("https://127.0.0.1:" + kube.port());
-    try (KubernetesClient client = new KubernetesClientBuilder().withConfig(fromFile)
-        .withHttpClientFactory(MockKube.httpClientFactory()).build()) {
+    try (KubernetesClient client =
+        new KubernetesClientBuilder()
+            .withConfig(fromFile)
+            .withHttpClientFactory(MockKube.httpClientFactory())
+            .build()) {
       client.resource(notification("from-kubeconfig")).create();
-      assertThat(kube.client().resources(Notification.class).withName("from-kubeconfig").get()).isNotNull();
+      assertThat(kube.client().resources(Notification.class).withName("from-kubeconfig").get())
+          .isNotNull();
     }
   }
 
@@ -174,7 +207,8 @@ class MockKubeTest {
       assertThat(plain.port()).isEqualTo(port);
       assertThat(plain.url()).isEqualTo("http://127.0.0.1:" + port + "/");
       client = plain.client();
-      assertThat(client.apiextensions().v1().customResourceDefinitions().list().getItems()).hasSize(3);
+      assertThat(client.apiextensions().v1().customResourceDefinitions().list().getItems())
+          .hasSize(3);
       client.resource(notification("plain")).create();
     }
     // released, though not always by the instant close() returns: about one run in twenty still
@@ -184,8 +218,11 @@ class MockKubeTest {
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("closed");
     Config noRetries = new ConfigBuilder(config).withRequestRetryBackoffLimit(0).build();
-    try (KubernetesClient late = new KubernetesClientBuilder().withConfig(noRetries)
-        .withHttpClientFactory(MockKube.httpClientFactory()).build()) {
+    try (KubernetesClient late =
+        new KubernetesClientBuilder()
+            .withConfig(noRetries)
+            .withHttpClientFactory(MockKube.httpClientFactory())
+            .build()) {
       assertThatThrownBy(() -> late.resources(Notification.class).list())
           .isInstanceOf(KubernetesClientException.class);
     }

@@ -40,26 +40,44 @@ class TestNatsTest {
 
     try (Connection nc = nats.connect()) {
       JetStreamManagement jsm = nc.jetStreamManagement();
-      jsm.addStream(StreamConfiguration.builder().name(names.stream())
-          .subjects(names.allDeliveries()).storageType(StorageType.Memory).build());
-      jsm.addStream(StreamConfiguration.builder().name(names.deadLetterStream())
-          .subjects(names.allDead()).storageType(StorageType.Memory).build());
+      jsm.addStream(
+          StreamConfiguration.builder()
+              .name(names.stream())
+              .subjects(names.allDeliveries())
+              .storageType(StorageType.Memory)
+              .build());
+      jsm.addStream(
+          StreamConfiguration.builder()
+              .name(names.deadLetterStream())
+              .subjects(names.allDead())
+              .storageType(StorageType.Memory)
+              .build());
       String lane = names.consumer(Priority.HIGH, Channel.EMAIL);
-      jsm.addOrUpdateConsumer(names.stream(), ConsumerConfiguration.builder().durable(lane)
-          .filterSubject(names.delivery(Priority.HIGH, Channel.EMAIL)).build());
-      nc.jetStream().publish(names.delivery(Priority.HIGH, Channel.EMAIL),
-          "hello".getBytes(StandardCharsets.UTF_8));
+      jsm.addOrUpdateConsumer(
+          names.stream(),
+          ConsumerConfiguration.builder()
+              .durable(lane)
+              .filterSubject(names.delivery(Priority.HIGH, Channel.EMAIL))
+              .build());
+      nc.jetStream()
+          .publish(
+              names.delivery(Priority.HIGH, Channel.EMAIL),
+              "hello".getBytes(StandardCharsets.UTF_8));
       // a stream the test made on its own under the prefix is cleaned up too
-      jsm.addStream(StreamConfiguration.builder().name(names.stream() + "_EXTRA")
-          .subjects(names.subjectPrefix() + ".extra.>").storageType(StorageType.Memory).build());
+      jsm.addStream(
+          StreamConfiguration.builder()
+              .name(names.stream() + "_EXTRA")
+              .subjects(names.subjectPrefix() + ".extra.>")
+              .storageType(StorageType.Memory)
+              .build());
 
       assertThat(jsm.getStreamInfo(names.stream()).getStreamState().getMsgCount()).isEqualTo(1);
       assertThat(jsm.getConsumerNames(names.stream())).containsExactly(lane);
 
       nats.close();
 
-      assertThat(jsm.getStreamNames()).doesNotContain(
-          names.stream(), names.deadLetterStream(), names.stream() + "_EXTRA");
+      assertThat(jsm.getStreamNames())
+          .doesNotContain(names.stream(), names.deadLetterStream(), names.stream() + "_EXTRA");
       assertThatThrownBy(() -> jsm.getStreamInfo(names.stream()))
           .isInstanceOf(JetStreamApiException.class)
           .extracting(e -> ((JetStreamApiException) e).getErrorCode())

@@ -18,7 +18,8 @@ class TestDatabaseTest {
   private static boolean exists(String name) throws SQLException {
     try (TestDatabase probe = TestDatabase.create("probe");
         Connection c = probe.connect();
-        PreparedStatement st = c.prepareStatement("SELECT count(*) FROM pg_database WHERE datname = ?")) {
+        PreparedStatement st =
+            c.prepareStatement("SELECT count(*) FROM pg_database WHERE datname = ?")) {
       st.setString(1, name);
       try (ResultSet rs = st.executeQuery()) {
         rs.next();
@@ -30,7 +31,8 @@ class TestDatabaseTest {
   @Test
   void namesFollowTheHintAndFitPostgresLimit() {
     assertThat(TestDatabase.newName("OrderStoreIT")).matches("herald_orderstoreit_[a-z0-9]{10}");
-    assertThat(TestDatabase.newName("Store IT / nested$Class")).matches("herald_store_it_nested_class_[a-z0-9]{10}");
+    assertThat(TestDatabase.newName("Store IT / nested$Class"))
+        .matches("herald_store_it_nested_class_[a-z0-9]{10}");
     assertThat(TestDatabase.newName("")).matches("herald_db_[a-z0-9]{10}");
     assertThat(TestDatabase.newName(null)).matches("herald_db_[a-z0-9]{10}");
     String longName = TestDatabase.newName("x".repeat(200));
@@ -56,7 +58,8 @@ class TestDatabaseTest {
           assertThat(rs.getString(1)).isEqualTo(one.name());
         }
       }
-      try (Connection c = two.connect(); Statement st = c.createStatement()) {
+      try (Connection c = two.connect();
+          Statement st = c.createStatement()) {
         assertThatThrownBy(() -> st.executeQuery("SELECT * FROM delivery"))
             .isInstanceOf(SQLException.class)
             .extracting(e -> ((SQLException) e).getSQLState())

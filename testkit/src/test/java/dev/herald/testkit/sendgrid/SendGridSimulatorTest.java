@@ -67,8 +67,11 @@ class SendGridSimulatorTest {
   }
 
   private static Mail simpleMail(String to) {
-    return new Mail(new Email("noreply@herald.dev", "Herald"), "Your code",
-        new Email(to, "Ada"), new Content("text/plain", "Your code is 123456"));
+    return new Mail(
+        new Email("noreply@herald.dev", "Herald"),
+        "Your code",
+        new Email(to, "Ada"),
+        new Content("text/plain", "Your code is 123456"));
   }
 
   private static Response send(SendGrid sg, Mail mail) throws IOException {
@@ -158,7 +161,8 @@ class SendGridSimulatorTest {
     Response one = send(sendGrid, simpleMail("a@example.com"));
     Response two = send(sendGrid, simpleMail("b@example.com"));
     assertThat(header(one, "X-Message-Id")).isNotEqualTo(header(two, "X-Message-Id"));
-    assertThat(sim.mails()).extracting(ReceivedMail::messageId)
+    assertThat(sim.mails())
+        .extracting(ReceivedMail::messageId)
         .containsExactly(header(one, "X-Message-Id"), header(two, "X-Message-Id"));
   }
 
@@ -183,9 +187,11 @@ class SendGridSimulatorTest {
   void rejectsAWrongOrMissingApiKeyWith401() throws IOException {
     Response wrong = send(sdk("SG.wrong", sim), simpleMail("ada@example.com"));
     assertThat(wrong.getStatusCode()).isEqualTo(401);
-    assertThat(JSON.readTree(wrong.getBody())).isEqualTo(JSON.readTree(
-        "{\"errors\":[{\"message\":\"The provided authorization grant is invalid, expired, or revoked\","
-            + "\"field\":null,\"help\":null}]}"));
+    assertThat(JSON.readTree(wrong.getBody()))
+        .isEqualTo(
+            JSON.readTree(
+                "{\"errors\":[{\"message\":\"The provided authorization grant is invalid, expired, or revoked\","
+                    + "\"field\":null,\"help\":null}]}"));
 
     SendGrid anonymous = sdk(KEY, sim);
     anonymous.removeRequestHeader("Authorization");
@@ -213,23 +219,29 @@ class SendGridSimulatorTest {
     Personalization p = new Personalization();
     p.addTo(new Email("ada@example.com"));
     noSubjectNoContent.addPersonalization(p);
-    assertThat(errorFields(send(sendGrid, noSubjectNoContent))).containsExactly("subject", "content");
+    assertThat(errorFields(send(sendGrid, noSubjectNoContent)))
+        .containsExactly("subject", "content");
 
     ObjectNode noTo = (ObjectNode) JSON.readTree(simpleMail("ada@example.com").build());
     ((ObjectNode) noTo.get("personalizations").get(0)).remove("to");
-    assertThat(errorFields(send(sendGrid, noTo.toString()))).containsExactly("personalizations.0.to");
+    assertThat(errorFields(send(sendGrid, noTo.toString())))
+        .containsExactly("personalizations.0.to");
 
-    ObjectNode noPersonalizations = (ObjectNode) JSON.readTree(simpleMail("ada@example.com").build());
+    ObjectNode noPersonalizations =
+        (ObjectNode) JSON.readTree(simpleMail("ada@example.com").build());
     noPersonalizations.remove("personalizations");
-    assertThat(errorFields(send(sendGrid, noPersonalizations.toString()))).containsExactly("personalizations");
+    assertThat(errorFields(send(sendGrid, noPersonalizations.toString())))
+        .containsExactly("personalizations");
 
     ObjectNode emptyValue = (ObjectNode) JSON.readTree(simpleMail("ada@example.com").build());
     ((ObjectNode) emptyValue.get("content").get(0)).put("value", "");
-    assertThat(errorFields(send(sendGrid, emptyValue.toString()))).containsExactly("content.0.value");
+    assertThat(errorFields(send(sendGrid, emptyValue.toString())))
+        .containsExactly("content.0.value");
 
     ObjectNode numericArg = (ObjectNode) JSON.readTree(simpleMail("ada@example.com").build());
     numericArg.putObject("custom_args").put("attempt", 1);
-    assertThat(errorFields(send(sendGrid, numericArg.toString()))).containsExactly("custom_args.attempt");
+    assertThat(errorFields(send(sendGrid, numericArg.toString())))
+        .containsExactly("custom_args.attempt");
 
     Mail htmlFirst = simpleMail("ada@example.com");
     htmlFirst.getContent().add(0, new Content("text/html", "<p>code</p>"));
@@ -270,10 +282,12 @@ class SendGridSimulatorTest {
       mail.getContent().get(0).setValue("x".repeat(8192));
       Response response = send(sdk(KEY, small), mail);
       assertThat(response.getStatusCode()).isEqualTo(413);
-      assertThat(JSON.readTree(response.getBody()).at("/errors/0/message").asText()).contains("too large");
+      assertThat(JSON.readTree(response.getBody()).at("/errors/0/message").asText())
+          .contains("too large");
       assertThat(small.mails()).isEmpty();
 
-      assertThat(send(sdk(KEY, small), simpleMail("ada@example.com")).getStatusCode()).isEqualTo(202);
+      assertThat(send(sdk(KEY, small), simpleMail("ada@example.com")).getStatusCode())
+          .isEqualTo(202);
     }
   }
 
@@ -285,11 +299,14 @@ class SendGridSimulatorTest {
     for (int i = 0; i < 2; i++) {
       Response limited = send(sendGrid, simpleMail("ada@example.com"));
       assertThat(limited.getStatusCode()).isEqualTo(429);
-      assertThat(header(limited, "X-RateLimit-Limit")).isEqualTo(Integer.toString(SendGridSimulator.RATE_LIMIT));
+      assertThat(header(limited, "X-RateLimit-Limit"))
+          .isEqualTo(Integer.toString(SendGridSimulator.RATE_LIMIT));
       assertThat(header(limited, "X-RateLimit-Remaining")).isEqualTo("0");
-      assertThat(Long.parseLong(header(limited, "X-RateLimit-Reset"))).isBetween(before + 30, before + 32);
-      assertThat(JSON.readTree(limited.getBody())).isEqualTo(
-          JSON.readTree("{\"errors\":[{\"field\":null,\"message\":\"too many requests\"}]}"));
+      assertThat(Long.parseLong(header(limited, "X-RateLimit-Reset")))
+          .isBetween(before + 30, before + 32);
+      assertThat(JSON.readTree(limited.getBody()))
+          .isEqualTo(
+              JSON.readTree("{\"errors\":[{\"field\":null,\"message\":\"too many requests\"}]}"));
     }
     assertThat(send(sendGrid, simpleMail("ada@example.com")).getStatusCode()).isEqualTo(202);
     assertThat(sim.requests()).isEqualTo(3);
@@ -316,9 +333,11 @@ class SendGridSimulatorTest {
 
   @Test
   void delaysAResponseBeyondTheClientTimeoutAndStillAcceptsTheMail() throws IOException {
-    RequestConfig timeouts = RequestConfig.custom().setConnectTimeout(2000).setSocketTimeout(300).build();
-    SendGrid impatient = new SendGrid(KEY,
-        new Client(HttpClients.custom().setDefaultRequestConfig(timeouts).build(), true));
+    RequestConfig timeouts =
+        RequestConfig.custom().setConnectTimeout(2000).setSocketTimeout(300).build();
+    SendGrid impatient =
+        new SendGrid(
+            KEY, new Client(HttpClients.custom().setDefaultRequestConfig(timeouts).build(), true));
     impatient.setHost(sim.host());
     sim.delayNext(1, Duration.ofSeconds(2));
 
@@ -335,9 +354,15 @@ class SendGridSimulatorTest {
   void countsRequestsServedAtOnceAndWhenEachArrived() throws Exception {
     sim.delayNext(3, Duration.ofMillis(500));
     try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
-      var answers = java.util.stream.IntStream.range(0, 3)
-          .mapToObj(i -> pool.submit(() -> send(sdk(KEY, sim), simpleMail("user" + i + "@example.com")).getStatusCode()))
-          .toList();
+      var answers =
+          java.util.stream.IntStream.range(0, 3)
+              .mapToObj(
+                  i ->
+                      pool.submit(
+                          () ->
+                              send(sdk(KEY, sim), simpleMail("user" + i + "@example.com"))
+                                  .getStatusCode()))
+              .toList();
       for (var answer : answers) {
         assertThat(answer.get()).isEqualTo(202);
       }
@@ -359,7 +384,8 @@ class SendGridSimulatorTest {
     assertThat(garbage.getStatusCode()).isEqualTo(200);
     assertThatThrownBy(() -> JSON.readTree(garbage.getBody())).isInstanceOf(IOException.class);
 
-    assertThatThrownBy(() -> send(sendGrid, simpleMail("ada@example.com"))).isInstanceOf(IOException.class);
+    assertThatThrownBy(() -> send(sendGrid, simpleMail("ada@example.com")))
+        .isInstanceOf(IOException.class);
 
     assertThat(send(sendGrid, simpleMail("ada@example.com")).getStatusCode()).isEqualTo(202);
     assertThat(sim.requests()).isEqualTo(3);
@@ -369,13 +395,24 @@ class SendGridSimulatorTest {
   @Test
   void answersOtherPathsAndMethodsLikeTheApi() throws Exception {
     HttpClient http = HttpClient.newHttpClient();
-    HttpResponse<String> get = http.send(HttpRequest.newBuilder(URI.create(sim.baseUrl() + "/v3/mail/send"))
-        .header("Authorization", "Bearer " + KEY).GET().build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> get =
+        http.send(
+            HttpRequest.newBuilder(URI.create(sim.baseUrl() + "/v3/mail/send"))
+                .header("Authorization", "Bearer " + KEY)
+                .GET()
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(get.statusCode()).isEqualTo(405);
-    HttpResponse<String> other = http.send(HttpRequest.newBuilder(URI.create(sim.baseUrl() + "/v3/templates"))
-        .header("Authorization", "Bearer " + KEY).GET().build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> other =
+        http.send(
+            HttpRequest.newBuilder(URI.create(sim.baseUrl() + "/v3/templates"))
+                .header("Authorization", "Bearer " + KEY)
+                .GET()
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(other.statusCode()).isEqualTo(404);
-    assertThat(JSON.readTree(other.body()).at("/errors/0/message").asText()).isEqualTo("resource not found");
+    assertThat(JSON.readTree(other.body()).at("/errors/0/message").asText())
+        .isEqualTo("resource not found");
   }
 
   @Test
@@ -403,7 +440,8 @@ class SendGridSimulatorTest {
       }
     }
     assertThat(sim.mails()).hasSize(senders);
-    assertThat(new HashSet<>(sim.mails().stream().map(ReceivedMail::messageId).toList())).hasSize(senders);
+    assertThat(new HashSet<>(sim.mails().stream().map(ReceivedMail::messageId).toList()))
+        .hasSize(senders);
     assertThat(sim.requests()).isEqualTo(senders);
   }
 }

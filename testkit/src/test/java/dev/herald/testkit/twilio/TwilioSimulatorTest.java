@@ -33,7 +33,8 @@ import org.junit.jupiter.api.Test;
 
 class TwilioSimulatorTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private static final String TO = "+14155552671";
   private static final String FROM = "+15005550006";
   private static TwilioSimulator sim;
@@ -56,26 +57,43 @@ class TwilioSimulatorTest {
   /** The real SDK, its connections routed to the simulator (the URL stays api.twilio.com). */
   private static TwilioRestClient sdk(String user, String password) {
     HttpRoute route = new HttpRoute(new HttpHost("http", "127.0.0.1", sim.port()));
-    NetworkHttpClient http = new NetworkHttpClient(HttpClientBuilder.create()
-        .setRoutePlanner((target, context) -> route).disableAutomaticRetries());
-    return new TwilioRestClient.Builder(user, password).accountSid(sim.accountSid()).httpClient(http).build();
+    NetworkHttpClient http =
+        new NetworkHttpClient(
+            HttpClientBuilder.create()
+                .setRoutePlanner((target, context) -> route)
+                .disableAutomaticRetries());
+    return new TwilioRestClient.Builder(user, password)
+        .accountSid(sim.accountSid())
+        .httpClient(http)
+        .build();
   }
 
-  private static HttpResponse<String> post(Map<String, String> form, String user, String password) throws Exception {
-    return post("/2010-04-01/Accounts/" + sim.accountSid() + "/Messages.json", form, user, password);
-  }
-
-  private static HttpResponse<String> post(String path, Map<String, String> form, String user, String password)
+  private static HttpResponse<String> post(Map<String, String> form, String user, String password)
       throws Exception {
-    String body = form.entrySet().stream()
-        .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
-        .collect(Collectors.joining("&"));
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(sim.baseUrl() + path))
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .POST(HttpRequest.BodyPublishers.ofString(body));
+    return post(
+        "/2010-04-01/Accounts/" + sim.accountSid() + "/Messages.json", form, user, password);
+  }
+
+  private static HttpResponse<String> post(
+      String path, Map<String, String> form, String user, String password) throws Exception {
+    String body =
+        form.entrySet().stream()
+            .map(
+                e ->
+                    URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8)
+                        + "="
+                        + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+            .collect(Collectors.joining("&"));
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(sim.baseUrl() + path))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .POST(HttpRequest.BodyPublishers.ofString(body));
     if (user != null) {
-      request.header("Authorization", "Basic " + Base64.getEncoder()
-          .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)));
+      request.header(
+          "Authorization",
+          "Basic "
+              + Base64.getEncoder()
+                  .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)));
     }
     return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
@@ -98,9 +116,10 @@ class TwilioSimulatorTest {
 
   @Test
   void theSdkSendsAndReadsBackTheMessageResource() {
-    Message message = Message.creator(new PhoneNumber(TO), new PhoneNumber(FROM), "Hello from Herald")
-        .setStatusCallback(URI.create("https://hooks.example/status"))
-        .create(sdk(sim.accountSid(), sim.authToken()));
+    Message message =
+        Message.creator(new PhoneNumber(TO), new PhoneNumber(FROM), "Hello from Herald")
+            .setStatusCallback(URI.create("https://hooks.example/status"))
+            .create(sdk(sim.accountSid(), sim.authToken()));
 
     assertThat(message.getSid()).matches("^SM[0-9a-f]{32}$");
     assertThat(message.getStatus()).isEqualTo(Message.Status.QUEUED);
@@ -115,25 +134,36 @@ class TwilioSimulatorTest {
   @Test
   void theSdkGetsTwilioErrorsAsApiExceptions() {
     sim.rejectNumber(TO, 21610);
-    assertThatThrownBy(() -> Message.creator(new PhoneNumber(TO), new PhoneNumber(FROM), "hi")
-        .create(sdk(sim.accountSid(), sim.authToken())))
-        .isInstanceOfSatisfying(ApiException.class, e -> {
-          assertThat(e.getCode()).isEqualTo(21610);
-          assertThat(e.getStatusCode()).isEqualTo(400);
-          assertThat(e.getMoreInfo()).isEqualTo("https://www.twilio.com/docs/errors/21610");
-        });
+    assertThatThrownBy(
+            () ->
+                Message.creator(new PhoneNumber(TO), new PhoneNumber(FROM), "hi")
+                    .create(sdk(sim.accountSid(), sim.authToken())))
+        .isInstanceOfSatisfying(
+            ApiException.class,
+            e -> {
+              assertThat(e.getCode()).isEqualTo(21610);
+              assertThat(e.getStatusCode()).isEqualTo(400);
+              assertThat(e.getMoreInfo()).isEqualTo("https://www.twilio.com/docs/errors/21610");
+            });
     sim.acceptNumber(TO);
-    assertThat(Message.creator(new PhoneNumber(TO), new PhoneNumber(FROM), "hi")
-        .create(sdk(sim.accountSid(), sim.authToken())).getSid()).startsWith("SM");
+    assertThat(
+            Message.creator(new PhoneNumber(TO), new PhoneNumber(FROM), "hi")
+                .create(sdk(sim.accountSid(), sim.authToken()))
+                .getSid())
+        .startsWith("SM");
   }
 
   @Test
   void authenticatesWithTheAuthTokenOrAnApiKey() throws Exception {
     HttpResponse<String> anonymous = post(sms(TO, "hi"), null, null);
     assertThat(anonymous.statusCode()).isEqualTo(401);
-    assertThat(anonymous.headers().firstValue("WWW-Authenticate")).hasValue("Basic realm=\"Twilio API\"");
-    assertThat(json(anonymous)).isEqualTo(JSON.readTree("{\"code\":20003,\"message\":\"Authenticate\","
-        + "\"more_info\":\"https://www.twilio.com/docs/errors/20003\",\"status\":401}"));
+    assertThat(anonymous.headers().firstValue("WWW-Authenticate"))
+        .hasValue("Basic realm=\"Twilio API\"");
+    assertThat(json(anonymous))
+        .isEqualTo(
+            JSON.readTree(
+                "{\"code\":20003,\"message\":\"Authenticate\","
+                    + "\"more_info\":\"https://www.twilio.com/docs/errors/20003\",\"status\":401}"));
     assertThat(post(sms(TO, "hi"), sim.accountSid(), "wrong").statusCode()).isEqualTo(401);
 
     String key = TwilioSimulator.newSid("SK");
@@ -141,8 +171,12 @@ class TwilioSimulatorTest {
     assertThat(post(sms(TO, "hi"), key, "secret").statusCode()).isEqualTo(201);
     assertThat(sim.messages().get(0).authenticatedAs()).isEqualTo(key);
 
-    HttpResponse<String> otherAccount = post("/2010-04-01/Accounts/" + TwilioSimulator.newSid("AC") + "/Messages.json",
-        sms(TO, "hi"), sim.accountSid(), sim.authToken());
+    HttpResponse<String> otherAccount =
+        post(
+            "/2010-04-01/Accounts/" + TwilioSimulator.newSid("AC") + "/Messages.json",
+            sms(TO, "hi"),
+            sim.accountSid(),
+            sim.authToken());
     assertThat(json(otherAccount).path("code").asInt()).isEqualTo(20404);
   }
 
@@ -160,7 +194,8 @@ class TwilioSimulatorTest {
     HttpResponse<String> badTo = send(sms("555-1234", "hi"));
     assertThat(badTo.statusCode()).isEqualTo(400);
     assertThat(json(badTo).path("code").asInt()).isEqualTo(21211);
-    assertThat(json(badTo).path("message").asText()).isEqualTo("The 'To' number 555-1234 is not a valid phone number.");
+    assertThat(json(badTo).path("message").asText())
+        .isEqualTo("The 'To' number 555-1234 is not a valid phone number.");
 
     Map<String, String> badCallback = sms(TO, "hi");
     badCallback.put("StatusCallback", "not a url");
@@ -206,17 +241,28 @@ class TwilioSimulatorTest {
   @Test
   void aDelayedMessageIsStillAcceptedAfterTheClientGaveUp() {
     sim.delayNext(1, Duration.ofMillis(800));
-    HttpRequest request = HttpRequest.newBuilder(URI.create(sim.baseUrl() + "/2010-04-01/Accounts/"
-            + sim.accountSid() + "/Messages.json"))
-        .timeout(Duration.ofMillis(200))
-        .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
-            (sim.accountSid() + ":" + sim.authToken()).getBytes(StandardCharsets.UTF_8)))
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .POST(HttpRequest.BodyPublishers.ofString("To=%2B14155552671&From=%2B15005550006&Body=late"))
-        .build();
+    HttpRequest request =
+        HttpRequest.newBuilder(
+                URI.create(
+                    sim.baseUrl() + "/2010-04-01/Accounts/" + sim.accountSid() + "/Messages.json"))
+            .timeout(Duration.ofMillis(200))
+            .header(
+                "Authorization",
+                "Basic "
+                    + Base64.getEncoder()
+                        .encodeToString(
+                            (sim.accountSid() + ":" + sim.authToken())
+                                .getBytes(StandardCharsets.UTF_8)))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .POST(
+                HttpRequest.BodyPublishers.ofString(
+                    "To=%2B14155552671&From=%2B15005550006&Body=late"))
+            .build();
     assertThatThrownBy(() -> HTTP.send(request, HttpResponse.BodyHandlers.ofString()))
         .isInstanceOf(java.net.http.HttpTimeoutException.class);
-    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(sim.messages()).hasSize(1));
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(() -> assertThat(sim.messages()).hasSize(1));
   }
 
   @Test
@@ -225,8 +271,11 @@ class TwilioSimulatorTest {
     HttpResponse<String> garbage = send(sms(TO, "hi"));
     assertThat(garbage.statusCode()).isEqualTo(200);
     assertThat(garbage.body()).startsWith("<html>");
-    assertThatThrownBy(() -> Message.creator(new PhoneNumber(TO), new PhoneNumber(FROM), "hi")
-        .create(sdk(sim.accountSid(), sim.authToken()))).isInstanceOf(ApiException.class);
+    assertThatThrownBy(
+            () ->
+                Message.creator(new PhoneNumber(TO), new PhoneNumber(FROM), "hi")
+                    .create(sdk(sim.accountSid(), sim.authToken())))
+        .isInstanceOf(ApiException.class);
     assertThat(sim.messages()).isEmpty();
   }
 

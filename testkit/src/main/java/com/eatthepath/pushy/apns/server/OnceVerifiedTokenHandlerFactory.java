@@ -35,12 +35,16 @@ public final class OnceVerifiedTokenHandlerFactory implements PushNotificationHa
   private final Map<String, ApnsVerificationKey> keysById;
   private final Map<ApnsVerificationKey, Set<String>> topicsByKey;
   private final TokenCheck further;
+
   /** "authorization topic" of a token that passed every check, and when it stops being valid. */
   private final Map<String, Instant> verified = new ConcurrentHashMap<>();
 
-  public OnceVerifiedTokenHandlerFactory(Map<String, Set<String>> deviceTokensByTopic,
-      Map<String, Instant> expiredDeviceTokens, Map<String, ApnsVerificationKey> keysById,
-      Map<ApnsVerificationKey, Set<String>> topicsByKey, TokenCheck further) {
+  public OnceVerifiedTokenHandlerFactory(
+      Map<String, Set<String>> deviceTokensByTopic,
+      Map<String, Instant> expiredDeviceTokens,
+      Map<String, ApnsVerificationKey> keysById,
+      Map<ApnsVerificationKey, Set<String>> topicsByKey,
+      TokenCheck further) {
     this.deviceTokensByTopic = deviceTokensByTopic;
     this.expiredDeviceTokens = expiredDeviceTokens;
     this.keysById = keysById;
@@ -50,11 +54,13 @@ public final class OnceVerifiedTokenHandlerFactory implements PushNotificationHa
 
   @Override
   public PushNotificationHandler buildHandler(SSLSession sslSession) {
-    TokenAuthenticationValidatingPushNotificationHandler full = new TokenAuthenticationValidatingPushNotificationHandler(
-        deviceTokensByTopic, expiredDeviceTokens, keysById, topicsByKey);
+    TokenAuthenticationValidatingPushNotificationHandler full =
+        new TokenAuthenticationValidatingPushNotificationHandler(
+            deviceTokensByTopic, expiredDeviceTokens, keysById, topicsByKey);
     return new ValidatingPushNotificationHandler(deviceTokensByTopic, expiredDeviceTokens) {
       @Override
-      protected void verifyAuthentication(Http2Headers headers) throws RejectedNotificationException {
+      protected void verifyAuthentication(Http2Headers headers)
+          throws RejectedNotificationException {
         String key = headers.get("authorization") + " " + headers.get("apns-topic");
         Instant until = verified.get(key);
         if (until != null && Instant.now().isBefore(until)) {

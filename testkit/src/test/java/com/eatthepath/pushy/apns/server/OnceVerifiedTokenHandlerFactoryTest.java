@@ -24,8 +24,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The APNs simulator verifies a provider token once, as APNs does. The shortcut must never let a
- * token through that the full check refuses: a forged signature, another topic, or a verified
- * token past its hour.
+ * token through that the full check refuses: a forged signature, another topic, or a verified token
+ * past its hour.
  */
 class OnceVerifiedTokenHandlerFactoryTest {
   private static final String TOPIC = "dev.herald.app";
@@ -38,10 +38,16 @@ class OnceVerifiedTokenHandlerFactoryTest {
   private final PushNotificationHandler handler;
 
   OnceVerifiedTokenHandlerFactoryTest() throws Exception {
-    ApnsVerificationKey verification = new ApnsVerificationKey(keyId, teamId, (ECPublicKey) keys.getPublic());
-    handler = new OnceVerifiedTokenHandlerFactory(Map.of(TOPIC, Set.of(device), OTHER_TOPIC, Set.of(device)), Map.of(),
-        Map.of(keyId, verification), Map.of(verification, Set.of(TOPIC)), headers -> furtherChecks.incrementAndGet())
-        .buildHandler(null);
+    ApnsVerificationKey verification =
+        new ApnsVerificationKey(keyId, teamId, (ECPublicKey) keys.getPublic());
+    handler =
+        new OnceVerifiedTokenHandlerFactory(
+                Map.of(TOPIC, Set.of(device), OTHER_TOPIC, Set.of(device)),
+                Map.of(),
+                Map.of(keyId, verification),
+                Map.of(verification, Set.of(TOPIC)),
+                headers -> furtherChecks.incrementAndGet())
+            .buildHandler(null);
   }
 
   private String token(Instant issuedAt) throws Exception {
@@ -54,9 +60,14 @@ class OnceVerifiedTokenHandlerFactoryTest {
   }
 
   private void send(String authorization, String topic) throws RejectedNotificationException {
-    Http2Headers headers = new DefaultHttp2Headers().method("POST").path("/3/device/" + device)
-        .add("authorization", authorization).add("apns-topic", topic);
-    handler.handlePushNotification(headers, Unpooled.copiedBuffer("{\"aps\":{}}", StandardCharsets.UTF_8));
+    Http2Headers headers =
+        new DefaultHttp2Headers()
+            .method("POST")
+            .path("/3/device/" + device)
+            .add("authorization", authorization)
+            .add("apns-topic", topic);
+    handler.handlePushNotification(
+        headers, Unpooled.copiedBuffer("{\"aps\":{}}", StandardCharsets.UTF_8));
   }
 
   private static RejectionReason refusal(ThrowingSend send) {
@@ -88,16 +99,20 @@ class OnceVerifiedTokenHandlerFactoryTest {
     send(good, TOPIC);
     // the same header and claims, signed by a key that is not the simulator's
     String forged = token(TestCredentials.p256(), now);
-    assertThat(forged.substring(0, forged.lastIndexOf('.'))).isEqualTo(good.substring(0, good.lastIndexOf('.')));
-    assertThat(refusal(() -> send(forged, TOPIC))).isEqualTo(RejectionReason.INVALID_PROVIDER_TOKEN);
-    assertThat(refusal(() -> send(good, OTHER_TOPIC))).isEqualTo(RejectionReason.INVALID_PROVIDER_TOKEN);
+    assertThat(forged.substring(0, forged.lastIndexOf('.')))
+        .isEqualTo(good.substring(0, good.lastIndexOf('.')));
+    assertThat(refusal(() -> send(forged, TOPIC)))
+        .isEqualTo(RejectionReason.INVALID_PROVIDER_TOKEN);
+    assertThat(refusal(() -> send(good, OTHER_TOPIC)))
+        .isEqualTo(RejectionReason.INVALID_PROVIDER_TOKEN);
   }
 
   @Test
   void aTrustedTokenIsRefusedOnceItIsAnHourOld() throws Exception {
     String ageing = token(Instant.now().minus(Duration.ofHours(1)).plusMillis(1500));
     send(ageing, TOPIC);
-    await().atMost(Duration.ofSeconds(5))
+    await()
+        .atMost(Duration.ofSeconds(5))
         .until(() -> refusal(() -> send(ageing, TOPIC)) == RejectionReason.EXPIRED_PROVIDER_TOKEN);
     assertThatThrownBy(() -> send(token(Instant.now().minus(Duration.ofHours(2))), TOPIC))
         .isInstanceOf(RejectedNotificationException.class);
