@@ -8,10 +8,8 @@ import com.twilio.rest.api.v2010.account.Message;
 import com.twilio.rest.api.v2010.account.MessageCreator;
 import dev.herald.api.provider.TwilioSettings;
 import dev.herald.api.queue.DeliveryMessage;
-import dev.herald.core.sms.SmsSegments;
-import dev.herald.core.store.PhoneNumbers;
 import dev.herald.core.template.TemplateRenderer.Rendered;
-import dev.herald.core.template.TemplateRenderer.RenderedSms;
+import dev.herald.providers.OutgoingSms;
 import dev.herald.providers.ProviderClient;
 import dev.herald.providers.ProviderCodeTable;
 import dev.herald.providers.ProviderCodeTable.Meaning;
@@ -57,26 +55,15 @@ final class TwilioClient implements ProviderClient {
 
   @Override
   public SendResult send(DeliveryMessage delivery, Rendered content) {
-    if (!(content instanceof RenderedSms sms)) {
-      return new SendResult.Permanent(
-          "wrong_content", "provider " + providerName + " sends SMS only");
+    OutgoingSms checked;
+    switch (OutgoingSms.of(providerName, delivery, content)) {
+      case OutgoingSms.Refuse refuse -> {
+        return refuse.result();
+      }
+      case OutgoingSms.Send send -> checked = send.sms();
     }
-    String body = sms.body();
-    if (body == null || body.isBlank()) {
-      return new SendResult.Permanent("EmptyBody", "the rendered SMS body is empty");
-    }
-    String tooLong = SmsSegments.tooLong(body, sms.maxSegments());
-    if (tooLong != null) {
-      return new SendResult.Permanent("TooManySegments", tooLong);
-    }
-    String to = PhoneNumbers.e164(delivery.address());
-    if (to == null) {
-      return new SendResult.Permanent(
-          "InvalidNumber",
-          "not a valid phone number: "
-              + ProviderText.clean(delivery.address(), "sms", delivery.address()),
-          SendResult.AddressVerdict.INVALID);
-    }
+    String body = checked.body();
+    String to = checked.to();
     MessageCreator creator =
         settings.from() != null
             ? Message.creator(

@@ -13,9 +13,8 @@ import dev.herald.api.provider.VonageSettings;
 import dev.herald.api.queue.DeliveryMessage;
 import dev.herald.core.log.Mask;
 import dev.herald.core.sms.SmsSegments;
-import dev.herald.core.store.PhoneNumbers;
 import dev.herald.core.template.TemplateRenderer.Rendered;
-import dev.herald.core.template.TemplateRenderer.RenderedSms;
+import dev.herald.providers.OutgoingSms;
 import dev.herald.providers.ProviderClient;
 import dev.herald.providers.ProviderCodeTable;
 import dev.herald.providers.ProviderCodeTable.Meaning;
@@ -103,26 +102,15 @@ final class VonageSmsClient implements ProviderClient {
 
   @Override
   public SendResult send(DeliveryMessage delivery, Rendered content) {
-    if (!(content instanceof RenderedSms rendered)) {
-      return new SendResult.Permanent(
-          "wrong_content", "provider " + providerName + " sends SMS only");
+    OutgoingSms checked;
+    switch (OutgoingSms.of(providerName, delivery, content)) {
+      case OutgoingSms.Refuse refuse -> {
+        return refuse.result();
+      }
+      case OutgoingSms.Send send -> checked = send.sms();
     }
-    String body = rendered.body();
-    if (body == null || body.isBlank()) {
-      return new SendResult.Permanent("EmptyBody", "the rendered SMS body is empty");
-    }
-    String tooLong = SmsSegments.tooLong(body, rendered.maxSegments());
-    if (tooLong != null) {
-      return new SendResult.Permanent("TooManySegments", tooLong);
-    }
-    String to = PhoneNumbers.e164(delivery.address());
-    if (to == null) {
-      return new SendResult.Permanent(
-          "InvalidNumber",
-          "not a valid phone number: "
-              + ProviderText.clean(delivery.address(), "sms", delivery.address()),
-          SendResult.AddressVerdict.INVALID);
-    }
+    String body = checked.body();
+    String to = checked.to();
     // GSM-7 text goes as text; anything else as unicode (UCS-2), or Vonage would mangle it
     TextMessage message = new TextMessage(from, to.substring(1), body, !SmsSegments.isGsm7(body));
     // echoed in every part's delivery receipt: it finds the delivery whichever part reports
