@@ -36,6 +36,11 @@ final class FailoverDrill {
   static final int RECIPIENTS = 60;
 
   /**
+   * How long the drill may take: its deliveries go out within seconds once both circuits opened.
+   */
+  static final Duration TIMEOUT = Duration.ofMinutes(2);
+
+  /**
    * More failed answers than the drill's deliveries can ask for (each is tried at most 8 times).
    */
   private static final int OUTAGE_CALLS = 2 * RECIPIENTS * 10;

@@ -191,20 +191,13 @@ public final class SandboxCommand implements Callable<Integer> {
         return once ? 1 : 0;
       }
       Progress progress = new Progress(client, expectations, out);
-      Instant waitedFrom = Instant.now();
       Duration wait = once ? Duration.ofSeconds(timeoutSeconds) : Duration.ofSeconds(60);
       boolean reached = progress.await(wait);
       progress.printFinal();
       // After the examples, so that the outage it stages reaches none of them.
       FailoverDrill.Result drill =
           reached && FailoverDrill.possible(client)
-              ? FailoverDrill.run(
-                  client,
-                  simulators,
-                  Duration.ofSeconds(
-                      Math.max(
-                          30, wait.minus(Duration.between(waitedFrom, Instant.now())).toSeconds())),
-                  out)
+              ? FailoverDrill.run(client, simulators, FailoverDrill.TIMEOUT, out)
               : null;
       out.printf("%nSimulators accepted: %s.%n", simulators.summary());
       if (once) {

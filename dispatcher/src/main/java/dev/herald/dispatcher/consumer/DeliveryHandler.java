@@ -20,6 +20,7 @@ import dev.herald.core.template.TemplateRenderer.Rendered;
 import dev.herald.core.template.TemplateVariables;
 import dev.herald.dispatcher.DispatcherSettings;
 import dev.herald.dispatcher.provider.ProviderGate;
+import dev.herald.dispatcher.provider.ProviderGate.Circuit;
 import dev.herald.dispatcher.provider.ProviderRegistry;
 import dev.herald.providers.SendResult;
 import io.nats.client.JetStream;
@@ -372,6 +373,11 @@ public final class DeliveryHandler implements AutoCloseable {
         case ProviderGate.Passage.Called called -> {
           provider = candidate;
           result = called.result();
+          if (result instanceof SendResult.Retry && candidate.gate().circuit() != Circuit.CLOSED) {
+            // This failure opened the circuit, or was a probe that failed: the provider is down,
+            // so the next one in order is tried now rather than after a backoff on this one.
+            continue;
+          }
         }
         case ProviderGate.Passage.CircuitOpen open -> {
           probeAt = probeAt == null || open.probeAt().isBefore(probeAt) ? open.probeAt() : probeAt;

@@ -463,6 +463,38 @@ class DeliveryHandlerTest {
   }
 
   @Test
+  void aFailureThatOpensTheCircuitGoesOnToTheNextProviderAtOnce() {
+    ScriptedProvider primary =
+        provider("sendgrid-primary")
+            .answers(new SendResult.Retry("http_503", "unavailable", null))
+            .oneFailureFromOpening();
+    ScriptedProvider secondary = provider("smtp-secondary");
+
+    Outcome o = handle(handler(), email(UUID.randomUUID()), claim(0));
+
+    assertThat(o.state()).isEqualTo(DeliveryState.SENT);
+    assertThat(o.provider()).isEqualTo("smtp-secondary");
+    assertThat(primary.sent).as("the call that opened its circuit").hasSize(1);
+    assertThat(secondary.sent).hasSize(1);
+    assertThat(journal).containsExactly("stored sent", "ack");
+  }
+
+  @Test
+  void aFailureWhileTheCircuitStaysClosedIsRetriedLaterNotFailedOver() {
+    ScriptedProvider primary =
+        provider("sendgrid-primary").answers(new SendResult.Retry("http_503", "unavailable", null));
+    ScriptedProvider secondary = provider("smtp-secondary");
+
+    Outcome o = handle(handler(), email(UUID.randomUUID()), claim(0));
+
+    assertThat(o.state()).isEqualTo(DeliveryState.PENDING);
+    assertThat(o.provider()).isEqualTo("sendgrid-primary");
+    assertThat(o.errorCode()).isEqualTo("http_503");
+    assertThat(primary.sent).hasSize(1);
+    assertThat(secondary.sent).as("a blip costs a retry, not a vendor switch").isEmpty();
+  }
+
+  @Test
   void theFirstProviderInOrderIsUsedWhileItsCircuitIsClosed() {
     ScriptedProvider primary = provider("sendgrid-primary");
     ScriptedProvider secondary = provider("sendgrid-secondary");

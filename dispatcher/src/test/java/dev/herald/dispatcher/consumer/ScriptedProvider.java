@@ -44,6 +44,17 @@ final class ScriptedProvider implements ProviderClient {
     return new ProviderRegistry.Candidate(name, this, gate);
   }
 
+  /** Failing calls one short of opening the circuit: the next failure opens it. */
+  ScriptedProvider oneFailureFromOpening() {
+    for (int i = 0; i < 19; i++) {
+      gate.send(null, () -> true, () -> new SendResult.Retry("http_503", "unavailable", null));
+    }
+    if (gate.circuit() != ProviderGate.Circuit.CLOSED) {
+      throw new IllegalStateException("the circuit of " + name + " opened too early");
+    }
+    return this;
+  }
+
   /** Enough failing calls (the breaker's minimum, all failed) to open the circuit. */
   ScriptedProvider withOpenCircuit() {
     for (int i = 0; i < 20; i++) {
