@@ -25,6 +25,7 @@ class GeneratedCrdsAreCommittedTest {
     assertThat(generated)
         .as("generated CRDs")
         .containsExactlyInAnyOrder(
+            "campaigns.herald.dev-v1.yml",
             "deliveryproviders.herald.dev-v1.yml",
             "notifications.herald.dev-v1.yml",
             "notificationtemplates.herald.dev-v1.yml");

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.herald.api.campaign.Campaign;
 import dev.herald.api.notification.Notification;
 import dev.herald.api.provider.DeliveryProvider;
 import dev.herald.api.template.NotificationTemplate;
@@ -48,10 +49,18 @@ class TolerantStatusTest {
             "observedGeneration",
             "startTime",
             "secretVersion",
-            "channel");
+            "channel",
+            "active",
+            "recentRuns",
+            "progress",
+            "nextScheduleTime");
     Random random = new Random(8);
     for (Class<? extends CustomResource<?, ?>> type :
-        List.of(Notification.class, NotificationTemplate.class, DeliveryProvider.class)) {
+        List.of(
+            Notification.class,
+            NotificationTemplate.class,
+            DeliveryProvider.class,
+            Campaign.class)) {
       for (int i = 0; i < 300; i++) {
         ObjectNode status = JSON.objectNode();
         for (int f = random.nextInt(4); f >= 0; f--) {

@@ -1,5 +1,6 @@
 package dev.herald.sandbox;
 
+import dev.herald.api.campaign.Campaign;
 import dev.herald.api.notification.Notification;
 import dev.herald.api.notification.NotificationStatus;
 import dev.herald.api.provider.DeliveryProvider;
@@ -254,7 +255,11 @@ public final class SandboxCommand implements Callable<Integer> {
   private List<HasMetadata> apply(KubernetesClient client, Simulators simulators)
       throws IOException {
     for (Class<? extends HasMetadata> kind :
-        List.of(Notification.class, NotificationTemplate.class, DeliveryProvider.class)) {
+        List.of(
+            Notification.class,
+            NotificationTemplate.class,
+            DeliveryProvider.class,
+            Campaign.class)) {
       client.getKubernetesSerialization().registerKubernetesResource(kind);
     }
     List<Path> files;

@@ -59,8 +59,7 @@ public class NotificationSpec extends TolerantSpec {
   private Map<String, JsonNode> data = new LinkedHashMap<>();
 
   @JsonPropertyDescription("Send no earlier than this RFC 3339 time")
-  @Pattern(
-      "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})$")
+  @Pattern(Patterns.RFC3339)
   private String sendAt;
 
   @JsonPropertyDescription(

@@ -3,6 +3,7 @@ package dev.herald.api.status;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -14,7 +15,10 @@ import java.util.Optional;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
 public class HeraldStatus {
+  @JsonPropertyDescription("The metadata.generation of the spec this status reflects")
   private Long observedGeneration;
+
+  @JsonPropertyDescription("The latest observations of the resource's state, one per type")
   private List<Condition> conditions = new ArrayList<>();
 
   public Long getObservedGeneration() {

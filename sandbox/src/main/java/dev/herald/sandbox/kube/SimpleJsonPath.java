@@ -11,7 +11,8 @@ import java.util.List;
  *
  * <ul>
  *   <li>fields: {@code .status.phase}, {@code .metadata.labels.app\.kubernetes\.io/name}, {@code
- *       ['a.b']}, {@code .*}
+ *       ['a.b']}, {@code .*}, and a union of fields, {@code ['schedule','startAt']}: the values of
+ *       each that is present, in the order written
  *   <li>array elements: {@code [0]}, {@code [-1]}, {@code [*]}
  *   <li>filters: {@code [?(@.type=="Ready")]} with {@code == != < <= > >=} against a string,
  *       number, {@code true}/{@code false}/{@code null}, or a bare {@code [?(@.field)]} (exists)
@@ -21,9 +22,11 @@ import java.util.List;
  * yields no result (as with kube-apiserver's {@code AllowMissingKeys(true)}), never an error.
  */
 final class SimpleJsonPath {
-  private sealed interface Step permits Field, Index, Wildcard, Filter {}
+  private sealed interface Step permits Field, Union, Index, Wildcard, Filter {}
 
   private record Field(String name) implements Step {}
+
+  private record Union(List<String> names) implements Step {}
 
   private record Index(int index) implements Step {}
 
@@ -86,6 +89,14 @@ final class SimpleJsonPath {
         JsonNode child = node.isObject() ? node.get(f.name()) : null;
         if (child != null) {
           out.add(child);
+        }
+      }
+      case Union u -> {
+        for (String name : u.names()) {
+          JsonNode child = node.isObject() ? node.get(name) : null;
+          if (child != null) {
+            out.add(child);
+          }
         }
       }
       case Index i -> {
@@ -218,7 +229,19 @@ final class SimpleJsonPath {
         pos++;
         step = new Wildcard();
       } else if (c == '\'' || c == '"') {
-        step = new Field(quoted());
+        List<String> names = new ArrayList<>();
+        names.add(quoted());
+        skipSpaces();
+        while (pos < s.length() && s.charAt(pos) == ',') {
+          pos++;
+          skipSpaces();
+          if (peek() != '\'' && peek() != '"') {
+            throw error("a union names quoted fields");
+          }
+          names.add(quoted());
+          skipSpaces();
+        }
+        step = names.size() == 1 ? new Field(names.get(0)) : new Union(List.copyOf(names));
       } else if (c == '?') {
         pos++;
         expect('(');

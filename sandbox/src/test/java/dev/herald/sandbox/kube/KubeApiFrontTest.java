@@ -110,6 +110,7 @@ class KubeApiFrontTest {
             "notifications.herald.dev",
             "notificationtemplates.herald.dev",
             "deliveryproviders.herald.dev",
+            "campaigns.herald.dev",
             "gadgets.sandbox.herald.dev");
   }
 
@@ -512,6 +513,46 @@ class KubeApiFrontTest {
     Result missing = kubectl("explain", "notification.spec.nosuchfield");
     assertThat(missing.exit()).isNotZero();
     assertThat(missing.err()).contains("field \"nosuchfield\" does not exist");
+  }
+
+  @Test
+  void campaignsShowTheirScheduleAndProgressAndExplainTheirFields() {
+    assertThat(kubectl("apply", "-f", resource("campaign.yaml")).out())
+        .contains("campaign.herald.dev/digest created", "campaign.herald.dev/launch created");
+    assertThat(
+            kubectl(
+                    "patch",
+                    "campaign",
+                    "digest",
+                    "--subresource=status",
+                    "--type=merge",
+                    "-p",
+                    "{\"status\":{\"progress\":\"1200/5000\","
+                        + "\"nextScheduleTime\":\"2026-12-14T08:00:00Z\"}}")
+                .out())
+        .contains("campaign.herald.dev/digest patched");
+
+    Result table = kubectl("get", "campaigns");
+    assertThat(table.out().lines().findFirst().orElseThrow())
+        .containsPattern("NAME\\s+AGE\\s+SCHEDULE\\s+SUSPEND\\s+LAST RUN\\s+NEXT RUN\\s+PROGRESS");
+    assertThat(table.out())
+        .containsPattern(
+            "digest\\s+\\d+s\\s+0 9 \\* \\* MON\\s+false\\s+2026-12-14T08:00:00Z\\s+1200/5000")
+        .containsPattern("launch\\s+\\d+s\\s+2026-12-01T10:00:00Z\\s+true");
+    assertThat(kubectl("get", "camp", "launch").out()).contains("launch");
+    assertThat(kubectl("get", "hc", "-o", "name").out().lines())
+        .containsExactlyInAnyOrder("campaign.herald.dev/digest", "campaign.herald.dev/launch");
+
+    Result explain = kubectl("explain", "campaign.spec");
+    assertThat(explain.exit()).as(explain.err()).isZero();
+    assertThat(explain.out())
+        .contains("KIND:       Campaign", "audience", "deliverAt", "quietHours", "frequencyCap");
+    assertThat(
+            kubectl("explain", "campaign.spec.audience.selector.matchExpressions.operator").out())
+        .contains("DoesNotExist");
+    assertThat(kubectl("explain", "campaign.status.active").out()).contains("pending");
+
+    assertThat(kubectl("delete", "campaigns", "--all").out()).contains("deleted");
   }
 
   @Test

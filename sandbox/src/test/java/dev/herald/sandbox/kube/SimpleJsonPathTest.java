@@ -60,6 +60,19 @@ class SimpleJsonPathTest {
   }
 
   @Test
+  void aUnionOfFieldsSelectsEachThatIsPresentInOrder() {
+    // As kube-apiserver's JSONPath: a Campaign's Schedule column is .spec['schedule','startAt'].
+    assertThat(first(".status['phase','sent']")).isEqualTo("Completed");
+    assertThat(first(".status['missing', \"sent\"]")).isEqualTo("7");
+    assertThat(SimpleJsonPath.parse(".status['sent','phase']").evaluate(OBJECT))
+        .extracting(JsonNode::asText)
+        .containsExactly("7", "Completed");
+    assertThat(first(".status['gone','missing']")).isNull();
+    assertThatThrownBy(() -> SimpleJsonPath.parse(".status['phase',1]"))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void rejectsWhatItDoesNotSupport() {
     assertThatThrownBy(() -> SimpleJsonPath.parse("..name"))
         .isInstanceOf(IllegalArgumentException.class);

@@ -1,5 +1,6 @@
 package dev.herald.testkit.kube;
 
+import dev.herald.api.campaign.Campaign;
 import dev.herald.api.notification.Notification;
 import dev.herald.api.provider.DeliveryProvider;
 import dev.herald.api.template.NotificationTemplate;
@@ -38,7 +39,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * fabric8's mock Kubernetes API server in CRUD mode, on 127.0.0.1, with Herald's three CRDs already
+ * fabric8's mock Kubernetes API server in CRUD mode, on 127.0.0.1, with Herald's CRDs already
  * created in it, so that the status subresource and {@code /apis/herald.dev/v1alpha1} discovery
  * work as on a real cluster.
  *
@@ -58,7 +59,8 @@ import java.util.logging.Logger;
 public final class MockKube implements AutoCloseable {
   /** The CRDs created at start, as their custom resource classes. */
   public static final List<Class<? extends CustomResource<?, ?>>> HERALD_RESOURCES =
-      List.of(Notification.class, NotificationTemplate.class, DeliveryProvider.class);
+      List.of(
+          Notification.class, NotificationTemplate.class, DeliveryProvider.class, Campaign.class);
 
   /** The namespace the clients default to. */
   public static final String DEFAULT_NAMESPACE = "test";

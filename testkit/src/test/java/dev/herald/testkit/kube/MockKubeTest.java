@@ -75,7 +75,8 @@ class MockKubeTest {
         .containsExactlyInAnyOrder(
             "notifications.herald.dev",
             "notificationtemplates.herald.dev",
-            "deliveryproviders.herald.dev");
+            "deliveryproviders.herald.dev",
+            "campaigns.herald.dev");
     CustomResourceDefinition crd =
         client
             .apiextensions()
@@ -89,7 +90,7 @@ class MockKubeTest {
         client.getApiResources(HeraldGroup.GROUP + "/" + HeraldGroup.VERSION);
     assertThat(discovery.getResources())
         .extracting(APIResource::getName)
-        .contains("notifications", "notificationtemplates", "deliveryproviders");
+        .contains("notifications", "notificationtemplates", "deliveryproviders", "campaigns");
     assertThat(client.supports(Notification.class)).isTrue();
   }
 
@@ -208,7 +209,7 @@ class MockKubeTest {
       assertThat(plain.url()).isEqualTo("http://127.0.0.1:" + port + "/");
       client = plain.client();
       assertThat(client.apiextensions().v1().customResourceDefinitions().list().getItems())
-          .hasSize(3);
+          .hasSize(MockKube.HERALD_RESOURCES.size());
       client.resource(notification("plain")).create();
     }
     // released, though not always by the instant close() returns: about one run in twenty still

@@ -1,0 +1,102 @@
+package dev.herald.api.campaign;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import dev.herald.api.status.HeraldStatus;
+import dev.herald.api.status.TolerantStatusDeserializer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/** Where a Campaign stands: its schedule, the run under way, the runs before it. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
+@JsonDeserialize(using = TolerantStatusDeserializer.class)
+public class CampaignStatus extends HeraldStatus {
+  @JsonPropertyDescription("The scheduled time of the last run started (RFC 3339)")
+  private String lastScheduleTime;
+
+  @JsonPropertyDescription(
+      "The scheduled time of the next run (RFC 3339); absent when suspended or none is left")
+  private String nextScheduleTime;
+
+  @JsonPropertyDescription("When the last run that completed without failures finished (RFC 3339)")
+  private String lastSuccessfulTime;
+
+  @JsonPropertyDescription(
+      "The run under way, as finished deliveries of its total (1200/5000); absent when none is")
+  private String progress;
+
+  @JsonPropertyDescription("The run under way (the latest, when concurrencyPolicy Allow runs more)")
+  private CampaignRun active;
+
+  @JsonPropertyDescription("Finished runs, newest first, as many as the history limits keep")
+  private List<CampaignRun> recentRuns = new ArrayList<>();
+
+  public String getLastScheduleTime() {
+    return lastScheduleTime;
+  }
+
+  public void setLastScheduleTime(String lastScheduleTime) {
+    this.lastScheduleTime = lastScheduleTime;
+  }
+
+  public String getNextScheduleTime() {
+    return nextScheduleTime;
+  }
+
+  public void setNextScheduleTime(String nextScheduleTime) {
+    this.nextScheduleTime = nextScheduleTime;
+  }
+
+  public String getLastSuccessfulTime() {
+    return lastSuccessfulTime;
+  }
+
+  public void setLastSuccessfulTime(String lastSuccessfulTime) {
+    this.lastSuccessfulTime = lastSuccessfulTime;
+  }
+
+  public String getProgress() {
+    return progress;
+  }
+
+  public void setProgress(String progress) {
+    this.progress = progress;
+  }
+
+  public CampaignRun getActive() {
+    return active;
+  }
+
+  public void setActive(CampaignRun active) {
+    this.active = active;
+  }
+
+  public List<CampaignRun> getRecentRuns() {
+    return recentRuns;
+  }
+
+  public void setRecentRuns(List<CampaignRun> recentRuns) {
+    this.recentRuns = recentRuns == null ? new ArrayList<>() : new ArrayList<>(recentRuns);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof CampaignStatus s
+        && super.equals(o)
+        && Objects.equals(lastScheduleTime, s.lastScheduleTime)
+        && Objects.equals(nextScheduleTime, s.nextScheduleTime)
+        && Objects.equals(lastSuccessfulTime, s.lastSuccessfulTime)
+        && Objects.equals(progress, s.progress)
+        && Objects.equals(active, s.active)
+        && Objects.equals(recentRuns, s.recentRuns);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(super.hashCode(), lastScheduleTime, nextScheduleTime, progress, active);
+  }
+}
