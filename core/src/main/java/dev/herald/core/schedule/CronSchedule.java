@@ -101,6 +101,7 @@ public final class CronSchedule {
   private static final Pattern GO_DURATION_PART =
       Pattern.compile("([0-9]*(?:\\.[0-9]*)?)(ns|us|µs|μs|ms|s|m|h)");
   private static final int YEARS_AHEAD = 5;
+  private static final int[][] BOUNDS = {{0, 59}, {0, 23}, {1, 31}, {1, 12}, {0, 6}};
   private static final CronParser PARSER = new CronParser(definition());
 
   private final String expression;
@@ -207,6 +208,7 @@ public final class CronSchedule {
         fields[i] = names(schedule, fields[i], DAYS, 0);
       }
       stars[i] = star(fields[i]);
+      fields[i] = longSteps(fields[i], BOUNDS[i][0], BOUNDS[i][1]);
     }
     Cron cron;
     try {
@@ -263,6 +265,27 @@ public final class CronSchedule {
     return out.toString();
   }
 
+  /**
+   * robfig takes any positive step, even one longer than the field ({@code * /61} in the minutes is
+   * minute 0, and the API server accepts it); cron-utils refuses those, so such a part becomes its
+   * first value, which is all it selects.
+   */
+  private static String longSteps(String field, int min, int max) {
+    StringBuilder out = new StringBuilder();
+    for (String part : field.split(",", -1)) {
+      String[] rangeAndStep = part.split("/", -1);
+      if (rangeAndStep.length == 2 && rangeAndStep[1].matches("[0-9]{1,9}")) {
+        int step = Integer.parseInt(rangeAndStep[1]);
+        if (step > max - min) {
+          String start = rangeAndStep[0].split("-", -1)[0];
+          part = start.equals("*") ? Integer.toString(min) : start;
+        }
+      }
+      out.append(out.isEmpty() ? "" : ",").append(part);
+    }
+    return out.toString();
+  }
+
   /** robfig's star bit: a part that starts with {@code *} (or {@code ?}) with no step above 1. */
   private static boolean star(String field) {
     for (String part : field.split(",")) {
@@ -279,7 +302,10 @@ public final class CronSchedule {
     if (message == null) {
       return "unreadable";
     }
-    String m = message.replaceFirst("^Failed to parse '[^']*'\\. ", "");
+    String m =
+        message
+            .replaceFirst("^Failed to parse '[^']*'\\. ", "")
+            .replaceFirst("^Failed to parse cron expression\\. ", "");
     return m.length() > 160 ? m.substring(0, 160) + "…" : m;
   }
 

@@ -156,6 +156,11 @@ class CronScheduleTest {
         .contains(at("2026-06-17T12:40:00Z"));
     assertThat(CronSchedule.parse("  0   8 * * SUN  ").next(wed, z))
         .contains(at("2026-06-21T08:00:00Z"));
+    // a step longer than the field selects its first value only, as robfig/cron has it
+    assertThat(CronSchedule.parse("*/61 */24 * * *").next(wed, z))
+        .contains(at("2026-06-18T00:00:00Z"));
+    assertThat(CronSchedule.parse("7/90 * * * *").next(wed, z))
+        .contains(at("2026-06-17T13:07:00Z"));
     assertThat(CronSchedule.parse("0 0 29 2 *").next(wed, z)).contains(at("2028-02-29T00:00:00Z"));
   }
 
