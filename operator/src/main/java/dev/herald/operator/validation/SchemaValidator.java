@@ -168,7 +168,10 @@ public final class SchemaValidator {
       errors.add(new FieldError(path, "must be at most " + schema.getMaxLength() + " characters"));
     }
     if (schema.getPattern() != null
-        && !patterns.computeIfAbsent(schema.getPattern(), Pattern::compile).matcher(s).find()) {
+        && !patterns
+            .computeIfAbsent(schema.getPattern(), ApiServerPatterns::compile)
+            .matcher(s)
+            .find()) {
       errors.add(new FieldError(path, "must match " + schema.getPattern()));
     }
   }

@@ -41,6 +41,19 @@ class SchemaValidatorTest {
   }
 
   @Test
+  void aValueWithATrailingLineBreakFailsItsPatternAsAtTheApiServer() {
+    ObjectMapper json = new ObjectMapper();
+    com.fasterxml.jackson.databind.node.ObjectNode spec = json.createObjectNode();
+    spec.put("template", "welcome\n");
+    spec.putArray("recipients").addObject().put("phone", "+4915112345678\n");
+    spec.putArray("channels").add("sms");
+
+    assertThat(notifications.validate(spec))
+        .extracting(FieldError::field)
+        .containsExactlyInAnyOrder("spec.template", "spec.recipients[0].phone");
+  }
+
+  @Test
   void missingRequiredFieldsAreNamed() throws Exception {
     assertThat(notifications.validate(spec("template: welcome")))
         .extracting(FieldError::field)
