@@ -1,5 +1,6 @@
 package dev.herald.operator;
 
+import dev.herald.api.campaign.Campaign;
 import dev.herald.api.notification.Notification;
 import dev.herald.api.provider.DeliveryProvider;
 import dev.herald.api.template.NotificationTemplate;
@@ -16,6 +17,7 @@ import dev.herald.core.store.EarlyReceipts;
 import dev.herald.core.store.NotificationStore;
 import dev.herald.core.store.PartitionMaintenance;
 import dev.herald.core.template.TemplateRenderer;
+import dev.herald.operator.campaign.CampaignReconciler;
 import dev.herald.operator.events.EventRecorder;
 import dev.herald.operator.http.ApiServer;
 import dev.herald.operator.http.ApiSettings;
@@ -163,6 +165,7 @@ public final class HeraldOperator implements AutoCloseable {
             SchemaValidator.forResource(DeliveryProvider.class),
             events,
             new CircuitStore(database.jdbi())));
+    operator.register(new CampaignReconciler(SchemaValidator.forResource(Campaign.class), events));
     NotificationReconciler notificationReconciler =
         new NotificationReconciler(acceptance, notifications, events);
     operator.register(notificationReconciler);

@@ -1,5 +1,6 @@
 package dev.herald.operator;
 
+import dev.herald.api.campaign.Campaign;
 import dev.herald.api.notification.Notification;
 import dev.herald.api.provider.DeliveryProvider;
 import dev.herald.api.template.NotificationTemplate;
@@ -21,6 +22,10 @@ public final class Resources {
 
   public static NotificationTemplate template(String yaml) {
     return SERIALIZATION.unmarshal(yaml, NotificationTemplate.class);
+  }
+
+  public static Campaign campaign(String yaml) {
+    return SERIALIZATION.unmarshal(yaml, Campaign.class);
   }
 
   public static DeliveryProvider provider(String yaml) {

@@ -15,6 +15,9 @@ import java.util.Objects;
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonDeserialize(using = TolerantStatusDeserializer.class)
 public class CampaignStatus extends HeraldStatus {
+  /** Whether the spec can work: the schema, then the schedule, zone and times of day. */
+  public static final String VALID = "Valid";
+
   @JsonPropertyDescription("The scheduled time of the last run started (RFC 3339)")
   private String lastScheduleTime;
 

@@ -51,6 +51,15 @@ public final class ConditionReasons {
   public static final String CIRCUIT_HALF_OPEN = "CircuitHalfOpen";
 
   // ---- NotificationTemplate: Valid ----------------------------------------------------------
+  /** A Campaign's schedule, zone and times can all work. */
+  public static final String SCHEDULE_VALID = "ScheduleValid";
+
+  /**
+   * A Campaign's schedule, zone or a time of day passed the schema but cannot work (a cron
+   * expression that never fires, an unknown zone): nothing is sent.
+   */
+  public static final String INVALID_SCHEDULE = "InvalidSchedule";
+
   public static final String COMPILED = "Compiled";
   public static final String TEMPLATE_SYNTAX_ERROR = "TemplateSyntaxError";
 }
