@@ -243,6 +243,24 @@ public final class CampaignRunStore {
                 > 0);
   }
 
+  /** Whether a page failed because its day's partition of deliveries does not exist. */
+  public static boolean missingPartition(Throwable e) {
+    return NotificationStore.missingPartition(e);
+  }
+
+  /**
+   * Creates the partition of deliveries for the day of {@code createdAt} (a run's notification's)
+   * should maintenance not have created it.
+   */
+  public void ensurePartition(Instant createdAt) {
+    jdbi.useHandle(
+        h ->
+            h.createQuery("select herald_ensure_delivery_partition(cast(:day as date))")
+                .bind("day", createdAt.atOffset(java.time.ZoneOffset.UTC).toLocalDate().toString())
+                .mapTo(Boolean.class)
+                .one());
+  }
+
   /** A delivery of a page and when it is due (its recipient's local time). */
   public record DueDelivery(NewDelivery delivery, Instant due) {}
 

@@ -60,7 +60,7 @@ public final class NotificationStore {
     }
   }
 
-  private static boolean missingPartition(Throwable e) {
+  static boolean missingPartition(Throwable e) {
     // The deliveries' batch insert reports it as a BatchUpdateException, the cause in its next
     // exception.
     for (Throwable t = e;

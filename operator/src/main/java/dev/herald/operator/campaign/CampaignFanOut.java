@@ -177,9 +177,22 @@ public final class CampaignFanOut {
           : Outcome.FANNED_OUT;
     }
     Plan plan = plan(first);
+    boolean partitionEnsured = false;
     while (true) {
-      PageResult page = runs.jdbi().inTransaction(h -> page(h, runId, plan));
-      switch (page.kind) {
+      PageResult page;
+      try {
+        page = runs.jdbi().inTransaction(h -> page(h, runId, plan));
+      } catch (RuntimeException e) {
+        // Maintenance creates partitions a week ahead; should the run's day be missing all the
+        // same, create it and write the page again rather than fail the run.
+        if (partitionEnsured || !CampaignRunStore.missingPartition(e)) {
+          throw e;
+        }
+        runs.ensurePartition(first.notificationCreatedAt());
+        partitionEnsured = true;
+        continue;
+      }
+      switch (page.kind()) {
         case WRITTEN -> {
           afterPage.run();
           listener.written(page.run, page.checkpoint, page.users, page.deliveries);

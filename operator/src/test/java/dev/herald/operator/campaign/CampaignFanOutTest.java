@@ -196,7 +196,11 @@ class CampaignFanOutTest {
     assertThat(fanOut.resumeUnfinished()).isZero();
 
     long rows =
-        jdbi.withHandle(h -> h.select("select count(*) from deliveries").mapTo(Long.class).one());
+        jdbi.withHandle(
+            h ->
+                h.select("select count(*) from deliveries where notification_id = ?", run.id())
+                    .mapTo(Long.class)
+                    .one());
     assertThat(rows).isEqualTo(8); // 7 users; phoneonly has email (no address) and sms (fallback)
     CampaignRunStore.Run done = runs.find(run.id()).orElseThrow();
     assertThat(done.state()).isEqualTo(CampaignRunStore.State.SENDING);
@@ -245,5 +249,71 @@ class CampaignFanOutTest {
     assertThat(counts.count(DeliveryState.SUPPRESSED)).isEqualTo(3);
     assertThat(runs.end(run.id(), CampaignRunStore.State.FINISHED)).isTrue();
     assertThat(runs.end(run.id(), CampaignRunStore.State.CANCELLED)).isFalse();
+  }
+
+  @Test
+  void aRunWhoseDayHasNoPartitionCreatesIt() {
+    ContactStore contacts = new ContactStore(jdbi);
+    for (String u : List.of("a", "b", "c")) {
+      contacts.upsertUser("late", u, u + "@x.io", null, null, null, null);
+    }
+    NotificationStore notifications = new NotificationStore(jdbi);
+    RecipientResolver resolver =
+        new RecipientResolver(ContactDirectory.of(contacts), contacts::preferences);
+    NotificationAcceptance acceptance =
+        new NotificationAcceptance(
+            SchemaValidator.forResource(Notification.class),
+            new TemplateRenderer(),
+            resolver,
+            notifications,
+            () -> {},
+            RetentionSettings.defaults());
+    CampaignRunStore runs = new CampaignRunStore(jdbi);
+    CampaignFanOut fanOut = new CampaignFanOut(runs, notifications, resolver, () -> {}, 2, null);
+    CampaignSpec spec = new CampaignSpec();
+    spec.setTemplate("sale");
+    spec.setAudience(CampaignAudience.everyone());
+    spec.setChannels(List.of(Channel.EMAIL));
+    spec.setStartAt("2026-12-01T06:00:00Z");
+    NotificationTemplate template =
+        Resources.template(
+            """
+        apiVersion: herald.dev/v1alpha1
+        kind: NotificationTemplate
+        metadata: {name: sale, namespace: late}
+        spec:
+          email: {subject: "Sale", text: "Hello"}
+        """);
+    DeliveryProvider sendgrid =
+        Resources.provider(
+            """
+            apiVersion: herald.dev/v1alpha1
+            kind: DeliveryProvider
+            metadata: {name: sendgrid, namespace: late, generation: 1}
+            spec: {type: sendgrid, secretRef: {name: creds}}
+            """);
+    CampaignRunStore.Run run;
+    try {
+      run =
+          fanOut.start(
+              acceptance,
+              "late",
+              "sale",
+              Instant.parse("2026-12-01T06:00:00Z"),
+              spec,
+              template,
+              List.of(sendgrid));
+    } catch (ReconcileProblem e) {
+      throw new AssertionError(e);
+    }
+    // as if its notification had been written on a day maintenance has not reached
+    jdbi.useHandle(
+        h ->
+            h.execute(
+                "update notifications set created_at = created_at + interval '40 days' where id = ?",
+                run.id()));
+    assertThat(fanOut.fanOut(run.id())).isEqualTo(CampaignFanOut.Outcome.FANNED_OUT);
+    assertThat(fanOut.counts(run.id()).total()).isEqualTo(3);
+    assertThat(runs.find(run.id()).orElseThrow().written()).isEqualTo(3);
   }
 }
