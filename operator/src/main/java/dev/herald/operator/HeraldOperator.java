@@ -213,6 +213,21 @@ public final class HeraldOperator implements AutoCloseable {
         sweepEvery.toMillis(),
         TimeUnit.MILLISECONDS);
 
+    // Delivery counters: deltas of notifications nobody reads are folded into their totals.
+    maintenance.scheduleWithFixedDelay(
+        () -> {
+          try {
+            while (notifications.foldCounts(10_000) == 10_000) {
+              // a backlog: go on
+            }
+          } catch (RuntimeException e) {
+            LOG.warn("delivery counter fold failed: {}", e.toString());
+          }
+        },
+        1,
+        1,
+        TimeUnit.MINUTES);
+
     EarlyReceipts early = new EarlyReceipts(database.jdbi());
     maintenance.scheduleWithFixedDelay(
         () -> {

@@ -317,6 +317,33 @@ public final class NotificationStore {
         });
   }
 
+  /**
+   * Folds up to {@code limit} deltas of any notifications into their totals, so that deltas of
+   * notifications nobody reads do not pile up; returns how many it folded. Deltas a reader is
+   * folding at the same moment are skipped, not waited for. The maintenance schedule calls it.
+   */
+  public int foldCounts(int limit) {
+    return jdbi.inTransaction(
+        h ->
+            h.createQuery(
+                    """
+                with folded as (
+                  delete from delivery_count_deltas where ctid = any(array(
+                    select ctid from delivery_count_deltas limit :limit for update skip locked))
+                  returning notification_id, channel, state, n),
+                upserted as (
+                  insert into delivery_counts (notification_id, channel, state, n)
+                  select notification_id, channel, state, sum(n) from folded
+                  group by notification_id, channel, state
+                  order by notification_id, channel, state
+                  on conflict (notification_id, channel, state)
+                  do update set n = delivery_counts.n + excluded.n)
+                select count(*) from folded""")
+                .bind("limit", limit)
+                .mapTo(Integer.class)
+                .one());
+  }
+
   /** The advisory lock space of counter folding (one lock per notification within it). */
   private static final int COUNTS_LOCK_SPACE = 0x48636e74; // "Hcnt"
 

@@ -130,6 +130,7 @@ class DeliveryCountersTest {
                   while (!stop.get()) {
                     try {
                       notifications.counts(n);
+                      notifications.foldCounts(7);
                       notifications.counts(other);
                     } catch (Throwable t) {
                       errors.add(t);
@@ -165,6 +166,19 @@ class DeliveryCountersTest {
         .isBetween(
             (long) cancellation.cancelled(),
             (long) cancellation.cancelled() + cancellation.inFlight());
+    // the maintenance fold leaves the counts as they are
+    while (notifications.foldCounts(1000) > 0) {
+      // until no delta is left
+    }
+    long deltasLeft =
+        db.jdbi()
+            .withHandle(
+                h ->
+                    h.select("select count(*) from delivery_count_deltas").mapTo(Long.class).one());
+    assertThat(deltasLeft).isZero();
+    for (NotificationRecord r : List.of(n, other)) {
+      assertThat(notifications.counts(r).byChannel()).isEqualTo(rows(r.id()));
+    }
     // reading again folds nothing more and changes nothing
     assertThat(notifications.counts(n)).isEqualTo(notifications.counts(n));
   }
