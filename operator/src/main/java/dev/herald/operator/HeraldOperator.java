@@ -10,6 +10,7 @@ import dev.herald.core.config.StoreSettings;
 import dev.herald.core.db.Database;
 import dev.herald.core.queue.DeliveryPublisher;
 import dev.herald.core.queue.QueueConnection;
+import dev.herald.core.store.CampaignRunStore;
 import dev.herald.core.store.CircuitStore;
 import dev.herald.core.store.ContactStore;
 import dev.herald.core.store.DeliveryStore;
@@ -17,10 +18,12 @@ import dev.herald.core.store.EarlyReceipts;
 import dev.herald.core.store.NotificationStore;
 import dev.herald.core.store.PartitionMaintenance;
 import dev.herald.core.template.TemplateRenderer;
+import dev.herald.operator.campaign.CampaignFanOut;
 import dev.herald.operator.campaign.CampaignReconciler;
 import dev.herald.operator.events.EventRecorder;
 import dev.herald.operator.http.ApiServer;
 import dev.herald.operator.http.ApiSettings;
+import dev.herald.operator.notification.ContactDirectory;
 import dev.herald.operator.notification.NotificationAcceptance;
 import dev.herald.operator.notification.NotificationReconciler;
 import dev.herald.operator.notification.PreferenceCache;
@@ -68,6 +71,7 @@ public final class HeraldOperator implements AutoCloseable {
   private final Operator operator;
   private final ScheduledExecutorService maintenance;
   private final ApiServer api;
+  private final ScheduledExecutorService campaignRuns;
 
   private HeraldOperator(
       Database database,
@@ -76,8 +80,10 @@ public final class HeraldOperator implements AutoCloseable {
       OutboxRelay relay,
       Operator operator,
       ScheduledExecutorService maintenance,
+      ScheduledExecutorService campaignRuns,
       ApiServer api) {
     this.api = api;
+    this.campaignRuns = campaignRuns;
     this.database = database;
     this.relayDatabase = relayDatabase;
     this.queue = queue;
@@ -210,6 +216,21 @@ public final class HeraldOperator implements AutoCloseable {
         sweepEvery.toMillis(),
         TimeUnit.MILLISECONDS);
 
+    // Delivery counters: deltas of notifications nobody reads are folded into their totals.
+    maintenance.scheduleWithFixedDelay(
+        () -> {
+          try {
+            while (notifications.foldCounts(10_000) == 10_000) {
+              // a backlog: go on
+            }
+          } catch (RuntimeException e) {
+            LOG.warn("delivery counter fold failed: {}", e.toString());
+          }
+        },
+        1,
+        1,
+        TimeUnit.MINUTES);
+
     EarlyReceipts early = new EarlyReceipts(database.jdbi());
     maintenance.scheduleWithFixedDelay(
         () -> {
@@ -220,6 +241,36 @@ public final class HeraldOperator implements AutoCloseable {
           }
         },
         1,
+        1,
+        TimeUnit.MINUTES);
+
+    // Campaign runs a stopped operator left half written go on from their checkpoints, at start and
+    // then every minute (a fan-out that failed on a database outage is taken up again). Their own
+    // thread: a run of a million users takes minutes. Preferences are read from Postgres, not the
+    // cache, which a campaign's audience would flush.
+    CampaignFanOut campaignFanOut =
+        new CampaignFanOut(
+            new CampaignRunStore(database.jdbi()),
+            notifications,
+            new RecipientResolver(ContactDirectory.of(contacts), contacts::preferences),
+            relay::wakeUp,
+            CampaignFanOut.DEFAULT_PAGE_SIZE,
+            null);
+    ScheduledExecutorService campaignRuns =
+        Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("herald-campaign-runs").daemon(true).factory());
+    campaignRuns.scheduleWithFixedDelay(
+        () -> {
+          try {
+            int resumed = campaignFanOut.resumeUnfinished();
+            if (resumed > 0) {
+              LOG.info("{} unfinished campaign run(s) fanned out", resumed);
+            }
+          } catch (RuntimeException e) {
+            LOG.warn("resuming campaign runs failed: {}", e.toString());
+          }
+        },
+        0,
         1,
         TimeUnit.MINUTES);
 
@@ -237,7 +288,8 @@ public final class HeraldOperator implements AutoCloseable {
                 acceptance,
                 notificationReconciler));
     LOG.info("herald operator started");
-    return new HeraldOperator(database, relayDatabase, queue, relay, operator, maintenance, api);
+    return new HeraldOperator(
+        database, relayDatabase, queue, relay, operator, maintenance, campaignRuns, api);
   }
 
   /** The port the HTTP API listens on. */
@@ -250,6 +302,7 @@ public final class HeraldOperator implements AutoCloseable {
     api.close();
     operator.stop();
     maintenance.shutdownNow();
+    campaignRuns.shutdownNow();
     relay.close();
     queue.close();
     relayDatabase.close();
