@@ -1,6 +1,7 @@
 package dev.herald.core.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.herald.api.Channel;
 import dev.herald.api.DeliveryState;
@@ -107,6 +108,7 @@ class DeliveryCountersTest {
     NotificationRecord n = accept("busy", 3000);
     NotificationRecord other = accept("cancelled", 500);
     assertThat(notifications.counts(n).byChannel()).isEqualTo(rows(n.id()));
+    long pending = notifications.counts(n).count(java.util.Set.of(DeliveryState.PENDING));
 
     AtomicBoolean stop = new AtomicBoolean();
     ConcurrentLinkedQueue<Throwable> errors = new ConcurrentLinkedQueue<>();
@@ -137,18 +139,22 @@ class DeliveryCountersTest {
                     }
                   }
                 }));
-    Thread.sleep(20);
+    // The cancel lands while the writers are moving deliveries, not before they start.
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> notifications.counts(n).count(java.util.Set.of(DeliveryState.PENDING)) < pending);
     NotificationStore.Cancellation cancellation = notifications.cancel(other);
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (System.nanoTime() < deadline
-        && notifications
-                .counts(n)
-                .count(
-                    java.util.Set.of(
-                        DeliveryState.PENDING, DeliveryState.QUEUED, DeliveryState.SENDING))
-            > 0) {
-      Thread.sleep(100);
-    }
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                notifications
+                        .counts(n)
+                        .count(
+                            java.util.Set.of(
+                                DeliveryState.PENDING, DeliveryState.QUEUED, DeliveryState.SENDING))
+                    == 0);
     stop.set(true);
     for (Thread t : threads) {
       t.join();
