@@ -93,6 +93,49 @@ final class HeraldEnvironment implements AutoCloseable {
     operator = HeraldOperator.start(kube.client(), store, queue);
   }
 
+  /** Replaces the operator by one that schedules campaigns in {@code clock}'s time. */
+  void restartOperator(dev.herald.core.schedule.CampaignClock clock) {
+    operator.close();
+    operator =
+        HeraldOperator.start(
+            kube.client(),
+            store,
+            queue,
+            dev.herald.operator.http.ApiSettings.ephemeral(),
+            dev.herald.core.config.RetentionSettings.defaults(),
+            clock);
+  }
+
+  /**
+   * Writes {@code n} users {@code <prefix>0000} … with e-mail addresses {@code <id>@<namespace>
+   * .example}, each with the attributes and zone that {@code describe} gives for its index.
+   */
+  void users(
+      String namespace,
+      String prefix,
+      int n,
+      java.util.function.IntFunction<java.util.Map<String, Object>> attributes,
+      java.util.function.IntFunction<String> timeZone) {
+    try (Connection c = database.connect();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "insert into users (tenant, user_id, email, locale, time_zone, attributes)"
+                    + " values (?, ?, ?, 'en', ?, cast(? as jsonb))")) {
+      for (int i = 0; i < n; i++) {
+        String id = prefix + String.format("%04d", i);
+        ps.setString(1, namespace);
+        ps.setString(2, id);
+        ps.setString(3, id + "@" + namespace + ".example");
+        ps.setString(4, timeZone.apply(i));
+        ps.setString(5, dev.herald.core.Json.write(attributes.apply(i)));
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** Replaces the operator by one whose HTTP API has {@code api}'s settings. */
   void restartOperator(dev.herald.operator.http.ApiSettings api) {
     operator.close();

@@ -10,6 +10,7 @@ import dev.herald.core.config.StoreSettings;
 import dev.herald.core.db.Database;
 import dev.herald.core.queue.DeliveryPublisher;
 import dev.herald.core.queue.QueueConnection;
+import dev.herald.core.schedule.CampaignClock;
 import dev.herald.core.store.CampaignRunStore;
 import dev.herald.core.store.CircuitStore;
 import dev.herald.core.store.ContactStore;
@@ -20,6 +21,8 @@ import dev.herald.core.store.PartitionMaintenance;
 import dev.herald.core.template.TemplateRenderer;
 import dev.herald.operator.campaign.CampaignFanOut;
 import dev.herald.operator.campaign.CampaignReconciler;
+import dev.herald.operator.campaign.CampaignRunner;
+import dev.herald.operator.campaign.FanOutWorker;
 import dev.herald.operator.events.EventRecorder;
 import dev.herald.operator.http.ApiServer;
 import dev.herald.operator.http.ApiSettings;
@@ -107,13 +110,27 @@ public final class HeraldOperator implements AutoCloseable {
     return start(kube, store, queueSettings, apiSettings, RetentionSettings.defaults());
   }
 
-  /** Starts everything; the Kubernetes client stays the caller's. */
+  /** Starts everything with campaigns in real time; the Kubernetes client stays the caller's. */
   public static HeraldOperator start(
       KubernetesClient kube,
       StoreSettings store,
       QueueSettings queueSettings,
       ApiSettings apiSettings,
       RetentionSettings retention) {
+    return start(kube, store, queueSettings, apiSettings, retention, CampaignClock.system());
+  }
+
+  /**
+   * Starts everything; the Kubernetes client stays the caller's. {@code campaignClock} is the time
+   * campaigns are scheduled in (the system clock but in demos and tests).
+   */
+  public static HeraldOperator start(
+      KubernetesClient kube,
+      StoreSettings store,
+      QueueSettings queueSettings,
+      ApiSettings apiSettings,
+      RetentionSettings retention,
+      CampaignClock campaignClock) {
     Database database = Database.open(store, "herald-operator");
     QueueConnection queue = QueueConnection.connect(queueSettings, "herald-operator");
     queue.ensureTopology();
@@ -171,9 +188,39 @@ public final class HeraldOperator implements AutoCloseable {
             SchemaValidator.forResource(DeliveryProvider.class),
             events,
             new CircuitStore(database.jdbi())));
-    operator.register(new CampaignReconciler(SchemaValidator.forResource(Campaign.class), events));
     NotificationReconciler notificationReconciler =
         new NotificationReconciler(acceptance, notifications, events);
+    // Campaign runs: written a page at a time on a thread of their own (a run of a million users
+    // takes a minute), and resumed from their checkpoints at start and every minute (a fan-out
+    // that failed on a database outage is taken up again). Preferences are read from Postgres,
+    // not the cache, which a campaign's audience would flush.
+    CampaignRunStore campaignRunStore = new CampaignRunStore(database.jdbi());
+    CampaignFanOut campaignFanOut =
+        new CampaignFanOut(
+            campaignRunStore,
+            notifications,
+            new RecipientResolver(ContactDirectory.of(contacts), contacts::preferences),
+            relay::wakeUp,
+            CampaignFanOut.DEFAULT_PAGE_SIZE,
+            null,
+            campaignClock);
+    ScheduledExecutorService campaignRuns =
+        Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("herald-campaign-runs").daemon(true).factory());
+    operator.register(
+        new CampaignReconciler(
+            SchemaValidator.forResource(Campaign.class),
+            events,
+            new CampaignRunner(
+                campaignRunStore,
+                notifications,
+                campaignFanOut,
+                new FanOutWorker(campaignFanOut, campaignRuns),
+                acceptance,
+                notificationReconciler,
+                events,
+                campaignClock),
+            notificationReconciler));
     operator.register(notificationReconciler);
 
     ScheduledExecutorService maintenance =
@@ -244,21 +291,6 @@ public final class HeraldOperator implements AutoCloseable {
         1,
         TimeUnit.MINUTES);
 
-    // Campaign runs a stopped operator left half written go on from their checkpoints, at start and
-    // then every minute (a fan-out that failed on a database outage is taken up again). Their own
-    // thread: a run of a million users takes minutes. Preferences are read from Postgres, not the
-    // cache, which a campaign's audience would flush.
-    CampaignFanOut campaignFanOut =
-        new CampaignFanOut(
-            new CampaignRunStore(database.jdbi()),
-            notifications,
-            new RecipientResolver(ContactDirectory.of(contacts), contacts::preferences),
-            relay::wakeUp,
-            CampaignFanOut.DEFAULT_PAGE_SIZE,
-            null);
-    ScheduledExecutorService campaignRuns =
-        Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().name("herald-campaign-runs").daemon(true).factory());
     campaignRuns.scheduleWithFixedDelay(
         () -> {
           try {

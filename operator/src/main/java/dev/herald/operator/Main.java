@@ -3,6 +3,7 @@ package dev.herald.operator;
 import dev.herald.core.config.QueueSettings;
 import dev.herald.core.config.RetentionSettings;
 import dev.herald.core.config.StoreSettings;
+import dev.herald.core.schedule.CampaignClock;
 import dev.herald.operator.http.ApiSettings;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -23,7 +24,8 @@ public final class Main {
             StoreSettings.fromEnv(System.getenv()),
             QueueSettings.fromEnv(System.getenv()),
             ApiSettings.fromEnv(System.getenv()),
-            RetentionSettings.fromEnv(System.getenv()));
+            RetentionSettings.fromEnv(System.getenv()),
+            CampaignClock.fromEnv(System.getenv()));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(

@@ -18,6 +18,12 @@ public class CampaignStatus extends HeraldStatus {
   /** Whether the spec can work: the schema, then the schedule, zone and times of day. */
   public static final String VALID = "Valid";
 
+  /**
+   * Whether runs start when they are due: True while they do (or the last one-shot run started),
+   * False when a due run cannot start (its template or a provider is missing, it is suspended).
+   */
+  public static final String SCHEDULED = "Scheduled";
+
   @JsonPropertyDescription("The scheduled time of the last run started (RFC 3339)")
   private String lastScheduleTime;
 

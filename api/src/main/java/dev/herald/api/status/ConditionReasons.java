@@ -60,6 +60,34 @@ public final class ConditionReasons {
    */
   public static final String INVALID_SCHEDULE = "InvalidSchedule";
 
+  // ---- Campaign: Scheduled, and the Events of its runs ---------------------------------------
+  /** Runs start when due; the message says when the next one is. */
+  public static final String SCHEDULED = "Scheduled";
+
+  /** {@code spec.suspend}: no run starts, and the runs under way were stopped. */
+  public static final String SUSPENDED = "Suspended";
+
+  /** A one-shot campaign has run, or a schedule has no further time. */
+  public static final String NO_MORE_RUNS = "NoMoreRuns";
+
+  /** {@code concurrencyPolicy: Forbid}: a due run waits for the one under way. */
+  public static final String WAITING_FOR_ACTIVE_RUN = "WaitingForActiveRun";
+
+  public static final String RUN_STARTED = "RunStarted";
+  public static final String RUN_COMPLETED = "RunCompleted";
+  public static final String RUN_PARTIALLY_FAILED = "RunPartiallyFailed";
+  public static final String RUN_FAILED = "RunFailed";
+  public static final String RUN_CANCELLED = "RunCancelled";
+
+  /** Runs missed by more than {@code startingDeadlineSeconds}: skipped, with their count. */
+  public static final String RUNS_SKIPPED = "RunsSkipped";
+
+  /** CronJob's {@code TooManyMissedTimes}: more than 100 missed start times. */
+  public static final String TOO_MANY_MISSED_TIMES = "TooManyMissedTimes";
+
+  /** Writing a run's deliveries failed; it goes on from its checkpoint. */
+  public static final String FAN_OUT_FAILED = "FanOutFailed";
+
   public static final String COMPILED = "Compiled";
   public static final String TEMPLATE_SYNTAX_ERROR = "TemplateSyntaxError";
 }

@@ -74,6 +74,16 @@ public final class RecipientLocalTime {
    * is {@code recipientZone} (null or unknown: the campaign's).
    */
   public Due due(Instant runAt, String recipientZone) {
+    return due(runAt, runAt, recipientZone);
+  }
+
+  /**
+   * As {@link #due(Instant, String)} for a run scheduled for {@code runAt} that started late, at
+   * {@code startedAt}: the run keeps its date and each recipient's moment on it, and a moment that
+   * passed while the run was late is due when it starts (then moved past quiet hours) — late, not a
+   * day later.
+   */
+  public Due due(Instant runAt, Instant startedAt, String recipientZone) {
     ZoneId recipient = TimeZones.recipient(recipientZone).orElse(null);
     ZoneId zone = recipient != null ? recipient : campaignZone;
     Instant at = runAt;
@@ -84,6 +94,9 @@ public final class RecipientLocalTime {
         date = date.plusDays(1);
         at = firstAtOrAfter(date.atTime(deliverAt), zone, runAt);
       }
+    }
+    if (at.isBefore(startedAt)) {
+      at = startedAt;
     }
     boolean deferred = false;
     if (quietHours != null) {

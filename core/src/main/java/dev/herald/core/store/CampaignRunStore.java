@@ -66,6 +66,7 @@ public final class CampaignRunStore {
       UUID id,
       String tenant,
       String campaign,
+      String campaignUid,
       Instant scheduledFor,
       Instant startedAt,
       Instant fannedOutAt,
@@ -79,7 +80,13 @@ public final class CampaignRunStore {
       String checkpoint,
       long usersWritten,
       long written,
-      Long total) {
+      Long total,
+      Instant cancelledAt) {
+
+    /** Whether the run is still going: its deliveries are being written or sent. */
+    public boolean active() {
+      return state == State.FANNING_OUT || state == State.SENDING;
+    }
 
     public NotificationRecord notification() {
       return new NotificationRecord(
@@ -91,15 +98,16 @@ public final class CampaignRunStore {
    * The notification {@code source_ref} of a campaign's run for a scheduled time: one notification
    * per (campaign, scheduled time).
    */
-  public static String sourceRef(String campaign, Instant scheduledFor) {
-    return campaign + "@" + scheduledFor;
+  public static String sourceRef(String campaign, String campaignUid, Instant scheduledFor) {
+    return campaign + "@" + scheduledFor + "#" + campaignUid;
   }
 
   private static final String COLUMNS =
       """
-      r.id, r.tenant, r.campaign, r.scheduled_for, r.started_at, r.fanned_out_at, r.finished_at,
+      r.id, r.tenant, r.campaign, r.campaign_uid, r.scheduled_for, r.started_at, r.fanned_out_at, r.finished_at,
       r.state, r.spec::text as spec, r.notification_id, n.created_at as n_created_at, n.priority,
-      n.expires_at, r.checkpoint, r.users_written, r.written, r.total""";
+      n.expires_at, r.checkpoint, r.users_written, r.written, r.total,
+      n.cancelled_at""";
 
   private static final String FROM =
       " from campaign_runs r join notifications n on n.id = r.notification_id ";
@@ -112,6 +120,7 @@ public final class CampaignRunStore {
   public Run create(
       NotificationRecord notification,
       String campaign,
+      String campaignUid,
       Instant scheduledFor,
       Instant startedAt,
       String specJson) {
@@ -119,14 +128,15 @@ public final class CampaignRunStore {
         h -> {
           h.createUpdate(
                   """
-              insert into campaign_runs (id, tenant, campaign, scheduled_for, started_at, state, spec,
-                notification_id)
-              values (:id, :tenant, :campaign, :scheduledFor, :startedAt, 'fanning_out',
+              insert into campaign_runs (id, tenant, campaign, campaign_uid, scheduled_for, started_at,
+                state, spec, notification_id)
+              values (:id, :tenant, :campaign, :campaignUid, :scheduledFor, :startedAt, 'fanning_out',
                 cast(:spec as jsonb), :id)
               on conflict do nothing""")
               .bind("id", notification.id())
               .bind("tenant", notification.tenant())
               .bind("campaign", campaign)
+              .bind("campaignUid", campaignUid)
               .bind("scheduledFor", ts(scheduledFor))
               .bind("startedAt", ts(startedAt))
               .bind("spec", specJson)
@@ -135,9 +145,9 @@ public final class CampaignRunStore {
                   "select "
                       + COLUMNS
                       + FROM
-                      + "where r.tenant = :tenant and r.campaign = :campaign and r.scheduled_for = :scheduledFor")
+                      + "where r.tenant = :tenant and r.campaign_uid = :campaignUid and r.scheduled_for = :scheduledFor")
               .bind("tenant", notification.tenant())
-              .bind("campaign", campaign)
+              .bind("campaignUid", campaignUid)
               .bind("scheduledFor", ts(scheduledFor))
               .map((rs, ctx) -> run(rs))
               .one();
@@ -153,17 +163,29 @@ public final class CampaignRunStore {
                 .findOne());
   }
 
-  /** A campaign's runs, newest scheduled time first. */
-  public List<Run> runs(String tenant, String campaign) {
+  /**
+   * A campaign's runs (the Campaign object with this uid), newest scheduled time first: every
+   * active one and at most {@code ended} of those that ended.
+   */
+  public List<Run> runs(String tenant, String campaignUid, int ended) {
     return jdbi.withHandle(
         h ->
             h.createQuery(
-                    "select "
+                    "(select "
                         + COLUMNS
                         + FROM
-                        + "where r.tenant = :tenant and r.campaign = :campaign order by r.scheduled_for desc")
+                        + "where r.tenant = :tenant and r.campaign_uid = :campaignUid"
+                        + " and r.state in ('fanning_out', 'sending'))"
+                        + " union all (select "
+                        + COLUMNS
+                        + FROM
+                        + "where r.tenant = :tenant and r.campaign_uid = :campaignUid"
+                        + " and r.state in ('finished', 'cancelled')"
+                        + " order by r.scheduled_for desc limit :ended)"
+                        + " order by scheduled_for desc")
                 .bind("tenant", tenant)
-                .bind("campaign", campaign)
+                .bind("campaignUid", campaignUid)
+                .bind("ended", ended)
                 .map((rs, ctx) -> run(rs))
                 .list());
   }
@@ -183,11 +205,13 @@ public final class CampaignRunStore {
 
   /**
    * The run, locked until the transaction ends, for writing its next page; empty when another
-   * transaction holds it (another replica is writing a page of it) or it does not exist.
+   * transaction holds it (another replica is writing a page of it) or it does not exist. Its
+   * notification row is locked too, so that a cancel of the notification waits for the page and
+   * then cancels its deliveries with the rest.
    */
   public Optional<Run> lockForPage(Handle h, UUID id) {
     return h.createQuery(
-            "select " + COLUMNS + FROM + "where r.id = :id for update of r skip locked")
+            "select " + COLUMNS + FROM + "where r.id = :id for update of r, n skip locked")
         .bind("id", id)
         .map((rs, ctx) -> run(rs))
         .findOne();
@@ -241,6 +265,56 @@ public final class CampaignRunStore {
                     .bind("state", state.wireName())
                     .execute()
                 > 0);
+  }
+
+  /**
+   * Marks a run cancelled in the caller's transaction (its notification was cancelled while it was
+   * fanning out): no page is written after it.
+   */
+  public void cancelled(Handle h, UUID id) {
+    h.createUpdate(
+            """
+        update campaign_runs set state = 'cancelled', finished_at = now(),
+          total = coalesce(total, written)
+        where id = :id and state in ('fanning_out', 'sending')""")
+        .bind("id", id)
+        .execute();
+  }
+
+  /**
+   * Stops a run: {@link State#CANCELLED}, waiting for a page being written to commit (so that no
+   * page follows); false when it had already ended. The caller then cancels its notification's
+   * unsent deliveries, which includes every page written.
+   */
+  public boolean stop(UUID id) {
+    return jdbi.inTransaction(
+        h -> {
+          h.createQuery("select id from campaign_runs where id = :id for update")
+              .bind("id", id)
+              .mapTo(UUID.class)
+              .findOne();
+          return h.createUpdate(
+                      """
+                  update campaign_runs set state = 'cancelled', finished_at = now(),
+                    total = coalesce(total, written)
+                  where id = :id and state in ('fanning_out', 'sending')""")
+                  .bind("id", id)
+                  .execute()
+              > 0;
+        });
+  }
+
+  /** The latest scheduled time of any run of the campaign with this uid. */
+  public Optional<Instant> lastScheduled(String tenant, String campaignUid) {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                    "select max(scheduled_for) from campaign_runs where tenant = :tenant and campaign_uid = :uid")
+                .bind("tenant", tenant)
+                .bind("uid", campaignUid)
+                .mapTo(OffsetDateTime.class)
+                .findOne()
+                .map(NotificationStore::instant));
   }
 
   /** Whether a page failed because its day's partition of deliveries does not exist. */
@@ -338,6 +412,7 @@ public final class CampaignRunStore {
         rs.getObject("id", UUID.class),
         rs.getString("tenant"),
         rs.getString("campaign"),
+        rs.getString("campaign_uid"),
         instant(rs.getObject("scheduled_for", OffsetDateTime.class)),
         instant(rs.getObject("started_at", OffsetDateTime.class)),
         instant(rs.getObject("fanned_out_at", OffsetDateTime.class)),
@@ -351,6 +426,7 @@ public final class CampaignRunStore {
         rs.getString("checkpoint"),
         rs.getLong("users_written"),
         rs.getLong("written"),
-        rs.getObject("total", Long.class));
+        rs.getObject("total", Long.class),
+        instant(rs.getObject("cancelled_at", OffsetDateTime.class)));
   }
 }

@@ -41,6 +41,27 @@ class RecipientLocalTimeTest {
   }
 
   @Test
+  void aLateRunKeepsItsDateAndSendsWhatItMissedWhenItStartsNotADayLater() {
+    // the Monday 07:00 run started at 10:30 Berlin (the operator was down)
+    RecipientLocalTime local =
+        new RecipientLocalTime(BERLIN, NINE, QuietHours.parse("21:00", "08:00"));
+    Instant run = at("2026-01-12T07:00:00+01:00");
+    Instant started = at("2026-01-12T10:30:00+01:00");
+    // Berlin's 09:00 passed while it was late: now, on Monday
+    assertThat(local.due(run, started, "Europe/Berlin").at()).isEqualTo(started);
+    // New York's Monday 09:00 is still ahead
+    assertThat(local.due(run, started, "America/New_York").at())
+        .isEqualTo(at("2026-01-12T09:00:00-05:00"));
+    // Tokyo: Tuesday 09:00 as on time
+    assertThat(local.due(run, started, "Asia/Tokyo").at())
+        .isEqualTo(at("2026-01-13T09:00:00+09:00"));
+    // started so late that it is night in Berlin: quiet hours hold it until 08:00 Tuesday
+    Instant night = at("2026-01-12T23:00:00+01:00");
+    assertThat(local.due(run, night, "Europe/Berlin").at())
+        .isEqualTo(at("2026-01-13T08:00:00+01:00"));
+  }
+
+  @Test
   void aRecipientWhoseClockIsStillOnTheDayBeforeWaitsForTheRunsDate() {
     // Monday 00:30 in Berlin is Sunday 18:30 in New York: the Monday run arrives on Monday
     assertThat(

@@ -8,6 +8,7 @@ import dev.herald.api.provider.DeliveryProvider;
 import dev.herald.api.template.NotificationTemplate;
 import dev.herald.core.Json;
 import dev.herald.core.campaign.AudienceQuery;
+import dev.herald.core.schedule.CampaignClock;
 import dev.herald.core.schedule.QuietHours;
 import dev.herald.core.schedule.RecipientLocalTime;
 import dev.herald.core.schedule.TimeZones;
@@ -82,6 +83,7 @@ public final class CampaignFanOut {
   private final Runnable afterPage;
   private final int pageSize;
   private final PageListener listener;
+  private final CampaignClock clock;
 
   /**
    * @param afterPage called after each page commits (wakes the relay, as acceptance does)
@@ -93,6 +95,21 @@ public final class CampaignFanOut {
       Runnable afterPage,
       int pageSize,
       PageListener listener) {
+    this(runs, notifications, resolver, afterPage, pageSize, listener, CampaignClock.system());
+  }
+
+  /**
+   * @param clock campaign time: due times are computed in it and written in real time
+   */
+  public CampaignFanOut(
+      CampaignRunStore runs,
+      NotificationStore notifications,
+      RecipientResolver resolver,
+      Runnable afterPage,
+      int pageSize,
+      PageListener listener,
+      CampaignClock clock) {
+    this.clock = clock;
     if (pageSize < 1) {
       throw new IllegalArgumentException("pageSize must be positive");
     }
@@ -116,6 +133,7 @@ public final class CampaignFanOut {
       NotificationAcceptance acceptance,
       String tenant,
       String campaign,
+      String campaignUid,
       Instant scheduledFor,
       CampaignSpec spec,
       NotificationTemplate template,
@@ -126,7 +144,7 @@ public final class CampaignFanOut {
             new AcceptRequest(
                 tenant,
                 Source.CAMPAIGN,
-                CampaignRunStore.sourceRef(campaign, scheduledFor),
+                CampaignRunStore.sourceRef(campaign, campaignUid, scheduledFor),
                 campaign,
                 spec.getTemplate(),
                 List.of(),
@@ -141,7 +159,12 @@ public final class CampaignFanOut {
             template,
             providers);
     return runs.create(
-        accepted.notification(), campaign, scheduledFor, Instant.now(), Json.write(spec));
+        accepted.notification(),
+        campaign,
+        campaignUid,
+        scheduledFor,
+        clock.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS),
+        Json.write(spec));
   }
 
   /** Fans out every run left unfinished; returns how many this call finished. */
@@ -268,6 +291,11 @@ public final class CampaignFanOut {
       return PageResult.of(
           run.state() == CampaignRunStore.State.CANCELLED ? PageKind.STOPPED : PageKind.DONE);
     }
+    if (run.cancelledAt() != null) {
+      // its notification was cancelled (the API, or a Campaign stopped elsewhere): no more pages
+      runs.cancelled(h, run.id());
+      return PageResult.of(PageKind.STOPPED);
+    }
     List<AudienceQuery.Member> members =
         plan.audience().page(h, run.tenant(), run.checkpoint(), pageSize, true);
     if (members.isEmpty()) {
@@ -293,10 +321,15 @@ public final class CampaignFanOut {
       if (RecipientResolver.UNKNOWN_USER.equals(d.failureReason())) {
         continue; // erased since the page was read: not in the audience any more
       }
+      // computed in campaign time from the time the run is for (a late run keeps its date), written
+      // in real time
       Instant due =
-          d.state() == DeliveryState.PENDING
-              ? plan.localTime().due(run.startedAt(), zones.get(d.userId())).at()
-              : run.startedAt();
+          clock.toReal(
+              d.state() == DeliveryState.PENDING
+                  ? plan.localTime()
+                      .due(run.scheduledFor(), run.startedAt(), zones.get(d.userId()))
+                      .at()
+                  : run.startedAt());
       page.add(new DueDelivery(d, due));
     }
     CampaignRunStore.copyDeliveries(h, run, page);

@@ -5,29 +5,50 @@ import dev.herald.api.campaign.CampaignStatus;
 import dev.herald.api.status.ConditionReasons;
 import dev.herald.operator.StatusUpdates;
 import dev.herald.operator.events.EventRecorder;
+import dev.herald.operator.notification.TemplateCatalog;
 import dev.herald.operator.validation.FieldError;
 import dev.herald.operator.validation.SchemaValidator;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * A Campaign's {@code Valid} condition: the schema first (as the API server would have checked it),
- * then what only a cron library and the tz database can say — a schedule that never fires, an
- * unknown zone, a time of day or a window that does not read. Each problem names its field; a
- * Campaign that is not valid sends nothing.
+ * A Campaign: its {@code Valid} condition — the schema first (as the API server would have checked
+ * it), then what only a cron library and the tz database can say (a schedule that never fires, an
+ * unknown zone, a time of day or a window that does not read), each problem naming its field; a
+ * Campaign that is not valid starts no run. A valid one's runs are started, followed and ended by
+ * {@link CampaignRunner}. Deleting a Campaign stops its runs: what was not handed to a provider is
+ * cancelled.
  */
 @ControllerConfiguration(name = "campaign")
-public final class CampaignReconciler implements Reconciler<Campaign> {
+public final class CampaignReconciler implements Reconciler<Campaign>, Cleaner<Campaign> {
+  private static final Duration CATALOG_WAIT = Duration.ofSeconds(1);
+
   private final SchemaValidator schema;
   private final EventRecorder events;
+  private final CampaignRunner runner;
+  private final TemplateCatalog catalog;
 
+  /** Validation only: no run is started (a check of specs, and tests of it). */
   public CampaignReconciler(SchemaValidator schema, EventRecorder events) {
+    this(schema, events, null, null);
+  }
+
+  public CampaignReconciler(
+      SchemaValidator schema,
+      EventRecorder events,
+      CampaignRunner runner,
+      TemplateCatalog catalog) {
     this.schema = schema;
     this.events = events;
+    this.runner = runner;
+    this.catalog = catalog;
   }
 
   @Override
@@ -39,12 +60,14 @@ public final class CampaignReconciler implements Reconciler<Campaign> {
 
     List<FieldError> errors =
         schema.validate(resource.getSpec() == null ? null : resource.getSpec().source());
+    boolean valid = false;
     if (!errors.isEmpty()) {
       status.setCondition(
           CampaignStatus.VALID, false, ConditionReasons.INVALID_SPEC, summary(errors));
     } else {
       List<FieldError> problems = CampaignCheck.problems(resource.getSpec());
       if (problems.isEmpty()) {
+        valid = true;
         status.setCondition(
             CampaignStatus.VALID,
             true,
@@ -55,7 +78,29 @@ public final class CampaignReconciler implements Reconciler<Campaign> {
             CampaignStatus.VALID, false, ConditionReasons.INVALID_SCHEDULE, summary(problems));
       }
     }
-    return StatusUpdates.finish(resource, before, status, CampaignStatus.VALID, events);
+    if (!valid || runner == null) {
+      return StatusUpdates.finish(resource, before, status, CampaignStatus.VALID, events);
+    }
+    if (catalog != null && !catalog.synced()) {
+      return StatusUpdates.finish(resource, before, status, CampaignStatus.VALID, events)
+          .rescheduleAfter(CATALOG_WAIT);
+    }
+    Duration next = runner.reconcile(resource, status);
+    return StatusUpdates.finish(
+            resource,
+            before,
+            status,
+            List.of(CampaignStatus.VALID, CampaignStatus.SCHEDULED),
+            events)
+        .rescheduleAfter(next);
+  }
+
+  @Override
+  public DeleteControl cleanup(Campaign resource, Context<Campaign> context) {
+    if (runner != null) {
+      runner.stopAll(resource, "the Campaign was deleted");
+    }
+    return DeleteControl.defaultDelete();
   }
 
   private static String summary(List<FieldError> errors) {

@@ -140,7 +140,7 @@ class CampaignFanOutKillTest {
             new NewNotification(
                 TENANT,
                 Source.CAMPAIGN,
-                CampaignRunStore.sourceRef("spring-sale", scheduledFor),
+                CampaignRunStore.sourceRef("spring-sale", "uid-spring-sale", scheduledFor),
                 "spring-sale",
                 "spring-sale",
                 "marketing",
@@ -161,12 +161,18 @@ class CampaignFanOutKillTest {
     CampaignRunStore runs = new CampaignRunStore(jdbi);
     CampaignRunStore.Run run =
         runs.create(
-            accepted.notification(), "spring-sale", scheduledFor, startedAt, Json.write(spec));
+            accepted.notification(),
+            "spring-sale",
+            "uid-spring-sale",
+            scheduledFor,
+            startedAt,
+            Json.write(spec));
     // created once: a second start finds the same run
     assertThat(
             runs.create(
                     accepted.notification(),
                     "spring-sale",
+                    "uid-spring-sale",
                     scheduledFor,
                     startedAt,
                     Json.write(spec))

@@ -171,14 +171,20 @@ class CampaignFanOutTest {
         new CampaignFanOut(runs, notifications, resolver, wakeUps::incrementAndGet, 2, null);
 
     assertThatThrownBy(
-            () -> fanOut.start(acceptance, TENANT, "sale", Instant.now(), spec, null, PROVIDERS))
+            () ->
+                fanOut.start(
+                    acceptance, TENANT, "sale", "uid-sale", Instant.now(), spec, null, PROVIDERS))
         .isInstanceOf(ReconcileProblem.class);
 
-    Instant scheduledFor = Instant.parse("2026-12-01T06:00:00Z");
+    Instant scheduledFor = Instant.now();
     CampaignRunStore.Run run =
-        fanOut.start(acceptance, TENANT, "sale", scheduledFor, spec, TEMPLATE, PROVIDERS);
+        fanOut.start(
+            acceptance, TENANT, "sale", "uid-sale", scheduledFor, spec, TEMPLATE, PROVIDERS);
     assertThat(
-            fanOut.start(acceptance, TENANT, "sale", scheduledFor, spec, TEMPLATE, PROVIDERS).id())
+            fanOut
+                .start(
+                    acceptance, TENANT, "sale", "uid-sale", scheduledFor, spec, TEMPLATE, PROVIDERS)
+                .id())
         .isEqualTo(run.id());
     assertThat(run.notificationId()).isEqualTo(run.id());
 
@@ -234,14 +240,17 @@ class CampaignFanOutTest {
     zones.forEach(
         (user, zone) -> {
           Instant due = due(user, "email");
-          assertThat(due).as(user).isEqualTo(local.due(done.startedAt(), zone).at());
+          assertThat(due)
+              .as(user)
+              .isEqualTo(local.due(done.scheduledFor(), done.startedAt(), zone).at());
           assertThat(
                   java.time.LocalDateTime.ofInstant(due, java.time.ZoneId.of(zone)).toLocalTime())
               .as(user)
               .isEqualTo(LocalTime.of(9, 0));
         });
     Instant paris = due("phoneonly", "sms");
-    assertThat(paris).isEqualTo(local.due(done.startedAt(), "Europe/Paris").at());
+    assertThat(paris)
+        .isEqualTo(local.due(done.scheduledFor(), done.startedAt(), "Europe/Paris").at());
 
     var counts = fanOut.counts(run.id());
     assertThat(counts.total()).isEqualTo(8);
@@ -299,6 +308,7 @@ class CampaignFanOutTest {
               acceptance,
               "late",
               "sale",
+              "uid-sale",
               Instant.parse("2026-12-01T06:00:00Z"),
               spec,
               template,
