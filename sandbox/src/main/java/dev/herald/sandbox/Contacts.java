@@ -32,12 +32,15 @@ final class Contacts {
       for (JsonNode user : root.path("users")) {
         try (PreparedStatement ps =
             c.prepareStatement(
-                "insert into users (tenant, user_id, email, phone, locale) values (?, ?, ?, ?, ?)")) {
+                "insert into users (tenant, user_id, email, phone, locale, time_zone, attributes)"
+                    + " values (?, ?, ?, ?, ?, ?, cast(? as jsonb))")) {
           ps.setString(1, namespace);
           ps.setString(2, user.path("id").asText());
           ps.setString(3, text(user, "email"));
           ps.setString(4, text(user, "phone"));
           ps.setString(5, text(user, "locale"));
+          ps.setString(6, text(user, "timeZone"));
+          ps.setString(7, user.has("attributes") ? user.get("attributes").toString() : "{}");
           ps.executeUpdate();
         }
         for (JsonNode device : user.path("devices")) {

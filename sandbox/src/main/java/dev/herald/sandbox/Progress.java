@@ -1,7 +1,11 @@
 package dev.herald.sandbox;
 
+import dev.herald.api.campaign.Campaign;
+import dev.herald.api.campaign.CampaignRun;
+import dev.herald.api.campaign.CampaignStatus;
 import dev.herald.api.notification.Notification;
 import dev.herald.api.notification.NotificationStatus;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -11,7 +15,9 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
-/** Watches the examples' Notifications and prints a line whenever one of them changes. */
+/**
+ * Watches the examples' Notifications and Campaigns and prints a line whenever one of them changes.
+ */
 final class Progress {
   private final KubernetesClient client;
   private final List<SandboxCommand.Expectation> expectations;
@@ -32,14 +38,14 @@ final class Progress {
       List<String> now = new ArrayList<>();
       boolean all = true;
       for (SandboxCommand.Expectation e : expectations) {
-        Notification n = get(e);
-        now.add(summary(n));
-        all &= e.metBy(n);
+        HasMetadata r = get(e);
+        now.add(r instanceof Campaign c ? summary(c) : summary((Notification) r));
+        all &= e.metBy(r);
       }
       for (int i = 0; i < now.size(); i++) {
         if (i >= last.size() || !Objects.equals(last.get(i), now.get(i))) {
           SandboxCommand.Expectation e = expectations.get(i);
-          out.printf("  %-8s %-28s %s%n", e.namespace(), e.name(), now.get(i));
+          out.printf("  %-8s %-12s %-28s %s%n", e.namespace(), kind(e), e.name(), now.get(i));
         }
       }
       last = now;
@@ -54,34 +60,110 @@ final class Progress {
   }
 
   void printFinal() {
+    String format = "%-8s %-12s %-28s %-16s %5s %5s %6s %10s  %-4s %s%n";
     out.printf(
-        "%n%-8s %-28s %-16s %5s %5s %6s %10s  %-4s %s%n",
-        "NAMESPACE", "NAME", "PHASE", "TOTAL", "SENT", "FAILED", "SUPPRESSED", "OK", "ACCEPTED");
+        "%n" + format,
+        "NAMESPACE",
+        "KIND",
+        "NAME",
+        "PHASE",
+        "TOTAL",
+        "SENT",
+        "FAILED",
+        "SUPPRESSED",
+        "OK",
+        "DETAIL");
     for (SandboxCommand.Expectation e : expectations) {
-      Notification n = get(e);
+      HasMetadata r = get(e);
+      String ok = e.metBy(r) ? "yes" : "NO (wants " + e.phase() + ")";
+      if (r instanceof Campaign c) {
+        CampaignStatus s = c.getStatus();
+        CampaignRun run =
+            s == null
+                ? null
+                : s.getActive() != null
+                    ? s.getActive()
+                    : s.getRecentRuns().isEmpty() ? null : s.getRecentRuns().get(0);
+        out.printf(
+            format,
+            e.namespace(),
+            kind(e),
+            e.name(),
+            run == null || run.getPhase() == null ? "-" : "run " + run.getPhase(),
+            num(run == null ? null : run.getTotal()),
+            num(run == null ? null : run.getSent()),
+            num(run == null ? null : run.getFailed()),
+            num(run == null ? null : run.getSuppressed()),
+            ok,
+            s == null || s.getNextScheduleTime() == null
+                ? "no further run"
+                : "next run " + s.getNextScheduleTime());
+        continue;
+      }
+      Notification n = (Notification) r;
       NotificationStatus s = n == null ? null : n.getStatus();
       String accepted =
           s == null
               ? "-"
               : s.condition(NotificationStatus.ACCEPTED)
-                  .map(c -> c.getStatus() + " " + c.getReason())
+                  .map(c -> "Accepted " + c.getStatus() + " " + c.getReason())
                   .orElse("-");
       out.printf(
-          "%-8s %-28s %-16s %5s %5s %6s %10s  %-4s %s%n",
+          format,
           e.namespace(),
+          kind(e),
           e.name(),
           s == null ? "-" : s.getPhase(),
           num(s == null ? null : s.getTotal()),
           num(s == null ? null : s.getSent()),
           num(s == null ? null : s.getFailed()),
           num(s == null ? null : s.getSuppressed()),
-          e.metBy(n) ? "yes" : "NO (wants " + e.phase() + ")",
+          ok,
           accepted);
     }
   }
 
-  private Notification get(SandboxCommand.Expectation e) {
-    return client.resources(Notification.class).inNamespace(e.namespace()).withName(e.name()).get();
+  private static String kind(SandboxCommand.Expectation e) {
+    return e.kind().getSimpleName();
+  }
+
+  private HasMetadata get(SandboxCommand.Expectation e) {
+    return client.resources(e.kind()).inNamespace(e.namespace()).withName(e.name()).get();
+  }
+
+  private static String summary(Campaign c) {
+    if (c == null || c.getStatus() == null) {
+      return "waiting for the operator";
+    }
+    CampaignStatus s = c.getStatus();
+    String valid =
+        s.condition(CampaignStatus.VALID)
+            .filter(v -> "False".equals(v.getStatus()))
+            .map(v -> " (" + v.getReason() + ": " + v.getMessage() + ")")
+            .orElse("");
+    String next = s.getNextScheduleTime() == null ? "" : ", next run " + s.getNextScheduleTime();
+    if (s.getActive() != null) {
+      CampaignRun a = s.getActive();
+      return "run for "
+          + a.getScheduledFor()
+          + " Running  "
+          + s.getProgress()
+          + " finished, "
+          + a.getSent()
+          + " sent"
+          + next;
+    }
+    if (!s.getRecentRuns().isEmpty()) {
+      CampaignRun last = s.getRecentRuns().get(0);
+      return "run for "
+          + last.getScheduledFor()
+          + " "
+          + last.getPhase()
+          + String.format(
+              "  %d/%d sent, %d failed", last.getSent(), last.getTotal(), last.getFailed())
+          + next;
+    }
+    return "no run yet" + next + valid;
   }
 
   private static String summary(Notification n) {

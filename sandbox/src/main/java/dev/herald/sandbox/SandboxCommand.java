@@ -8,7 +8,9 @@ import dev.herald.api.provider.ProviderType;
 import dev.herald.api.queue.QueueNames;
 import dev.herald.api.template.NotificationTemplate;
 import dev.herald.core.config.QueueSettings;
+import dev.herald.core.config.RetentionSettings;
 import dev.herald.core.config.StoreSettings;
+import dev.herald.core.schedule.CampaignClock;
 import dev.herald.operator.HeraldOperator;
 import dev.herald.operator.http.ApiSettings;
 import dev.herald.sandbox.kube.LocalKubernetes;
@@ -96,6 +98,22 @@ public final class SandboxCommand implements Callable<Integer> {
       description = "Port of Herald's HTTP API (default: a free one).")
   int apiPort;
 
+  /**
+   * Monday 2027-01-04 01:00 in Berlin, twenty campaign minutes a second: the weekly example (07:00
+   * Berlin, delivered at 09:00 in each recipient's zone) fires about 18 s after start and has
+   * reached New York's 09:00 some 25 s later.
+   */
+  static final String DEMO_CAMPAIGN_CLOCK = "2027-01-04T01:00:00+01:00 x1200";
+
+  @Option(
+      names = "--campaign-clock",
+      defaultValue = DEMO_CAMPAIGN_CLOCK,
+      description =
+          "Campaign time: an RFC 3339 instant it starts at and x<rate>, or 'real' (default:"
+              + " ${DEFAULT-VALUE}, so that the weekly example fires now; see"
+              + " HERALD_CAMPAIGN_CLOCK).")
+  String campaignClock;
+
   static final String API_NAMESPACE = "shop";
   static final String API_KEY_SECRET = "sandbox-dev-api-key";
 
@@ -160,7 +178,11 @@ public final class SandboxCommand implements Callable<Integer> {
               store,
               queue,
               ApiSettings.fromEnv(Map.of("HERALD_API_PORT", String.valueOf(apiPort)))
-                  .withWebPushEndpoints(simulators.webPushEndpoints())));
+                  .withWebPushEndpoints(simulators.webPushEndpoints()),
+              RetentionSettings.defaults(),
+              "real".equals(campaignClock)
+                  ? CampaignClock.system()
+                  : CampaignClock.fromEnv(Map.of(CampaignClock.VARIABLE, campaignClock))));
       String apiKey = "hk_dev_" + randomKey();
       createApiKey(client, apiKey);
       out.printf(
@@ -172,6 +194,12 @@ public final class SandboxCommand implements Callable<Integer> {
               dispatcherEnv(kubeconfig, postgres, nats, apiUrl),
               simulators.webpush().port(),
               simulators.webpush().certificate()));
+      out.printf(
+          "  campaign clock %s%n",
+          "real".equals(campaignClock)
+              ? "real time"
+              : campaignClock
+                  + " (campaign time for the demo; --campaign-clock real for real time)");
       out.printf(
           "  operator running (log: %s), %d dispatcher process(es) (logs: %s)%n",
           state.resolve("herald.log"), dispatchers, state.resolve("dispatcher-<n>.log"));
@@ -266,6 +294,8 @@ public final class SandboxCommand implements Callable<Integer> {
     try (Stream<Path> list = Files.list(examples)) {
       files =
           list.filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml"))
+              // kustomize's file lists the manifests for GitOps; it is not a resource to apply
+              .filter(p -> !p.getFileName().toString().startsWith("kustomization."))
               .sorted(Comparator.comparing(Path::toString))
               .toList();
     }
@@ -410,9 +440,25 @@ public final class SandboxCommand implements Callable<Integer> {
   }
 
   /** What an example Notification should end as: a phase, and optionally the Accepted reason. */
-  record Expectation(String namespace, String name, String phase, String reason) {
-    boolean metBy(Notification n) {
-      if (n == null
+  /**
+   * What an example should reach: a Notification its phase (and the reason of its Accepted
+   * condition), a Campaign the phase of its latest run.
+   */
+  record Expectation(
+      Class<? extends HasMetadata> kind,
+      String namespace,
+      String name,
+      String phase,
+      String reason) {
+    boolean metBy(HasMetadata resource) {
+      if (resource instanceof Campaign c) {
+        return c.getStatus() != null
+            && c.getStatus().getActive() == null
+            && !c.getStatus().getRecentRuns().isEmpty()
+            && c.getStatus().getRecentRuns().get(0).getPhase() != null
+            && phase.equals(c.getStatus().getRecentRuns().get(0).getPhase().name());
+      }
+      if (!(resource instanceof Notification n)
           || n.getStatus() == null
           || n.getStatus().getPhase() == null
           || !phase.equals(n.getStatus().getPhase().name())) {
@@ -428,7 +474,7 @@ public final class SandboxCommand implements Callable<Integer> {
 
   private static List<Expectation> expectations(List<HasMetadata> applied) {
     return applied.stream()
-        .filter(r -> r instanceof Notification)
+        .filter(r -> r instanceof Notification || r instanceof Campaign)
         .map(
             r -> {
               Map<String, String> annotations =
@@ -436,6 +482,7 @@ public final class SandboxCommand implements Callable<Integer> {
                       ? Map.of()
                       : r.getMetadata().getAnnotations();
               return new Expectation(
+                  r.getClass(),
                   r.getMetadata().getNamespace(),
                   r.getMetadata().getName(),
                   annotations.getOrDefault(EXPECT_PHASE, "Completed"),
