@@ -407,7 +407,9 @@ public final class NotificationStore {
   /**
    * Cancels every unfinished delivery: waiting, in the stream, or claimed by a dispatcher (which
    * checks again before its provider call when it has held the delivery for a while). Calls already
-   * under way finish as they will.
+   * under way finish as they will. The rows are locked in id order, as the dispatchers' batches
+   * take theirs ({@code DeliveryStore.ROW_ORDER}): a cancel of a run of thousands running into
+   * claims and outcome writes of the same rows waits for them, never deadlocks with them.
    */
   public Cancellation cancel(NotificationRecord n) {
     return jdbi.inTransaction(
@@ -423,6 +425,7 @@ public final class NotificationStore {
                 update deliveries d set state = 'cancelled', updated_at = now()
                 from (select id, created_at, state from deliveries
                       where notification_id = :id and created_at = :createdAt and state in ('pending', 'queued', 'sending')
+                      order by id
                       for update) before
                 where d.id = before.id and d.created_at = before.created_at
                 returning before.state)

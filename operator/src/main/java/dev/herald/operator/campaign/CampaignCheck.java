@@ -3,6 +3,7 @@ package dev.herald.operator.campaign;
 import dev.herald.api.campaign.CampaignSpec;
 import dev.herald.api.campaign.FrequencyCap;
 import dev.herald.core.Durations;
+import dev.herald.core.schedule.CronSchedule;
 import dev.herald.core.schedule.QuietHours;
 import dev.herald.core.schedule.ScheduleProblem;
 import dev.herald.core.schedule.ScheduleState;
@@ -32,6 +33,14 @@ final class CampaignCheck {
       trigger = Trigger.parse(spec.getSchedule(), spec.getTimeZone(), spec.getStartAt());
     } catch (ScheduleProblem p) {
       problems.add(error(p));
+      if (p.field().equals("spec.timeZone") && spec.getSchedule() != null) {
+        // the zone is checked first; the schedule may be wrong as well: say so at once
+        try {
+          CronSchedule.parse(spec.getSchedule());
+        } catch (ScheduleProblem schedule) {
+          problems.add(error(schedule));
+        }
+      }
     }
     if (trigger != null) {
       try {

@@ -44,6 +44,12 @@ public final class CampaignRunner {
   /** How soon a due run that could not start (no template yet) is tried again. */
   static final Duration START_RETRY = Duration.ofSeconds(5);
 
+  /**
+   * How long an ended run's counts are still followed: provider calls that were under way when it
+   * was stopped record their outcome after it ended.
+   */
+  static final Duration SETTLING = Duration.ofMinutes(1);
+
   /** The longest wait between two looks at a Campaign with nothing under way. */
   static final Duration MAX_WAIT = Duration.ofHours(1);
 
@@ -308,12 +314,13 @@ public final class CampaignRunner {
   private int stopActive(Campaign campaign, String why) {
     int stopped = 0;
     for (Run run :
-        runs.runs(campaign.getMetadata().getNamespace(), uid(campaign), 0).stream()
-            .filter(Run::active)
+        runs.runs(campaign.getMetadata().getNamespace(), uid(campaign), 1).stream()
+            .filter(r -> r.active() || r.state() == CampaignRunStore.State.CANCELLED)
             .toList()) {
       boolean moved = runs.stop(run.id());
       NotificationStore.Cancellation c = notifications.cancel(run.notification());
-      if (moved) {
+      // a stop retried after its cancel failed has moved the run already: still say what it did
+      if (moved || c.cancelled() + c.inFlight() > 0) {
         stopped++;
         events.normal(
             campaign,
@@ -332,7 +339,10 @@ public final class CampaignRunner {
     return stopped;
   }
 
-  /** Fills the status's run fields; returns whether a run is under way. */
+  /**
+   * Fills the status's run fields; returns whether a run is under way or ended so recently that its
+   * counts may still move.
+   */
   private boolean report(CampaignStatus status, CampaignSpec spec, List<Run> current) {
     CampaignRun active = null;
     String progress = null;
@@ -374,7 +384,10 @@ public final class CampaignRunner {
     status.setProgress(progress);
     status.setRecentRuns(recent);
     status.setLastSuccessfulTime(lastSuccessful);
-    return active != null;
+    Instant settlingSince = Instant.now().minus(SETTLING); // finished_at is the database's time
+    return active != null
+        || current.stream()
+            .anyMatch(r -> r.finishedAt() != null && r.finishedAt().isAfter(settlingSince));
   }
 
   private static CampaignRun view(Run run, DeliveryCounts counts, CampaignRunPhase phase) {

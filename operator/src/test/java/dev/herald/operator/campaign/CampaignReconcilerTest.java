@@ -94,6 +94,13 @@ class CampaignReconcilerTest {
     assertThat(valid.getMessage()).startsWith("spec.timeZone: ").contains("Mars/Olympus_Mons");
   }
 
+  @Test
+  void aBadZoneAndABadScheduleAreBothNamed() {
+    Condition valid = valid(campaign("schedule: \"0 0 30 2 *\"\ntimeZone: Mars/Olympus_Mons\n"));
+
+    assertThat(valid.getMessage()).contains("spec.timeZone: ").contains("spec.schedule: ");
+  }
+
   /** Values the schema's patterns and bounds accept, each of which cannot work, with its field. */
   @Provide
   Arbitrary<Tuple.Tuple2<String, String>> unworkable() {

@@ -72,6 +72,9 @@ class CampaignRunnerTest {
   private final AtomicReference<Instant> now = new AtomicReference<>();
   private final RecordedEvents events = new RecordedEvents();
   private CampaignRunner runner;
+  private CampaignFanOut fanOut;
+  private final java.util.List<Runnable> held = new java.util.ArrayList<>();
+  private boolean holdPages;
   private CampaignRunStore runs;
   private String tenant;
 
@@ -128,8 +131,7 @@ class CampaignRunnerTest {
             () -> {},
             RetentionSettings.defaults());
     runs = new CampaignRunStore(jdbi);
-    CampaignFanOut fanOut =
-        new CampaignFanOut(runs, notifications, resolver, () -> {}, 1000, null, campaignClock);
+    fanOut = new CampaignFanOut(runs, notifications, resolver, () -> {}, 1000, null, campaignClock);
     TemplateCatalog catalog =
         new TemplateCatalog() {
           @Override
@@ -152,7 +154,9 @@ class CampaignRunnerTest {
             runs,
             notifications,
             fanOut,
-            new FanOutWorker(fanOut, Runnable::run), // pages written before start returns
+            // pages written before start returns, unless the test holds them back
+            new FanOutWorker(
+                fanOut, task -> (holdPages ? (Runnable) () -> held.add(task) : task).run()),
             acceptance,
             catalog,
             events.recorder(),
@@ -353,6 +357,30 @@ class CampaignRunnerTest {
                       Json.read(r.spec(), dev.herald.api.campaign.CampaignSpec.class).getTemplate())
                   .isEqualTo("digest");
             });
+  }
+
+  @Test
+  void aRunKeepsTheSpecItStartedWithWhenTheCampaignChangesMidWay() {
+    holdPages = true;
+    Campaign c = hourly("");
+    step(c, "2027-01-04T01:00:05Z");
+    assertThat(held).hasSize(1); // started, no page written yet
+
+    // edited before its pages are written: the audience narrows, the data changes
+    c.getSpec().setAudience(dev.herald.api.campaign.CampaignAudience.users(List.of("ada")));
+    c.getSpec().setData(java.util.Map.of("edited", Json.MAPPER.getNodeFactory().booleanNode(true)));
+    holdPages = false;
+    held.forEach(Runnable::run);
+
+    CampaignRunStore.Run run = runsNow().get(0);
+    assertThat(run.total()).isEqualTo(3); // the whole audience it started with
+    assertThat(Json.read(run.spec(), dev.herald.api.campaign.CampaignSpec.class).getData())
+        .isEmpty();
+
+    // the next run is the edited one
+    sendEverything();
+    step(c, "2027-01-04T02:00:05Z");
+    assertThat(runsNow().get(0).total()).isEqualTo(1);
   }
 
   /** The reason of a status's condition. */
