@@ -1,6 +1,7 @@
 package dev.herald.core.store;
 
 import dev.herald.api.Channel;
+import dev.herald.core.template.TemplateVariables;
 import dev.herald.core.webpush.WebPushKeys;
 import java.util.List;
 import java.util.Optional;
@@ -17,6 +18,8 @@ import java.util.Optional;
  * @param publications how many times the delivery has been published (it is published again after
  *     each wait in Postgres), which lengthens a wait that keeps coming back
  * @param webPushKeys for a Web Push subscription, its keys as registered now; null otherwise
+ * @param user the user's attributes, locale and time zone now, which the template renders with;
+ *     null for a raw address (or a user no longer in the contact store)
  */
 public record Claim(
     int attempts,
@@ -24,10 +27,22 @@ public record Claim(
     boolean deviceActive,
     List<Preference> preferences,
     int publications,
-    WebPushKeys webPushKeys)
+    WebPushKeys webPushKeys,
+    TemplateVariables.User user)
     implements ClaimAnswer {
   public Claim {
     preferences = List.copyOf(preferences);
+  }
+
+  /** A claim of a delivery to no user of the contact store. */
+  public Claim(
+      int attempts,
+      String suppression,
+      boolean deviceActive,
+      List<Preference> preferences,
+      int publications,
+      WebPushKeys webPushKeys) {
+    this(attempts, suppression, deviceActive, preferences, publications, webPushKeys, null);
   }
 
   /**

@@ -9,6 +9,7 @@ import dev.herald.api.DeliveryState;
 import dev.herald.api.Priority;
 import dev.herald.api.queue.DeliveryMessage;
 import dev.herald.core.Json;
+import dev.herald.core.template.TemplateVariables;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -273,14 +274,15 @@ public final class DeliveryStore {
   /**
    * {@code pending | queued → sending} for each key, and {@code sending → sending} for one claimed
    * longer than {@code lease} ago; returns the claimed ones with the number of sends attempted so
-   * far and the recipient's consent as it stands now. A delivery already finished (sent, failed,
-   * cancelled …) is not claimed: its message is a redelivery and is acknowledged without sending.
-   * One {@code sending} since before the lease is claimed again: its dispatcher died before
-   * recording an outcome, and JetStream redelivered it (the lease is AckWait: a live dispatcher
-   * keeps its message from being redelivered). One claimed within the lease is another copy of a
-   * message that a live dispatcher is handling, and is not claimed: two copies of one delivery in
-   * the stream (a publish that landed late, after a broker outage) are never sent twice. A
-   * dispatcher checking its own claim again passes a lease of zero.
+   * far, the recipient's consent as it stands now and the user's attributes as they are now (what
+   * its template renders with). A delivery already finished (sent, failed, cancelled …) is not
+   * claimed: its message is a redelivery and is acknowledged without sending. One {@code sending}
+   * since before the lease is claimed again: its dispatcher died before recording an outcome, and
+   * JetStream redelivered it (the lease is AckWait: a live dispatcher keeps its message from being
+   * redelivered). One claimed within the lease is another copy of a message that a live dispatcher
+   * is handling, and is not claimed: two copies of one delivery in the stream (a publish that
+   * landed late, after a broker outage) are never sent twice. A dispatcher checking its own claim
+   * again passes a lease of zero.
    */
   public Map<UUID, Claim> claim(List<DeliveryKey> keys, java.time.Duration lease) {
     Map<UUID, Claim> claimed = new HashMap<>();
@@ -313,7 +315,9 @@ public final class DeliveryStore {
               (select v.auth from devices v where d.channel = 'push' and v.tenant = d.tenant
                 and v.platform = d.platform and v.token = d.address) as auth,
               (select json_agg(json_build_array(p.channel, p.category, p.opted_in)) from preferences p
-                where p.tenant = d.tenant and p.user_id = d.user_id)::text as preferences""")
+                where p.tenant = d.tenant and p.user_id = d.user_id)::text as preferences,
+              (select json_build_array(u.attributes, u.locale, u.time_zone) from users u
+                where u.tenant = d.tenant and u.user_id = d.user_id)::text as user_now""")
                 .bindArray("ids", UUID.class, inRowOrder.stream().map(DeliveryKey::id).toList())
                 .bindArray(
                     "keyCreatedAts",
@@ -334,7 +338,8 @@ public final class DeliveryStore {
                                 rs.getBoolean("device_active"),
                                 preferences(rs.getString("preferences")),
                                 rs.getInt("publications"),
-                                webPushKeys(rs.getString("p256dh"), rs.getString("auth")))))
+                                webPushKeys(rs.getString("p256dh"), rs.getString("auth")),
+                                user(rs.getString("user_now")))))
                 .list());
     return claimed;
   }
@@ -376,6 +381,19 @@ public final class DeliveryStore {
     return p256dh == null || auth == null
         ? null
         : new dev.herald.core.webpush.WebPushKeys(p256dh, auth);
+  }
+
+  /** The user as {@code [attributes, locale, time_zone]}, or null for no user row. */
+  private static TemplateVariables.User user(String json) {
+    if (json == null) {
+      return null;
+    }
+    JsonNode row = Json.read(json, JsonNode.class);
+    return new TemplateVariables.User(row.get(0), text(row.get(1)), text(row.get(2)));
+  }
+
+  private static String text(JsonNode node) {
+    return node == null || node.isNull() ? null : node.asText();
   }
 
   private static List<Preference> preferences(String json) {

@@ -20,7 +20,9 @@ import java.util.Map;
 /**
  * Renders template content with Pebble. HTML bodies are auto-escaped, so a variable holding {@code
  * <script>} arrives as text; subjects, plain text, SMS and push are not HTML and are not escaped.
- * Variables must exist (strict mode): a typo fails loudly instead of sending a blank.
+ * Variables must exist (strict mode): a typo fails loudly instead of sending a blank. The one
+ * exception is {@code user}: an attribute a user lacks renders as nothing (see {@link
+ * TemplateVariables}), as users' data must never fail a send.
  */
 public final class TemplateRenderer {
   private final PebbleEngine html;
@@ -37,6 +39,7 @@ public final class TemplateRenderer {
         .autoEscaping(escapeHtml)
         .defaultEscapingStrategy("html")
         .strictVariables(true)
+        .extension(new UserValues.Extension())
         .newLineTrimming(false)
         .templateCache(new CaffeineTemplateCache(Caffeine.newBuilder().maximumSize(5_000).build()))
         .build();

@@ -180,6 +180,72 @@ class ClaimTest {
   }
 
   @Test
+  void theUsersAttributesAsTheyAreAtClaimComeWithIt() {
+    contacts.upsertUser(
+        TENANT,
+        "u-4",
+        "u4@x.io",
+        null,
+        "de-AT",
+        "Europe/Vienna",
+        Json.read("{\"firstName\": \"Ada\"}", com.fasterxml.jackson.databind.JsonNode.class));
+    NewNotification n =
+        new NewNotification(
+            TENANT,
+            Source.API,
+            "ref-4",
+            "hello-4",
+            "hello",
+            "marketing",
+            Priority.NORMAL,
+            List.of(Channel.EMAIL),
+            List.of(),
+            new TemplateContent(
+                null, new EmailContent("s", "h", null, null, null, null), null, null, null, false),
+            Json.MAPPER.createObjectNode(),
+            null,
+            null);
+    notifications.accept(
+        n,
+        List.of(
+            NewDelivery.pending("u-4", Channel.EMAIL, null, "u4@x.io", "de-AT"),
+            NewDelivery.pending(null, Channel.EMAIL, null, "raw4@x.io", null)));
+    // The user's attributes change after acceptance, before the claim.
+    contacts.upsertUser(
+        TENANT,
+        "u-4",
+        "u4@x.io",
+        null,
+        "de-AT",
+        "Europe/Vienna",
+        Json.read(
+            "{\"firstName\": \"Augusta\", \"plan\": \"pro\"}",
+            com.fasterxml.jackson.databind.JsonNode.class));
+
+    List<DeliveryMessage> due =
+        db.jdbi().inTransaction(h -> deliveries.takeDue(h, 10)).stream()
+            .map(DeliveryStore.Due::message)
+            .filter(m -> m.address().endsWith("4@x.io"))
+            .toList();
+    assertThat(due).hasSize(2);
+    Map<UUID, Claim> claims =
+        deliveries.claim(
+            due.stream().map(m -> new DeliveryKey(m.deliveryId(), m.createdAt())).toList(),
+            java.time.Duration.ZERO);
+    for (DeliveryMessage m : due) {
+      Claim claim = claims.get(m.deliveryId());
+      if (m.userId() == null) {
+        assertThat(claim.user()).as("a raw address has no user").isNull();
+      } else {
+        assertThat(claim.user().attributes().path("firstName").asText()).isEqualTo("Augusta");
+        assertThat(claim.user().attributes().path("plan").asText()).isEqualTo("pro");
+        assertThat(claim.user().locale()).isEqualTo("de-AT");
+        assertThat(claim.user().timeZone()).isEqualTo("Europe/Vienna");
+      }
+    }
+  }
+
+  @Test
   void theSchemaRefusesKeysOnATokenAndHalfAKeyPair() {
     contacts.upsertUser(TENANT, "u-3", null, null, "en", null, null);
     WebPushKeys k = keys();

@@ -335,7 +335,8 @@ public final class DeliveryHandler implements AutoCloseable {
               TemplateVariables.of(
                   content.get().data(),
                   new TemplateVariables.Recipient(
-                      d.userId(), d.address(), d.channel().wireName(), d.locale())));
+                      d.userId(), d.address(), d.channel().wireName(), d.locale()),
+                  claim.user()));
     } catch (TemplateException e) {
       LOG.warn(
           "delivery {} to {}: template does not render: {}",

@@ -426,6 +426,67 @@ class DeliveryHandlerTest {
   }
 
   @Test
+  void theTemplateRendersWithTheUsersAttributesFromTheClaimAndAMissingOneAsNothing() {
+    ScriptedProvider sendgrid = provider("sendgrid");
+    UUID hello = UUID.randomUUID();
+    notifications.content(
+        hello,
+        content(
+            new TemplateContent(
+                "en",
+                new EmailContent(
+                    "Hi {{ user.firstName }}{{ user.lastName }}",
+                    null,
+                    "{{ name }} / {{ user.id }} / {{ user.timeZone }}",
+                    null,
+                    null,
+                    null),
+                null,
+                null,
+                Map.of(),
+                false),
+            List.of()));
+    DeliveryMessage d =
+        new DeliveryMessage(
+            UUID.randomUUID(),
+            hello,
+            CREATED,
+            "shop",
+            Channel.EMAIL,
+            null,
+            "ada@shop.example",
+            "ada",
+            "en",
+            Priority.NORMAL,
+            null);
+    Claim withUser =
+        new Claim(
+            0,
+            null,
+            true,
+            List.of(),
+            1,
+            null,
+            new dev.herald.core.template.TemplateVariables.User(
+                Json.MAPPER.createObjectNode().put("firstName", "Augusta"), "en", "Europe/London"));
+
+    Outcome o = handle(handler(), d, withUser);
+
+    assertThat(o.state()).isEqualTo(DeliveryState.SENT);
+    assertThat(sendgrid.sent)
+        .singleElement()
+        .satisfies(
+            s ->
+                assertThat(s.content())
+                    .isInstanceOfSatisfying(
+                        TemplateRenderer.RenderedEmail.class,
+                        e -> {
+                          assertThat(e.subject()).isEqualTo("Hi Augusta");
+                          assertThat(e.text()).isEqualTo("Ada / ada / Europe/London");
+                        }));
+  }
+
+  @Test
   void withoutAReadyProviderTheDeliveryWaitsWithoutAnAttemptLongerEachTimeItComesBack() {
     DeliveryHandler handler = handler();
 

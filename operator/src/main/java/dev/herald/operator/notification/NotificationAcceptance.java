@@ -225,7 +225,9 @@ public final class NotificationAcceptance {
   /**
    * Renders each channel once per locale its recipients use (the locale decides the content, along
    * the template's fallback chain), so that a missing variable in any locale fails here, not per
-   * delivery.
+   * delivery. {@code user} has no attributes here (the dispatcher reads them at send): a missing
+   * attribute renders as nothing, and a template that renders for a user without any renders for
+   * every user whatever attributes they lack.
    */
   private void testRender(
       TemplateContent content, AcceptRequest request, List<NewDelivery> deliveries)
@@ -248,7 +250,8 @@ public final class NotificationAcceptance {
                 TemplateVariables.of(
                     data,
                     new TemplateVariables.Recipient(
-                        sample.userId(), sample.address(), channel.wireName(), sample.locale())));
+                        sample.userId(), sample.address(), channel.wireName(), sample.locale()),
+                    new TemplateVariables.User(null, sample.locale(), null)));
         if (rendered instanceof TemplateRenderer.RenderedSms sms) {
           String tooLong = SmsSegments.tooLong(sms.body(), sms.maxSegments());
           if (tooLong != null) {

@@ -255,6 +255,69 @@ class NotificationAcceptanceTest {
     assertThat(store.written()).isEmpty();
   }
 
+  private static NotificationTemplate greeting(String text) {
+    return Resources.template(
+        """
+        apiVersion: herald.dev/v1alpha1
+        kind: NotificationTemplate
+        metadata: {name: greeting, namespace: shop}
+        spec:
+          email: {subject: "Hi {{ user.firstName }}", text: "%s"}
+        """
+            .formatted(text));
+  }
+
+  @Test
+  void aTemplateUsingTheUsersAttributesIsAcceptedForUsersAndRawAddresses() throws Exception {
+    acceptance.accept(
+        notification(
+            """
+        template: greeting
+        channels: [email]
+        recipients: [{user: ada}, {user: bob}, {email: cy@shop.example}]
+        data: {offer: "10%"}
+        """),
+        greeting("{{ offer }} for {{ user.firstName | default('you') }} ({{ user.plan.name }})"),
+        EMAIL_AND_SMS);
+
+    assertThat(store.written())
+        .singleElement()
+        .satisfies(w -> assertThat(w.deliveries()).hasSize(3));
+  }
+
+  @Test
+  void aTemplateThatWouldFailForAUserLackingAnAttributeIsRefusedAtAcceptance() {
+    // Rendered with a user who has no attributes: a loop over an attribute some user lacks
+    // would fail that user's send, so it fails here; the data check is as strict as ever.
+    assertProblem(
+            () ->
+                acceptance.accept(
+                    notification(
+                        """
+        template: greeting
+        channels: [email]
+        recipients: [{user: ada}]
+        data: {offer: "10%"}
+        """),
+                    greeting("{% for i in user.interests %}{{ i }}{% endfor %}"),
+                    EMAIL_AND_SMS))
+        .is(ConditionReasons.RENDER_FAILED, false, "template.email.text");
+    assertProblem(
+            () ->
+                acceptance.accept(
+                    notification(
+                        """
+        template: greeting
+        channels: [email]
+        recipients: [{user: ada}]
+        data: {offer: "10%"}
+        """),
+                    greeting("{{ offre }} {{ user.firstName }}"),
+                    EMAIL_AND_SMS))
+        .is(ConditionReasons.RENDER_FAILED, false, "template.email.text");
+    assertThat(store.written()).isEmpty();
+  }
+
   @Test
   void anInvalidSpecIsRefusedForGoodNamingTheField() {
     assertProblem(
