@@ -21,6 +21,7 @@ import dev.herald.core.store.PartitionMaintenance;
 import dev.herald.core.template.TemplateRenderer;
 import dev.herald.operator.campaign.CampaignFanOut;
 import dev.herald.operator.campaign.CampaignReconciler;
+import dev.herald.operator.campaign.CampaignRenderCheck;
 import dev.herald.operator.campaign.CampaignRunner;
 import dev.herald.operator.campaign.FanOutWorker;
 import dev.herald.operator.events.EventRecorder;
@@ -219,7 +220,8 @@ public final class HeraldOperator implements AutoCloseable {
                 acceptance,
                 notificationReconciler,
                 events,
-                campaignClock),
+                campaignClock,
+                new CampaignRenderCheck(renderer)),
             notificationReconciler));
     operator.register(notificationReconciler);
 

@@ -22,6 +22,7 @@ import dev.herald.operator.ReconcileProblem;
 import dev.herald.operator.events.EventRecorder;
 import dev.herald.operator.notification.NotificationAcceptance;
 import dev.herald.operator.notification.TemplateCatalog;
+import dev.herald.operator.validation.FieldError;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -61,6 +62,7 @@ public final class CampaignRunner {
   private final TemplateCatalog catalog;
   private final EventRecorder events;
   private final CampaignClock clock;
+  private final CampaignRenderCheck renderCheck;
 
   public CampaignRunner(
       CampaignRunStore runs,
@@ -70,7 +72,9 @@ public final class CampaignRunner {
       NotificationAcceptance acceptance,
       TemplateCatalog catalog,
       EventRecorder events,
-      CampaignClock clock) {
+      CampaignClock clock,
+      CampaignRenderCheck renderCheck) {
+    this.renderCheck = renderCheck;
     this.runs = runs;
     this.notifications = notifications;
     this.fanOut = fanOut;
@@ -213,6 +217,17 @@ public final class CampaignRunner {
     NotificationTemplate template = catalog.template(tenant, spec.getTemplate()).orElse(null);
     Run run;
     try {
+      // The run is accepted with no recipients, so nothing else renders its template before its
+      // deliveries do: a template that cannot render would fail every one of them.
+      List<FieldError> render = template == null ? List.of() : renderCheck.problems(template, spec);
+      if (!render.isEmpty()) {
+        throw ReconcileProblem.waiting(
+            ConditionReasons.RENDER_FAILED,
+            render.stream()
+                .limit(3)
+                .map(FieldError::toString)
+                .collect(java.util.stream.Collectors.joining("; ")));
+      }
       run =
           fanOut.start(
               acceptance,

@@ -59,6 +59,16 @@ class CampaignRunnerTest {
             email: {subject: "Digest", text: "Hello"}
           """);
 
+  private static final NotificationTemplate NEEDS_NAME =
+      Resources.template(
+          """
+          apiVersion: herald.dev/v1alpha1
+          kind: NotificationTemplate
+          metadata: {name: needs-name, namespace: shop}
+          spec:
+            email: {subject: "For {{ name }}", text: "Hello {{ user.firstName }}"}
+          """);
+
   private static final List<DeliveryProvider> PROVIDERS =
       List.of(
           Resources.provider(
@@ -136,7 +146,11 @@ class CampaignRunnerTest {
         new TemplateCatalog() {
           @Override
           public Optional<NotificationTemplate> template(String namespace, String name) {
-            return name.equals("digest") ? Optional.of(TEMPLATE) : Optional.empty();
+            return switch (name) {
+              case "digest" -> Optional.of(TEMPLATE);
+              case "needs-name" -> Optional.of(NEEDS_NAME);
+              default -> Optional.empty();
+            };
           }
 
           @Override
@@ -160,7 +174,8 @@ class CampaignRunnerTest {
             acceptance,
             catalog,
             events.recorder(),
-            campaignClock);
+            campaignClock,
+            new CampaignRenderCheck(new TemplateRenderer()));
   }
 
   private Campaign hourly(String extra) {
@@ -381,6 +396,17 @@ class CampaignRunnerTest {
     sendEverything();
     step(c, "2027-01-04T02:00:05Z");
     assertThat(runsNow().get(0).total()).isEqualTo(1);
+  }
+
+  @Test
+  void aRunWhoseTemplateCannotRenderDoesNotStartAndSaysWhy() {
+    Campaign c = hourly("");
+    c.getSpec().setTemplate("needs-name");
+    CampaignStatus status = step(c, "2027-01-04T01:00:05Z");
+    assertThat(runsNow()).isEmpty();
+    var scheduled = status.condition(CampaignStatus.SCHEDULED).orElseThrow();
+    assertThat(scheduled.getReason()).isEqualTo(ConditionReasons.RENDER_FAILED);
+    assertThat(scheduled.getMessage()).contains("spec.data");
   }
 
   /** The reason of a status's condition. */
