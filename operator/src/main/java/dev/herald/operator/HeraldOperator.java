@@ -76,6 +76,7 @@ public final class HeraldOperator implements AutoCloseable {
   private final ScheduledExecutorService maintenance;
   private final ApiServer api;
   private final ScheduledExecutorService campaignRuns;
+  private final Leadership leadership;
 
   private HeraldOperator(
       Database database,
@@ -85,8 +86,10 @@ public final class HeraldOperator implements AutoCloseable {
       Operator operator,
       ScheduledExecutorService maintenance,
       ScheduledExecutorService campaignRuns,
-      ApiServer api) {
+      ApiServer api,
+      Leadership leadership) {
     this.api = api;
+    this.leadership = leadership;
     this.campaignRuns = campaignRuns;
     this.database = database;
     this.relayDatabase = relayDatabase;
@@ -121,6 +124,18 @@ public final class HeraldOperator implements AutoCloseable {
     return start(kube, store, queueSettings, apiSettings, retention, CampaignClock.system());
   }
 
+  /** Starts everything without leader election (one process reconciles). */
+  public static HeraldOperator start(
+      KubernetesClient kube,
+      StoreSettings store,
+      QueueSettings queueSettings,
+      ApiSettings apiSettings,
+      RetentionSettings retention,
+      CampaignClock campaignClock) {
+    return start(
+        kube, store, queueSettings, apiSettings, retention, campaignClock, LeaderSettings.none());
+  }
+
   /**
    * Starts everything; the Kubernetes client stays the caller's. {@code campaignClock} is the time
    * campaigns are scheduled in (the system clock but in demos and tests).
@@ -131,7 +146,9 @@ public final class HeraldOperator implements AutoCloseable {
       QueueSettings queueSettings,
       ApiSettings apiSettings,
       RetentionSettings retention,
-      CampaignClock campaignClock) {
+      CampaignClock campaignClock,
+      LeaderSettings leader) {
+    Leadership leadership = new Leadership(!leader.enabled());
     Database database = Database.open(store, "herald-operator");
     QueueConnection queue = QueueConnection.connect(queueSettings, "herald-operator");
     queue.ensureTopology();
@@ -180,7 +197,9 @@ public final class HeraldOperator implements AutoCloseable {
                           }
                         })
                     .withReconciliationTerminationTimeout(Duration.ofSeconds(5))
-                    .withResourceCloner(new SourceKeepingCloner()));
+                    .withResourceCloner(new SourceKeepingCloner())
+                    .withLeaderElectionConfiguration(
+                        leader.enabled() ? leadership.configuration(leader) : null));
     operator.register(
         new NotificationTemplateReconciler(
             SchemaValidator.forResource(NotificationTemplate.class), renderer, events));
@@ -323,7 +342,20 @@ public final class HeraldOperator implements AutoCloseable {
                 notificationReconciler));
     LOG.info("herald operator started");
     return new HeraldOperator(
-        database, relayDatabase, queue, relay, operator, maintenance, campaignRuns, api);
+        database,
+        relayDatabase,
+        queue,
+        relay,
+        operator,
+        maintenance,
+        campaignRuns,
+        api,
+        leadership);
+  }
+
+  /** Whether this replica reconciles now: the Lease's holder, or the only process. */
+  public boolean leading() {
+    return leadership.leading();
   }
 
   /** The port the HTTP API listens on. */
@@ -333,6 +365,7 @@ public final class HeraldOperator implements AutoCloseable {
 
   @Override
   public void close() {
+    leadership.closing();
     api.close();
     operator.stop();
     maintenance.shutdownNow();

@@ -25,7 +25,8 @@ public final class Main {
             QueueSettings.fromEnv(System.getenv()),
             ApiSettings.fromEnv(System.getenv()),
             RetentionSettings.fromEnv(System.getenv()),
-            CampaignClock.fromEnv(System.getenv()));
+            CampaignClock.fromEnv(System.getenv()),
+            LeaderSettings.fromEnv(System.getenv()));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
