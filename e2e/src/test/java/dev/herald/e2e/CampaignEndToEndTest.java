@@ -124,6 +124,7 @@ class CampaignEndToEndTest {
     assertThat(run.getTotal()).isEqualTo(200);
     assertThat(run.getSent()).isEqualTo(200);
     assertThat(run.getPending()).isZero();
+    assertThat(get(ns, "gold-sale").getStatus().isTrue(CampaignStatus.READY)).isTrue();
     List<ReceivedMail> mails = mailsIn(ns);
     Map<String, Long> perAddress =
         mails.stream()
@@ -231,6 +232,9 @@ class CampaignEndToEndTest {
               assertThat(valid.getStatus()).isEqualTo("False");
               assertThat(valid.getReason()).isEqualTo(ConditionReasons.INVALID_SCHEDULE);
               assertThat(valid.getMessage()).contains("spec.schedule").contains("spec.timeZone");
+              var ready = HeraldEnvironment.condition(get(ns, "mars"), CampaignStatus.READY);
+              assertThat(ready.getStatus()).isEqualTo("False");
+              assertThat(ready.getReason()).isEqualTo(ConditionReasons.INVALID_SCHEDULE);
             });
     await()
         .during(Duration.ofSeconds(2))

@@ -61,6 +61,9 @@ class EmailNotificationEndToEndTest {
         .containsEntry("pending", 0L);
     assertThat(status.isTrue(NotificationStatus.ACCEPTED)).isTrue();
     assertThat(status.isTrue(NotificationStatus.COMPLETE)).isTrue();
+    assertThat(status.isTrue(NotificationStatus.READY))
+        .as("kubectl wait --for=condition=Ready")
+        .isTrue();
     assertThat(status.getObservedGeneration()).isEqualTo(done.getMetadata().getGeneration());
 
     List<ReceivedMail> mails =

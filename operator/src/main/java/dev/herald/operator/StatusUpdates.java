@@ -22,6 +22,7 @@ public final class StatusUpdates {
   /** As above, with an Event for each of {@code conditionTypes} that changed. */
   public static <S extends HeraldStatus, R extends CustomResource<?, S>> UpdateControl<R> finish(
       R resource, S before, S after, java.util.List<String> conditionTypes, EventRecorder events) {
+    after.summarize();
     for (String conditionType : conditionTypes) {
       Condition now = after.condition(conditionType).orElse(null);
       Condition was = before.condition(conditionType).orElse(null);

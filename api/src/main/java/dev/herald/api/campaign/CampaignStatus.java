@@ -4,7 +4,9 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import dev.herald.api.status.ConditionReasons;
 import dev.herald.api.status.HeraldStatus;
+import dev.herald.api.status.Readiness;
 import dev.herald.api.status.TolerantStatusDeserializer;
 import java.util.ArrayList;
 import java.util.List;
@@ -107,5 +109,31 @@ public class CampaignStatus extends HeraldStatus {
   @Override
   public int hashCode() {
     return Objects.hash(super.hashCode(), lastScheduleTime, nextScheduleTime, progress, active);
+  }
+
+  /**
+   * {@code False} when the spec cannot work ({@code Valid}) or a due run cannot start ({@code
+   * Scheduled} False but for a suspension, which is what the spec asks); {@code True} otherwise,
+   * with the {@code Scheduled} reason (runs under way do not make a Campaign unready: their
+   * progress is in {@code active}).
+   */
+  @Override
+  public Readiness readiness() {
+    var valid = condition(VALID).orElse(null);
+    if (valid == null) {
+      return Readiness.inProgress("Pending", "not checked yet");
+    }
+    if (!"True".equals(valid.getStatus())) {
+      return Readiness.as(valid);
+    }
+    var scheduled = condition(SCHEDULED).orElse(null);
+    if (scheduled == null) {
+      return Readiness.ready(valid.getReason(), valid.getMessage());
+    }
+    if ("False".equals(scheduled.getStatus())
+        && !ConditionReasons.SUSPENDED.equals(scheduled.getReason())) {
+      return Readiness.as(scheduled);
+    }
+    return Readiness.ready(scheduled.getReason(), scheduled.getMessage());
   }
 }

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import dev.herald.api.status.HeraldStatus;
+import dev.herald.api.status.Readiness;
 import dev.herald.api.status.TolerantStatusDeserializer;
+import io.fabric8.kubernetes.api.model.Condition;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -168,5 +170,28 @@ public class NotificationStatus extends HeraldStatus {
   @Override
   public int hashCode() {
     return Objects.hash(super.hashCode(), phase, notificationId, total, sent, failed, channels);
+  }
+
+  /**
+   * {@code True} once every delivery was sent ({@code Completed}); {@code False} when it was not
+   * accepted (the {@code Accepted} reason) or ended otherwise ({@code PartiallyFailed}, {@code
+   * Failed}, {@code Cancelled}); {@code Unknown} while it is pending, scheduled or dispatching.
+   */
+  @Override
+  public Readiness readiness() {
+    var accepted = condition(ACCEPTED).orElse(null);
+    if (accepted != null && "False".equals(accepted.getStatus())) {
+      return Readiness.as(accepted);
+    }
+    NotificationPhase phase = getPhase();
+    if (phase == null) {
+      return Readiness.inProgress("Pending", "not accepted yet");
+    }
+    String message = condition(COMPLETE).map(Condition::getMessage).orElse(null);
+    return switch (phase) {
+      case Completed -> Readiness.ready(phase.name(), message);
+      case PartiallyFailed, Failed, Cancelled -> Readiness.failed(phase.name(), message);
+      case Pending, Scheduled, Dispatching -> Readiness.inProgress(phase.name(), message);
+    };
   }
 }

@@ -15,6 +15,9 @@ import java.util.Optional;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
 public class HeraldStatus {
+  /** The summary condition of every kind (kstatus): see {@link #readiness()}. */
+  public static final String READY = "Ready";
+
   @JsonPropertyDescription("The metadata.generation of the spec this status reflects")
   private Long observedGeneration;
 
@@ -52,7 +55,14 @@ public class HeraldStatus {
    * the Kubernetes convention asks.
    */
   public void setCondition(String type, boolean status, String reason, String message) {
-    String value = status ? "True" : "False";
+    setCondition(type, status ? "True" : "False", reason, message);
+  }
+
+  /**
+   * As above with the condition's status as written: {@code True}, {@code False} or {@code
+   * Unknown}.
+   */
+  public void setCondition(String type, String value, String reason, String message) {
     Condition existing = condition(type).orElse(null);
     String transition =
         existing != null && value.equals(existing.getStatus())
@@ -63,6 +73,26 @@ public class HeraldStatus {
       conditions.set(conditions.indexOf(existing), next);
     } else {
       conditions.add(next);
+    }
+  }
+
+  /**
+   * The kstatus-style summary every kind carries beside its own conditions, so that {@code kubectl
+   * wait --for=condition=Ready}, Argo CD and Flux read every Herald kind the same way: {@code True}
+   * when the resource is as its spec asks, {@code False} when it failed or cannot work (the reason
+   * says why), {@code Unknown} while it is still in progress; null for a kind whose own conditions
+   * already include {@code Ready}.
+   */
+  @JsonIgnore
+  public Readiness readiness() {
+    return null;
+  }
+
+  /** Writes {@link #readiness()} as the {@value #READY} condition. */
+  public void summarize() {
+    Readiness r = readiness();
+    if (r != null) {
+      setCondition(READY, r.status(), r.reason(), r.message());
     }
   }
 

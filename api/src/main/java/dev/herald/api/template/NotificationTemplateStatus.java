@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import dev.herald.api.status.HeraldStatus;
+import dev.herald.api.status.Readiness;
 import dev.herald.api.status.TolerantStatusDeserializer;
 import java.util.Objects;
 
@@ -35,5 +36,11 @@ public class NotificationTemplateStatus extends HeraldStatus {
   @Override
   public int hashCode() {
     return Objects.hash(super.hashCode(), channels);
+  }
+
+  /** As {@code Valid}: a template is ready when every channel and locale compiles. */
+  @Override
+  public Readiness readiness() {
+    return condition(VALID).map(Readiness::as).orElse(null);
   }
 }

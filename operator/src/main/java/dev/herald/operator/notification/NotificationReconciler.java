@@ -513,6 +513,7 @@ public final class NotificationReconciler
 
   private static UpdateControl<Notification> update(
       Notification resource, NotificationStatus before, NotificationStatus after) {
+    after.summarize();
     if (after.equals(before)) {
       return UpdateControl.noUpdate();
     }
