@@ -12,6 +12,7 @@ import dev.herald.core.store.ClaimAnswer;
 import dev.herald.core.store.ContactStore;
 import dev.herald.core.store.DeliveryKey;
 import dev.herald.core.store.DeliveryStore;
+import dev.herald.core.store.FrequencyCaps;
 import dev.herald.core.store.NotificationStore;
 import dev.herald.core.store.Outcome;
 import dev.herald.core.template.TemplateRenderer;
@@ -139,6 +140,7 @@ public final class Dispatcher implements AutoCloseable {
             rechecks,
             outcomes,
             new NotificationStore(database.jdbi()),
+            new FrequencyCaps(database.jdbi()),
             new ContactStore(database.jdbi()),
             new TemplateRenderer(),
             providers,

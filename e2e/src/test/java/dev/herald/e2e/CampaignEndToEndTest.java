@@ -248,6 +248,89 @@ class CampaignEndToEndTest {
   }
 
   @Test
+  void aThrottledRunCannotFinishFasterThanItsThrottleAllows() {
+    String ns = "camp-throttle";
+    setup(ns, null);
+    int users = 60;
+    int perSecond = 10;
+    env.users(ns, "u", users, i -> Map.of(), i -> "Europe/Berlin");
+    campaign(
+        ns,
+        "slow-sale",
+        """
+        template: order-shipped
+        audience: {all: true}
+        channels: [email]
+        startAt: "%s"
+        throttle: %d
+        data: {orderId: "SLOW", note: "paced"}
+        """
+            .formatted(Instant.now().minusSeconds(1), perSecond));
+
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () ->
+                assertThat(lastRun(ns, "slow-sale").getPhase())
+                    .isEqualTo(CampaignRunPhase.Completed));
+    List<Instant> arrivals = mailsIn(ns).stream().map(ReceivedMail::arrivedAt).sorted().toList();
+    assertThat(arrivals).hasSize(users);
+    // Two dispatchers share one pace: past the first second's burst, the run takes its time.
+    assertThat(Duration.between(arrivals.get(0), arrivals.get(users - 1)))
+        .isGreaterThanOrEqualTo(Duration.ofMillis((users - 2L * perSecond) * 1000 / perSecond));
+    for (int i = 0; i + 3 * perSecond < arrivals.size(); i++) {
+      assertThat(Duration.between(arrivals.get(i), arrivals.get(i + 3 * perSecond)))
+          .as("mails %d..%d", i, i + 3 * perSecond)
+          .isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+    }
+  }
+
+  @Test
+  void twoCappedCampaignsAtOnceReachEachUserOnlyAsOftenAsTheCapAllows() {
+    String ns = "camp-caps";
+    setup(ns, null);
+    int users = 40;
+    env.users(ns, "u", users, i -> Map.of(), i -> "Europe/Berlin");
+    for (String name : List.of("spring-sale", "summer-sale")) {
+      campaign(
+          ns,
+          name,
+          """
+          template: order-shipped
+          audience: {all: true}
+          channels: [email]
+          category: promotions
+          startAt: "%s"
+          frequencyCap: {count: 1, window: 24h}
+          data: {orderId: "CAP", note: "one a day"}
+          """
+              .formatted(Instant.now().minusSeconds(1)));
+    }
+
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () -> {
+              for (String name : List.of("spring-sale", "summer-sale")) {
+                CampaignRun run = lastRun(ns, name);
+                assertThat(run.getTotal()).isEqualTo(users);
+                assertThat(run.getPending()).isZero();
+              }
+            });
+    Map<String, Long> perAddress =
+        mailsIn(ns).stream()
+            .flatMap(m -> m.toEmails().stream())
+            .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
+    assertThat(perAddress).hasSize(users);
+    assertThat(perAddress.values()).allMatch(n -> n == 1);
+    long sent = lastRun(ns, "spring-sale").getSent() + lastRun(ns, "summer-sale").getSent();
+    long suppressed =
+        lastRun(ns, "spring-sale").getSuppressed() + lastRun(ns, "summer-sale").getSuppressed();
+    assertThat(sent).isEqualTo(users);
+    assertThat(suppressed).isEqualTo(users);
+  }
+
+  @Test
   void deletingTheCampaignCancelsWhatIsUnsent() {
     String ns = "camp-delete";
     setup(ns, 20);

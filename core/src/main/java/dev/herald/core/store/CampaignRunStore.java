@@ -114,8 +114,8 @@ public final class CampaignRunStore {
 
   /**
    * Records the run of {@code notification} (already written, source {@code campaign}, with no
-   * deliveries), or finds the one recorded before for the same campaign and scheduled time: calling
-   * it again after a crash writes nothing twice.
+   * deliveries), with its throttle and frequency cap, or finds the one recorded before for the same
+   * campaign and scheduled time: calling it again after a crash writes nothing twice.
    */
   public Run create(
       NotificationRecord notification,
@@ -123,9 +123,25 @@ public final class CampaignRunStore {
       String campaignUid,
       Instant scheduledFor,
       Instant startedAt,
-      String specJson) {
+      String specJson,
+      Pacing pacing) {
     return jdbi.inTransaction(
         h -> {
+          if (!pacing.isNone()) {
+            h.createUpdate(
+                    """
+                insert into notification_pacing (notification_id, per_second, cap_count, cap_window)
+                values (:id, cast(:perSecond as integer), cast(:capCount as integer),
+                  make_interval(secs => cast(:capSeconds as double precision)))
+                on conflict do nothing""")
+                .bind("id", notification.id())
+                .bind("perSecond", pacing.perSecond())
+                .bind("capCount", pacing.cap() == null ? null : pacing.cap().count())
+                .bind(
+                    "capSeconds",
+                    pacing.cap() == null ? null : (Long) pacing.cap().window().toSeconds())
+                .execute();
+          }
           h.createUpdate(
                   """
               insert into campaign_runs (id, tenant, campaign, campaign_uid, scheduled_for, started_at,

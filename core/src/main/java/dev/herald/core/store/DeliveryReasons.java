@@ -32,5 +32,16 @@ public final class DeliveryReasons {
   /** Failed: the provider kept answering with errors worth retrying until the attempts ran out. */
   public static final String EXHAUSTED = "exhausted";
 
+  /**
+   * Waits: the delivery's slot in its Campaign run's {@code throttle} lies ahead; due at its slot.
+   */
+  public static final String CAMPAIGN_THROTTLE = "campaign_throttle";
+
+  /**
+   * Suppressed: the user has had the Campaign's {@code frequencyCap} of sends in its category
+   * within the window.
+   */
+  public static final String FREQUENCY_CAP = "frequency_cap";
+
   private DeliveryReasons() {}
 }

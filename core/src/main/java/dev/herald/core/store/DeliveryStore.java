@@ -73,24 +73,49 @@ public final class DeliveryStore {
    * locked while the stream acknowledges: a dispatcher that receives one of the messages at once
    * claims it without waiting. Rows another relay holds are skipped. A publish that fails is undone
    * by {@link #unpublished}; a relay that dies before {@link #recordSequences} leaves rows the
-   * sweeper finds ({@link #stranded}).
+   * sweeper finds ({@link #stranded}). A throttled notification's deliveries beyond its pace are
+   * not returned but deferred to their slots ({@link CampaignThrottle}).
    */
   public List<Due> takeDue(Handle h, int limit) {
-    return h
-        .createQuery(
-            "update deliveries d set state = 'queued', publications = d.publications + 1, "
-                + "stream_seq = null, updated_at = now() from ("
-                + "select id, created_at from deliveries where state = 'pending' and next_attempt_at <= now() "
-                + "order by priority, next_attempt_at limit :limit for update skip locked) due "
-                + "where d.id = due.id and d.created_at = due.created_at returning d.publications, d.id, d.created_at, "
-                + "d.notification_id, d.tenant, d.channel, d.platform, d.address, d.user_id, d.locale, d.priority, "
-                + "d.expires_at")
-        .bind("limit", limit)
-        .map((rs, ctx) -> new Due(message(rs), rs.getInt("publications")))
-        .list()
-        .stream()
-        .sorted(java.util.Comparator.comparing((Due d) -> d.message().priority()))
-        .toList();
+    return take(h, limit).publish();
+  }
+
+  /**
+   * What one relay pass took: the deliveries to publish, and how many more it took only to defer
+   * them to their throttle's slots (a full pass either way: the relay goes on without waiting).
+   */
+  public record Taking(List<Due> publish, int deferred) {
+    public int taken() {
+      return publish.size() + deferred;
+    }
+  }
+
+  /** As {@link #takeDue}, saying how many were deferred. */
+  public Taking take(Handle h, int limit) {
+    List<CampaignThrottle.Taken> taken =
+        h
+            .createQuery(
+                "update deliveries d set state = 'queued', publications = d.publications + 1, "
+                    + "stream_seq = null, updated_at = now() from ("
+                    + "select id, created_at from deliveries where state = 'pending' and next_attempt_at <= now() "
+                    + "order by priority, next_attempt_at limit :limit for update skip locked) due "
+                    + "where d.id = due.id and d.created_at = due.created_at returning d.publications, d.id, d.created_at, "
+                    + "d.notification_id, d.tenant, d.channel, d.platform, d.address, d.user_id, d.locale, d.priority, "
+                    + "d.expires_at, d.last_error_code")
+            .bind("limit", limit)
+            .map(
+                (rs, ctx) ->
+                    new CampaignThrottle.Taken(
+                        new Due(message(rs), rs.getInt("publications")),
+                        DeliveryReasons.CAMPAIGN_THROTTLE.equals(rs.getString("last_error_code"))))
+            .list()
+            .stream()
+            .sorted(
+                java.util.Comparator.comparing(
+                    (CampaignThrottle.Taken t) -> t.due().message().priority()))
+            .toList();
+    List<Due> publish = CampaignThrottle.pace(h, taken);
+    return new Taking(publish, taken.size() - publish.size());
   }
 
   /**

@@ -439,9 +439,21 @@ public final class NotificationStore {
         });
   }
 
-  /** What a dispatcher needs to render a notification's deliveries, and to fall back. */
+  /**
+   * What a dispatcher needs to render a notification's deliveries, to fall back, and to keep a
+   * Campaign's frequency cap ({@code cap}, null for none).
+   */
   public record Content(
-      TemplateContent content, JsonNode data, String category, List<Channel> fallback) {}
+      TemplateContent content,
+      JsonNode data,
+      String category,
+      List<Channel> fallback,
+      Pacing.FrequencyCap cap) {
+    public Content(
+        TemplateContent content, JsonNode data, String category, List<Channel> fallback) {
+      this(content, data, category, fallback, null);
+    }
+  }
 
   public Optional<Content> content(UUID notificationId) {
     return Optional.ofNullable(contents(List.of(notificationId)).get(notificationId));
@@ -454,8 +466,10 @@ public final class NotificationStore {
         h ->
             h.createQuery(
                     """
-            select id, content::text as content, data::text as data, category, fallback from notifications
-            where id = any(:ids)""")
+            select n.id, n.content::text as content, n.data::text as data, n.category, n.fallback,
+              p.cap_count, extract(epoch from p.cap_window)::bigint as cap_seconds
+            from notifications n left join notification_pacing p on p.notification_id = n.id
+            where n.id = any(:ids)""")
                 .bindArray("ids", UUID.class, notificationIds)
                 .map(
                     (rs, ctx) ->
@@ -468,9 +482,17 @@ public final class NotificationStore {
                                 java.util.Arrays.stream(
                                         (String[]) rs.getArray("fallback").getArray())
                                     .map(Channel::fromWire)
-                                    .toList())))
+                                    .toList(),
+                                cap(rs))))
                 .list());
     return found;
+  }
+
+  private static Pacing.FrequencyCap cap(java.sql.ResultSet rs) throws java.sql.SQLException {
+    int count = rs.getInt("cap_count");
+    return rs.wasNull()
+        ? null
+        : new Pacing.FrequencyCap(count, java.time.Duration.ofSeconds(rs.getLong("cap_seconds")));
   }
 
   /**

@@ -12,6 +12,7 @@ import dev.herald.core.store.ClaimAnswer;
 import dev.herald.core.store.ContactStore;
 import dev.herald.core.store.DeliveryKey;
 import dev.herald.core.store.DeliveryReasons;
+import dev.herald.core.store.FrequencyCaps;
 import dev.herald.core.store.NotificationStore;
 import dev.herald.core.store.Outcome;
 import dev.herald.core.template.TemplateException;
@@ -98,6 +99,7 @@ public final class DeliveryHandler implements AutoCloseable {
     }
   }
 
+  private final Notifications notifications;
   private final Batcher<DeliveryKey, ClaimAnswer> claims;
   private final Batcher<DeliveryKey, Claim> rechecks;
   private final Batcher<Outcome, Boolean> outcomes;
@@ -118,6 +120,7 @@ public final class DeliveryHandler implements AutoCloseable {
       Batcher<DeliveryKey, Claim> rechecks,
       Batcher<Outcome, Boolean> outcomes,
       NotificationStore notifications,
+      FrequencyCaps caps,
       ContactStore contacts,
       TemplateRenderer renderer,
       ProviderRegistry providers,
@@ -129,7 +132,7 @@ public final class DeliveryHandler implements AutoCloseable {
         claims,
         rechecks,
         outcomes,
-        Notifications.of(notifications),
+        Notifications.of(notifications, caps),
         Contacts.of(contacts),
         renderer,
         providers::ready,
@@ -179,6 +182,7 @@ public final class DeliveryHandler implements AutoCloseable {
     this.renderer = renderer;
     this.contacts = contacts;
     this.fallback = new Fallback(notifications, contacts);
+    this.notifications = notifications;
     this.providers = providers;
     this.settings = settings;
     this.backoff = new Backoff(settings.baseBackoff(), settings.maxBackoff());
@@ -324,6 +328,21 @@ public final class DeliveryHandler implements AutoCloseable {
           address,
           blocked.get());
       return new Decision(Outcome.suppressed(key, blocked.get()), Ack.ACK);
+    }
+    NotificationStore.Content c = content.get();
+    if (c.cap() != null
+        && d.userId() != null
+        && !critical
+        && !notifications.admit(key, d.tenant(), d.userId(), category, c.cap())) {
+      LOG.info(
+          "delivery {} to {} not sent: {} (at most {} in {})",
+          d.deliveryId(),
+          address,
+          DeliveryReasons.FREQUENCY_CAP,
+          c.cap().count(),
+          c.cap().window());
+      // Suppressed already, in the transaction that counted the user's sends.
+      return new Decision(null, Ack.ACK);
     }
     Rendered rendered;
     try {

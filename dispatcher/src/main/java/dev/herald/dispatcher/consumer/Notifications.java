@@ -2,8 +2,10 @@ package dev.herald.dispatcher.consumer;
 
 import dev.herald.api.Channel;
 import dev.herald.core.store.DeliveryKey;
+import dev.herald.core.store.FrequencyCaps;
 import dev.herald.core.store.NewDelivery;
 import dev.herald.core.store.NotificationStore;
+import dev.herald.core.store.Pacing;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -26,9 +28,22 @@ interface Notifications {
    */
   boolean addDelivery(DeliveryKey of, NewDelivery delivery);
 
+  /**
+   * Whether a claimed delivery to {@code userId} is within its frequency cap; one that is not is
+   * suppressed already ({@link FrequencyCaps}).
+   */
+  boolean admit(
+      DeliveryKey key, String tenant, String userId, String category, Pacing.FrequencyCap cap);
+
   /** The notification store in Postgres. */
-  static Notifications of(NotificationStore store) {
+  static Notifications of(NotificationStore store, FrequencyCaps caps) {
     return new Notifications() {
+      @Override
+      public boolean admit(
+          DeliveryKey key, String tenant, String userId, String category, Pacing.FrequencyCap cap) {
+        return caps.admit(key, tenant, userId, category, cap);
+      }
+
       @Override
       public Map<UUID, NotificationStore.Content> contents(List<UUID> notificationIds) {
         return store.contents(notificationIds);

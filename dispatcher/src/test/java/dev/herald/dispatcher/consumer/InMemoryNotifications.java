@@ -48,6 +48,17 @@ final class InMemoryNotifications implements Notifications {
     return found;
   }
 
+  /** No cap is reached: the cap's own test runs on Postgres ({@code FrequencyCapsTest}). */
+  @Override
+  public boolean admit(
+      DeliveryKey key,
+      String tenant,
+      String userId,
+      String category,
+      dev.herald.core.store.Pacing.FrequencyCap cap) {
+    return true;
+  }
+
   @Override
   public Set<Channel> channelsInUse(DeliveryKey of, String userId) {
     return inUse.getOrDefault(userId, Set.of());

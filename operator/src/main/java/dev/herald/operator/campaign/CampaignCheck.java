@@ -21,7 +21,7 @@ import java.util.List;
 final class CampaignCheck {
   static final String DELIVER_AT = "spec.deliverAt";
   static final String CAP_WINDOW = "spec.frequencyCap.window";
-  private static final Duration MAX_CAP_WINDOW = Durations.parse(FrequencyCap.MAX_WINDOW);
+  static final Duration MAX_CAP_WINDOW = Durations.parse(FrequencyCap.MAX_WINDOW);
 
   private CampaignCheck() {}
 

@@ -3,9 +3,11 @@ package dev.herald.operator.campaign;
 import dev.herald.api.Channel;
 import dev.herald.api.DeliveryState;
 import dev.herald.api.campaign.CampaignSpec;
+import dev.herald.api.campaign.FrequencyCap;
 import dev.herald.api.notification.Recipient;
 import dev.herald.api.provider.DeliveryProvider;
 import dev.herald.api.template.NotificationTemplate;
+import dev.herald.core.Durations;
 import dev.herald.core.Json;
 import dev.herald.core.campaign.AudienceQuery;
 import dev.herald.core.schedule.CampaignClock;
@@ -18,6 +20,7 @@ import dev.herald.core.store.CampaignRunStore.Run;
 import dev.herald.core.store.DeliveryCounts;
 import dev.herald.core.store.NewDelivery;
 import dev.herald.core.store.NotificationStore;
+import dev.herald.core.store.Pacing;
 import dev.herald.core.store.Source;
 import dev.herald.operator.ReconcileProblem;
 import dev.herald.operator.notification.AcceptRequest;
@@ -164,7 +167,19 @@ public final class CampaignFanOut {
         campaignUid,
         scheduledFor,
         clock.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS),
-        Json.write(spec));
+        Json.write(spec),
+        pacing(spec));
+  }
+
+  /** The run's throttle and frequency cap, as {@link CampaignCheck} found them valid. */
+  static Pacing pacing(CampaignSpec spec) {
+    FrequencyCap cap = spec.getFrequencyCap();
+    return new Pacing(
+        spec.getThrottle(),
+        cap == null
+            ? null
+            : new Pacing.FrequencyCap(
+                cap.getCount(), Durations.parse(cap.getWindow(), CampaignCheck.MAX_CAP_WINDOW)));
   }
 
   /** Fans out every run left unfinished; returns how many this call finished. */

@@ -69,9 +69,9 @@ public final class OutboxRelay implements AutoCloseable {
 
   private void loop() {
     while (running) {
-      int published = 0;
+      int taken = 0;
       try {
-        published = runOnce();
+        taken = pass();
         if (failing) {
           LOG.info("relay publishing again");
           failing = false;
@@ -83,7 +83,7 @@ public final class OutboxRelay implements AutoCloseable {
         }
         repairTopology.run();
       }
-      if (published < batchSize) {
+      if (taken < batchSize) {
         try {
           wake.tryAcquire(interval.toMillis(), TimeUnit.MILLISECONDS);
           wake.drainPermits();
@@ -101,7 +101,17 @@ public final class OutboxRelay implements AutoCloseable {
    * {@code pending}; returns how many the stream accepted.
    */
   public int runOnce() {
-    List<DeliveryStore.Due> due = store.jdbi().inTransaction(h -> store.takeDue(h, batchSize));
+    return publish(store.jdbi().inTransaction(h -> store.take(h, batchSize)).publish());
+  }
+
+  /** As {@link #runOnce}, returning how many deliveries it took, deferred ones included. */
+  private int pass() {
+    DeliveryStore.Taking taking = store.jdbi().inTransaction(h -> store.take(h, batchSize));
+    publish(taking.publish());
+    return taking.taken();
+  }
+
+  private int publish(List<DeliveryStore.Due> due) {
     if (due.isEmpty()) {
       return 0;
     }

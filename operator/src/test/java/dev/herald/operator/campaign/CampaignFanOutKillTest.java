@@ -18,6 +18,7 @@ import dev.herald.core.store.CampaignRunStore;
 import dev.herald.core.store.DeliveryCounts;
 import dev.herald.core.store.NewNotification;
 import dev.herald.core.store.NotificationStore;
+import dev.herald.core.store.Pacing;
 import dev.herald.core.store.Source;
 import dev.herald.core.template.TemplateContent;
 import dev.herald.testkit.postgres.TestDatabase;
@@ -166,7 +167,8 @@ class CampaignFanOutKillTest {
             "uid-spring-sale",
             scheduledFor,
             startedAt,
-            Json.write(spec));
+            Json.write(spec),
+            Pacing.NONE);
     // created once: a second start finds the same run
     assertThat(
             runs.create(
@@ -175,7 +177,8 @@ class CampaignFanOutKillTest {
                     "uid-spring-sale",
                     scheduledFor,
                     startedAt,
-                    Json.write(spec))
+                    Json.write(spec),
+                    Pacing.NONE)
                 .id())
         .isEqualTo(run.id());
 
