@@ -241,7 +241,8 @@ public final class HeraldOperator implements AutoCloseable {
                 events,
                 campaignClock,
                 new CampaignRenderCheck(renderer)),
-            notificationReconciler));
+            notificationReconciler,
+            retention));
     operator.register(notificationReconciler);
 
     ScheduledExecutorService maintenance =

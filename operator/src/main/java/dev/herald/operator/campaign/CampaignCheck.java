@@ -26,7 +26,7 @@ final class CampaignCheck {
   private CampaignCheck() {}
 
   /** Every problem of {@code spec}, empty when it can work. */
-  static List<FieldError> problems(CampaignSpec spec) {
+  static List<FieldError> problems(CampaignSpec spec, Duration retention) {
     List<FieldError> problems = new ArrayList<>();
     Trigger trigger = null;
     try {
@@ -70,6 +70,13 @@ final class CampaignCheck {
         Duration window = Durations.parse(spec.getFrequencyCap().getWindow(), MAX_CAP_WINDOW);
         if (!window.isPositive()) {
           problems.add(new FieldError(CAP_WINDOW, "must be longer than 0"));
+        } else if (window.compareTo(retention) > 0) {
+          problems.add(
+              new FieldError(
+                  CAP_WINDOW,
+                  "must be at most the retention of deliveries, "
+                      + retention.toHours()
+                      + "h (HERALD_RETENTION_DAYS), since sends are counted from them"));
         }
       } catch (IllegalArgumentException e) {
         problems.add(new FieldError(CAP_WINDOW, e.getMessage()));

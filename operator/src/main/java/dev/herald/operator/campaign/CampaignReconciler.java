@@ -3,6 +3,7 @@ package dev.herald.operator.campaign;
 import dev.herald.api.campaign.Campaign;
 import dev.herald.api.campaign.CampaignStatus;
 import dev.herald.api.status.ConditionReasons;
+import dev.herald.core.config.RetentionSettings;
 import dev.herald.operator.StatusUpdates;
 import dev.herald.operator.events.EventRecorder;
 import dev.herald.operator.notification.TemplateCatalog;
@@ -34,17 +35,24 @@ public final class CampaignReconciler implements Reconciler<Campaign>, Cleaner<C
   private final EventRecorder events;
   private final CampaignRunner runner;
   private final TemplateCatalog catalog;
+  private final RetentionSettings retention;
 
   /** Validation only: no run is started (a check of specs, and tests of it). */
   public CampaignReconciler(SchemaValidator schema, EventRecorder events) {
-    this(schema, events, null, null);
+    this(schema, events, null, null, RetentionSettings.defaults());
   }
 
+  /**
+   * @param retention how long delivery rows are kept: a frequency cap's window cannot be longer,
+   *     since sends are counted from them
+   */
   public CampaignReconciler(
       SchemaValidator schema,
       EventRecorder events,
       CampaignRunner runner,
-      TemplateCatalog catalog) {
+      TemplateCatalog catalog,
+      RetentionSettings retention) {
+    this.retention = retention;
     this.schema = schema;
     this.events = events;
     this.runner = runner;
@@ -65,7 +73,7 @@ public final class CampaignReconciler implements Reconciler<Campaign>, Cleaner<C
       status.setCondition(
           CampaignStatus.VALID, false, ConditionReasons.INVALID_SPEC, summary(errors));
     } else {
-      List<FieldError> problems = CampaignCheck.problems(resource.getSpec());
+      List<FieldError> problems = CampaignCheck.problems(resource.getSpec(), retention.period());
       if (problems.isEmpty()) {
         valid = true;
         status.setCondition(

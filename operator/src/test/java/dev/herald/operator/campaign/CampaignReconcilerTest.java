@@ -95,6 +95,20 @@ class CampaignReconcilerTest {
   }
 
   @Test
+  void aCapWindowLongerThanDeliveriesAreKeptCannotWorkAndIsNamed() {
+    // the schema accepts up to 8760h; the default retention keeps deliveries 720h
+    Condition valid =
+        valid(campaign("schedule: \"0 9 * * *\"\nfrequencyCap: {count: 1, window: 2000h}\n"));
+
+    assertThat(valid.getStatus()).isEqualTo("False");
+    assertThat(valid.getReason()).isEqualTo(ConditionReasons.INVALID_SCHEDULE);
+    assertThat(valid.getMessage())
+        .startsWith("spec.frequencyCap.window: ")
+        .contains("720h")
+        .contains("HERALD_RETENTION_DAYS");
+  }
+
+  @Test
   void aBadZoneAndABadScheduleAreBothNamed() {
     Condition valid = valid(campaign("schedule: \"0 0 30 2 *\"\ntimeZone: Mars/Olympus_Mons\n"));
 
@@ -111,6 +125,13 @@ class CampaignReconcilerTest {
             .map(z -> Tuple.of("schedule: \"@daily\"\ntimeZone: " + z + "\n", "spec.timeZone")),
         Arbitraries.of("2026-13-01T00:00:00Z", "2026-02-30T10:00:00Z", "2026-12-24T25:00:00+01:00")
             .map(t -> Tuple.of("startAt: \"" + t + "\"\n", "spec.startAt")),
+        Arbitraries.integers()
+            .between(721, 8760)
+            .map(
+                h ->
+                    Tuple.of(
+                        "schedule: \"@daily\"\nfrequencyCap: {count: 3, window: " + h + "h}\n",
+                        "spec.frequencyCap.window")),
         Arbitraries.just(
             Tuple.of(
                 "schedule: \"@hourly\"\nstartingDeadlineSeconds: 0\n",
