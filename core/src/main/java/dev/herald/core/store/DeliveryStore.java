@@ -92,30 +92,41 @@ public final class DeliveryStore {
 
   /** As {@link #takeDue}, saying how many were deferred. */
   public Taking take(Handle h, int limit) {
-    List<CampaignThrottle.Taken> taken =
-        h
-            .createQuery(
-                "update deliveries d set state = 'queued', publications = d.publications + 1, "
-                    + "stream_seq = null, updated_at = now() from ("
-                    + "select id, created_at from deliveries where state = 'pending' and next_attempt_at <= now() "
-                    + "order by priority, next_attempt_at limit :limit for update skip locked) due "
-                    + "where d.id = due.id and d.created_at = due.created_at returning d.publications, d.id, d.created_at, "
-                    + "d.notification_id, d.tenant, d.channel, d.platform, d.address, d.user_id, d.locale, d.priority, "
-                    + "d.expires_at, d.last_error_code")
-            .bind("limit", limit)
-            .map(
-                (rs, ctx) ->
-                    new CampaignThrottle.Taken(
-                        new Due(message(rs), rs.getInt("publications")),
-                        DeliveryReasons.CAMPAIGN_THROTTLE.equals(rs.getString("last_error_code"))))
-            .list()
-            .stream()
-            .sorted(
-                java.util.Comparator.comparing(
-                    (CampaignThrottle.Taken t) -> t.due().message().priority()))
-            .toList();
+    // Deliveries whose throttle slot has come first, then what is due by priority.
+    List<CampaignThrottle.Taken> taken = new ArrayList<>(takeWhere(h, THROTTLE_SLOTS_DUE, limit));
+    if (taken.size() < limit) {
+      taken.addAll(takeWhere(h, DUE_BY_PRIORITY, limit - taken.size()));
+    }
+    taken.sort(
+        java.util.Comparator.comparing((CampaignThrottle.Taken t) -> t.due().message().priority()));
     List<Due> publish = CampaignThrottle.pace(h, taken);
     return new Taking(publish, taken.size() - publish.size());
+  }
+
+  private static final String THROTTLE_SLOTS_DUE =
+      "select id, created_at from deliveries where state = 'pending' and last_error_code = '"
+          + DeliveryReasons.CAMPAIGN_THROTTLE
+          + "' and next_attempt_at <= now() order by next_attempt_at limit :limit for update skip locked";
+
+  private static final String DUE_BY_PRIORITY =
+      "select id, created_at from deliveries where state = 'pending' and next_attempt_at <= now() "
+          + "order by priority, next_attempt_at limit :limit for update skip locked";
+
+  private static List<CampaignThrottle.Taken> takeWhere(Handle h, String due, int limit) {
+    return h.createQuery(
+            "update deliveries d set state = 'queued', publications = d.publications + 1, "
+                + "stream_seq = null, updated_at = now() from ("
+                + due
+                + ") due where d.id = due.id and d.created_at = due.created_at returning d.publications, d.id, d.created_at, "
+                + "d.notification_id, d.tenant, d.channel, d.platform, d.address, d.user_id, d.locale, d.priority, "
+                + "d.expires_at, d.last_error_code")
+        .bind("limit", limit)
+        .map(
+            (rs, ctx) ->
+                new CampaignThrottle.Taken(
+                    new Due(message(rs), rs.getInt("publications")),
+                    DeliveryReasons.CAMPAIGN_THROTTLE.equals(rs.getString("last_error_code"))))
+        .list();
   }
 
   /**
