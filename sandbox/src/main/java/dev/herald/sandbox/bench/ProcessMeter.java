@@ -28,14 +28,19 @@ final class ProcessMeter {
     this.roles = roles;
   }
 
-  /** CPU seconds used so far, by role. */
+  /**
+   * CPU seconds used so far, by role. A live child that is a role of its own (the operator, the
+   * dispatchers, nats-server: children of the bench's JVM, which started them) counts for that role
+   * only, not for its parent's too.
+   */
   Map<String, Double> cpuSeconds() {
+    Map<String, List<Long>> now = roles.get();
+    java.util.Set<Long> ofARole = new java.util.HashSet<>();
+    now.values().forEach(ofARole::addAll);
     Map<String, Double> cpu = new LinkedHashMap<>();
-    roles
-        .get()
-        .forEach(
-            (role, pids) ->
-                cpu.put(role, pids.stream().mapToDouble(ProcessMeter::cpuWithChildren).sum()));
+    now.forEach(
+        (role, pids) ->
+            cpu.put(role, pids.stream().mapToDouble(p -> cpuWithChildren(p, ofARole)).sum()));
     return cpu;
   }
 
@@ -60,11 +65,16 @@ final class ProcessMeter {
     return d;
   }
 
-  static double cpuWithChildren(long pid) {
+  static double cpuWithChildren(long pid, java.util.Set<Long> counted) {
     double own = cpuSeconds(pid, true);
     return own
         + ProcessHandle.of(pid)
-            .map(h -> h.children().mapToDouble(c -> cpuSeconds(c.pid(), true)).sum())
+            .map(
+                h ->
+                    h.children()
+                        .filter(c -> !counted.contains(c.pid()))
+                        .mapToDouble(c -> cpuSeconds(c.pid(), true))
+                        .sum())
             .orElse(0.0);
   }
 
