@@ -14,15 +14,19 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 /**
- * One bench run, in order: the broker's and the database's own ceilings and each simulator's,
- * measured before Herald starts so that nothing else runs meanwhile; then Herald's processes, a
- * warm-up, the bulk drains of each channel alone and mixed, the one-time passwords idle and over a
- * bulk drain, and single API sends. CPU is read before and after each drain, memory sampled during
- * them. Herald is stopped before the profile is read: each JVM writes its JFR recording as it
- * exits.
+ * One bench run, in order: the broker's and the database's own ceilings (its delivery lifecycle and
+ * its COPY of a campaign's rows) and each simulator's, measured before Herald starts so that
+ * nothing else runs meanwhile; then Herald's processes, a warm-up, the bulk drains of each channel
+ * alone and mixed, the one-time passwords idle and over a bulk drain, single API sends, and a
+ * one-shot campaign to a large imported audience with one-time passwords over its drain. CPU is
+ * read before and after each drain, memory sampled during them. Herald is stopped before the
+ * profile is read: each JVM writes its JFR recording as it exits.
  */
 final class Bench {
-  static final int STEPS = 15;
+  static final int STEPS = 19;
+
+  /** The operator's CPU samples from a campaign's creation to its deliveries all queued. */
+  static final String FANOUT_PROFILE = "operator-fanout";
 
   private final BenchPlan plan;
   private final Path out;
@@ -66,6 +70,19 @@ final class Bench {
                 plan.rawRows(),
                 counter::set);
         progress.finish(String.format("%,.0f rows/s (insert + 3 set-based updates)", rawPg));
+
+        counter.set(0);
+        progress.begin("raw Postgres COPY of deliveries", counter::get, plan.fanoutUsers(), "rows");
+        double rawCopy =
+            RawPostgres.copyRowsPerSecond(
+                system.postgres.jdbcUrl(),
+                system.postgres.user(),
+                system.postgres.port(),
+                plan.fanoutUsers(),
+                counter::set);
+        progress.finish(
+            String.format(
+                "%,.0f rows/s (COPY, %,d rows a transaction)", rawCopy, RawPostgres.PAGE));
 
         Map<String, SimulatorCeilings.Ceiling> ceilings = new LinkedHashMap<>();
         Instant ceilingsStarted = Instant.now();
@@ -213,6 +230,15 @@ final class Bench {
                 api.percentile(99),
                 api.refused() == 0 ? "" : ", " + api.refused() + " refused"));
 
+        FanOutPhase.Result fanOut =
+            new FanOutPhase(system, meter, otp)
+                .run(
+                    progress,
+                    plan.fanoutUsers(),
+                    key,
+                    plan.otpSends(),
+                    underBulk.drain().steadyPerSecond());
+
         progress.begin("stop Herald, read the JFR profiles", counter::get, 1, "");
         system.stopHerald();
         Map<String, JfrProfile> profiles = new LinkedHashMap<>();
@@ -222,6 +248,9 @@ final class Bench {
         profiles.put(
             "operator",
             JfrProfile.read(recordings(profileDir, "operator"), loadStarted, loadEnded));
+        profiles.put(
+            FANOUT_PROFILE,
+            JfrProfile.read(recordings(profileDir, "operator"), fanOut.created(), fanOut.queued()));
         progress.finish(
             String.format(
                 "%,d dispatcher and %,d operator CPU samples",
@@ -235,6 +264,7 @@ final class Bench {
             dispatchers,
             rawJs,
             rawPg,
+            rawCopy,
             ceilings,
             e2e,
             underBulk.drain(),
@@ -243,7 +273,8 @@ final class Bench {
             api,
             maxRss,
             profiles,
-            statements);
+            statements,
+            fanOut);
       }
     }
   }
@@ -410,38 +441,6 @@ final class Bench {
           Files.delete(p);
         }
       }
-    }
-  }
-
-  /**
-   * Samples each role's resident memory every half second while the drains run, keeping the
-   * largest.
-   */
-  private static final class RssSampler {
-    private final ProcessMeter meter;
-    private final Map<String, Double> max = new java.util.concurrent.ConcurrentHashMap<>();
-    private java.util.concurrent.ScheduledExecutorService timer;
-
-    RssSampler(ProcessMeter meter) {
-      this.meter = meter;
-    }
-
-    void start() {
-      timer =
-          java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
-              Thread.ofPlatform().daemon().name("bench-rss").factory());
-      timer.scheduleAtFixedRate(this::sample, 0, 500, java.util.concurrent.TimeUnit.MILLISECONDS);
-    }
-
-    private void sample() {
-      meter.largestRssMb().forEach((role, mb) -> max.merge(role, mb, Math::max));
-    }
-
-    Map<String, Double> stop() throws InterruptedException {
-      timer.shutdownNow();
-      timer.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
-      sample();
-      return new LinkedHashMap<>(max);
     }
   }
 }

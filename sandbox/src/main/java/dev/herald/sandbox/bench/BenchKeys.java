@@ -22,6 +22,9 @@ final class BenchKeys {
         "raw_pg_lifecycle_rows_per_s",
         "Postgres alone: delivery rows inserted and moved pending → queued → sending → sent with set-based statements (rows/s)");
     k.put(
+        "raw_pg_copy_rows_per_s",
+        "Postgres alone: delivery rows COPYed into Herald's schema 1,000 a transaction, as a campaign's pages are (rows/s)");
+    k.put(
         "e2e_deliveries_per_s_email",
         "e-mail only, API accept → recorded sent, steady state (deliveries/s)");
     k.put("e2e_deliveries_per_s_sms", "SMS only (deliveries/s)");
@@ -66,6 +69,36 @@ final class BenchKeys {
     k.put("sim_ceiling_per_s_twilio", "the Twilio simulator's own ceiling (requests/s)");
     k.put("sim_ceiling_per_s_fcm", "the FCM simulator's own ceiling (requests/s)");
     k.put("sim_ceiling_per_s_apns", "the APNs simulator's own ceiling, HTTP/2 (requests/s)");
+    k.put(
+        "fanout_1m_seconds",
+        "a one-shot Campaign (e-mail, audience all): its run's start → every delivery written and queued to JetStream (s)");
+    k.put(
+        "fanout_users",
+        "that Campaign's audience, imported through the API: 1,000,000 in a full run, fewer in --quick (users)");
+    k.put(
+        "fanout_written_per_s",
+        "deliveries the fan-out wrote per second, the run's start → its last page (deliveries/s)");
+    k.put("fanout_ratio_pg_copy", "fanout_written_per_s / raw_pg_copy_rows_per_s");
+    k.put(
+        "fanout_drain_deliveries_per_s",
+        "that Campaign's deliveries recorded sent per second, the run's start → its last one (deliveries/s)");
+    k.put(
+        "otp_p50_ms_under_campaign",
+        "high-priority single e-mail, accept → at the simulator, spread over that Campaign's drain: median (ms)");
+    k.put("otp_p99_ms_under_campaign", "the same: 99th percentile (ms)");
+    k.put(
+        "operator_rss_mb_fanout_start",
+        "the operator's resident memory before the Campaign was created (MB)");
+    k.put(
+        "operator_rss_mb_fanout_max",
+        "the operator's largest resident memory until every delivery was queued (MB)");
+    k.put("operator_rss_mb_fanout_end", "the operator's resident memory once they were (MB)");
+    k.put(
+        "operator_live_heap_mb_fanout_start",
+        "the operator's heap after a full GC (jcmd GC.run, GC.heap_info) before the Campaign (MB)");
+    k.put(
+        "operator_live_heap_mb_fanout_end",
+        "the same after every delivery was queued and the one-time passwords arrived (MB)");
     return java.util.Collections.unmodifiableMap(k);
   }
 }

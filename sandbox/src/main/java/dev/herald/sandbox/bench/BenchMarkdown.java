@@ -45,6 +45,10 @@ final class BenchMarkdown {
         String.format(
             "| raw Postgres delivery lifecycle (Postgres alone) | %,.0f rows | | 1 |%n",
             f.get("raw_pg_lifecycle_rows_per_s")));
+    md.append(
+        String.format(
+            "| raw Postgres COPY of delivery rows, %,d a transaction (Postgres alone) | %,.0f rows | | |%n",
+            RawPostgres.PAGE, f.get("raw_pg_copy_rows_per_s")));
     for (BulkPhase.Result p : run.e2e()) {
       md.append(
           String.format(
@@ -98,6 +102,7 @@ final class BenchMarkdown {
             run.api().percentile(100),
             run.api().accepted()));
     md.append("![one-time password latency](" + BenchReport.LATENCY_PNG + ")\n\n");
+    fanOut(md, run);
 
     md.append(
         "## Where the cost goes\n\nCPU seconds per 1,000 deliveries over the e2e phases, and the largest resident memory "
@@ -155,7 +160,8 @@ final class BenchMarkdown {
         "\n## Profile (JFR, whole run)\n\nJava threads on CPU, sampled by JFR every 10 ms (`settings=profile`) in each "
             + "process for the whole run. Recordings: `profile/*.jfr` (open in JDK Mission Control, or `jfr print --events "
             + "jdk.ExecutionSample`); collapsed stacks: `profile/<process>.collapsed` (input of any flame-graph tool); flame "
-            + "graphs drawn by the bench: `profile/dispatcher-flame.svg`, `profile/operator-flame.svg`.\n\n");
+            + "graphs drawn by the bench: `profile/dispatcher-flame.svg`, `profile/operator-flame.svg` (the e2e phases to the API "
+            + "sends), `profile/operator-fanout-flame.svg` (the campaign's creation to every delivery queued).\n\n");
     for (Map.Entry<String, JfrProfile> e : run.profiles().entrySet()) {
       JfrProfile p = e.getValue();
       md.append(
@@ -180,25 +186,96 @@ final class BenchMarkdown {
       }
       md.append('\n');
     }
-    pgStatements(md, run);
+    pgStatements(md, "the e2e phases", run.pgStatements());
+    pgStatements(
+        md,
+        "the campaign, its creation to every delivery queued (and the drain so far)",
+        run.fanOut().statements());
     return md.toString();
   }
 
-  private static void pgStatements(StringBuilder md, BenchRun run) {
-    double total = run.pgStatements().stream().mapToDouble(PgStatements.Entry::totalMs).sum();
+  private static void fanOut(StringBuilder md, BenchRun run) {
+    FanOutPhase.Result fo = run.fanOut();
+    Map<String, Double> f = run.figures();
+    md.append("## Campaign fan-out\n\n");
     md.append(
-        "### Postgres (pg_stat_statements, the e2e phases)\n\nThe statements Postgres spent the most execution "
+        String.format(
+            "A one-shot Campaign (`startAt` now, e-mail, `audience: {all: true}`, priority bulk) to %,d users imported "
+                + "through the API's bulk import (`POST /v1/imports/users`, CSV streamed: %.1f s, %,.0f users/s) into a "
+                + "namespace of its own, created through the Kubernetes API; %d high-priority one-time passwords sent "
+                + "through the API in the bench's namespace while its deliveries drain. Times from the run's start "
+                + "(`campaign_runs.started_at`); \"queued\" = the run fanned out and none of its deliveries `pending` "
+                + "(its counters), i.e. each one relayed to JetStream.%n%n",
+            fo.users(),
+            fo.importSeconds(),
+            fo.users() / Math.max(0.001, fo.importSeconds()),
+            fo.otp().sent()));
+    md.append("| | |\n|---|---:|\n");
+    md.append(
+        String.format(
+            "| run start → every delivery written and queued (`fanout_1m_seconds`) | **%.1f s** |%n",
+            fo.queuedSeconds()));
+    md.append(
+        String.format("| Campaign created → run started | %.1f s |%n", fo.createdToStartSeconds()));
+    md.append(
+        String.format(
+            "| run start → last page written: %,d deliveries | %.1f s, %,.0f/s |%n",
+            fo.deliveries(), fo.writtenSeconds(), fo.writtenPerSecond()));
+    md.append(
+        String.format(
+            "| raw Postgres COPY of the same rows, same run (`raw_pg_copy_rows_per_s`) | %,.0f rows/s; the fan-out %.3f of it |%n",
+            run.rawPgCopyRowsPerSecond(), f.get("fanout_ratio_pg_copy")));
+    md.append(
+        String.format(
+            "| run start → last delivery recorded sent | %.1f s, %,.0f/s |%n",
+            fo.drainSeconds(), fo.sentPerSecond()));
+    md.append(
+        String.format(
+            "| one-time password over the drain, accept → simulator: p50 / p99 / max | %.0f / %.0f / %.0f ms (%d of %d sent while it drained) |%n",
+            fo.otp().percentile(50),
+            fo.otp().percentile(99),
+            fo.otp().percentile(100),
+            fo.otp().sentWhileBusy(),
+            fo.otp().sent()));
+    md.append(
+        String.format(
+            "| operator resident memory: before / largest until queued / then | %.0f / %.0f / %.0f MB |%n",
+            fo.rssMb()[0], fo.rssMb()[1], fo.rssMb()[2]));
+    md.append(
+        String.format(
+            "| operator heap after a full GC: before / after | %.0f / %.0f MB |%n%n",
+            fo.liveHeapMb()[0], fo.liveHeapMb()[1]));
+    Map<String, Double> cpu = fo.cpuSeconds();
+    md.append(
+        String.format(
+            "CPU seconds from the Campaign's creation to every delivery queued: operator %.1f, dispatchers %.1f, "
+                + "Postgres %.1f, nats-server %.1f, bench JVM %.1f. The operator's CPU samples over the same span: "
+                + "`profile/%s-flame.svg` and below; Postgres's statements: below.%n%n",
+            cpu.getOrDefault("operator", 0.0),
+            cpu.getOrDefault("dispatchers", 0.0),
+            cpu.getOrDefault("postgres", 0.0),
+            cpu.getOrDefault("nats-server", 0.0),
+            cpu.getOrDefault("bench", 0.0),
+            Bench.FANOUT_PROFILE));
+  }
+
+  private static void pgStatements(
+      StringBuilder md, String span, List<PgStatements.Entry> statements) {
+    double total = statements.stream().mapToDouble(PgStatements.Entry::totalMs).sum();
+    md.append(
+        "### Postgres (pg_stat_statements, "
+            + span
+            + ")\n\nThe statements Postgres spent the most execution "
             + "time on, normalised (`$1` for each value); a batch of many rows is one call.\n\n"
             + "| statement | calls | total ms | mean ms | rows |\n|---|---:|---:|---:|---:|\n");
-    for (PgStatements.Entry e : run.pgStatements()) {
+    for (PgStatements.Entry e : statements) {
       String q = e.query().length() > 160 ? e.query().substring(0, 157) + "..." : e.query();
       md.append(
           String.format(
               "| `%s` | %,d | %,.0f | %.2f | %,d |%n",
               q.replace("|", "\\|"), e.calls(), e.totalMs(), e.meanMs(), e.rows()));
     }
-    md.append(
-        String.format("%nThese %d took %,.0f ms in all.%n", run.pgStatements().size(), total));
+    md.append(String.format("%nThese %d took %,.0f ms in all.%n%n", statements.size(), total));
   }
 
   private static void ceiling(

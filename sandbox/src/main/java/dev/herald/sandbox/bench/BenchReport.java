@@ -86,6 +86,25 @@ final class BenchReport {
         .put("under_bulk_sent_while_draining", run.otpUnderBulk().sentWhileBusy())
         .put("idle_max_ms", round(run.otpIdle().percentile(100)))
         .put("under_bulk_max_ms", round(run.otpUnderBulk().percentile(100)));
+    FanOutPhase.Result fo = run.fanOut();
+    ObjectNode fanOut =
+        root.putObject("fanout")
+            .put("namespace", FanOutPhase.NAMESPACE)
+            .put("users", fo.users())
+            .put("import_s", round(fo.importSeconds()))
+            .put("import_users_per_s", round(fo.users() / Math.max(0.001, fo.importSeconds())))
+            .put("deliveries", fo.deliveries())
+            .put("created_to_run_start_s", round(fo.createdToStartSeconds()))
+            .put("run_start_to_last_page_s", round(fo.writtenSeconds()))
+            .put("run_start_to_all_queued_s", round(fo.queuedSeconds()))
+            .put("run_start_to_last_sent_s", round(fo.drainSeconds()))
+            .put("sent", fo.sent())
+            .put("otp_sent", fo.otp().sent())
+            .put("otp_received", fo.otp().received())
+            .put("otp_sent_while_draining", fo.otp().sentWhileBusy())
+            .put("otp_max_ms", round(fo.otp().percentile(100)));
+    ObjectNode fanOutCpu = fanOut.putObject("cpu_s_to_all_queued");
+    fo.cpuSeconds().forEach((role, sec) -> fanOutCpu.put(role, round(sec)));
     root.putObject("api")
         .put("clients", run.api().clients())
         .put("accepted", run.api().accepted())
@@ -103,7 +122,9 @@ final class BenchReport {
       p.getValue().writeCollapsed(profileDir.resolve(p.getKey() + ".collapsed"));
       FlameGraphSvg.write(
           profileDir.resolve(p.getKey() + "-flame.svg"),
-          "Herald " + p.getKey() + "s, whole bench run",
+          p.getKey().equals(Bench.FANOUT_PROFILE)
+              ? "Herald operator, campaign fan-out (its creation to every delivery queued)"
+              : "Herald " + p.getKey() + "s, whole bench run",
           p.getValue().collapsed());
     }
     Files.writeString(dir.resolve("bench.md"), BenchMarkdown.of(run, command));
@@ -150,7 +171,10 @@ final class BenchReport {
             new BenchPlots.Series("idle", run.otpIdle().sortedMs()),
             new BenchPlots.Series(
                 String.format("over a %,d-delivery bulk drain", run.plan().bulkDrain()),
-                run.otpUnderBulk().sortedMs())));
+                run.otpUnderBulk().sortedMs()),
+            new BenchPlots.Series(
+                String.format("over a campaign to %,d users", run.fanOut().users()),
+                run.fanOut().otp().sortedMs())));
   }
 
   static double round(double v) {

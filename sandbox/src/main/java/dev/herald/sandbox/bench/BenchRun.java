@@ -14,6 +14,9 @@ import java.util.Map;
  * @param maxRssMb each role's largest resident memory during the e2e phases
  * @param profiles the JFR profile of each kind of Herald process ("dispatcher", "operator")
  * @param pgStatements the statements Postgres spent the most time on during the e2e phases
+ * @param rawPgCopyRowsPerSecond the raw ceiling of the fan-out's writes ({@link
+ *     RawPostgres#copyRowsPerSecond})
+ * @param fanOut the one-shot campaign
  */
 record BenchRun(
     BenchPlan plan,
@@ -23,6 +26,7 @@ record BenchRun(
     int dispatchers,
     double rawJetStreamPerSecond,
     double rawPgRowsPerSecond,
+    double rawPgCopyRowsPerSecond,
     Map<String, SimulatorCeilings.Ceiling> ceilings,
     List<BulkPhase.Result> e2e,
     BulkPhase.Result bulkDrain,
@@ -31,7 +35,8 @@ record BenchRun(
     ApiSendsPhase.Result api,
     Map<String, Double> maxRssMb,
     Map<String, JfrProfile> profiles,
-    List<PgStatements.Entry> pgStatements) {
+    List<PgStatements.Entry> pgStatements,
+    FanOutPhase.Result fanOut) {
 
   /** The machine the run was on, and how busy it was. */
   record Machine(
@@ -70,6 +75,7 @@ record BenchRun(
     double mixed = phase("mixed").steadyPerSecond();
     f.put("raw_jetstream_roundtrip_per_s", rawJetStreamPerSecond);
     f.put("raw_pg_lifecycle_rows_per_s", rawPgRowsPerSecond);
+    f.put("raw_pg_copy_rows_per_s", rawPgCopyRowsPerSecond);
     f.put("e2e_deliveries_per_s_email", phase("email").steadyPerSecond());
     f.put("e2e_deliveries_per_s_sms", phase("sms").steadyPerSecond());
     f.put("e2e_deliveries_per_s_push", phase("push").steadyPerSecond());
@@ -97,6 +103,20 @@ record BenchRun(
     f.put("sim_ceiling_per_s_twilio", ceilings.get("twilio").acceptedPerSecond());
     f.put("sim_ceiling_per_s_fcm", ceilings.get("fcm").acceptedPerSecond());
     f.put("sim_ceiling_per_s_apns", ceilings.get("apns").acceptedPerSecond());
+    f.put("fanout_1m_seconds", fanOut.queuedSeconds());
+    f.put("fanout_users", (double) fanOut.users());
+    f.put("fanout_written_per_s", fanOut.writtenPerSecond());
+    f.put(
+        "fanout_ratio_pg_copy",
+        rawPgCopyRowsPerSecond == 0 ? 0 : fanOut.writtenPerSecond() / rawPgCopyRowsPerSecond);
+    f.put("fanout_drain_deliveries_per_s", fanOut.sentPerSecond());
+    f.put("otp_p50_ms_under_campaign", fanOut.otp().percentile(50));
+    f.put("otp_p99_ms_under_campaign", fanOut.otp().percentile(99));
+    f.put("operator_rss_mb_fanout_start", fanOut.rssMb()[0]);
+    f.put("operator_rss_mb_fanout_max", fanOut.rssMb()[1]);
+    f.put("operator_rss_mb_fanout_end", fanOut.rssMb()[2]);
+    f.put("operator_live_heap_mb_fanout_start", fanOut.liveHeapMb()[0]);
+    f.put("operator_live_heap_mb_fanout_end", fanOut.liveHeapMb()[1]);
     return f;
   }
 }

@@ -154,30 +154,7 @@ final class BenchSystem implements AutoCloseable {
             ProviderType.FCM,
             "  fcm: {projectId: " + BenchSimulators.FCM_PROJECT + "}\n");
     for (var provider : settings.entrySet()) {
-      String name = provider.getKey().name().toLowerCase();
-      c.secrets()
-          .inNamespace(NAMESPACE)
-          .resource(
-              new SecretBuilder()
-                  .withMetadata(
-                      new ObjectMetaBuilder().withName(name).withNamespace(NAMESPACE).build())
-                  .withStringData(sims.of(provider.getKey()).credentials())
-                  .build())
-          .create();
-      c.resource(
-              "apiVersion: herald.dev/v1alpha1\nkind: DeliveryProvider\nmetadata: {name: "
-                  + name
-                  + ", namespace: "
-                  + NAMESPACE
-                  + "}\nspec:\n  type: "
-                  + name
-                  + "\n  secretRef: {name: "
-                  + name
-                  + "}\n  endpoint: "
-                  + sims.of(provider.getKey()).endpoint()
-                  + "\n  rateLimit: 1000000\n  maxConcurrency: 1000\n"
-                  + provider.getValue())
-          .create();
+      createProvider(NAMESPACE, provider.getKey(), provider.getValue());
     }
     c.resource(
             "apiVersion: herald.dev/v1alpha1\nkind: NotificationTemplate\nmetadata: {name: bulk, namespace: "
@@ -194,13 +171,65 @@ final class BenchSystem implements AutoCloseable {
     insertUsers(users);
     List<String> keys = new ArrayList<>();
     for (int i = 0; i < apiKeys; i++) {
-      keys.add(createApiKey(i));
+      keys.add(createApiKey(NAMESPACE, "bench-key-" + i, "send,read"));
     }
-    awaitProvidersReady(settings.keySet().stream().map(t -> t.name().toLowerCase()).toList());
+    awaitProvidersReady(
+        NAMESPACE, settings.keySet().stream().map(t -> t.name().toLowerCase()).toList());
     for (String key : keys) {
       awaitKey(key);
     }
     return keys;
+  }
+
+  /**
+   * A namespace of its own for a campaign, so that its audience is exactly the users imported into
+   * it: a SendGrid provider (limits out of the way, as above), a template {@code campaign} and an
+   * API key that may import contacts; returns the key once the API takes it.
+   */
+  String setUpCampaignNamespace(String namespace) {
+    createProvider(
+        namespace,
+        ProviderType.SENDGRID,
+        "  sendgrid: {from: bench@herald.example, fromName: Herald}\n");
+    client()
+        .resource(
+            "apiVersion: herald.dev/v1alpha1\nkind: NotificationTemplate\nmetadata: {name: campaign, namespace: "
+                + namespace
+                + "}\nspec:\n  email: {subject: \"Campaign {{ run }}\", html: \"<p>{{ run }} for you</p>\", "
+                + "text: \"{{ run }} for you\"}\n")
+        .create();
+    String key = createApiKey(namespace, "campaign-key", "contacts,send,read");
+    awaitProvidersReady(namespace, List.of(ProviderType.SENDGRID.name().toLowerCase()));
+    awaitKey(key);
+    return key;
+  }
+
+  private void createProvider(String namespace, ProviderType type, String typeSettings) {
+    String name = type.name().toLowerCase();
+    KubernetesClient c = client();
+    c.secrets()
+        .inNamespace(namespace)
+        .resource(
+            new SecretBuilder()
+                .withMetadata(
+                    new ObjectMetaBuilder().withName(name).withNamespace(namespace).build())
+                .withStringData(sims.of(type).credentials())
+                .build())
+        .create();
+    c.resource(
+            "apiVersion: herald.dev/v1alpha1\nkind: DeliveryProvider\nmetadata: {name: "
+                + name
+                + ", namespace: "
+                + namespace
+                + "}\nspec:\n  type: "
+                + name
+                + "\n  secretRef: {name: "
+                + name
+                + "}\n  endpoint: "
+                + sims.of(type).endpoint()
+                + "\n  rateLimit: 1000000\n  maxConcurrency: 1000\n"
+                + typeSettings)
+        .create();
   }
 
   private void insertUsers(int users) throws SQLException {
@@ -249,21 +278,24 @@ final class BenchSystem implements AutoCloseable {
     return "+1415" + String.format("%07d", 2_000_000 + i % 8_000_000);
   }
 
-  private String createApiKey(int i) {
+  private String createApiKey(String namespace, String name, String scopes) {
     String key =
-        "hk_bench_" + i + "_" + HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
+        "hk_"
+            + name.replace('-', '_')
+            + "_"
+            + HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
     client()
         .secrets()
-        .inNamespace(NAMESPACE)
+        .inNamespace(namespace)
         .resource(
             new SecretBuilder()
                 .withMetadata(
                     new ObjectMetaBuilder()
-                        .withName("bench-key-" + i)
-                        .withNamespace(NAMESPACE)
+                        .withName(name)
+                        .withNamespace(namespace)
                         .addToLabels("herald.dev/api-key", "true")
                         .build())
-                .withStringData(Map.of("key", key, "scopes", "send,read"))
+                .withStringData(Map.of("key", key, "scopes", scopes))
                 .build())
         .create();
     return key;
@@ -284,7 +316,7 @@ final class BenchSystem implements AutoCloseable {
         "the API did not take a bench key");
   }
 
-  private void awaitProvidersReady(List<String> names) {
+  private void awaitProvidersReady(String namespace, List<String> names) {
     await(
         () ->
             names.stream()
@@ -293,7 +325,7 @@ final class BenchSystem implements AutoCloseable {
                       DeliveryProvider p =
                           client()
                               .resources(DeliveryProvider.class)
-                              .inNamespace(NAMESPACE)
+                              .inNamespace(namespace)
                               .withName(n)
                               .get();
                       return p != null

@@ -28,14 +28,19 @@ final class ProcessMeter {
     this.roles = roles;
   }
 
-  /** CPU seconds used so far, by role. */
+  /**
+   * CPU seconds used so far, by role. A live child that is a role of its own (the operator, the
+   * dispatchers, nats-server: children of the bench's JVM, which started them) counts for that role
+   * only, not for its parent's too.
+   */
   Map<String, Double> cpuSeconds() {
+    Map<String, List<Long>> now = roles.get();
+    java.util.Set<Long> ofARole = new java.util.HashSet<>();
+    now.values().forEach(ofARole::addAll);
     Map<String, Double> cpu = new LinkedHashMap<>();
-    roles
-        .get()
-        .forEach(
-            (role, pids) ->
-                cpu.put(role, pids.stream().mapToDouble(ProcessMeter::cpuWithChildren).sum()));
+    now.forEach(
+        (role, pids) ->
+            cpu.put(role, pids.stream().mapToDouble(p -> cpuWithChildren(p, ofARole)).sum()));
     return cpu;
   }
 
@@ -60,11 +65,16 @@ final class ProcessMeter {
     return d;
   }
 
-  static double cpuWithChildren(long pid) {
+  static double cpuWithChildren(long pid, java.util.Set<Long> counted) {
     double own = cpuSeconds(pid, true);
     return own
         + ProcessHandle.of(pid)
-            .map(h -> h.children().mapToDouble(c -> cpuSeconds(c.pid(), true)).sum())
+            .map(
+                h ->
+                    h.children()
+                        .filter(c -> !counted.contains(c.pid()))
+                        .mapToDouble(c -> cpuSeconds(c.pid(), true))
+                        .sum())
             .orElse(0.0);
   }
 
@@ -99,6 +109,52 @@ final class ProcessMeter {
       // gone
     }
     return 0;
+  }
+
+  private static final java.util.regex.Pattern HEAP_USED =
+      java.util.regex.Pattern.compile("total \\d+K, used (\\d+)K");
+
+  /**
+   * The live heap of a JVM of this machine in MB: {@code jcmd <pid> GC.run} (a full collection,
+   * some hundred milliseconds for the operator's heap), then the generations' {@code used} as
+   * {@code GC.heap_info} reports them — what survives a full GC, so that two readings compare what
+   * the process keeps rather than where its collector happened to be. 0 when jcmd cannot attach.
+   */
+  static double liveHeapMb(long pid) {
+    Path jcmd =
+        Path.of(ProcessHandle.current().info().command().orElse("java")).resolveSibling("jcmd");
+    if (jcmd(jcmd, pid, "GC.run") == null) {
+      return 0;
+    }
+    String info = jcmd(jcmd, pid, "GC.heap_info");
+    if (info == null) {
+      return 0;
+    }
+    // "DefNew total 116224K, used 0K [...]", "Tenured total 258048K, used 3054K [...]" (G1:
+    // "garbage-first
+    // heap total …"); the spaces below them (eden, from, to) and Metaspace are written otherwise
+    long usedKb = 0;
+    java.util.regex.Matcher m = HEAP_USED.matcher(info);
+    while (m.find()) {
+      usedKb += Long.parseLong(m.group(1));
+    }
+    return usedKb / 1024.0;
+  }
+
+  private static String jcmd(Path jcmd, long pid, String command) {
+    try {
+      Process p =
+          new ProcessBuilder(jcmd.toString(), Long.toString(pid), command)
+              .redirectErrorStream(true)
+              .start();
+      String out = new String(p.getInputStream().readAllBytes());
+      return p.waitFor() == 0 ? out : null;
+    } catch (IOException e) {
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
   }
 
   private static double ticksPerSecond() {

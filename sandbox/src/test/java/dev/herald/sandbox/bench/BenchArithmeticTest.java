@@ -46,4 +46,20 @@ class BenchArithmeticTest {
     assertEquals("java.lang", JfrProfile.packageOf("java.lang.String.equals"));
     assertEquals("(default)", JfrProfile.packageOf("Main.main"));
   }
+
+  @Test
+  void theCampaignsAudienceIsACsvOfEveryUserOnce() throws Exception {
+    java.util.concurrent.atomic.AtomicLong read = new java.util.concurrent.atomic.AtomicLong();
+    String csv;
+    try (FanOutPhase.AudienceCsv in = new FanOutPhase.AudienceCsv(2_500, read)) {
+      csv = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII);
+    }
+    java.util.List<String> lines = csv.lines().toList();
+    assertEquals(2_501, lines.size());
+    assertEquals("id,email,locale", lines.get(0));
+    assertEquals("c-0000000,c-0000000@campaign.bench.example,en-US", lines.get(1));
+    assertEquals("c-0002499,c-0002499@campaign.bench.example,en-US", lines.get(2_500));
+    assertEquals(2_500, lines.stream().skip(1).distinct().count());
+    assertEquals(2_500, read.get());
+  }
 }

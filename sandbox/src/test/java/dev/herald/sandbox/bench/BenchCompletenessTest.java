@@ -82,7 +82,15 @@ class BenchCompletenessTest {
             "cpu_s_per_1000_operator",
             "cpu_s_per_1000_dispatchers",
             "cpu_s_per_1000_postgres",
-            "cpu_s_per_1000_nats")) {
+            "cpu_s_per_1000_nats",
+            "raw_pg_copy_rows_per_s",
+            "fanout_1m_seconds",
+            "fanout_users",
+            "fanout_ratio_pg_copy",
+            "otp_p99_ms_under_campaign",
+            "operator_rss_mb_fanout_max",
+            "operator_live_heap_mb_fanout_start",
+            "operator_live_heap_mb_fanout_end")) {
       assertTrue(BenchKeys.REQUIRED.containsKey(key), key);
     }
   }
