@@ -5,6 +5,9 @@ import dev.herald.core.batch.Batcher;
 import dev.herald.core.config.QueueSettings;
 import dev.herald.core.config.StoreSettings;
 import dev.herald.core.db.Database;
+import dev.herald.core.metrics.HeraldRegistry;
+import dev.herald.core.metrics.MetricsServer;
+import dev.herald.core.metrics.MetricsSettings;
 import dev.herald.core.queue.QueueConnection;
 import dev.herald.core.store.CircuitStore;
 import dev.herald.core.store.Claim;
@@ -21,6 +24,8 @@ import dev.herald.core.webpush.WebPushEndpoints;
 import dev.herald.dispatcher.consumer.DeliveryHandler;
 import dev.herald.dispatcher.consumer.LanePuller;
 import dev.herald.dispatcher.consumer.ProviderChanges;
+import dev.herald.dispatcher.metrics.DeliveryMetrics;
+import dev.herald.dispatcher.metrics.Readiness;
 import dev.herald.dispatcher.provider.ProviderRegistry;
 import dev.herald.providers.ProviderEnvironment;
 import dev.herald.providers.Providers;
@@ -28,6 +33,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -53,6 +59,9 @@ public final class Dispatcher implements AutoCloseable {
   private final List<LanePuller> pullers = new ArrayList<>();
   private final List<Thread> pullerThreads = new ArrayList<>();
   private final ExecutorService handlers = Executors.newVirtualThreadPerTaskExecutor();
+  private final HeraldRegistry meters;
+  private final Readiness readiness;
+  private final MetricsServer metricsServer;
 
   /** The providers Herald ships, as production runs them: public push services only. */
   public static Providers providers() {
@@ -75,9 +84,24 @@ public final class Dispatcher implements AutoCloseable {
       QueueSettings queueSettings,
       DispatcherSettings settings,
       Providers providerTypes,
-      String name) {
-    this.database = Database.open(store, name);
-    this.queue = QueueConnection.connect(queueSettings, name);
+      String name,
+      MetricsSettings metricsSettings) {
+    // Served first: /healthz answers while the dispatcher connects, /readyz says it is not ready.
+    this.meters = HeraldRegistry.create();
+    this.readiness = new Readiness();
+    this.metricsServer =
+        MetricsServer.start(
+            metricsSettings,
+            meters::scrape,
+            Map.of("/healthz", Optional::empty, "/readyz", readiness));
+    try {
+      this.database = Database.open(store, name);
+      this.queue = QueueConnection.connect(queueSettings, name);
+    } catch (RuntimeException e) {
+      metricsServer.close();
+      meters.close();
+      throw e;
+    }
     queue.ensureTopology();
     DeliveryStore deliveries = new DeliveryStore(database.jdbi());
     this.claims =
@@ -133,7 +157,8 @@ public final class Dispatcher implements AutoCloseable {
             settings.sendTimeout(),
             settings.circuitOpenFor(),
             settings.permitWait(),
-            providerChanges);
+            providerChanges,
+            meters.registry());
     this.handler =
         new DeliveryHandler(
             claims,
@@ -147,7 +172,8 @@ public final class Dispatcher implements AutoCloseable {
             settings,
             queue.jetStream(),
             queueSettings.names(),
-            queueSettings.ackWait());
+            queueSettings.ackWait(),
+            new DeliveryMetrics(meters.registry()));
     for (Channel channel : settings.channels()) {
       LanePuller puller =
           new LanePuller(
@@ -166,6 +192,16 @@ public final class Dispatcher implements AutoCloseable {
               .daemon(true)
               .start(puller));
     }
+    readiness.started(
+        List.of(
+            Readiness.answers(
+                "Postgres", () -> database.jdbi().useHandle(h -> h.execute("select 1"))),
+            Readiness.holds(
+                "NATS",
+                () -> queue.nats().getStatus() == io.nats.client.Connection.Status.CONNECTED,
+                "not connected"),
+            Readiness.holds(
+                "DeliveryProvider informer", providers::synced, "has not listed providers yet")));
     LOG.info("dispatcher {} pulling {}", name, settings.channels());
   }
 
@@ -175,7 +211,8 @@ public final class Dispatcher implements AutoCloseable {
       QueueSettings queue,
       DispatcherSettings settings,
       String name) {
-    return new Dispatcher(kube, store, queue, settings, providers(), name);
+    return new Dispatcher(
+        kube, store, queue, settings, providers(), name, MetricsSettings.ephemeral());
   }
 
   public static Dispatcher start(
@@ -185,12 +222,42 @@ public final class Dispatcher implements AutoCloseable {
       DispatcherSettings settings,
       Providers providerTypes,
       String name) {
-    return new Dispatcher(kube, store, queue, settings, providerTypes, name);
+    return new Dispatcher(
+        kube, store, queue, settings, providerTypes, name, MetricsSettings.ephemeral());
+  }
+
+  /**
+   * Starts a dispatcher whose {@code /metrics}, {@code /healthz} and {@code /readyz} are served as
+   * {@code metrics} says.
+   */
+  public static Dispatcher start(
+      KubernetesClient kube,
+      StoreSettings store,
+      QueueSettings queue,
+      DispatcherSettings settings,
+      Providers providerTypes,
+      String name,
+      MetricsSettings metrics) {
+    return new Dispatcher(kube, store, queue, settings, providerTypes, name, metrics);
+  }
+
+  /** The port {@code /metrics}, {@code /healthz} and {@code /readyz} are served on. */
+  public int metricsPort() {
+    return metricsServer.port();
+  }
+
+  /**
+   * Closes the NATS connection under the running dispatcher, as a broker that is gone for good
+   * would: {@code /readyz} then says it is not ready. For tests of readiness.
+   */
+  public void loseQueueConnection() {
+    queue.abort();
   }
 
   /** Stops pulling, lets deliveries in hand finish and be recorded, then closes. */
   @Override
   public void close() {
+    readiness.stopping();
     pullers.forEach(LanePuller::stop);
     joinPullers();
     handlers.shutdown();
@@ -209,6 +276,7 @@ public final class Dispatcher implements AutoCloseable {
    * JetStream redelivers them after AckWait.
    */
   public void halt() {
+    readiness.stopping();
     pullers.forEach(LanePuller::stop);
     queue.abort();
     handlers.shutdownNow();
@@ -235,5 +303,7 @@ public final class Dispatcher implements AutoCloseable {
     providerChanges.close();
     queue.close();
     database.close();
+    metricsServer.close();
+    meters.close();
   }
 }

@@ -2,6 +2,7 @@ package dev.herald.dispatcher;
 
 import dev.herald.core.config.QueueSettings;
 import dev.herald.core.config.StoreSettings;
+import dev.herald.core.metrics.MetricsSettings;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.util.concurrent.CountDownLatch;
@@ -22,7 +23,9 @@ public final class Main {
             StoreSettings.fromEnv(System.getenv()),
             QueueSettings.fromEnv(System.getenv()),
             DispatcherSettings.fromEnv(System.getenv()),
-            name);
+            Dispatcher.providers(),
+            name,
+            MetricsSettings.fromEnv(System.getenv()));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(

@@ -8,6 +8,11 @@ import dev.herald.core.config.QueueSettings;
 import dev.herald.core.config.RetentionSettings;
 import dev.herald.core.config.StoreSettings;
 import dev.herald.core.db.Database;
+import dev.herald.core.metrics.HeraldRegistry;
+import dev.herald.core.metrics.MetricsServer;
+import dev.herald.core.metrics.MetricsSettings;
+import dev.herald.core.metrics.QueueGauges;
+import dev.herald.core.metrics.Sampler;
 import dev.herald.core.queue.DeliveryPublisher;
 import dev.herald.core.queue.QueueConnection;
 import dev.herald.core.schedule.CampaignClock;
@@ -27,6 +32,8 @@ import dev.herald.operator.campaign.FanOutWorker;
 import dev.herald.operator.events.EventRecorder;
 import dev.herald.operator.http.ApiServer;
 import dev.herald.operator.http.ApiSettings;
+import dev.herald.operator.metrics.ReconcileMetrics;
+import dev.herald.operator.metrics.RelayMetrics;
 import dev.herald.operator.notification.ContactDirectory;
 import dev.herald.operator.notification.NotificationAcceptance;
 import dev.herald.operator.notification.NotificationReconciler;
@@ -77,6 +84,9 @@ public final class HeraldOperator implements AutoCloseable {
   private final ApiServer api;
   private final ScheduledExecutorService campaignRuns;
   private final Leadership leadership;
+  private final HeraldRegistry meters;
+  private final Sampler sampler;
+  private final MetricsServer metricsServer;
 
   private HeraldOperator(
       Database database,
@@ -87,7 +97,13 @@ public final class HeraldOperator implements AutoCloseable {
       ScheduledExecutorService maintenance,
       ScheduledExecutorService campaignRuns,
       ApiServer api,
-      Leadership leadership) {
+      Leadership leadership,
+      HeraldRegistry meters,
+      Sampler sampler,
+      MetricsServer metricsServer) {
+    this.meters = meters;
+    this.sampler = sampler;
+    this.metricsServer = metricsServer;
     this.api = api;
     this.leadership = leadership;
     this.campaignRuns = campaignRuns;
@@ -136,6 +152,26 @@ public final class HeraldOperator implements AutoCloseable {
         kube, store, queueSettings, apiSettings, retention, campaignClock, LeaderSettings.none());
   }
 
+  /** Starts everything with metrics on a free port ({@link #metricsPort()}). */
+  public static HeraldOperator start(
+      KubernetesClient kube,
+      StoreSettings store,
+      QueueSettings queueSettings,
+      ApiSettings apiSettings,
+      RetentionSettings retention,
+      CampaignClock campaignClock,
+      LeaderSettings leader) {
+    return start(
+        kube,
+        store,
+        queueSettings,
+        apiSettings,
+        retention,
+        campaignClock,
+        leader,
+        MetricsSettings.ephemeral());
+  }
+
   /**
    * Starts everything; the Kubernetes client stays the caller's. {@code campaignClock} is the time
    * campaigns are scheduled in (the system clock but in demos and tests).
@@ -147,8 +183,10 @@ public final class HeraldOperator implements AutoCloseable {
       ApiSettings apiSettings,
       RetentionSettings retention,
       CampaignClock campaignClock,
-      LeaderSettings leader) {
+      LeaderSettings leader,
+      MetricsSettings metricsSettings) {
     Leadership leadership = new Leadership(!leader.enabled());
+    HeraldRegistry meters = HeraldRegistry.create();
     Database database = Database.open(store, "herald-operator");
     QueueConnection queue = QueueConnection.connect(queueSettings, "herald-operator");
     queue.ensureTopology();
@@ -157,9 +195,22 @@ public final class HeraldOperator implements AutoCloseable {
     DeliveryStore deliveries = new DeliveryStore(relayDatabase.jdbi());
     NotificationStore notifications = new NotificationStore(database.jdbi());
     DeliveryPublisher publisher = new DeliveryPublisher(queue);
+    RelayMetrics relayMetrics = new RelayMetrics(meters.registry());
     OutboxRelay relay =
         new OutboxRelay(
-            deliveries, publisher, RELAY_BATCH, Duration.ofSeconds(1), queue::repairTopology);
+            deliveries,
+            publisher,
+            RELAY_BATCH,
+            Duration.ofSeconds(1),
+            queue::repairTopology,
+            relayMetrics);
+    // Gauges that cost a query, sampled on a thread of their own; every replica samples, so
+    // alerts take the max over replicas.
+    Sampler sampler =
+        new Sampler(meters.registry(), metricsSettings.sampleEvery(), "herald-metrics-sampler");
+    sampler.add("relay_backlog", relayMetrics.sampler(deliveries));
+    sampler.add(
+        "queue", new QueueGauges(meters.registry(), queue::management, queueSettings.names()));
 
     TemplateRenderer renderer = new TemplateRenderer();
     EventRecorder events = new EventRecorder(kube);
@@ -197,6 +248,7 @@ public final class HeraldOperator implements AutoCloseable {
                           }
                         })
                     .withReconciliationTerminationTimeout(Duration.ofSeconds(5))
+                    .withMetrics(new ReconcileMetrics(meters.registry()))
                     .withResourceCloner(new SourceKeepingCloner())
                     .withLeaderElectionConfiguration(
                         leader.enabled() ? leadership.configuration(leader) : null));
@@ -340,7 +392,11 @@ public final class HeraldOperator implements AutoCloseable {
                 notifications,
                 preferences,
                 acceptance,
-                notificationReconciler));
+                notificationReconciler,
+                meters.registry()));
+    // The API's own /healthz and /readyz stay on its port; only /metrics is here.
+    MetricsServer metricsServer =
+        MetricsServer.start(metricsSettings, meters::scrape, java.util.Map.of());
     LOG.info("herald operator started");
     return new HeraldOperator(
         database,
@@ -351,12 +407,20 @@ public final class HeraldOperator implements AutoCloseable {
         maintenance,
         campaignRuns,
         api,
-        leadership);
+        leadership,
+        meters,
+        sampler,
+        metricsServer);
   }
 
   /** Whether this replica reconciles now: the Lease's holder, or the only process. */
   public boolean leading() {
     return leadership.leading();
+  }
+
+  /** The port {@code /metrics} is served on. */
+  public int metricsPort() {
+    return metricsServer.port();
   }
 
   /** The port the HTTP API listens on. */
@@ -367,6 +431,8 @@ public final class HeraldOperator implements AutoCloseable {
   @Override
   public void close() {
     leadership.closing();
+    metricsServer.close();
+    sampler.close();
     api.close();
     operator.stop();
     maintenance.shutdownNow();
@@ -375,5 +441,6 @@ public final class HeraldOperator implements AutoCloseable {
     queue.close();
     relayDatabase.close();
     database.close();
+    meters.close();
   }
 }

@@ -67,6 +67,41 @@ public final class DeliveryStore {
   }
 
   /**
+   * The relay's backlog: deliveries {@code pending} and due (counted up to {@code cap}), and how
+   * long the one due longest has been due ({@link java.time.Duration#ZERO} when none is).
+   * Deliveries waiting for a later time (a backoff, a throttle, a schedule) are not behind.
+   */
+  public record Backlog(long due, java.time.Duration oldestDue) {}
+
+  /**
+   * Reads the backlog through the partial index of pending deliveries; the cap bounds the cost of a
+   * sample when millions are due at once (a campaign being published).
+   */
+  public Backlog backlog(int cap) {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                    // The oldest per priority is the first entry of the index for that priority.
+                    """
+                    select
+                      (select count(*) from (select 1 from deliveries
+                         where state = 'pending' and next_attempt_at <= now() limit :cap) due),
+                      coalesce(extract(epoch from now() - least(
+                        (select min(next_attempt_at) from deliveries where state = 'pending' and priority = 0),
+                        (select min(next_attempt_at) from deliveries where state = 'pending' and priority = 1),
+                        (select min(next_attempt_at) from deliveries where state = 'pending' and priority = 2))), 0)
+                    """)
+                .bind("cap", cap)
+                .map(
+                    (rs, ctx) ->
+                        new Backlog(
+                            rs.getLong(1),
+                            java.time.Duration.ofMillis(
+                                Math.max(0, Math.round(rs.getDouble(2) * 1000)))))
+                .one());
+  }
+
+  /**
    * Takes up to {@code limit} deliveries that are {@code pending} and due, high priority first, for
    * the relay to publish: marks them {@code queued}, with no stream sequence yet, and counts the
    * publication each is about to be. The caller commits before publishing, so that no row stays

@@ -20,6 +20,7 @@ import dev.herald.core.template.TemplateRenderer;
 import dev.herald.core.template.TemplateRenderer.Rendered;
 import dev.herald.core.template.TemplateVariables;
 import dev.herald.dispatcher.DispatcherSettings;
+import dev.herald.dispatcher.metrics.DeliveryMetrics;
 import dev.herald.dispatcher.provider.ProviderGate;
 import dev.herald.dispatcher.provider.ProviderGate.Circuit;
 import dev.herald.dispatcher.provider.ProviderRegistry;
@@ -114,6 +115,7 @@ public final class DeliveryHandler implements AutoCloseable {
   private final DeadLetterStream deadLetters;
   private final AckDeadlines deadlines;
   private final Duration recheckAfter;
+  private final DeliveryMetrics metrics;
 
   public DeliveryHandler(
       Batcher<DeliveryKey, ClaimAnswer> claims,
@@ -127,7 +129,8 @@ public final class DeliveryHandler implements AutoCloseable {
       DispatcherSettings settings,
       JetStream jetStream,
       QueueNames names,
-      Duration ackWait) {
+      Duration ackWait,
+      DeliveryMetrics metrics) {
     this(
         claims,
         rechecks,
@@ -139,7 +142,35 @@ public final class DeliveryHandler implements AutoCloseable {
         settings,
         DeadLetterStream.of(jetStream, names),
         ackWait,
-        RECHECK_AFTER);
+        RECHECK_AFTER,
+        metrics);
+  }
+
+  DeliveryHandler(
+      Batcher<DeliveryKey, ClaimAnswer> claims,
+      Batcher<DeliveryKey, Claim> rechecks,
+      Batcher<Outcome, Boolean> outcomes,
+      Notifications notifications,
+      Contacts contacts,
+      TemplateRenderer renderer,
+      ReadyProviders providers,
+      DispatcherSettings settings,
+      DeadLetterStream deadLetters,
+      Duration ackWait,
+      Duration recheckAfter) {
+    this(
+        claims,
+        rechecks,
+        outcomes,
+        notifications,
+        contacts,
+        renderer,
+        providers,
+        settings,
+        deadLetters,
+        ackWait,
+        recheckAfter,
+        DeliveryMetrics.discarded());
   }
 
   /**
@@ -157,7 +188,9 @@ public final class DeliveryHandler implements AutoCloseable {
       DispatcherSettings settings,
       DeadLetterStream deadLetters,
       Duration ackWait,
-      Duration recheckAfter) {
+      Duration recheckAfter,
+      DeliveryMetrics metrics) {
+    this.metrics = metrics;
     this.claims = claims;
     this.rechecks = rechecks;
     this.outcomes = outcomes;
@@ -205,10 +238,9 @@ public final class DeliveryHandler implements AutoCloseable {
           "undecodable message on {} moved to the dead-letter stream: {}",
           message.getSubject(),
           e.getMessage());
-      deadLetters.write(
-          message.getSubject().substring(message.getSubject().lastIndexOf('.') + 1),
-          message.getData(),
-          "undecodable");
+      String channel = message.getSubject().substring(message.getSubject().lastIndexOf('.') + 1);
+      deadLetters.write(channel, message.getData(), "undecodable");
+      metrics.undecodable(dev.herald.api.Channel.fromWire(channel));
       message.term();
       return;
     }
@@ -264,6 +296,8 @@ public final class DeliveryHandler implements AutoCloseable {
       // Not acknowledged: JetStream redelivers it after AckWait, and the claim is retried then.
       return;
     }
+    // Counted once stored, so a delivery whose outcome is lost and redelivered counts once.
+    metrics.recorded(delivery, decision.outcome());
     switch (decision.ack()) {
       case ACK -> message.ack();
       case TERM -> message.term();

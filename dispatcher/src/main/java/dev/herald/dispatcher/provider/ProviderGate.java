@@ -2,6 +2,7 @@ package dev.herald.dispatcher.provider;
 
 import dev.herald.api.Priority;
 import dev.herald.api.provider.DeliveryProviderSpec;
+import dev.herald.dispatcher.metrics.ProviderMetrics;
 import dev.herald.providers.SendResult;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
@@ -83,6 +84,7 @@ public final class ProviderGate {
   }
 
   private final CircuitBreaker breaker;
+  private final ProviderMetrics metrics;
   private final ProviderLimits limits;
   private final Duration permitWait;
   private final Duration openFor;
@@ -105,7 +107,21 @@ public final class ProviderGate {
       Duration openFor,
       Duration permitWait,
       CircuitListener listener) {
+    this(name, spec, openFor, permitWait, listener, ProviderMetrics.discarded());
+  }
+
+  /**
+   * @param metrics the provider's meters; its circuit gauge follows this gate from now on
+   */
+  public ProviderGate(
+      String name,
+      DeliveryProviderSpec spec,
+      Duration openFor,
+      Duration permitWait,
+      CircuitListener listener,
+      ProviderMetrics metrics) {
     this.openFor = openFor;
+    this.metrics = metrics;
     this.breaker =
         CircuitBreaker.of(
             name,
@@ -142,6 +158,7 @@ public final class ProviderGate {
     this.nanosPerPermit =
         spec.getRateLimit() == null ? 0 : TimeUnit.SECONDS.toNanos(1) / spec.getRateLimit();
     this.permitWait = permitWait;
+    metrics.circuit(this::circuit);
   }
 
   private Duration openWait(int attempt) {
@@ -213,9 +230,12 @@ public final class ProviderGate {
         result = call.get();
       } catch (RuntimeException e) {
         lastError = e.getClass().getSimpleName();
-        breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, e);
+        long took = System.nanoTime() - start;
+        metrics.threw(e, took);
+        breaker.onError(took, TimeUnit.NANOSECONDS, e);
         throw e;
       }
+      metrics.answered(result, System.nanoTime() - start);
       if (result instanceof SendResult.Retry retry) {
         lastError = retry.code();
         pauseFor(retry.retryAfter());

@@ -4,6 +4,7 @@ import dev.herald.api.Channel;
 import dev.herald.api.provider.DeliveryProvider;
 import dev.herald.api.provider.DeliveryProviderStatus;
 import dev.herald.core.SecretValues;
+import dev.herald.dispatcher.metrics.ProviderMetrics;
 import dev.herald.providers.ProviderClient;
 import dev.herald.providers.ProviderConfig;
 import dev.herald.providers.Providers;
@@ -12,6 +13,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
@@ -41,6 +43,8 @@ public final class ProviderRegistry implements AutoCloseable {
   private final Duration circuitOpenFor;
   private final Duration permitWait;
   private final ProviderEvents events;
+  private final MeterRegistry meters;
+  private final Map<String, ProviderMetrics> providerMetrics = new ConcurrentHashMap<>();
 
   public ProviderRegistry(
       KubernetesClient kube,
@@ -48,7 +52,9 @@ public final class ProviderRegistry implements AutoCloseable {
       Duration timeout,
       Duration circuitOpenFor,
       Duration permitWait,
-      ProviderEvents events) {
+      ProviderEvents events,
+      MeterRegistry meters) {
+    this.meters = meters;
     this.kube = kube;
     this.timeout = timeout;
     this.circuitOpenFor = circuitOpenFor;
@@ -147,12 +153,24 @@ public final class ProviderRegistry implements AutoCloseable {
                           circuitOpenFor,
                           permitWait,
                           (from, to, lastError) ->
-                              events.circuitChanged(
-                                  namespace, name, channel, from, to, lastError)));
+                              events.circuitChanged(namespace, name, channel, from, to, lastError),
+                          metrics(namespace, name, p.getSpec().getType().wireName())));
             });
     return built == null
         ? null
         : new Candidate(p.getMetadata().getName(), built.client(), built.gate());
+  }
+
+  /** One set of meters per provider for the life of the process, whatever its gate becomes. */
+  private ProviderMetrics metrics(String namespace, String name, String type) {
+    return providerMetrics.computeIfAbsent(
+        namespace + "/" + name + "/" + type,
+        k -> new ProviderMetrics(meters, namespace, name, type));
+  }
+
+  /** Whether the informer has listed the DeliveryProviders once (readiness). */
+  public boolean synced() {
+    return informer.hasSynced();
   }
 
   private ProviderClient build(DeliveryProvider p) {

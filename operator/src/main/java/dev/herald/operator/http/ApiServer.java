@@ -8,11 +8,13 @@ import dev.herald.core.store.EarlyReceipts;
 import dev.herald.core.store.NotificationStore;
 import dev.herald.core.store.WebhookReceipts;
 import dev.herald.core.unsubscribe.UnsubscribeLinks;
+import dev.herald.operator.metrics.ApiMetrics;
 import dev.herald.operator.notification.NotificationAcceptance;
 import dev.herald.operator.notification.PreferenceCache;
 import dev.herald.operator.notification.TemplateCatalog;
 import dev.herald.providers.Providers;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -52,7 +54,8 @@ public final class ApiServer implements AutoCloseable {
       NotificationStore notifications,
       PreferenceCache preferences,
       NotificationAcceptance acceptance,
-      TemplateCatalog catalog) {}
+      TemplateCatalog catalog,
+      MeterRegistry meters) {}
 
   public static ApiServer start(ApiSettings settings, Services s) {
     UserTokenKeys userTokenKeys = new UserTokenKeys(s.kube());
@@ -67,6 +70,8 @@ public final class ApiServer implements AutoCloseable {
     Vertx vertx = Vertx.vertx();
     SlowClients slow = new SlowClients(vertx, settings.headerTimeout(), settings.bodyIdleTimeout());
     Router router = Router.router(vertx);
+    // First, so that a request refused by any later handler is counted too.
+    router.route().handler(new ApiMetrics(s.meters(), router)::begin);
     router.route().handler(slow::request);
     routes(router, vertx, settings, s, keys);
     try {

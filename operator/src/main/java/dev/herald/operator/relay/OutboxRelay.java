@@ -4,6 +4,7 @@ import dev.herald.api.queue.DeliveryMessage;
 import dev.herald.core.queue.DeliveryPublisher;
 import dev.herald.core.store.DeliveryKey;
 import dev.herald.core.store.DeliveryStore;
+import dev.herald.operator.metrics.RelayMetrics;
 import io.nats.client.api.PublishAck;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,6 +40,7 @@ public final class OutboxRelay implements AutoCloseable {
   private boolean failing;
 
   private final Runnable repairTopology;
+  private final RelayMetrics metrics;
 
   /**
    * @param repairTopology asked after a failed pass: a broker whose store was wiped has forgotten
@@ -49,8 +51,10 @@ public final class OutboxRelay implements AutoCloseable {
       DeliveryPublisher publisher,
       int batchSize,
       Duration interval,
-      Runnable repairTopology) {
+      Runnable repairTopology,
+      RelayMetrics metrics) {
     this.repairTopology = repairTopology;
+    this.metrics = metrics;
     this.store = store;
     this.publisher = publisher;
     this.batchSize = batchSize;
@@ -149,6 +153,8 @@ public final class OutboxRelay implements AutoCloseable {
     // again.
     // Should Postgres be gone now, the rows stay queued without a sequence and the sweeper
     // publishes them again (under the same ids) once they are older than its threshold.
+    metrics.published(queued.size());
+    metrics.failed(failed.size());
     recordSequences(queued);
     store.unpublished(failed);
     if (queued.isEmpty() && firstError != null) {

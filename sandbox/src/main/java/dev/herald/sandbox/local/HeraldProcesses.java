@@ -126,6 +126,8 @@ public final class HeraldProcesses implements AutoCloseable {
     all.put("HERALD_NATS_URL", servers.natsUrl());
     all.put("HERALD_STREAM_REPLICAS", String.valueOf(servers.streamReplicas()));
     all.put("HERALD_API_PORT", String.valueOf(api.port()));
+    // Several processes on one machine: each its own free metrics port, unless one is asked for.
+    all.putIfAbsent("HERALD_METRICS_PORT", "0");
     all.put("HOSTNAME", name);
     return all;
   }
