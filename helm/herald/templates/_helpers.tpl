@@ -120,6 +120,9 @@ metrics port. A list of EnvVar dicts.
 {{- $env = append $env (dict "name" "HERALD_API_PUBLIC_URL" "value" $v.api.publicUrl) }}
 {{- end }}
 {{- $env = append $env (dict "name" "HERALD_METRICS_PORT" "value" ($v.metrics.port | int64 | toString)) }}
+{{- if $v.metrics.sampleSeconds }}
+{{- $env = append $env (dict "name" "HERALD_METRICS_SAMPLE_SECONDS" "value" ($v.metrics.sampleSeconds | int64 | toString)) }}
+{{- end }}
 {{- toYaml $env }}
 {{- end }}
 
