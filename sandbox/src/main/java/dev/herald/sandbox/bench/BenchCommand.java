@@ -22,7 +22,7 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(
       names = "--quick",
       description =
-          "Smaller runs (under two minutes on 2 cores), for CI; every figure is still measured.")
+          "Smaller runs (about two and a half minutes on 2 cores), for CI; every figure is still measured.")
   boolean quick;
 
   @Option(
