@@ -263,7 +263,7 @@ public final class HeraldOperator implements AutoCloseable {
     NotificationReconciler notificationReconciler =
         new NotificationReconciler(acceptance, notifications, events);
     // Campaign runs: written a page at a time on a thread of their own (a run of a million users
-    // takes a minute), and resumed from their checkpoints at start and every minute (a fan-out
+    // takes minutes), and resumed from their checkpoints at start and every minute (a fan-out
     // that failed on a database outage is taken up again). Preferences are read from Postgres,
     // not the cache, which a campaign's audience would flush.
     CampaignRunStore campaignRunStore = new CampaignRunStore(database.jdbi());

@@ -10,8 +10,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes runs' deliveries away from the reconciler's thread (a run of a million users takes a
- * minute): each run at most once at a time in this process; across replicas the run's row lock
+ * Writes runs' deliveries away from the reconciler's thread (a run of a million users takes
+ * minutes): each run at most once at a time in this process; across replicas the run's row lock
  * keeps a second writer out. A failure is kept for the reconciler to report once; the run goes on
  * from its checkpoint when it is submitted again (the reconciler does, and the operator's minute
  * resume).
