@@ -31,7 +31,7 @@ final class FaultSuite {
 
   /**
    * @param perSend recipients per API send (1000 for a bulk drain; 1 for sends whose latency
-   *     counts)
+   *     counts; 0 for none, when the setup starts a Campaign)
    * @param natsNodes nats-server processes the scenario's system runs (more than one: a JetStream
    *     cluster)
    * @param setup what must be in place before the traffic starts (nothing when null)
@@ -194,6 +194,47 @@ final class FaultSuite {
               FaultSystem.pause(Duration.ofSeconds(2));
               s.startOperator();
               run.ended();
+            }),
+        new Scenario(
+            "campaign-operator-kill",
+            "the operator SIGKILLed mid Campaign fan-out, restarted 2 s later",
+            size(20_000, 100_000),
+            0,
+            1,
+            (s, run) -> {
+              s.users(run.namespace, size(20_000, 100_000));
+              s.campaignNow(run.namespace, "everyone");
+            },
+            (s, run) -> {
+              int users = size(20_000, 100_000);
+              awaitUntil(() -> s.campaignRows(run.namespace) >= 2_000, Duration.ofMinutes(2));
+              s.killOperator();
+              long written = s.campaignRows(run.namespace);
+              s.startOperator();
+              run.ended();
+              if (written >= users) {
+                run.note = "the fan-out had ended before the kill";
+                run.withinBound = false;
+              } else {
+                run.note = String.format("killed with %,d of %,d written", written, users);
+              }
+              // A second delivery to one user would have a delivery id of its own: count by
+              // address.
+              awaitUntil(
+                  () -> {
+                    Map<String, List<String>> byState = s.deliveries(run.namespace);
+                    return byState.values().stream().mapToInt(List::size).sum() >= users
+                        && Set.of("pending", "queued", "sending").stream()
+                            .allMatch(st -> byState.getOrDefault(st, List.of()).isEmpty());
+                  },
+                  Duration.ofMinutes(quick ? 3 : 10));
+              Map<String, Long> perAddress =
+                  mailsOf(s, run.namespace).stream()
+                      .collect(
+                          Collectors.groupingBy(m -> m.toEmails().get(0), Collectors.counting()));
+              run.otherDuplicated.addAndGet(
+                  (int) perAddress.values().stream().mapToLong(n -> n - 1).sum());
+              run.otherLost.addAndGet(Math.max(0, users - perAddress.size()));
             }),
         midRun(
             "nats-restart",
@@ -462,7 +503,10 @@ final class FaultSuite {
             .start(
                 () -> {
                   try {
-                    for (int batch = 0; batch * perSend < scenario.deliveries(); batch++) {
+                    // perSend 0: the scenario's own setup is its traffic (a Campaign).
+                    for (int batch = 0;
+                        perSend > 0 && batch * perSend < scenario.deliveries();
+                        batch++) {
                       int from = batch * perSend;
                       List<String> to =
                           IntStream.range(from, Math.min(from + perSend, scenario.deliveries()))

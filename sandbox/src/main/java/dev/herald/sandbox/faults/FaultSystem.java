@@ -355,6 +355,65 @@ final class FaultSystem implements AutoCloseable {
     return herald.api().status(method, path, key, body, idempotencyKey);
   }
 
+  /**
+   * Users {@code r0…} of {@code ns} with addresses {@code r<i>@<ns>.example}, the ones the
+   * scenarios' sends use, written straight into the contact store (the audience is the setting of a
+   * campaign scenario, not what it tests).
+   */
+  void users(String ns, int n) {
+    try (Connection c = postgres.connect();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "insert into users (tenant, user_id, email, locale) select ?, 'r' || i, 'r' || i ||"
+                    + " '@' || ? || '.example', 'en' from generate_series(0, ? - 1) i")) {
+      ps.setString(1, ns);
+      ps.setString(2, ns);
+      ps.setInt(3, n);
+      ps.executeUpdate();
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A one-shot Campaign, due now, of the template {@code run} to every user of {@code ns}. */
+  void campaignNow(String ns, String name) {
+    client()
+        .resource(
+            new io.fabric8.kubernetes.client.utils.KubernetesSerialization()
+                .unmarshal(
+                    """
+                    apiVersion: herald.dev/v1alpha1
+                    kind: Campaign
+                    metadata: {name: %s, namespace: %s}
+                    spec:
+                      template: run
+                      audience: {all: true}
+                      channels: [email]
+                      priority: normal
+                      startAt: "%s"
+                      data: {run: %s}
+                    """
+                        .formatted(name, ns, Instant.now().minusSeconds(1), name),
+                    dev.herald.api.campaign.Campaign.class))
+        .create();
+  }
+
+  /** Deliveries written so far by the Campaign runs of {@code ns} (-1 while Postgres is away). */
+  long campaignRows(String ns) {
+    try (Connection c = postgres.connect();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "select coalesce(sum(written), 0) from campaign_runs where tenant = ?")) {
+      ps.setString(1, ns);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    } catch (SQLException e) {
+      return -1;
+    }
+  }
+
   // ---- what Postgres says ---------------------------------------------------------------------
 
   /** Delivery ids of a namespace by state, retrying while Postgres is away. */
