@@ -67,7 +67,7 @@ class MetricsEndToEndTest {
             .toList();
     assertThat(received).hasSize(5);
 
-    Scrape d = Scrape.of(dispatcher.metricsPort());
+    Scrape d = dispatcherCounted(NS, "sent", received.size());
     Map<String, String> sent =
         Map.of("namespace", NS, "channel", "email", "provider", "sendgrid", "outcome", "sent");
     assertThat(d.sum("herald_deliveries_total", sent)).isEqualTo(received.size());
@@ -128,7 +128,7 @@ class MetricsEndToEndTest {
         ns, "doomed", "order-shipped", Map.of("orderId", "3", "note", "n"), "x@metrics.example");
     env.awaitPhase(ns, "doomed", "Failed");
 
-    Scrape d = Scrape.of(dispatcher.metricsPort());
+    Scrape d = dispatcherCounted(ns, "dead_lettered", 1);
     assertThat(d.sum("herald_deliveries_total", Map.of("namespace", ns)))
         .isEqualTo(
             d.sum("herald_deliveries_total", Map.of("namespace", ns, "outcome", "dead_lettered")))
@@ -146,6 +146,22 @@ class MetricsEndToEndTest {
               assertThat(o.sum("herald_dead_letters_messages", Map.of("channel", "email")))
                   .isEqualTo(1);
             });
+  }
+
+  /**
+   * The dispatcher's scrape once it has counted {@code n} deliveries of {@code ns} with {@code
+   * outcome}: a delivery is counted just after its outcome is stored, which a status may show a
+   * moment before.
+   */
+  private static Scrape dispatcherCounted(String ns, String outcome, double n) {
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                Scrape.of(dispatcher.metricsPort())
+                        .sum("herald_deliveries_total", Map.of("namespace", ns, "outcome", outcome))
+                    >= n);
+    return Scrape.of(dispatcher.metricsPort());
   }
 
   @Test
