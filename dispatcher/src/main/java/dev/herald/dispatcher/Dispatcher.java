@@ -94,15 +94,26 @@ public final class Dispatcher implements AutoCloseable {
             metricsSettings,
             meters::scrape,
             Map.of("/healthz", Optional::empty, "/readyz", readiness));
+    Database openedDatabase = null;
+    QueueConnection openedQueue = null;
     try {
-      this.database = Database.open(store, name);
-      this.queue = QueueConnection.connect(queueSettings, name);
+      openedDatabase = Database.open(store, name);
+      openedQueue = QueueConnection.connect(queueSettings, name);
+      openedQueue.ensureTopology();
     } catch (RuntimeException e) {
+      // Nothing of a dispatcher that never started stays open (the port, a pool, a connection).
+      if (openedQueue != null) {
+        openedQueue.abort();
+      }
+      if (openedDatabase != null) {
+        openedDatabase.close();
+      }
       metricsServer.close();
       meters.close();
       throw e;
     }
-    queue.ensureTopology();
+    this.database = openedDatabase;
+    this.queue = openedQueue;
     DeliveryStore deliveries = new DeliveryStore(database.jdbi());
     this.claims =
         new Batcher<>(

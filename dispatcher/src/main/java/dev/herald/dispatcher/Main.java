@@ -15,6 +15,7 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) throws InterruptedException {
+    dev.herald.core.log.LogFormat.fromEnv(System.getenv());
     KubernetesClient kube = new KubernetesClientBuilder().build();
     String name = System.getenv().getOrDefault("HOSTNAME", "herald-dispatcher");
     Dispatcher dispatcher =

@@ -67,7 +67,7 @@ class MetricsEndToEndTest {
             .toList();
     assertThat(received).hasSize(5);
 
-    Scrape d = Scrape.of(dispatcher.metricsPort());
+    Scrape d = dispatcherCounted(NS, "sent", received.size());
     Map<String, String> sent =
         Map.of("namespace", NS, "channel", "email", "provider", "sendgrid", "outcome", "sent");
     assertThat(d.sum("herald_deliveries_total", sent)).isEqualTo(received.size());
@@ -82,7 +82,7 @@ class MetricsEndToEndTest {
     assertThat(
             d.sum(
                 "herald_provider_errors_total",
-                Map.of("provider", "sendgrid", "error_class", "retryable")))
+                Map.of("namespace", NS, "provider", "sendgrid", "error_class", "retryable")))
         .isEqualTo(1);
     assertThat(d.sum("herald_provider_call_seconds_count", Map.of("provider", "sendgrid")))
         .as("one call per request the simulator answered")
@@ -116,6 +116,52 @@ class MetricsEndToEndTest {
                   .isGreaterThanOrEqualTo(2);
               assertThat(o.named("herald_dead_letters_messages")).hasSize(3);
             });
+  }
+
+  @Test
+  void aDeliveryWhoseAttemptsRunOutIsCountedAsADeadLetterOnBothSides() {
+    String ns = "metrics-dead";
+    env.emailSetup(ns);
+    int attempts = env.dispatcherSettings.maxAttempts();
+    env.sendgrid.failNext(attempts, 503);
+    env.emailNotification(
+        ns, "doomed", "order-shipped", Map.of("orderId", "3", "note", "n"), "x@metrics.example");
+    env.awaitPhase(ns, "doomed", "Failed");
+
+    Scrape d = dispatcherCounted(ns, "dead_lettered", 1);
+    assertThat(d.sum("herald_deliveries_total", Map.of("namespace", ns)))
+        .isEqualTo(
+            d.sum("herald_deliveries_total", Map.of("namespace", ns, "outcome", "dead_lettered")))
+        .isEqualTo(1);
+    assertThat(d.sum("herald_delivery_retries_total", Map.of("namespace", ns)))
+        .isEqualTo(attempts - 1);
+    assertThat(d.sum("herald_provider_errors_total", Map.of("namespace", ns, "code", "http_503")))
+        .isEqualTo(attempts);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> {
+              Scrape o = Scrape.of(env.operator.metricsPort());
+              assertThat(o.sum("herald_dead_letter_deliveries", Map.of())).isEqualTo(1);
+              assertThat(o.sum("herald_dead_letters_messages", Map.of("channel", "email")))
+                  .isEqualTo(1);
+            });
+  }
+
+  /**
+   * The dispatcher's scrape once it has counted {@code n} deliveries of {@code ns} with {@code
+   * outcome}: a delivery is counted just after its outcome is stored, which a status may show a
+   * moment before.
+   */
+  private static Scrape dispatcherCounted(String ns, String outcome, double n) {
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                Scrape.of(dispatcher.metricsPort())
+                        .sum("herald_deliveries_total", Map.of("namespace", ns, "outcome", outcome))
+                    >= n);
+    return Scrape.of(dispatcher.metricsPort());
   }
 
   @Test

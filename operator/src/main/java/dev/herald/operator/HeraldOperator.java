@@ -32,6 +32,7 @@ import dev.herald.operator.campaign.FanOutWorker;
 import dev.herald.operator.events.EventRecorder;
 import dev.herald.operator.http.ApiServer;
 import dev.herald.operator.http.ApiSettings;
+import dev.herald.operator.metrics.DeadLetterMetrics;
 import dev.herald.operator.metrics.ReconcileMetrics;
 import dev.herald.operator.metrics.RelayMetrics;
 import dev.herald.operator.notification.ContactDirectory;
@@ -208,7 +209,12 @@ public final class HeraldOperator implements AutoCloseable {
     // alerts take the max over replicas.
     Sampler sampler =
         new Sampler(meters.registry(), metricsSettings.sampleEvery(), "herald-metrics-sampler");
-    sampler.add("relay_backlog", relayMetrics.sampler(deliveries));
+    // On the main pool: the relay's two connections are for publishing only.
+    sampler.add("relay_backlog", relayMetrics.sampler(new DeliveryStore(database.jdbi())));
+    sampler.add(
+        "dead_letters",
+        new DeadLetterMetrics(meters.registry())
+            .sampler(new dev.herald.core.store.DeadLetters(database.jdbi())));
     sampler.add(
         "queue", new QueueGauges(meters.registry(), queue::management, queueSettings.names()));
 

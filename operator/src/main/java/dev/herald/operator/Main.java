@@ -18,6 +18,7 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) throws InterruptedException {
+    dev.herald.core.log.LogFormat.fromEnv(System.getenv());
     KubernetesClient kube = new KubernetesClientBuilder().build();
     HeraldOperator operator =
         HeraldOperator.start(

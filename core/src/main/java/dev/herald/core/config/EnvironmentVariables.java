@@ -20,6 +20,16 @@ public final class EnvironmentVariables {
     return v == null || v.isBlank() ? fallback : v.strip();
   }
 
+  /** One of {@code choices}, or {@code fallback} when unset or blank. */
+  public String choice(String name, String fallback, java.util.List<String> choices) {
+    String v = text(name, fallback);
+    if (!choices.contains(v)) {
+      throw new IllegalArgumentException(
+          name + " must be one of " + String.join(", ", choices) + ", was \"" + shown(v) + "\"");
+    }
+    return v;
+  }
+
   /** A whole number from {@code min} to {@code max}, or {@code fallback} when unset or blank. */
   public long number(String name, long fallback, long min, long max) {
     return number(name, fallback, min, max, "");

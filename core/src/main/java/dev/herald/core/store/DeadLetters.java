@@ -198,6 +198,23 @@ public final class DeadLetters {
     }
   }
 
+  /**
+   * Dead letters of every tenant, counted up to {@code cap} through their partial index: the
+   * metrics sampler's gauge, bounded when an outage has failed a campaign.
+   */
+  public long total(int cap) {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                    """
+            select count(*) from (select 1 from deliveries
+              where state = 'failed' and failure_reason in ('exhausted', 'internal_error')
+              limit :cap) dead""")
+                .bind("cap", cap)
+                .mapTo(Long.class)
+                .one());
+  }
+
   /** Dead letters per tenant and reason, for a summary. */
   public record Count(String tenant, String reason, long count) {}
 

@@ -95,6 +95,16 @@ public final class ProviderMetrics {
                     .tag("provider", provider)
                     .tag("type", type)
                     .tag("result", r)
+                    // Up to the longest send timeout a provider call is given by default.
+                    .serviceLevelObjectives(
+                        java.time.Duration.ofMillis(50),
+                        java.time.Duration.ofMillis(100),
+                        java.time.Duration.ofMillis(250),
+                        java.time.Duration.ofMillis(500),
+                        java.time.Duration.ofSeconds(1),
+                        java.time.Duration.ofSeconds(2),
+                        java.time.Duration.ofSeconds(5),
+                        java.time.Duration.ofSeconds(15))
                     .register(registry))
         .record(nanos, TimeUnit.NANOSECONDS);
   }

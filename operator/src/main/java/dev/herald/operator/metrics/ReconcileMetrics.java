@@ -1,6 +1,8 @@
 package dev.herald.operator.metrics;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
+import io.javaoperatorsdk.operator.processing.Controller;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -10,14 +12,28 @@ import java.util.concurrent.TimeUnit;
  * Reconciles per controller as java-operator-sdk runs them: {@code
  * herald_reconcile_seconds{controller, operation, result}} (operation {@code reconcile} or {@code
  * cleanup}, result {@code success} or {@code error}) and {@code
- * herald_reconcile_errors_total{controller, exception}}. Labels name controllers and exception
- * classes only, never a resource: a label per Notification would grow without bound.
+ * herald_reconcile_errors_total{controller}}, there from the controller's registration on so that
+ * an alert on its rate has a series before the first error. Labels name controllers only, never a
+ * resource (a label per Notification would grow without bound) nor an exception (the log says
+ * which).
  */
 public final class ReconcileMetrics implements Metrics {
   private final MeterRegistry registry;
 
   public ReconcileMetrics(MeterRegistry registry) {
     this.registry = registry;
+  }
+
+  @Override
+  public void controllerRegistered(Controller<? extends HasMetadata> controller) {
+    errors(controller.getConfiguration().getName());
+  }
+
+  private Counter errors(String controller) {
+    return Counter.builder("herald.reconcile.errors")
+        .description("Reconciles that ended in an exception")
+        .tag("controller", controller)
+        .register(registry);
   }
 
   @Override
@@ -29,12 +45,7 @@ public final class ReconcileMetrics implements Metrics {
       result = "success";
       return outcome;
     } catch (Exception e) {
-      Counter.builder("herald.reconcile.errors")
-          .description("Reconciles that ended in an exception")
-          .tag("controller", execution.controllerName())
-          .tag("exception", e.getClass().getSimpleName())
-          .register(registry)
-          .increment();
+      errors(execution.controllerName()).increment();
       throw e;
     } finally {
       Timer.builder("herald.reconcile")
