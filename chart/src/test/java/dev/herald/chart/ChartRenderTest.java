@@ -283,4 +283,18 @@ class ChartRenderTest {
     assertThatThrownBy(() -> Chart.render(null, Map.of("unsubscribe.value", "too-short")))
         .hasMessageContaining("/unsubscribe/value");
   }
+
+  @Test
+  void theReadmesValuesRenderAsWritten(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    String readme = Chart.read(Chart.root().resolve("README.md"));
+    int start = readme.indexOf("# my-values.yaml\n");
+    assertThat(start).isPositive();
+    String values = readme.substring(start, readme.indexOf("```", start));
+    Rendered r = Chart.render(Files.writeString(dir.resolve("my-values.yaml"), values), Map.of());
+    assertThat(Rendered.container(r.operator()).getImage())
+        .isEqualTo("registry.example.com/herald/herald-operator:0.1.0");
+    assertThat(value(r.dispatcher(), "HERALD_NATS_TLS_CERT")).endsWith("/tls.crt");
+    assertThat(r.all(Secret.class)).isEmpty();
+  }
 }
