@@ -132,6 +132,7 @@ public final class Dispatcher implements AutoCloseable {
             settings.sendTimeout(),
             settings.circuitOpenFor(),
             settings.permitWait(),
+            settings.watched(),
             providerChanges);
     this.handler =
         new DeliveryHandler(

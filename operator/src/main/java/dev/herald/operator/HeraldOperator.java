@@ -7,6 +7,7 @@ import dev.herald.api.template.NotificationTemplate;
 import dev.herald.core.config.QueueSettings;
 import dev.herald.core.config.RetentionSettings;
 import dev.herald.core.config.StoreSettings;
+import dev.herald.core.config.WatchedNamespaces;
 import dev.herald.core.db.Database;
 import dev.herald.core.queue.DeliveryPublisher;
 import dev.herald.core.queue.QueueConnection;
@@ -136,10 +137,7 @@ public final class HeraldOperator implements AutoCloseable {
         kube, store, queueSettings, apiSettings, retention, campaignClock, LeaderSettings.none());
   }
 
-  /**
-   * Starts everything; the Kubernetes client stays the caller's. {@code campaignClock} is the time
-   * campaigns are scheduled in (the system clock but in demos and tests).
-   */
+  /** Starts everything, serving every namespace. */
   public static HeraldOperator start(
       KubernetesClient kube,
       StoreSettings store,
@@ -148,6 +146,40 @@ public final class HeraldOperator implements AutoCloseable {
       RetentionSettings retention,
       CampaignClock campaignClock,
       LeaderSettings leader) {
+    return start(
+        kube,
+        store,
+        queueSettings,
+        apiSettings,
+        retention,
+        campaignClock,
+        leader,
+        WatchedNamespaces.ALL);
+  }
+
+  /**
+   * Starts everything; the Kubernetes client stays the caller's. {@code campaignClock} is the time
+   * campaigns are scheduled in (the system clock but in demos and tests); {@code watched} the
+   * namespaces whose resources, Secrets and API keys it serves.
+   */
+  public static HeraldOperator start(
+      KubernetesClient kube,
+      StoreSettings store,
+      QueueSettings queueSettings,
+      ApiSettings apiSettings,
+      RetentionSettings retention,
+      CampaignClock campaignClock,
+      LeaderSettings leader,
+      WatchedNamespaces watched) {
+    // every controller (and, inheriting them, its informers) watches these namespaces only
+    java.util.function.Consumer<
+            io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider<?>>
+        namespaces =
+            o -> {
+              if (!watched.all()) {
+                o.settingNamespaces(watched.names());
+              }
+            };
     Leadership leadership = new Leadership(!leader.enabled());
     Database database = Database.open(store, "herald-operator");
     QueueConnection queue = QueueConnection.connect(queueSettings, "herald-operator");
@@ -202,12 +234,14 @@ public final class HeraldOperator implements AutoCloseable {
                         leader.enabled() ? leadership.configuration(leader) : null));
     operator.register(
         new NotificationTemplateReconciler(
-            SchemaValidator.forResource(NotificationTemplate.class), renderer, events));
+            SchemaValidator.forResource(NotificationTemplate.class), renderer, events),
+        namespaces::accept);
     operator.register(
         new DeliveryProviderReconciler(
             SchemaValidator.forResource(DeliveryProvider.class),
             events,
-            new CircuitStore(database.jdbi())));
+            new CircuitStore(database.jdbi())),
+        namespaces::accept);
     NotificationReconciler notificationReconciler =
         new NotificationReconciler(acceptance, notifications, events);
     // Campaign runs: written a page at a time on a thread of their own (a run of a million users
@@ -241,8 +275,9 @@ public final class HeraldOperator implements AutoCloseable {
                 events,
                 campaignClock,
                 new CampaignRenderCheck(renderer)),
-            notificationReconciler));
-    operator.register(notificationReconciler);
+            notificationReconciler),
+        namespaces::accept);
+    operator.register(notificationReconciler, namespaces::accept);
 
     ScheduledExecutorService maintenance =
         Executors.newSingleThreadScheduledExecutor(
@@ -339,7 +374,8 @@ public final class HeraldOperator implements AutoCloseable {
                 notifications,
                 preferences,
                 acceptance,
-                notificationReconciler));
+                notificationReconciler,
+                watched));
     LOG.info("herald operator started");
     return new HeraldOperator(
         database,

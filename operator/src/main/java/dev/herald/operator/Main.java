@@ -3,6 +3,7 @@ package dev.herald.operator;
 import dev.herald.core.config.QueueSettings;
 import dev.herald.core.config.RetentionSettings;
 import dev.herald.core.config.StoreSettings;
+import dev.herald.core.config.WatchedNamespaces;
 import dev.herald.core.schedule.CampaignClock;
 import dev.herald.operator.http.ApiSettings;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -26,7 +27,8 @@ public final class Main {
             ApiSettings.fromEnv(System.getenv()),
             RetentionSettings.fromEnv(System.getenv()),
             CampaignClock.fromEnv(System.getenv()),
-            LeaderSettings.fromEnv(System.getenv()));
+            LeaderSettings.fromEnv(System.getenv()),
+            WatchedNamespaces.fromEnv(System.getenv()));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(

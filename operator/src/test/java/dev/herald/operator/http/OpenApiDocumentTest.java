@@ -21,7 +21,8 @@ class OpenApiDocumentTest {
   void documentListsEveryRouteTheRouterServes() throws Exception {
     Vertx vertx = Vertx.vertx();
     try {
-      ApiServer.Services none = new ApiServer.Services(null, null, null, null, null, null, null);
+      ApiServer.Services none =
+          new ApiServer.Services(null, null, null, null, null, null, null, null);
       var router =
           ApiServer.router(vertx, ApiSettings.ephemeral(), none, new ApiKeys(null, null, 1, null));
       Set<String> served = new TreeSet<>();
