@@ -132,7 +132,7 @@ class NatsSecurityConnectionTest {
                 QueueConnection.connect(
                     settings(new NatsSecurity(null, serverCert, clientCert, clientKey)),
                     "tls-test"))
-        .hasMessageContaining("cannot connect to NATS");
+        .hasMessageContaining("Authorization Violation");
   }
 
   @Test
