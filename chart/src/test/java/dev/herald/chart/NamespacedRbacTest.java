@@ -68,10 +68,9 @@ class NamespacedRbacTest extends RecordedHerald {
   void rolesInTheWatchedNamespaceGrantExactlyWhatEachComponentCalls() {
     assertThat(ApiCall.granted(role("operator").getRules()))
         .containsExactlyInAnyOrderElementsOf(
-            permissions(ApiCall.withImpliedWatches(callsBut("operator", "leases"))));
+            permissions(ApiCall.withImplied(callsBut("operator", "leases"))));
     assertThat(ApiCall.granted(role("dispatcher").getRules()))
-        .containsExactlyInAnyOrderElementsOf(
-            permissions(ApiCall.withImpliedWatches(calls("dispatcher"))));
+        .containsExactlyInAnyOrderElementsOf(permissions(ApiCall.withImplied(calls("dispatcher"))));
     for (String component : new String[] {"operator", "dispatcher"}) {
       RoleBinding binding =
           chart.all(RoleBinding.class).stream()

@@ -51,7 +51,7 @@ class RbacTest extends RecordedHerald {
     Set<ApiCall> calls = calls("operator");
     Set<ApiCall> required =
         permissions(
-            ApiCall.withImpliedWatches(
+            ApiCall.withImplied(
                 calls.stream().filter(c -> !c.resource().equals("leases")).toList()));
     assertThat(required)
         .as("a real run of the operator reads and writes Herald's kinds, Secrets and Events")
@@ -79,7 +79,7 @@ class RbacTest extends RecordedHerald {
 
   @Test
   void dispatcherClusterRoleGrantsOnlyWhatTheDispatcherReads() {
-    Set<ApiCall> required = permissions(ApiCall.withImpliedWatches(calls("dispatcher")));
+    Set<ApiCall> required = permissions(ApiCall.withImplied(calls("dispatcher")));
     assertThat(required).extracting(ApiCall::verb).containsOnly("get", "list", "watch");
     assertThat(ApiCall.granted(clusterRole("dispatcher").getRules()))
         .containsExactlyInAnyOrderElementsOf(required);
