@@ -92,13 +92,22 @@ record ApiCall(String group, String resource, String verb, String namespace)
     return out;
   }
 
-  /** Informers list and then watch; a list seen implies the watch that follows it. */
-  static Set<ApiCall> withImpliedWatches(Collection<ApiCall> calls) {
+  /**
+   * The calls that a recorded one implies on other paths of the same code: informers list and then
+   * watch, so a list implies its watch; java-operator-sdk adds and removes finalizers with a patch
+   * that, when it conflicts (409/422), reads the resource again and retries ({@code
+   * ReconciliationDispatcher.conflictRetryingPatch}), so a patch of one of Herald's kinds (only
+   * finalizers are patched on them; statuses are subresources) implies a get.
+   */
+  static Set<ApiCall> withImplied(Collection<ApiCall> calls) {
     Set<ApiCall> out = new TreeSet<>();
     for (ApiCall c : calls) {
       out.add(c);
       if (c.verb.equals("list")) {
         out.add(new ApiCall(c.group, c.resource, "watch", c.namespace));
+      }
+      if (c.verb.equals("patch") && c.group.equals("herald.dev") && !c.resource.contains("/")) {
+        out.add(new ApiCall(c.group, c.resource, "get", c.namespace));
       }
     }
     return out;

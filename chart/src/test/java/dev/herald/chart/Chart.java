@@ -45,8 +45,13 @@ final class Chart {
 
   /** {@code helm template} of the release {@value #RELEASE} in {@value #NAMESPACE}. */
   static Rendered render(Path valuesFile, Map<String, Object> sets) {
+    return render(dir(), valuesFile, sets);
+  }
+
+  /** {@code helm template} of the chart in {@code chartDir} (a changed copy). */
+  static Rendered render(Path chartDir, Path valuesFile, Map<String, Object> sets) {
     TemplateCommand template =
-        new Helm(dir())
+        new Helm(chartDir)
             .template()
             .withName(RELEASE)
             .withNamespace(NAMESPACE)

@@ -283,4 +283,48 @@ class ChartRenderTest {
     assertThatThrownBy(() -> Chart.render(null, Map.of("unsubscribe.value", "too-short")))
         .hasMessageContaining("/unsubscribe/value");
   }
+
+  @Test
+  void theReadmesValuesRenderAsWritten(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    String readme = Chart.read(Chart.root().resolve("README.md"));
+    int start = readme.indexOf("# my-values.yaml\n");
+    assertThat(start).isPositive();
+    String values = readme.substring(start, readme.indexOf("```", start));
+    Rendered r = Chart.render(Files.writeString(dir.resolve("my-values.yaml"), values), Map.of());
+    assertThat(Rendered.container(r.operator()).getImage())
+        .isEqualTo("registry.example.com/herald/herald-operator:0.1.0");
+    assertThat(value(r.dispatcher(), "HERALD_NATS_TLS_CERT")).endsWith("/tls.crt");
+    assertThat(r.all(Secret.class)).isEmpty();
+  }
+
+  @Test
+  void theRulesAndTheDashboardFilesAreTemplatedInWhenPresent(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path chart = Chart.copyWithValues(Chart.fullValues(), dir.resolve("herald"));
+    Files.createDirectories(chart.resolve("files"));
+    Files.writeString(
+        chart.resolve("files/alerts.yaml"),
+        """
+        groups:
+          - name: herald
+            rules:
+              - alert: HeraldLaneBacklog
+                expr: sum(nats_consumer_num_pending{stream="HERALD"}) > 10000
+                for: 10m
+                labels: {severity: warning}
+        """);
+    Files.writeString(chart.resolve("files/dashboard.json"), "{\"title\": \"Herald\"}\n");
+    Rendered r = Chart.render(chart, null, Map.of());
+    GenericKubernetesResource rule = r.generic("monitoring.coreos.com/v1", "PrometheusRule").get(0);
+    List<?> groups = (List<?>) ((Map<?, ?>) rule.get("spec")).get("groups");
+    assertThat(groups)
+        .singleElement()
+        .satisfies(g -> assertThat(((Map<?, ?>) g).get("name")).isEqualTo("herald"));
+    assertThat(rule.getMetadata().getLabels()).containsEntry("release", "prometheus");
+    io.fabric8.kubernetes.api.model.ConfigMap dashboard =
+        r.one(io.fabric8.kubernetes.api.model.ConfigMap.class, Chart.RELEASE + "-dashboard");
+    assertThat(dashboard.getData().get("herald.json")).contains("\"title\": \"Herald\"");
+    assertThat(dashboard.getMetadata().getLabels()).containsEntry("grafana_dashboard", "1");
+  }
 }

@@ -26,15 +26,9 @@ class EnvironmentCoverageTest {
 
   /**
    * Set by the chart for code on its way: the metrics and health server of both components reads
-   * HERALD_METRICS_PORT; the NATS connection its credentials and TLS files.
+   * HERALD_METRICS_PORT.
    */
-  private static final Set<String> AHEAD_OF_THE_CODE =
-      Set.of(
-          "HERALD_METRICS_PORT",
-          "HERALD_NATS_CREDS",
-          "HERALD_NATS_TLS_CA",
-          "HERALD_NATS_TLS_CERT",
-          "HERALD_NATS_TLS_KEY");
+  private static final Set<String> AHEAD_OF_THE_CODE = Set.of("HERALD_METRICS_PORT");
 
   static Set<String> namesIn(String module) throws IOException {
     Set<String> names = new TreeSet<>();

@@ -168,6 +168,7 @@ public final class Dispatcher implements AutoCloseable {
             settings.sendTimeout(),
             settings.circuitOpenFor(),
             settings.permitWait(),
+            settings.watched(),
             providerChanges,
             meters.registry());
     this.handler =

@@ -2,6 +2,7 @@ package dev.herald.dispatcher;
 
 import dev.herald.api.Channel;
 import dev.herald.core.config.EnvironmentVariables;
+import dev.herald.core.config.WatchedNamespaces;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Map;
@@ -25,6 +26,7 @@ import java.util.Set;
  *     which is not counted as an attempt
  * @param storeTimeout longest a delivery in hand waits for Postgres (its claim, its outcome) before
  *     it is left to JetStream's redelivery; the message's ack deadline is extended meanwhile
+ * @param watched the namespaces whose providers it sends through ({@code HERALD_WATCH_NAMESPACES})
  */
 public record DispatcherSettings(
     Set<Channel> channels,
@@ -37,7 +39,8 @@ public record DispatcherSettings(
     Duration batchDelay,
     Duration circuitOpenFor,
     Duration permitWait,
-    Duration storeTimeout) {
+    Duration storeTimeout,
+    WatchedNamespaces watched) {
 
   public static DispatcherSettings defaults() {
     return new DispatcherSettings(
@@ -51,7 +54,8 @@ public record DispatcherSettings(
         Duration.ofMillis(5),
         Duration.ofSeconds(5),
         Duration.ofSeconds(1),
-        Duration.ofMinutes(2));
+        Duration.ofMinutes(2),
+        WatchedNamespaces.ALL);
   }
 
   public DispatcherSettings withBackoff(Duration base, Duration max) {
@@ -66,7 +70,8 @@ public record DispatcherSettings(
         batchDelay,
         circuitOpenFor,
         permitWait,
-        storeTimeout);
+        storeTimeout,
+        watched);
   }
 
   public DispatcherSettings withMaxInFlight(int maxInFlight) {
@@ -81,7 +86,8 @@ public record DispatcherSettings(
         batchDelay,
         circuitOpenFor,
         permitWait,
-        storeTimeout);
+        storeTimeout,
+        watched);
   }
 
   public DispatcherSettings withSendTimeout(Duration timeout) {
@@ -96,7 +102,8 @@ public record DispatcherSettings(
         batchDelay,
         circuitOpenFor,
         permitWait,
-        storeTimeout);
+        storeTimeout,
+        watched);
   }
 
   public DispatcherSettings withProviderLimits(int maxAttempts, Duration permitWait) {
@@ -111,7 +118,8 @@ public record DispatcherSettings(
         batchDelay,
         circuitOpenFor,
         permitWait,
-        storeTimeout);
+        storeTimeout,
+        watched);
   }
 
   public DispatcherSettings withCircuitOpenFor(Duration openFor) {
@@ -126,13 +134,30 @@ public record DispatcherSettings(
         batchDelay,
         openFor,
         permitWait,
-        storeTimeout);
+        storeTimeout,
+        watched);
+  }
+
+  public DispatcherSettings withWatched(WatchedNamespaces watched) {
+    return new DispatcherSettings(
+        channels,
+        maxInFlight,
+        fetchBatch,
+        maxAttempts,
+        baseBackoff,
+        maxBackoff,
+        sendTimeout,
+        batchDelay,
+        circuitOpenFor,
+        permitWait,
+        storeTimeout,
+        watched);
   }
 
   /**
    * Reads {@code HERALD_MAX_IN_FLIGHT}, {@code HERALD_MAX_ATTEMPTS}, {@code
    * HERALD_SEND_TIMEOUT_SECONDS}, {@code HERALD_CIRCUIT_OPEN_SECONDS}, {@code
-   * HERALD_PERMIT_WAIT_MS}, {@code HERALD_STORE_TIMEOUT_SECONDS}.
+   * HERALD_PERMIT_WAIT_MS}, {@code HERALD_STORE_TIMEOUT_SECONDS}, {@code HERALD_WATCH_NAMESPACES}.
    */
   public static DispatcherSettings fromEnv(Map<String, String> env) {
     DispatcherSettings d = defaults();
@@ -148,6 +173,7 @@ public record DispatcherSettings(
         d.batchDelay,
         vars.seconds("HERALD_CIRCUIT_OPEN_SECONDS", d.circuitOpenFor, 1, 3600),
         vars.millis("HERALD_PERMIT_WAIT_MS", d.permitWait, 0, 60_000),
-        vars.seconds("HERALD_STORE_TIMEOUT_SECONDS", d.storeTimeout, 1, 86_400));
+        vars.seconds("HERALD_STORE_TIMEOUT_SECONDS", d.storeTimeout, 1, 86_400),
+        WatchedNamespaces.fromEnv(env));
   }
 }

@@ -7,6 +7,7 @@ import dev.herald.api.template.NotificationTemplate;
 import dev.herald.core.config.QueueSettings;
 import dev.herald.core.config.RetentionSettings;
 import dev.herald.core.config.StoreSettings;
+import dev.herald.core.config.WatchedNamespaces;
 import dev.herald.core.db.Database;
 import dev.herald.core.metrics.HeraldRegistry;
 import dev.herald.core.metrics.MetricsServer;
@@ -153,7 +154,7 @@ public final class HeraldOperator implements AutoCloseable {
         kube, store, queueSettings, apiSettings, retention, campaignClock, LeaderSettings.none());
   }
 
-  /** Starts everything with metrics on a free port ({@link #metricsPort()}). */
+  /** Starts everything with metrics on a free port ({@link #metricsPort()}), every namespace. */
   public static HeraldOperator start(
       KubernetesClient kube,
       StoreSettings store,
@@ -170,13 +171,11 @@ public final class HeraldOperator implements AutoCloseable {
         retention,
         campaignClock,
         leader,
-        MetricsSettings.ephemeral());
+        MetricsSettings.ephemeral(),
+        WatchedNamespaces.ALL);
   }
 
-  /**
-   * Starts everything; the Kubernetes client stays the caller's. {@code campaignClock} is the time
-   * campaigns are scheduled in (the system clock but in demos and tests).
-   */
+  /** As above, serving every namespace. */
   public static HeraldOperator start(
       KubernetesClient kube,
       StoreSettings store,
@@ -186,6 +185,64 @@ public final class HeraldOperator implements AutoCloseable {
       CampaignClock campaignClock,
       LeaderSettings leader,
       MetricsSettings metricsSettings) {
+    return start(
+        kube,
+        store,
+        queueSettings,
+        apiSettings,
+        retention,
+        campaignClock,
+        leader,
+        metricsSettings,
+        WatchedNamespaces.ALL);
+  }
+
+  /** As above, with metrics on a free port. */
+  public static HeraldOperator start(
+      KubernetesClient kube,
+      StoreSettings store,
+      QueueSettings queueSettings,
+      ApiSettings apiSettings,
+      RetentionSettings retention,
+      CampaignClock campaignClock,
+      LeaderSettings leader,
+      WatchedNamespaces watched) {
+    return start(
+        kube,
+        store,
+        queueSettings,
+        apiSettings,
+        retention,
+        campaignClock,
+        leader,
+        MetricsSettings.ephemeral(),
+        watched);
+  }
+
+  /**
+   * Starts everything; the Kubernetes client stays the caller's. {@code campaignClock} is the time
+   * campaigns are scheduled in (the system clock but in demos and tests); {@code watched} the
+   * namespaces whose resources, Secrets and API keys it serves.
+   */
+  public static HeraldOperator start(
+      KubernetesClient kube,
+      StoreSettings store,
+      QueueSettings queueSettings,
+      ApiSettings apiSettings,
+      RetentionSettings retention,
+      CampaignClock campaignClock,
+      LeaderSettings leader,
+      MetricsSettings metricsSettings,
+      WatchedNamespaces watched) {
+    // every controller (and, inheriting them, its informers) watches these namespaces only
+    java.util.function.Consumer<
+            io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider<?>>
+        namespaces =
+            o -> {
+              if (!watched.all()) {
+                o.settingNamespaces(watched.names());
+              }
+            };
     Leadership leadership = new Leadership(!leader.enabled());
     HeraldRegistry meters = HeraldRegistry.create();
     Database database = Database.open(store, "herald-operator");
@@ -260,12 +317,14 @@ public final class HeraldOperator implements AutoCloseable {
                         leader.enabled() ? leadership.configuration(leader) : null));
     operator.register(
         new NotificationTemplateReconciler(
-            SchemaValidator.forResource(NotificationTemplate.class), renderer, events));
+            SchemaValidator.forResource(NotificationTemplate.class), renderer, events),
+        namespaces::accept);
     operator.register(
         new DeliveryProviderReconciler(
             SchemaValidator.forResource(DeliveryProvider.class),
             events,
-            new CircuitStore(database.jdbi())));
+            new CircuitStore(database.jdbi())),
+        namespaces::accept);
     NotificationReconciler notificationReconciler =
         new NotificationReconciler(acceptance, notifications, events);
     // Campaign runs: written a page at a time on a thread of their own (a run of a million users
@@ -300,8 +359,9 @@ public final class HeraldOperator implements AutoCloseable {
                 campaignClock,
                 new CampaignRenderCheck(renderer)),
             notificationReconciler,
-            retention));
-    operator.register(notificationReconciler);
+            retention),
+        namespaces::accept);
+    operator.register(notificationReconciler, namespaces::accept);
 
     ScheduledExecutorService maintenance =
         Executors.newSingleThreadScheduledExecutor(
@@ -399,7 +459,8 @@ public final class HeraldOperator implements AutoCloseable {
                 preferences,
                 acceptance,
                 notificationReconciler,
-                meters.registry()));
+                meters.registry(),
+                watched));
     // The API's own /healthz and /readyz stay on its port; only /metrics is here.
     MetricsServer metricsServer =
         MetricsServer.start(metricsSettings, meters::scrape, java.util.Map.of());

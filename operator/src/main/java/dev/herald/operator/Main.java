@@ -3,6 +3,7 @@ package dev.herald.operator;
 import dev.herald.core.config.QueueSettings;
 import dev.herald.core.config.RetentionSettings;
 import dev.herald.core.config.StoreSettings;
+import dev.herald.core.config.WatchedNamespaces;
 import dev.herald.core.metrics.MetricsSettings;
 import dev.herald.core.schedule.CampaignClock;
 import dev.herald.operator.http.ApiSettings;
@@ -29,7 +30,8 @@ public final class Main {
             RetentionSettings.fromEnv(System.getenv()),
             CampaignClock.fromEnv(System.getenv()),
             LeaderSettings.fromEnv(System.getenv()),
-            MetricsSettings.fromEnv(System.getenv()));
+            MetricsSettings.fromEnv(System.getenv()),
+            WatchedNamespaces.fromEnv(System.getenv()));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(

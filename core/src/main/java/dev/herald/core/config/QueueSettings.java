@@ -23,6 +23,7 @@ import java.util.Map;
  * @param strandedAfter how long a delivery may sit {@code queued} or {@code sending} before the
  *     sweeper checks that its message is still in the stream (a backlog is normal; a missing
  *     message is not); the sweep runs this often too, at most every minute
+ * @param security credentials file and TLS files of the connection
  */
 public record QueueSettings(
     String natsUrl,
@@ -33,7 +34,8 @@ public record QueueSettings(
     int maxAckPending,
     Duration duplicateWindow,
     int maxPublishInFlight,
-    Duration strandedAfter) {
+    Duration strandedAfter,
+    NatsSecurity security) {
 
   public static QueueSettings defaults(String natsUrl, QueueNames names) {
     return new QueueSettings(
@@ -45,7 +47,8 @@ public record QueueSettings(
         5000,
         Duration.ofMinutes(10),
         5000,
-        Duration.ofMinutes(5));
+        Duration.ofMinutes(5),
+        NatsSecurity.NONE);
   }
 
   public QueueSettings withAckWait(Duration ackWait) {
@@ -58,7 +61,8 @@ public record QueueSettings(
         maxAckPending,
         duplicateWindow,
         maxPublishInFlight,
-        strandedAfter);
+        strandedAfter,
+        security);
   }
 
   public QueueSettings withMaxAckPending(int maxAckPending) {
@@ -71,12 +75,28 @@ public record QueueSettings(
         maxAckPending,
         duplicateWindow,
         maxPublishInFlight,
-        strandedAfter);
+        strandedAfter,
+        security);
+  }
+
+  public QueueSettings withSecurity(NatsSecurity security) {
+    return new QueueSettings(
+        natsUrl,
+        names,
+        replicas,
+        ackWait,
+        maxDeliver,
+        maxAckPending,
+        duplicateWindow,
+        maxPublishInFlight,
+        strandedAfter,
+        security);
   }
 
   /**
    * Reads {@code HERALD_NATS_URL}, {@code HERALD_STREAM_REPLICAS}, {@code HERALD_ACK_WAIT_SECONDS},
-   * {@code HERALD_SWEEP_AFTER_SECONDS}.
+   * {@code HERALD_SWEEP_AFTER_SECONDS}, and the credentials and TLS files ({@link
+   * NatsSecurity#fromEnv}).
    */
   public static QueueSettings fromEnv(Map<String, String> env) {
     EnvironmentVariables vars = new EnvironmentVariables(env);
@@ -91,6 +111,7 @@ public record QueueSettings(
         d.maxAckPending,
         d.duplicateWindow,
         d.maxPublishInFlight,
-        vars.seconds("HERALD_SWEEP_AFTER_SECONDS", d.strandedAfter, 1, 86_400));
+        vars.seconds("HERALD_SWEEP_AFTER_SECONDS", d.strandedAfter, 1, 86_400),
+        NatsSecurity.fromEnv(env));
   }
 }

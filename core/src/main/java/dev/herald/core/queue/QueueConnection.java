@@ -1,5 +1,6 @@
 package dev.herald.core.queue;
 
+import dev.herald.core.config.NatsSecurity;
 import dev.herald.core.config.QueueSettings;
 import io.nats.client.Connection;
 import io.nats.client.ConnectionListener;
@@ -26,7 +27,21 @@ public final class QueueConnection implements AutoCloseable {
   }
 
   public static QueueConnection connect(QueueSettings settings, String name) {
-    Options options =
+    Options options = options(settings, name);
+    try {
+      return new QueueConnection(Nats.connect(options), settings);
+    } catch (IOException e) {
+      throw new IllegalStateException(
+          "cannot connect to NATS at " + settings.natsUrl() + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while connecting to NATS", e);
+    }
+  }
+
+  /** The connection's options: reconnecting forever, with the settings' credentials and TLS. */
+  static Options options(QueueSettings settings, String name) {
+    Options.Builder builder =
         new Options.Builder()
             .server(settings.natsUrl())
             .connectionName(name)
@@ -38,17 +53,17 @@ public final class QueueConnection implements AutoCloseable {
                   if (event != ConnectionListener.Events.RESUBSCRIBED) {
                     LOG.info("nats connection {}: {}", name, event);
                   }
-                })
-            .build();
-    try {
-      return new QueueConnection(Nats.connect(options), settings);
-    } catch (IOException e) {
-      throw new IllegalStateException(
-          "cannot connect to NATS at " + settings.natsUrl() + ": " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while connecting to NATS", e);
+                });
+    NatsSecurity security = settings.security();
+    if (security.credentials() != null) {
+      // read at each (re)connect: a rotated file is used from the next connection on
+      builder.authHandler(Nats.credentials(security.credentials().toString()));
     }
+    if (security.tls()) {
+      // read once: a rotated certificate is used after a restart
+      builder.sslContext(NatsTls.context(security));
+    }
+    return builder.build();
   }
 
   public Connection nats() {

@@ -4,6 +4,7 @@ import dev.herald.api.Channel;
 import dev.herald.api.provider.DeliveryProvider;
 import dev.herald.api.provider.DeliveryProviderStatus;
 import dev.herald.core.SecretValues;
+import dev.herald.core.config.WatchedNamespaces;
 import dev.herald.dispatcher.metrics.ProviderMetrics;
 import dev.herald.providers.ProviderClient;
 import dev.herald.providers.ProviderConfig;
@@ -37,7 +38,10 @@ public final class ProviderRegistry implements AutoCloseable {
 
   private final KubernetesClient kube;
   private final Providers providerTypes;
-  private final SharedIndexInformer<DeliveryProvider> informer;
+
+  /** One informer for every namespace, or one per watched namespace, by namespace (null: all). */
+  private final Map<String, SharedIndexInformer<DeliveryProvider>> informers;
+
   private final Map<String, Built> clients = new ConcurrentHashMap<>();
   private final Duration timeout;
   private final Duration circuitOpenFor;
@@ -52,6 +56,7 @@ public final class ProviderRegistry implements AutoCloseable {
       Duration timeout,
       Duration circuitOpenFor,
       Duration permitWait,
+      WatchedNamespaces watched,
       ProviderEvents events,
       MeterRegistry meters) {
     this.meters = meters;
@@ -61,24 +66,31 @@ public final class ProviderRegistry implements AutoCloseable {
     this.permitWait = permitWait;
     this.events = events;
     this.providerTypes = providerTypes;
-    this.informer =
-        kube.resources(DeliveryProvider.class)
-            .inAnyNamespace()
-            .inform(
-                new ResourceEventHandler<>() {
-                  @Override
-                  public void onAdd(DeliveryProvider p) {
-                    announceReady(null, p);
-                  }
+    ResourceEventHandler<DeliveryProvider> handler =
+        new ResourceEventHandler<>() {
+          @Override
+          public void onAdd(DeliveryProvider p) {
+            announceReady(null, p);
+          }
 
-                  @Override
-                  public void onUpdate(DeliveryProvider old, DeliveryProvider p) {
-                    announceReady(old, p);
-                  }
+          @Override
+          public void onUpdate(DeliveryProvider old, DeliveryProvider p) {
+            announceReady(old, p);
+          }
 
-                  @Override
-                  public void onDelete(DeliveryProvider p, boolean unknownFinalState) {}
-                });
+          @Override
+          public void onDelete(DeliveryProvider p, boolean unknownFinalState) {}
+        };
+    Map<String, SharedIndexInformer<DeliveryProvider>> byNamespace = new java.util.HashMap<>();
+    if (watched.all()) {
+      byNamespace.put(
+          null, kube.resources(DeliveryProvider.class).inAnyNamespace().inform(handler));
+    } else {
+      for (String ns : watched.names()) {
+        byNamespace.put(ns, kube.resources(DeliveryProvider.class).inNamespace(ns).inform(handler));
+      }
+    }
+    this.informers = java.util.Collections.unmodifiableMap(byNamespace);
   }
 
   /** Deliveries waiting for a Ready provider of the channel need not wait out their full pause. */
@@ -100,6 +112,11 @@ public final class ProviderRegistry implements AutoCloseable {
    */
   public List<Candidate> ready(String namespace, Channel channel, String platform, String address) {
     // Looked up per delivery: the informer's namespace index, not a scan of every provider.
+    SharedIndexInformer<DeliveryProvider> informer =
+        informers.containsKey(null) ? informers.get(null) : informers.get(namespace);
+    if (informer == null) {
+      return List.of(); // a namespace this installation does not serve
+    }
     return informer.getIndexer().byIndex(Cache.NAMESPACE_INDEX, namespace).stream()
         .filter(
             p ->
@@ -168,9 +185,9 @@ public final class ProviderRegistry implements AutoCloseable {
         k -> new ProviderMetrics(meters, namespace, name, type));
   }
 
-  /** Whether the informer has listed the DeliveryProviders once (readiness). */
+  /** Whether every informer has listed its DeliveryProviders once (readiness). */
   public boolean synced() {
-    return informer.hasSynced();
+    return informers.values().stream().allMatch(SharedIndexInformer::hasSynced);
   }
 
   private ProviderClient build(DeliveryProvider p) {
@@ -228,7 +245,7 @@ public final class ProviderRegistry implements AutoCloseable {
 
   @Override
   public void close() {
-    informer.close();
+    informers.values().forEach(SharedIndexInformer::close);
     clients.values().forEach(b -> b.client().close());
     clients.clear();
   }

@@ -828,7 +828,8 @@ class DeliveryHandlerTest {
                 d.batchDelay(),
                 d.circuitOpenFor(),
                 d.permitWait(),
-                Duration.ofMillis(300)),
+                Duration.ofMillis(300),
+                d.watched()),
             Duration.ofHours(1));
 
     Outcome o = handle(handler, email(UUID.randomUUID()), claim(0));

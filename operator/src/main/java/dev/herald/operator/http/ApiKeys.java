@@ -1,11 +1,11 @@
 package dev.herald.operator.http;
 
 import dev.herald.core.SecretValues;
+import dev.herald.core.config.WatchedNamespaces;
 import dev.herald.core.store.ApiKeyStore;
 import dev.herald.operator.events.EventRecorder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import io.vertx.core.Handler;
@@ -91,7 +91,7 @@ public final class ApiKeys implements AutoCloseable {
   private final Map<String, List<Claim>> claims = new HashMap<>();
 
   private final Map<String, Claim> owners = new HashMap<>();
-  private volatile SharedIndexInformer<GenericKubernetesResource> informer;
+  private volatile LabelledSecrets informer;
 
   ApiKeys(KubernetesClient kube, ApiKeyStore store, int ratePerSecond, UserTokens userTokens) {
     this.kube = kube;
@@ -106,8 +106,8 @@ public final class ApiKeys implements AutoCloseable {
             .build();
   }
 
-  void start() {
-    informer = LabelledSecrets.inform(kube, LABEL, this::apply, s -> revoke(keyId(s)));
+  void start(WatchedNamespaces watched) {
+    informer = LabelledSecrets.inform(kube, watched, LABEL, this::apply, s -> revoke(keyId(s)));
   }
 
   /** The keys and the user-token keys are listed. */

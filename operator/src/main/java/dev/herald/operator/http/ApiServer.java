@@ -1,5 +1,6 @@
 package dev.herald.operator.http;
 
+import dev.herald.core.config.WatchedNamespaces;
 import dev.herald.core.store.ApiKeyStore;
 import dev.herald.core.store.ContactStore;
 import dev.herald.core.store.DeadLetters;
@@ -55,18 +56,19 @@ public final class ApiServer implements AutoCloseable {
       PreferenceCache preferences,
       NotificationAcceptance acceptance,
       TemplateCatalog catalog,
-      MeterRegistry meters) {}
+      MeterRegistry meters,
+      WatchedNamespaces watched) {}
 
   public static ApiServer start(ApiSettings settings, Services s) {
     UserTokenKeys userTokenKeys = new UserTokenKeys(s.kube());
-    userTokenKeys.start();
+    userTokenKeys.start(s.watched());
     ApiKeys keys =
         new ApiKeys(
             s.kube(),
             new ApiKeyStore(s.jdbi()),
             settings.ratePerSecond(),
             new UserTokens(userTokenKeys, settings.userTokenMaxLifetime(), Clock.systemUTC()));
-    keys.start();
+    keys.start(s.watched());
     Vertx vertx = Vertx.vertx();
     SlowClients slow = new SlowClients(vertx, settings.headerTimeout(), settings.bodyIdleTimeout());
     Router router = Router.router(vertx);

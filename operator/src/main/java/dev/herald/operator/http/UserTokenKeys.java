@@ -1,10 +1,10 @@
 package dev.herald.operator.http;
 
 import dev.herald.core.SecretValues;
+import dev.herald.core.config.WatchedNamespaces;
 import dev.herald.operator.events.EventRecorder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,17 +28,18 @@ final class UserTokenKeys implements UserTokens.Keys, AutoCloseable {
   /** By {@code <namespace>/<name>}. */
   private final Map<String, UserTokenKey> keys = new ConcurrentHashMap<>();
 
-  private volatile SharedIndexInformer<GenericKubernetesResource> informer;
+  private volatile LabelledSecrets informer;
 
   UserTokenKeys(KubernetesClient kube) {
     this.kube = kube;
     this.events = new EventRecorder(kube);
   }
 
-  void start() {
+  void start(WatchedNamespaces watched) {
     informer =
         LabelledSecrets.inform(
             kube,
+            watched,
             UserTokenKey.LABEL,
             this::apply,
             s -> revoke(id(s.getMetadata().getNamespace(), s.getMetadata().getName())));

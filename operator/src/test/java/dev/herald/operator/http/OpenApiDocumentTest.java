@@ -22,7 +22,7 @@ class OpenApiDocumentTest {
     Vertx vertx = Vertx.vertx();
     try {
       ApiServer.Services none =
-          new ApiServer.Services(null, null, null, null, null, null, null, null);
+          new ApiServer.Services(null, null, null, null, null, null, null, null, null);
       var router =
           ApiServer.router(vertx, ApiSettings.ephemeral(), none, new ApiKeys(null, null, 1, null));
       Set<String> served = new TreeSet<>();
