@@ -122,6 +122,7 @@ metrics port. A list of EnvVar dicts.
 {{- if $v.watchNamespaces }}
 {{- $env = append $env (dict "name" "HERALD_WATCH_NAMESPACES" "value" (join "," $v.watchNamespaces)) }}
 {{- end }}
+{{- $env = append $env (dict "name" "HERALD_LOG_FORMAT" "value" $v.logFormat) }}
 {{- $env = append $env (dict "name" "HERALD_METRICS_PORT" "value" ($v.metrics.port | int64 | toString)) }}
 {{- if $v.metrics.sampleSeconds }}
 {{- $env = append $env (dict "name" "HERALD_METRICS_SAMPLE_SECONDS" "value" ($v.metrics.sampleSeconds | int64 | toString)) }}
