@@ -169,6 +169,8 @@ class MetricsEndToEndTest {
     ApiClient api = new ApiClient(env.operator.apiPort());
     assertThat(api.get("/v1/users/someone@private.example", null).status()).isEqualTo(401);
     assertThat(api.get("/v1/no-such-route/4711", null).status()).isEqualTo(404);
+    // A path Vert.x cannot normalise is answered, counted, and its connection closed as asked.
+    assertThat(rawGetClosing(env.operator.apiPort(), "/v1/users/%zz")).startsWith("HTTP/1.1 400");
     // Counted when the response has ended, which may be just after the client has read it.
     await()
         .atMost(Duration.ofSeconds(10))
@@ -186,6 +188,11 @@ class MetricsEndToEndTest {
                           "herald_api_requests_seconds_count",
                           Map.of("route", "unmatched", "status", "404")))
                   .isGreaterThanOrEqualTo(1);
+              assertThat(
+                      o.sum(
+                          "herald_api_requests_seconds_count",
+                          Map.of("route", "unmatched", "status", "400")))
+                  .isGreaterThanOrEqualTo(1);
             });
     assertThat(Scrape.of(env.operator.metricsPort()).samples())
         .allSatisfy(
@@ -194,6 +201,25 @@ class MetricsEndToEndTest {
                     .noneMatch(v -> v.contains("someone") || v.contains("4711")));
     // /metrics is not on the public API port.
     assertThat(Scrape.get(env.operator.apiPort(), "/metrics").statusCode()).isEqualTo(404);
+  }
+
+  /**
+   * The answer to a GET of exactly {@code target} with {@code Connection: close}, read to the end
+   * of the stream: fails if the server keeps the connection open.
+   */
+  private static String rawGetClosing(int port, String target) {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(3_000);
+      socket
+          .getOutputStream()
+          .write(
+              ("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                  .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      return new String(
+          socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    } catch (java.io.IOException e) {
+      throw new AssertionError("GET " + target + ": the connection was not closed: " + e, e);
+    }
   }
 
   @Test

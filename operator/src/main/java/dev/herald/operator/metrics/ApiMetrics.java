@@ -47,11 +47,23 @@ public final class ApiMetrics {
             Timer.builder("herald.api.requests")
                 .description("Requests of the HTTP API by route template and status")
                 .tag("method", ctx.request().method().name())
-                .tag("route", route(ctx.request().method(), ctx.normalizedPath()))
+                .tag("route", route(ctx.request().method(), path(ctx)))
                 .tag("status", String.valueOf(ctx.response().getStatusCode()))
                 .register(registry)
                 .record(System.nanoTime() - start, TimeUnit.NANOSECONDS));
     ctx.next();
+  }
+
+  /**
+   * The path as the router matched it; null for one it could not read (a malformed percent-escape
+   * makes Vert.x's normalisation throw, and a throw here would keep the connection open).
+   */
+  private static String path(RoutingContext ctx) {
+    try {
+      return ctx.normalizedPath();
+    } catch (RuntimeException e) {
+      return null;
+    }
   }
 
   String route(HttpMethod method, String path) {
