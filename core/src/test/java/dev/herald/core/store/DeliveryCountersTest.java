@@ -217,7 +217,9 @@ class DeliveryCountersTest {
                 ? Outcome.sent(k, "p", "m-" + k.id())
                 : r < 8
                     ? Outcome.refused(k, "p", "bad", "refused")
-                    : Outcome.retryLater(k, "p", "slow", "later", Instant.now()));
+                    // due a moment later: one due at once can be taken and claimed by another
+                    // worker before this one repeats its batch, which then moves that claim
+                    : Outcome.retryLater(k, "p", "slow", "later", Instant.now().plusMillis(300)));
       }
       deliveries.record(outcomes);
       // a repeated outcome (a dispatcher retrying its batch) moves nothing
