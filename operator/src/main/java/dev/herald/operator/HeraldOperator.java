@@ -175,29 +175,7 @@ public final class HeraldOperator implements AutoCloseable {
         WatchedNamespaces.ALL);
   }
 
-  /** As above, serving every namespace. */
-  public static HeraldOperator start(
-      KubernetesClient kube,
-      StoreSettings store,
-      QueueSettings queueSettings,
-      ApiSettings apiSettings,
-      RetentionSettings retention,
-      CampaignClock campaignClock,
-      LeaderSettings leader,
-      MetricsSettings metricsSettings) {
-    return start(
-        kube,
-        store,
-        queueSettings,
-        apiSettings,
-        retention,
-        campaignClock,
-        leader,
-        metricsSettings,
-        WatchedNamespaces.ALL);
-  }
-
-  /** As above, with metrics on a free port. */
+  /** As above, serving {@code watched}. */
   public static HeraldOperator start(
       KubernetesClient kube,
       StoreSettings store,
